@@ -1,0 +1,202 @@
+"""Command line: ``cn-validate``. Parses arguments, calls the library, formats output, maps outcomes to exit codes.
+
+Exit codes: 0 every input conforms; 1 some input does not conform (or has warnings, with --strict);
+2 usage or input error (one line on stderr, no traceback); 3 internal error.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import tempfile
+import warnings
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import click
+
+from comet_cn import __version__
+from comet_cn.errors import InputError
+from comet_cn.loading import LoadLimits, Source, iter_sources
+from comet_cn.reporting import FORMATS, InputFailure, Outcome, format_outcomes
+from comet_cn.validation import RuleParameters, ValidationReport, validate
+
+EXIT_OK, EXIT_NONCONFORMANT, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _quiet_libraries() -> None:
+    # rdflib logs a full traceback for every ill-typed literal and warns about odd booleans; the shapes report those
+    # values as violations, so the noise would only bury the one-line messages users need.
+    logging.getLogger("rdflib").setLevel(logging.CRITICAL)
+    logging.getLogger("pyshacl").setLevel(logging.CRITICAL)
+    warnings.simplefilter("ignore")
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    # Turn SIGTERM into SystemExit so that `finally` blocks remove any temporary output file.
+    raise SystemExit(128 + signum)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that readers see either the old file or the whole new one, never a part."""
+    directory = path.resolve().parent
+    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def _read_stdin(limits: LoadLimits) -> bytes:
+    data = sys.stdin.buffer.read(limits.max_bytes + 1)
+    if len(data) > limits.max_bytes:
+        raise InputError("<stdin>", f"input is over the limit of {limits.max_bytes} bytes")
+    return data
+
+
+def _expand(inputs: Sequence[str], limits: LoadLimits) -> list[tuple[str, Source] | InputFailure]:
+    items: list[tuple[str, Source] | InputFailure] = []
+    for item in inputs:
+        try:
+            if item == "-":
+                items.append(("<stdin>", _read_stdin(limits)))
+            else:
+                items.extend(iter_sources([Path(item)]))
+        except InputError as error:
+            items.append(InputFailure(error.source, error.problem))
+    return items
+
+
+def _exit_code(outcomes: Sequence[Outcome], strict: bool) -> int:
+    code = EXIT_OK
+    for outcome in outcomes:
+        if isinstance(outcome, InputFailure):
+            code = max(code, EXIT_INPUT)
+        elif not outcome.passes(strict=strict):
+            code = max(code, EXIT_NONCONFORMANT)
+    return code
+
+
+def _run(action: Callable[[], int], program: str) -> None:
+    _quiet_libraries()
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        code = action()
+    except InputError as error:
+        click.echo(f"{program}: error: {error}", err=True)
+        code = EXIT_INPUT
+    except click.exceptions.Exit as done:
+        code = done.exit_code
+    except click.ClickException as error:
+        click.echo(f"{program}: error: {' '.join(error.format_message().split())}", err=True)
+        code = EXIT_INPUT
+    except (click.Abort, KeyboardInterrupt):
+        click.echo(f"{program}: interrupted; no report written", err=True)
+        code = 130
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else EXIT_INTERNAL
+    except Exception as error:  # the promise is one line and exit 3, never a traceback
+        click.echo(f"{program}: internal error: {type(error).__name__}: {' '.join(str(error).split())}", err=True)
+        code = EXIT_INTERNAL
+    sys.exit(code)
+
+
+_reasoning_option = click.option(
+    "-i",
+    "--reasoning",
+    type=click.Choice(["none", "rdfs", "owlrl"]),
+    default="owlrl",
+    show_default=True,
+    help="Inference before validation. Bridged iso14068:/COMET class IRIs need rdfs or owlrl.",
+)
+_format_option = click.option(
+    "-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Report format."
+)
+_output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the report to this file (atomically) instead of standard output.",
+)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("inputs", nargs=-1, required=True, metavar="FILE... | -")
+@_format_option
+@_output_option
+@click.option("-s", "--shapes", "shapes", multiple=True, metavar="FILE", help="Extra SHACL shapes (repeatable).")
+@click.option("-e", "--ontology", "ontology", multiple=True, metavar="FILE", help="Extra ontology (repeatable).")
+@_reasoning_option
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--vintage-max-age", type=click.IntRange(min=0), default=5, show_default=True,
+              help="Years a credit's vintage may lie before the reference date (§11.2).")
+@click.option("--vintage-reference", type=click.Choice(["start", "end"]), default="start", show_default=True,
+              help="Measure vintage age from the start or the end of the claimed reporting period.")
+@click.option("--vintage-year", "vintage_property", type=click.Choice(["vintage", "issuance"]), default="vintage",
+              show_default=True, help="Which year is the vintage: the mitigation year or the issuance year.")
+@click.option("--retirement-window", type=click.IntRange(min=0), default=12, show_default=True,
+              help="Months after the reporting period within which credits must be retired (§11.2).")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=LoadLimits().max_bytes, show_default=True,
+              help="Largest accepted input, in bytes.")
+@click.option("--max-depth", type=click.IntRange(min=1), default=LoadLimits().max_depth, show_default=True,
+              help="Deepest accepted JSON nesting.")
+@click.option("--max-string", type=click.IntRange(min=1), default=LoadLimits().max_string_chars,
+              show_default=True, help="Longest accepted string or literal, in characters.")
+@click.version_option(__version__, "-V", "--version", prog_name="cn-validate")
+def _validate_cli(inputs: tuple[str, ...], fmt: str, output: Path | None, shapes: tuple[str, ...],
+                  ontology: tuple[str, ...], reasoning: str, strict: bool, vintage_max_age: int,
+                  vintage_reference: str, vintage_property: str, retirement_window: int, max_bytes: int,
+                  max_depth: int, max_string: int) -> int:
+    """Check ISO 14068-1 carbon-neutrality claims (JSON-LD, Turtle or N-Triples files, directories of them,
+    JSON Lines with one claim a line, or - for standard input)."""
+    limits = LoadLimits(max_bytes=max_bytes, max_depth=max_depth, max_string_chars=max_string)
+    parameters = RuleParameters(
+        vintage_max_age_years=vintage_max_age,
+        vintage_reference=vintage_reference,  # type: ignore[arg-type]
+        vintage_property=vintage_property,  # type: ignore[arg-type]
+        retirement_window_months=retirement_window,
+    )
+    options: dict[str, Any] = {
+        "reasoning": reasoning,
+        "extra_shapes": [Path(s) for s in shapes],
+        "extra_ontology": [Path(o) for o in ontology],
+        "parameters": parameters,
+        "limits": limits,
+    }
+    outcomes: list[Outcome] = []
+    for item in _expand(inputs, limits):
+        if isinstance(item, InputFailure):
+            outcomes.append(item)
+            continue
+        name, source = item
+        try:
+            report: ValidationReport = validate(source, name=name, **options)
+        except InputError as error:
+            if error.source != name and not error.source.startswith("<"):
+                raise  # an extra shapes/ontology file is broken: that spoils every input, so stop here
+            outcomes.append(InputFailure(name, error.problem))
+            continue
+        outcomes.append(report)
+    text = format_outcomes(outcomes, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(output, text)
+    for failure in (o for o in outcomes if isinstance(o, InputFailure)):
+        click.echo(f"cn-validate: error: {failure.source}: {failure.message}", err=True)
+    return _exit_code(outcomes, strict)
+
+
+def validate_command(argv: Sequence[str] | None = None) -> None:
+    """Entry point of ``cn-validate``."""
+    _run(lambda: int(_validate_cli.main(args=argv, prog_name="cn-validate", standalone_mode=False)), "cn-validate")

@@ -1,0 +1,124 @@
+"""Bundled data files (ontology, shapes, queries, JSON-LD context), found through importlib.resources.
+
+Everything is parsed at most once per process: validation and queries run many times against the same
+ontology and shapes, and re-parsing them per call would dominate the cost of a small claim.
+The cached graphs are shared: treat them as read-only and copy before changing anything.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph
+
+if sys.version_info >= (3, 11):
+    from importlib.resources.abc import Traversable
+else:  # pragma: no cover - Python 3.10
+    from importlib.abc import Traversable
+
+__all__ = [
+    "CONTEXT_IRIS",
+    "ONTOLOGY_IRI",
+    "ONTOLOGY_VERSION_IRI",
+    "context_document",
+    "data_dir",
+    "ontology_files",
+    "ontology_graph",
+    "query_files",
+    "shapes_files",
+    "shapes_graph",
+]
+
+ONTOLOGY_IRI = "https://comet.carbon/ext/iso14068"
+ONTOLOGY_VERSION_IRI = "https://comet.carbon/ext/iso14068/0.2.0"
+
+#: Context IRIs the offline document loader serves. Ours is a superset of the upstream COMET context, so the
+#: upstream IRI is answered with the same document.
+CONTEXT_IRIS: tuple[str, ...] = (
+    "https://comet.carbon/ext/iso14068/context.jsonld",
+    "https://comet.carbon/ext/iso14068/0.2.0/context.jsonld",
+    "https://comet.carbon/comet-context.jsonld",
+)
+
+_CONTEXT_FILE = "comet-cn-context.jsonld"
+
+
+def data_dir(kind: str) -> Traversable:
+    """Return the bundled folder ``kind`` (``"ontology"``, ``"shapes"`` or ``"queries"``).
+
+    In an installed wheel the folders live at ``comet_cn/data/<kind>``. In a source checkout (editable install)
+    they are the top-level folders of the repository, which the wheel build maps into the package.
+    """
+    packaged = resources.files("comet_cn") / "data" / kind
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / kind
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError(f"comet-cn data folder {kind!r} is missing from the installation")
+
+
+def _turtle_files(kind: str) -> tuple[Traversable, ...]:
+    root = data_dir(kind)
+    found: list[Traversable] = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        for entry in folder.iterdir():
+            if entry.is_dir():
+                stack.append(entry)
+            elif entry.name.endswith(".ttl") and entry.name != "location-mapping.ttl":
+                found.append(entry)
+    return tuple(sorted(found, key=lambda t: str(t)))
+
+
+def ontology_files() -> tuple[Traversable, ...]:
+    """The ontology modules: the comet-cn module and the local modules it imports."""
+    return _turtle_files("ontology")
+
+
+def shapes_files() -> tuple[Traversable, ...]:
+    """The SHACL shapes files."""
+    return _turtle_files("shapes")
+
+
+def query_files() -> tuple[Traversable, ...]:
+    """The SPARQL query files, sorted by name."""
+    root = data_dir("queries")
+    return tuple(sorted((e for e in root.iterdir() if e.name.endswith(".rq")), key=lambda t: t.name))
+
+
+def _parse_all(files: tuple[Traversable, ...]) -> Graph:
+    graph = Graph()
+    for entry in files:
+        graph.parse(data=entry.read_text(encoding="utf-8"), format="turtle")
+    return graph
+
+
+@lru_cache(maxsize=1)
+def ontology_graph() -> Graph:
+    """The comet-cn ontology with all its local imports, parsed once. Read-only: copy before changing."""
+    return _parse_all(ontology_files())
+
+
+@lru_cache(maxsize=1)
+def shapes_graph() -> Graph:
+    """All comet-cn SHACL shapes in one graph, parsed once. Read-only: copy before changing."""
+    return _parse_all(shapes_files())
+
+
+@lru_cache(maxsize=1)
+def _context_text() -> str:
+    text: str = (data_dir("ontology") / _CONTEXT_FILE).read_text(encoding="utf-8")
+    return text
+
+
+def context_document() -> dict[str, Any]:
+    """The comet-cn JSON-LD context document (a fresh copy, safe to change)."""
+    document: dict[str, Any] = json.loads(_context_text())
+    return document

@@ -1,0 +1,81 @@
+"""Bad input and bad usage: one line on stderr naming the file and the problem, exit 2, never a traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Run, run_script
+
+
+def _one_line_error(run: Run, *needles: str) -> None:
+    assert run.code == 2, run
+    lines = run.err.strip().splitlines()
+    assert lines and all(line.startswith("cn-validate: error: ") for line in lines), run.err
+    assert "Traceback" not in run.err + run.out
+    for needle in needles:
+        assert needle in run.err
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("truncated.jsonld", b'{"@context": {}, "@id": ', "not valid JSON"),
+        ("notjson.jsonld", b"hello world", "not JSON-LD"),
+        ("broken.ttl", b"@prefix ex: <http://e/> . ex:a ex:b", "not valid Turtle"),
+        ("empty.jsonld", b"", "empty input"),
+        ("binary.jsonld", bytes(range(256)), "binary data"),
+        ("wrong.ttl", b'{"@id": "http://e/a"}', "content is JSON"),
+        ("remote.jsonld", b'{"@context": "https://evil.example/ctx.jsonld", "@id": "http://e/a"}', "remote @context"),
+    ],
+)
+def test_bad_file(cli: Callable[..., Run], tmp_path: Path, name: str, content: bytes, problem: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    _one_line_error(cli(path), str(path), problem)
+
+
+def test_missing_file_and_empty_directory(cli: Callable[..., Run], tmp_path: Path) -> None:
+    _one_line_error(cli(tmp_path / "nope.jsonld"), "nope.jsonld", "file not found")
+    _one_line_error(cli(tmp_path), "no claim files")
+
+
+def test_usage_errors_are_one_line(cli: Callable[..., Run], tmp_path: Path) -> None:
+    path = tmp_path / "x.jsonld"
+    path.write_text("{}", encoding="utf-8")
+    run = cli("--format", "xml", path)
+    assert run.code == 2 and len(run.err.strip().splitlines()) == 1 and "Traceback" not in run.err
+    run = cli()
+    assert run.code == 2 and len(run.err.strip().splitlines()) == 1
+
+
+def test_too_deep_and_too_large(cli: Callable[..., Run], tmp_path: Path) -> None:
+    deep = tmp_path / "deep.jsonld"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    _one_line_error(cli(deep), "nested deeper than")
+    big = tmp_path / "big.jsonld"
+    big.write_text('{"@id": "http://e/a"}', encoding="utf-8")
+    _one_line_error(cli("--max-bytes", "5", big), "over the limit")
+
+
+def test_remote_import_in_extra_ontology_is_refused(cli: Callable[..., Run], tmp_path: Path) -> None:
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(
+        "<http://e/ont> a <http://www.w3.org/2002/07/owl#Ontology> ; "
+        "<http://www.w3.org/2002/07/owl#imports> <http://127.0.0.1:9/evil.ttl> .\n",
+        encoding="utf-8",
+    )
+    claim = tmp_path / "c.ttl"
+    claim.write_text("<http://e/a> <http://e/p> <http://e/b> .\n", encoding="utf-8")
+    _one_line_error(cli("--ontology", extra, claim), "owl:imports", "never fetched")
+
+
+@pytest.mark.slow
+def test_installed_script_reports_bad_input_without_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "broken.ttl"
+    path.write_text("not turtle at all", encoding="utf-8")
+    run = run_script("cn-validate", path)
+    assert run.code == 2 and "Traceback" not in run.err and str(path) in run.err
+    assert run_script("cn-validate", "--help").code == 0
