@@ -19,7 +19,8 @@ from pathlib import Path
 import comet_cn
 from comet_cn.resources import data_dir, ontology_graph, shapes_graph, context_document, query_files
 checkout = Path(sys.argv[1]).resolve()
-paths = [Path(comet_cn.__file__).resolve()] + [Path(str(data_dir(k))).resolve() for k in ("ontology", "shapes", "queries")]
+paths = [Path(comet_cn.__file__).resolve()]
+paths += [Path(str(data_dir(kind))).resolve() for kind in ("ontology", "shapes", "queries")]
 leaks = [str(p) for p in paths if checkout in p.parents]
 print(json.dumps({
     "leaks": leaks,

@@ -11,19 +11,22 @@ import os
 import signal
 import sys
 import tempfile
+import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
 from comet_cn import __version__
+from comet_cn.batch import validate_many
 from comet_cn.errors import InputError
 from comet_cn.loading import LoadLimits, Source, iter_sources
-from comet_cn.reporting import FORMATS, InputFailure, Outcome, format_outcomes
-from comet_cn.validation import RuleParameters, ValidationReport, validate
+from comet_cn.reporting import FORMATS, InputFailure, Outcome, ReportWriter
+from comet_cn.validation import RuleParameters, ValidationReport
 
 EXIT_OK, EXIT_NONCONFORMANT, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -41,13 +44,21 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see either the old file or the whole new one, never a part."""
-    directory = path.resolve().parent
-    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+@contextmanager
+def atomic_output(path: Path | None) -> Iterator[TextIO]:
+    """Standard output, or a temporary file renamed onto ``path`` only once the report is complete.
+
+    Readers of ``path`` see the old file or the whole new report, never a part; an interrupted run leaves neither
+    a partial report nor the temporary file.
+    """
+    if path is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    descriptor, temporary = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
@@ -63,17 +74,40 @@ def _read_stdin(limits: LoadLimits) -> bytes:
     return data
 
 
-def _expand(inputs: Sequence[str], limits: LoadLimits) -> list[tuple[str, Source] | InputFailure]:
-    items: list[tuple[str, Source] | InputFailure] = []
+def _expand(inputs: Sequence[str], limits: LoadLimits) -> Iterator[tuple[str, Source] | InputFailure]:
+    """Each input as claims, lazily: directories and JSON Lines files are read as the run goes."""
     for item in inputs:
         try:
             if item == "-":
-                items.append(("<stdin>", _read_stdin(limits)))
+                yield "<stdin>", _read_stdin(limits)
             else:
-                items.extend(iter_sources([Path(item)]))
+                yield from iter_sources([Path(item)])
         except InputError as error:
-            items.append(InputFailure(error.source, error.problem))
-    return items
+            yield InputFailure(error.source, error.problem)
+
+
+class _Progress:
+    """A one-line counter on standard error, shown only when it is a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.done = 0
+        self.failing = 0
+        self._last = 0.0
+
+    def update(self, outcome: Outcome) -> None:
+        self.done += 1
+        self.failing += not (isinstance(outcome, ValidationReport) and outcome.conforms)
+        now = time.monotonic()
+        if self.enabled and now - self._last > 0.2:
+            self._last = now
+            click.echo(
+                f"\rchecked {self.done} claim(s), {self.failing} not conforming or unreadable", nl=False, err=True
+            )
+
+    def finish(self) -> None:
+        if self.enabled and self.done:
+            click.echo("\r" + " " * 70 + "\r", nl=False, err=True)
 
 
 def _exit_code(outcomes: Sequence[Outcome], strict: bool) -> int:
@@ -138,25 +172,84 @@ _output_option = click.option(
 @click.option("-e", "--ontology", "ontology", multiple=True, metavar="FILE", help="Extra ontology (repeatable).")
 @_reasoning_option
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
-@click.option("--vintage-max-age", type=click.IntRange(min=0), default=5, show_default=True,
-              help="Years a credit's vintage may lie before the reference date (§11.2).")
-@click.option("--vintage-reference", type=click.Choice(["start", "end"]), default="start", show_default=True,
-              help="Measure vintage age from the start or the end of the claimed reporting period.")
-@click.option("--vintage-year", "vintage_property", type=click.Choice(["vintage", "issuance"]), default="vintage",
-              show_default=True, help="Which year is the vintage: the mitigation year or the issuance year.")
-@click.option("--retirement-window", type=click.IntRange(min=0), default=12, show_default=True,
-              help="Months after the reporting period within which credits must be retired (§11.2).")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=LoadLimits().max_bytes, show_default=True,
-              help="Largest accepted input, in bytes.")
-@click.option("--max-depth", type=click.IntRange(min=1), default=LoadLimits().max_depth, show_default=True,
-              help="Deepest accepted JSON nesting.")
-@click.option("--max-string", type=click.IntRange(min=1), default=LoadLimits().max_string_chars,
-              show_default=True, help="Longest accepted string or literal, in characters.")
+@click.option(
+    "--vintage-max-age",
+    type=click.IntRange(min=0),
+    default=5,
+    show_default=True,
+    help="Years a credit's vintage may lie before the reference date (§11.2).",
+)
+@click.option(
+    "--vintage-reference",
+    type=click.Choice(["start", "end"]),
+    default="start",
+    show_default=True,
+    help="Measure vintage age from the start or the end of the claimed reporting period.",
+)
+@click.option(
+    "--vintage-year",
+    "vintage_property",
+    type=click.Choice(["vintage", "issuance"]),
+    default="vintage",
+    show_default=True,
+    help="Which year is the vintage: the mitigation year or the issuance year.",
+)
+@click.option(
+    "--retirement-window",
+    type=click.IntRange(min=0),
+    default=12,
+    show_default=True,
+    help="Months after the reporting period within which credits must be retired (§11.2).",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=LoadLimits().max_bytes,
+    show_default=True,
+    help="Largest accepted input, in bytes.",
+)
+@click.option(
+    "--max-depth",
+    type=click.IntRange(min=1),
+    default=LoadLimits().max_depth,
+    show_default=True,
+    help="Deepest accepted JSON nesting.",
+)
+@click.option(
+    "--max-string",
+    type=click.IntRange(min=1),
+    default=LoadLimits().max_string_chars,
+    show_default=True,
+    help="Longest accepted string or literal, in characters.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Worker processes for many inputs; 0 uses every core.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress line on a terminal.")
 @click.version_option(__version__, "-V", "--version", prog_name="cn-validate")
-def _validate_cli(inputs: tuple[str, ...], fmt: str, output: Path | None, shapes: tuple[str, ...],
-                  ontology: tuple[str, ...], reasoning: str, strict: bool, vintage_max_age: int,
-                  vintage_reference: str, vintage_property: str, retirement_window: int, max_bytes: int,
-                  max_depth: int, max_string: int) -> int:
+def _validate_cli(
+    inputs: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    shapes: tuple[str, ...],
+    ontology: tuple[str, ...],
+    reasoning: str,
+    strict: bool,
+    vintage_max_age: int,
+    vintage_reference: str,
+    vintage_property: str,
+    retirement_window: int,
+    max_bytes: int,
+    max_depth: int,
+    max_string: int,
+    jobs: int,
+    quiet: bool,
+) -> int:
     """Check ISO 14068-1 carbon-neutrality claims (JSON-LD, Turtle or N-Triples files, directories of them,
     JSON Lines with one claim a line, or - for standard input)."""
     limits = LoadLimits(max_bytes=max_bytes, max_depth=max_depth, max_string_chars=max_string)
@@ -173,28 +266,23 @@ def _validate_cli(inputs: tuple[str, ...], fmt: str, output: Path | None, shapes
         "parameters": parameters,
         "limits": limits,
     }
-    outcomes: list[Outcome] = []
-    for item in _expand(inputs, limits):
-        if isinstance(item, InputFailure):
-            outcomes.append(item)
-            continue
-        name, source = item
-        try:
-            report: ValidationReport = validate(source, name=name, **options)
-        except InputError as error:
-            if error.source != name and not error.source.startswith("<"):
-                raise  # an extra shapes/ontology file is broken: that spoils every input, so stop here
-            outcomes.append(InputFailure(name, error.problem))
-            continue
-        outcomes.append(report)
-    text = format_outcomes(outcomes, fmt)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        write_atomically(output, text)
-    for failure in (o for o in outcomes if isinstance(o, InputFailure)):
+    progress = _Progress(enabled=sys.stderr.isatty() and not quiet)
+    failures: list[InputFailure] = []
+    worst = EXIT_OK
+    with atomic_output(output) as stream:
+        writer = ReportWriter(stream, fmt)
+        outcomes = validate_many(_expand(inputs, limits), jobs=jobs, keep_graph=fmt == "turtle", **options)
+        for outcome in outcomes:
+            progress.update(outcome)
+            writer.add(outcome)
+            worst = max(worst, _exit_code([outcome], strict))
+            if isinstance(outcome, InputFailure):
+                failures.append(outcome)
+        progress.finish()
+        writer.close()
+    for failure in failures:
         click.echo(f"cn-validate: error: {failure.source}: {failure.message}", err=True)
-    return _exit_code(outcomes, strict)
+    return worst
 
 
 def validate_command(argv: Sequence[str] | None = None) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal as TypingLiteral
 from typing import cast
 
@@ -17,12 +18,17 @@ import owlrl
 from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import RDF
 
+from comet_cn.compiled import CompiledOntology, compile_ontology, eligible_claim
 from comet_cn.resources import ontology_graph
 
-__all__ = ["REASONING_MODES", "Closure", "Inconsistency", "ReasoningMode", "reason"]
+__all__ = ["ENGINES", "REASONING_MODES", "Closure", "Engine", "Inconsistency", "ReasoningMode", "reason", "warm"]
 
 ReasoningMode = TypingLiteral["none", "rdfs", "owlrl"]
 REASONING_MODES: tuple[ReasoningMode, ...] = ("none", "rdfs", "owlrl")
+#: ``auto`` uses the compiled tables when they are complete for the ontology and the claim, else owlrl;
+#: ``owlrl`` always runs owlrl over ontology + claim (the reference); ``compiled`` insists on the tables.
+Engine = TypingLiteral["auto", "owlrl", "compiled"]
+ENGINES: tuple[Engine, ...] = ("auto", "owlrl", "compiled")
 
 _DAML = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
 # Ill-typed literals are reported by the shape of the rule that reads the value, with that rule's id; owlrl's
@@ -60,27 +66,83 @@ def reason(
     mode: ReasoningMode = "owlrl",
     *,
     extra_ontology: Iterable[Graph] = (),
+    engine: Engine = "auto",
 ) -> Closure:
     """Merge ``data`` with the comet-cn ontology (and any extra ontology graphs) and compute the closure.
 
     :param data: the asserted claim graph; it is not modified.
     :param mode: ``"none"`` (merge only), ``"rdfs"`` or ``"owlrl"`` (OWL 2 RL, the default).
     :param extra_ontology: further ontology graphs, e.g. a user's own extension.
+    :param engine: which implementation computes the closure (see :data:`ENGINES`); ``closure.engine`` says which
+        one actually ran.
     :returns: the closure; ``closure.graph`` is a new graph.
-    :raises ValueError: ``mode`` is not one of :data:`REASONING_MODES`.
+    :raises ValueError: an unknown mode or engine, or ``engine="compiled"`` where the tables are not complete.
     """
     if mode not in REASONING_MODES:
         raise ValueError(f"unknown reasoning mode {mode!r}; use one of {', '.join(REASONING_MODES)}")
-    graph = Graph()
-    for source in (ontology_graph(), *extra_ontology, data):
-        for triple in source:
-            graph.add(triple)
+    if engine not in ENGINES:
+        raise ValueError(f"unknown reasoning engine {engine!r}; use one of {', '.join(ENGINES)}")
+    extra = tuple(extra_ontology)
     if mode == "none":
-        return Closure(graph=graph, mode=mode, engine="none", inconsistencies=())
+        return Closure(graph=_merge(ontology_graph(), *extra, data), mode=mode, engine="none", inconsistencies=())
+    if engine != "owlrl":
+        tables = _tables(mode) if not extra else _compile(_merge(ontology_graph(), *extra), mode)
+        if tables is not None and eligible_claim(data):
+            return _compiled_closure(tables, data, mode)
+        if engine == "compiled":
+            raise ValueError("the compiled engine is not complete for this ontology or claim; use engine='auto'")
+    graph = _merge(ontology_graph(), *extra, data)
+    _owlrl_expand(graph, mode)
+    return Closure(graph=graph, mode=mode, engine=_OWLRL_ENGINE[mode], inconsistencies=_take_errors(graph))
+
+
+def warm(mode: ReasoningMode = "owlrl") -> None:
+    """Parse the ontology and shapes and compile the reasoning tables now (before forking workers, say)."""
+    from comet_cn.resources import shapes_graph
+
+    shapes_graph()
+    ontology_graph()
+    if mode != "none":
+        _tables(mode)
+
+
+_OWLRL_ENGINE = {"rdfs": "owlrl-rdfs", "owlrl": "owlrl"}
+
+
+def _merge(*graphs: Graph) -> Graph:
+    merged = Graph()
+    for source in graphs:
+        for triple in source:
+            merged.add(triple)
+    return merged
+
+
+def _owlrl_expand(graph: Graph, mode: ReasoningMode) -> None:
     semantics = owlrl.RDFS_Semantics if mode == "rdfs" else owlrl.OWLRL_Semantics
     owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
-    engine = "owlrl-rdfs" if mode == "rdfs" else "owlrl"
-    return Closure(graph=graph, mode=mode, engine=engine, inconsistencies=_take_errors(graph))
+
+
+def _compile(ontology: Graph, mode: ReasoningMode) -> CompiledOntology | None:
+    closed = _merge(ontology)
+    _owlrl_expand(closed, mode)
+    _take_errors(closed)
+    return compile_ontology(closed, profile=mode)
+
+
+@lru_cache(maxsize=2)
+def _tables(mode: ReasoningMode) -> CompiledOntology | None:
+    """The bundled ontology closed and compiled once per process and mode."""
+    return _compile(ontology_graph(), mode)
+
+
+def _compiled_closure(tables: CompiledOntology, data: Graph, mode: ReasoningMode) -> Closure:
+    inferred, clashes = tables.expand(data)
+    graph = _merge(tables.closed, data)
+    for triple in inferred:
+        graph.add(triple)
+    found = {Inconsistency(message=m, focus_node=_IRI_IN_MESSAGE.findall(m)[-1]) for m in clashes}
+    ordered = tuple(sorted(found, key=lambda item: (item.focus_node or "", item.message)))
+    return Closure(graph=graph, mode=mode, engine=f"compiled-{mode}", inconsistencies=ordered)
 
 
 def _take_errors(graph: Graph) -> tuple[Inconsistency, ...]:
@@ -94,4 +156,3 @@ def _take_errors(graph: Graph) -> tuple[Inconsistency, ...]:
                 found.add(Inconsistency(message=" ".join(text.split()), focus_node=iris[-1] if iris else None))
         graph.remove((report, None, None))
     return tuple(sorted(found, key=lambda item: (item.focus_node or "", item.message)))
-

@@ -5,17 +5,31 @@ Output is deterministic: the same input gives byte-identical text and JSON, so r
 
 from __future__ import annotations
 
+import io
 import json
+import shutil
+import tempfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import IO, TextIO
 
 from rdflib import Graph
 
 from comet_cn.rules import PILLARS
 from comet_cn.validation import ValidationReport, ValidationResult
 
-__all__ = ["FORMATS", "InputFailure", "Outcome", "format_outcomes", "summary", "to_json", "to_text", "to_turtle"]
+__all__ = [
+    "FORMATS",
+    "InputFailure",
+    "Outcome",
+    "ReportWriter",
+    "format_outcomes",
+    "summary",
+    "to_json",
+    "to_text",
+    "to_turtle",
+]
 
 FORMATS = ("text", "json", "turtle")
 
@@ -51,54 +65,142 @@ def compact(iri: str | None) -> str:
     return iri
 
 
+class _Counts:
+    def __init__(self) -> None:
+        self.inputs = 0
+        self.conforming = 0
+        self.failing = 0
+        self.errors = 0
+        self.per_rule: Counter[str] = Counter()
+        self.unreadable: list[str] = []
+        self.any_violation_in_extra = False
+
+    def add(self, outcome: Outcome) -> None:
+        self.inputs += 1
+        if isinstance(outcome, InputFailure):
+            self.errors += 1
+            self.unreadable.append(outcome.source)
+            return
+        self.conforming += outcome.conforms
+        self.failing += not outcome.conforms
+        self.per_rule.update(r.rule_id for r in outcome.results)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "inputs": self.inputs,
+            "conforming": self.conforming,
+            "failing": self.failing,
+            "errors": self.errors,
+            "rules": dict(sorted(self.per_rule.items())),
+        }
+
+    def conforms(self) -> bool | None:
+        if self.errors:
+            return None
+        return self.failing == 0 and not self.any_violation_in_extra
+
+
 def summary(outcomes: Sequence[Outcome]) -> dict[str, object]:
     """Counts over a run: inputs, how many conform, fail or could not be read, and findings per rule."""
-    reports = [o for o in outcomes if isinstance(o, ValidationReport)]
-    per_rule = Counter(r.rule_id for report in reports for r in report.results)
-    return {
-        "inputs": len(outcomes),
-        "conforming": sum(1 for r in reports if r.conforms),
-        "failing": sum(1 for r in reports if not r.conforms),
-        "errors": len(outcomes) - len(reports),
-        "rules": dict(sorted(per_rule.items())),
-    }
-
-
-def to_json(outcomes: Sequence[Outcome], *, extra_results: Iterable[ValidationResult] = ()) -> str:
-    """The documented JSON format (docs/cli.md): top-level ``conforms``, ``results``, ``inputs``, ``summary``."""
-    extra = sorted(extra_results, key=ValidationResult.sort_key)
-    results = [r.as_dict() for o in outcomes if isinstance(o, ValidationReport) for r in o.results]
-    results += [r.as_dict() for r in extra]
-    inputs: list[dict[str, object]] = []
+    counts = _Counts()
     for outcome in outcomes:
-        if isinstance(outcome, InputFailure):
-            inputs.append({"source": outcome.source, "conforms": None, "error": outcome.message})
+        counts.add(outcome)
+    return counts.as_dict()
+
+
+class ReportWriter:
+    """Write a report for a stream of outcomes in constant memory.
+
+    Text is written as each outcome arrives. JSON is assembled at :meth:`close` from two spool files, so the document
+    can open with the overall verdict. Turtle keeps the report graphs until the end (it is not meant for huge runs).
+    """
+
+    def __init__(self, stream: TextIO, fmt: str) -> None:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+        self._stream = stream
+        self._fmt = fmt
+        self._counts = _Counts()
+        self._extra: list[ValidationResult] = []
+        self._results_spool: IO[str] | None = None
+        self._inputs_spool: IO[str] | None = None
+        self._graph = Graph()
+        if fmt == "json":
+            # Closed in close(); spooling to disk is what keeps a 100,000-claim run in flat memory.
+            self._results_spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+            self._inputs_spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        elif fmt == "turtle":
+            self._graph.bind("sh", "http://www.w3.org/ns/shacl#")
+
+    def add(self, outcome: Outcome) -> None:
+        """Record one input's outcome."""
+        self._counts.add(outcome)
+        if self._fmt == "text":
+            self._stream.write("\n".join(_text_block(outcome)) + "\n")
+        elif self._fmt == "json":
+            assert self._results_spool is not None and self._inputs_spool is not None
+            if isinstance(outcome, ValidationReport):
+                for result in outcome.results:
+                    self._spool(self._results_spool, result.as_dict())
+            self._spool(self._inputs_spool, _input_entry(outcome))
+        elif isinstance(outcome, ValidationReport):
+            for triple in outcome.report_graph:
+                self._graph.add(triple)
+
+    def add_extra(self, results: Iterable[ValidationResult]) -> None:
+        """Record findings that belong to the run as a whole (cross-claim audits)."""
+        self._extra.extend(results)
+        self._counts.any_violation_in_extra |= any(r.severity == "Violation" for r in self._extra)
+
+    @staticmethod
+    def _spool(spool: IO[str], entry: Mapping[str, object]) -> None:
+        if spool.tell():
+            spool.write(",\n")
+        spool.write(_indent(json.dumps(entry, indent=2, ensure_ascii=False), 4))
+
+    def close(self) -> None:
+        """Write what only the end of the run knows (summary, overall verdict) and release the spools."""
+        extra = sorted(self._extra, key=ValidationResult.sort_key)
+        if self._fmt == "text":
+            self._stream.write("\n".join(_text_tail(self._counts, extra)) + "\n")
+        elif self._fmt == "turtle":
+            self._stream.write(self._graph.serialize(format="turtle"))
         else:
-            inputs.append(
-                {
-                    "source": outcome.source,
-                    "conforms": outcome.conforms,
-                    "error": None,
-                    "reasoning": outcome.reasoning,
-                    "violations": len(outcome.violations),
-                    "warnings": len(outcome.warnings),
-                }
-            )
-    document = {
-        "conforms": _overall(outcomes, extra),
-        "results": results,
-        "inputs": inputs,
-        "summary": summary(outcomes),
+            assert self._results_spool is not None and self._inputs_spool is not None
+            for result in extra:
+                self._spool(self._results_spool, result.as_dict())
+            self._stream.write('{\n  "conforms": ' + json.dumps(self._counts.conforms()) + ',\n  "results": [')
+            self._copy(self._results_spool)
+            self._stream.write('],\n  "inputs": [')
+            self._copy(self._inputs_spool)
+            summary_text = _indent(json.dumps(self._counts.as_dict(), indent=2, ensure_ascii=False), 2).lstrip()
+            self._stream.write('],\n  "summary": ' + summary_text + "\n}\n")
+
+    def _copy(self, spool: IO[str]) -> None:
+        if spool.tell():
+            spool.seek(0)
+            self._stream.write("\n")
+            shutil.copyfileobj(spool, self._stream)
+            self._stream.write("\n  ")
+        spool.close()
+
+
+def _indent(text: str, spaces: int) -> str:
+    pad = " " * spaces
+    return "\n".join(pad + line for line in text.splitlines())
+
+
+def _input_entry(outcome: Outcome) -> dict[str, object]:
+    if isinstance(outcome, InputFailure):
+        return {"source": outcome.source, "conforms": None, "error": outcome.message}
+    return {
+        "source": outcome.source,
+        "conforms": outcome.conforms,
+        "error": None,
+        "reasoning": outcome.reasoning,
+        "violations": len(outcome.violations),
+        "warnings": len(outcome.warnings),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-def _overall(outcomes: Sequence[Outcome], extra: Sequence[ValidationResult]) -> bool | None:
-    if any(isinstance(o, InputFailure) for o in outcomes):
-        return None
-    return all(o.conforms for o in outcomes if isinstance(o, ValidationReport)) and not any(
-        r.severity == "Violation" for r in extra
-    )
 
 
 def _result_lines(result: ValidationResult) -> list[str]:
@@ -123,51 +225,60 @@ def _grouped(results: Sequence[ValidationResult]) -> list[str]:
     return lines
 
 
-def to_text(outcomes: Sequence[Outcome], *, extra_results: Iterable[ValidationResult] = ()) -> str:
-    """A report for people: one block per input, findings grouped by the standard's four pillars."""
-    lines: list[str] = []
-    for outcome in outcomes:
-        if isinstance(outcome, InputFailure):
-            lines.append(f"{outcome.source}: ERROR {outcome.message}")
-            continue
-        verdict = "CONFORMS" if outcome.conforms else "DOES NOT CONFORM"
-        counts = f"{len(outcome.violations)} violation(s), {len(outcome.warnings)} warning(s)"
-        lines.append(f"{outcome.source}: {verdict} to ISO 14068-1 ({counts}; reasoning: {outcome.reasoning})")
+def _text_block(outcome: Outcome) -> list[str]:
+    if isinstance(outcome, InputFailure):
+        return [f"{outcome.source}: ERROR {outcome.message}"]
+    verdict = "CONFORMS" if outcome.conforms else "DOES NOT CONFORM"
+    counts = f"{len(outcome.violations)} violation(s), {len(outcome.warnings)} warning(s)"
+    lines = [f"{outcome.source}: {verdict} to ISO 14068-1 ({counts}; reasoning: {outcome.reasoning})"]
+    if outcome.results:
         lines.extend(_grouped(outcome.results))
         lines.append("")
-    extra = sorted(extra_results, key=ValidationResult.sort_key)
+    return lines
+
+
+def _text_tail(counts: _Counts, extra: Sequence[ValidationResult]) -> list[str]:
+    lines: list[str] = []
     if extra:
-        lines.append("Audits across all inputs")
+        lines.append("\nAudits across all inputs")
         lines.extend(_grouped(extra))
         lines.append("")
-    totals = summary(outcomes)
-    rules = totals["rules"]
-    assert isinstance(rules, dict)
-    per_rule = ", ".join(f"{rule} ×{n}" for rule, n in rules.items()) or "none"
+    per_rule = ", ".join(f"{rule} ×{n}" for rule, n in sorted(counts.per_rule.items())) or "none"
     lines.append(
-        f"Summary: {totals['inputs']} input(s): {totals['conforming']} conform, {totals['failing']} do not, "
-        f"{totals['errors']} could not be read. Findings per rule: {per_rule}."
+        f"Summary: {counts.inputs} input(s): {counts.conforming} conform, {counts.failing} do not, "
+        f"{counts.errors} could not be read. Findings per rule: {per_rule}."
     )
-    failed = [o.source for o in outcomes if isinstance(o, InputFailure)]
-    if failed:
-        lines.append("Could not be read: " + ", ".join(failed))
-    return "\n".join(lines).rstrip("\n") + "\n"
+    if counts.unreadable:
+        lines.append("Could not be read: " + ", ".join(counts.unreadable))
+    return lines
+
+
+def _render(outcomes: Sequence[Outcome], fmt: str, extra_results: Iterable[ValidationResult]) -> str:
+    buffer = io.StringIO()
+    writer = ReportWriter(buffer, fmt)
+    for outcome in outcomes:
+        writer.add(outcome)
+    writer.add_extra(extra_results)
+    writer.close()
+    return buffer.getvalue()
+
+
+def to_json(outcomes: Sequence[Outcome], *, extra_results: Iterable[ValidationResult] = ()) -> str:
+    """The documented JSON format (docs/cli.md): ``conforms``, ``results``, ``inputs``, ``summary``."""
+    return _render(outcomes, "json", extra_results)
+
+
+def to_text(outcomes: Sequence[Outcome], *, extra_results: Iterable[ValidationResult] = ()) -> str:
+    """A report for people: one block per input, findings grouped by the standard's four pillars."""
+    return _render(outcomes, "text", extra_results)
 
 
 def to_turtle(outcomes: Sequence[Outcome]) -> str:
     """The SHACL validation report graph(s) as Turtle (inputs that could not be read have none)."""
-    merged = Graph()
-    merged.bind("sh", "http://www.w3.org/ns/shacl#")
-    for outcome in outcomes:
-        if isinstance(outcome, ValidationReport):
-            for triple in outcome.report_graph:
-                merged.add(triple)
-    return merged.serialize(format="turtle")
+    return _render(outcomes, "turtle", ())
 
 
-def format_outcomes(
-    outcomes: Sequence[Outcome], fmt: str, *, extra_results: Iterable[ValidationResult] = ()
-) -> str:
+def format_outcomes(outcomes: Sequence[Outcome], fmt: str, *, extra_results: Iterable[ValidationResult] = ()) -> str:
     """Render a run in ``fmt`` (one of :data:`FORMATS`)."""
     if fmt == "json":
         return to_json(outcomes, extra_results=extra_results)

@@ -94,9 +94,7 @@ def shape_info(graph: Graph, shape: Node) -> ShapeInfo | None:
     rule_id = first(CNSH.ruleId)
     if rule_id is None:
         return None
-    severity_node = next(
-        (value for holder in holders for value in graph.objects(holder, SH.severity)), SH.Violation
-    )
+    severity_node = next((value for holder in holders for value in graph.objects(holder, SH.severity)), SH.Violation)
     return ShapeInfo(
         rule_id=rule_id,
         clause=first(DCTERMS.source) or "",

@@ -14,7 +14,7 @@ from rdflib.term import Node
 
 from comet_cn.errors import InputError
 from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, Source, describe_source, load
-from comet_cn.reasoning import Closure, ReasoningMode, reason
+from comet_cn.reasoning import Closure, Engine, ReasoningMode, reason
 from comet_cn.resources import CONTEXT_IRIS, ontology_graph, shapes_graph
 from comet_cn.rules import CNSH, CONSISTENCY_RULE, ShapeInfo, shape_info
 
@@ -143,6 +143,7 @@ def validate(
     limits: LoadLimits = DEFAULT_LIMITS,
     format: str | None = None,
     name: str | None = None,
+    engine: Engine = "auto",
 ) -> ValidationReport:
     """Check a carbon-neutrality claim against every ISO 14068-1 rule comet-cn encodes.
 
@@ -154,6 +155,8 @@ def validate(
     :param limits: bounds on untrusted input.
     :param format: the input syntax when it cannot be guessed.
     :param name: what to call the input in reports (default: the path, or a placeholder for text).
+    :param engine: the reasoning implementation (``"auto"``, ``"owlrl"`` or ``"compiled"``); the verdict is the same,
+        only the speed differs, and ``report.engine`` names the one that ran.
     :returns: the report; ``report.conforms`` is the verdict.
     :raises InputError: the claim or an extra file cannot be used.
     """
@@ -166,6 +169,7 @@ def validate(
         extra_shapes=[_load_support(item, "shapes", limits) for item in extra_shapes],
         extra_ontology=[_load_support(item, "ontology", limits) for item in extra_ontology],
         parameters=_parameters(parameters),
+        engine=engine,
     )
 
 
@@ -177,9 +181,10 @@ def validate_graph(
     extra_shapes: Iterable[Graph] = (),
     extra_ontology: Iterable[Graph] = (),
     parameters: RuleParameters | None = None,
+    engine: Engine = "auto",
 ) -> ValidationReport:
     """Validate an already loaded claim graph (``data`` is not modified)."""
-    closure = reason(data, reasoning, extra_ontology=tuple(extra_ontology))
+    closure = reason(data, reasoning, extra_ontology=tuple(extra_ontology), engine=engine)
     if parameters is not None and parameters != RuleParameters():
         for triple in parameters.triples():
             closure.graph.add(triple)
@@ -265,9 +270,7 @@ def _describe_blank(graph: Graph, node: BNode) -> str:
     return "[blank node]"
 
 
-def _results(
-    report: Graph, shapes: Graph, closure: Closure, name: str | None
-) -> tuple[ValidationResult, ...]:
+def _results(report: Graph, shapes: Graph, closure: Closure, name: str | None) -> tuple[ValidationResult, ...]:
     found: set[ValidationResult] = set()
     cache: dict[Node | None, ShapeInfo | None] = {}
     for result in report.subjects(RDF.type, SH.ValidationResult):
