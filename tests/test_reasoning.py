@@ -1,0 +1,114 @@
+"""Reasoning: the fast compiled engine entails exactly what owlrl does, and reports say which engine ran."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+import comet_cn
+from comet_cn.compiled import TRIVIAL_CLASSES
+from comet_cn.loading import load
+from comet_cn.reasoning import reason
+from comet_cn.synthetic import VIOLATIONS, synthetic_claim
+
+ROOT = Path(__file__).resolve().parents[1]
+CN = "https://comet.carbon/ext/iso14068#"
+
+
+def _manifest_files() -> list[Path]:
+    manifest = ROOT / "examples" / "manifest.json"
+    entries = json.loads(manifest.read_text(encoding="utf-8"))["examples"] if manifest.exists() else []
+    return [ROOT / "examples" / entry["file"] for entry in entries]
+
+
+def _signature(closure_graph: Graph, data: Graph, *, literals: bool = False) -> set[tuple[str, str, str]]:
+    """What reasoning says about the claim's own nodes, minus the trivia OWL-RL adds to every resource.
+
+    Node-to-node edges and types by default; with ``literals``, the literal-valued triples instead.
+    """
+    nodes = {s for s in data.subjects()} | {o for o in data.objects() if not isinstance(o, Literal)}
+    found = set()
+    for s, p, o in closure_graph:
+        if s not in nodes or p == OWL.sameAs or (p == RDF.type and o in TRIVIAL_CLASSES):
+            continue
+        if isinstance(o, Literal) == literals:
+            found.add((str(s), str(p), o.n3() if isinstance(o, Literal) else str(o)))
+    return found
+
+
+def _assert_same_entailments(fast: Graph, reference: Graph, data: Graph) -> None:
+    assert _signature(fast, data) == _signature(reference, data)
+    # owlrl's RDFS mode also invents literal triples (its literal proxies treat true and 1 as one value, so an
+    # actionOrder 1 gains "true"); the compiled engine must not add any literal triple owlrl lacks.
+    assert _signature(fast, data, literals=True) <= _signature(reference, data, literals=True)
+
+
+CLAIMS = [pytest.param(synthetic_claim(i), id=f"synthetic-{i}") for i in range(3)] + [
+    pytest.param(synthetic_claim(10 + i, violation=name), id=f"synthetic-{name}") for i, name in enumerate(VIOLATIONS)
+]
+
+
+@pytest.mark.parametrize("mode", ["rdfs", "owlrl"])
+@pytest.mark.parametrize("claim", CLAIMS)
+def test_compiled_engine_matches_owlrl_on_generated_claims(claim: dict[str, object], mode: str) -> None:
+    data = load(claim)
+    fast = reason(data, mode, engine="compiled")  # type: ignore[arg-type]
+    reference = reason(data, mode, engine="owlrl")  # type: ignore[arg-type]
+    assert fast.engine == f"compiled-{mode}" and reference.engine in ("owlrl", "owlrl-rdfs")
+    _assert_same_entailments(fast.graph, reference.graph, data)
+    assert {i.focus_node for i in fast.inconsistencies} == {i.focus_node for i in reference.inconsistencies}
+
+
+@pytest.mark.parametrize("path", _manifest_files(), ids=lambda p: p.name)
+def test_compiled_engine_matches_owlrl_on_every_example(path: Path) -> None:
+    data = load(path)
+    fast = reason(data, "owlrl", engine="compiled")
+    reference = reason(data, "owlrl", engine="owlrl")
+    _assert_same_entailments(fast.graph, reference.graph, data)
+    assert {i.focus_node for i in fast.inconsistencies} == {i.focus_node for i in reference.inconsistencies}
+
+
+@pytest.mark.parametrize("path", _manifest_files(), ids=lambda p: p.name)
+def test_every_engine_gives_the_same_verdict_on_every_example(path: Path) -> None:
+    fast = comet_cn.validate(path, engine="auto")
+    reference = comet_cn.validate(path, engine="owlrl")
+    assert fast.engine == "compiled-owlrl" and reference.engine == "owlrl"
+    assert fast.results == reference.results
+
+
+def test_disjoint_types_are_an_inconsistency_with_both_engines() -> None:
+    claim = synthetic_claim(0)
+    claim["@graph"][0]["@type"] = ["CarbonNeutralityClaim", "CarbonNeutralityReport"]  # type: ignore[index]
+    for engine in ("compiled", "owlrl"):
+        report = comet_cn.validate(claim, engine=engine)  # type: ignore[arg-type]
+        consistency = [r for r in report.results if r.rule_id == "CN-CONSIST-01"]
+        assert consistency and consistency[0].focus_node.endswith("/claim"), engine
+        assert not report.conforms
+
+
+def test_claim_with_schema_triples_falls_back_to_owlrl() -> None:
+    data = load(synthetic_claim(0))
+    data.add((URIRef("https://example.org/MyClaim"), RDFS.subClassOf, URIRef(CN + "CarbonNeutralityClaim")))
+    assert reason(data, "owlrl").engine == "owlrl"
+    with pytest.raises(ValueError, match="not complete"):
+        reason(data, "owlrl", engine="compiled")
+
+
+def test_unsupported_construct_in_extra_ontology_falls_back_to_owlrl() -> None:
+    extra = Graph()
+    prop = URIRef("https://example.org/uniqueSerial")
+    extra.add((prop, RDF.type, OWL.FunctionalProperty))
+    assert reason(load(synthetic_claim(0)), "owlrl", extra_ontology=[extra]).engine == "owlrl"
+    assert reason(load(synthetic_claim(0)), "owlrl").engine == "compiled-owlrl"
+
+
+def test_reasoning_never_modifies_the_callers_graph() -> None:
+    data = load(synthetic_claim(0))
+    before = set(data)
+    for engine in ("auto", "owlrl"):
+        comet_cn.validate(data, engine=engine)  # type: ignore[arg-type]
+    assert set(data) == before
