@@ -150,7 +150,7 @@ _reasoning_option = click.option(
     type=click.Choice(["none", "rdfs", "owlrl"]),
     default="owlrl",
     show_default=True,
-    help="Inference before validation. Bridged iso14068:/COMET class IRIs need rdfs or owlrl.",
+    help="Inference before validation (OWL 2 RL by default).",
 )
 _format_option = click.option(
     "-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Report format."

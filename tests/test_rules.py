@@ -1,0 +1,205 @@
+"""Edges of the rules a user would notice: boundaries, parameters, calendars and ill-typed values."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import comet_cn
+from comet_cn import RuleParameters
+from tests.conftest import EXAMPLES, Run
+
+BASE: dict[str, Any] = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
+
+
+def claim(**changes: dict[str, Any]) -> dict[str, Any]:
+    """The conforming example with the given nodes updated, e.g. claim(**{"ex:credit-wind": {"x": 1}})."""
+    document = copy.deepcopy(BASE)
+    nodes = {node["@id"]: node for node in document["@graph"]}
+    for iri, values in changes.items():
+        for key, value in values.items():
+            if value is None:
+                nodes[iri].pop(key, None)
+            else:
+                nodes[iri][key] = value
+    return document
+
+
+def violated(document: dict[str, Any], reasoning: str = "owlrl", **kwargs: Any) -> set[str]:
+    return set(comet_cn.validate(document, reasoning=reasoning, **kwargs).rule_ids)  # type: ignore[arg-type]
+
+
+PERIOD = "ex:period-2024"
+EVENT = "ex:retirement-2025-03"
+CREDIT = "ex:credit-cookstoves"
+
+
+@pytest.mark.parametrize("reasoning", ["none", "owlrl"])
+def test_vintage_exactly_five_years_before_start_conforms_six_fails(reasoning: str) -> None:
+    assert violated(claim(**{CREDIT: {"vintageEndYear": "2019"}}), reasoning) == set()
+    assert violated(claim(**{CREDIT: {"vintageEndYear": "2018"}}), reasoning) == {"CN-VINT-01"}
+
+
+def test_vintage_parameters_change_the_verdict_as_documented() -> None:
+    old = claim(**{CREDIT: {"vintageEndYear": "2018", "issuanceYear": "2020"}})
+    assert violated(old) == {"CN-VINT-01"}
+    assert violated(old, parameters=RuleParameters(vintage_max_age_years=6)) == set()
+    assert violated(old, parameters={"vintage_property": "issuance"}) == set()
+    assert violated(claim(**{CREDIT: {"vintageEndYear": "2019"}}), parameters={"vintage_reference": "end"}) == set()
+    assert violated(
+        claim(**{CREDIT: {"vintageEndYear": "2019"}}),
+        parameters={"vintage_reference": "end", "vintage_max_age_years": 4},
+    ) == {"CN-VINT-01"}
+
+
+def test_cli_vintage_options(cli: Callable[..., Run], tmp_path: Any) -> None:
+    path = tmp_path / "old.jsonld"
+    path.write_text(json.dumps(claim(**{CREDIT: {"vintageEndYear": "2018"}})), encoding="utf-8")
+    assert cli(path).code == 1
+    assert cli("--vintage-max-age", "6", path).code == 0
+
+
+@pytest.mark.parametrize(
+    ("end", "retired", "conforms"),
+    [
+        ("2024-12-31", "2025-12-31", True),
+        ("2024-12-31", "2026-01-01", False),
+        ("2024-02-29", "2025-02-28", True),  # leap day: + P12M clamps to 28 February
+        ("2024-02-29", "2025-03-01", False),
+        ("2024-04-30", "2025-04-30", True),  # month ends keep their day
+        ("2024-04-30", "2025-05-01", False),
+        ("2023-01-31", "2024-01-31", True),
+        ("2023-01-31", "2024-02-01", False),
+        ("2023-02-28", "2024-02-28", True),  # a non-leap end stays on the 28th, even in a leap year
+        ("2023-02-28", "2024-02-29", False),
+    ],
+)
+def test_retirement_window_across_month_ends_and_leap_days(end: str, retired: str, conforms: bool) -> None:
+    start = end[:4] + "-01-01"
+    document = claim(
+        **{
+            PERIOD: {"reportingPeriodStart": start, "reportingPeriodEnd": end},
+            EVENT: {"retirementDate": retired},
+            "ex:reversal-2024-fire": {"reversalDate": start},
+            "ex:reduction-green-electricity": {"achievementDate": start},
+            "ex:claim-2024": {"hasEmissionReduction": "ex:reduction-green-electricity"},
+        }
+    )
+    assert ("CN-RET-01" not in violated(document)) is conforms
+    assert violated(document) <= {"CN-RET-01"}
+
+
+def test_retirement_window_parameter() -> None:
+    document = claim(**{EVENT: {"retirementDate": "2025-07-01"}})
+    assert violated(document) == set()
+    assert violated(document, parameters={"retirement_window_months": 6}) == {"CN-RET-01"}
+    assert (
+        violated(claim(**{EVENT: {"retirementDate": "2025-06-30"}}), parameters={"retirement_window_months": 6})
+        == set()
+    )
+
+
+def test_balance_exactly_covered_conforms_half_a_tonne_short_fails() -> None:
+    assert violated(claim(**{"ex:footprint-2024": {"tonnesCO2e": "12500.0"}})) == set()
+    assert violated(claim(**{"ex:footprint-2024": {"tonnesCO2e": "12500.5"}})) == {"CN-BAL-01"}
+
+
+def test_a_credit_retired_twice_by_the_claim_counts_once() -> None:
+    document = claim(**{"ex:footprint-2024": {"tonnesCO2e": "12500.0"}})
+    document["@graph"].append(
+        {
+            "@id": "ex:retirement-2025-04",
+            "@type": "OffsettingEvent",
+            "retirementDate": "2025-04-01",
+            "hasReportingPeriod": PERIOD,
+            "inRegistry": "ex:registry",
+            "retiresCredit": "ex:credit-wind",
+        }
+    )
+    document["@graph"][0]["hasOffsettingEvent"] = [EVENT, "ex:retirement-2025-04"]
+    assert violated(document) == set()
+    document["@graph"][-1]["retiresCredit"] = ["ex:credit-wind"]
+    document["@graph"][1 + 0]["label"] = "Acme Ceramics GmbH"
+    nodes = {n["@id"]: n for n in document["@graph"]}
+    nodes["ex:footprint-2024"]["tonnesCO2e"] = "12500.5"
+    assert violated(document) == {"CN-BAL-01"}
+
+
+@pytest.mark.parametrize("reasoning", ["none", "owlrl"])
+@pytest.mark.parametrize(
+    ("changes", "rule"),
+    [
+        ({EVENT: {"retirementDate": "2025-13-40"}}, "CN-RET-01"),
+        ({CREDIT: {"vintageEndYear": "twenty"}}, "CN-VINT-01"),
+        ({CREDIT: {"isExPostCredit": {"@value": "yes", "@type": "xsd:boolean"}}}, "CN-EXPOST-01"),
+        ({CREDIT: {"correspondingAdjustmentApplied": "yes"}}, "CN-CA-01"),
+        ({CREDIT: {"tonnesCO2e": "-5"}}, "CN-BAL-01"),
+        ({CREDIT: {"tonnesCO2e": 4500.5}}, "CN-BAL-01"),
+        ({"ex:footprint-2024": {"tonnesCO2e": "1.245E4"}}, "CN-BAL-01"),
+        ({PERIOD: {"reportingPeriodEnd": "2024-02-30"}}, "CN-CLAIM-02"),
+        ({"ex:target-2030": {"targetYear": "20301"}}, "CN-PATH-01"),
+        ({"ex:action-offset": {"actionOrder": "last"}}, "CN-HIER-02"),
+    ],
+    ids=[
+        "bad-date",
+        "word-year",
+        "yes-boolean",
+        "string-boolean",
+        "negative",
+        "json-number",
+        "exponent",
+        "no-30-feb",
+        "five-digit-year",
+        "word-order",
+    ],
+)
+def test_ill_typed_values_are_violations_of_the_rule_that_reads_them(
+    changes: dict[str, Any], rule: str, reasoning: str
+) -> None:
+    assert rule in violated(claim(**changes), reasoning)
+
+
+def test_period_ending_before_it_starts_is_reported() -> None:
+    assert "CN-CLAIM-02" in violated(claim(**{PERIOD: {"reportingPeriodStart": "2025-01-01"}}))
+
+
+def test_exponent_decimal_in_n_triples_is_reported_too() -> None:
+    triples = comet_cn.load(BASE).serialize(format="nt")
+    decimal = "<http://www.w3.org/2001/XMLSchema#decimal>"
+    assert f'"6000.0"^^{decimal}' in triples
+    assert comet_cn.validate(triples, format="nt").conforms
+    exponent = triples.replace(f'"6000.0"^^{decimal}', f'"6.0E3"^^{decimal}')
+    assert set(comet_cn.validate(exponent, format="nt").rule_ids) == {"CN-BAL-01"}
+
+
+def test_warning_does_not_break_conformance_but_strict_does(cli: Callable[..., Run]) -> None:
+    path = EXAMPLES / "plan-without-responsible-person.jsonld"
+    report = comet_cn.validate(path)
+    assert report.conforms and not report.passes(strict=True)
+    assert cli(path).code == 0
+    assert cli("--strict", path).code == 1
+
+
+def test_validate_accepts_a_graph_and_never_modifies_it() -> None:
+    graph = comet_cn.load(EXAMPLES / "violations" / "cn-vint-01-old-vintage.jsonld")
+    before = set(graph)
+    assert comet_cn.validate(graph).rule_ids == {"CN-VINT-01"}
+    assert set(graph) == before
+
+
+def test_extra_shapes_run_and_report_their_own_rule() -> None:
+    extra = """
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix cnsh: <https://comet.carbon/ext/iso14068/shapes#> .
+        @prefix comet-cn: <https://comet.carbon/ext/iso14068#> .
+        <https://example.org/shapes#ClaimDate> a sh:NodeShape ;
+            sh:targetClass comet-cn:CarbonNeutralityClaim ;
+            cnsh:ruleId "ACME-01" ;
+            sh:property [ sh:path comet-cn:claimDate ; sh:maxCount 0 ; sh:message "ACME-01: no claim dates" ] .
+    """
+    report = comet_cn.validate(EXAMPLES / "conforming-claim.jsonld", extra_shapes=[extra])
+    assert report.rule_ids == {"ACME-01"}
