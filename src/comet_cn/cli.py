@@ -22,9 +22,11 @@ from typing import Any, TextIO
 import click
 
 from comet_cn import __version__
+from comet_cn.audits import run_audits
 from comet_cn.batch import validate_many
 from comet_cn.errors import InputError
-from comet_cn.loading import LoadLimits, Source, iter_sources
+from comet_cn.loading import LoadLimits, Source, iter_sources, load
+from comet_cn.queries import QUERY_FORMATS, format_result, list_queries, query
 from comet_cn.reporting import FORMATS, InputFailure, Outcome, ReportWriter
 from comet_cn.validation import RuleParameters, ValidationReport
 
@@ -231,6 +233,7 @@ _output_option = click.option(
     help="Worker processes for many inputs; 0 uses every core.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress line on a terminal.")
+@click.option("--audits", is_flag=True, help="Also run the cross-claim audits over all inputs together.")
 @click.version_option(__version__, "-V", "--version", prog_name="cn-validate")
 def _validate_cli(
     inputs: tuple[str, ...],
@@ -249,6 +252,7 @@ def _validate_cli(
     max_string: int,
     jobs: int,
     quiet: bool,
+    audits: bool,
 ) -> int:
     """Check ISO 14068-1 carbon-neutrality claims (JSON-LD, Turtle or N-Triples files, directories of them,
     JSON Lines with one claim a line, or - for standard input)."""
@@ -279,12 +283,81 @@ def _validate_cli(
             if isinstance(outcome, InputFailure):
                 failures.append(outcome)
         progress.finish()
+        if audits:
+            readable = [name for name, _ in _readable(inputs, limits)]
+            writer.add_extra(run_audits(readable, reasoning=reasoning, limits=limits))  # type: ignore[arg-type]
         writer.close()
     for failure in failures:
         click.echo(f"cn-validate: error: {failure.source}: {failure.message}", err=True)
+    if audits and worst < EXIT_NONCONFORMANT and writer.extra_violations:
+        worst = EXIT_NONCONFORMANT
     return worst
+
+
+def _readable(inputs: Sequence[str], limits: LoadLimits) -> Iterator[tuple[str, Source]]:
+    """The claims of the run that can be read (the audits skip the ones already reported as errors)."""
+    for item in _expand([i for i in inputs if i != "-"], limits):
+        if not isinstance(item, InputFailure):
+            try:
+                load(item[1], limits=limits)
+            except InputError:
+                continue
+            yield item
 
 
 def validate_command(argv: Sequence[str] | None = None) -> None:
     """Entry point of ``cn-validate``."""
     _run(lambda: int(_validate_cli.main(args=argv, prog_name="cn-validate", standalone_mode=False)), "cn-validate")
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("name", required=False, metavar="NAME|FILE.rq")
+@click.argument("sources", nargs=-1, metavar="SOURCE...")
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True, help="Output format."
+)
+@_output_option
+@_reasoning_option
+@click.option(
+    "-b",
+    "--bind",
+    "bindings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a query variable before running it (repeatable); IRIs are recognised by their scheme.",
+)
+@click.option("--list", "list_only", is_flag=True, help="List the bundled queries, one a line: name, then question.")
+@click.version_option(__version__, "-V", "--version", prog_name="cn-query")
+def _query_cli(
+    name: str | None,
+    sources: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    reasoning: str,
+    bindings: tuple[str, ...],
+    list_only: bool,
+) -> int:
+    """Run an audit query over one or more claims (files, directories of claims, JSON Lines)."""
+    if list_only:
+        click.echo("\n".join(f"{info.name}\t{info.question}" for info in list_queries()))
+        return EXIT_OK
+    if name is None or not sources:
+        raise click.UsageError("give a query NAME (see --list) or FILE.rq, and at least one SOURCE")
+    values = {}
+    for binding in bindings:
+        key, sep, value = binding.partition("=")
+        if not sep or not key.isidentifier():
+            raise click.UsageError(f"--bind takes NAME=VALUE, not {binding!r}")
+        values[key] = value
+    for source in sources:
+        if not Path(source).exists():
+            raise InputError(source, "file not found")
+    result = query(name, [Path(s) for s in sources], reasoning=reasoning, **values)  # type: ignore[arg-type]
+    with atomic_output(output) as stream:
+        stream.write(format_result(result, fmt))
+    return EXIT_OK
+
+
+def query_command(argv: Sequence[str] | None = None) -> None:
+    """Entry point of ``cn-query``."""
+    _run(lambda: int(_query_cli.main(args=argv, prog_name="cn-query", standalone_mode=False) or 0), "cn-query")

@@ -112,12 +112,17 @@ def _anchor(rule: Rule) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m comet_cn.docgen rules`` prints the page to standard output."""
+    """``python -m comet_cn.docgen rules|queries`` prints that page to standard output."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if args != ["rules"]:
-        print("usage: python -m comet_cn.docgen rules", file=sys.stderr)
+    if args == ["rules"]:
+        sys.stdout.write(rules_markdown())
+    elif args == ["queries"]:
+        from comet_cn.queries import queries_markdown
+
+        sys.stdout.write(queries_markdown())
+    else:
+        print("usage: python -m comet_cn.docgen rules|queries", file=sys.stderr)
         return 2
-    sys.stdout.write(rules_markdown())
     return 0
 
 

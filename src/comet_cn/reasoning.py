@@ -93,6 +93,7 @@ def reason(
             raise ValueError("the compiled engine is not complete for this ontology or claim; use engine='auto'")
     graph = _merge(ontology_graph(), *extra, data)
     _owlrl_expand(graph, mode)
+    _drop_literal_subjects(graph)
     return Closure(graph=graph, mode=mode, engine=_OWLRL_ENGINE[mode], inconsistencies=_take_errors(graph))
 
 
@@ -117,6 +118,12 @@ def _merge(*graphs: Graph) -> Graph:
     return merged
 
 
+def _drop_literal_subjects(graph: Graph) -> None:
+    """owlrl's datatype handling can leave triples about literals, which are not RDF and break other tools."""
+    for triple in [t for t in graph if isinstance(t[0], Literal)]:
+        graph.remove(triple)
+
+
 def _owlrl_expand(graph: Graph, mode: ReasoningMode) -> None:
     semantics = owlrl.RDFS_Semantics if mode == "rdfs" else owlrl.OWLRL_Semantics
     owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
@@ -126,6 +133,7 @@ def _compile(ontology: Graph, mode: ReasoningMode) -> CompiledOntology | None:
     closed = _merge(ontology)
     _owlrl_expand(closed, mode)
     _take_errors(closed)
+    _drop_literal_subjects(closed)
     return compile_ontology(closed, profile=mode)
 
 

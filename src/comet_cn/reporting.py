@@ -147,10 +147,17 @@ class ReportWriter:
             for triple in outcome.report_graph:
                 self._graph.add(triple)
 
+    @property
+    def extra_violations(self) -> bool:
+        """Whether the run-wide findings (audits) include a violation."""
+        return self._counts.any_violation_in_extra
+
     def add_extra(self, results: Iterable[ValidationResult]) -> None:
         """Record findings that belong to the run as a whole (cross-claim audits)."""
-        self._extra.extend(results)
-        self._counts.any_violation_in_extra |= any(r.severity == "Violation" for r in self._extra)
+        added = list(results)
+        self._extra.extend(added)
+        self._counts.per_rule.update(r.rule_id for r in added)
+        self._counts.any_violation_in_extra |= any(r.severity == "Violation" for r in added)
 
     @staticmethod
     def _spool(spool: IO[str], entry: Mapping[str, object]) -> None:
