@@ -21,3 +21,27 @@ def test_rules_page_lists_every_rule_and_the_rfc_departures() -> None:
         assert f"### {rule.rule_id}:" in page
     assert "Where we depart from the COMET RFC page" in page
     assert "too broad" in page  # the residual-credit rule the RFC states too broadly (digest section 15)
+
+
+def test_clauses_page_is_generated_from_the_current_ontology() -> None:
+    from comet_cn.docgen import clauses_markdown
+
+    page = (ROOT / "docs" / "clauses.md").read_text(encoding="utf-8")
+    assert page == clauses_markdown(), "docs/clauses.md is stale: run python -m comet_cn.docgen clauses"
+    for clause in ("| §11.2 |", "| §12 w |", "| §9.1 h |", "| §13 k |", "| §6 j |", "| §4.10 |"):
+        assert clause in page
+
+
+def test_vocabulary_reference_covers_every_comet_cn_class_and_property() -> None:
+    """pyLODE documents classes and properties; named individuals are listed in clauses.md instead."""
+    from rdflib.namespace import OWL, RDF
+
+    from comet_cn.resources import ontology_graph
+
+    graph = ontology_graph()
+    html = (ROOT / "docs" / "vocabulary" / "index.html").read_text(encoding="utf-8")
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+    terms = {str(s).rsplit("#", 1)[-1] for k in kinds for s in graph.subjects(RDF.type, k) if "iso14068#" in str(s)}
+    assert len(terms) > 80
+    missing = sorted(t for t in terms if t not in html)
+    assert missing == [], "docs/vocabulary is stale: run python scripts/build_vocabulary_docs.py"
