@@ -1,0 +1,81 @@
+"""Every fast path gives the results of the naive path: compiled reasoning vs owlrl, worker processes vs one
+claim at a time, and our pipeline vs plain pyshacl with the ontology and OWL-RL inference."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pyshacl
+import pytest
+from rdflib import Graph
+from rdflib.namespace import SH
+
+import comet_cn
+from comet_cn.batch import validate_many
+from comet_cn.resources import ontology_graph, shapes_graph
+from comet_cn.synthetic import VIOLATIONS, synthetic_batch, synthetic_claim
+from tests.conftest import EXAMPLES
+
+MANIFEST = json.loads((EXAMPLES / "manifest.json").read_text(encoding="utf-8"))["examples"]
+GENERATED = [synthetic_claim(100 + i, violation=name) for i, name in enumerate([None, *VIOLATIONS])]
+
+
+@pytest.mark.parametrize("claim", GENERATED, ids=["conforming", *VIOLATIONS])
+def test_compiled_engine_gives_owlrl_results_on_generated_claims(claim: dict[str, Any]) -> None:
+    fast = comet_cn.validate(claim)
+    naive = comet_cn.validate(claim, engine="owlrl")
+    assert fast.engine == "compiled-owlrl" and naive.engine == "owlrl"
+    assert fast.results == naive.results
+
+
+def test_worker_processes_give_the_same_outcomes_in_order() -> None:
+    claims = [(f"claim-{i}", doc) for i, (doc, _) in enumerate(synthetic_batch(16, violation_every=3))]
+    alone = [comet_cn.validate(doc, name=name) for name, doc in claims]
+    parallel = list(validate_many(claims, jobs=2))
+    serial = list(validate_many(claims, jobs=1))
+    assert [r.results for r in parallel] == [r.results for r in alone] == [r.results for r in serial]
+    assert [r.source for r in parallel] == [name for name, _ in claims]
+
+
+def _violating_nodes(report: Graph) -> set[str]:
+    return {
+        str(report.value(result, SH.focusNode))
+        for result in report.subjects(None, SH.ValidationResult)
+        if report.value(result, SH.resultSeverity) == SH.Violation
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "path",
+    [
+        "conforming-claim.jsonld",
+        "violations/cn-vint-01-old-vintage.jsonld",
+        "violations/cn-hier-02-offset-before-reduction.jsonld",
+        "violations/cn-bal-01-credits-short.jsonld",
+        "violations/cn-plan-01-missing-plan-element.jsonld",
+    ],
+)
+def test_pipeline_matches_plain_pyshacl_with_owlrl(path: str) -> None:
+    data = comet_cn.load(EXAMPLES / path)
+    conforms, report, _ = pyshacl.validate(
+        data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="owlrl", allow_warnings=True
+    )
+    ours = comet_cn.validate(EXAMPLES / path)
+    assert ours.conforms is bool(conforms)
+    assert _violating_nodes(report) == {r.focus_node for r in ours.violations}
+
+
+def test_generated_batch_verdicts_match_the_injected_defects() -> None:
+    for document, expected in synthetic_batch(12, violation_every=2):
+        report = comet_cn.validate(document)
+        assert report.rule_ids == ({expected} if expected else set())
+
+
+def test_examples_directory_in_parallel_matches_serial(tmp_path: Path) -> None:
+    files = [EXAMPLES / e["file"] for e in MANIFEST[:10]]
+    serial = [r.results for r in validate_many(files, jobs=1)]
+    parallel = [r.results for r in validate_many(files, jobs=2)]
+    assert serial == parallel
