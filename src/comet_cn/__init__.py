@@ -5,6 +5,7 @@ The one entry point per job::
     import comet_cn
     report = comet_cn.validate("claim.jsonld")      # -> ValidationReport
     report.conforms, report.results
+    result = comet_cn.query("double-counting", "claims/")   # -> QueryResult
 
 The bundled ontology, shapes and JSON-LD context are available as :func:`ontology_graph`, :func:`shapes_graph`
 and :func:`context_document`.
@@ -14,8 +15,10 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from comet_cn.audits import run_audits
 from comet_cn.errors import CometCnError, InputError
 from comet_cn.loading import LoadLimits, load
+from comet_cn.queries import QueryResult, list_queries, query
 from comet_cn.reasoning import Closure, reason
 from comet_cn.resources import context_document, ontology_graph, shapes_graph
 from comet_cn.rules import Rule, rule_catalogue
@@ -31,16 +34,20 @@ __all__ = [
     "CometCnError",
     "InputError",
     "LoadLimits",
+    "QueryResult",
     "Rule",
     "RuleParameters",
     "ValidationReport",
     "ValidationResult",
     "__version__",
     "context_document",
+    "list_queries",
     "load",
     "ontology_graph",
+    "query",
     "reason",
     "rule_catalogue",
+    "run_audits",
     "shapes_graph",
     "validate",
 ]

@@ -26,7 +26,7 @@ from comet_cn.audits import run_audits
 from comet_cn.batch import validate_many
 from comet_cn.errors import InputError
 from comet_cn.loading import LoadLimits, Source, iter_sources, load
-from comet_cn.queries import QUERY_FORMATS, format_result, list_queries, query
+from comet_cn.queries import QUERY_FORMATS, format_result, list_queries, parse_binding, query
 from comet_cn.reporting import FORMATS, InputFailure, Outcome, ReportWriter
 from comet_cn.validation import RuleParameters, ValidationReport
 
@@ -285,7 +285,7 @@ def _validate_cli(
         progress.finish()
         if audits:
             readable = [name for name, _ in _readable(inputs, limits)]
-            writer.add_extra(run_audits(readable, reasoning=reasoning, limits=limits))  # type: ignore[arg-type]
+            writer.add_extra(run_audits(readable, reasoning=reasoning, limits=limits))
         writer.close()
     for failure in failures:
         click.echo(f"cn-validate: error: {failure.source}: {failure.message}", err=True)
@@ -343,12 +343,12 @@ def _query_cli(
         return EXIT_OK
     if name is None or not sources:
         raise click.UsageError("give a query NAME (see --list) or FILE.rq, and at least one SOURCE")
-    values = {}
+    values: dict[str, object] = {}
     for binding in bindings:
         key, sep, value = binding.partition("=")
         if not sep or not key.isidentifier():
             raise click.UsageError(f"--bind takes NAME=VALUE, not {binding!r}")
-        values[key] = value
+        values[key] = parse_binding(value)
     for source in sources:
         if not Path(source).exists():
             raise InputError(source, "file not found")

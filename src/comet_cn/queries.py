@@ -1,7 +1,12 @@
 """Audits across periods and claims: the bundled SPARQL queries, run over one or many claim graphs.
 
-Claims are loaded and reasoned exactly as in validation, merged into one graph (blank nodes stay apart), and the
-query runs over the result. Rows come back as typed Python values.
+Each claim is loaded and reasoned exactly as :func:`comet_cn.validate` does it (:func:`comet_cn.loading.load`, then
+:func:`comet_cn.reasoning.reason`); the closures are merged into one graph (blank nodes of different claims stay
+apart) and the query runs over the union. Rows come back as typed Python values::
+
+    result = query("continual-improvement", "examples/multi-period/")
+    result.columns, result.rows, result.to_dicts()
+    print(format_result(result, "table"))
 """
 
 from __future__ import annotations
@@ -10,21 +15,22 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Identifier, Node
 
 from comet_cn.errors import InputError
 from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, Source, iter_sources, load
-from comet_cn.reasoning import Engine, ReasoningMode, reason
+from comet_cn.reasoning import REASONING_MODES, Engine, ReasoningMode, reason
 from comet_cn.resources import query_files
 
 __all__ = [
@@ -32,48 +38,70 @@ __all__ = [
     "QueryInfo",
     "QueryResult",
     "format_result",
+    "format_value",
     "list_queries",
     "load_sources",
+    "parse_binding",
     "queries_markdown",
     "query",
+    "query_info",
     "run_query",
 ]
 
+#: The output formats of :func:`format_result` (and ``cn-query -f``).
 QUERY_FORMATS = ("table", "csv", "json")
+
 _HEADER = re.compile(r"^#\s*(title|question|clause|columns):\s*(.*)$")
 _COLUMN = re.compile(r"^\s*(\w+)\s*\(([^)]*)\)\s*[—-]\s*(.*)$")
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(//)?[^\s<>\"{}|^`\\]+$")
+_IRI_SCHEMES = ("http", "https", "urn", "file", "tag", "did")
 
 
 @dataclass(frozen=True)
 class QueryInfo:
-    """A bundled query: its name and the competency question it answers."""
+    """A query and the competency question it answers, parsed from the comment block that opens the file.
+
+    :ivar name: the file name without ``.rq`` (what ``cn-query NAME`` takes).
+    :ivar columns: ``(name, type, meaning)`` for every column, in order.
+    :ivar text: the SPARQL text.
+    """
 
     name: str
     title: str
     question: str
     clause: str
-    columns: tuple[tuple[str, str, str], ...]  # (name, type, meaning)
+    columns: tuple[tuple[str, str, str], ...]
     text: str
 
 
 @dataclass(frozen=True)
 class QueryResult:
-    """Rows of a query as typed Python values (Decimal, int, bool, date, str; None where unbound)."""
+    """The rows of a query as typed Python values.
+
+    Values are ``Decimal`` (xsd:decimal), ``int``, ``bool``, ``datetime.date``, ``float``, or ``str`` (IRIs, strings,
+    years and any literal Python cannot represent); ``None`` where a column is unbound. Blank nodes are shown as
+    ``_:b0``, ``_:b1``... in order of first appearance.
+    """
 
     name: str
     columns: tuple[str, ...]
-    rows: tuple[tuple[Any, ...], ...]
+    rows: tuple[tuple[object, ...], ...]
 
-    def to_dicts(self) -> list[dict[str, Any]]:
-        """The rows as dicts keyed by column name."""
+    def to_dicts(self) -> list[dict[str, object]]:
+        """The rows as dicts keyed by column name, in column order."""
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
 
     def to_dataframe(self) -> Any:
-        """The rows as a pandas DataFrame (pandas is optional; install it to use this)."""
+        """The rows as a pandas DataFrame, one column per query column.
+
+        :raises ImportError: pandas is not installed (it is optional: ``pip install pandas``).
+        """
         try:
             import pandas  # type: ignore[import-untyped,unused-ignore]
-        except ImportError as error:  # pragma: no cover - depends on the environment
-            raise ImportError("QueryResult.to_dataframe() needs pandas: pip install pandas") from error
+        except ImportError as error:
+            raise ImportError(
+                "QueryResult.to_dataframe() needs pandas, which comet-cn does not install: pip install pandas"
+            ) from error
         return pandas.DataFrame(self.to_dicts(), columns=list(self.columns))
 
 
@@ -103,15 +131,17 @@ def _parse_info(name: str, text: str) -> QueryInfo:
 @lru_cache(maxsize=1)
 def list_queries() -> tuple[QueryInfo, ...]:
     """Every bundled query, sorted by name."""
-    return tuple(_parse_info(entry.name[: -len(".rq")], entry.read_text(encoding="utf-8")) for entry in query_files())
+    return tuple(
+        _parse_info(entry.name[: -len(".rq")], entry.read_text(encoding="utf-8"))
+        for entry in sorted(query_files(), key=lambda entry: entry.name)
+    )
 
 
-@lru_cache(maxsize=64)
-def _prepared(text: str) -> Query:
-    return prepareQuery(text)
+def query_info(name_or_path: str | Path) -> QueryInfo:
+    """A bundled query by name, or a SPARQL file by path.
 
-
-def _resolve(name_or_path: str | Path) -> QueryInfo:
+    :raises InputError: no bundled query has that name and it is not a readable file.
+    """
     for info in list_queries():
         if info.name == str(name_or_path):
             return info
@@ -120,86 +150,179 @@ def _resolve(name_or_path: str | Path) -> QueryInfo:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            raise InputError(str(path), f"cannot read the query file ({type(error).__name__})") from None
+            problem = "file not found" if isinstance(error, FileNotFoundError) else type(error).__name__
+            raise InputError(str(path), f"cannot read the query file ({problem})") from None
         return _parse_info(path.stem, text)
     names = ", ".join(info.name for info in list_queries())
     raise InputError(str(name_or_path), f"no such query; use a file ending in .rq or one of: {names}")
 
 
+@lru_cache(maxsize=64)
+def _prepared(text: str) -> Query:
+    return prepareQuery(text)
+
+
+def _check_mode(reasoning: str) -> ReasoningMode:
+    if reasoning not in REASONING_MODES:
+        raise ValueError(f"unknown reasoning mode {reasoning!r}; use one of {', '.join(REASONING_MODES)}")
+    return reasoning
+
+
+def _items(sources: Source | Iterable[Source]) -> list[Source]:
+    if isinstance(sources, (str, Path, Graph, bytes, Mapping)):
+        return [sources]
+    return list(sources)
+
+
 def load_sources(
     sources: Source | Iterable[Source],
     *,
-    reasoning: ReasoningMode = "owlrl",
+    reasoning: str = "owlrl",
     engine: Engine = "auto",
     limits: LoadLimits = DEFAULT_LIMITS,
 ) -> Graph:
-    """Load every claim (a directory means every claim file in it), merge them and reason once over the union."""
-    items = [sources] if isinstance(sources, (str, Path, Graph, bytes, Mapping)) else list(sources)
+    """Load and reason every claim as validation does, and merge the closures into one graph.
+
+    :param sources: a claim (path, JSON-LD text or document, Turtle text, rdflib Graph), a directory (every claim
+        file in it: ``*.jsonld``, ``*.json``, ``*.ttl``, ``*.nt``, and ``*.jsonl`` one claim a line), or an
+        iterable of these. A list of dicts is read as several JSON-LD documents, not as one.
+    :raises InputError: a source cannot be loaded, or a directory holds no claim file.
+    :raises ValueError: an unknown reasoning mode or engine.
+    """
+    mode = _check_mode(reasoning)
     merged = Graph()
-    for _, source in iter_sources(items):
-        for triple in load(source, limits=limits):
+    for _, source in iter_sources(_items(sources)):
+        closure = reason(load(source, limits=limits), mode, engine=engine)
+        for triple in closure.graph:
             merged.add(triple)
-    return reason(merged, reasoning, engine=engine).graph
+    return merged
 
 
-def _python(term: Any) -> Any:
+def _python(term: Node | None) -> object:
     if term is None:
         return None
     if isinstance(term, Literal):
         value = term.toPython()
-        return str(term) if isinstance(value, Literal) or value is None else value
-    if isinstance(term, BNode):
-        return f"_:{term}"
+        if isinstance(value, (Literal, bytes)) or value is None:
+            return str(term)  # a literal Python cannot represent, such as a year or an ill-typed value
+        return cast(object, value)
     return str(term)
 
 
-def _binding(value: Any) -> Any:
+def _binding(value: object) -> Identifier:
     if isinstance(value, (URIRef, Literal, BNode)):
         return value
-    if isinstance(value, str) and re.match(r"^[a-z][a-z0-9+.-]*://\S+$", value):
+    if isinstance(value, str) and _IRI.match(value) and value.split(":", 1)[0].lower() in _IRI_SCHEMES:
         return URIRef(value)
     return Literal(value)
 
 
-def run_query(info: QueryInfo, graph: Graph, **bindings: Any) -> QueryResult:
-    """Run a query over an already loaded and reasoned graph."""
+def parse_binding(text: str) -> object:
+    """A command-line value as the Python value :func:`query` binds: ``true``/``false`` a bool, ``12`` an int,
+    ``12.5`` a Decimal, ``2024-01-31`` a date, anything else (IRIs included) the string itself."""
+    if text in ("true", "false"):
+        return text == "true"
+    if re.fullmatch(r"[+-]?[0-9]+", text):
+        return int(text)
+    if re.fullmatch(r"[+-]?[0-9]*\.[0-9]+", text):
+        return Decimal(text)
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return text
+    return text
+
+
+def _same(row_value: object, bound: object) -> bool:
+    if isinstance(row_value, bool) or isinstance(bound, bool):
+        return isinstance(row_value, bool) and isinstance(bound, bool) and row_value == bound
+    if isinstance(row_value, Decimal) and isinstance(bound, float):
+        return float(row_value) == bound
+    return row_value == bound
+
+
+def _variables(text: str) -> set[str]:
+    return set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", text))
+
+
+def _assigned(text: str) -> set[str]:
+    return set(re.findall(r"\bAS\s+[?$]([A-Za-z_][A-Za-z0-9_]*)", text, flags=re.IGNORECASE))
+
+
+def _rows(result: Any, columns: tuple[str, ...]) -> Iterator[tuple[Node | None, ...]]:
+    for row in result:
+        values = row.asdict()
+        yield tuple(values.get(column) for column in columns)
+
+
+def run_query(info: QueryInfo, graph: Graph, **bindings: object) -> QueryResult:
+    """Run a query over a graph already loaded and reasoned (see :func:`load_sources`).
+
+    :param bindings: values for query variables: ``Decimal``, ``int``, ``bool``, ``date`` and ``str`` become typed
+        literals, a ``str`` that is an IRI (http, https, urn, file, tag, did) becomes an IRI. Variables matched by
+        patterns are passed to the engine as initial bindings; a bound column keeps only the rows whose value
+        equals the binding, also a column the query computes (aggregate, BIND), which is only filtered on.
+    :raises InputError: the text is not a SPARQL SELECT query, or a binding names no variable of the query.
+    """
     try:
         prepared = _prepared(info.text)
     except Exception as error:  # rdflib raises pyparsing errors for bad SPARQL
         raise InputError(info.name, f"not valid SPARQL: {' '.join(str(error).split())[:200]}") from None
-    result = graph.query(prepared, initBindings={k: _binding(v) for k, v in bindings.items()})
+    if prepared.algebra.name != "SelectQuery":
+        raise InputError(info.name, "only SELECT queries can be run (the rows are the answer)")
+    known = _variables(info.text)
+    for key in bindings:
+        if key not in known:
+            raise InputError(info.name, f"cannot bind {key!r}: the query has no variable ?{key}")
+    terms = {key: _binding(value) for key, value in bindings.items()}
+    # A variable the query assigns (BIND, aggregate, select expression) is only filtered on: as an initial binding,
+    # rdflib would keep the bound value wherever the assignment fails and so invent rows.
+    assigned = _assigned(info.text)
+    initial = {key: term for key, term in terms.items() if key not in assigned}
+    result = graph.query(prepared, initBindings=initial)
     columns = tuple(str(v) for v in (result.vars or ()))
-    rows = tuple(tuple(_python(row.get(column)) for column in columns) for row in _solutions(result))
-    return QueryResult(name=info.name, columns=columns, rows=rows)
-
-
-def _solutions(result: Any) -> Iterable[Mapping[str, Any]]:
-    for row in result:
-        yield row.asdict()
+    wanted = {columns.index(key): _python(term) for key, term in terms.items() if key in columns}
+    blanks: dict[BNode, str] = {}
+    rows: list[tuple[object, ...]] = []
+    for raw in _rows(result, columns):
+        row: list[object] = []
+        for term in raw:
+            if isinstance(term, BNode):
+                row.append(blanks.setdefault(term, f"_:b{len(blanks)}"))
+            else:
+                row.append(_python(term))
+        if all(_same(row[index], value) for index, value in wanted.items()):
+            rows.append(tuple(row))
+    return QueryResult(name=info.name, columns=columns, rows=tuple(rows))
 
 
 def query(
     name_or_path: str | Path,
     sources: Source | Iterable[Source],
     *,
-    reasoning: ReasoningMode = "owlrl",
+    reasoning: str = "owlrl",
     engine: Engine = "auto",
     limits: LoadLimits = DEFAULT_LIMITS,
-    **bindings: Any,
+    **bindings: object,
 ) -> QueryResult:
     """Run a bundled query (by name) or a ``.rq`` file over one or many claims.
 
-    :param name_or_path: a name from :func:`list_queries` or the path of a SPARQL file.
-    :param sources: a claim (path, JSON-LD, Turtle, Graph), a directory of claims, or an iterable of these.
-    :param reasoning: as for validation (default OWL 2 RL).
-    :param bindings: values for query variables, e.g. ``subject="https://example.org/acme"``.
-    :raises InputError: an unknown query, a bad query file, or a claim that cannot be loaded.
+    :param name_or_path: a name from :func:`list_queries` or the path of a SPARQL SELECT file.
+    :param sources: a claim (path, JSON-LD text or document, Turtle text, rdflib Graph), a directory of claims, or
+        an iterable of these.
+    :param reasoning: ``"owlrl"`` (default), ``"rdfs"`` or ``"none"``, as for validation.
+    :param bindings: values for query variables, e.g. ``subject="https://example.org/acme"`` (see
+        :func:`run_query`).
+    :raises InputError: an unknown query, a bad query file or binding, or a claim that cannot be loaded.
+    :raises ValueError: an unknown reasoning mode or engine.
     """
-    info = _resolve(name_or_path)
+    info = query_info(name_or_path)
     return run_query(info, load_sources(sources, reasoning=reasoning, engine=engine, limits=limits), **bindings)
 
 
-def _text(value: Any) -> str:
+def format_value(value: object) -> str:
+    """One value as :func:`format_result` writes it in tables and CSV (``None`` as the empty string)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -207,36 +330,38 @@ def _text(value: Any) -> str:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+        return format(value.normalize(), "f") if value.is_finite() else str(value)
     return str(value)
 
 
-def _json_value(value: Any) -> Any:
+def _json_value(value: object) -> object:
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
-        return value
-    return _text(value)
+        return value if value == value and value not in (float("inf"), float("-inf")) else str(value)
+    return format_value(value)
 
 
 def format_result(result: QueryResult, fmt: str) -> str:
-    """Render rows as an aligned ``table``, ``csv`` or ``json`` (a list of objects); deterministic."""
+    """Render a result as an aligned ``table``, ``csv`` or ``json``; the same result always gives the same text.
+
+    Decimals are written without exponent or trailing zeros (``14200.0`` as ``14200``). In JSON, decimals and dates
+    are strings (no precision is lost), integers and booleans are JSON numbers and booleans, unbound is ``null``.
+
+    :raises ValueError: an unknown format.
+    """
     if fmt == "json":
         rows = [{c: _json_value(v) for c, v in zip(result.columns, row, strict=True)} for row in result.rows]
-        return (
-            json.dumps(
-                {"query": result.name, "columns": list(result.columns), "rows": rows}, indent=2, ensure_ascii=False
-            )
-            + "\n"
-        )
+        document = {"query": result.name, "columns": list(result.columns), "rows": rows}
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(result.columns)
-        writer.writerows([_text(v) for v in row] for row in result.rows)
+        writer.writerows([format_value(v) for v in row] for row in result.rows)
         return buffer.getvalue()
     if fmt == "table":
-        cells = [list(result.columns)] + [[_text(v) for v in row] for row in result.rows]
+        cells = [list(result.columns)] + [[format_value(v) for v in row] for row in result.rows]
         widths = [max(len(row[i]) for row in cells) for i in range(len(result.columns))]
         lines = [
             "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in cells
@@ -247,23 +372,28 @@ def format_result(result: QueryResult, fmt: str) -> str:
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(QUERY_FORMATS)}")
 
 
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
 def queries_markdown() -> str:
-    """docs/queries.md, generated from the query files' headers."""
+    """The page docs/queries.md, generated from the comment headers of the query files."""
     lines = [
         "# Queries",
         "",
         "<!-- Generated by `python -m comet_cn.docgen queries > docs/queries.md` from the headers of queries/*.rq.",
-        "     tests/test_queries.py fails when this page is stale. -->",
+        "     Do not edit by hand. tests/test_queries.py fails when this page is stale. -->",
         "",
         "Audits that one claim graph cannot show: change over reporting periods and the same credit across claims.",
-        "Run them with `cn-query NAME SOURCE...` or `comet_cn.query(NAME, sources)`; the claims are loaded and",
-        "reasoned as in validation. Every query is plain SPARQL 1.1 and gives the same rows in other engines.",
+        "Run them with `cn-query NAME SOURCE...` or `comet_cn.queries.query(NAME, sources)`; each claim is loaded",
+        "and reasoned as in validation and the query runs over all of them together. Every query is plain SPARQL 1.1",
+        "and gives the same rows in other engines (the tests compare rdflib with Oxigraph).",
         "",
         "| Query | Question | Clause |",
         "|---|---|---|",
     ]
     infos = list_queries()
-    lines += [f"| [`{i.name}`](#{i.name}) | {i.question} | {i.clause} |" for i in infos]
+    lines += [f"| [`{i.name}`](#{i.name}) | {_cell(i.question)} | {_cell(i.clause)} |" for i in infos]
     for info in infos:
         lines += [
             "",
@@ -276,5 +406,18 @@ def queries_markdown() -> str:
             "| Column | Type | Meaning |",
             "|---|---|---|",
         ]
-        lines += [f"| `{name}` | {kind} | {meaning} |" for name, kind, meaning in info.columns]
+        lines += [f"| `{name}` | {kind} | {_cell(meaning)} |" for name, kind, meaning in info.columns]
+    from comet_cn.audits import audits_markdown  # imported here: comet_cn.audits imports this module
+
+    lines += [
+        "",
+        "## Audit rules",
+        "",
+        "`cn-validate --audits` (or `comet_cn.audits.run_audits(sources)`) turns rows of these queries into findings",
+        'with rule ids, reported after the per-claim results. Severity follows the standard\'s wording: "shall" is a',
+        "Violation; CN-AUDIT-IMPROVE-02 is a Warning because §9.2 allows non-linear progress, so one rise of the",
+        "footprint does not by itself break the requirement.",
+        "",
+        audits_markdown().rstrip("\n"),
+    ]
     return "\n".join(lines) + "\n"
