@@ -7,10 +7,15 @@ writes into the graph as data and would otherwise pass silently into validation.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 from typing import Literal as TypingLiteral
 from typing import cast
 
@@ -19,7 +24,7 @@ from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import RDF
 
 from comet_cn.compiled import CompiledOntology, compile_ontology, eligible_claim
-from comet_cn.resources import ontology_graph
+from comet_cn.resources import ontology_files, ontology_graph
 
 __all__ = ["ENGINES", "REASONING_MODES", "Closure", "Engine", "Inconsistency", "ReasoningMode", "reason", "warm"]
 
@@ -139,13 +144,74 @@ def _compile(ontology: Graph, mode: ReasoningMode) -> CompiledOntology | None:
 
 @lru_cache(maxsize=2)
 def _tables(mode: ReasoningMode) -> CompiledOntology | None:
-    """The bundled ontology closed and compiled once per process and mode."""
-    return _compile(ontology_graph(), mode)
+    """The bundled ontology closed and compiled once per process and mode.
+
+    Closing the ontology with owlrl takes about a second, most of a short run's time, so the closed graph is
+    also kept on disk (see :func:`_closure_cache_file`) and later processes only parse it.
+    """
+    cached = _read_cached_closure(mode)
+    if cached is not None:
+        return compile_ontology(cached, profile=mode)
+    tables = _compile(ontology_graph(), mode)
+    if tables is not None:
+        _write_cached_closure(mode, tables.closed)
+    return tables
+
+
+def _closure_cache_file(mode: ReasoningMode) -> Path | None:
+    """Where the closed ontology for ``mode`` is cached, keyed by everything the closure depends on.
+
+    ``COMET_CN_CACHE_DIR`` chooses the folder (default: the user cache folder); ``COMET_CN_NO_CACHE=1`` turns the
+    cache off. The file is N-Triples, data only: nothing in it is executed.
+    """
+    if os.environ.get("COMET_CN_NO_CACHE"):
+        return None
+    folder = os.environ.get("COMET_CN_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "comet-cn"
+    )
+    digest = hashlib.sha256()
+    for entry in ontology_files():
+        digest.update(entry.name.encode())
+        digest.update(entry.read_bytes())
+    for package in ("comet-cn", "owlrl", "rdflib"):
+        try:
+            digest.update(f"{package}={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(package.encode())
+    return Path(folder) / f"closure-{mode}-{digest.hexdigest()[:32]}.nt"
+
+
+def _read_cached_closure(mode: ReasoningMode) -> Graph | None:
+    path = _closure_cache_file(mode)
+    if path is None or not path.is_file():
+        return None
+    try:
+        graph = Graph()
+        graph.parse(path, format="nt")
+    except Exception:  # a damaged or foreign file: recompute and overwrite it
+        return None
+    return graph if len(graph) else None
+
+
+def _write_cached_closure(mode: ReasoningMode, closed: Graph) -> None:
+    path = _closure_cache_file(mode)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".closure-", suffix=".nt")
+        with os.fdopen(descriptor, "wb") as handle:
+            closed.serialize(destination=handle, format="nt", encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        return  # a read-only home or full disk only costs speed
 
 
 def _compiled_closure(tables: CompiledOntology, data: Graph, mode: ReasoningMode) -> Closure:
+    # The claim's types are fully materialised (every superclass is asserted), so the shapes need no class
+    # hierarchy from the ontology and the validated graph is the claim and its entailments only.
     inferred, clashes = tables.expand(data)
-    graph = _merge(tables.closed, data)
+    graph = _merge(data)
     for triple in inferred:
         graph.add(triple)
     found = {Inconsistency(message=m, focus_node=_IRI_IN_MESSAGE.findall(m)[-1]) for m in clashes}
