@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +11,7 @@ from rdflib.namespace import XSD
 
 from comet_cn.errors import InputError
 from comet_cn.loading import LoadLimits, iter_sources, load
+from tests.conftest import Listener
 
 EX = "http://example.org/"
 INLINE = {"q": {"@id": EX + "q", "@type": str(XSD.decimal)}, "d": {"@id": EX + "d", "@type": str(XSD.date)}}
@@ -62,42 +60,6 @@ def test_graph_source_is_copied_not_modified() -> None:
     assert len(original) == 1
 
 
-class _Listener:
-    """A TCP listener on loopback that records whether anything connected."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(5)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.sock.close()
-
-
-@pytest.fixture
-def listener() -> Iterator[_Listener]:
-    server = _Listener()
-    yield server
-    server.close()
-
-
 @pytest.mark.parametrize(
     "context",
     [
@@ -107,7 +69,7 @@ def listener() -> Iterator[_Listener]:
         {"@import": "http://127.0.0.1:{port}/import.jsonld"},
     ],
 )
-def test_remote_context_is_refused_without_a_connection(listener: _Listener, context: object) -> None:
+def test_remote_context_is_refused_without_a_connection(listener: Listener, context: object) -> None:
     text = json.dumps({"@context": context, "@id": EX + "a"}).replace("{port}", str(listener.port))
     with pytest.raises(InputError, match="unknown remote @context"):
         load(text)
