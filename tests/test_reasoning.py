@@ -20,6 +20,7 @@ from comet_cn.synthetic import VIOLATIONS, synthetic_claim
 
 ROOT = Path(__file__).resolve().parents[1]
 CN = "https://comet.carbon/ext/iso14068#"
+EXAMPLE = ROOT / "examples" / "conforming-claim.jsonld"
 
 
 def _manifest_files() -> list[Path]:
@@ -160,3 +161,19 @@ def test_closure_cache_can_be_turned_off(tmp_path: Path) -> None:
     env = {"COMET_CN_CACHE_DIR": str(tmp_path), "COMET_CN_NO_CACHE": "1"}
     assert _cold_validate(env, ROOT / "examples" / "conforming-claim.jsonld")[0] == 0
     assert not list(tmp_path.iterdir())
+
+
+def test_closure_cache_is_never_written_into_the_working_folder(tmp_path: Path) -> None:
+    env = {"COMET_CN_CACHE_DIR": "", "XDG_CACHE_HOME": "", "HOME": "relative-home"}
+    work = tmp_path / "work"
+    work.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-c", "from comet_cn.cli import validate_command; validate_command()", "-q", str(EXAMPLE)],
+        capture_output=True,
+        text=True,
+        env={key: value for key, value in os.environ.items() if key != "COMET_CN_NO_CACHE"} | env,
+        cwd=work,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not list(work.iterdir())

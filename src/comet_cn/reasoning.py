@@ -164,11 +164,13 @@ def _closure_cache_file(mode: ReasoningMode) -> Path | None:
     ``COMET_CN_CACHE_DIR`` chooses the folder (default: the user cache folder); ``COMET_CN_NO_CACHE=1`` turns the
     cache off. The file is N-Triples, data only: nothing in it is executed.
     """
-    if os.environ.get("COMET_CN_NO_CACHE"):
+    if os.environ.get("COMET_CN_NO_CACHE", "") not in ("", "0"):
         return None
     folder = os.environ.get("COMET_CN_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "comet-cn"
     )
+    if not os.path.isabs(folder):
+        return None  # no home folder (expanduser left "~") or a relative setting: never write into the cwd
     digest = hashlib.sha256()
     for entry in ontology_files():
         digest.update(entry.name.encode())
