@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -53,9 +54,22 @@ def script(name: str) -> list[str]:
     return [sys.executable, "-c", f"from comet_cn.cli import {entry}; {entry}()"]
 
 
-def run_script(name: str, *args: str | Path, stdin: bytes | None = None, cwd: Path | None = None) -> Run:
+def run_script(
+    name: str,
+    *args: str | Path,
+    stdin: bytes | None = None,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> Run:
+    """Run an installed console script; ``env`` overrides variables of the test's own environment."""
+    environment = {**os.environ, **env} if env is not None else None
     done = subprocess.run(
-        [*script(name), *(str(a) for a in args)], input=stdin, capture_output=True, cwd=cwd, timeout=300
+        [*script(name), *(str(a) for a in args)],
+        input=stdin,
+        capture_output=True,
+        cwd=cwd,
+        env=environment,
+        timeout=300,
     )
     return Run(done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace"))
 

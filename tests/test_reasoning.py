@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +14,7 @@ from comet_cn.compiled import TRIVIAL_CLASSES
 from comet_cn.loading import load
 from comet_cn.reasoning import reason
 from comet_cn.synthetic import VIOLATIONS, synthetic_claim
+from tests.conftest import run_script
 
 ROOT = Path(__file__).resolve().parents[1]
 CN = "https://comet.carbon/ext/iso14068#"
@@ -123,27 +121,13 @@ def test_reasoning_never_modifies_the_callers_graph() -> None:
     assert set(data) == before
 
 
-def _cold_validate(tmp_env: dict[str, str], example: Path) -> tuple[int, str]:
-    env = {key: value for key, value in os.environ.items() if key != "COMET_CN_NO_CACHE"} | tmp_env
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from comet_cn.cli import validate_command; validate_command()",
-            str(example),
-            "-f",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
-    return done.returncode, done.stdout
+def _cold_validate(env: dict[str, str], example: Path) -> tuple[int, str]:
+    """``cn-validate`` in a new process (so nothing is cached in memory), with the cache on unless ``env`` says."""
+    run = run_script("cn-validate", example, "-f", "json", env={"COMET_CN_NO_CACHE": "", **env})
+    return run.code, run.out
 
 
 def test_closed_ontology_is_cached_on_disk_and_a_damaged_cache_is_rebuilt(tmp_path: Path) -> None:
-    conforming = ROOT / "examples" / "conforming-claim.jsonld"
     failing = ROOT / "examples" / "violations" / "cn-vint-01-old-vintage.jsonld"
     env = {"COMET_CN_CACHE_DIR": str(tmp_path)}
     first = _cold_validate(env, failing)
@@ -154,12 +138,12 @@ def test_closed_ontology_is_cached_on_disk_and_a_damaged_cache_is_rebuilt(tmp_pa
     cached[0].write_bytes(b"\x00 not n-triples <<<")
     assert _cold_validate(env, failing) == first
     assert Graph().parse(cached[0], format="nt")  # rewritten as a valid closure
-    assert _cold_validate(env, conforming)[0] == 0
+    assert _cold_validate(env, EXAMPLE)[0] == 0
 
 
 def test_closure_cache_can_be_turned_off(tmp_path: Path) -> None:
     env = {"COMET_CN_CACHE_DIR": str(tmp_path), "COMET_CN_NO_CACHE": "1"}
-    assert _cold_validate(env, ROOT / "examples" / "conforming-claim.jsonld")[0] == 0
+    assert _cold_validate(env, EXAMPLE)[0] == 0
     assert not list(tmp_path.iterdir())
 
 
@@ -167,13 +151,6 @@ def test_closure_cache_is_never_written_into_the_working_folder(tmp_path: Path) 
     env = {"COMET_CN_CACHE_DIR": "", "XDG_CACHE_HOME": "", "HOME": "relative-home"}
     work = tmp_path / "work"
     work.mkdir()
-    done = subprocess.run(
-        [sys.executable, "-c", "from comet_cn.cli import validate_command; validate_command()", "-q", str(EXAMPLE)],
-        capture_output=True,
-        text=True,
-        env={key: value for key, value in os.environ.items() if key != "COMET_CN_NO_CACHE"} | env,
-        cwd=work,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
+    run = run_script("cn-validate", "-q", EXAMPLE, cwd=work, env={"COMET_CN_NO_CACHE": "", **env})
+    assert run.code == 0, run.err
     assert not list(work.iterdir())

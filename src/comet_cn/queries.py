@@ -30,7 +30,7 @@ from rdflib.term import Identifier, Node
 
 from comet_cn.errors import InputError
 from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, Source, iter_sources, load
-from comet_cn.reasoning import REASONING_MODES, Engine, ReasoningMode, reason
+from comet_cn.reasoning import Engine, reason, reasoning_mode
 from comet_cn.resources import query_files
 
 __all__ = [
@@ -162,12 +162,6 @@ def _prepared(text: str) -> Query:
     return prepareQuery(text)
 
 
-def _check_mode(reasoning: str) -> ReasoningMode:
-    if reasoning not in REASONING_MODES:
-        raise ValueError(f"unknown reasoning mode {reasoning!r}; use one of {', '.join(REASONING_MODES)}")
-    return reasoning
-
-
 def _items(sources: Source | Iterable[Source]) -> list[Source]:
     if isinstance(sources, (str, Path, Graph, bytes, Mapping)):
         return [sources]
@@ -189,7 +183,7 @@ def load_sources(
     :raises InputError: a source cannot be loaded, or a directory holds no claim file.
     :raises ValueError: an unknown reasoning mode or engine.
     """
-    mode = _check_mode(reasoning)
+    mode = reasoning_mode(reasoning)
     merged = Graph()
     for _, source in iter_sources(_items(sources)):
         closure = reason(load(source, limits=limits), mode, engine=engine)

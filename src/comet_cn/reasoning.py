@@ -7,6 +7,7 @@ writes into the graph as data and would otherwise pass silently into validation.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -26,7 +27,17 @@ from rdflib.namespace import RDF
 from comet_cn.compiled import CompiledOntology, compile_ontology, eligible_claim
 from comet_cn.resources import ontology_files, ontology_graph
 
-__all__ = ["ENGINES", "REASONING_MODES", "Closure", "Engine", "Inconsistency", "ReasoningMode", "reason", "warm"]
+__all__ = [
+    "ENGINES",
+    "REASONING_MODES",
+    "Closure",
+    "Engine",
+    "Inconsistency",
+    "ReasoningMode",
+    "reason",
+    "reasoning_mode",
+    "warm",
+]
 
 ReasoningMode = TypingLiteral["none", "rdfs", "owlrl"]
 REASONING_MODES: tuple[ReasoningMode, ...] = ("none", "rdfs", "owlrl")
@@ -66,6 +77,16 @@ class Closure:
     inconsistencies: tuple[Inconsistency, ...]
 
 
+def reasoning_mode(value: str) -> ReasoningMode:
+    """``value`` as a reasoning mode.
+
+    :raises ValueError: it is not one of :data:`REASONING_MODES`.
+    """
+    if value not in REASONING_MODES:
+        raise ValueError(f"unknown reasoning mode {value!r}; use one of {', '.join(REASONING_MODES)}")
+    return value
+
+
 def reason(
     data: Graph,
     mode: ReasoningMode = "owlrl",
@@ -83,8 +104,7 @@ def reason(
     :returns: the closure; ``closure.graph`` is a new graph.
     :raises ValueError: an unknown mode or engine, or ``engine="compiled"`` where the tables are not complete.
     """
-    if mode not in REASONING_MODES:
-        raise ValueError(f"unknown reasoning mode {mode!r}; use one of {', '.join(REASONING_MODES)}")
+    mode = reasoning_mode(mode)
     if engine not in ENGINES:
         raise ValueError(f"unknown reasoning engine {engine!r}; use one of {', '.join(ENGINES)}")
     extra = tuple(extra_ontology)
@@ -149,12 +169,13 @@ def _tables(mode: ReasoningMode) -> CompiledOntology | None:
     Closing the ontology with owlrl takes about a second, most of a short run's time, so the closed graph is
     also kept on disk (see :func:`_closure_cache_file`) and later processes only parse it.
     """
-    cached = _read_cached_closure(mode)
+    cache = _closure_cache_file(mode)
+    cached = _read_cached_closure(cache) if cache else None
     if cached is not None:
         return compile_ontology(cached, profile=mode)
     tables = _compile(ontology_graph(), mode)
-    if tables is not None:
-        _write_cached_closure(mode, tables.closed)
+    if tables is not None and cache:
+        _write_cached_closure(cache, tables.closed)
     return tables
 
 
@@ -183,9 +204,8 @@ def _closure_cache_file(mode: ReasoningMode) -> Path | None:
     return Path(folder) / f"closure-{mode}-{digest.hexdigest()[:32]}.nt"
 
 
-def _read_cached_closure(mode: ReasoningMode) -> Graph | None:
-    path = _closure_cache_file(mode)
-    if path is None or not path.is_file():
+def _read_cached_closure(path: Path) -> Graph | None:
+    if not path.is_file():
         return None
     try:
         graph = Graph()
@@ -195,18 +215,19 @@ def _read_cached_closure(mode: ReasoningMode) -> Graph | None:
     return graph if len(graph) else None
 
 
-def _write_cached_closure(mode: ReasoningMode, closed: Graph) -> None:
-    path = _closure_cache_file(mode)
-    if path is None:
-        return
+def _write_cached_closure(path: Path, closed: Graph) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".closure-", suffix=".nt")
+    except OSError:
+        return  # a read-only home only costs speed
+    try:
         with os.fdopen(descriptor, "wb") as handle:
             closed.serialize(destination=handle, format="nt", encoding="utf-8")
         os.replace(temporary, path)
-    except OSError:
-        return  # a read-only home or full disk only costs speed
+    except OSError:  # a full disk: leave no partial file behind
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
 
 
 def _compiled_closure(tables: CompiledOntology, data: Graph, mode: ReasoningMode) -> Closure:
