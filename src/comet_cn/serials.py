@@ -1,0 +1,475 @@
+"""Carbon-credit serial numbers read as unit ranges, so that double counting shows even when ranges are written apart.
+
+A registry serial names a block of units cut from one issuance batch: the batch (the *block key*) plus the first and
+last unit. Two serials count the same tonnes when their keys are equal and their unit ranges intersect; comparing
+whole strings misses a block retired as ``1 to 7000`` in one file and ``6501 to 13500`` in another.
+
+Every grammar here is deliberately narrow: a serial that does not clearly fit returns ``None`` (the caller then
+compares whole strings and warns) rather than a guessed range, because a wrong range can hide a double retirement
+or invent one. Block keys are upper-cased, stripped of white space and of the unit numbers; where the serial text
+does not itself name its registry the key is prefixed with the family (``CAD-TRUST:``, ``CDM:``), so that blocks of
+different registries never compare equal. See docs/serials.md for each grammar with an example.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar
+
+__all__ = [
+    "SCHEMES",
+    "SerialRange",
+    "cad_trust_range",
+    "explicit_range",
+    "find_overlaps",
+    "icr_serialization",
+    "parse_serial",
+]
+
+#: Every value of ``SerialRange.scheme``: the grammar that read a serial, or "explicit" for a range stated in data.
+SCHEMES: tuple[str, ...] = (
+    "verra",
+    "gold-standard",
+    "acr",
+    "car",
+    "art-trees",
+    "isometric",
+    "puro",
+    "icr",
+    "cad-trust",
+    "generic",
+    "explicit",
+)
+
+K = TypeVar("K")
+
+# Longer text is not a serial; refusing it early keeps hostile input cheap.
+_MAX_CHARS = 500
+
+
+@dataclass(frozen=True, order=True)
+class SerialRange:
+    """Units ``first``..``last`` (both inclusive) of the issuance batch identified by ``block``.
+
+    :param block: normalised key of the issuance batch: everything that identifies it except the unit numbers.
+    :param first: first unit, inclusive.
+    :param last: last unit, inclusive (exclusive-end formats are converted before they get here).
+    :param scheme: the grammar that read the serial (one of ``SCHEMES``).
+    """
+
+    block: str
+    first: int
+    last: int
+    scheme: str
+
+    def __post_init__(self) -> None:
+        for name, value in (("first", self.first), ("last", self.last)):
+            # bool is an int subclass; True as a unit number is a bug in the caller, not unit 1.
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"{name} unit must be an integer, not {type(value).__name__}")
+        if not isinstance(self.block, str) or not self.block:
+            raise ValueError("block key must be a non-empty string")
+        if self.first < 0:
+            raise ValueError(f"first unit {self.first} is negative")
+        if self.first > self.last:
+            raise ValueError(f"first unit {self.first} is after last unit {self.last}")
+        if self.scheme not in SCHEMES:
+            raise ValueError(f"unknown serial scheme {self.scheme!r}")
+
+    @property
+    def units(self) -> int:
+        """How many units the range holds."""
+        return self.last - self.first + 1
+
+    def overlap(self, other: SerialRange) -> tuple[int, int] | None:
+        """The units both ranges hold, as ``(first, last)``; ``None`` for different blocks or disjoint ranges."""
+        if self.block != other.block:
+            return None
+        first = max(self.first, other.first)
+        last = min(self.last, other.last)
+        return (first, last) if first <= last else None
+
+
+def parse_serial(text: str, scheme: str | None = None) -> SerialRange | None:
+    """Read a serial number as a unit range.
+
+    :param text: the serial as written (case, white space, thousands separators and dash variants are tolerated).
+    :param scheme: read it with this grammar only; by default the registry is recognised from the serial itself,
+        and ``"cad-trust"`` is never guessed (a CAD Trust serial id does not say it is one).
+    :returns: the range, or ``None`` when no known grammar reads it (the caller then compares whole strings and
+        warns). An ICR serialization also gives ``None``: it names a class of units, not a range (see
+        ``icr_serialization``).
+    :raises ValueError: ``scheme`` is not a grammar name.
+    """
+    if scheme is not None and scheme not in _GRAMMARS:
+        if scheme == "explicit":
+            raise ValueError("explicit ranges are stated in data, not parsed: use explicit_range")
+        raise ValueError(f"unknown serial scheme {scheme!r} (use one of {', '.join(_GRAMMARS)})")
+    if not isinstance(text, str) or len(text) > _MAX_CHARS:
+        return None
+    serial = _normalise(text)
+    if not serial:
+        return None
+    if scheme is not None:
+        return _GRAMMARS[scheme](serial)
+    claimed = _claimed_scheme(serial)
+    if claimed is not None:
+        # The serial names its registry: a malformed one must not fall through to the looser generic grammar.
+        return _GRAMMARS[claimed](serial)
+    return _kyoto(serial) or _generic(serial)
+
+
+def explicit_range(block: str, first: int, last: int) -> SerialRange:
+    """A range stated in data (``comet-cn:issuanceBlock``, ``firstUnit``, ``lastUnit``), both ends inclusive.
+
+    The block is normalised like a parsed key (case, white space and dashes), so it lines up with a ``generic``
+    serial of the same prefix, or with any parsed key written out in full.
+
+    :raises ValueError: the block is empty, a unit is negative, or ``first > last``.
+    :raises TypeError: a unit is not an integer.
+    """
+    key = "".join(_fold(block).split()) if isinstance(block, str) else ""
+    return SerialRange(key, first, last, "explicit")
+
+
+def cad_trust_range(serial_id: str, start_block: str | int, end_block: str | int) -> SerialRange:
+    """A CAD Trust v2 unit record's range, from ``unit_serial_id``, ``unit_start_block`` and ``unit_end_block``.
+
+    The data dictionary defines the end block as exclusive, unlike every registry: read inclusively, each pair of
+    adjacent CAD Trust blocks would share one unit. So ``last = end_block - 1``, and the serial id, which writes the
+    inclusive range, must agree.
+
+    :raises ValueError: a block is not a whole number, the end is not after the start, or the serial id is not
+        ``{issuance}-{first}-{last}`` with ``first = start_block`` and ``last = end_block - 1`` (report the record;
+        ``explicit_range`` can still state its units).
+    """
+    start = _block_number(start_block, "unit_start_block")
+    end = _block_number(end_block, "unit_end_block")
+    if end <= start:
+        raise ValueError(f"unit_end_block {end} is not after unit_start_block {start} (the end is exclusive)")
+    parsed = parse_serial(serial_id, "cad-trust")
+    if parsed is None:
+        raise ValueError(f"CAD Trust serial id {serial_id!r} does not end in its unit range")
+    if (parsed.first, parsed.last) != (start, end - 1):
+        raise ValueError(
+            f"CAD Trust serial id {serial_id!r} says units {parsed.first}-{parsed.last}, "
+            f"but the blocks say {start}-{end - 1} (end block {end} exclusive)"
+        )
+    return parsed
+
+
+def icr_serialization(text: str) -> str | None:
+    """The block key of an ICR ``serialization`` (``ICR-{alpha-3}-…-{A|R}-…-{vintage}``), else ``None``.
+
+    It names a project-vintage class of units with no unit numbers, so ICR retirements are told apart by their
+    retirement id and checked by summing amounts per key, never by range or by string equality.
+    """
+    if not isinstance(text, str) or len(text) > _MAX_CHARS:
+        return None
+    fields = _normalise(text).split("-")
+    if (
+        len(fields) >= 5
+        and fields[0] == "ICR"
+        and _CC3.fullmatch(fields[1])
+        and _YEAR.fullmatch(fields[-1])
+        and any(field in ("A", "R") for field in fields[2:-1])
+        and all(_ALNUM.fullmatch(field) for field in fields)
+    ):
+        return "-".join(fields)
+    return None
+
+
+def find_overlaps(items: Iterable[tuple[K, SerialRange]]) -> list[tuple[K, K, tuple[int, int]]]:
+    """Every pair of items whose ranges share units, as ``(key_a, key_b, (first, last))``.
+
+    ``key_a`` is the item given first; pairs are ordered by the input positions of ``key_a``, then ``key_b``.
+    Adjacent ranges (``last + 1 = first``) are not reported. Ranges are sorted and swept per block, so the cost is
+    ``n log n`` plus the number of pairs reported, never all pairs.
+    """
+    keys: list[K] = []
+    by_block: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for index, (key, serial) in enumerate(items):
+        keys.append(key)
+        by_block[serial.block].append((serial.first, serial.last, index))
+    found: list[tuple[int, int, int, int]] = []
+    for ranges in by_block.values():
+        ranges.sort()
+        # Ranges that started earlier and may still reach the current one, smallest last unit on top.
+        active: list[tuple[int, int]] = []
+        for first, last, index in ranges:
+            while active and active[0][0] < first:
+                heapq.heappop(active)
+            for other_last, other in active:
+                # Sorted by first unit, so the shared units start at this range's first unit.
+                found.append((min(index, other), max(index, other), first, min(last, other_last)))
+            heapq.heappush(active, (last, index))
+    found.sort()
+    return [(keys[a], keys[b], (first, last)) for a, b, first, last in found]
+
+
+# --- normalisation ----------------------------------------------------------------------------------------------
+
+# Serials copied from PDFs and web pages carry typographic dashes; NFKC leaves most of them alone.
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"))
+_AROUND_SEPARATOR = re.compile(r" ?([-_]) ?")
+_TO = re.compile(r"(?<=[0-9]) ?TO ?(?=[0-9])")
+# A thousands separator only where the grouping is right: "7,000" yes, "7,00" or "07,000" no.
+_NUMBER = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+", re.ASCII)
+_DIGITS = re.compile(r"[0-9]+", re.ASCII)
+_ALNUM = re.compile(r"[A-Z0-9]+", re.ASCII)
+_YEAR = re.compile(r"(?:19|20)[0-9]{2}", re.ASCII)
+_CC2 = re.compile(r"[A-Z]{2}", re.ASCII)
+_CC3 = re.compile(r"[A-Z]{3}", re.ASCII)
+_GS_ID = re.compile(r"GS[0-9]+", re.ASCII)
+_UUID = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}", re.ASCII)
+
+
+def _fold(text: str) -> str:
+    """NFKC (no-break and full-width characters), plain hyphens, upper case."""
+    return unicodedata.normalize("NFKC", text).translate(_DASHES).upper()
+
+
+def _normalise(text: str) -> str:
+    """Fold and tidy white space: none around ``-`` and ``_``, one space either side of a range's ``TO``.
+
+    Any other white space survives, and no grammar accepts it: "3101 20001" is not "310120001".
+    """
+    spaced = " ".join(_fold(text).split())
+    return _TO.sub(" TO ", _AROUND_SEPARATOR.sub(r"\1", spaced))
+
+
+def _number(text: str) -> int | None:
+    return int(text.replace(",", "")) if _NUMBER.fullmatch(text) else None
+
+
+def _block_number(value: str | int, name: str) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"{name} must be a whole number, not {value!r}")
+    if isinstance(value, int):
+        number: int | None = value
+    else:
+        number = _number(value.strip()) if isinstance(value, str) else None
+    if number is None or number < 0:
+        raise ValueError(f"{name} must be a whole number, not {value!r}")
+    return number
+
+
+def _fields_match(fields: Sequence[str], patterns: Sequence[re.Pattern[str]]) -> bool:
+    return len(fields) == len(patterns) and all(p.fullmatch(f) for p, f in zip(patterns, fields, strict=True))
+
+
+def _split_range(serial: str) -> tuple[list[str], int, int] | None:
+    """Split ``{key fields}-{first} TO {last}`` or ``{key fields}-{first}-{last}`` into key fields and units."""
+    if serial.count(" TO ") == 1:
+        head, last_text = serial.split(" TO ")
+        fields = head.split("-")
+        first_text = fields.pop()
+    else:
+        fields = serial.split("-")
+        if len(fields) < 3:
+            return None
+        last_text = fields.pop()
+        first_text = fields.pop()
+    if any(" " in field for field in fields):
+        return None
+    first, last = _number(first_text), _number(last_text)
+    if first is None or last is None or first > last:
+        return None
+    return fields, first, last
+
+
+def _claimed_scheme(serial: str) -> str | None:
+    """The registry a serial names in its own text, if any."""
+    if serial.startswith("PURO_"):
+        return "puro"
+    fields = serial.split("-")
+    head = fields[0]
+    named = {"ACR": "acr", "CAR": "car", "ART": "art-trees", "FCPF": "art-trees", "ISO": "isometric", "ICR": "icr"}
+    if head in named:
+        return named[head]
+    if _GS_ID.fullmatch(head):
+        return "gold-standard"
+    if "VCU" in fields:
+        return "verra"
+    return None
+
+
+# --- grammars ---------------------------------------------------------------------------------------------------
+
+
+def _ddmmyyyy(text: str) -> date | None:
+    if len(text) != 8 or not _DIGITS.fullmatch(text):
+        return None
+    try:
+        return date(int(text[4:]), int(text[2:4]), int(text[:2]))
+    except ValueError:
+        return None
+
+
+def _verra(serial: str) -> SerialRange | None:
+    """``{block}-{first}-{last}-{middle…}-{project}-{DDMMYYYY}-{DDMMYYYY}-{flag}``, read from both ends.
+
+    The middle varies by platform and era (``VCS-VCU-…-VER-{CC}-{scope}``, without the scope, or APX's
+    ``VCU-…-APX-…``), so it is only required to hold the ``VCU`` field; the ends are checked field by field.
+    """
+    if " " in serial:
+        return None
+    fields = serial.split("-")
+    if not 11 <= len(fields) <= 14:
+        return None
+    block_id, first_text, last_text = fields[:3]
+    middle = fields[3:-4]
+    project, start, end, flag = fields[-4:]
+    if "VCU" not in middle or not all(_ALNUM.fullmatch(field) for field in middle):
+        return None
+    if not (_DIGITS.fullmatch(block_id) and _DIGITS.fullmatch(project) and flag in ("0", "1")):
+        return None
+    start_date, end_date = _ddmmyyyy(start), _ddmmyyyy(end)
+    if start_date is None or end_date is None or start_date > end_date:
+        return None
+    first, last = _number(first_text), _number(last_text)
+    if first is None or last is None or first > last:
+        return None
+    return SerialRange("-".join([block_id, *middle, project, start, end, flag]), first, last, "verra")
+
+
+_GS_KEY = (_GS_ID, _DIGITS, _CC2, _GS_ID, _DIGITS, _YEAR, _DIGITS)
+
+
+def _gold_standard(serial: str) -> SerialRange | None:
+    """``GS1-1-{CC}-GS{id}-{type}-{vintage}-{batch}-{first}-{last}``, or a CDM range the registry hosts."""
+    split = _split_range(serial)
+    if split is not None and _fields_match(split[0], _GS_KEY):
+        return SerialRange("-".join(split[0]), split[1], split[2], "gold-standard")
+    return _kyoto(serial)
+
+
+# A Kyoto unit serial as the Gold Standard registry prints it: party, unit type, unit number, original and
+# applicable commitment period, LULUCF activity, project.
+_KYOTO = (_CC2, re.compile(r"[0-9]{1,2}"), _DIGITS, re.compile(r"[0-9]"), re.compile(r"[0-9]"), _DIGITS, _DIGITS)
+
+
+def _kyoto(serial: str) -> SerialRange | None:
+    """One CDM unit serial (a single unit) or two joined by `` - `` (first and last unit of the range)."""
+    if " " in serial:
+        return None
+    fields = serial.split("-")
+    halves = [fields[:7], fields[7:]] if len(fields) == 14 else [fields]
+    if not all(_fields_match(half, _KYOTO) for half in halves):
+        return None
+    keys = {"-".join(half[:2] + half[3:]) for half in halves}
+    first, last = int(halves[0][2]), int(halves[-1][2])
+    if len(keys) != 1 or first > last:
+        return None
+    # Kyoto unit numbers are unique across registries, so the key is marked CDM, not Gold Standard.
+    return SerialRange("CDM:" + keys.pop(), first, last, "gold-standard")
+
+
+def _keyed(scheme: str, patterns: Sequence[re.Pattern[str]]) -> Callable[[str], SerialRange | None]:
+    """A grammar of fixed key fields followed by a ``first to last`` or ``first-last`` range."""
+
+    def parse(serial: str) -> SerialRange | None:
+        split = _split_range(serial)
+        if split is None or not _fields_match(split[0], patterns):
+            return None
+        return SerialRange("-".join(split[0]), split[1], split[2], scheme)
+
+    return parse
+
+
+_acr = _keyed("acr", (re.compile("ACR"), _CC2, _DIGITS, _YEAR, _DIGITS))
+# CAR: registry, unit type (1 = CRT, ROC), country, project, project type, developer, state, vintage, batch.
+_car = _keyed(
+    "car",
+    (re.compile("CAR"), _ALNUM, _CC2, _DIGITS, _DIGITS, _DIGITS, re.compile(r"[A-Z]{2,3}"), _YEAR, _DIGITS),
+)
+_art_trees = _keyed("art-trees", (re.compile("ART|FCPF"), _CC2, _DIGITS, _YEAR, _DIGITS))
+_isometric = _keyed("isometric", (re.compile("ISO"), _DIGITS, _ALNUM, _CC3, _ALNUM, _YEAR))
+
+_PURO_KEY = (
+    re.compile("PURO"),
+    re.compile("PR"),
+    re.compile(r"[A-Z0-9+]+"),
+    _CC2,
+    re.compile(r"[A-Z0-9]{6}"),
+    _YEAR,
+    _UUID,
+)
+
+
+def _puro(serial: str) -> SerialRange | None:
+    """``PURO_PR_{type}_{CC}_{facility}_{vintage}_{issuance UUID}_{first}-{last}``.
+
+    Unit numbers restart with every issuance, so the key keeps the UUID.
+    """
+    fields = serial.split("_")
+    if len(fields) != 8 or not _fields_match(fields[:7], _PURO_KEY):
+        return None
+    split = _split_range("X-" + fields[7])  # reuse the range reader on the last field alone
+    if split is None or split[0] != ["X"]:
+        return None
+    return SerialRange("_".join(fields[:7]), split[1], split[2], "puro")
+
+
+def _cad_trust(serial: str) -> SerialRange | None:
+    """A CAD Trust ``unit_serial_id``: ``{issuance fields}-{first}-{last}``, inclusive as written."""
+    split = _split_range(serial)
+    if split is None or not all(_ALNUM.fullmatch(field) for field in split[0]):
+        return None
+    # The id does not name its registry, and its fields are not any registry's own key.
+    return SerialRange("CAD-TRUST:" + "-".join(split[0]), split[1], split[2], "cad-trust")
+
+
+def _icr(serial: str) -> SerialRange | None:
+    """ICR serializations name no units: there is never a range to return (see ``icr_serialization``)."""
+    return None
+
+
+_GENERIC_PREFIX = re.compile(r"[A-Z0-9._]+", re.ASCII)
+
+
+def _generic(serial: str) -> SerialRange | None:
+    """``{prefix}-{first}-{last}`` with two zero-padded numbers of one width (4 or more) and a prefix with a letter.
+
+    The leading zero on the first number is what tells a padded unit range from a year range such as
+    ``…-2020-2024`` or from dates, which would otherwise read as units.
+    """
+    if " " in serial:
+        return None
+    fields = serial.split("-")
+    if len(fields) < 3:
+        return None
+    prefix, first_text, last_text = fields[:-2], fields[-2], fields[-1]
+    if not (
+        len(first_text) == len(last_text) >= 4
+        and first_text.startswith("0")
+        and _DIGITS.fullmatch(first_text)
+        and _DIGITS.fullmatch(last_text)
+    ):
+        return None
+    if not all(_GENERIC_PREFIX.fullmatch(field) for field in prefix) or not any(c.isalpha() for c in "".join(prefix)):
+        return None
+    first, last = int(first_text), int(last_text)
+    if first > last:
+        return None
+    return SerialRange("-".join(prefix), first, last, "generic")
+
+
+_GRAMMARS: dict[str, Callable[[str], SerialRange | None]] = {
+    "verra": _verra,
+    "gold-standard": _gold_standard,
+    "acr": _acr,
+    "car": _car,
+    "art-trees": _art_trees,
+    "isometric": _isometric,
+    "puro": _puro,
+    "icr": _icr,
+    "cad-trust": _cad_trust,
+    "generic": _generic,
+}
