@@ -20,6 +20,13 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """``@pytest.mark.rule("CN-VINT-01")`` makes ``pytest -k CN-VINT-01`` select the test (one hop from a rule)."""
+    for item in items:
+        for marker in item.iter_markers("rule"):
+            item.extra_keyword_matches.update(str(rule_id) for rule_id in marker.args)
+
+
 @dataclass(frozen=True)
 class Run:
     code: int

@@ -28,11 +28,13 @@ def test_audits_are_well_formed() -> None:
     assert len({a.rule_id for a in AUDITS}) == len(AUDITS)
     columns = {info.name: {c[0] for c in info.columns} for info in list_queries()}
     for audit in AUDITS:
-        assert audit.rule_id.startswith("CN-AUDIT-") and audit.severity in ("Violation", "Warning")
-        assert audit.clause.startswith("ISO 14068-1:2023 §") and audit.hint and audit.name
+        entry = audit.rule  # name, clause, severity and hint come from the one catalogue
+        assert audit.rule_id.startswith("CN-AUDIT-") and entry.severity in ("Violation", "Warning")
+        assert entry.clause.startswith("ISO 14068-1:2023 §") and entry.hint and entry.name
+        assert entry.kind == "audit" and entry.locations
         assert audit.query in columns and audit.focus in columns[audit.query]
         assert audit.value is None or audit.value in columns[audit.query]
-        assert audit.pillar in ("Hierarchy", "Quantification", "Credits", "Reporting")
+        assert entry.pillar in ("Hierarchy", "Quantification", "Credits", "Reporting")
 
 
 def test_a_finding_is_a_result_record() -> None:

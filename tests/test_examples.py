@@ -52,7 +52,8 @@ def test_cli_verdict_matches_manifest(cli: Callable[..., Run], entry: dict[str, 
 
 
 def test_every_rule_has_a_violating_example_and_every_example_is_listed() -> None:
-    rules = {rule.rule_id for rule in rule_catalogue()}
+    # Audit rules need several claims at once; tests/test_audits.py gives each a failing set of claims.
+    rules = {rule.rule_id for rule in rule_catalogue() if rule.kind != "audit"}
     violated = {rule for entry in MANIFEST for rule in entry["rules"]}
     warned = {rule for entry in MANIFEST for rule in entry.get("warnings", [])}
     assert rules == violated | warned, "rules without a failing example, or examples naming unknown rules"

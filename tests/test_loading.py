@@ -29,7 +29,7 @@ def test_jsonld_dict_string_and_file_give_the_same_graph(tmp_path: Path) -> None
     document = _doc(q="12.5", d="2025-01-31")
     path = tmp_path / "claim.jsonld"
     path.write_text(json.dumps(document), encoding="utf-8")
-    graphs = [load(document), load(json.dumps(document)), load(path), load(str(path))]
+    graphs = [load(document), load(json.dumps(document)), load(path)]
     assert all(len(g) == 2 for g in graphs)
     assert all(set(g) == set(graphs[0]) for g in graphs)
 
@@ -147,3 +147,15 @@ def test_directory_and_json_lines_expand_to_claims(tmp_path: Path) -> None:
     empty.mkdir()
     with pytest.raises(InputError, match="no claim files"):
         list(iter_sources([empty]))
+
+
+def test_a_string_is_text_never_a_file_name(tmp_path: Path) -> None:
+    """``validate("/etc/hostname")`` read the file: a str is claim text, a file is a pathlib.Path."""
+    path = tmp_path / "claim.jsonld"
+    path.write_text("{}", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load(str(path))
+    assert "pathlib.Path" in str(caught.value) and "\n" not in str(caught.value)
+    for wrong in (None, 42, 4.2, object()):
+        with pytest.raises(InputError):
+            load(wrong)  # type: ignore[arg-type]

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
+
+import pytest
 
 import comet_cn
 
@@ -34,3 +37,27 @@ def test_version_is_the_installed_distribution_version() -> None:
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     declared = re.search(r'^version = "([^"]+)"', pyproject, flags=re.M)
     assert declared and comet_cn.__version__ == declared.group(1)
+
+
+def _console_samples() -> list[tuple[str, list[str], str]]:
+    """Every ``$ cn-validate ...`` / ``$ cn-query ...`` line of a console block in README.md and docs/*.md that is
+    followed by output, with that output (up to the next prompt or the end of the block)."""
+    samples = []
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for block in re.findall(r"```console\n(.*?)```", page.read_text(encoding="utf-8"), flags=re.S):
+            parts = re.split(r"^\$ ", block, flags=re.M)[1:]
+            for part in parts:
+                command, _, output = part.partition("\n")
+                if output.strip():
+                    samples.append((page.name, command.split("#")[0].split(), output))
+    return samples
+
+
+def test_sample_outputs_in_the_docs_are_what_the_tool_prints(monkeypatch: pytest.MonkeyPatch) -> None:
+    """README's and docs/'s sample outputs are produced by the tool (run from the checkout, as a reader would)."""
+    monkeypatch.chdir(ROOT)
+    samples = _console_samples()
+    assert len(samples) >= 3
+    for page, argv, expected in samples:
+        run = subprocess.run(argv, capture_output=True, text=True, timeout=300, check=False)
+        assert run.stdout == expected, f"{page}: the sample output of {' '.join(argv)!r} is stale"

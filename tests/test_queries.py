@@ -224,7 +224,7 @@ def test_neutrality_balance_on_the_examples() -> None:
     assert all(r["neutral"] is True for r in found.values())
     assert found[ACME + "claim-2024"]["reversals"] == Decimal("150")
     short = rows("neutrality-balance", VIOLATIONS / "cn-bal-01-credits-short.jsonld")
-    assert [(r["net"], r["neutral"]) for r in short] == [(Decimal("0.5"), False)]
+    assert [(r["net"], r["neutral"]) for r in short] == [(Decimal("1.0"), False)]
 
 
 # --- double-counting -----------------------------------------------------------------------------------------------
@@ -467,7 +467,8 @@ def test_claims_are_loaded_and_reasoned_as_in_validation() -> None:
 def test_query_accepts_many_kinds_of_source(tmp_path: Path) -> None:
     document = json.loads(SINGLE.read_text(encoding="utf-8"))
     graph = comet_cn.load(SINGLE)
-    for source in (SINGLE, str(SINGLE), SINGLE.read_text(encoding="utf-8"), document, graph, [SINGLE], (SINGLE,)):
+    # A str is claim text, never a file name (a file is a pathlib.Path).
+    for source in (SINGLE, SINGLE.read_text(encoding="utf-8"), document, graph, [SINGLE], (SINGLE,)):
         assert len(query("neutrality-balance", source).rows) == 1
     # A directory of mixed Turtle and JSON-LD claims, nested, and an iterable of files and directories.
     shutil.copy(FIXTURES / "double-counting.ttl", tmp_path / "a.ttl")

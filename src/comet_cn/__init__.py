@@ -3,9 +3,9 @@
 The one entry point per job::
 
     import comet_cn
-    report = comet_cn.validate("claim.jsonld")      # -> ValidationReport
+    report = comet_cn.validate(Path("claim.jsonld"))   # -> ValidationReport (a str is claim text)
     report.conforms, report.results
-    result = comet_cn.query("double-counting", "claims/")   # -> QueryResult
+    result = comet_cn.query("double-counting", Path("claims/"))   # -> QueryResult
 
 The bundled ontology, shapes and JSON-LD context are available as :func:`ontology_graph`, :func:`shapes_graph`
 and :func:`context_document`.
@@ -21,6 +21,7 @@ from comet_cn.loading import LoadLimits, load
 from comet_cn.queries import QueryResult, list_queries, query
 from comet_cn.reasoning import Closure, reason
 from comet_cn.resources import context_document, ontology_graph, shapes_graph
+from comet_cn.results import Severity
 from comet_cn.rules import Rule, rule_catalogue
 from comet_cn.validation import RuleParameters, ValidationReport, ValidationResult, validate
 
@@ -37,6 +38,7 @@ __all__ = [
     "QueryResult",
     "Rule",
     "RuleParameters",
+    "Severity",
     "ValidationReport",
     "ValidationResult",
     "__version__",

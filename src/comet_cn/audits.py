@@ -15,12 +15,17 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rdflib import Graph
+from rdflib import Graph, Namespace
+from rdflib.term import Node
 
+from comet_cn.claim_checks import claims_in, credit_ranges
 from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, Source
 from comet_cn.queries import format_value, load_sources, query_info, run_query
 from comet_cn.reasoning import Engine
-from comet_cn.validation import ValidationResult
+from comet_cn.results import ValidationResult, finding
+from comet_cn.rules import Rule, rule
+from comet_cn.serials import SerialRange, find_overlaps
+from comet_cn.terms import describe
 
 __all__ = ["AUDITS", "Audit", "AuditFinding", "audit_results", "audits_markdown", "run_audits"]
 
@@ -28,6 +33,7 @@ __all__ = ["AUDITS", "Audit", "AuditFinding", "audit_results", "audits_markdown"
 AuditFinding = ValidationResult
 
 _CN = "https://comet.carbon/ext/iso14068#"
+_CNS = Namespace(_CN)
 
 Row = Mapping[str, object]
 
@@ -38,7 +44,8 @@ def _always(row: Row) -> bool:
 
 @dataclass(frozen=True)
 class Audit:
-    """A cross-claim rule: the query whose rows are its findings, and how a finding is explained.
+    """How a cross-claim rule reads its query's rows; its name, clause, severity and hint are in the catalogue
+    (shapes/engine-rules.ttl), where ``cnsh:query`` also names the query.
 
     :ivar focus: the column naming the focus node of a finding.
     :ivar value: the column giving the finding's value, if any.
@@ -47,17 +54,21 @@ class Audit:
     """
 
     rule_id: str
-    query: str
-    name: str
-    clause: str
-    severity: str
-    pillar: str
-    hint: str
     message: Callable[[Row], str]
     focus: str
     value: str | None = None
     path: str | None = None
     keep: Callable[[Row], bool] = _always
+
+    @property
+    def rule(self) -> Rule:
+        return rule(self.rule_id)
+
+    @property
+    def query(self) -> str:
+        name = self.rule.query
+        assert name is not None, f"{self.rule_id} names no query in shapes/engine-rules.ttl"
+        return name
 
 
 def _hierarchy_message(row: Row) -> str:
@@ -108,13 +119,6 @@ def _positive(value: object) -> bool:
 AUDITS: tuple[Audit, ...] = (
     Audit(
         rule_id="CN-AUDIT-HIER-01",
-        query="hierarchy-audit",
-        name="Offsetting comes last in every plan",
-        clause="ISO 14068-1:2023 §4.4, §5.2",
-        severity="Violation",
-        pillar="Hierarchy",
-        hint="Order the plan so every offsetting action follows the reductions and removal enhancements "
-        "(actionOrder, else plannedDate), and plan at least one reduction inside the boundary.",
         message=_hierarchy_message,
         focus="plan",
         value="action",
@@ -122,13 +126,6 @@ AUDITS: tuple[Audit, ...] = (
     ),
     Audit(
         rule_id="CN-AUDIT-DOUBLE-01",
-        query="double-counting",
-        name="A credit is retired once",
-        clause="ISO 14068-1:2023 §11.1",
-        severity="Violation",
-        pillar="Credits",
-        hint="Retire each credit once, for one claim and one entity; replace the reused credits with credits "
-        "retired for this claim only.",
         message=_double_message,
         focus="serial",
         value="serial",
@@ -136,13 +133,6 @@ AUDITS: tuple[Audit, ...] = (
     ),
     Audit(
         rule_id="CN-AUDIT-IMPROVE-01",
-        query="continual-improvement",
-        name="Offsetting falls over time",
-        clause="ISO 14068-1:2023 §5.2",
-        severity="Violation",
-        pillar="Hierarchy",
-        hint="Reduce reliance on offsetting period by period: cut emissions inside the boundary rather than "
-        "retiring more credits than in the prior period.",
         message=_offset_message,
         focus="period",
         value="offset",
@@ -150,16 +140,7 @@ AUDITS: tuple[Audit, ...] = (
         keep=lambda row: row.get("offset_increased") is True,
     ),
     Audit(
-        # §9.2 allows non-linear progress (steps and plateaus), so one rise does not prove the plan fails to show
-        # continual improvement: a Warning for the verifier to look at, not a Violation.
         rule_id="CN-AUDIT-IMPROVE-02",
-        query="continual-improvement",
-        name="The footprint improves until only residual emissions remain",
-        clause="ISO 14068-1:2023 §9.2",
-        severity="Warning",
-        pillar="Hierarchy",
-        hint="Explain the rise in the report (e.g. growth, a boundary change, a recalculated baseline) and show "
-        "how the plan brings the footprint back onto the pathway.",
         message=_footprint_message,
         focus="period",
         value="footprint_change",
@@ -168,13 +149,6 @@ AUDITS: tuple[Audit, ...] = (
     ),
     Audit(
         rule_id="CN-AUDIT-IMPROVE-03",
-        query="continual-improvement",
-        name="The residual-only state is maintained",
-        clause="ISO 14068-1:2023 §9.2",
-        severity="Violation",
-        pillar="Hierarchy",
-        hint="Bring emissions back to the residual level, or correct onlyResidualEmissionsRemain of the earlier "
-        "claim if it was not true.",
         message=_residual_message,
         focus="period",
         value="residual_only",
@@ -199,21 +173,49 @@ def audit_results(graph: Graph, *, source: str | None = None) -> list[AuditFindi
             if not audit.keep(row):
                 continue
             findings.append(
-                ValidationResult(
-                    rule_id=audit.rule_id,
-                    severity=audit.severity,
-                    clause=audit.clause,
+                finding(
+                    audit.rule_id,
                     focus_node=format_value(row.get(audit.focus)),
                     path=audit.path,
                     value=_value(row, audit.value),
                     message=audit.message(row),
-                    hint=audit.hint,
-                    source_shape=None,
-                    pillar=audit.pillar,
                     source=source,
                 )
             )
+    findings.extend(_range_overlaps(graph, source))
     return sorted(findings, key=ValidationResult.sort_key)
+
+
+def _range_overlaps(graph: Graph, source: str | None) -> list[AuditFinding]:
+    """CN-AUDIT-DOUBLE-01 for units that two claims share through serial ranges written differently.
+
+    Identical serials are the double-counting query's rows; overlaps inside one claim are CN-UNITS-01's.
+    """
+    items: list[tuple[tuple[Node, Node, str], SerialRange]] = []
+    for claim in claims_in(graph):
+        for event in graph.objects(claim, _CNS.hasOffsettingEvent):
+            for credit in graph.objects(event, _CNS.retiresCredit):
+                span, serial = credit_ranges(graph, credit)
+                if span is not None:
+                    items.append(((claim, credit, serial or ""), span))
+    findings = []
+    for (claim_a, _, serial_a), (claim_b, credit_b, serial_b), (low, high) in find_overlaps(items):
+        if claim_a == claim_b or "".join(serial_a.split()).upper() == "".join(serial_b.split()).upper():
+            continue
+        units = f"unit {low}" if low == high else f"units {low}-{high}"
+        findings.append(
+            finding(
+                "CN-AUDIT-DOUBLE-01",
+                focus_node=describe(graph, credit_b),
+                path=_CN + "serialNumber",
+                value=serial_b,
+                message=f"CN-AUDIT-DOUBLE-01 (§11.1): {units} are retired for claim {describe(graph, claim_a)} "
+                f"(serial {serial_a}) and again for claim {describe(graph, claim_b)} (serial {serial_b}); a credit "
+                "can be used once.",
+                source=source,
+            )
+        )
+    return findings
 
 
 def run_audits(
@@ -237,8 +239,8 @@ def run_audits(
 def audits_markdown() -> str:
     """A Markdown table of the audit rules (rule id, severity, clause, query, what it checks)."""
     lines = ["| Rule | Severity | Clause | Query | Checks |", "|---|---|---|---|---|"]
-    lines += [
-        f"| `{a.rule_id}` | {a.severity} | {a.clause.removeprefix('ISO 14068-1:2023 ')} | `{a.query}` | {a.name} |"
-        for a in AUDITS
-    ]
+    for audit in AUDITS:
+        entry = audit.rule
+        clause = entry.clause.removeprefix("ISO 14068-1:2023 ")
+        lines.append(f"| `{audit.rule_id}` | {entry.severity} | {clause} | `{audit.query}` | {entry.name} |")
     return "\n".join(lines) + "\n"

@@ -7,17 +7,15 @@ Exit codes: 0 every input conforms; 1 some input does not conform (or has warnin
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import sys
-import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from types import FrameType
-from typing import Any, TextIO
+from typing import Any
 
 import click
 
@@ -26,9 +24,10 @@ from comet_cn.audits import run_audits
 from comet_cn.batch import validate_many
 from comet_cn.errors import InputError
 from comet_cn.loading import LoadLimits, Source, iter_sources, load
+from comet_cn.output import atomic_output
 from comet_cn.queries import QUERY_FORMATS, format_result, list_queries, parse_binding, query
-from comet_cn.reporting import FORMATS, InputFailure, Outcome, ReportWriter
-from comet_cn.validation import RuleParameters, ValidationReport
+from comet_cn.reporting import FORMATS, InputFailure, Outcome, ReportWriter, escape_controls
+from comet_cn.validation import DEFAULT_MAX_TRIPLES, RuleParameters, ValidationReport
 
 EXIT_OK, EXIT_NONCONFORMANT, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -44,29 +43,6 @@ def _quiet_libraries() -> None:
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     # Turn SIGTERM into SystemExit so that `finally` blocks remove any temporary output file.
     raise SystemExit(128 + signum)
-
-
-@contextmanager
-def atomic_output(path: Path | None) -> Iterator[TextIO]:
-    """Standard output, or a temporary file renamed onto ``path`` only once the report is complete.
-
-    Readers of ``path`` see the old file or the whole new report, never a part; an interrupted run leaves neither
-    a partial report nor the temporary file.
-    """
-    if path is None:
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    descriptor, temporary = tempfile.mkstemp(dir=path.resolve().parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 def _read_stdin(limits: LoadLimits) -> bytes:
@@ -232,6 +208,27 @@ _output_option = click.option(
     show_default=True,
     help="Worker processes for many inputs; 0 uses every core.",
 )
+@click.option(
+    "--unknown-terms",
+    type=click.Choice(["error", "warning"]),
+    default="error",
+    show_default=True,
+    help="Whether a term the vocabulary does not define (CN-INPUT-02) is a violation or only a warning.",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="The date of the check (default: today): claims about periods not over by then do not conform.",
+)
+@click.option(
+    "--max-triples",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_TRIPLES,
+    show_default=True,
+    help="Work budget: the most triples one claim may have after reasoning.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress line on a terminal.")
 @click.option("--audits", is_flag=True, help="Also run the cross-claim audits over all inputs together.")
 @click.version_option(__version__, "-V", "--version", prog_name="cn-validate")
@@ -251,6 +248,9 @@ def _validate_cli(
     max_depth: int,
     max_string: int,
     jobs: int,
+    unknown_terms: str,
+    as_of: datetime | None,
+    max_triples: int,
     quiet: bool,
     audits: bool,
 ) -> int:
@@ -262,6 +262,7 @@ def _validate_cli(
         vintage_reference=vintage_reference,  # type: ignore[arg-type]
         vintage_property=vintage_property,  # type: ignore[arg-type]
         retirement_window_months=retirement_window,
+        as_of=as_of.date() if as_of is not None else None,
     )
     options: dict[str, Any] = {
         "reasoning": reasoning,
@@ -269,6 +270,8 @@ def _validate_cli(
         "extra_ontology": [Path(o) for o in ontology],
         "parameters": parameters,
         "limits": limits,
+        "unknown_terms": unknown_terms,
+        "max_triples": max_triples,
     }
     progress = _Progress(enabled=sys.stderr.isatty() and not quiet)
     failures: list[InputFailure] = []
@@ -284,11 +287,13 @@ def _validate_cli(
                 failures.append(outcome)
         progress.finish()
         if audits:
-            readable = [name for name, _ in _readable(inputs, limits)]
+            readable = [source for _, source in _readable(inputs, limits)]
             writer.add_extra(run_audits(readable, reasoning=reasoning, limits=limits))
         writer.close()
     for failure in failures:
-        click.echo(f"cn-validate: error: {failure.source}: {failure.message}", err=True)
+        click.echo(
+            f"cn-validate: error: {escape_controls(failure.source)}: {escape_controls(failure.message)}", err=True
+        )
     if audits and worst < EXIT_NONCONFORMANT and writer.extra_violations:
         worst = EXIT_NONCONFORMANT
     return worst

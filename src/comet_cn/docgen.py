@@ -5,9 +5,12 @@ Run ``python -m comet_cn.docgen rules > docs/rules.md``; a test fails when the c
 
 from __future__ import annotations
 
+import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, RDFS, SH
@@ -58,6 +61,21 @@ other SHACL engines apply the same defaults.
 | `cnsh:vintageReference` | `start` | `--vintage-reference` | the reference date: the start (default) or the end of the claimed reporting period |
 | `cnsh:vintageProperty` | `comet-cn:vintageEndYear` | `--vintage-year vintage\\|issuance` | which year is the vintage: the year the mitigation took place, or the issuance year (`comet-cn:issuanceYear`); §11.4 d records both |
 | `cnsh:retirementWindowMonths` | 12 | `--retirement-window` | months after the end of the reporting period by which credits must be retired |
+| `cnsh:asOfDate` | today | `--as-of` | the date of the check: a claim about a period that has not ended by then, or dated after it, does not conform (CN-CLAIM-09) |
+
+Two options are not parameters of the standard but of how strict the tool is with the data:
+
+- `--unknown-terms error|warning` (`unknown_terms=`): a JSON-LD key, type or value that the context does not
+  define, or an IRI in a comet namespace that the ontology does not define, is a violation of CN-INPUT-02 by
+  default. A JSON-LD processor drops an undefined key without a word, so a misspelt property would vanish and the
+  claim be judged as if it were absent, possibly conforming; and an IRI no rule reads is almost always a typo. A
+  claim that deliberately carries extra data should define it in its own `@context` under its own namespace, or
+  demote the finding to a warning.
+- `--max-triples N` (`max_triples=`): the work budget of one claim after reasoning (default 1,000,000); a claim
+  over it is refused with exit 2 rather than left to run.
+
+A verdict is about claims: an input in which no node is a `comet-cn:CarbonNeutralityClaim` (after reasoning, so the
+COMET and ISO-side bridges count) does not conform (CN-INPUT-01), and the text report says NOT A CLAIM for it.
 
 The retirement deadline is the period end plus the window, computed as XSD adds a duration to a date: the day is
 kept and clamped to the length of the target month, so a period ending 29 February 2024 must be retired by
@@ -69,14 +87,29 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def _rule_section(rule: Rule) -> list[str]:
+_KIND = {
+    "shape": "SHACL shape",
+    "engine": "checked in Python on each claim",
+    "audit": "audit over several claims (`cn-validate --audits`, `comet_cn.run_audits`)",
+}
+
+
+def _rule_section(rule: Rule, examples: Mapping[str, list[str]]) -> list[str]:
+    declared = ", ".join(f"[{place}](../{place.replace(':', '#L')})" for place in rule.locations)
     lines = [
         f"### {rule.rule_id}: {rule.name}",
         "",
         f"- **Clause:** {rule.clause}",
         f"- **Severity:** {rule.severity}",
+        f"- **Kind:** {_KIND[str(rule.kind)]}"
+        + (f", `{rule.checked_by}`" if rule.checked_by else "")
+        + (f", query `{rule.query}`" if rule.query else ""),
+        f"- **Declared in:** {declared or 'shapes/'}",
         f"- **What it checks:** {_cell(rule.description)}",
     ]
+    if examples.get(rule.rule_id):
+        lines.append("- **Examples:** " + ", ".join(f"[{f}](../examples/{f})" for f in examples[rule.rule_id]))
+    lines.append(f"- **Tests:** `python -m pytest -k {rule.rule_id}`")
     for message in rule.messages:
         lines.append(f"- **Message:** {_cell(message)}")
     if rule.hint:
@@ -93,9 +126,14 @@ def _rfc_notes(graph: Graph) -> list[tuple[str, str]]:
     return sorted(notes)
 
 
-def rules_markdown(graph: Graph | None = None) -> str:
-    """The rules page, generated from ``graph`` (default: the bundled shapes)."""
+def rules_markdown(graph: Graph | None = None, manifest: Sequence[Mapping[str, Any]] = ()) -> str:
+    """The rules page, generated from ``graph`` (default: the bundled shapes) and the examples' ``manifest``."""
     rules = rule_catalogue() if graph is None else catalogue_of(graph)
+    examples: dict[str, list[str]] = {}
+    for entry in manifest:
+        for rule_id in [*entry.get("rules", []), *entry.get("warnings", [])]:
+            examples.setdefault(rule_id, []).append(str(entry["file"]))
+    conforming = [str(e["file"]) for e in manifest if e.get("conforms") and not e.get("warnings")]
     source = shapes_graph() if graph is None else graph
     lines = [_INTRO, "## All rules", "", "| Rule | Severity | Clause | Name |", "|---|---|---|---|"]
     for rule in rules:
@@ -107,7 +145,14 @@ def rules_markdown(graph: Graph | None = None) -> str:
         if members:
             lines += [f"## {title}", ""]
             for rule in members:
-                lines += _rule_section(rule)
+                lines += _rule_section(rule, examples)
+    if conforming:
+        lines += [
+            "Conforming examples, from which each violating example differs only where its rule looks: "
+            + ", ".join(f"[{f}](../examples/{f})" for f in conforming)
+            + ".",
+            "",
+        ]
     notes = _rfc_notes(source)
     lines += ["## Where we depart from the COMET RFC page", ""]
     if notes:
@@ -166,7 +211,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``python -m comet_cn.docgen rules|clauses|queries`` prints that page to standard output."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args == ["rules"]:
-        sys.stdout.write(rules_markdown())
+        manifest = Path("examples") / "manifest.json"  # run from a checkout: the examples are not in the wheel
+        entries = json.loads(manifest.read_text(encoding="utf-8"))["examples"] if manifest.is_file() else []
+        sys.stdout.write(rules_markdown(manifest=entries))
     elif args == ["clauses"]:
         sys.stdout.write(clauses_markdown())
     elif args == ["queries"]:

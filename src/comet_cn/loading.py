@@ -11,7 +11,6 @@ what the file says, so that an ill-formed value is reported instead of silently 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,15 +22,19 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from comet_cn.errors import InputError
+from comet_cn.rdflib_state import exclusive
 from comet_cn.resources import CONTEXT_IRIS, context_document
+from comet_cn.terms import MARKER, UnknownTerm, take_marked
 
 __all__ = [
     "CLAIM_SUFFIXES",
     "LoadLimits",
+    "Loaded",
     "Source",
     "describe_source",
     "iter_sources",
     "load",
+    "load_claim",
     "parse_json",
 ]
 
@@ -70,10 +73,7 @@ def describe_source(source: Source) -> str:
     if isinstance(source, Path):
         return str(source)
     if isinstance(source, str):
-        text = source.lstrip()
-        if text.startswith(("{", "[")) or "\n" in source:
-            return "<text>"
-        return source
+        return "<text>"
     if isinstance(source, Graph):
         return "<graph>"
     if isinstance(source, bytes):
@@ -84,25 +84,43 @@ def describe_source(source: Source) -> str:
 def load(source: Source, *, format: str | None = None, limits: LoadLimits = DEFAULT_LIMITS) -> Graph:
     """Load one claim graph.
 
-    :param source: a file path, JSON-LD text, a parsed JSON-LD document (dict or list), Turtle text, bytes, or an
-        rdflib Graph (copied, never modified).
+    :param source: a file as a :class:`pathlib.Path`; JSON-LD, Turtle or N-Triples text as ``str`` or ``bytes`` (a
+        ``str`` is never opened as a file); a parsed JSON-LD document (dict or list); or an rdflib Graph (copied,
+        never modified).
     :param format: ``"json-ld"``, ``"turtle"`` or ``"nt"``; guessed from the file suffix or the content if omitted.
     :param limits: size and nesting bounds for untrusted input.
     :returns: a new rdflib Graph.
     :raises InputError: the source is missing, unreadable, malformed, too large, or refers to a remote document.
     """
+    return load_claim(source, format=format, limits=limits).graph
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A loaded input: its graph, and the terms it used that no rule can read (see :mod:`comet_cn.terms`)."""
+
+    graph: Graph
+    unknown_terms: tuple[UnknownTerm, ...] = ()
+
+
+def load_claim(source: Source, *, format: str | None = None, limits: LoadLimits = DEFAULT_LIMITS) -> Loaded:
+    """Like :func:`load`, and also report the JSON-LD keys and types that the context does not define."""
+    if not isinstance(source, (str, Path, bytes, Mapping, list, Graph)):
+        raise InputError(
+            "<input>",
+            f"cannot read a {type(source).__name__}: give a pathlib.Path, text, bytes, a JSON-LD document or a Graph",
+        )
     name = describe_source(source)
     if isinstance(source, Graph):
         copy = Graph()
         for triple in source:
             copy.add(triple)
-        return copy
+        return Loaded(copy)
     if isinstance(source, (Mapping, list)):
         _check_structure(source, name, limits)
-        return _jsonld_to_graph(source, name)
-    if isinstance(source, Path) or (isinstance(source, str) and name == source):
-        path = Path(source)
-        return _load_text(_read_file(path, limits), name, format or _format_from_suffix(path), limits)
+        return _jsonld_to_loaded(source, name)
+    if isinstance(source, Path):
+        return _load_text(_read_file(source, limits), name, format or _format_from_suffix(source), limits)
     if isinstance(source, bytes):
         return _load_text(_decode(source, name, limits), name, format, limits)
     return _load_text(_check_size(source, name, limits), name, format, limits)
@@ -199,7 +217,7 @@ def _format_from_suffix(path: Path) -> str | None:
     return CLAIM_SUFFIXES.get(path.suffix.lower())
 
 
-def _load_text(text: str, name: str, format: str | None, limits: LoadLimits) -> Graph:
+def _load_text(text: str, name: str, format: str | None, limits: LoadLimits) -> Loaded:
     if not text.strip():
         raise InputError(name, "empty input")
     looks_like_json = text.lstrip().startswith(("{", "["))
@@ -208,31 +226,30 @@ def _load_text(text: str, name: str, format: str | None, limits: LoadLimits) -> 
     if format == "json-ld":
         if not looks_like_json:
             raise InputError(name, "not JSON-LD: expected a JSON object or array (is it Turtle? use a .ttl suffix)")
-        return _jsonld_to_graph(parse_json(text, name, limits), name)
+        return _jsonld_to_loaded(parse_json(text, name, limits), name)
     if format in ("turtle", "nt"):
         if looks_like_json:
             raise InputError(name, f"not valid {_FORMAT_NAMES[format]}: the content is JSON (use a .jsonld suffix)")
-        return _parse_rdf_text(text, name, format, limits)
+        return Loaded(_parse_rdf_text(text, name, format, limits))
     raise InputError(name, f"unknown format {format!r} (use json-ld, turtle or nt)")
 
 
 _FORMAT_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "json-ld": "JSON-LD"}
-_NORMALIZE_LOCK = threading.Lock()
 
 
 def _parse_rdf_text(text: str, name: str, format: str, limits: LoadLimits) -> Graph:
     graph = Graph()
     # rdflib rewrites literal lexical forms while parsing unless NORMALIZE_LITERALS is off. It is a module global,
-    # so it is switched off only for the duration of our own parse, under a lock.
-    with _NORMALIZE_LOCK:
-        previous = rdflib.NORMALIZE_LITERALS
+    # so it is switched off only for the duration of our own parse, under the process-wide rdflib lock.
+    with exclusive():
         rdflib.NORMALIZE_LITERALS = False
         try:
             graph.parse(data=text, format=format)
         except Exception as error:  # rdflib raises many unrelated types for syntax errors
-            raise InputError(name, f"not valid {_FORMAT_NAMES[format]}: {_first_line(error)}") from None
-        finally:
-            rdflib.NORMALIZE_LITERALS = previous
+            hint = ""
+            if "\n" not in text.strip():
+                hint = " (a str is read as claim text, never as a file name: pass a pathlib.Path to read a file)"
+            raise InputError(name, f"not valid {_FORMAT_NAMES[format]}: {_first_line(error)}{hint}") from None
     for _, _, obj in graph:
         if isinstance(obj, Literal) and len(obj) > limits.max_string_chars:
             raise InputError(name, f"a literal is longer than {limits.max_string_chars} characters")
@@ -296,10 +313,19 @@ class _OfflineLoader:
         raise InputError(self._name, f"unknown remote @context {url!r}: only the bundled comet-cn contexts are allowed")
 
 
+def _jsonld_to_loaded(document: Any, name: str) -> Loaded:
+    graph = _jsonld_to_graph(document, name)
+    terms = [term for term in context_document().get("@context", {}) if not term.startswith("@")]
+    unknown = take_marked(graph, document, terms)
+    return Loaded(graph, unknown)
+
+
 def _jsonld_to_graph(document: Any, name: str) -> Graph:
     loader = _OfflineLoader(name)
     try:
-        dataset = jsonld.to_rdf(document, {"documentLoader": loader})
+        # The marker @vocab lies under the document's own context: a key or type it does not define expands to a
+        # marker IRI instead of being dropped in silence, and comet_cn.terms reports it.
+        dataset = jsonld.to_rdf(document, {"documentLoader": loader, "expandContext": {"@vocab": MARKER}})
     except InputError:
         raise
     except Exception as error:  # pyld wraps loader errors and reports syntax errors as JsonLdError

@@ -25,6 +25,7 @@ from typing import Any, cast
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Node
 
@@ -162,6 +163,52 @@ def _prepared(text: str) -> Query:
     return prepareQuery(text)
 
 
+# Dataset IRIs rdflib would only look up, never fetch; a file: IRI is local only without a host (or localhost).
+_LOCAL_SCHEMES = ("urn", "tag")
+_LOCAL_FILE = re.compile(r"^file:(?:///|//localhost/|/(?!/))", re.IGNORECASE)
+_NETWORK = "queries never reach the network"
+
+
+def _local(iri: object) -> bool:
+    text = str(iri)
+    return text.split(":", 1)[0].lower() in _LOCAL_SCHEMES or bool(_LOCAL_FILE.match(text))
+
+
+def _refuse_network(algebra: CompValue, source: str) -> None:
+    """Refuse a query that would make rdflib open a connection: any ``SERVICE`` (rdflib sends it over HTTP, also
+    when ``SILENT`` or inside ``OPTIONAL``, ``UNION``, ``EXISTS`` or a subquery) and ``FROM``/``FROM NAMED`` with
+    an IRI it would fetch (it loads those over HTTP when the query runs over a dataset).
+
+    The parsed algebra is walked, not the text, so no spelling (case, comments, prefixed names, escapes) gets past.
+    """
+    stack: list[object] = [algebra]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                raise InputError(source, f"SERVICE is not allowed: {_NETWORK}")
+            if node.name == "DatasetClause":
+                for key, keyword in (("default", "FROM"), ("named", "FROM NAMED")):
+                    iri = dict.get(node, key)  # CompValue.get returns the key itself when it is missing
+                    if iri is not None and not _local(iri):
+                        raise InputError(source, f"{keyword} <{str(iri)[:200]}> is not allowed: {_NETWORK}")
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+
+
+def _checked(info: QueryInfo, source: str) -> Query:
+    """The query parsed, once it is known to be a SELECT query that stays off the network."""
+    try:
+        prepared = _prepared(info.text)
+    except Exception as error:  # rdflib raises pyparsing errors for bad SPARQL
+        raise InputError(source, f"not valid SPARQL: {' '.join(str(error).split())[:200]}") from None
+    _refuse_network(prepared.algebra, source)
+    if prepared.algebra.name != "SelectQuery":
+        raise InputError(source, "only SELECT queries can be run (the rows are the answer)")
+    return prepared
+
+
 def _items(sources: Source | Iterable[Source]) -> list[Source]:
     if isinstance(sources, (str, Path, Graph, bytes, Mapping)):
         return [sources]
@@ -257,14 +304,10 @@ def run_query(info: QueryInfo, graph: Graph, **bindings: object) -> QueryResult:
         literals, a ``str`` that is an IRI (http, https, urn, file, tag, did) becomes an IRI. Variables matched by
         patterns are passed to the engine as initial bindings; a bound column keeps only the rows whose value
         equals the binding, also a column the query computes (aggregate, BIND), which is only filtered on.
-    :raises InputError: the text is not a SPARQL SELECT query, or a binding names no variable of the query.
+    :raises InputError: the text is not a SPARQL SELECT query, it would reach the network (``SERVICE``, ``FROM``
+        a web IRI), or a binding names no variable of the query.
     """
-    try:
-        prepared = _prepared(info.text)
-    except Exception as error:  # rdflib raises pyparsing errors for bad SPARQL
-        raise InputError(info.name, f"not valid SPARQL: {' '.join(str(error).split())[:200]}") from None
-    if prepared.algebra.name != "SelectQuery":
-        raise InputError(info.name, "only SELECT queries can be run (the rows are the answer)")
+    prepared = _checked(info, info.name)
     known = _variables(info.text)
     for key in bindings:
         if key not in known:
@@ -308,10 +351,12 @@ def query(
     :param reasoning: ``"owlrl"`` (default), ``"rdfs"`` or ``"none"``, as for validation.
     :param bindings: values for query variables, e.g. ``subject="https://example.org/acme"`` (see
         :func:`run_query`).
-    :raises InputError: an unknown query, a bad query file or binding, or a claim that cannot be loaded.
+    :raises InputError: an unknown query, a bad query file or binding, a query that would reach the network, or a
+        claim that cannot be loaded.
     :raises ValueError: an unknown reasoning mode or engine.
     """
     info = query_info(name_or_path)
+    _checked(info, str(name_or_path))  # a bad or unsafe query is refused before any claim is loaded
     return run_query(info, load_sources(sources, reasoning=reasoning, engine=engine, limits=limits), **bindings)
 
 

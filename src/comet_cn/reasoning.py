@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from typing import Literal as TypingLiteral
 from typing import cast
 
 import owlrl
-from rdflib import Graph, Literal, Namespace
+from rdflib import BNode, Graph, Literal, Namespace
 from rdflib.namespace import RDF
 
 from comet_cn.compiled import CompiledOntology, compile_ontology, eligible_claim
@@ -183,7 +184,8 @@ def _closure_cache_file(mode: ReasoningMode) -> Path | None:
     """Where the closed ontology for ``mode`` is cached, keyed by everything the closure depends on.
 
     ``COMET_CN_CACHE_DIR`` chooses the folder (default: the user cache folder); ``COMET_CN_NO_CACHE=1`` turns the
-    cache off. The file is N-Triples, data only: nothing in it is executed.
+    cache off. The file is N-Triples, data only: nothing in it is executed. It is trusted only as far as
+    :func:`_read_cached_closure` can check it.
     """
     if os.environ.get("COMET_CN_NO_CACHE", "") not in ("", "0"):
         return None
@@ -204,26 +206,79 @@ def _closure_cache_file(mode: ReasoningMode) -> Path | None:
     return Path(folder) / f"closure-{mode}-{digest.hexdigest()[:32]}.nt"
 
 
+# The first line of a cache file: its own key (the file name without .nt) and the SHA-256 of every byte after it.
+_CACHE_HEADER = re.compile(rb"# comet-cn closure (\S+) sha256=([0-9a-f]{64})\n")
+
+
+def _private(status: os.stat_result) -> bool:
+    """Owned by this user and writable by no one else: nobody but the user can have put the content there."""
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:  # pragma: no cover - Windows has no owner ids; its profile folders are private already
+        return True
+    return status.st_uid == getuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _private_folder(folder: Path) -> bool:
+    try:
+        status = os.stat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(status.st_mode) and _private(status)
+
+
 def _read_cached_closure(path: Path) -> Graph | None:
-    if not path.is_file():
+    """The cached closure, or None unless every check passes; a file that fails one is recomputed, never trusted.
+
+    A cached closure decides verdicts (a truncated one once turned a failing claim into a conforming one), so it is
+    read only from a private folder, from a private regular file, whose header names this very cache key and whose
+    digest matches the content, and which holds every ground triple of the ontology.
+    """
+    if not _private_folder(path.parent):
+        return None
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        if not stat.S_ISREG(status.st_mode) or not _private(status):
+            return None
+        data = handle.read()
+    header, newline, body = data.partition(b"\n")
+    match = _CACHE_HEADER.fullmatch(header + newline)
+    if match is None or match.group(1).decode() != path.stem:
+        return None
+    if hashlib.sha256(body).hexdigest() != match.group(2).decode():
         return None
     try:
         graph = Graph()
-        graph.parse(path, format="nt")
-    except Exception:  # a damaged or foreign file: recompute and overwrite it
+        graph.parse(data=body, format="nt")
+    except Exception:  # unreadable even though the digest matched: a bug of ours, still never trusted
         return None
-    return graph if len(graph) else None
+    ontology = ontology_graph()
+    if not len(graph) or any(t not in graph for t in ontology if not any(isinstance(n, BNode) for n in t)):
+        return None  # well formed but not a closure of this ontology
+    return graph
 
 
 def _write_cached_closure(path: Path, closed: Graph) -> None:
+    """Write the closure with its header, atomically, and only into a folder that :func:`_read_cached_closure`
+    would read from: a shared or foreign folder is left alone and only costs speed."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".closure-", suffix=".nt")
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError:
         return  # a read-only home only costs speed
+    if not _private_folder(path.parent):
+        return
+    body = closed.serialize(format="nt", encoding="utf-8")
+    header = f"# comet-cn closure {path.stem} sha256={hashlib.sha256(body).hexdigest()}\n".encode()
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".closure-", suffix=".nt")
+    except OSError:
+        return
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            closed.serialize(destination=handle, format="nt", encoding="utf-8")
+            handle.write(header + body)
         os.replace(temporary, path)
     except OSError:  # a full disk: leave no partial file behind
         with contextlib.suppress(OSError):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import tempfile
 from collections import Counter
@@ -14,9 +15,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, TextIO
 
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SH
 
-from comet_cn.rules import PILLARS
+from comet_cn.results import Severity
+from comet_cn.rules import CNSH, PILLARS
+from comet_cn.terms import compact
 from comet_cn.validation import ValidationReport, ValidationResult
 
 __all__ = [
@@ -33,16 +37,6 @@ __all__ = [
 
 FORMATS = ("text", "json", "turtle")
 
-_PREFIXES = {
-    "https://comet.carbon/ext/iso14068#": "comet-cn:",
-    "https://comet.carbon/ext/iso14068/shapes#": "cnsh:",
-    "https://comet.carbon/v1/core#": "comet:",
-    "https://comet.carbon/v1/pcf#": "comet-pcf:",
-    "https://comet.carbon/v1/eac#": "comet-eac:",
-    "https://comet.carbon/v1/ver#": "comet-ver:",
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
-}
-
 
 @dataclass(frozen=True)
 class InputFailure:
@@ -55,25 +49,17 @@ class InputFailure:
 Outcome = ValidationReport | InputFailure
 
 
-def compact(iri: str | None) -> str:
-    """Shorten an IRI with the well-known comet prefixes, for people to read."""
-    if iri is None:
-        return ""
-    for namespace, prefix in _PREFIXES.items():
-        if iri.startswith(namespace):
-            return prefix + iri[len(namespace) :]
-    return iri
-
-
 class _Counts:
     def __init__(self) -> None:
         self.inputs = 0
         self.conforming = 0
         self.failing = 0
         self.errors = 0
+        self.not_claims = 0
         self.per_rule: Counter[str] = Counter()
         self.unreadable: list[str] = []
-        self.any_violation_in_extra = False
+        self.audit_violations = 0
+        self.audit_warnings = 0
 
     def add(self, outcome: Outcome) -> None:
         self.inputs += 1
@@ -83,7 +69,13 @@ class _Counts:
             return
         self.conforming += outcome.conforms
         self.failing += not outcome.conforms
+        self.not_claims += not outcome.claims
         self.per_rule.update(r.rule_id for r in outcome.results)
+
+    def add_audits(self, results: Sequence[ValidationResult]) -> None:
+        self.per_rule.update(r.rule_id for r in results)
+        self.audit_violations += sum(r.severity == Severity.VIOLATION for r in results)
+        self.audit_warnings += sum(r.severity == Severity.WARNING for r in results)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -91,13 +83,16 @@ class _Counts:
             "conforming": self.conforming,
             "failing": self.failing,
             "errors": self.errors,
+            "not_claims": self.not_claims,
+            "audit_violations": self.audit_violations,
+            "audit_warnings": self.audit_warnings,
             "rules": dict(sorted(self.per_rule.items())),
         }
 
     def conforms(self) -> bool | None:
         if self.errors:
             return None
-        return self.failing == 0 and not self.any_violation_in_extra
+        return self.failing == 0 and not self.audit_violations
 
 
 def summary(outcomes: Sequence[Outcome]) -> dict[str, object]:
@@ -125,12 +120,15 @@ class ReportWriter:
         self._results_spool: IO[str] | None = None
         self._inputs_spool: IO[str] | None = None
         self._graph = Graph()
+        self._reports = 0
         if fmt == "json":
             # Closed in close(); spooling to disk is what keeps a 100,000-claim run in flat memory.
             self._results_spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
             self._inputs_spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
         elif fmt == "turtle":
-            self._graph.bind("sh", "http://www.w3.org/ns/shacl#")
+            self._graph.bind("sh", str(SH))
+            self._graph.bind("cnsh", str(CNSH))
+            self._graph.bind("dcterms", str(DCTERMS))
 
     def add(self, outcome: Outcome) -> None:
         """Record one input's outcome."""
@@ -143,21 +141,58 @@ class ReportWriter:
                 for result in outcome.results:
                     self._spool(self._results_spool, result.as_dict())
             self._spool(self._inputs_spool, _input_entry(outcome))
-        elif isinstance(outcome, ValidationReport):
-            for triple in outcome.report_graph:
-                self._graph.add(triple)
+        else:
+            self._add_turtle(outcome.source or "<input>", outcome)
+
+    def _add_turtle(self, source: str, outcome: Outcome | Sequence[ValidationResult]) -> None:
+        """One sh:ValidationReport per input, built from our findings so it lists every rule (engine rules too).
+
+        ``sh:conforms`` keeps its SHACL meaning (no result at all); ``cnsh:conformsToISO14068`` is the verdict the
+        exit code gives (no violation, and a claim to speak of).
+        """
+        self._reports += 1
+        report = BNode(f"report{self._reports}")
+        graph = self._graph
+        graph.add((report, RDF.type, SH.ValidationReport))
+        graph.add((report, CNSH.input, Literal(source)))
+        if isinstance(outcome, InputFailure):
+            graph.add((report, CNSH.error, Literal(outcome.message)))
+            return
+        results = outcome.results if isinstance(outcome, ValidationReport) else tuple(outcome)
+        verdict = (
+            outcome.conforms
+            if isinstance(outcome, ValidationReport)
+            else not any(r.severity == Severity.VIOLATION for r in results)
+        )
+        graph.add((report, SH.conforms, Literal(not results)))
+        graph.add((report, CNSH.conformsToISO14068, Literal(verdict)))
+        for index, result in enumerate(results, start=1):
+            node = BNode(f"report{self._reports}result{index}")
+            graph.add((report, SH.result, node))
+            graph.add((node, RDF.type, SH.ValidationResult))
+            graph.add((node, CNSH.ruleId, Literal(result.rule_id)))
+            graph.add((node, DCTERMS.source, Literal(result.clause)))
+            graph.add((node, SH.resultSeverity, SH[str(result.severity)]))
+            graph.add((node, SH.focusNode, _node(result.focus_node)))
+            graph.add((node, SH.resultMessage, Literal(result.message)))
+            graph.add((node, CNSH.fixHint, Literal(result.hint)))
+            if result.path:
+                graph.add((node, SH.resultPath, _node(result.path)))
+            if result.value is not None:
+                graph.add((node, SH.value, Literal(result.value)))
+            if result.source_shape:
+                graph.add((node, SH.sourceShape, _node(result.source_shape)))
 
     @property
     def extra_violations(self) -> bool:
         """Whether the run-wide findings (audits) include a violation."""
-        return self._counts.any_violation_in_extra
+        return self._counts.audit_violations > 0
 
     def add_extra(self, results: Iterable[ValidationResult]) -> None:
         """Record findings that belong to the run as a whole (cross-claim audits)."""
         added = list(results)
         self._extra.extend(added)
-        self._counts.per_rule.update(r.rule_id for r in added)
-        self._counts.any_violation_in_extra |= any(r.severity == "Violation" for r in added)
+        self._counts.add_audits(added)
 
     @staticmethod
     def _spool(spool: IO[str], entry: Mapping[str, object]) -> None:
@@ -171,6 +206,8 @@ class ReportWriter:
         if self._fmt == "text":
             self._stream.write("\n".join(_text_tail(self._counts, extra)) + "\n")
         elif self._fmt == "turtle":
+            if extra:
+                self._add_turtle("<audits across all inputs>", extra)
             self._stream.write(self._graph.serialize(format="turtle"))
         else:
             assert self._results_spool is not None and self._inputs_spool is not None
@@ -205,17 +242,38 @@ def _input_entry(outcome: Outcome) -> dict[str, object]:
         "conforms": outcome.conforms,
         "error": None,
         "reasoning": outcome.reasoning,
+        "claims": list(outcome.claims),
         "violations": len(outcome.violations),
         "warnings": len(outcome.warnings),
     }
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def escape_controls(text: str | None) -> str:
+    """Text from an input (file names, IRIs, literals) with control characters escaped, so that a newline or a
+    terminal escape in a name can neither forge a verdict line nor drive the terminal."""
+    if text is None:
+        return ""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _node(text: str) -> URIRef | Literal:
+    return URIRef(text) if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*$", text) else Literal(text)
+
+
 def _result_lines(result: ValidationResult) -> list[str]:
-    lines = [f"  {result.severity.upper()} {result.rule_id}  {result.clause}", f"    node:  {result.focus_node}"]
-    if result.path or result.value:
-        where = f"    path:  {compact(result.path)}" if result.path else "   "
-        lines.append(where + (f"   value: {compact(result.value)}" if result.value is not None else ""))
-    lines.append(f"    what:  {result.message}")
+    lines = [
+        f"  {str(result.severity).upper()} {result.rule_id}  {result.clause}",
+        f"    node:  {escape_controls(result.focus_node)}",
+    ]
+    if result.path:
+        value = f"   value: {escape_controls(compact(result.value))}" if result.value is not None else ""
+        lines.append(f"    path:  {escape_controls(compact(result.path))}{value}")
+    elif result.value is not None:
+        lines.append(f"    value: {escape_controls(compact(result.value))}")
+    lines.append(f"    what:  {escape_controls(result.message)}")
     if result.hint:
         lines.append(f"    fix:   {result.hint}")
     return lines
@@ -234,10 +292,14 @@ def _grouped(results: Sequence[ValidationResult]) -> list[str]:
 
 def _text_block(outcome: Outcome) -> list[str]:
     if isinstance(outcome, InputFailure):
-        return [f"{outcome.source}: ERROR {outcome.message}"]
-    verdict = "CONFORMS" if outcome.conforms else "DOES NOT CONFORM"
+        return [f"{escape_controls(outcome.source)}: ERROR {escape_controls(outcome.message)}"]
     counts = f"{len(outcome.violations)} violation(s), {len(outcome.warnings)} warning(s)"
-    lines = [f"{outcome.source}: {verdict} to ISO 14068-1 ({counts}; reasoning: {outcome.reasoning})"]
+    if not outcome.claims:
+        # "Conforms" is a statement about a claim; an input without one gets no such word either way.
+        verdict = "NOT A CLAIM: no carbon-neutrality claim found"
+    else:
+        verdict = ("CONFORMS" if outcome.conforms else "DOES NOT CONFORM") + " to ISO 14068-1"
+    lines = [f"{escape_controls(outcome.source)}: {verdict} ({counts}; reasoning: {outcome.reasoning})"]
     if outcome.results:
         lines.extend(_grouped(outcome.results))
         lines.append("")
@@ -251,12 +313,19 @@ def _text_tail(counts: _Counts, extra: Sequence[ValidationResult]) -> list[str]:
         lines.extend(_grouped(extra))
         lines.append("")
     per_rule = ", ".join(f"{rule} ×{n}" for rule, n in sorted(counts.per_rule.items())) or "none"
+    not_claims = f" ({counts.not_claims} not a claim)" if counts.not_claims else ""
+    audits = ""
+    if extra:
+        audits = (
+            f" Audits across inputs: {counts.audit_violations} violation(s), {counts.audit_warnings} warning(s)"
+            + ("; the set does not conform." if counts.audit_violations else ".")
+        )
     lines.append(
-        f"Summary: {counts.inputs} input(s): {counts.conforming} conform, {counts.failing} do not, "
-        f"{counts.errors} could not be read. Findings per rule: {per_rule}."
+        f"Summary: {counts.inputs} input(s): {counts.conforming} conform, {counts.failing} do not{not_claims}, "
+        f"{counts.errors} could not be read.{audits} Findings per rule: {per_rule}."
     )
     if counts.unreadable:
-        lines.append("Could not be read: " + ", ".join(counts.unreadable))
+        lines.append("Could not be read: " + ", ".join(escape_controls(name) for name in counts.unreadable))
     return lines
 
 
@@ -280,9 +349,9 @@ def to_text(outcomes: Sequence[Outcome], *, extra_results: Iterable[ValidationRe
     return _render(outcomes, "text", extra_results)
 
 
-def to_turtle(outcomes: Sequence[Outcome]) -> str:
-    """The SHACL validation report graph(s) as Turtle (inputs that could not be read have none)."""
-    return _render(outcomes, "turtle", ())
+def to_turtle(outcomes: Sequence[Outcome], *, extra_results: Iterable[ValidationResult] = ()) -> str:
+    """One SHACL validation report per input (and one for the audits), as Turtle."""
+    return _render(outcomes, "turtle", extra_results)
 
 
 def format_outcomes(outcomes: Sequence[Outcome], fmt: str, *, extra_results: Iterable[ValidationResult] = ()) -> str:
@@ -290,7 +359,7 @@ def format_outcomes(outcomes: Sequence[Outcome], fmt: str, *, extra_results: Ite
     if fmt == "json":
         return to_json(outcomes, extra_results=extra_results)
     if fmt == "turtle":
-        return to_turtle(outcomes)
+        return to_turtle(outcomes, extra_results=extra_results)
     if fmt == "text":
         return to_text(outcomes, extra_results=extra_results)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")

@@ -1,22 +1,41 @@
-"""The rule catalogue, read from the SHACL shapes: one source of truth for messages, clauses, hints and docs."""
+"""The rule catalogue: every rule the tool can emit, read from the files in shapes/ (one source of truth).
+
+Shape rules are SHACL shapes annotated with ``cnsh:ruleId``; rules checked in Python on each claim
+(``cnsh:EngineRule``) and cross-claim audits (``cnsh:AuditRule``) are declared in shapes/engine-rules.ttl with the
+same annotations. Messages, clauses, hints, docs and the JSON report all come from here.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from enum import Enum
 from functools import lru_cache
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DCTERMS, SH
+from rdflib.namespace import DCTERMS, RDF, SH
 from rdflib.term import Node
 
-from comet_cn.resources import shapes_graph
+from comet_cn.resources import shapes_files, shapes_graph
 
-__all__ = ["CNSH", "CONSISTENCY_RULE", "PILLARS", "Rule", "ShapeInfo", "rule_catalogue", "shape_info"]
+__all__ = [
+    "CNSH",
+    "PILLARS",
+    "Rule",
+    "RuleKind",
+    "Severity",
+    "ShapeInfo",
+    "catalogue_of",
+    "rule",
+    "rule_catalogue",
+    "shape_info",
+]
 
 CNSH = Namespace("https://comet.carbon/ext/iso14068/shapes#")
 
-#: The standard's four pillars, in the order the text report shows them, plus engine-made consistency findings.
+#: The pillars findings are grouped by, in the order the text report shows them.
 PILLARS: dict[str, str] = {
+    "Input": "The input: a claim, in known terms",
     "Hierarchy": "Mitigation hierarchy, management plan and pathway (§4.4, §5, §9)",
     "Quantification": "Quantification, reductions, removals and the neutrality balance (§8, §10, §11.1, Annex B)",
     "Credits": "Credit quality, vintage and retirement (§11)",
@@ -24,7 +43,44 @@ PILLARS: dict[str, str] = {
     "Consistency": "Consistency of the data with the ontology",
 }
 
-_SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+class Severity(str, Enum):
+    """How much a finding weighs: a Violation breaks conformance; a Warning fails only a strict run."""
+
+    VIOLATION = "Violation"
+    WARNING = "Warning"
+    INFO = "Info"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+    @property
+    def rank(self) -> int:
+        """Sort order: violations first."""
+        return _SEVERITY_RANK[self]
+
+    @classmethod
+    def of(cls, value: object) -> Severity:
+        """A severity from its name or a ``sh:`` IRI; anything unknown counts as a Violation (fail loudly)."""
+        text = str(value).rsplit("#", 1)[-1]
+        return next((s for s in cls if s.value == text), cls.VIOLATION)
+
+
+_SEVERITY_RANK = {Severity.VIOLATION: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+class RuleKind(str, Enum):
+    """Where a rule is checked: by a SHACL shape, in Python on each claim, or over many claims (audit)."""
+
+    SHAPE = "shape"
+    ENGINE = "engine"
+    AUDIT = "audit"
+
+    def __str__(self) -> str:
+        return self.value
 
 
 @dataclass(frozen=True)
@@ -33,7 +89,7 @@ class ShapeInfo:
 
     rule_id: str
     clause: str
-    severity: str
+    severity: Severity
     name: str
     description: str
     message: str
@@ -43,33 +99,28 @@ class ShapeInfo:
 
 @dataclass(frozen=True)
 class Rule:
-    """One rule of the catalogue; several shapes may share a rule id."""
+    """One rule of the catalogue; several shapes may share a rule id.
+
+    :ivar kind: where it is checked (see :class:`RuleKind`).
+    :ivar shapes: the IRIs of the shapes (or declaration nodes) that carry the rule id.
+    :ivar locations: ``file:line`` of each declaration in shapes/ (the one hop from a rule id to its source).
+    :ivar query: for an audit, the bundled query whose rows it reads.
+    :ivar checked_by: for an engine rule, the Python function that checks it.
+    """
 
     rule_id: str
     clause: str
-    severity: str
+    severity: Severity
     name: str
     description: str
     messages: tuple[str, ...]
     hint: str
     pillar: str
     shapes: tuple[str, ...]
-
-
-CONSISTENCY_RULE = Rule(
-    rule_id="CN-CONSIST-01",
-    clause="ISO 14068-1:2023 §3 (terms and definitions)",
-    severity="Violation",
-    name="Data consistent with the ontology",
-    description=(
-        "The claim data must not contradict the comet-cn ontology, for example by typing one node with two "
-        "classes the ontology declares disjoint (a claim that is also its own report). Found by OWL 2 RL reasoning."
-    ),
-    messages=(),
-    hint="Give each node the one type that describes it, and link related artefacts instead of merging them.",
-    pillar="Consistency",
-    shapes=(),
-)
+    kind: RuleKind = RuleKind.SHAPE
+    locations: tuple[str, ...] = ()
+    query: str | None = None
+    checked_by: str | None = None
 
 
 def _text(graph: Graph, node: Node, predicate: URIRef) -> str | None:
@@ -98,7 +149,7 @@ def shape_info(graph: Graph, shape: Node) -> ShapeInfo | None:
     return ShapeInfo(
         rule_id=rule_id,
         clause=first(DCTERMS.source) or "",
-        severity=_SEVERITIES.get(URIRef(str(severity_node)), "Violation"),
+        severity=Severity.of(severity_node),
         name=first(SH.name) or rule_id,
         description=first(SH.description) or "",
         message=first(SH.message) or "",
@@ -111,22 +162,58 @@ def _pillar_name(value: str) -> str:
     return value.rsplit("#", 1)[-1]
 
 
+def _kind(graph: Graph, node: Node) -> RuleKind:
+    types = set(graph.objects(node, RDF.type))
+    if CNSH.AuditRule in types:
+        return RuleKind.AUDIT
+    if CNSH.EngineRule in types:
+        return RuleKind.ENGINE
+    return RuleKind.SHAPE
+
+
+@lru_cache(maxsize=1)
+def _declared_at() -> dict[str, tuple[str, ...]]:
+    """``rule id -> ("shapes/credits.ttl:17", ...)``: where each rule id is declared in the bundled files."""
+    found: dict[str, list[str]] = {}
+    pattern = re.compile(r'cnsh:ruleId\s+"([^"]+)"')
+    for entry in shapes_files():
+        for number, line in enumerate(entry.read_text(encoding="utf-8").splitlines(), start=1):
+            match = pattern.search(line)
+            if match:
+                found.setdefault(match.group(1), []).append(f"shapes/{entry.name}:{number}")
+    return {rule_id: tuple(places) for rule_id, places in found.items()}
+
+
 @lru_cache(maxsize=1)
 def rule_catalogue() -> tuple[Rule, ...]:
-    """Every rule of the bundled shapes, sorted by rule id, plus the engine-made consistency rule."""
-    return (*catalogue_of(shapes_graph()), CONSISTENCY_RULE)
+    """Every rule the tool can emit (shape, engine and audit rules), sorted by rule id."""
+    return catalogue_of(shapes_graph(), locations=_declared_at())
 
 
-def catalogue_of(graph: Graph) -> tuple[Rule, ...]:
-    """The rules that the shapes in ``graph`` encode, sorted by rule id."""
-    by_rule: dict[str, list[tuple[str, ShapeInfo]]] = {}
+@lru_cache(maxsize=1)
+def _by_id() -> dict[str, Rule]:
+    return {entry.rule_id: entry for entry in rule_catalogue()}
+
+
+def rule(rule_id: str) -> Rule:
+    """The catalogue entry of ``rule_id``.
+
+    :raises KeyError: no such rule.
+    """
+    return _by_id()[rule_id]
+
+
+def catalogue_of(graph: Graph, *, locations: dict[str, tuple[str, ...]] | None = None) -> tuple[Rule, ...]:
+    """The rules that the shapes and rule declarations in ``graph`` encode, sorted by rule id."""
+    by_rule: dict[str, list[tuple[str, ShapeInfo, Node]]] = {}
     for shape in set(graph.subjects(CNSH.ruleId, None)):
         info = shape_info(graph, shape)
         if info is not None:
-            by_rule.setdefault(info.rule_id, []).append((str(shape), info))
+            by_rule.setdefault(info.rule_id, []).append((str(shape), info, shape))
     rules = []
     for rule_id, entries in sorted(by_rule.items()):
-        entries.sort(key=lambda entry: (entry[1].severity != "Violation", entry[0]))
+        entries.sort(key=lambda entry: (entry[1].severity != Severity.VIOLATION, entry[0]))
+        lead_node = entries[0][2]
         lead = entries[0][1]
         rules.append(
             Rule(
@@ -135,10 +222,14 @@ def catalogue_of(graph: Graph) -> tuple[Rule, ...]:
                 severity=lead.severity,
                 name=lead.name,
                 description=lead.description,
-                messages=tuple(sorted({info.message for _, info in entries if info.message})),
+                messages=tuple(sorted({info.message for _, info, _ in entries if info.message})),
                 hint=lead.hint,
                 pillar=_pillar_name(lead.pillar),
-                shapes=tuple(sorted(shape for shape, _ in entries)),
+                shapes=tuple(sorted(shape for shape, _, _ in entries)),
+                kind=_kind(graph, lead_node),
+                locations=(locations or {}).get(rule_id, ()),
+                query=_text(graph, lead_node, CNSH.query),
+                checked_by=_text(graph, lead_node, CNSH.checkedBy),
             )
         )
     return tuple(rules)

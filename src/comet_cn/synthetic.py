@@ -66,15 +66,19 @@ def synthetic_claim(
     ]
     removal = {"@id": base + "removal", "@type": "GHGRemoval", "tonnesCO2e": "20.0"}
     footprint_total = sum(100 + 10 * n for n in range(emissions)) - 20
-    per_credit = footprint_total / credits
+    # Whole tonnes in consecutive unit ranges of one issuance block, so that every serial reads as a range whose
+    # size is the block's tonnes (CN-UNITS-02) and no two blocks share a unit (CN-UNITS-01).
+    sizes = [footprint_total // credits] * credits
+    sizes[0] += footprint_total - sum(sizes)
     credit_nodes = []
-    for n in range(credits):
+    first = 1
+    for n, size in enumerate(sizes):
         credit_nodes.append(
             {
                 "@id": f"{base}credit-{n}",
                 "@type": "CarbonCredit",
-                "serialNumber": f"EX-{index:06d}-{n:03d}",
-                "tonnesCO2e": f"{per_credit + (0 if n else 1):.3f}",
+                "serialNumber": f"EX-{index:06d}-{first:07d}-{first + size - 1:07d}",
+                "tonnesCO2e": f"{size}.0",
                 "vintageEndYear": str(year - 1),
                 "issuanceYear": str(year),
                 "issuedByProgramme": programme["@id"],
@@ -84,6 +88,7 @@ def synthetic_claim(
                 "isExPostCredit": True,
             }
         )
+        first += size
     event = {
         "@id": base + "retirement",
         "@type": "OffsettingEvent",
@@ -131,6 +136,7 @@ def synthetic_claim(
         "hasEmissionReduction": base + "reduction",
         "hasOffsettingEvent": event["@id"],
         "onlyResidualEmissionsRemain": False,
+        "claimDate": f"{year + 1}-05-15",
         "includesSummaryItem": _items("ClaimSummaryItem", 11),
     }
     nodes: list[dict[str, Any]] = [
@@ -217,12 +223,17 @@ def _inject(
         credit_nodes[0]["vintageEndYear"] = str(year - 7)
     elif violation == "late-retirement":
         event["retirementDate"] = f"{year + 2}-01-15"
+        nodes[0]["claimDate"] = f"{year + 2}-02-01"  # the claim follows its retirements (CN-CLAIM-09)
     elif violation == "undisclosed-adjustment":
         del credit_nodes[0]["correspondingAdjustmentApplied"]
     elif violation == "ex-ante-credit":
         credit_nodes[0]["isExPostCredit"] = False
     elif violation == "short-balance":
-        credit_nodes[0]["tonnesCO2e"] = "0.5"
+        # One unit fewer in the first block, range and tonnes alike: only the balance is short.
+        serial = credit_nodes[0]["serialNumber"]
+        block, first, last = serial.rsplit("-", 2)
+        credit_nodes[0]["serialNumber"] = f"{block}-{first}-{int(last) - 1:0{len(last)}d}"
+        credit_nodes[0]["tonnesCO2e"] = f"{int(float(credit_nodes[0]['tonnesCO2e'])) - 1}.0"
     elif violation == "offset-first":
         actions[2]["actionOrder"] = 0
     elif violation == "missing-report-element":

@@ -3,26 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from typing import Literal as TypingLiteral
 
 import pyshacl
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SH, XSD
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
+from comet_cn.claim_checks import UnknownTermsMode, claims_in, engine_findings
 from comet_cn.errors import CometCnError, InputError
-from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, Source, describe_source, load
+from comet_cn.loading import DEFAULT_LIMITS, Loaded, LoadLimits, Source, describe_source, load, load_claim
+from comet_cn.rdflib_state import exclusive
 from comet_cn.reasoning import Closure, Engine, ReasoningMode, reason
 from comet_cn.resources import CONTEXT_IRIS, ontology_graph, shapes_graph
-from comet_cn.rules import CNSH, CONSISTENCY_RULE, ShapeInfo, shape_info
+from comet_cn.results import Severity, ValidationReport, ValidationResult, finding
+from comet_cn.rules import CNSH, ShapeInfo, shape_info
+from comet_cn.terms import describe
 
-__all__ = ["RuleParameters", "ValidationReport", "ValidationResult", "validate"]
+__all__ = ["RuleParameters", "Severity", "ValidationReport", "ValidationResult", "validate", "validate_graph"]
 
 
 class _QueryCachingGraph(Graph):
@@ -52,7 +57,9 @@ def _prepared(text: str) -> Query:
     return prepareQuery(text)
 
 
-_SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+#: The default work budget: triples of one claim after reasoning. The largest bundled example has a few thousand.
+DEFAULT_MAX_TRIPLES = 1_000_000
+
 _VINTAGE_PROPERTIES = {
     "vintage": URIRef("https://comet.carbon/ext/iso14068#vintageEndYear"),
     "issuance": URIRef("https://comet.carbon/ext/iso14068#issuanceYear"),
@@ -68,12 +75,15 @@ class RuleParameters:
     :param vintage_property: which year counts as the vintage: the year the mitigation took place (``"vintage"``,
         ``comet-cn:vintageEndYear``) or the year of issuance (``"issuance"``, ``comet-cn:issuanceYear``).
     :param retirement_window_months: how long after the end of the reporting period credits may be retired.
+    :param as_of: the date the check is made (default: today); a claim about a period that has not ended by then,
+        or dated after it, does not conform (CN-CLAIM-09).
     """
 
     vintage_max_age_years: int = 5
     vintage_reference: TypingLiteral["start", "end"] = "start"
     vintage_property: TypingLiteral["vintage", "issuance"] = "vintage"
     retirement_window_months: int = 12
+    as_of: date | None = None
 
     def __post_init__(self) -> None:
         if self.vintage_max_age_years < 0 or self.retirement_window_months < 0:
@@ -82,6 +92,8 @@ class RuleParameters:
             raise ValueError("vintage_reference must be 'start' or 'end'")
         if self.vintage_property not in _VINTAGE_PROPERTIES:
             raise ValueError("vintage_property must be 'vintage' or 'issuance'")
+        if self.as_of is not None and not isinstance(self.as_of, date):
+            raise ValueError("as_of must be a datetime.date")
 
     def triples(self) -> list[tuple[Node, Node, Node]]:
         """The parameter node the shapes read (they fall back to the defaults when it is absent)."""
@@ -91,78 +103,12 @@ class RuleParameters:
             (node, CNSH.vintageReference, Literal(self.vintage_reference)),
             (node, CNSH.vintageProperty, _VINTAGE_PROPERTIES[self.vintage_property]),
             (node, CNSH.retirementWindowMonths, Literal(self.retirement_window_months, datatype=XSD.integer)),
+            *(
+                [(node, CNSH.asOfDate, Literal(self.as_of.isoformat(), datatype=XSD.date))]
+                if self.as_of is not None
+                else []
+            ),
         ]
-
-
-@dataclass(frozen=True)
-class ValidationResult:
-    """One finding: which rule, where, what is wrong and what to change."""
-
-    rule_id: str
-    severity: str
-    clause: str
-    focus_node: str
-    path: str | None
-    value: str | None
-    message: str
-    hint: str
-    source_shape: str | None
-    pillar: str
-    source: str | None = None
-
-    def sort_key(self) -> tuple[str, ...]:
-        return (
-            str(_SEVERITY_ORDER.get(self.severity, 3)),
-            self.rule_id,
-            self.focus_node,
-            self.path or "",
-            self.value or "",
-            self.message,
-        )
-
-    def as_dict(self) -> dict[str, str | None]:
-        """The result as a JSON-ready dict; ``rule`` is the rule id (the key of the documented JSON format)."""
-        data: dict[str, str | None] = {"rule": self.rule_id}
-        for item in fields(self):
-            if item.name != "rule_id":
-                data[item.name] = getattr(self, item.name)
-        return data
-
-
-@dataclass(frozen=True)
-class ValidationReport:
-    """The verdict on one claim graph.
-
-    :ivar conforms: True when no result has severity Violation (warnings do not break conformance).
-    :ivar results: every finding, in a stable order (severity, rule id, node, path, value).
-    :ivar source: the name of the input.
-    :ivar reasoning: the reasoning mode asked for; ``engine`` names the implementation that ran.
-    :ivar report_graph: the SHACL validation report graph from the engine (not compared).
-    """
-
-    conforms: bool
-    results: tuple[ValidationResult, ...]
-    source: str | None = None
-    reasoning: str = "owlrl"
-    engine: str = "owlrl"
-    report_graph: Graph = field(default_factory=Graph, compare=False, repr=False)
-
-    @property
-    def violations(self) -> tuple[ValidationResult, ...]:
-        return tuple(r for r in self.results if r.severity == "Violation")
-
-    @property
-    def warnings(self) -> tuple[ValidationResult, ...]:
-        return tuple(r for r in self.results if r.severity == "Warning")
-
-    @property
-    def rule_ids(self) -> frozenset[str]:
-        """Ids of the rules with at least one Violation."""
-        return frozenset(r.rule_id for r in self.violations)
-
-    def passes(self, *, strict: bool = False) -> bool:
-        """True when the claim conforms, and with ``strict`` also has no warnings."""
-        return self.conforms and not (strict and self.warnings)
 
 
 def validate(
@@ -176,33 +122,42 @@ def validate(
     format: str | None = None,
     name: str | None = None,
     engine: Engine = "auto",
+    unknown_terms: UnknownTermsMode = "error",
+    max_triples: int = DEFAULT_MAX_TRIPLES,
 ) -> ValidationReport:
     """Check a carbon-neutrality claim against every ISO 14068-1 rule comet-cn encodes.
 
-    :param source: a file path, JSON-LD text or document, Turtle text, or an rdflib Graph (never modified).
+    :param source: a file as a :class:`pathlib.Path`; JSON-LD or Turtle text as ``str`` or ``bytes`` (a ``str`` is
+        never opened as a file); a parsed JSON-LD document; or an rdflib Graph (never modified).
     :param reasoning: ``"owlrl"`` (default), ``"rdfs"`` or ``"none"``.
     :param extra_shapes: further SHACL shapes (files, text or graphs) to run besides the bundled ones.
     :param extra_ontology: further ontology graphs to reason with, e.g. a user's own extension.
-    :param parameters: overrides of the open parameters (vintage and retirement windows).
+    :param parameters: overrides of the open parameters (vintage and retirement windows, the date of the check).
     :param limits: bounds on untrusted input.
     :param format: the input syntax when it cannot be guessed.
     :param name: what to call the input in reports (default: the path, or a placeholder for text).
     :param engine: the reasoning implementation (``"auto"``, ``"owlrl"`` or ``"compiled"``); the verdict is the same,
         only the speed differs, and ``report.engine`` names the one that ran.
+    :param unknown_terms: ``"error"`` (default) makes an undefined term a Violation of CN-INPUT-02, ``"warning"``
+        a Warning.
+    :param max_triples: the most triples the claim may have after reasoning (its work budget).
     :returns: the report; ``report.conforms`` is the verdict.
-    :raises InputError: the claim or an extra file cannot be used.
+    :raises InputError: the claim or an extra file cannot be used, or the claim is over its work budget.
     """
     name = name or describe_source(source)
-    data = load(source, format=format, limits=limits)
-    return validate_graph(
-        data,
-        name=name,
-        reasoning=reasoning,
-        extra_shapes=[_load_support(item, "shapes", limits) for item in extra_shapes],
-        extra_ontology=[_load_support(item, "ontology", limits) for item in extra_ontology],
-        parameters=_parameters(parameters),
-        engine=engine,
-    )
+    with exclusive():
+        loaded = load_claim(source, format=format, limits=limits)
+        return _check(
+            loaded,
+            name=name,
+            reasoning=reasoning,
+            extra_shapes=[_load_support(item, "shapes", limits) for item in extra_shapes],
+            extra_ontology=[_load_support(item, "ontology", limits) for item in extra_ontology],
+            parameters=_parameters(parameters),
+            engine=engine,
+            unknown_terms=unknown_terms,
+            max_triples=max_triples,
+        )
 
 
 def validate_graph(
@@ -214,9 +169,46 @@ def validate_graph(
     extra_ontology: Iterable[Graph] = (),
     parameters: RuleParameters | None = None,
     engine: Engine = "auto",
+    unknown_terms: UnknownTermsMode = "error",
+    max_triples: int = DEFAULT_MAX_TRIPLES,
 ) -> ValidationReport:
     """Validate an already loaded claim graph (``data`` is not modified)."""
+    with exclusive():
+        return _check(
+            Loaded(data),
+            name=name,
+            reasoning=reasoning,
+            extra_shapes=extra_shapes,
+            extra_ontology=extra_ontology,
+            parameters=parameters,
+            engine=engine,
+            unknown_terms=unknown_terms,
+            max_triples=max_triples,
+        )
+
+
+def _check(
+    loaded: Loaded,
+    *,
+    name: str | None,
+    reasoning: ReasoningMode,
+    extra_shapes: Iterable[Graph],
+    extra_ontology: Iterable[Graph],
+    parameters: RuleParameters | None,
+    engine: Engine,
+    unknown_terms: UnknownTermsMode,
+    max_triples: int,
+) -> ValidationReport:
+    data = loaded.graph
+    if len(data) > max_triples:
+        raise InputError(name or "<input>", f"the claim has {len(data)} triples, over the limit of {max_triples}")
     closure = reason(data, reasoning, extra_ontology=tuple(extra_ontology), engine=engine)
+    if len(closure.graph) > max_triples:
+        raise InputError(
+            name or "<input>",
+            f"the claim has {len(closure.graph)} triples after reasoning, over the limit of {max_triples} "
+            "(--max-triples)",
+        )
     if parameters is not None and parameters != RuleParameters():
         for triple in parameters.triples():
             closure.graph.add(triple)
@@ -238,13 +230,17 @@ def validate_graph(
         if extra:
             raise InputError("--shapes", f"the shapes cannot be run: {problem}")
         raise CometCnError(f"the bundled shapes cannot be run: {problem}")
-    results = _results(report_graph, shapes, closure, name)
+    claims = claims_in(closure.graph)
+    found = set(_results(report_graph, shapes, closure, name))
+    found.update(engine_findings(loaded, closure, claims, source=name, unknown_terms=unknown_terms))
+    results = tuple(sorted(found, key=ValidationResult.sort_key))
     return ValidationReport(
-        conforms=not any(r.severity == "Violation" for r in results),
+        conforms=bool(claims) and not any(r.severity == Severity.VIOLATION for r in results),
         results=results,
         source=name,
         reasoning=reasoning,
         engine=closure.engine,
+        claims=tuple(describe(closure.graph, claim) for claim in claims),
         report_graph=report_graph,
     )
 
@@ -296,17 +292,7 @@ def _bundled_ontology_iris() -> frozenset[str]:
 def _term_text(graph: Graph, term: Node | None) -> str | None:
     if term is None:
         return None
-    if isinstance(term, BNode):
-        return _describe_blank(graph, term)
-    return str(term)
-
-
-def _describe_blank(graph: Graph, node: BNode) -> str:
-    """Name a blank node by how a named node reaches it, so reports stay readable and identical run after run."""
-    for subject, predicate in sorted(graph.subject_predicates(node), key=lambda sp: (str(sp[1]), str(sp[0]))):
-        if isinstance(subject, URIRef):
-            return f"[{predicate} of {subject}]"
-    return "[blank node]"
+    return describe(graph, term)
 
 
 def _results(report: Graph, shapes: Graph, closure: Closure, name: str | None) -> tuple[ValidationResult, ...]:
@@ -317,15 +303,13 @@ def _results(report: Graph, shapes: Graph, closure: Closure, name: str | None) -
         if shape not in cache:
             cache[shape] = shape_info(shapes, shape) if shape is not None else None
         info = cache[shape]
-        severity_node = report.value(result, SH.resultSeverity)
-        severity = str(severity_node).rsplit("#", 1)[-1] if severity_node is not None else "Violation"
         messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
         message = messages[0] if messages else (info.message if info else "")
         value = report.value(result, SH.value)
         found.add(
             ValidationResult(
                 rule_id=info.rule_id if info else f"USER:{_term_text(shapes, shape)}",
-                severity=severity,
+                severity=Severity.of(report.value(result, SH.resultSeverity) or SH.Violation),
                 clause=info.clause if info else "",
                 focus_node=_term_text(closure.graph, report.value(result, SH.focusNode)) or "",
                 path=_term_text(shapes, report.value(result, SH.resultPath)),
@@ -339,17 +323,10 @@ def _results(report: Graph, shapes: Graph, closure: Closure, name: str | None) -
         )
     for inconsistency in closure.inconsistencies:
         found.add(
-            ValidationResult(
-                rule_id=CONSISTENCY_RULE.rule_id,
-                severity=CONSISTENCY_RULE.severity,
-                clause=CONSISTENCY_RULE.clause,
+            finding(
+                "CN-CONSIST-01",
                 focus_node=inconsistency.focus_node or "",
-                path=None,
-                value=None,
-                message=f"{CONSISTENCY_RULE.rule_id}: {inconsistency.message}",
-                hint=CONSISTENCY_RULE.hint,
-                source_shape=None,
-                pillar=CONSISTENCY_RULE.pillar,
+                message=f"CN-CONSIST-01: {inconsistency.message}",
                 source=name,
             )
         )

@@ -1,0 +1,70 @@
+"""Claims written from the ISO 14068-1 requirements, not from the project's examples.
+
+Each file in tests/digest_claims/ tests one thing; expected.json gives the verdict the standard requires
+("conforms": true, false or "error") and, where known, the rule ids that must fire. Entries marked
+"or_error" are documents that hold no checkable claim: they must never conform, and an input error is as good.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import comet_cn
+
+DATA = Path(__file__).resolve().parent / "digest_claims"
+CASES: list[dict[str, Any]] = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
+MODES = ("none", "owlrl")
+CN_VALIDATE = shutil.which("cn-validate") or str(Path(sys.executable).with_name("cn-validate"))
+
+
+def _cases() -> list[Any]:
+    return [pytest.param(case, mode, id=f"{case['file']}-{mode}") for case in CASES for mode in MODES]
+
+
+def test_every_file_has_an_expectation() -> None:
+    files = {p.name for p in DATA.iterdir() if p.name != "expected.json"}
+    assert files == {case["file"] for case in CASES}
+
+
+@pytest.mark.parametrize(("case", "mode"), _cases())
+def test_cli(case: dict[str, Any], mode: str) -> None:
+    run = subprocess.run(
+        [CN_VALIDATE, "-f", "json", "-i", mode, str(DATA / case["file"])],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    expected = case["conforms"]
+    allowed = {True: {0}, False: {1, 2} if case.get("or_error") else {1}, "error": {2}}[expected]
+    assert run.returncode in allowed, f"{case['why']}\nexit {run.returncode}\n{run.stdout[-3000:]}{run.stderr}"
+    if run.returncode == 2:
+        return
+    report = json.loads(run.stdout)
+    assert report["conforms"] is expected
+    fired = {r["rule"] for r in report["results"] if r["severity"] == "Violation"}
+    assert set(case.get("rules", ())) <= fired, case["why"]
+
+
+@pytest.mark.parametrize(("case", "mode"), _cases())
+def test_api(case: dict[str, Any], mode: str) -> None:
+    path = DATA / case["file"]
+    expected = case["conforms"]
+    if expected == "error":
+        with pytest.raises(comet_cn.InputError):
+            comet_cn.validate(path, reasoning=mode)  # type: ignore[arg-type]
+        return
+    try:
+        report = comet_cn.validate(path, reasoning=mode)  # type: ignore[arg-type]
+    except comet_cn.InputError:
+        if case.get("or_error"):
+            return
+        raise
+    assert report.conforms is expected, case["why"]
+    assert set(case.get("rules", ())) <= report.rule_ids, case["why"]

@@ -1,0 +1,47 @@
+"""The same report from any thread: pySHACL flips rdflib's process-wide literal settings on every call, and a late
+retirement was once reported CONFORMS from a thread pool. Validation now runs under one lock
+(comet_cn.rdflib_state) and puts rdflib's settings back as the caller had them."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import rdflib
+from rdflib.namespace import XSD
+from rdflib.term import _toPythonMapping
+
+import comet_cn
+from tests.conftest import EXAMPLES
+
+FILES = [
+    EXAMPLES / "conforming-claim.jsonld",
+    EXAMPLES / "violations" / "cn-ret-01-late-retirement.jsonld",
+    EXAMPLES / "violations" / "cn-bal-01-exponent-decimal.jsonld",
+    EXAMPLES / "violations" / "cn-expost-01-ex-ante-credit.jsonld",
+]
+
+
+def _summary(path: Path, reasoning: str) -> tuple[bool, tuple[tuple[str, str, str], ...]]:
+    report = comet_cn.validate(path, reasoning=reasoning)  # type: ignore[arg-type]
+    return report.conforms, tuple((r.rule_id, r.focus_node, r.message) for r in report.results)
+
+
+def test_threads_give_the_sequential_reports() -> None:
+    jobs = [(path, reasoning) for path in FILES for reasoning in ("none", "owlrl")] * 3
+    sequential = {job: _summary(*job) for job in set(jobs)}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        threaded = list(pool.map(lambda job: (job, _summary(*job)), jobs))
+    assert all(result == sequential[job] for job, result in threaded)
+
+
+def test_the_callers_rdflib_settings_are_left_as_they_were() -> None:
+    before = (rdflib.NORMALIZE_LITERALS, _toPythonMapping.get(XSD.boolean))
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        comet_cn.validate(FILES[0])
+        assert rdflib.NORMALIZE_LITERALS is False
+    finally:
+        rdflib.NORMALIZE_LITERALS = before[0]
+    comet_cn.validate(FILES[0])
+    assert (rdflib.NORMALIZE_LITERALS, _toPythonMapping.get(XSD.boolean)) == before
