@@ -42,6 +42,12 @@ VOCAB_PROPERTIES = {
     "includesSummaryItem": "ClaimSummaryItem_k",
     "includesCommitmentItem": "CommitmentItem_k",
     "verificationStandard": "ISO_14064_3",
+    "quantificationStandard": "ISO_14067",
+    "lifeCycleScope": "PartialLifeCycle",
+    "intendedMarket": "BusinessToBusiness",
+    "coversEventPhase": "EventPhase_PostEvent",
+    "eventRecurrence": "RecurringEvent",
+    "electricityAccountingMethod": "LocationBasedMethod",
 }
 
 #: SPEC.md's convenience terms for COMET classes.
