@@ -98,7 +98,16 @@ def test_several_files_some_broken_each_get_their_own_verdict(cli: Callable[...,
     document = run.json()
     verdicts = [(i["source"], i["conforms"]) for i in document["inputs"]]
     assert verdicts == [(str(good), True), (str(broken), None), (str(bad), False)]
-    assert document["summary"] == {"inputs": 3, "conforming": 1, "failing": 1, "errors": 1, "rules": {"CN-VINT-01": 1}}
+    assert document["summary"] == {
+        "inputs": 3,
+        "conforming": 1,
+        "failing": 1,
+        "errors": 1,
+        "not_claims": 0,
+        "audit_violations": 0,
+        "audit_warnings": 0,
+        "rules": {"CN-VINT-01": 1},
+    }
     assert run.err.strip().splitlines() == [
         f"cn-validate: error: {broken}: not valid JSON (Expecting value at line 1 column 14)"
     ]
@@ -212,9 +221,17 @@ def test_internal_errors_are_one_line_with_exit_3(cli: Callable[..., Run], monke
         raise RuntimeError("simulated bug\nsecond line")
 
     monkeypatch.setattr(comet_cn.batch, "validate", explode)
-    run = cli(EXAMPLES / "conforming-claim.jsonld")
+    run = cli(EXAMPLES / "conforming-claim.jsonld", EXAMPLES / "conforming-claim.jsonld")
+    # A bug costs only the input it struck (each is reported, quoting none of the error text) and exits 3.
     assert run.code == 3
-    assert run.err.strip() == "cn-validate: internal error: RuntimeError: simulated bug second line"
+    assert (
+        run.err.strip().splitlines()
+        == [
+            f"cn-validate: error: {EXAMPLES / 'conforming-claim.jsonld'}: could not be validated: internal error "
+            "(RuntimeError)"
+        ]
+        * 2
+    )
 
 
 def test_python_module_invocation_has_no_traceback_for_bad_input(tmp_path: Path) -> None:

@@ -59,7 +59,7 @@ _Result = Outcome | _Spoiled
 
 def _internal_failure(name: str, error: BaseException) -> InputFailure:
     # Only the exception's type: its message may quote the input, which must not reach a report or a terminal.
-    return InputFailure(name, f"could not be validated: internal error ({type(error).__name__})")
+    return InputFailure(name, f"could not be validated: internal error ({type(error).__name__})", internal=True)
 
 
 def _validate_one(name: str, source: Source, options: dict[str, Any], keep_graph: bool) -> _Result:
@@ -254,5 +254,7 @@ class _Workers:
         reader.close()
         process.join()
         if result is None:
-            return InputFailure(name, f"the worker validating this input died ({_death(process)}); retried once")
+            return InputFailure(
+                name, f"the worker validating this input died ({_death(process)}); retried once", internal=True
+            )
         return result

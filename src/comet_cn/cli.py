@@ -92,7 +92,7 @@ def _exit_code(outcomes: Sequence[Outcome], strict: bool) -> int:
     code = EXIT_OK
     for outcome in outcomes:
         if isinstance(outcome, InputFailure):
-            code = max(code, EXIT_INPUT)
+            code = max(code, EXIT_INTERNAL if outcome.internal else EXIT_INPUT)
         elif not outcome.passes(strict=strict):
             code = max(code, EXIT_NONCONFORMANT)
     return code

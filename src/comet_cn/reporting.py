@@ -44,6 +44,7 @@ class InputFailure:
 
     source: str
     message: str
+    internal: bool = False  # our own fault (a bug, a dead worker), not the input's: the run exits 3
 
 
 Outcome = ValidationReport | InputFailure
