@@ -20,6 +20,20 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests never write outside a temporary folder: the closure cache (and any subprocess's) goes to one."""
+    saved = {name: os.environ.get(name) for name in ("COMET_CN_CACHE_DIR", "XDG_CACHE_HOME")}
+    os.environ["COMET_CN_CACHE_DIR"] = str(tmp_path_factory.mktemp("comet-cn-cache"))
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """``@pytest.mark.rule("CN-VINT-01")`` makes ``pytest -k CN-VINT-01`` select the test (one hop from a rule)."""
     for item in items:

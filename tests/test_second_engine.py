@@ -5,7 +5,9 @@ Both engines see the RDFS closure of ontology and claim: shacl-engine 1.1.2 does
 data graph for sh:class (the SHACL spec says it should), so types are materialised first, as a bundler using
 another engine would do with RDFS inference.
 
-One constraint is left out: CN-BAL-01's sum of retired credits needs a nested SELECT grouped by $this (SHACL makes
+Rules checked in Python rather than by shapes (CN-INPUT-*, CN-UNITS-*, CN-CONSIST-01) are not compared.
+
+The constraints with GROUP BY are left out: CN-BAL-01's sum of retired credits needs a nested SELECT grouped by $this (SHACL makes
 nested SELECTs project every pre-bound variable), and Comunica cannot pre-bind a variable used in GROUP BY. Its
 property checks (quantities, footprint) still run. docs/rules.md says so.
 """
@@ -25,6 +27,7 @@ from rdflib.namespace import SH
 import comet_cn
 from comet_cn.reasoning import reason
 from comet_cn.resources import shapes_graph
+from comet_cn.rules import rule
 from tests.conftest import EXAMPLES
 
 pytestmark = pytest.mark.slow
@@ -76,12 +79,15 @@ def test_shacl_engine_gives_the_same_verdicts_on_every_example(engine: Path, tmp
     for entry in MANIFEST:
         ours = comet_cn.validate(EXAMPLES / entry["file"], reasoning="rdfs")
         their = theirs[str(data_files[entry["file"]])]
-        our_rules = set(ours.rule_ids)
+        # Rules checked in Python (claim presence, unknown terms, unit ranges) are not shapes: only shape rules are
+        # compared.
+        shaped = [r for r in ours.violations if rule(r.rule_id).kind == "shape"]
+        our_rules = {r.rule_id for r in shaped}
         their_rules = {v["rule"] for v in their["violations"]}
         if entry["rules"] == [AGGREGATE_RULE] and "credits-short" in entry["file"]:
             assert their_rules == set(), entry["file"]  # the sum constraint is the one left out
             continue
         assert their_rules == our_rules, entry["file"]
-        assert {v["focus"] for v in their["violations"]} == {r.focus_node for r in ours.violations}, entry["file"]
+        assert {v["focus"] for v in their["violations"]} == {r.focus_node for r in shaped}, entry["file"]
         compared += 1
     assert compared >= len(MANIFEST) - 1

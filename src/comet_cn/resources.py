@@ -2,7 +2,8 @@
 
 Everything is parsed at most once per process: validation and queries run many times against the same
 ontology and shapes, and re-parsing them per call would dominate the cost of a small claim.
-The cached graphs are shared: treat them as read-only and copy before changing anything.
+The cached graphs are shared, so they are read-only: changing one raises TypeError (a caller who once added a
+triple to the shared ontology silently changed every later verdict of the process). Copy before changing.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ __all__ = [
     "CONTEXT_IRIS",
     "ONTOLOGY_IRI",
     "ONTOLOGY_VERSION_IRI",
+    "ReadOnlyGraph",
     "context_document",
     "data_dir",
+    "engine_shapes_graph",
     "ontology_files",
     "ontology_graph",
     "query_files",
@@ -93,23 +96,78 @@ def query_files() -> tuple[Traversable, ...]:
     return tuple(sorted((e for e in root.iterdir() if e.name.endswith(".rq")), key=lambda t: t.name))
 
 
-def _parse_all(files: tuple[Traversable, ...]) -> Graph:
-    graph = Graph()
+class ReadOnlyGraph(Graph):
+    """A graph that refuses changes once built: the shared, cached bundled graphs are handed out as these."""
+
+    _frozen = False
+
+    def freeze(self) -> ReadOnlyGraph:
+        self._frozen = True
+        return self
+
+    def _refuse(self) -> None:
+        if self._frozen:
+            raise TypeError("the bundled comet-cn graphs are shared and read-only: copy one before changing it")
+
+    def add(self, triple: Any) -> ReadOnlyGraph:
+        self._refuse()
+        super().add(triple)
+        return self
+
+    def addN(self, quads: Any) -> ReadOnlyGraph:
+        self._refuse()
+        super().addN(quads)
+        return self
+
+    def remove(self, triple: Any) -> ReadOnlyGraph:
+        self._refuse()
+        super().remove(triple)
+        return self
+
+    def set(self, triple: Any) -> ReadOnlyGraph:
+        self._refuse()
+        super().set(triple)
+        return self
+
+    def parse(self, *args: Any, **kwargs: Any) -> ReadOnlyGraph:
+        self._refuse()
+        super().parse(*args, **kwargs)
+        return self
+
+    def bind(self, *args: Any, **kwargs: Any) -> None:
+        self._refuse()
+        super().bind(*args, **kwargs)
+
+
+def _parse_all(files: tuple[Traversable, ...]) -> ReadOnlyGraph:
+    graph = ReadOnlyGraph()
     for entry in files:
         graph.parse(data=entry.read_text(encoding="utf-8"), format="turtle")
-    return graph
+    return graph.freeze()
 
 
 @lru_cache(maxsize=1)
 def ontology_graph() -> Graph:
-    """The comet-cn ontology with all its local imports, parsed once. Read-only: copy before changing."""
+    """The comet-cn ontology with all its local imports, parsed once. Read-only (TypeError): copy to change."""
     return _parse_all(ontology_files())
 
 
 @lru_cache(maxsize=1)
 def shapes_graph() -> Graph:
-    """All comet-cn SHACL shapes in one graph, parsed once. Read-only: copy before changing."""
+    """All comet-cn SHACL shapes in one graph, parsed once. Read-only (TypeError): copy to change."""
     return _parse_all(shapes_files())
+
+
+@lru_cache(maxsize=1)
+def engine_shapes_graph() -> Graph:
+    """A private, writable copy of the shapes for pySHACL, which adds its system triples to the shapes graph it is
+    given. Only validation uses it, under the process-wide rdflib lock."""
+    graph = Graph()
+    for triple in shapes_graph():
+        graph.add(triple)
+    for prefix, namespace in shapes_graph().namespaces():
+        graph.bind(prefix, namespace)
+    return graph
 
 
 @lru_cache(maxsize=1)

@@ -22,7 +22,7 @@ from comet_cn.errors import CometCnError, InputError
 from comet_cn.loading import DEFAULT_LIMITS, Loaded, LoadLimits, Source, describe_source, load, load_claim
 from comet_cn.rdflib_state import exclusive
 from comet_cn.reasoning import Closure, Engine, ReasoningMode, reason
-from comet_cn.resources import CONTEXT_IRIS, ontology_graph, shapes_graph
+from comet_cn.resources import CONTEXT_IRIS, engine_shapes_graph, ontology_graph, shapes_graph
 from comet_cn.results import Severity, ValidationReport, ValidationResult, finding
 from comet_cn.rules import CNSH, ShapeInfo, shape_info
 from comet_cn.terms import describe
@@ -253,7 +253,7 @@ def _parameters(value: RuleParameters | Mapping[str, object] | None) -> RulePara
 
 def _shapes_with(extra: tuple[Graph, ...]) -> Graph:
     if not extra:
-        return shapes_graph()
+        return engine_shapes_graph()
     merged = Graph()
     for graph in (shapes_graph(), *extra):
         for triple in graph:

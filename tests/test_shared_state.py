@@ -1,0 +1,34 @@
+"""Nothing shared is mutable from outside: the bundled graphs are read-only, so one caller cannot change the
+verdicts every later caller gets (a single added triple once made the owlrl engine fail the conforming example)."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import OWL, RDF
+
+import comet_cn
+from comet_cn.resources import ontology_graph, shapes_graph
+from tests.conftest import EXAMPLES
+
+CLAIM = URIRef("https://comet.carbon/ext/iso14068#CarbonNeutralityClaim")
+
+
+@pytest.mark.parametrize("bundled", [ontology_graph, shapes_graph], ids=["ontology", "shapes"])
+def test_bundled_graphs_refuse_changes(bundled: object) -> None:
+    graph = bundled()  # type: ignore[operator]
+    size = len(graph)
+    with pytest.raises(TypeError, match="read-only"):
+        graph.add((CLAIM, OWL.disjointWith, URIRef("https://comet.carbon/ext/iso14068#CarbonNeutralityReport")))
+    with pytest.raises(TypeError, match="read-only"):
+        graph.remove((None, RDF.type, None))
+    with pytest.raises(TypeError, match="read-only"):
+        graph.parse(data="<urn:a> <urn:b> <urn:c> .", format="nt")
+    assert len(graph) == size
+
+
+def test_a_copy_can_be_changed_and_verdicts_stay() -> None:
+    copy = comet_cn.ontology_graph() + comet_cn.ontology_graph()  # a new, writable graph
+    copy.add((CLAIM, RDF.type, Literal("changed")))
+    for engine in ("auto", "owlrl"):
+        assert comet_cn.validate(EXAMPLES / "conforming-claim.jsonld", engine=engine).conforms  # type: ignore[arg-type]
