@@ -209,3 +209,42 @@ def test_extra_shapes_run_and_report_their_own_rule() -> None:
     """
     report = comet_cn.validate(EXAMPLES / "conforming-claim.jsonld", extra_shapes=[extra])
     assert report.rule_ids == {"ACME-01"}
+
+
+def _without_evidence(document: dict[str, Any], holder: str, item: str) -> dict[str, Any]:
+    nodes = {node["@id"]: node for node in document["@graph"]}
+    nodes[holder]["hasEvidence"] = [e for e in nodes[holder]["hasEvidence"] if e["evidenceFor"] != item]
+    return document
+
+
+def _warned(document: dict[str, Any], reasoning: str) -> list[tuple[str, str | None]]:
+    report = comet_cn.validate(document, reasoning=reasoning)  # type: ignore[arg-type]
+    assert report.conforms  # a bare tick is a warning: claims that tick bare items keep working
+    return [(r.focus_node, r.value) for r in report.warnings if r.rule_id == "CN-EVID-01"]
+
+
+@pytest.mark.rule("CN-EVID-01")
+@pytest.mark.parametrize("reasoning", ["none", "owlrl"])
+def test_evidence_needs_a_location_and_must_sit_on_the_node_that_ticks_the_item(reasoning: str) -> None:
+    report = "https://example.org/acme/report-2024"
+    assert _warned(claim(), reasoning) == []
+    no_location = claim()
+    for node in no_location["@graph"]:
+        for evidence in node.get("hasEvidence", []):
+            if evidence["evidenceFor"] == "ReportElement_w":
+                del evidence["evidenceLocation"]
+    assert _warned(no_location, reasoning) == [(report, "ReportElement_w")]
+    elsewhere = _without_evidence(claim(), "ex:report-2024", "ReportElement_w")
+    nodes = {node["@id"]: node for node in elsewhere["@graph"]}
+    nodes["ex:claim-2024"]["hasEvidence"].append({"evidenceFor": "ReportElement_w", "evidenceLocation": "x.pdf"})
+    assert _warned(elsewhere, reasoning) == [(report, "ReportElement_w")]
+    two = _without_evidence(
+        _without_evidence(claim(), "ex:report-2024", "ReportElement_w"), "ex:report-2024", "ReportElement_a"
+    )
+    assert _warned(two, reasoning) == [(report, "ReportElement_a, ReportElement_w")]
+
+
+@pytest.mark.rule("CN-EVID-01")
+def test_a_criterion_of_a_credit_without_evidence_is_named_on_that_credit() -> None:
+    document = _without_evidence(claim(), "ex:credit-wind", "Permanent")
+    assert _warned(document, "owlrl") == [("https://example.org/acme/credit-wind", "Permanent")]

@@ -207,7 +207,29 @@ def synthetic_claim(
         *credit_nodes,
     ]
     _inject(violation, nodes, credit_nodes, event, actions, report, year)
+    for node in nodes:
+        _add_evidence(node, base)
     return {"@context": CONTEXT, "@graph": nodes}
+
+
+_CHECKLISTS = (
+    "includesReportElement",
+    "includesPlanElement",
+    "includesSummaryItem",
+    "includesCommitmentItem",
+    "meetsProgrammeCriterion",
+    "meetsCriterion",
+)
+
+
+def _add_evidence(node: dict[str, Any], base: str) -> None:
+    """A document and page for every checklist item and criterion the node ticks (CN-EVID-01)."""
+    items = [item for key in _CHECKLISTS for item in node.get(key, [])]
+    if items:
+        node["hasEvidence"] = [
+            {"evidenceFor": item, "evidenceLocation": f"{base}evidence.pdf", "evidencePage": str(page)}
+            for page, item in enumerate(items, start=1)
+        ]
 
 
 def _inject(
