@@ -17,12 +17,13 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
+import comet_cn
 from comet_cn.resources import data_dir, ontology_files, ontology_graph
 
 DATA = Path(__file__).parent / "data"
 CN = "https://comet.carbon/ext/iso14068#"
 ONTOLOGY = URIRef("https://comet.carbon/ext/iso14068")
-VERSION = URIRef("https://comet.carbon/ext/iso14068/0.2.0")
+VERSION = URIRef(f"https://comet.carbon/ext/iso14068/{comet_cn.__version__}")
 VANN = "http://purl.org/vocab/vann/"
 SCHEMA = "http://schema.org/"
 DOMAIN_INCLUDES = URIRef(SCHEMA + "domainIncludes")
@@ -409,7 +410,7 @@ def test_date_and_year_properties_state_their_datatype_for_the_shapes() -> None:
 def test_ontology_header_is_complete() -> None:
     graph = _module("comet-cn.ttl")
     assert graph.value(ONTOLOGY, OWL.versionIRI) == VERSION
-    assert str(graph.value(ONTOLOGY, OWL.versionInfo)) == "0.2.0"
+    assert str(graph.value(ONTOLOGY, OWL.versionInfo)) == comet_cn.__version__
     assert graph.value(ONTOLOGY, OWL.priorVersion) == URIRef("https://comet.carbon/ext/iso14068/0.1.0")
     assert graph.value(ONTOLOGY, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
     for predicate in (DCTERMS.title, DCTERMS.description):
@@ -428,7 +429,7 @@ def test_local_comet_modules_declare_the_classes_the_extension_uses(path: str) -
     iri = next(iri for iri, file in COMET_MODULES.items() if file == path)
     ontology = URIRef(iri)
     assert (ontology, RDF.type, OWL.Ontology) in graph
-    assert graph.value(ontology, OWL.versionIRI) == URIRef(iri + "/0.2.0-local")
+    assert graph.value(ontology, OWL.versionIRI) == URIRef(iri + f"/{comet_cn.__version__}-local")
     assert "local stand-in" in str(graph.value(ontology, DCTERMS.description))
     namespace = iri + "#"
     for name in COMET_CLASSES[path]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,45 @@ def test_sample_outputs_in_the_docs_are_what_the_tool_prints(monkeypatch: pytest
         run = subprocess.run(argv, capture_output=True, text=True, timeout=300, check=False)
         # A blank line separates one sample from the next prompt; it is not part of the output.
         assert run.stdout.rstrip("\n") == expected.rstrip("\n"), f"{page}: the sample output of {argv} is stale"
+
+
+def _version_files(root: Path) -> list[Path]:
+    ontology = root / "ontology"
+    return [
+        root / "LICENSE-ontology",
+        root / "shapes" / "00-declarations.ttl",
+        ontology / "catalog-v001.xml",
+        ontology / "location-mapping.ttl",
+        *sorted(ontology.glob("*.ttl")),
+        *sorted((ontology / "imports").glob("*.ttl")),
+    ]
+
+
+def test_every_data_file_carries_the_one_version() -> None:
+    """The version is written once, in pyproject.toml; the data files that must repeat it agree with it."""
+    version = comet_cn.__version__
+    from rdflib import URIRef
+    from rdflib.namespace import OWL
+
+    from comet_cn.resources import ONTOLOGY_VERSION_IRI, ontology_graph
+
+    assert URIRef(ONTOLOGY_VERSION_IRI) in set(ontology_graph().objects(None, OWL.versionIRI))
+    for path in _version_files(ROOT):
+        found = set(re.findall(r"(?<=[/\"\s])([0-9]+\.[0-9]+\.[0-9]+)(?=(?:-local)?[>\"/\s,])", path.read_text()))
+        assert found <= {version, "0.1.0"}, path  # 0.1.0: the upstream RFC named as the prior version
+        assert version in found, path
+
+
+def test_set_version_rewrites_every_place(tmp_path: Path) -> None:
+    for path in [ROOT / "pyproject.toml", ROOT / "scripts" / "set_version.py", *_version_files(ROOT)]:
+        target = tmp_path / path.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(tmp_path / "scripts" / "set_version.py"), "9.8.7"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert 'version = "9.8.7"' in (tmp_path / "pyproject.toml").read_text()
+    for path in _version_files(tmp_path):
+        text = path.read_text()
+        assert "9.8.7" in text and comet_cn.__version__ not in text, path

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from functools import lru_cache
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ __all__ = [
     "CONTEXT_IRIS",
     "ONTOLOGY_IRI",
     "ONTOLOGY_VERSION_IRI",
+    "VERSION",
     "ReadOnlyGraph",
     "context_document",
     "data_dir",
@@ -37,14 +38,27 @@ __all__ = [
     "shapes_graph",
 ]
 
+
+def _version() -> str:
+    """The one version number: pyproject.toml's, as installed (scripts/set_version.py changes it everywhere)."""
+    try:
+        return metadata.version("comet-cn")
+    except metadata.PackageNotFoundError:  # pragma: no cover - a checkout that was never installed
+        return "0.0.0"
+
+
+VERSION = _version()
 ONTOLOGY_IRI = "https://comet.carbon/ext/iso14068"
-ONTOLOGY_VERSION_IRI = "https://comet.carbon/ext/iso14068/0.2.0"
+ONTOLOGY_VERSION_IRI = f"{ONTOLOGY_IRI}/{VERSION}"
+
+#: Versions whose versioned context IRI stays served, so claims written against them keep loading.
+_RELEASED = ("0.2.0",)
 
 #: Context IRIs the offline document loader serves. Ours is a superset of the upstream COMET context, so the
 #: upstream IRI is answered with the same document.
 CONTEXT_IRIS: tuple[str, ...] = (
-    "https://comet.carbon/ext/iso14068/context.jsonld",
-    "https://comet.carbon/ext/iso14068/0.2.0/context.jsonld",
+    f"{ONTOLOGY_IRI}/context.jsonld",
+    *(f"{ONTOLOGY_IRI}/{version}/context.jsonld" for version in sorted({*_RELEASED, VERSION})),
     "https://comet.carbon/comet-context.jsonld",
 )
 
