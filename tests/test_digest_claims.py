@@ -11,12 +11,14 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import comet_cn
+from tests.conftest import Run
 
 DATA = Path(__file__).resolve().parent / "digest_claims"
 CASES: list[dict[str, Any]] = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
@@ -34,22 +36,33 @@ def test_every_file_has_an_expectation() -> None:
 
 
 @pytest.mark.parametrize(("case", "mode"), _cases())
-def test_cli(case: dict[str, Any], mode: str) -> None:
-    run = subprocess.run(
-        [CN_VALIDATE, "-f", "json", "-i", mode, str(DATA / case["file"])],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+def test_cli(cli: Callable[..., Run], case: dict[str, Any], mode: str) -> None:
+    # In-process through the real entry point (exit-code mapping included); test_installed_command runs the script.
+    run = cli("-f", "json", "-i", mode, DATA / case["file"])
     expected = case["conforms"]
     allowed = {True: {0}, False: {1, 2} if case.get("or_error") else {1}, "error": {2}}[expected]
-    assert run.returncode in allowed, f"{case['why']}\nexit {run.returncode}\n{run.stdout[-3000:]}{run.stderr}"
-    if run.returncode == 2:
+    assert run.code in allowed, f"{case['why']}\nexit {run.code}\n{run.out[-3000:]}{run.err}"
+    if run.code == 2:
         return
-    report = json.loads(run.stdout)
+    report = json.loads(run.out)
     assert report["conforms"] is expected
     fired = {r["rule"] for r in report["results"] if r["severity"] == "Violation"}
     assert set(case.get("rules", ())) <= fired, case["why"]
+
+
+@pytest.mark.slow
+def test_installed_command_gives_the_same_exit_codes() -> None:
+    """The installed cn-validate script, as a user runs it, on every file at once."""
+    files = [str(DATA / case["file"]) for case in CASES]
+    run = subprocess.run([CN_VALIDATE, "-f", "json", *files], capture_output=True, text=True, timeout=900)
+    report = json.loads(run.stdout)
+    by_source = {entry["source"]: entry for entry in report["inputs"]}
+    for case in CASES:
+        entry = by_source[str(DATA / case["file"])]
+        if case["conforms"] == "error" or (entry["error"] and case.get("or_error")):
+            assert entry["error"], case["file"]
+        else:
+            assert entry["conforms"] is case["conforms"], case["file"]
 
 
 @pytest.mark.parametrize(("case", "mode"), _cases())

@@ -21,7 +21,7 @@ from comet_cn.loading import Loaded
 from comet_cn.reasoning import Closure
 from comet_cn.resources import ontology_graph
 from comet_cn.results import Severity, ValidationResult, finding
-from comet_cn.serials import SerialRange, explicit_range, find_overlaps, parse_serial
+from comet_cn.serials import SerialRange, explicit_range, find_overlaps, icr_serialization, parse_serial
 from comet_cn.terms import compact, defined_terms, describe, unknown_iris
 
 __all__ = ["UnknownTermsMode", "claims_in", "credit_ranges", "engine_findings"]
@@ -151,7 +151,10 @@ def _units(graph: Graph, claims: tuple[Node, ...], source: str | None) -> Iterat
                 ranged.append((credit, span))
                 yield from _tonnes(graph, credit, span, source)
             elif serial is not None:
-                by_text[_normalised(serial)].append(credit)
+                # An ICR serialization names a batch, not units: two retirements from one batch share it, so it
+                # cannot show a double count (the importer tells them apart by retirement id).
+                if icr_serialization(serial) is None:
+                    by_text[_normalised(serial)].append(credit)
                 yield finding(
                     "CN-UNITS-03",
                     focus_node=name,

@@ -1,0 +1,235 @@
+"""Command line: ``cn-import`` (registry files → comet-cn JSON-LD, optionally merged into a claim) and ``cn-merge``
+(imports written earlier → into a claim). A thin layer over :mod:`comet_cn.importers`.
+
+Exit codes as ``cn-validate``: 0 written; 2 usage or input error, including a selection that matches no retirement
+(one line on stderr, nothing written); 3 internal error. Warnings and rows left out go to stderr, one a line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import click
+
+from comet_cn import __version__
+from comet_cn.cli import EXIT_OK, _run
+from comet_cn.errors import InputError
+from comet_cn.importers import ImportResult, combine, import_records, merge, read_import
+from comet_cn.loading import load
+from comet_cn.output import atomic_output
+from comet_cn.reporting import escape_controls
+
+__all__ = ["import_command", "merge_command", "serialise"]
+
+OUTPUT_FORMATS = ("jsonld", "turtle", "nt")
+
+
+def serialise(document: dict[str, Any], fmt: str) -> str:
+    """A JSON-LD document as JSON-LD text, Turtle or N-Triples (the RDF forms through the offline loader)."""
+    if fmt == "jsonld":
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    graph = load(document)
+    graph.bind("comet-cn", "https://comet.carbon/ext/iso14068#")
+    graph.bind("comet-eac", "https://comet.carbon/v1/eac#")
+    graph.bind("dcterms", "http://purl.org/dc/terms/")
+    text = graph.serialize(format="turtle" if fmt == "turtle" else "nt")
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _date(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+def _quantity(value: str | None) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        number = Decimal(value.replace(",", "").strip())
+    except InvalidOperation:
+        raise click.BadParameter(f"{value!r} is not a number", param_hint="--quantity") from None
+    if not number.is_finite() or number <= 0:
+        raise click.BadParameter(f"{value!r} is not a positive number", param_hint="--quantity")
+    return number
+
+
+def _say(results: Sequence[ImportResult], quiet: bool) -> None:
+    for result in results:
+        if not quiet:
+            for line in (*result.excluded, *result.warnings):
+                click.echo(f"cn-import: warning: {escape_controls(line)}", err=True)
+        events = len(result.events)
+        click.echo(
+            f"cn-import: {result.source}: {result.selected} record(s) imported as {len(result.nodes)} node(s), "
+            f"{events} offsetting event(s); {len(result.excluded)} row(s) not offsetting events",
+            err=True,
+        )
+
+
+_output_format = click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(OUTPUT_FORMATS),
+    default="jsonld",
+    show_default=True,
+    help="Output syntax (JSON-LD in the comet-cn context, Turtle or N-Triples).",
+)
+_output = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file (atomically) instead of standard output.",
+)
+_replace = click.option(
+    "--replace",
+    "replace_event",
+    metavar="EVENT_ID",
+    default=None,
+    help="With a claim: the @id of an offsetting event of the claim that the imports replace.",
+)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("format_name", metavar="FORMAT")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FILE...")
+@click.option("--beneficiary", metavar="NAME", default=None, help="Keep only retirements for this beneficiary.")
+@click.option(
+    "--serial",
+    "serials",
+    multiple=True,
+    metavar="SERIAL",
+    help="Keep only this block, or blocks sharing units with it.",
+)
+@click.option(
+    "--retired-from",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Keep only retirements on or after this date.",
+)
+@click.option(
+    "--retired-to",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Keep only retirements on or before this date.",
+)
+@click.option(
+    "--corresponding-adjustment",
+    type=click.Choice(["yes", "no"]),
+    default=None,
+    help="State it for credits whose registry record does not (a registry field wins).",
+)
+@click.option("--quantity", metavar="AMOUNT", default=None, help="PACT: quantity of product in the period.")
+@click.option(
+    "--into",
+    "claim",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="CLAIM.jsonld",
+    help="Merge the imports into this claim and write the merged claim.",
+)
+@_replace
+@_output_format
+@_output
+@click.option("-q", "--quiet", is_flag=True, help="Only the summary line per file on stderr, no warnings.")
+@click.version_option(__version__, "-V", "--version", prog_name="cn-import")
+def _import_cli(
+    format_name: str,
+    files: tuple[Path, ...],
+    beneficiary: str | None,
+    serials: tuple[str, ...],
+    retired_from: datetime | None,
+    retired_to: datetime | None,
+    corresponding_adjustment: str | None,
+    quantity: str | None,
+    claim: Path | None,
+    replace_event: str | None,
+    fmt: str,
+    output: Path | None,
+    quiet: bool,
+) -> int:
+    """Read registry retirement exports, CAD Trust units or PACT footprints (FORMAT: one of
+    verra, gold-standard, acr, car, art-trees, isometric, icr, puro, cad-trust, pact, or auto) as comet-cn
+    JSON-LD; with --into, merged into a claim so that cn-validate checks both together."""
+    if replace_event is not None and claim is None:
+        raise click.UsageError("--replace needs --into CLAIM")
+    adjustment = None if corresponding_adjustment is None else corresponding_adjustment == "yes"
+    results: list[ImportResult] = []
+    for file in files:
+        try:
+            results.append(
+                import_records(
+                    format_name,
+                    file,
+                    beneficiary=beneficiary,
+                    serials=serials,
+                    retired_from=_date(retired_from),
+                    retired_to=_date(retired_to),
+                    corresponding_adjustment=adjustment,
+                    quantity=_quantity(quantity),
+                )
+            )
+        except ValueError as error:  # an unknown format name, or dates in the wrong order
+            raise click.UsageError(str(error)) from None
+    _say(results, quiet)
+    if not any(result.selected for result in results):
+        filtered = beneficiary or serials or retired_from or retired_to
+        problem = "no record matches the selection" if filtered else "no retirement or footprint to import"
+        raise InputError(", ".join(str(f) for f in files), f"{problem}: nothing written")
+    document = combine(results) if claim is None else merge(claim, results, event=replace_event)
+    if claim is not None and not quiet and any(r.events and r.beneficiary is None for r in results):
+        click.echo(
+            "cn-import: warning: the imported events do not name who the credits were retired for: select the rows "
+            "with --beneficiary to confirm they are the claiming entity's (CN-RET-02)",
+            err=True,
+        )
+    text = serialise(document, fmt)
+    with atomic_output(output) as stream:
+        stream.write(text)
+    return EXIT_OK
+
+
+def import_command(argv: Sequence[str] | None = None) -> None:
+    """Entry point of ``cn-import``."""
+    _run(lambda: int(_import_cli.main(args=argv, prog_name="cn-import", standalone_mode=False)), "cn-import")
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("claim", type=click.Path(path_type=Path), metavar="CLAIM.jsonld")
+@click.argument("imports", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="IMPORTED.jsonld...")
+@_replace
+@click.option(
+    "--for-claimant",
+    is_flag=True,
+    help="The imported retirements were made for the claiming entity: link each event to it (retiredOnBehalfOf).",
+)
+@_output_format
+@_output
+@click.version_option(__version__, "-V", "--version", prog_name="cn-merge")
+def _merge_cli(
+    claim: Path,
+    imports: tuple[Path, ...],
+    replace_event: str | None,
+    for_claimant: bool,
+    fmt: str,
+    output: Path | None,
+) -> int:
+    """Merge documents written by cn-import into a claim, linking their offsetting events from it."""
+    results = [read_import(path) for path in imports]
+    document = merge(claim, results, event=replace_event, for_claimant=for_claimant or None)
+    text = serialise(document, fmt)
+    with atomic_output(output) as stream:
+        stream.write(text)
+    return EXIT_OK
+
+
+def merge_command(argv: Sequence[str] | None = None) -> None:
+    """Entry point of ``cn-merge``."""
+    _run(lambda: int(_merge_cli.main(args=argv, prog_name="cn-merge", standalone_mode=False)), "cn-merge")

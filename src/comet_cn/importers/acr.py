@@ -1,0 +1,119 @@
+"""American Carbon Registry (APX) retirements export; its cancellations file is recognised and imports nothing.
+
+Dates are US month-first with a 12-hour GMT time (``2/3/2026 10:15:42 AM``): only the calendar date is kept, with
+no shift into a local zone. ``Account Holder`` is the account the credits left (sometimes a number), never the
+beneficiary. There is no adjustment column.
+"""
+
+from __future__ import annotations
+
+from comet_cn.importers.attribution import beneficiary_or_none, find_period, on_behalf_of, suggest_period
+from comet_cn.importers.fields import notes, serial_range
+from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
+from comet_cn.importers.reading import Table, mdy_date, number, year
+
+__all__ = ["COLUMNS", "NAME", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
+
+NAME = "acr"
+SCHEME = "acr"
+COLUMNS = (
+    "fiid",
+    "Credit Serial Numbers",
+    "Date Issued (GMT)",
+    "Vintage",
+    "Vintage Assignment Period Start Date",
+    "Vintage Assignment Period End Date",
+    "Quantity of Credits",
+    "Account Holder",
+    "Status Effective (GMT)",
+    "Retired on Behalf of",
+    "Retirement Reason",
+    "Purpose of Retirement",
+    "Project ID",
+    "Project Name",
+    "Project Type",
+    "Project Methodology/Protocol",
+    "Methodology/Protocol Version",
+    "Project Site Location",
+    "Project Site State",
+    "Project Site Country",
+    "ARB Eligible",
+    "Ecology Eligible",
+    "CORSIA Eligible",
+    "Eligible for CORSIA 2021-2023 Compliance Period (Pilot Phase)",
+    "Eligible for CORSIA 2024-2026 Compliance Period (First Phase)",
+    "CCP Approved",
+    "Verified Removal",
+    "Sustainable Development Goal(s)",
+    "Project Website",
+    "Documents",
+    "Numberoffiles",
+)
+SIGNATURE = ("Credit Serial Numbers", "Status Effective (GMT)")
+TEXT_COLUMNS = ("Account Holder", "Retired on Behalf of", "Purpose of Retirement", "Project Name")
+
+REGISTRY = Organisation("acr", "ACR Registry")
+PROGRAMME = Organisation("acr-standard", "ACR (American Carbon Registry) Standard")
+
+
+def parse(table: Table, source: str) -> Parsed:
+    retirements: list[Retirement] = []
+    excluded: list[Excluded] = []
+    cancellations = table.has("Cancellation Type")
+    for row in table.rows:
+        where = f"{source}:{row.line}"
+        if cancellations:
+            kind = row.get("Cancellation Type") or "blank"
+            excluded.append(Excluded(where, f"a cancellation (Cancellation Type {kind!r}), not an offsetting event"))
+            continue
+        retired_on = mdy_date(row.get("Status Effective (GMT)"))
+        if retired_on is None:
+            excluded.append(
+                Excluded(where, f"Status Effective (GMT) {row.get('Status Effective (GMT)')!r} is not a date")
+            )
+            continue
+        warnings: list[str] = []
+        if row.repaired:
+            warnings.append(f"{where}: an unescaped quote split {row.repaired!r}; the pieces were re-joined")
+        serial = row.get("Credit Serial Numbers")
+        span, problems = serial_range(serial, SCHEME, where)
+        warnings.extend(problems)
+        quantity = number(row.get("Quantity of Credits"), thousands=True)
+        if quantity is None:
+            warnings.append(f"{where}: Quantity of Credits {row.get('Quantity of Credits')!r} is not a number")
+        issued = mdy_date(row.get("Date Issued (GMT)"))
+        purpose = row.get("Purpose of Retirement")
+        behalf = row.get("Retired on Behalf of")
+        period = find_period(purpose)
+        removal = row.get("Verified Removal").casefold() == "yes"
+        retirements.append(
+            Retirement(
+                where=where,
+                registry=REGISTRY,
+                retired_on=retired_on,
+                quantity=quantity,
+                serial=serial or None,
+                span=span,
+                programme=PROGRAMME,
+                vintage_end_year=year(row.get("Vintage")),
+                issuance_year=issued.year if issued else None,
+                credit_type=Fact("RemovalCredit", "registry field Verified Removal = Yes") if removal else None,
+                ex_post=Fact(True, "inferred: programme rule (ACR issues credits after verification)"),
+                beneficiary=beneficiary_or_none(behalf),
+                beneficiary_note=on_behalf_of(purpose) if purpose else None,
+                period=period,
+                period_suggestion=None if period else suggest_period(purpose),
+                notes=notes(
+                    (
+                        ("Account Holder", row.get("Account Holder")),
+                        ("Retirement Reason", row.get("Retirement Reason")),
+                        ("Purpose of Retirement", purpose),
+                        ("Project ID", row.get("Project ID")),
+                        ("Project Name", row.get("Project Name")),
+                        ("CCP Approved", row.get("CCP Approved")),
+                    )
+                ),
+                warnings=tuple(warnings),
+            )
+        )
+    return Parsed(tuple(retirements), tuple(excluded))

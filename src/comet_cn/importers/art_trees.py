@@ -1,0 +1,124 @@
+"""ART TREES registry (APX) retirements export. Note the double space in ``Program  Country``.
+
+The registry hosts two programmes; which one issued a block comes from ``Crediting Program and Standard``, not
+from the registry. A ``Retirement Reason`` naming the host country's NDC marks a contribution (the units count
+toward the host country's target), which is not an offsetting event. No adjustment or credit-type column.
+"""
+
+from __future__ import annotations
+
+from comet_cn.importers.attribution import beneficiary_or_none, find_period, on_behalf_of, suggest_period
+from comet_cn.importers.fields import notes, serial_range
+from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
+from comet_cn.importers.reading import Table, mdy_date, number, year
+
+__all__ = ["COLUMNS", "NAME", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
+
+NAME = "art-trees"
+SCHEME = "art-trees"
+COLUMNS = (
+    "Vintage",
+    "Credit Serial Numbers",
+    "Quantity of Credits",
+    "Status Effective",
+    "Eligible for CORSIA 2021-2023 Compliance Period (Pilot Phase)",
+    "Eligible for CORSIA 2024-2026 Compliance Period (First Phase)",
+    "CCP Approved",
+    "Program ID",
+    "Program Name",
+    "Program Type",
+    "Crediting Program and Standard",
+    "Standard Version",
+    "Program Jurisdiction(s)",
+    "Program Country",
+    "Date Approved",
+    "Account Holder",
+    "Retired on Behalf of",
+    "Retirement Reason",
+    "Purpose of Retirement",
+)
+SIGNATURE = ("Credit Serial Numbers", "Program ID")
+TEXT_COLUMNS = ("Program Name", "Account Holder", "Retired on Behalf of", "Purpose of Retirement")
+
+REGISTRY = Organisation("art-trees", "ART Registry")
+ART = Organisation("art-trees", "ART - The REDD+ Environmental Excellence Standard (TREES)")
+FCPF = Organisation("fcpf", "FCPF - Carbon Fund Methodological Framework")
+
+
+def parse(table: Table, source: str) -> Parsed:
+    retirements: list[Retirement] = []
+    excluded: list[Excluded] = []
+    cancellations = table.has("Cancellation Reason") or table.has("Cancellation Type")
+    for row in table.rows:
+        where = f"{source}:{row.line}"
+        if cancellations:
+            excluded.append(Excluded(where, "a cancellation, not an offsetting event"))
+            continue
+        reason = row.get("Retirement Reason")
+        if "host country ndc" in reason.casefold():
+            excluded.append(
+                Excluded(where, f"Retirement Reason {reason!r}: a contribution toward the host country's NDC")
+            )
+            continue
+        retired_on = mdy_date(row.get("Status Effective"))
+        if retired_on is None:
+            excluded.append(Excluded(where, f"Status Effective {row.get('Status Effective')!r} is not a date"))
+            continue
+        warnings: list[str] = []
+        if row.repaired:
+            warnings.append(f"{where}: an unescaped quote split {row.repaired!r}; the pieces were re-joined")
+        serial = row.get("Credit Serial Numbers")
+        span, problems = serial_range(serial, SCHEME, where)
+        warnings.extend(problems)
+        quantity = number(row.get("Quantity of Credits"), thousands=True)
+        if quantity is None:
+            warnings.append(f"{where}: Quantity of Credits {row.get('Quantity of Credits')!r} is not a number")
+        standard = row.get("Crediting Program and Standard")
+        programme = _programme(standard, serial)
+        if programme is None:
+            warnings.append(f"{where}: Crediting Program and Standard {standard!r} names no known programme")
+        approved = mdy_date(row.get("Date Approved"))
+        purpose = row.get("Purpose of Retirement")
+        period = find_period(purpose)
+        retirements.append(
+            Retirement(
+                where=where,
+                registry=REGISTRY,
+                retired_on=retired_on,
+                quantity=quantity,
+                serial=serial or None,
+                span=span,
+                programme=programme,
+                vintage_end_year=year(row.get("Vintage")),
+                issuance_year=approved.year if approved else None,
+                credit_type=Fact("AvoidanceCredit", "inferred: jurisdictional REDD+ credits are for avoided emissions")
+                if programme is ART
+                else None,
+                ex_post=Fact(True, "inferred: programme rule (credits are issued after verification)"),
+                beneficiary=beneficiary_or_none(row.get("Retired on Behalf of")),
+                beneficiary_note=on_behalf_of(purpose) if purpose else None,
+                period=period,
+                period_suggestion=None if period else suggest_period(purpose),
+                notes=notes(
+                    (
+                        ("Account Holder", row.get("Account Holder")),
+                        ("Retirement Reason", reason),
+                        ("Purpose of Retirement", purpose),
+                        ("Program ID", row.get("Program ID")),
+                        ("Program Name", row.get("Program Name")),
+                        ("Crediting Program and Standard", standard),
+                    )
+                ),
+                warnings=tuple(warnings),
+            )
+        )
+    return Parsed(tuple(retirements), tuple(excluded))
+
+
+def _programme(standard: str, serial: str) -> Organisation | None:
+    head = (standard or serial).strip().upper()
+    if head.startswith("ART"):
+        return ART
+    if head.startswith("FCPF"):
+        return FCPF
+    return None

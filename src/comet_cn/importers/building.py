@@ -1,0 +1,376 @@
+"""From retirement records to JSON-LD nodes: the user's selection, de-duplication, checks, and deterministic IRIs.
+
+One retired block becomes one ``CarbonCredit`` node; the blocks retired on one day in one registry for one
+beneficiary share one ``OffsettingEvent``. IRIs are minted from the registry, the block key and the unit range, so
+the same block imported twice (from two files, or twice from one) is one node, not a double retirement.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+from comet_cn.importers.attribution import Period, matches_beneficiary, on_behalf_of
+from comet_cn.importers.model import PROVENANCE, Fact, ImportResult, Organisation, Parsed, Retirement
+from comet_cn.serials import SerialRange, find_overlaps, parse_serial
+
+__all__ = ["BASE", "Selection", "build", "decimal_text"]
+
+#: Every imported IRI starts here (outside the comet namespaces, which hold only ontology terms).
+BASE = "urn:comet-cn:import:"
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The rows the user wants, and what the user states that the registry does not.
+
+    :param beneficiary: keep rows whose beneficiary (or the name a note gives after "on behalf of") is this name,
+        compared without case and extra white space.
+    :param serials: keep rows with one of these serials, or whose unit range shares units with one of them.
+    :param retired_from: keep rows retired on or after this date.
+    :param retired_to: keep rows retired on or before this date.
+    :param corresponding_adjustment: the user's statement for every selected credit whose registry says nothing;
+        a registry field that says otherwise wins, with a warning.
+    """
+
+    beneficiary: str | None = None
+    serials: tuple[str, ...] = ()
+    retired_from: date | None = None
+    retired_to: date | None = None
+    corresponding_adjustment: bool | None = None
+
+    def __post_init__(self) -> None:
+        if self.retired_from and self.retired_to and self.retired_from > self.retired_to:
+            raise ValueError(f"retired_from {self.retired_from} is after retired_to {self.retired_to}")
+
+    @property
+    def filters(self) -> bool:
+        return bool(self.beneficiary or self.serials or self.retired_from or self.retired_to)
+
+    def keeps(self, retirement: Retirement, scheme: str | None) -> bool:
+        if self.retired_from and retirement.retired_on < self.retired_from:
+            return False
+        if self.retired_to and retirement.retired_on > self.retired_to:
+            return False
+        if self.beneficiary is not None:
+            candidates = [retirement.beneficiary, retirement.beneficiary_note]
+            if retirement.beneficiary:
+                candidates.append(on_behalf_of(retirement.beneficiary))
+            if not matches_beneficiary(self.beneficiary, candidates):
+                return False
+        return not self.serials or any(_serial_matches(wanted, retirement, scheme) for wanted in self.serials)
+
+
+def _fold(serial: str) -> str:
+    return "".join(serial.split()).upper()
+
+
+def _serial_matches(wanted: str, retirement: Retirement, scheme: str | None) -> bool:
+    if retirement.serial is not None and _fold(wanted) == _fold(retirement.serial):
+        return True
+    if retirement.identity is not None and wanted.strip() == retirement.identity:
+        return True
+    if retirement.span is None:
+        return False
+    span = (parse_serial(wanted, scheme) if scheme else None) or parse_serial(wanted)
+    return span is not None and span.overlap(retirement.span) is not None
+
+
+def decimal_text(value: Decimal) -> str:
+    """A plain decimal with no exponent and no needless zeros: ``Decimal("1.25E3")`` → ``"1250"``."""
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
+
+
+def _iri(*parts: str) -> str:
+    return BASE + ":".join(quote(part, safe="-_.+~") for part in parts)
+
+
+def registry_iri(registry: Organisation) -> str:
+    return _iri("registry", registry.slug)
+
+
+def programme_iri(programme: Organisation) -> str:
+    return _iri("programme", programme.slug)
+
+
+def credit_iri(retirement: Retirement) -> str:
+    slug = retirement.registry.slug
+    if retirement.span is not None:
+        span = retirement.span
+        return _iri(slug, "credit", span.block, f"{span.first}-{span.last}")
+    if retirement.identity is not None:
+        return _iri(slug, "retirement", retirement.identity)
+    if retirement.serial is not None:
+        return _iri(slug, "serial", _fold(retirement.serial))
+    return _iri(slug, "row", retirement.where)
+
+
+def _event_key(retirement: Retirement) -> tuple[str, date, str, Period | None]:
+    # A name read from a note counts too: CAR rows of one day for different third parties are different events.
+    who = " ".join((retirement.beneficiary or retirement.beneficiary_note or "").casefold().split())
+    return retirement.registry.slug, retirement.retired_on, who, retirement.period
+
+
+def _event_iri(key: tuple[str, date, str, Period | None]) -> str:
+    slug, retired_on, who, period = key
+    digest = hashlib.sha256(f"{who}\n{period}".encode()).hexdigest()[:12]
+    return _iri(slug, "event", retired_on.isoformat(), digest)
+
+
+def period_iri(period: Period) -> str:
+    return _iri("period", period.start.isoformat(), period.end.isoformat())
+
+
+def build(
+    format_name: str,
+    source: str,
+    parsed: Parsed,
+    selection: Selection,
+    *,
+    scheme: str | None = None,
+) -> ImportResult:
+    """The import result of one file: the selected retirements as nodes, with every warning found on the way."""
+    warnings: list[str] = list(parsed.warnings)
+    chosen = [r for r in parsed.retirements if selection.keeps(r, scheme)]
+    if selection.filters and len(chosen) < len(parsed.retirements):
+        warnings.append(
+            f"{source}: {len(parsed.retirements) - len(chosen)} of {len(parsed.retirements)} retirement(s) not "
+            "selected (beneficiary, serial or retirement date)"
+        )
+    if not chosen:
+        warnings.append(f"{source}: no retirement selected: nothing imported")
+    nodes: dict[str, dict[str, Any]] = {}
+    provenance: dict[str, list[str]] = defaultdict(list)
+    events: dict[tuple[str, date, str, Period | None], list[Retirement]] = defaultdict(list)
+    seen: dict[str, Retirement] = {}
+    for retirement in chosen:
+        warnings.extend(retirement.warnings)
+        if retirement.period_suggestion:
+            warnings.append(
+                f"{retirement.where}: the registry's note suggests a period ({retirement.period_suggestion}); it is "
+                "not recorded as hasReportingPeriod (merging into a claim gives the event the claim's period)"
+            )
+        credit_id = credit_iri(retirement)
+        earlier = seen.get(credit_id)
+        if earlier is not None:
+            if _event_key(earlier) == _event_key(retirement):
+                warnings.append(
+                    f"{retirement.where}: the same block, date and beneficiary as {earlier.where}: a duplicate "
+                    "import, kept once"
+                )
+                continue
+            warnings.append(
+                f"{retirement.where}: block {retirement.serial or credit_id} is also retired at {earlier.where} "
+                "(another date or beneficiary): the same units are retired twice"
+            )
+        else:
+            seen[credit_id] = retirement
+            nodes[credit_id] = _credit(retirement, selection, warnings)
+        provenance[credit_id].append(retirement.where)
+        events[_event_key(retirement)].append(retirement)
+    warnings.extend(_range_checks(seen.values()))
+    for credit_id, places in provenance.items():
+        if len(places) > 1:  # one block retired twice: the node names both rows
+            nodes[credit_id][PROVENANCE] = list(places)
+    for key, members in events.items():
+        event_id = _event_iri(key)
+        nodes[event_id] = _event(members)
+        provenance[event_id].extend(r.where for r in members)
+        period = members[0].period
+        if period is not None:
+            nodes.setdefault(period_iri(period), _period(period, source))
+            provenance[period_iri(period)].extend(r.where for r in members)
+    for retirement in seen.values():
+        if retirement.in_registry:
+            iri = registry_iri(retirement.registry)
+            _organisation(nodes, provenance, iri, "PublicRegistry", retirement.registry, source)
+        if retirement.programme is not None:
+            iri = programme_iri(retirement.programme)
+            _organisation(nodes, provenance, iri, "CreditingProgramme", retirement.programme, source)
+    # Stable order: events, credits, then the registry, programme and period nodes they point to.
+    order = {"OffsettingEvent": 0, "CarbonCredit": 1}
+    ordered = sorted(nodes.values(), key=lambda n: (order.get(str(n["@type"]), 2), str(n["@id"])))
+    return ImportResult(
+        format=format_name,
+        source=source,
+        nodes=tuple(ordered),
+        provenance={key: tuple(value) for key, value in provenance.items()},
+        warnings=tuple(warnings),
+        excluded=tuple(str(e) for e in parsed.excluded),
+        beneficiary=selection.beneficiary,
+        selected=len(chosen),
+    )
+
+
+def _organisation(
+    nodes: dict[str, dict[str, Any]],
+    provenance: dict[str, list[str]],
+    iri: str,
+    node_type: str,
+    org: Organisation,
+    source: str,
+) -> None:
+    if iri not in nodes:
+        nodes[iri] = {"@id": iri, "@type": node_type, "label": org.label, PROVENANCE: source}
+        provenance[iri].append(source)
+
+
+def _credit(retirement: Retirement, selection: Selection, warnings: list[str]) -> dict[str, Any]:
+    node: dict[str, Any] = {"@id": credit_iri(retirement), "@type": "CarbonCredit"}
+    comments: list[str] = []
+    if retirement.serial is not None:
+        node["serialNumber"] = retirement.serial
+    if retirement.span is not None:
+        node["issuanceBlock"] = retirement.span.block
+        node["firstUnit"] = str(retirement.span.first)
+        node["lastUnit"] = str(retirement.span.last)
+    if retirement.quantity is not None:
+        node["tonnesCO2e"] = decimal_text(retirement.quantity)
+    if retirement.vintage_end_year is not None:
+        node["vintageEndYear"] = str(retirement.vintage_end_year)
+    if retirement.issuance_year is not None:
+        node["issuanceYear"] = str(retirement.issuance_year)
+    if retirement.programme is not None:
+        node["issuedByProgramme"] = programme_iri(retirement.programme)
+    if retirement.credit_type is not None:
+        node["hasCreditType"] = retirement.credit_type.value
+        comments.append(f"credit type {retirement.credit_type.value}: {retirement.credit_type.basis}")
+    adjustment = _adjustment(retirement, selection, warnings)
+    if adjustment is not None:
+        node["correspondingAdjustmentApplied"] = adjustment.value
+        comments.append(f"corresponding adjustment {str(adjustment.value).lower()}: {adjustment.basis}")
+    else:
+        comments.append("corresponding adjustment: not stated by the registry record (left out)")
+    if retirement.ex_post is not None:
+        node["isExPostCredit"] = retirement.ex_post.value
+        comments.append(f"ex post {str(retirement.ex_post.value).lower()}: {retirement.ex_post.basis}")
+    comments.extend(retirement.notes)
+    node["comment"] = comments
+    node[PROVENANCE] = retirement.where
+    return node
+
+
+def _adjustment(retirement: Retirement, selection: Selection, warnings: list[str]) -> Fact | None:
+    """The registry's statement; the user's where the registry says nothing or only infers."""
+    registry = retirement.corresponding_adjustment
+    stated = selection.corresponding_adjustment
+    if stated is None:
+        return registry
+    user = Fact(stated, "stated by the user")
+    if registry is None or registry.inferred:
+        return user
+    if registry.value != stated:
+        warnings.append(
+            f"{retirement.where}: the registry says corresponding adjustment {str(registry.value).lower()} "
+            f"({registry.basis}); the user's statement {str(stated).lower()} is not applied to it"
+        )
+    return registry
+
+
+def _event(members: Sequence[Retirement]) -> dict[str, Any]:
+    first = members[0]
+    node: dict[str, Any] = {
+        "@id": _event_iri(_event_key(first)),
+        "@type": "OffsettingEvent",
+        "retirementDate": first.retired_on.isoformat(),
+    }
+    if first.in_registry:
+        node["inRegistry"] = registry_iri(first.registry)
+    node["retiresCredit"] = sorted({credit_iri(r) for r in members})
+    if first.period is not None:
+        node["hasReportingPeriod"] = period_iri(first.period)
+    comments: list[str] = []
+    if first.beneficiary is not None:
+        comments.append(
+            f"beneficiary as the registry writes it: {first.beneficiary!r} (retiredOnBehalfOf is left out until "
+            "the user confirms who that is)"
+        )
+    else:
+        comments.append("the registry names no beneficiary (retiredOnBehalfOf is left out)")
+    named = (first.beneficiary or "").casefold()
+    for text in _unique(r.beneficiary_note for r in members if (r.beneficiary_note or "").casefold() != named):
+        comments.append(f"beneficiary suggested by the registry's note: {text!r}")
+    comments.extend(_unique(note for r in members for note in r.event_notes))
+    for text in _unique(r.period_suggestion for r in members):
+        comments.append(f"period suggested by the registry's note: {text} (not a hasReportingPeriod until confirmed)")
+    node["comment"] = comments
+    places = [r.where for r in members]
+    node[PROVENANCE] = places[0] if len(places) == 1 else places
+    return node
+
+
+def _period(period: Period, source: str) -> dict[str, Any]:
+    return {
+        "@id": period_iri(period),
+        "@type": "ReportingPeriod",
+        "reportingPeriodStart": period.start.isoformat(),
+        "reportingPeriodEnd": period.end.isoformat(),
+        "comment": ["the period a registry note states in its structured 'Consumption Period' form"],
+        PROVENANCE: source,
+    }
+
+
+def _unique(values: Iterable[str | None]) -> list[str]:
+    return sorted({v for v in values if v})
+
+
+def _range_checks(retirements: Iterable[Retirement]) -> list[str]:
+    """Units against quantity for each block, and blocks of the import that share units."""
+    found: list[str] = []
+    ranged: list[tuple[Retirement, SerialRange]] = []
+    for retirement in retirements:
+        span = retirement.span
+        if span is None:
+            continue
+        ranged.append((retirement, span))
+        if retirement.quantity is not None and retirement.quantity != span.units:
+            found.append(
+                f"{retirement.where}: the serial range holds {span.units} units but the quantity is "
+                f"{decimal_text(retirement.quantity)}: both kept (CN-UNITS-02 will report it)"
+            )
+    for first, second, (low, high) in find_overlaps(ranged):
+        found.append(
+            f"{second.where}: units {low}-{high} of block {second.span.block if second.span else '?'} are also "
+            f"retired at {first.where}: a double retirement, not adjacent pieces"
+        )
+    return found
+
+
+def warn_unreadable(retirement: Retirement) -> str:
+    """The warning for a serial that no grammar reads (compared only as a whole string)."""
+    return (
+        f"{retirement.where}: serial {retirement.serial!r} is not read as a unit range, so it is compared only as a "
+        "whole string (CN-UNITS-03)"
+    )
+
+
+def merge_mapping(target: dict[str, Any], extra: Mapping[str, Any]) -> None:
+    """Merge one node into another with the same ``@id``: list values are united, others kept from ``target``."""
+    for key, value in extra.items():
+        if key not in target:
+            target[key] = value
+            continue
+        current = target[key]
+        if current == value:
+            continue
+        if isinstance(current, list) or isinstance(value, list) or key in _MULTI:
+            merged = (current if isinstance(current, list) else [current]) + (
+                value if isinstance(value, list) else [value]
+            )
+            unique: list[Any] = []
+            for item in merged:
+                if item not in unique:
+                    unique.append(item)
+            target[key] = unique
+
+
+# Properties that may have several values, so two imports of one node unite them.
+_MULTI = frozenset({"retiresCredit", "hasOffsettingEvent", "comment", PROVENANCE})

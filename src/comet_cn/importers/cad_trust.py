@@ -1,0 +1,183 @@
+"""CAD Trust data dictionary v2.0.2 unit records: a retirement is a unit whose status is ``Retired``.
+
+Unlike every registry, ``unit_end_block`` is **exclusive**: units ``start`` … ``end - 1``. Read inclusively, every
+pair of adjacent CAD Trust blocks would share a unit. Fields come as snake_case columns or camelCase API names; both
+are read. The registry and programme come from the ``issuance`` → ``project`` joins when the file has them. v2 units
+carry no adjustment: an ITMO reference or an Article 6 authorisation label is context, not an adjustment, so the
+adjustment is left unsaid unless the user states it. v1 (Chia CADT) records are listed as not imported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from comet_cn.importers.attribution import beneficiary_or_none, find_period, on_behalf_of, suggest_period
+from comet_cn.importers.fields import notes
+from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
+from comet_cn.importers.reading import dmy_or_iso_date, number, records, year
+from comet_cn.serials import SerialRange, cad_trust_range, explicit_range, parse_serial
+
+__all__ = ["KEYS", "NAME", "SCHEME", "looks_like", "parse"]
+
+NAME = "cad-trust"
+SCHEME = "cad-trust"
+KEYS = ("unit_start_block", "unitStartBlock")
+
+_TYPES = {"avoidance": "AvoidanceCredit", "reduction": "ReductionCredit", "removal": "RemovalCredit"}
+
+
+def _camel(snake: str) -> str:
+    head, *rest = snake.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def _get(record: Mapping[str, Any], name: str) -> Any:
+    """A field by its snake_case column name or its camelCase API name."""
+    value = record.get(name)
+    return value if value is not None else record.get(_camel(name))
+
+
+def _text(record: Mapping[str, Any], name: str) -> str:
+    value = _get(record, name)
+    return "" if value is None else str(value).strip()
+
+
+def looks_like(record: Mapping[str, Any]) -> bool:
+    return _get(record, "unit_start_block") is not None or _get(record, "unit_block_start") is not None
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "unnamed"
+
+
+def _index(document: Any, member: str, key: str, source: str) -> dict[str, Mapping[str, Any]]:
+    if not isinstance(document, Mapping) or not isinstance(document.get(member), list):
+        return {}
+    return {_text(item, key): item for _, item in records(document[member], (), source) if _text(item, key)}
+
+
+def parse(document: Any, source: str) -> Parsed:
+    issuances = _index(document, "issuance", "cad_trust_issuance_id", source)
+    projects = _index(document, "project", "cad_trust_project_id", source)
+    retirements: list[Retirement] = []
+    excluded: list[Excluded] = []
+    warnings: list[str] = []
+    for position, record in records(document, ("unit", "units", "data"), source):
+        where = f"{source}:{position}"
+        if _get(record, "unit_start_block") is None and _get(record, "unit_block_start") is not None:
+            excluded.append(Excluded(where, "a CAD Trust v1 (Chia CADT) unit record: only v2.0.2 units are read"))
+            continue
+        status = _text(record, "unit_status")
+        if status.casefold() != "retired":
+            what = "a cancellation" if status.casefold() == "cancelled" else "not retired"
+            excluded.append(Excluded(where, f"unit_status {status!r}: {what}, not an offsetting event"))
+            continue
+        quantity = _quantity(record)
+        if isinstance(quantity, str):
+            excluded.append(Excluded(where, quantity))
+            continue
+        status_date = _text(record, "unit_status_date")
+        retired_on = dmy_or_iso_date(status_date)
+        if retired_on is None:
+            excluded.append(Excluded(where, f"unit_status_date {status_date!r} is not a date"))
+            continue
+        problems: list[str] = []
+        serial = _text(record, "unit_serial_id")
+        span = _span(serial, _text(record, "unit_start_block"), _text(record, "unit_end_block"), where, problems)
+        issuance = issuances.get(_text(record, "cad_trust_issuance_id"), {})
+        project = projects.get(_text(issuance, "cad_trust_project_id"), {}) if issuance else {}
+        registry = _registry(record, project, where, problems)
+        programme_name = _text(project, "project_crediting_program")
+        if not programme_name:
+            problems.append(f"{where}: no crediting programme (join the issuance and project records to name it)")
+        issued = dmy_or_iso_date(_text(issuance, "issuance_date")) if issuance else None
+        detail = _text(record, "unit_retirement_detail")
+        period = find_period(detail)
+        retirements.append(
+            Retirement(
+                where=where,
+                registry=registry or Organisation("cad-trust", "no registry named"),
+                in_registry=registry is not None,
+                retired_on=retired_on,
+                quantity=quantity,
+                serial=serial or None,
+                span=span,
+                programme=Organisation(_slug(programme_name), programme_name) if programme_name else None,
+                vintage_end_year=year(_get(record, "unit_vintage_year")),
+                issuance_year=issued.year if issued else None,
+                credit_type=_credit_type(_text(record, "unit_type")),
+                beneficiary=beneficiary_or_none(_text(record, "unit_retirement_beneficiary")),
+                beneficiary_note=on_behalf_of(detail) if detail else None,
+                period=period,
+                period_suggestion=None if period else suggest_period(detail),
+                notes=notes(
+                    (
+                        ("unit_retirement_beneficiary_id (LEI)", _text(record, "unit_retirement_beneficiary_id")),
+                        (
+                            "unit_itmos_reference_id (Article 6 context, not an adjustment)",
+                            _text(record, "unit_itmos_reference_id"),
+                        ),
+                        ("unit_status_reason", _text(record, "unit_status_reason")),
+                        ("unit_retirement_detail", detail),
+                        ("unit_current_owner", _text(record, "unit_current_owner")),
+                        ("unit_link", _text(record, "unit_link")),
+                        ("cad_trust_unit_id", _text(record, "cad_trust_unit_id")),
+                    )
+                ),
+                warnings=tuple(problems),
+            )
+        )
+        if registry is None:
+            warnings.append(f"{where}: the record names no registry: the event's inRegistry is left out (CN-REG-01)")
+    return Parsed(tuple(retirements), tuple(excluded), tuple(warnings))
+
+
+def _quantity(record: Mapping[str, Any]) -> Decimal | str | None:
+    """Tonnes from ``unit_count`` by ``unit_metric``; a string says why the record cannot be read as tonnes."""
+    metric = _text(record, "unit_metric")
+    raw = _get(record, "unit_count")
+    count = number(raw if isinstance(raw, (int, Decimal, str)) else None)
+    if metric.casefold() in ("", "tco2e"):
+        return count
+    if metric.casefold().startswith("kt"):
+        return None if count is None else count * 1000
+    return f"unit_metric {metric!r} is not a quantity of CO2e in tonnes"
+
+
+def _span(serial: str, start: str, end: str, where: str, problems: list[str]) -> SerialRange | None:
+    """The inclusive range: ``start`` … ``end - 1``, checked against the serial id, which writes it inclusively."""
+    try:
+        return cad_trust_range(serial, start, end)
+    except ValueError as error:
+        problems.append(f"{where}: {error}")
+    first, last = number(start), number(end)
+    if first is None or last is None or last <= first or first != first.to_integral_value():
+        return None
+    parsed = parse_serial(serial, "cad-trust") if serial else None
+    block = parsed.block if parsed is not None else "CAD-TRUST:" + serial if serial else ""
+    if not block:
+        return None
+    # The blocks are the structured fields: their range is stated, the serial id kept as written.
+    return explicit_range(block, int(first), int(last) - 1)
+
+
+def _registry(
+    record: Mapping[str, Any], project: Mapping[str, Any], where: str, problems: list[str]
+) -> Organisation | None:
+    name = _text(project, "project_registry_name")
+    if name:
+        return Organisation(_slug(name), name)
+    org = _text(record, "org_uid")
+    if org:
+        problems.append(f"{where}: the registry is named only by its CAD Trust organisation id {org!r}")
+        return Organisation("cad-trust-org-" + _slug(org), f"registry organisation {org} (CAD Trust orgUid)")
+    return None
+
+
+def _credit_type(unit_type: str) -> Fact | None:
+    head = unit_type.split("-")[0].strip().casefold()
+    kind = _TYPES.get(head)
+    return Fact(kind, f"registry field unit_type {unit_type!r}") if kind else None

@@ -1,0 +1,126 @@
+"""Climate Action Reserve retired offset credits export (APX, Windows-1252, every field quoted, trailing comma).
+
+The only export with an explicit ``Corresponding Adjustment`` column: ``Yes`` → true, ``No`` → false, blank →
+unsaid. There is no beneficiary column: a third party is named only in ``Retirement Reason Details``, so that name
+is a suggestion (used to select rows, never as the beneficiary), and the account holder is never taken for one.
+"""
+
+from __future__ import annotations
+
+from comet_cn.importers.attribution import find_period, on_behalf_of, suggest_period
+from comet_cn.importers.fields import notes, serial_range
+from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
+from comet_cn.importers.reading import Table, mdy_date, number, year
+
+__all__ = ["COLUMNS", "NAME", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
+
+NAME = "car"
+SCHEME = "car"
+COLUMNS = (
+    "Vintage",
+    "Offset Credit Serial Numbers",
+    "Quantity of Offset Credits",
+    "Status Effective",
+    "Project ID",
+    "Project Name",
+    "Project Type",
+    "Reduction/Removal",
+    "Reversible/Non-Reversible",
+    "Protocol and Version",
+    "Project Site Location",
+    "Project Site State",
+    "Project Site Country",
+    "Activity Area Type",
+    "Additional Certification(s)",
+    "Eligible for CORSIA 2021-2023 Compliance Period",
+    "Eligible for CORSIA 2024-2026 Compliance Period",
+    "Corresponding Adjustment",
+    "ICVCM CCP Eligible",
+    "Account Holder",
+    "Retirement Reason",
+    "Retirement Reason Details",
+)
+SIGNATURE = ("Offset Credit Serial Numbers",)
+TEXT_COLUMNS = ("Project Name", "Project Site Location", "Account Holder", "Retirement Reason Details")
+
+REGISTRY = Organisation("car", "Climate Action Reserve registry")
+CRT = Organisation("car-crt", "Climate Action Reserve (Climate Reserve Tonnes)")
+ROC = Organisation("car-roc", "Climate Action Reserve registry offset credits (California compliance protocols)")
+
+_COMPLIANCE = ("compliance requirements",)
+_TYPES = {"reduction": "ReductionCredit", "removal": "RemovalCredit"}
+
+
+def parse(table: Table, source: str) -> Parsed:
+    retirements: list[Retirement] = []
+    excluded: list[Excluded] = []
+    cancellations = table.has("Cancellation Reason")
+    for row in table.rows:
+        where = f"{source}:{row.line}"
+        if cancellations:
+            kind = row.get("Cancellation Reason") or "blank"
+            excluded.append(Excluded(where, f"a cancellation (Cancellation Reason {kind!r}), not an offsetting event"))
+            continue
+        reason = row.get("Retirement Reason")
+        if reason.casefold() in _COMPLIANCE:
+            excluded.append(Excluded(where, f"Retirement Reason {reason!r}: a compliance use, not an offsetting event"))
+            continue
+        retired_on = mdy_date(row.get("Status Effective"))
+        if retired_on is None:
+            excluded.append(Excluded(where, f"Status Effective {row.get('Status Effective')!r} is not a date"))
+            continue
+        warnings: list[str] = []
+        if row.repaired:
+            warnings.append(f"{where}: an unescaped quote split {row.repaired!r}; the pieces were re-joined")
+        serial = row.get("Offset Credit Serial Numbers")
+        span, problems = serial_range(serial, SCHEME, where)
+        warnings.extend(problems)
+        quantity = number(row.get("Quantity of Offset Credits"), thousands=True)
+        if quantity is None:
+            warnings.append(
+                f"{where}: Quantity of Offset Credits {row.get('Quantity of Offset Credits')!r} is not a number"
+            )
+        details = row.get("Retirement Reason Details")
+        period = find_period(details)
+        credit_type = _TYPES.get(row.get("Reduction/Removal").casefold())
+        unit_type = serial.split("-")[1].strip().upper() if serial.count("-") > 1 else ""
+        retirements.append(
+            Retirement(
+                where=where,
+                registry=REGISTRY,
+                retired_on=retired_on,
+                quantity=quantity,
+                serial=serial or None,
+                span=span,
+                programme=ROC if unit_type == "ROC" else CRT,
+                vintage_end_year=year(row.get("Vintage")),
+                credit_type=Fact(credit_type, "registry field Reduction/Removal") if credit_type else None,
+                corresponding_adjustment=_adjustment(row.get("Corresponding Adjustment")),
+                ex_post=Fact(True, "inferred: programme rule (CRTs are issued after verification)"),
+                beneficiary=None,  # the export has no beneficiary column
+                beneficiary_note=on_behalf_of(details) if details else None,
+                period=period,
+                period_suggestion=None if period else suggest_period(details),
+                notes=notes(
+                    (
+                        ("Account Holder", row.get("Account Holder")),
+                        ("Retirement Reason", reason),
+                        ("Retirement Reason Details", details),
+                        ("Project ID", row.get("Project ID")),
+                        ("Project Name", row.get("Project Name")),
+                        ("Corresponding Adjustment", row.get("Corresponding Adjustment")),
+                    )
+                ),
+                warnings=tuple(warnings),
+            )
+        )
+    return Parsed(tuple(retirements), tuple(excluded))
+
+
+def _adjustment(value: str) -> Fact | None:
+    answer = value.strip().casefold()
+    if answer == "yes":
+        return Fact(True, "registry field Corresponding Adjustment = Yes")
+    if answer == "no":
+        return Fact(False, "registry field Corresponding Adjustment = No")
+    return None

@@ -1,0 +1,142 @@
+"""Gold Standard Impact Registry retirements export: retired and cancelled rows in one file.
+
+The one corresponding-adjustment inference allowed anywhere: ``Article Six Authorization = Not Applicable`` means no
+authorisation exists, so no adjustment can have been applied (``false``, marked inferred). Any other value of that
+column is an authorisation label, not an adjustment, and leaves it unsaid.
+"""
+
+from __future__ import annotations
+
+from comet_cn.importers.attribution import beneficiary_or_none, find_period, on_behalf_of, suggest_period
+from comet_cn.importers.fields import notes, serial_range
+from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
+from comet_cn.importers.reading import Table, iso_date, number, year
+
+__all__ = ["COLUMNS", "NAME", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
+
+NAME = "gold-standard"
+SCHEME = "gold-standard"
+COLUMNS = (
+    "Vintage",
+    "Credit Status",
+    "Quantity",
+    "GSID",
+    "Project Name",
+    "Project Developer",
+    "Country",
+    "Product Type",
+    "Project Type",
+    "Methodology",
+    "Programme of Activities",
+    "POA GSID",
+    "Issuance Date",
+    "Retirement Date",
+    "Monitoring Period Start",
+    "Monitoring Period End",
+    "Serial Number",
+    "Note",
+    "Aeroplane Operator Name",
+    "Label",
+    "Use Case",
+    "Using Entity",
+    "Article Six Authorization",
+)
+SIGNATURE = ("GSID", "Serial Number")
+TEXT_COLUMNS = ("Project Name", "Note", "Using Entity")
+
+REGISTRY = Organisation("gold-standard", "Gold Standard Impact Registry")
+PROGRAMME = Organisation("gs4gg", "Gold Standard for the Global Goals (GS4GG)")
+CDM = Organisation("cdm", "Clean Development Mechanism (CDM)")
+
+
+def parse(table: Table, source: str) -> Parsed:
+    retirements: list[Retirement] = []
+    excluded: list[Excluded] = []
+    for row in table.rows:
+        where = f"{source}:{row.line}"
+        status = row.get("Credit Status")
+        if status.casefold() != "retired":
+            reason = "a cancellation" if status.casefold() in ("canceled", "cancelled") else "not retired"
+            excluded.append(Excluded(where, f"Credit Status {status!r}: {reason}, not an offsetting event"))
+            continue
+        if row.get("Use Case").casefold() == "compliance":
+            excluded.append(Excluded(where, "Use Case 'Compliance': a compliance use, not an offsetting event"))
+            continue
+        retired_on = iso_date(row.get("Retirement Date"))
+        if retired_on is None:
+            excluded.append(Excluded(where, f"Retirement Date {row.get('Retirement Date')!r} is not a date"))
+            continue
+        warnings: list[str] = []
+        if row.repaired:
+            warnings.append(f"{where}: an unescaped quote split {row.repaired!r}; the pieces were re-joined")
+        serial = row.get("Serial Number")
+        span, problems = serial_range(serial, SCHEME, where)
+        warnings.extend(problems)
+        quantity = number(row.get("Quantity"), thousands=True)
+        if quantity is None:
+            warnings.append(f"{where}: Quantity {row.get('Quantity')!r} is not a number")
+        issued = iso_date(row.get("Issuance Date"))
+        note = row.get("Note")
+        period = find_period(note)
+        retirements.append(
+            Retirement(
+                where=where,
+                registry=REGISTRY,
+                retired_on=retired_on,
+                quantity=quantity,
+                serial=serial or None,
+                span=span,
+                programme=CDM if span is not None and span.block.startswith("CDM:") else PROGRAMME,
+                vintage_end_year=year(row.get("Vintage")),
+                issuance_year=issued.year if issued else None,
+                credit_type=_credit_type(row.get("Label")),
+                corresponding_adjustment=_adjustment(row.get("Article Six Authorization")),
+                ex_post=_ex_post(row.get("Product Type")),
+                beneficiary=beneficiary_or_none(row.get("Using Entity")),
+                beneficiary_note=on_behalf_of(note) if note else None,
+                period=period,
+                period_suggestion=None if period else suggest_period(note),
+                notes=notes(
+                    (
+                        ("Label", row.get("Label")),
+                        ("Article Six Authorization", row.get("Article Six Authorization")),
+                        ("Use Case", row.get("Use Case")),
+                        ("Note", note),
+                        ("GSID", row.get("GSID")),
+                        ("Project Name", row.get("Project Name")),
+                        ("Monitoring Period Start", row.get("Monitoring Period Start")),
+                        ("Monitoring Period End", row.get("Monitoring Period End")),
+                    )
+                ),
+                warnings=tuple(warnings),
+            )
+        )
+    return Parsed(tuple(retirements), tuple(excluded))
+
+
+def _credit_type(label: str) -> Fact | None:
+    parts = {part.strip().casefold() for part in label.split(",")}
+    removal, reduction = "emission removal" in parts, "emission reduction" in parts
+    if removal == reduction:
+        return None
+    kind = "RemovalCredit" if removal else "ReductionCredit"
+    return Fact(kind, f"registry label {label!r}")
+
+
+def _adjustment(authorisation: str) -> Fact | None:
+    if authorisation.casefold() == "not applicable":
+        return Fact(
+            False,
+            "inferred: GS Article Six Authorization = Not Applicable (no authorisation, so no adjustment can have "
+            "been applied; the registry does not state it)",
+        )
+    return None  # an authorisation label, or blank: not an adjustment either way
+
+
+def _ex_post(product: str) -> Fact | None:
+    kind = product.strip().upper()
+    if kind in ("VER", "CER"):
+        return Fact(True, f"inferred: programme rule (Product Type {kind} is issued after verification)")
+    if kind == "PER":
+        return Fact(False, "registry field Product Type 'PER' (planned emission reductions, ex ante)")
+    return None

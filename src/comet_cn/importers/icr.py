@@ -1,0 +1,111 @@
+"""International Carbon Registry (ICR) API retirement records.
+
+A ``serialization`` names a project-vintage class of units, not a range: a retirement is told apart by its ``id``,
+and the amounts retired under one serialization are summed, never compared as ranges. ``amount`` may be fractional.
+Ex post is explicit on inventory items (``type`` ``exPost``/``exAnte``) when they are supplied; otherwise it follows
+ICR's rule that only activated (ex-post) credits can be retired. No adjustment field; the ``A``/``R`` letter in the
+serialization is not read as a credit type (its meaning is not confirmed).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from comet_cn.importers.attribution import beneficiary_or_none, find_period, on_behalf_of, suggest_period
+from comet_cn.importers.fields import notes
+from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
+from comet_cn.importers.reading import iso_date, number, records, year
+from comet_cn.serials import icr_serialization
+
+__all__ = ["KEYS", "NAME", "SCHEME", "looks_like", "parse"]
+
+NAME = "icr"
+SCHEME = "icr"
+KEYS = ("serialization", "createdAt", "amount")
+
+REGISTRY = Organisation("icr", "International Carbon Registry (ICR)")
+PROGRAMME = Organisation("icr", "International Carbon Registry (ICR) programme")
+
+
+def looks_like(record: Mapping[str, Any]) -> bool:
+    return "serialization" in record and "createdAt" in record
+
+
+def parse(document: Any, source: str) -> Parsed:
+    inventory: dict[str, str] = {}
+    if isinstance(document, Mapping):
+        for _, item in records(document.get("inventory", []), (), source):
+            if item.get("serialization") and item.get("type"):
+                inventory[str(item["serialization"]).strip()] = str(item["type"])
+    retirements: list[Retirement] = []
+    excluded: list[Excluded] = []
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    counts: dict[str, int] = defaultdict(int)
+    for position, record in records(document, ("retirements", "data", "items"), source):
+        where = f"{source}:{position}"
+        created = str(record.get("createdAt") or "")
+        retired_on = iso_date(created)
+        if retired_on is None:
+            excluded.append(Excluded(where, f"createdAt {created!r} is not a timestamp"))
+            continue
+        warnings: list[str] = []
+        serialization = str(record.get("serialization") or "").strip()
+        key = icr_serialization(serialization) if serialization else None
+        if serialization and key is None:
+            warnings.append(f"{where}: serialization {serialization!r} is not in ICR's form")
+        amount = record.get("amount")
+        quantity = number(amount if isinstance(amount, (int, Decimal, str)) else None)
+        if quantity is None:
+            warnings.append(f"{where}: amount {amount!r} is not a number")
+        elif key is not None:
+            totals[key] += quantity
+            counts[key] += 1
+        claimed = record.get("isClaimed") is not False
+        beneficiary = beneficiary_or_none(str(record.get("beneficiary") or "")) if claimed else None
+        reason = str(record.get("reason") or "")
+        comment = str(record.get("comment") or "")
+        period = find_period(f"{reason} {comment}")
+        project = record.get("project") if isinstance(record.get("project"), Mapping) else {}
+        kind = inventory.get(serialization)
+        if kind is None:
+            ex_post = Fact(True, "inferred: programme rule (ICR retires only activated, ex-post credits)")
+        else:
+            ex_post = Fact(kind.casefold() == "expost", f"registry field inventory type {kind!r}")
+        retirements.append(
+            Retirement(
+                where=where,
+                registry=REGISTRY,
+                retired_on=retired_on,
+                quantity=quantity,
+                serial=serialization or None,
+                identity=str(record.get("id") or "").strip() or None,
+                programme=PROGRAMME,
+                vintage_end_year=year(record.get("vintage")),
+                ex_post=ex_post,
+                beneficiary=beneficiary,
+                beneficiary_note=on_behalf_of(comment) if comment else None,
+                period=period,
+                period_suggestion=None if period else suggest_period(f"{reason} {comment}"),
+                notes=notes(
+                    (
+                        ("id", str(record.get("id") or "")),
+                        ("isClaimed", str(record.get("isClaimed", "")).lower()),
+                        ("reason", reason),
+                        ("comment", comment),
+                        ("project.fullName", str((project or {}).get("fullName") or "")),
+                    )
+                ),
+                warnings=tuple(warnings),
+            )
+        )
+    summary = tuple(
+        f"{source}: {counts[key]} retirements of serialization {key} total {totals[key].normalize():f} t; check the "
+        "total against the serialization's supply (it names no unit range). In one claim, CN-UNITS-01 compares "
+        "these serials as whole strings and reports them as the same units"
+        for key in sorted(totals)
+        if counts[key] > 1
+    )
+    return Parsed(tuple(retirements), tuple(excluded), summary)

@@ -1,0 +1,225 @@
+"""PACT (WBCSD Pathfinder) v3 ProductFootprint → a product subject and its carbon footprint for the PCF's period.
+
+Every PACT emission figure is kgCO2e **per declared unit** (``declaredUnitAmount`` × ``declaredUnitOfMeasurement``,
+e.g. 12.5 liter). PACT has no production volume, so tonnes for a claim need the user's quantity of product in the
+period (in the declared unit of measurement): ``t = kg per declared unit × quantity ÷ declaredUnitAmount ÷ 1000``.
+Without it the footprint's total is left unsaid. The reference period's end is exclusive by the specification;
+an end at midnight on the first of a month becomes the previous day, and a warning says so either way.
+
+This module implements the PACT Technical Specification v3, © WBCSD; the test fixtures are our own, not WBCSD's
+examples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+from comet_cn.errors import InputError
+from comet_cn.importers.model import PROVENANCE, Excluded, Parsed
+from comet_cn.importers.reading import iso_date, number, records
+
+__all__ = ["KEYS", "NAME", "looks_like", "parse"]
+
+NAME = "pact"
+KEYS = ("specVersion", "pcf")
+
+_BASE = "urn:comet-cn:import:pact:"
+
+# PACT v2 names: a v2 document means something else by its figures (per one unit of measure), so it is refused.
+_V2_NAMES = ("pCfExcludingBiogenic", "pCfIncludingBiogenic", "declaredUnit", "unitaryProductAmount", "assurance")
+_EMISSIONS = (
+    ("fossilGhgEmissions", "fossil GHG emissions"),
+    ("landUseChangeGhgEmissions", "land use change GHG emissions"),
+    ("landManagementBiogenicCO2Emissions", "land management biogenic CO2 emissions"),
+    ("biogenicNonCO2Emissions", "biogenic non-CO2 emissions"),
+)
+# Negative numbers in PACT; a removal states its absolute value.
+_REMOVALS = (
+    ("landManagementBiogenicCO2Removals", "land management biogenic CO2 removals"),
+    ("technologicalCO2Removals", "technological CO2 removals"),
+    ("ccsTechnologicalCO2Capture", "CCS technological CO2 capture"),
+)
+
+
+def looks_like(record: Mapping[str, Any]) -> bool:
+    return "specVersion" in record and "pcf" in record
+
+
+def parse(document: Any, source: str, quantity: Decimal | None) -> Parsed:
+    nodes: list[dict[str, Any]] = []
+    excluded: list[Excluded] = []
+    warnings: list[str] = []
+    for position, footprint in records(document, ("data",), source):
+        where = f"{source}:{position}"
+        _check_version(footprint, where)
+        if str(footprint.get("status", "Active")) == "Deprecated":
+            excluded.append(Excluded(where, "status Deprecated: a superseded footprint"))
+            continue
+        nodes.extend(_footprint(footprint, where, quantity, warnings))
+    if quantity is None and nodes:
+        warnings.append(
+            f"{source}: no product quantity given: the footprint's tonnesCO2e is left out (PACT figures are per "
+            "declared unit; give the quantity of product in the period)"
+        )
+    return Parsed((), tuple(excluded), tuple(warnings), tuple(nodes))
+
+
+def _check_version(footprint: Mapping[str, Any], where: str) -> None:
+    version = str(footprint.get("specVersion", ""))
+    pcf = footprint.get("pcf")
+    if not isinstance(pcf, Mapping):
+        raise InputError(where, "the ProductFootprint has no pcf object")
+    if not version.startswith("3."):
+        raise InputError(where, f"PACT specVersion {version!r}: only v3 footprints are read (v2 figures differ)")
+    mixed = sorted(name for name in _V2_NAMES if name in pcf)
+    if mixed:
+        raise InputError(where, f"specVersion {version} but PACT v2 field names ({', '.join(mixed)}): refused")
+
+
+def _footprint(
+    footprint: Mapping[str, Any], where: str, quantity: Decimal | None, warnings: list[str]
+) -> list[dict[str, Any]]:
+    pcf: Mapping[str, Any] = footprint["pcf"]
+    ident = str(footprint.get("id") or where)
+    amount = number(str(pcf.get("declaredUnitAmount", "")))
+    unit = str(pcf.get("declaredUnitOfMeasurement", "")).strip()
+    if amount is None or amount <= 0:
+        raise InputError(where, f"declaredUnitAmount {pcf.get('declaredUnitAmount')!r} is not a positive number")
+    total = number(str(pcf.get("pcfExcludingBiogenicUptake", "")))
+    if total is None:
+        raise InputError(where, "pcfExcludingBiogenicUptake is missing or not a number")
+    _check_sums(pcf, total, where, warnings)
+    product_ids = [str(p) for p in footprint.get("productIds") or [] if p]
+    product_id = product_ids[0] if product_ids else _BASE + "product:" + quote(ident, safe="-_.")
+    footprint_id = _BASE + "footprint:" + quote(ident, safe="-_.")
+    product: dict[str, Any] = {"@id": product_id, "@type": "Product", PROVENANCE: where}
+    if footprint.get("productNameCompany"):
+        product["label"] = str(footprint["productNameCompany"])
+    product["comment"] = [
+        f"{key} (as written): {footprint[key]!r}"
+        for key in ("productDescription", "companyName", "productIds", "companyIds")
+        if footprint.get(key)
+    ]
+    node: dict[str, Any] = {
+        "@id": footprint_id,
+        "@type": "CarbonFootprint",
+        "declaredUnit": f"{_plain(amount)} {unit}",
+        # PACT product footprints are cradle-to-gate by the specification's definition.
+        "lifeCycleScope": "PartialLifeCycle",
+    }
+    standards = [str(s) for s in pcf.get("crossSectoralStandards") or []]
+    if "ISO14067" in standards:
+        node["quantificationStandard"] = "ISO_14067"
+    nodes: list[dict[str, Any]] = [product]
+    period = _period(pcf, where, warnings)
+    if period is not None:
+        start, end = period
+        period_id = f"{_BASE}period:{start.isoformat()}:{end.isoformat()}"
+        node["hasReportingPeriod"] = period_id
+        nodes.append(
+            {
+                "@id": period_id,
+                "@type": "ReportingPeriod",
+                "reportingPeriodStart": start.isoformat(),
+                "reportingPeriodEnd": end.isoformat(),
+                "comment": ["the PACT reference period (the period the PCF data represent), end made inclusive"],
+                PROVENANCE: where,
+            }
+        )
+    comments = [
+        f"pcfExcludingBiogenicUptake (as written): {pcf.get('pcfExcludingBiogenicUptake')!r} kgCO2e per declared unit",
+        f"product: {product_id}",
+    ]
+    if quantity is not None:
+        scale = quantity / amount / 1000
+        node["tonnesCO2e"] = _plain(total * scale)
+        comments.append(
+            f"tonnesCO2e = pcfExcludingBiogenicUptake × {_plain(quantity)} {unit} ÷ {_plain(amount)} ÷ 1000"
+        )
+        parts = _parts(pcf, footprint_id, scale, where)
+        emissions = [p["@id"] for p in parts if p["@type"] == "GHGEmission"]
+        removals = [p["@id"] for p in parts if p["@type"] == "GHGRemoval"]
+        if emissions:
+            node["hasEmission"] = emissions
+        if removals:
+            node["hasRemoval"] = removals
+        nodes.extend(parts)
+    comments.extend(
+        f"{key} (as written): {value!r}"
+        for key, value in (
+            ("id", footprint.get("id")),
+            ("specVersion", footprint.get("specVersion")),
+            ("crossSectoralStandards", standards),
+            ("verification", pcf.get("verification")),
+        )
+        if value
+    )
+    node["comment"] = comments
+    node[PROVENANCE] = where
+    return [node, *nodes]
+
+
+def _parts(pcf: Mapping[str, Any], footprint_id: str, scale: Decimal, where: str) -> list[dict[str, Any]]:
+    parts: list[dict[str, Any]] = []
+    for names, node_type in ((_EMISSIONS, "GHGEmission"), (_REMOVALS, "GHGRemoval")):
+        for key, label in names:
+            value = number(str(pcf.get(key, "")))
+            if value is None or value == 0:
+                continue
+            parts.append(
+                {
+                    "@id": f"{footprint_id}:{key}",
+                    "@type": node_type,
+                    "label": label,
+                    "tonnesCO2e": _plain(abs(value) * scale),
+                    PROVENANCE: where,
+                }
+            )
+    return parts
+
+
+def _check_sums(pcf: Mapping[str, Any], total: Decimal, where: str, warnings: list[str]) -> None:
+    """The specification's identities: the excluding total is the sum of its parts; including adds the uptake."""
+    parts = [number(str(pcf.get(key, ""))) for key, _ in (*_EMISSIONS, *_REMOVALS)]
+    present = [p for p in parts if p is not None]
+    if present and sum(present, Decimal(0)) != total:
+        warnings.append(
+            f"{where}: pcfExcludingBiogenicUptake {_plain(total)} is not the sum of its parts "
+            f"({_plain(sum(present, Decimal(0)))})"
+        )
+    including = number(str(pcf.get("pcfIncludingBiogenicUptake", "")))
+    uptake = number(str(pcf.get("biogenicCO2Uptake", "")))
+    if including is not None and uptake is not None and total + uptake != including:
+        warnings.append(
+            f"{where}: pcfIncludingBiogenicUptake {_plain(including)} is not pcfExcludingBiogenicUptake plus "
+            f"biogenicCO2Uptake ({_plain(total + uptake)})"
+        )
+
+
+def _period(pcf: Mapping[str, Any], where: str, warnings: list[str]) -> tuple[date, date] | None:
+    start_text = str(pcf.get("referencePeriodStart", ""))
+    end_text = str(pcf.get("referencePeriodEnd", ""))
+    start, end = iso_date(start_text), iso_date(end_text)
+    if start is None or end is None:
+        warnings.append(f"{where}: no readable reference period: the footprint's period is left out")
+        return None
+    midnight = end_text[10:].lstrip("T").startswith("00:00:00") or len(end_text) == 10
+    if midnight and end.day == 1:
+        end = end - timedelta(days=1)
+        warnings.append(f"{where}: referencePeriodEnd {end_text} is exclusive: the period ends on {end.isoformat()}")
+    else:
+        warnings.append(f"{where}: referencePeriodEnd {end_text} read as the inclusive end date {end.isoformat()}")
+    if end < start:
+        warnings.append(f"{where}: the reference period ends before it starts: the period is left out")
+        return None
+    return start, end
+
+
+def _plain(value: Decimal) -> str:
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")

@@ -1,0 +1,136 @@
+"""Verra (VCS) VCU transactions export: one row per block, retired or not.
+
+A retirement and a cancellation look the same in this export (one date column for both), so every event says so.
+``Article 6 Authorized – …`` labels are host-country authorisations, not corresponding adjustments; the legacy export
+has no adjustment column at all, so the adjustment is always left unsaid.
+"""
+
+from __future__ import annotations
+
+from comet_cn.importers.attribution import beneficiary_or_none, find_period, on_behalf_of, suggest_period
+from comet_cn.importers.fields import dashes, notes, serial_range
+from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
+from comet_cn.importers.reading import Table, dmy_or_iso_date, number, year
+
+__all__ = ["COLUMNS", "NAME", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
+
+NAME = "verra"
+SCHEME = "verra"
+COLUMNS = (
+    "Issuance Date",
+    "Sustainable Development Goals",
+    "Vintage Start",
+    "Vintage End",
+    "ID",
+    "Name",
+    "Country/Area",
+    "Project Type",
+    "Methodology",
+    "Total Vintage Quantity",
+    "Quantity Issued",
+    "Serial Number",
+    "Additional Certifications",
+    "Retirement/Cancellation Date",
+    "Retirement Beneficiary",
+    "Retirement Reason",
+    "Retirement Details",
+)
+SIGNATURE = ("Serial Number", "Retirement/Cancellation Date")
+TEXT_COLUMNS = ("Name", "Retirement Beneficiary", "Retirement Details")
+
+REGISTRY = Organisation("verra", "Verra Registry")
+PROGRAMME = Organisation("vcs", "Verified Carbon Standard (VCS)")
+
+# The mandatory Article 6 share retirement under a letter of authorisation: no one's claim.
+_ARTICLE6_SHARE = "no owner - contributing towards global emissions reductions"
+_TYPE_LABELS = {"carbon dioxide removals": "RemovalCredit", "ghg emissions reductions": "ReductionCredit"}
+
+
+def parse(table: Table, source: str) -> Parsed:
+    retirements: list[Retirement] = []
+    excluded: list[Excluded] = []
+    for row in table.rows:
+        where = f"{source}:{row.line}"
+        retired_text = row.get("Retirement/Cancellation Date")
+        if not retired_text:
+            excluded.append(Excluded(where, "no Retirement/Cancellation Date: an unretired block, not a retirement"))
+            continue
+        retired_on = dmy_or_iso_date(retired_text)
+        if retired_on is None:
+            excluded.append(Excluded(where, f"Retirement/Cancellation Date {retired_text!r} is not a date"))
+            continue
+        beneficiary_text = row.get("Retirement Beneficiary")
+        details = row.get("Retirement Details")
+        if dashes(beneficiary_text).casefold().startswith(_ARTICLE6_SHARE):
+            excluded.append(Excluded(where, "the mandatory Article 6 share retirement (no owner): not a claim"))
+            continue
+        warnings: list[str] = []
+        if row.repaired:
+            warnings.append(f"{where}: an unescaped quote split {row.repaired!r}; the pieces were re-joined")
+        serial = row.get("Serial Number")
+        span, problems = serial_range(serial, SCHEME, where)
+        warnings.extend(problems)
+        quantity = number(row.get("Quantity Issued"), thousands=True)
+        if quantity is None:
+            warnings.append(f"{where}: Quantity Issued {row.get('Quantity Issued')!r} is not a number")
+        vintage_end = dmy_or_iso_date(row.get("Vintage End"))
+        issued = dmy_or_iso_date(row.get("Issuance Date"))
+        labels = [dashes(label).strip() for label in row.get("Additional Certifications").split(";") if label.strip()]
+        credit_type = _credit_type(labels, where, warnings)
+        authorisations = [label for label in labels if label.casefold().startswith("article 6 authorized")]
+        note_text = " ".join(t for t in (details, beneficiary_text) if t)
+        period = find_period(note_text)
+        retirements.append(
+            Retirement(
+                where=where,
+                registry=REGISTRY,
+                retired_on=retired_on,
+                quantity=quantity,
+                serial=serial or None,
+                span=span,
+                programme=PROGRAMME,
+                vintage_end_year=vintage_end.year if vintage_end else year(row.get("Vintage End")),
+                issuance_year=issued.year if issued else None,
+                credit_type=credit_type,
+                ex_post=Fact(True, "inferred: programme rule (VCUs are issued after verification)"),
+                beneficiary=beneficiary_or_none(beneficiary_text),
+                beneficiary_note=on_behalf_of(details) if details else None,
+                period=period,
+                period_suggestion=None if period else suggest_period(note_text),
+                event_notes=(
+                    "retirement_or_cancellation: Verra's export does not tell a retirement from a cancellation",
+                ),
+                notes=(
+                    *(
+                        f"Article 6 authorisation label {label!r}: an authorisation, not a corresponding adjustment"
+                        for label in authorisations
+                    ),
+                    *notes(
+                        (
+                            ("Additional Certifications", row.get("Additional Certifications")),
+                            ("Retirement Reason", row.get("Retirement Reason")),
+                            ("Retirement Details", details),
+                            ("ID", row.get("ID")),
+                            ("Name", row.get("Name")),
+                        )
+                    ),
+                ),
+                warnings=tuple(warnings),
+            )
+        )
+    notice = (
+        (f"{source}: Verra's export does not tell a retirement from a cancellation: check that each event is one",)
+        if retirements
+        else ()
+    )
+    return Parsed(tuple(retirements), tuple(excluded), notice)
+
+
+def _credit_type(labels: list[str], where: str, warnings: list[str]) -> Fact | None:
+    found = {(_TYPE_LABELS[label.casefold()], label) for label in labels if label.casefold() in _TYPE_LABELS}
+    if len({kind for kind, _ in found}) > 1:
+        warnings.append(f"{where}: labels name both removal and reduction: the credit type is left out")
+        return None
+    for kind, label in found:
+        return Fact(kind, f"registry label {label!r}")
+    return None
