@@ -21,7 +21,7 @@ from comet_cn.synthetic import synthetic_claim
 from tests.conftest import EXAMPLES
 
 ANNEX_B = EXAMPLES / "annex-b"
-REASONING = ("none", "rdfs", "owlrl")
+REASONING = ("none", pytest.param("rdfs", marks=pytest.mark.slow), "owlrl")
 EX = "https://example.org/acme/"
 CLAIM = EX + "claim-2024"
 ANNEX_B_PREFIXES = ("CN-ORG-", "CN-PROD-", "CN-EVENT-", "CN-ELEC-")

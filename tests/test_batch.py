@@ -8,6 +8,8 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from comet_cn.synthetic import VIOLATIONS, as_json_line, synthetic_batch
 from tests.conftest import EXAMPLES, Run, script
 
@@ -47,6 +49,7 @@ def test_text_summary_counts_findings_per_rule(cli: Callable[..., Run]) -> None:
     assert "Summary: 2 input(s): 1 conform, 1 do not, 0 could not be read. Findings per rule: CN-PLAN-01 ×1." in run.out
 
 
+@pytest.mark.slow
 def test_progress_line_on_a_terminal_and_none_when_piped(tmp_path: Path) -> None:
     path, _ = _jsonl(tmp_path, 6)
     piped = subprocess.run([*script("cn-validate"), "-f", "json", path], capture_output=True, text=True)

@@ -19,6 +19,9 @@ from comet_cn.reporting import InputFailure, Outcome
 from comet_cn.synthetic import synthetic_batch
 from comet_cn.validation import ValidationReport, validate
 
+# Worker processes are started and killed: seconds per test; run in CI (the full set).
+pytestmark = pytest.mark.slow
+
 SECRET = "sekrit-input-bytes"
 CLAIMS = [(f"claim-{i}", document) for i, (document, _) in enumerate(synthetic_batch(6, violation_every=2))]
 

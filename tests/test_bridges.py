@@ -51,7 +51,7 @@ def _iso_version(path: str) -> dict[str, Any]:
         "violations/cn-reg-01-no-serial-number.jsonld",
     ],
 )
-@pytest.mark.parametrize("reasoning", ["none", "rdfs", "owlrl"])
+@pytest.mark.parametrize("reasoning", ["none", pytest.param("rdfs", marks=pytest.mark.slow), "owlrl"])
 def test_iso_iris_get_the_same_verdict_as_comet_cn_terms(path: str, reasoning: str) -> None:
     ours = comet_cn.validate(EXAMPLES / path, reasoning=reasoning)  # type: ignore[arg-type]
     theirs = comet_cn.validate(_iso_version(path), reasoning=reasoning)  # type: ignore[arg-type]

@@ -17,6 +17,9 @@ import comet_cn
 from comet_cn import reasoning
 from tests.conftest import EXAMPLES
 
+# Each case closes the ontology again (about 2 s); run in CI (the full set).
+pytestmark = pytest.mark.slow
+
 FAILING = EXAMPLES / "violations" / "cn-vint-01-old-vintage.jsonld"
 
 

@@ -48,6 +48,7 @@ VOCAB_PROPERTIES = {
     "coversEventPhase": "EventPhase_PostEvent",
     "eventRecurrence": "RecurringEvent",
     "electricityAccountingMethod": "LocationBasedMethod",
+    "evidenceFor": "ReportElement_w",
 }
 
 #: SPEC.md's convenience terms for COMET classes.

@@ -26,8 +26,13 @@ MODES = ("none", "owlrl")
 CN_VALIDATE = shutil.which("cn-validate") or str(Path(sys.executable).with_name("cn-validate"))
 
 
-def _cases() -> list[Any]:
-    return [pytest.param(case, mode, id=f"{case['file']}-{mode}") for case in CASES for mode in MODES]
+def _cases(slow: str) -> list[Any]:
+    """Every file in both modes; ``slow`` names the mode left to the full set (CI), to keep the default run short."""
+    return [
+        pytest.param(case, mode, id=f"{case['file']}-{mode}", marks=[pytest.mark.slow] if mode == slow else [])
+        for case in CASES
+        for mode in MODES
+    ]
 
 
 def test_every_file_has_an_expectation() -> None:
@@ -35,7 +40,7 @@ def test_every_file_has_an_expectation() -> None:
     assert files == {case["file"] for case in CASES}
 
 
-@pytest.mark.parametrize(("case", "mode"), _cases())
+@pytest.mark.parametrize(("case", "mode"), _cases(slow="none"))
 def test_cli(cli: Callable[..., Run], case: dict[str, Any], mode: str) -> None:
     # In-process through the real entry point (exit-code mapping included); test_installed_command runs the script.
     run = cli("-f", "json", "-i", mode, DATA / case["file"])
@@ -65,7 +70,7 @@ def test_installed_command_gives_the_same_exit_codes() -> None:
             assert entry["conforms"] is case["conforms"], case["file"]
 
 
-@pytest.mark.parametrize(("case", "mode"), _cases())
+@pytest.mark.parametrize(("case", "mode"), _cases(slow="owlrl"))
 def test_api(case: dict[str, Any], mode: str) -> None:
     path = DATA / case["file"]
     expected = case["conforms"]

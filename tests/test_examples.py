@@ -15,7 +15,8 @@ from comet_cn.rules import rule_catalogue
 from tests.conftest import EXAMPLES, Run
 
 MANIFEST: list[dict[str, Any]] = json.loads((EXAMPLES / "manifest.json").read_text(encoding="utf-8"))["examples"]
-REASONING = ("none", "rdfs", "owlrl")
+# The rdfs mode sits between the other two; it runs in the full set (CI).
+REASONING = ("none", pytest.param("rdfs", marks=pytest.mark.slow), "owlrl")
 
 
 def _expected(entry: dict[str, Any], reasoning: str) -> dict[str, Any]:
@@ -37,7 +38,7 @@ def test_api_verdict_matches_manifest(entry: dict[str, Any], reasoning: str) -> 
         assert result.message.startswith(result.rule_id)
 
 
-@pytest.mark.parametrize("reasoning", ["none", "owlrl"])
+@pytest.mark.parametrize("reasoning", ["none", pytest.param("owlrl", marks=pytest.mark.slow)])
 @pytest.mark.parametrize("entry", MANIFEST, ids=lambda e: e["file"])
 def test_cli_verdict_matches_manifest(cli: Callable[..., Run], entry: dict[str, Any], reasoning: str) -> None:
     expected = _expected(entry, reasoning)

@@ -22,6 +22,7 @@ MANIFEST = json.loads((EXAMPLES / "manifest.json").read_text(encoding="utf-8"))[
 GENERATED = [synthetic_claim(100 + i, violation=name) for i, name in enumerate([None, *VIOLATIONS])]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim", GENERATED, ids=["conforming", *VIOLATIONS])
 def test_compiled_engine_gives_owlrl_results_on_generated_claims(claim: dict[str, Any]) -> None:
     fast = comet_cn.validate(claim)
@@ -30,6 +31,7 @@ def test_compiled_engine_gives_owlrl_results_on_generated_claims(claim: dict[str
     assert fast.results == naive.results
 
 
+@pytest.mark.slow
 def test_worker_processes_give_the_same_outcomes_in_order() -> None:
     claims = [(f"claim-{i}", doc) for i, (doc, _) in enumerate(synthetic_batch(16, violation_every=3))]
     alone = [comet_cn.validate(doc, name=name) for name, doc in claims]
@@ -74,6 +76,7 @@ def test_generated_batch_verdicts_match_the_injected_defects() -> None:
         assert report.rule_ids == ({expected} if expected else set())
 
 
+@pytest.mark.slow
 def test_examples_directory_in_parallel_matches_serial(tmp_path: Path) -> None:
     files = [EXAMPLES / e["file"] for e in MANIFEST[:10]]
     serial = [r.results for r in validate_many(files, jobs=1)]

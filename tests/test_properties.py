@@ -6,6 +6,7 @@ import copy
 import json
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -54,6 +55,7 @@ def _apply(document: dict[str, Any], mutations: list[tuple[str, int, Any]]) -> d
     return mutated
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(mutation, min_size=1, max_size=4))
 def test_mutated_claims_never_crash_and_get_the_same_verdict_twice(mutations: list[tuple[str, int, Any]]) -> None:

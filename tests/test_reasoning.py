@@ -16,6 +16,9 @@ from comet_cn.reasoning import reason
 from comet_cn.synthetic import VIOLATIONS, synthetic_claim
 from tests.conftest import run_script
 
+# The owlrl reference closures are recomputed per example; run in CI (the full set).
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 CN = "https://comet.carbon/ext/iso14068#"
 EXAMPLE = ROOT / "examples" / "conforming-claim.jsonld"

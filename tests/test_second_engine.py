@@ -7,9 +7,9 @@ another engine would do with RDFS inference.
 
 Rules checked in Python rather than by shapes (CN-INPUT-*, CN-UNITS-*, CN-CONSIST-01) are not compared.
 
-The constraints with GROUP BY are left out: CN-BAL-01's sum of retired credits needs a nested SELECT grouped by $this (SHACL makes
-nested SELECTs project every pre-bound variable), and Comunica cannot pre-bind a variable used in GROUP BY. Its
-property checks (quantities, footprint) still run. docs/rules.md says so.
+The constraints with GROUP BY are left out: CN-BAL-01's sum of retired credits needs a nested SELECT grouped by
+$this (SHACL makes nested SELECTs project every pre-bound variable), and Comunica cannot pre-bind a variable used in
+GROUP BY. Its property checks (quantities, footprint) still run. docs/rules.md says so.
 """
 
 from __future__ import annotations
