@@ -50,3 +50,16 @@ def test_vocabulary_reference_covers_every_comet_cn_class_and_property() -> None
     assert len(terms) > 80
     missing = sorted(t for t in terms if t not in html)
     assert missing == [], "docs/vocabulary is stale: run python scripts/build_vocabulary_docs.py"
+
+
+def test_the_merged_shapes_file_is_current_and_holds_every_shape() -> None:
+    """bundle/comet-cn-shapes.ttl is for people who bundle the shapes without the package."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from comet_cn.docgen import shapes_bundle
+    from comet_cn.resources import shapes_graph
+
+    path = ROOT / "bundle" / "comet-cn-shapes.ttl"
+    assert path.read_text(encoding="utf-8") == shapes_bundle(), "regenerate: python -m comet_cn.docgen bundle"
+    assert isomorphic(Graph().parse(path, format="turtle"), shapes_graph())

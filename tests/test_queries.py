@@ -17,6 +17,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
 import comet_cn
+from comet_cn.docgen import queries_markdown
 from comet_cn.errors import InputError
 from comet_cn.queries import (
     QUERY_FORMATS,
@@ -26,7 +27,6 @@ from comet_cn.queries import (
     list_queries,
     load_sources,
     parse_binding,
-    queries_markdown,
     query,
     query_info,
     run_query,
