@@ -8,9 +8,9 @@ toward the host country's target), which is not an offsetting event. No adjustme
 from __future__ import annotations
 
 from comet_cn.importers.attribution import beneficiary_or_none, find_period, on_behalf_of, suggest_period
-from comet_cn.importers.fields import notes, serial_range
+from comet_cn.importers.fields import block_fields, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
-from comet_cn.importers.reading import Table, mdy_date, number, year
+from comet_cn.importers.reading import Table, mdy_date, year
 
 __all__ = ["COLUMNS", "NAME", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
 
@@ -64,15 +64,10 @@ def parse(table: Table, source: str) -> Parsed:
         if retired_on is None:
             excluded.append(Excluded(where, f"Status Effective {row.get('Status Effective')!r} is not a date"))
             continue
-        warnings: list[str] = []
-        if row.repaired:
-            warnings.append(f"{where}: an unescaped quote split {row.repaired!r}; the pieces were re-joined")
-        serial = row.get("Credit Serial Numbers")
-        span, problems = serial_range(serial, SCHEME, where)
-        warnings.extend(problems)
-        quantity = number(row.get("Quantity of Credits"), thousands=True)
-        if quantity is None:
-            warnings.append(f"{where}: Quantity of Credits {row.get('Quantity of Credits')!r} is not a number")
+        block = block_fields(
+            row, where, SCHEME, serial_column="Credit Serial Numbers", quantity_column="Quantity of Credits"
+        )
+        warnings, serial, span, quantity = block.warnings, block.serial, block.span, block.quantity
         standard = row.get("Crediting Program and Standard")
         programme = _programme(standard, serial)
         if programme is None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 
+from comet_cn.importers.reading import Row, number
 from comet_cn.serials import SerialRange, parse_serial
 
-__all__ = ["dashes", "notes", "serial_range"]
+__all__ = ["BlockFields", "block_fields", "dashes", "notes", "serial_range"]
 
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
 
@@ -32,3 +35,27 @@ def serial_range(serial: str, scheme: str, where: str) -> tuple[SerialRange | No
 def notes(pairs: Iterable[tuple[str, str]]) -> tuple[str, ...]:
     """Raw fields worth keeping for the reader, as ``Column: value``; blank ones are dropped."""
     return tuple(f"{column} (as written): {value!r}" for column, value in pairs if value.strip())
+
+
+@dataclass(frozen=True)
+class BlockFields:
+    """What every CSV export says of a retired block: its serial, unit range and quantity, with the warnings."""
+
+    serial: str
+    span: SerialRange | None
+    quantity: Decimal | None
+    warnings: list[str]
+
+
+def block_fields(row: Row, where: str, scheme: str, *, serial_column: str, quantity_column: str) -> BlockFields:
+    """Read a row's serial and quantity columns the same way for every registry (thousands separators allowed)."""
+    warnings: list[str] = []
+    if row.repaired:
+        warnings.append(f"{where}: an unescaped quote split {row.repaired!r}; the pieces were re-joined")
+    serial = row.get(serial_column)
+    span, problems = serial_range(serial, scheme, where)
+    warnings.extend(problems)
+    quantity = number(row.get(quantity_column), thousands=True)
+    if quantity is None:
+        warnings.append(f"{where}: {quantity_column} {row.get(quantity_column)!r} is not a number")
+    return BlockFields(serial, span, quantity, warnings)

@@ -8,9 +8,9 @@ column is an authorisation label, not an adjustment, and leaves it unsaid.
 from __future__ import annotations
 
 from comet_cn.importers.attribution import beneficiary_or_none, find_period, on_behalf_of, suggest_period
-from comet_cn.importers.fields import notes, serial_range
+from comet_cn.importers.fields import block_fields, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
-from comet_cn.importers.reading import Table, iso_date, number, year
+from comet_cn.importers.reading import Table, iso_date, year
 
 __all__ = ["COLUMNS", "NAME", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
 
@@ -66,15 +66,8 @@ def parse(table: Table, source: str) -> Parsed:
         if retired_on is None:
             excluded.append(Excluded(where, f"Retirement Date {row.get('Retirement Date')!r} is not a date"))
             continue
-        warnings: list[str] = []
-        if row.repaired:
-            warnings.append(f"{where}: an unescaped quote split {row.repaired!r}; the pieces were re-joined")
-        serial = row.get("Serial Number")
-        span, problems = serial_range(serial, SCHEME, where)
-        warnings.extend(problems)
-        quantity = number(row.get("Quantity"), thousands=True)
-        if quantity is None:
-            warnings.append(f"{where}: Quantity {row.get('Quantity')!r} is not a number")
+        block = block_fields(row, where, SCHEME, serial_column="Serial Number", quantity_column="Quantity")
+        warnings, serial, span, quantity = block.warnings, block.serial, block.span, block.quantity
         issued = iso_date(row.get("Issuance Date"))
         note = row.get("Note")
         period = find_period(note)

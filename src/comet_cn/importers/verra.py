@@ -8,9 +8,9 @@ has no adjustment column at all, so the adjustment is always left unsaid.
 from __future__ import annotations
 
 from comet_cn.importers.attribution import beneficiary_or_none, find_period, on_behalf_of, suggest_period
-from comet_cn.importers.fields import dashes, notes, serial_range
+from comet_cn.importers.fields import block_fields, dashes, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
-from comet_cn.importers.reading import Table, dmy_or_iso_date, number, year
+from comet_cn.importers.reading import Table, dmy_or_iso_date, year
 
 __all__ = ["COLUMNS", "NAME", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
 
@@ -64,15 +64,8 @@ def parse(table: Table, source: str) -> Parsed:
         if dashes(beneficiary_text).casefold().startswith(_ARTICLE6_SHARE):
             excluded.append(Excluded(where, "the mandatory Article 6 share retirement (no owner): not a claim"))
             continue
-        warnings: list[str] = []
-        if row.repaired:
-            warnings.append(f"{where}: an unescaped quote split {row.repaired!r}; the pieces were re-joined")
-        serial = row.get("Serial Number")
-        span, problems = serial_range(serial, SCHEME, where)
-        warnings.extend(problems)
-        quantity = number(row.get("Quantity Issued"), thousands=True)
-        if quantity is None:
-            warnings.append(f"{where}: Quantity Issued {row.get('Quantity Issued')!r} is not a number")
+        block = block_fields(row, where, SCHEME, serial_column="Serial Number", quantity_column="Quantity Issued")
+        warnings, serial, span, quantity = block.warnings, block.serial, block.span, block.quantity
         vintage_end = dmy_or_iso_date(row.get("Vintage End"))
         issued = dmy_or_iso_date(row.get("Issuance Date"))
         labels = [dashes(label).strip() for label in row.get("Additional Certifications").split(";") if label.strip()]
