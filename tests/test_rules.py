@@ -248,3 +248,11 @@ def test_evidence_needs_a_location_and_must_sit_on_the_node_that_ticks_the_item(
 def test_a_criterion_of_a_credit_without_evidence_is_named_on_that_credit() -> None:
     document = _without_evidence(claim(), "ex:credit-wind", "Permanent")
     assert _warned(document, "owlrl") == [("https://example.org/acme/credit-wind", "Permanent")]
+
+
+@pytest.mark.rule("CN-CLAIM-02")
+@pytest.mark.parametrize("reasoning", ["none", "owlrl"])
+def test_a_period_start_that_is_no_date_or_after_the_end_is_reported_not_a_crash(reasoning: str) -> None:
+    """sh:lessThanOrEquals made pySHACL raise TypeError on "yesterday"; the order is now checked in SPARQL."""
+    assert "CN-CLAIM-02" in violated(claim(**{PERIOD: {"reportingPeriodStart": "yesterday"}}), reasoning)
+    assert "CN-CLAIM-02" in violated(claim(**{PERIOD: {"reportingPeriodStart": "2025-01-01"}}), reasoning)
