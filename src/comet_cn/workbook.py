@@ -1,0 +1,1065 @@
+"""The claim workbook: a spreadsheet with one sheet per part of a claim, for the people who hold the data.
+
+Each sheet holds one row per node (a claim, a credit, a period...) and one column per property. Its columns come
+from the shapes (:func:`comet_cn.classdocs.requirements`: every property a rule requires of the sheet's classes)
+and from the ontology (the terms whose ``schema:domainIncludes`` is one of them), so the template cannot drift from
+the rules. Row 1 is the context term, row 2 what it means and which rule needs it; data starts on row 3. Checklist
+items (report §12 a-x, plan §9.1 a-m, claim summary §13 a-k, commitment §6 a-k, credit §11.2 a-e and programme
+§11.3 a-i criteria) are yes/no rows of the Checklist sheet, each with the document and page that show it.
+
+A cell holds values as written (cells are text): ids and terms in id columns, lexical forms in value columns,
+several values one per line. Rare values have an explicit form, written by conversions so that nothing is lost:
+``<ex:node>`` (a node in a value column), ``"text"^^xsd:decimal``, ``"text"@en`` and ``"text"`` (a literal whose
+datatype or language is not the column's), one per line. Columns the template lacks are added for properties a
+converted claim uses, so a claim → workbook → claim round trip gives the same graph.
+
+openpyxl is imported only when a workbook is read or written (``pip install 'comet-cn[workbook]'``).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from functools import cache, lru_cache
+from pathlib import Path
+from types import MappingProxyType, ModuleType
+from typing import Any
+
+from rdflib import URIRef
+from rdflib.namespace import RDFS, SKOS
+
+from comet_cn.classdocs import (
+    Requirement,
+    checklist_properties,
+    checklists,
+    domain_terms,
+    requirements,
+    superclasses,
+)
+from comet_cn.convert import (
+    CONTEXT_IRI,
+    TermDef,
+    canonical,
+    compact_iri,
+    document_prefixes,
+    expand_iri,
+    read_bytes,
+    vocabulary,
+    write_bytes,
+)
+from comet_cn.errors import InputError
+from comet_cn.loading import DEFAULT_LIMITS, LoadLimits
+from comet_cn.resources import ontology_graph
+from comet_cn.terms import MARKER
+
+__all__ = [
+    "CHECKLIST",
+    "OTHER",
+    "PREFIXES",
+    "README",
+    "SHEETS",
+    "CellRef",
+    "Column",
+    "Sheet",
+    "WorkbookClaim",
+    "locate",
+    "read_workbook",
+    "sheet_for_types",
+    "sheet_position",
+    "template_bytes",
+    "template_columns",
+    "workbook_bytes",
+    "workbook_from_document",
+    "write_template",
+]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A sheet of nodes: its name, the classes of its nodes (context terms, the first is the default type)."""
+
+    name: str
+    classes: tuple[str, ...]
+    about: str
+    #: columns beyond what the shapes and the ontology's domains give (a quantity term has no domain)
+    extra: tuple[str, ...] = ()
+
+
+SHEETS: tuple[Sheet, ...] = (
+    Sheet(
+        "Claim",
+        ("CarbonNeutralityClaim",),
+        "The claim: who makes it, about which subject and period, and what it rests on.",
+    ),
+    Sheet(
+        "Entity and subject",
+        (
+            "Entity",
+            "FinancialInstitution",
+            "Organization",
+            "Product",
+            "Event",
+            "Subject",
+            "TopManagement",
+            "Stakeholder",
+            "OrganizationalBoundary",
+            "SystemBoundary",
+        ),
+        "The entity making the claim, the subject it is about (organization, product or event) and its boundary, "
+        "and the other people and organizations the claim names (top management, the verifier).",
+    ),
+    Sheet("Period", ("ReportingPeriod", "BasePeriod"), "The reporting period of the claim; base periods of baselines."),
+    Sheet("Footprint", ("CarbonFootprint",), "The carbon footprint for the period, with its emissions and removals."),
+    Sheet(
+        "Emissions and removals",
+        (
+            "GHGEmission",
+            "Scope1Emission",
+            "IndirectGHGEmission",
+            "UnabatedGHGEmission",
+            "ResidualGHGEmission",
+            "GHGRemoval",
+            "FinancedEmissionsAccount",
+            "GHGSource",
+            "GHGSink",
+        ),
+        "The emissions and removals a footprint lists, and a financial institution's financed emissions.",
+        ("tonnesCO2e",),
+    ),
+    Sheet(
+        "Electricity instruments",
+        ("ContractualInstrument",),
+        "Contractual instruments (certificates, PPAs) a market-based footprint uses (Annex B.4).",
+    ),
+    Sheet(
+        "Reductions",
+        ("GHGEmissionReduction", "GHGRemovalEnhancement", "RemovalReversal"),
+        "Emission reductions and removal enhancements achieved, and reversals of removals.",
+    ),
+    Sheet("Plan", ("CarbonNeutralityManagementPlan",), "The carbon neutrality management plan."),
+    Sheet("Pathway", ("CarbonNeutralityPathway",), "The pathway of the plan: residual-only year, science basis."),
+    Sheet(
+        "Targets",
+        ("ShortTermTarget", "LongTermTarget", "PathwayTarget"),
+        "The short- and long-term targets.",
+        ("tonnesCO2e",),
+    ),
+    Sheet(
+        "Actions",
+        ("PlanAction",),
+        "The plan's actions, each with its step of the hierarchy and its order.",
+        ("tonnesCO2e",),
+    ),
+    Sheet("Baseline", ("Baseline",), "The baseline the plan measures against.", ("tonnesCO2e",)),
+    Sheet(
+        "Offsetting events",
+        ("OffsettingEvent", "RetirementEvent"),
+        "Retirements of credits: when, in which registry, for whom, which credits.",
+    ),
+    Sheet("Credits", ("CarbonCredit",), "The credits retired: serial numbers, vintage, type, quantity."),
+    Sheet(
+        "Programmes and registries",
+        ("CreditingProgramme", "PublicRegistry"),
+        "The crediting programmes that issued the credits, and the registries they were retired in.",
+    ),
+    Sheet("Report", ("CarbonNeutralityReport",), "The carbon neutrality report the claim is based on."),
+    Sheet("Verification", ("VerificationOpinion",), "The verification opinion: standard, verifier, date."),
+    Sheet("Commitment", ("CarbonNeutralityCommitment",), "The top-management commitment to carbon neutrality."),
+    Sheet(
+        "Standards",
+        ("QuantificationStandard", "VerificationStandard"),
+        "Standards other than ISO 14064-1/-3 and ISO 14067, with what they are consistent or equivalent with.",
+    ),
+    Sheet("Evidence", ("Evidence",), "Evidence not tied to one checklist row."),
+    Sheet("Other nodes", (), "Nodes of no type above (or of no type at all)."),
+)
+OTHER = SHEETS[-1].name
+CHECKLIST = "Checklist"
+PREFIXES = "Prefixes"
+README = "Read me"
+_FIRST_ROW = 3  # row 1: terms, row 2: what they mean
+_CHECKLIST_HEADERS = ("id", "list", "item", "meaning", "included", "evidenceLocation", "evidencePage")
+_MAX_CELLS = 2_000_000
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl (and the XML) refuse in a cell
+_YES = frozenset({"yes", "y", "true", "x", "1", "✓", "✔"})
+_NO = frozenset({"no", "n", "false", "0", "", "-"})
+
+
+# ---- layout -----------------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _sheet_of_class() -> dict[str, int]:
+    terms = vocabulary().terms
+    found: dict[str, int] = {}
+    for index, sheet in enumerate(SHEETS):
+        for term in sheet.classes:
+            found.setdefault(terms[term].iri, index)
+    return found
+
+
+def sheet_position(types: Iterable[str]) -> int:
+    """The index in :data:`SHEETS` of the sheet for a node with these types (class IRIs)."""
+    direct = _sheet_of_class()
+    best = len(SHEETS) - 1
+    for cls in types:
+        if cls in direct:
+            best = min(best, direct[cls])
+            continue
+        for parent in superclasses(cls):
+            if parent in direct:
+                best = min(best, direct[parent])
+    return best
+
+
+def sheet_for_types(types: Iterable[str]) -> str:
+    """The name of the sheet a node with these types (class IRIs) goes to."""
+    return SHEETS[sheet_position(types)].name
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a sheet: its header (a context term), whether a rule requires it, and what row 2 says."""
+
+    term: str
+    required: bool
+    note: str
+    comment: str = ""
+    choices: tuple[str, ...] = ()
+
+
+_DATATYPE_HINTS = {
+    "http://www.w3.org/2001/XMLSchema#date": "a date YYYY-MM-DD",
+    "http://www.w3.org/2001/XMLSchema#gYear": "a year YYYY",
+    "http://www.w3.org/2001/XMLSchema#decimal": "a plain decimal, e.g. 1250.5",
+    "http://www.w3.org/2001/XMLSchema#boolean": "true or false",
+    "http://www.w3.org/2001/XMLSchema#integer": "a whole number",
+}
+
+
+def _name(iri: str) -> str:
+    return vocabulary().by_iri.get(iri) or compact_iri(iri, vocabulary().prefixes)
+
+
+def _column(term: str, reqs: Sequence[Requirement]) -> Column:
+    vocab = vocabulary()
+    definition = vocab.terms[term]
+    mine = [r for r in reqs if r.term == term]
+    needed = [r for r in mine if r.required]
+    violations = [r for r in needed if r.severity == "Violation"]
+    rules = sorted({r.rule_id for r in (needed or mine)})
+    if violations:
+        status = "REQUIRED"
+    elif needed:
+        status = "RECOMMENDED"
+    else:
+        status = "optional"
+    parts: list[str] = []
+    lows = [r.min_count for r in needed if r.min_count]
+    highs = [r.max_count for r in mine if r.max_count is not None]
+    choice = next((r.one_of for r in needed if r.one_of), ())
+    if choice:
+        parts.append("this or " + " or ".join(_name(p) for p in choice if _name(p) != term))
+    elif lows and highs and max(lows) == min(highs) == 1:
+        parts.append("exactly one")
+    elif lows:
+        parts.append(f"at least {max(lows)}")
+    elif highs:
+        parts.append(f"at most {min(highs)}")
+    values = tuple(dict.fromkeys(_name(v) for v in next((r.values for r in mine if r.values), ())))
+    classes = next((r.node_classes for r in mine if r.node_classes), ())
+    datatype = next((r.datatype for r in mine if r.datatype), None) or definition.datatype
+    if len(values) == 1:
+        parts.append(values[0])
+    elif values:
+        parts.append("one of " + ", ".join(values))
+    elif classes:
+        parts.append("the id of a node typed " + " or ".join(_name(c) for c in classes))
+    elif definition.kind == "id":
+        parts.append("the id of a node")
+    elif definition.kind == "vocab":
+        parts.append("a term")
+    elif datatype in _DATATYPE_HINTS:
+        parts.append(_DATATYPE_HINTS[datatype])
+    else:
+        parts.append("text")
+    graph = ontology_graph()
+    label = str(graph.value(URIRef(definition.iri), RDFS.label) or term)
+    needed_by = f" ({', '.join(rules)})" if rules else ""
+    note = f"{label[:1].upper()}{label[1:]}. {status}{needed_by}: {'; '.join(parts)}."
+    comment = str(graph.value(URIRef(definition.iri), SKOS.definition) or label)
+    single = any(r.max_count == 1 for r in mine)
+    choices: tuple[str, ...] = ()
+    if single and datatype == "http://www.w3.org/2001/XMLSchema#boolean":
+        choices = ("true", "false")
+    elif single and values and definition.kind == "vocab":
+        choices = values
+    return Column(term, status != "optional", note, comment, choices)
+
+
+@cache
+def template_columns(sheet: str) -> tuple[Column, ...]:
+    """The template's columns of a sheet of nodes: id, type, label, the properties the rules require of its
+    classes (in context order), then the other properties of its classes."""
+    spec = next(s for s in SHEETS if s.name == sheet)
+    vocab = vocabulary()
+    own: set[str] = set()
+    for term in spec.classes:
+        own |= superclasses(vocab.terms[term].iri)
+    reqs = [r for r in requirements() if r.applies_to(vocab.terms[t].iri for t in spec.classes)]
+    skip = {"id", "type", "label"} | checklist_properties()
+    position = vocab.position
+    named = [(r, r.term) for r in reqs if r.term is not None and r.term in vocab.terms]
+    required = {term for r, term in named if r.required} - skip
+    optional = ({term for _, term in named} | set(domain_terms(own)) | set(spec.extra)) - skip - required
+    kinds = ", ".join(spec.classes)
+    columns = [
+        Column("id", True, "The node's id: ex:name with a prefix of the Prefixes sheet, or a full IRI."),
+        Column(
+            "type",
+            False,
+            f"Its type: {kinds or 'any class'}"
+            + (f" (blank: {spec.classes[0]})" if spec.classes else "")
+            + ". Several: one per line.",
+            choices=spec.classes if len(spec.classes) > 1 else (),
+        ),
+        Column("label", False, "optional: a name for people."),
+    ]
+    for group in (required, optional):
+        columns += [_column(t, reqs) for t in sorted(group, key=lambda t: (position.get(t, len(position)), t))]
+    return tuple(columns)
+
+
+# ---- cells ------------------------------------------------------------------------------------------------------
+
+_EXPLICIT = re.compile(r'"(?:[^"\\]|\\.)*"(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^([^\s"<>,;]+))?')
+_BRACKETED = re.compile(r"<([^<>\s]*)>")
+_BARE = re.compile(r"[^\s,;\"<>]+")
+
+
+def _explicit(value: Mapping[str, Any]) -> str:
+    text = json.dumps(value["@value"] if isinstance(value["@value"], str) else str(value["@value"]), ensure_ascii=False)
+    if "@language" in value:
+        return f"{text}@{value['@language']}"
+    if "@type" in value:
+        return f"{text}^^{value['@type']}"
+    return text
+
+
+def _decode_explicit(match: re.Match[str]) -> dict[str, Any]:
+    quoted = match.group(0)
+    language, datatype = match.group(1), match.group(2)
+    body = quoted[: quoted.rindex('"') + 1]
+    result: dict[str, Any] = {"@value": json.loads(body)}
+    if language:
+        result["@language"] = language
+    elif datatype:
+        result["@type"] = datatype
+    return result
+
+
+def _tokens(text: str, where: str) -> list[tuple[str, Any]]:
+    """The values of an id, vocabulary or type cell, split by lines, spaces or commas, each tagged ``name`` (as
+    written), ``iri`` (written ``<...>``) or ``literal`` (written ``"..."``, decoded to a value object)."""
+    found: list[tuple[str, Any]] = []
+    position = 0
+    while position < len(text):
+        if text[position] in " \t\r\n,;":
+            position += 1
+            continue
+        explicit = _EXPLICIT.match(text, position)
+        bracketed = _BRACKETED.match(text, position)
+        bare = _BARE.match(text, position)
+        if explicit:
+            found.append(("literal", _decode_explicit(explicit)))
+            position = explicit.end()
+        elif bracketed:
+            found.append(("iri", bracketed.group(1)))
+            position = bracketed.end()
+        elif bare:
+            found.append(("name", bare.group(0)))
+            position = bare.end()
+        else:
+            raise InputError(where, f"cannot read the value at character {position + 1}")
+    return found
+
+
+def _decode(text: str, column: str, where: str) -> list[Any]:
+    """A cell's text as JSON-LD values of ``column`` (a term, a compact IRI, or a key the context lacks)."""
+    text = text.strip()
+    if not text:
+        return []
+    definition = vocabulary().terms.get(column)
+    if column == "type" or (definition is not None and definition.kind in ("id", "vocab")):
+        vocab = definition is not None and definition.kind == "vocab"
+        return [{"@id": value} if kind == "iri" and vocab else value for kind, value in _tokens(text, where)]
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    parsed: list[Any] = []
+    for line in lines:
+        explicit = _EXPLICIT.fullmatch(line)
+        bracketed = _BRACKETED.fullmatch(line)
+        if explicit:
+            parsed.append(_decode_explicit(explicit))
+        elif bracketed:
+            parsed.append({"@id": bracketed.group(1)})
+        else:
+            return [text]
+    return parsed
+
+
+def _literal_suffix(definition: TermDef | None) -> str:
+    if definition is None or definition.kind != "literal":
+        return ""
+    if definition.language:
+        return f"@{definition.language}"
+    if definition.datatype:
+        return "^^" + compact_iri(definition.datatype, vocabulary().prefixes)
+    return ""
+
+
+def _encode(values: Sequence[Any], column: str) -> str:
+    """JSON-LD values of ``column`` as a cell's text that :func:`_decode` reads back as the same values."""
+    if not values:
+        return ""
+    definition = vocabulary().terms.get(column)
+    as_names = column == "type" or (definition is not None and definition.kind in ("id", "vocab"))
+    if as_names:
+        tokens = []
+        for value in values:
+            if isinstance(value, Mapping) and "@value" in value:
+                tokens.append(_explicit(value))
+            elif isinstance(value, Mapping):
+                name = str(value.get("@id", ""))
+                tokens.append(
+                    f"<{name}>" if definition is not None and definition.kind == "vocab" else _name_token(name)
+                )
+            else:
+                tokens.append(_name_token(_scalar(value)))
+        return "\n".join(tokens)
+    if len(values) == 1:
+        natural = _natural(values[0])
+        if natural is not None and _decode(natural, column, "") == [natural] and not _ILLEGAL.search(natural):
+            return natural
+    return "\n".join(_literal_token(value, definition) for value in values)
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _natural(value: Any) -> str | None:
+    return None if isinstance(value, Mapping) else _scalar(value)
+
+
+def _name_token(name: str) -> str:
+    return name if _BARE.fullmatch(name) and not name.startswith('"') else f"<{name}>"
+
+
+def _literal_token(value: Any, definition: TermDef | None) -> str:
+    if isinstance(value, Mapping) and "@value" in value:
+        return _explicit(value)
+    if isinstance(value, Mapping):
+        return f"<{value.get('@id', '')}>"
+    return json.dumps(_scalar(value), ensure_ascii=False) + _literal_suffix(definition)
+
+
+# ---- the cells of a finding -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """Where a value lives in a workbook: the sheet, the row (1-based, as the spreadsheet shows it) and the column
+    (its header: a context term, or ``id`` for the node's row), with the column's letter."""
+
+    sheet: str
+    row: int
+    column: str
+    letter: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.letter}{self.row}" if self.letter else f"row {self.row}"
+        return f"sheet {self.sheet!r}, row {self.row}, column {self.column} ({where})"
+
+
+@dataclass(frozen=True)
+class WorkbookClaim:
+    """A workbook read: the claim as JSON-LD in the bundled context, and where each node and value came from.
+
+    :ivar cells: (node IRI or blank-node label, property term or None for the node's row) -> cell. A checklist
+        row is also found under (holder, item term), e.g. (report, ``"ReportElement_h"``).
+    """
+
+    document: dict[str, Any]
+    cells: Mapping[tuple[str, str | None], CellRef]
+
+
+def locate(
+    cells: Mapping[tuple[str, str | None], CellRef], focus_node: str, path: str | None, value: str | None = None
+) -> CellRef | None:
+    """The cell a finding is about: its node's cell for the property ``path`` (an IRI, a compact IRI or a term),
+    the checklist row of ``value`` when that is a checklist item, else the node's row; None for a node not read from
+    the workbook."""
+    vocab = vocabulary()
+    for candidate in (value, path):
+        if candidate is None:
+            continue
+        term = vocab.by_iri.get(expand_iri(candidate, vocab.prefixes), candidate)
+        found = cells.get((focus_node, term))
+        if found is not None:
+            return found
+    return cells.get((focus_node, None))
+
+
+# ---- writing ----------------------------------------------------------------------------------------------------
+
+
+def _openpyxl(name: str) -> ModuleType:
+    try:
+        import openpyxl  # type: ignore[import-untyped]
+    except ImportError:
+        raise InputError(name, "the claim workbook needs openpyxl: pip install 'comet-cn[workbook]'") from None
+    module: ModuleType = openpyxl
+    return module
+
+
+def write_template(path: Path) -> None:
+    """Write the empty claim workbook (template) to ``path``."""
+    write_bytes(path, template_bytes(name=str(path)))
+
+
+def template_bytes(*, name: str = "<template>") -> bytes:
+    """The empty claim workbook, as the bytes of an .xlsx file."""
+    return _workbook(None, name)
+
+
+def workbook_from_document(document: Mapping[str, Any] | list[Any], path: Path) -> None:
+    """Write a filled workbook for a JSON-LD claim (any JSON-LD; the graph is kept exactly)."""
+    write_bytes(path, workbook_bytes(document, name=str(path)))
+
+
+def workbook_bytes(document: Mapping[str, Any] | list[Any], *, name: str = "<workbook>") -> bytes:
+    """A filled workbook for a JSON-LD claim, as the bytes of an .xlsx file."""
+    return _workbook(canonical(document), name)
+
+
+@dataclass
+class _Row:
+    sheet: str
+    node: dict[str, Any]
+
+
+@dataclass
+class _CheckRow:
+    holder: str
+    checklist: str
+    item: str
+    meaning: str
+    included: bool | None
+    location: list[Any]
+    page: list[Any]
+
+
+def _types_of(node: Mapping[str, Any], prefixes: Mapping[str, str]) -> list[str]:
+    vocab = vocabulary()
+    raw = node.get("@type", [])
+    names = raw if isinstance(raw, list) else [raw]
+    found = []
+    for name in names:
+        if not isinstance(name, str):
+            continue
+        if name in vocab.terms:
+            found.append(vocab.terms[name].iri)
+        elif ":" not in name:
+            found.append(MARKER + name)
+        else:
+            found.append(expand_iri(name, prefixes))
+    return found
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _layout(document: Mapping[str, Any]) -> tuple[list[_Row], list[_CheckRow], dict[str, str]]:
+    """Rows of the node sheets and of the checklist for a canonical document."""
+    own = document_prefixes(document)
+    prefixes = {**vocabulary().prefixes, **own}
+    nodes = [dict(n) for n in document.get("@graph", [])]
+    used = {str(n.get("@id")) for n in nodes}
+    counter = iter(range(1, 1 << 30))
+
+    def fresh() -> str:
+        while True:
+            label = f"_:b{next(counter)}"
+            if label not in used:
+                used.add(label)
+                return label
+
+    checks: list[_CheckRow] = []
+    for node in nodes:
+        checks += _take_checklists(node, prefixes)
+    rows: list[_Row] = []
+    queue = list(nodes)
+    while queue:
+        node = queue.pop(0)
+        for key, value in list(node.items()):
+            if key.startswith("@"):
+                continue
+            values = _as_list(value)
+            for index, item in enumerate(values):
+                if isinstance(item, dict) and "@value" not in item and set(item) != {"@id"}:
+                    nested = dict(item)
+                    nested["@id"] = nested.get("@id") or fresh()
+                    queue.append(nested)
+                    definition = vocabulary().terms.get(key)
+                    named = definition is not None and definition.kind in ("id", "vocab")
+                    values[index] = nested["@id"] if named else {"@id": nested["@id"]}
+            node[key] = values
+        rows.append(_Row(sheet_for_types(_types_of(node, prefixes)), node))
+    return rows, checks, own
+
+
+def _take_checklists(node: dict[str, Any], prefixes: Mapping[str, str]) -> list[_CheckRow]:
+    """Move the node's ticked items and their evidence into checklist rows (what cannot move stays)."""
+    holder = str(node.get("@id"))
+    own: set[str] = set()
+    for cls in _types_of(node, prefixes):
+        own |= superclasses(cls)
+    rows: list[_CheckRow] = []
+    for checklist in checklists():
+        if checklist.property not in node and not own & set(checklist.holders):
+            continue
+        ticked = _as_list(node.pop(checklist.property, []))
+        names = [v for v in ticked if isinstance(v, str)]
+        rest = [v for v in ticked if not isinstance(v, str)]
+        if rest:
+            node[checklist.property] = rest
+        official = [term for term, _ in checklist.items]
+        meanings = dict(checklist.items)
+        for item in [*official, *(n for n in names if n not in official)]:
+            rows.append(_CheckRow(holder, checklist.property, item, meanings.get(item, ""), item in names, [], []))
+    if not rows or "hasEvidence" not in node:
+        return rows
+    by_item = {row.item: row for row in rows}
+    kept = []
+    for evidence in _as_list(node.pop("hasEvidence")):
+        row = by_item.get(str(evidence.get("evidenceFor"))) if isinstance(evidence, dict) else None
+        if (
+            row is not None
+            and isinstance(evidence, dict)
+            and set(evidence) <= {"evidenceFor", "evidenceLocation", "evidencePage"}
+            and not row.location
+            and not row.page
+            and not isinstance(evidence.get("evidenceLocation"), list)
+            and not isinstance(evidence.get("evidencePage"), list)
+            and ("evidenceLocation" in evidence or "evidencePage" in evidence)
+        ):
+            row.location = [evidence["evidenceLocation"]] if "evidenceLocation" in evidence else []
+            row.page = [evidence["evidencePage"]] if "evidencePage" in evidence else []
+        else:
+            kept.append(evidence)
+    if kept:
+        node["hasEvidence"] = kept
+    return rows
+
+
+def _workbook(document: Mapping[str, Any] | None, name: str) -> bytes:
+    openpyxl = _openpyxl(name)
+    from openpyxl.comments import Comment  # type: ignore[import-untyped]
+    from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+    from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
+
+    rows, checks, prefixes = _layout(document) if document is not None else ([], _template_checks(), {})
+    book = openpyxl.Workbook()
+    readme = book.active
+    readme.title = README
+    _readme(readme)
+    bold = Font(bold=True)
+    required_fill = PatternFill("solid", fgColor="FCE4D6")
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    note_fill = PatternFill("solid", fgColor="F2F2F2")
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    def put(sheet: Any, row: int, column: int, text: str) -> None:
+        cell = sheet.cell(row=row, column=column, value=text)
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+        cell.number_format = "@"
+
+    def header(sheet: Any, columns: Sequence[Column]) -> None:
+        for index, column in enumerate(columns, start=1):
+            letter = get_column_letter(index)
+            put(sheet, 1, index, column.term)
+            put(sheet, 2, index, column.note)
+            top, note = sheet.cell(row=1, column=index), sheet.cell(row=2, column=index)
+            top.font = bold
+            top.fill = required_fill if column.required else header_fill
+            note.alignment = wrap
+            note.fill = note_fill
+            note.font = Font(italic=True, size=9)
+            if column.comment:
+                top.comment = Comment(column.comment, "comet-cn", width=320, height=160)
+            dimension = sheet.column_dimensions[letter]
+            dimension.width = min(max(len(column.term) + 4, 16), 42)
+            dimension.number_format = "@"
+            if column.choices:
+                validation = DataValidation(
+                    type="list", formula1='"' + ",".join(column.choices) + '"', allow_blank=True
+                )
+                sheet.add_data_validation(validation)
+                validation.add(f"{letter}{_FIRST_ROW}:{letter}2000")
+        sheet.row_dimensions[2].height = 75
+        sheet.freeze_panes = sheet.cell(row=_FIRST_ROW, column=2)
+
+    for spec in SHEETS:
+        sheet = book.create_sheet(spec.name)
+        mine = [row.node for row in rows if row.sheet == spec.name]
+        columns = list(template_columns(spec.name)) if spec.name != OTHER else list(template_columns(OTHER))
+        known = {c.term for c in columns}
+        position = vocabulary().position
+        extra = sorted(
+            {key for node in mine for key in node if not key.startswith("@") and key not in known},
+            key=lambda k: (position.get(k, len(position)), k),
+        )
+        columns += [_extra_column(key) for key in extra]
+        header(sheet, columns)
+        for offset, node in enumerate(mine):
+            for index, column in enumerate(columns, start=1):
+                key = {"id": "@id", "type": "@type"}.get(column.term, column.term)
+                if key in node:
+                    text = _encode(_as_list(node[key]), column.term)
+                    if text:
+                        put(sheet, _FIRST_ROW + offset, index, text)
+    check = book.create_sheet(CHECKLIST)
+    notes = (
+        "The node that ticks the item (its id); blank when only one node can.",
+        "What is ticked: the property (includesReportElement, includesPlanElement, includesSummaryItem, "
+        "includesCommitmentItem, meetsCriterion, meetsProgrammeCriterion).",
+        "The item (a term of the context).",
+        "What the item means (not read back).",
+        "yes or no.",
+        "Evidence: the link or document that shows the item (evidenceLocation).",
+        "Evidence: the page (evidencePage).",
+    )
+    header(
+        check,
+        [
+            Column(h, h == "included", n, choices=("yes", "no") if h == "included" else ())
+            for h, n in zip(_CHECKLIST_HEADERS, notes, strict=True)
+        ],
+    )
+    for offset, entry in enumerate(checks):
+        cells = (
+            entry.holder if not entry.holder.startswith("#") else "",
+            entry.checklist,
+            entry.item,
+            entry.meaning,
+            "" if entry.included is None else ("yes" if entry.included else "no"),
+            _encode(entry.location, "evidenceLocation"),
+            _encode(entry.page, "evidencePage"),
+        )
+        for index, text in enumerate(cells, start=1):
+            if text:
+                put(check, _FIRST_ROW + offset, index, text)
+    check.column_dimensions["D"].width = 60
+    table = book.create_sheet(PREFIXES)
+    header(
+        table,
+        [
+            Column("prefix", True, "A prefix: ex for ids written ex:name."),
+            Column("namespace", True, "The IRI it stands for, ending in / or #."),
+        ],
+    )
+    table.column_dimensions["B"].width = 50
+    entries = prefixes if document is not None else {"ex": "https://example.org/your-organization/"}
+    for offset, (prefix, namespace) in enumerate(sorted(entries.items())):
+        put(table, _FIRST_ROW + offset, 1, prefix)
+        put(table, _FIRST_ROW + offset, 2, namespace)
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+def _extra_column(key: str) -> Column:
+    vocab = vocabulary()
+    if key in vocab.terms:
+        base = _column(key, ())
+        return Column(key, False, base.note.replace("optional", "not in the template", 1), base.comment)
+    return Column(key, False, "Not a term of the context: kept as written; cn-validate reports it (CN-INPUT-02).")
+
+
+def _template_checks() -> list[_CheckRow]:
+    return [
+        _CheckRow("#", checklist.property, term, meaning, None, [], [])
+        for checklist in sorted(checklists(), key=lambda c: sheet_position(c.holders))
+        for term, meaning in checklist.items
+    ]
+
+
+def _readme(sheet: Any) -> None:
+    lines = [
+        "comet-cn claim workbook: an ISO 14068-1 carbon-neutrality claim",
+        "",
+        "One sheet per part of a claim; in each, one row per node (a claim, a credit, a period...).",
+        "Row 1 names each column's property (a term of the comet-cn JSON-LD context); row 2 says whether a rule "
+        "requires it (REQUIRED, with the rule id; orange headers) and what to write. Data starts on row 3.",
+        "id names the node, e.g. ex:credit-1 (the prefix ex is declared in the Prefixes sheet); other cells name "
+        "nodes by their id. type is the kind of node: blank means the sheet's first type.",
+        "Several values in one cell: one per line (Alt+Enter); ids may also be separated by spaces or commas.",
+        "Dates YYYY-MM-DD, years YYYY, tonnes CO2e as plain decimals (1250.5), booleans true or false. Cells are "
+        "text: what you type is kept as written, and a malformed value is reported, not repaired.",
+        "The Checklist sheet ticks the items of the report (§12 a-x), plan (§9.1 a-m), claim summary (§13 a-k) and "
+        "commitment (§6 a-k) and the criteria of credits (§11.2 a-e) and programmes (§11.3 a-i): yes or no, with "
+        "the document and page that show it.",
+        "A column you add is read too when its header is a term of the context; any other header is reported "
+        "(CN-INPUT-02), as a misspelt key would be.",
+        'Written by conversions, rarely by hand: <ex:node> names a node in a text column; "text"^^xsd:decimal, '
+        '"text"@en and "text" give a value an explicit datatype or language (one per line).',
+        "",
+        "Check it: cn-validate claim.xlsx, or cn-convert claim.xlsx claim.jsonld and cn-validate claim.jsonld. "
+        "Findings name the sheet, row and column to fix. docs/workbook.md explains the sheets.",
+        "",
+        "Sheets:",
+        *(f"{spec.name}: {spec.about}" for spec in SHEETS),
+        f"{CHECKLIST}: yes/no items with their evidence.",
+        f"{PREFIXES}: the prefixes ids use.",
+    ]
+    for index, line in enumerate(lines, start=1):
+        sheet.cell(row=index, column=1, value=line)
+    from openpyxl.styles import Font
+
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.column_dimensions["A"].width = 120
+
+
+# ---- reading ----------------------------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    """A cell's value as the text a person typed (Excel may have stored a number or a date instead)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value)
+
+
+def _rows(sheet: Any, budget: list[int], name: str) -> Iterator[tuple[int, list[str]]]:
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        texts = [_text(v) for v in values]
+        budget[0] -= sum(1 for t in texts if t)
+        if budget[0] < 0:
+            raise InputError(name, f"the workbook holds over {_MAX_CELLS} filled cells")
+        yield number, texts
+
+
+def read_workbook(path: Path, *, data: bytes | None = None, limits: LoadLimits = DEFAULT_LIMITS) -> WorkbookClaim:
+    """Read a claim workbook (the template's layout) as JSON-LD, with where each node and value came from.
+
+    :param data: the file's content when it was read already; ``path`` then only names it.
+    :raises InputError: the file is missing, not a workbook, or a cell cannot be read (one line, naming the cell).
+    """
+    name = str(path)
+    openpyxl = _openpyxl(name)
+    raw = data if data is not None else read_bytes(path, limits)
+    if len(raw) > limits.max_bytes:
+        raise InputError(name, f"input is over the limit of {limits.max_bytes} bytes")
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as error:  # zipfile, XML and openpyxl errors alike: the file is not a workbook
+        kind = "not a zip archive" if type(error).__name__ == "BadZipFile" else "a part is missing or malformed"
+        raise InputError(name, f"not a valid .xlsx workbook ({kind})") from None
+    try:
+        return _read(book, name, limits)
+    except InputError:
+        raise
+    except Exception:  # a workbook whose parts openpyxl reads but cannot iterate
+        raise InputError(name, "not a valid .xlsx workbook (a sheet cannot be read)") from None
+    finally:
+        book.close()
+
+
+def _read(book: Any, name: str, limits: LoadLimits) -> WorkbookClaim:
+    budget = [_MAX_CELLS]
+    vocab = vocabulary()
+    own: dict[str, str] = {}
+    if PREFIXES in book.sheetnames:
+        for number, texts in _rows(book[PREFIXES], budget, name):
+            if number < _FIRST_ROW or not any(texts):
+                continue
+            prefix, namespace = [*texts, "", ""][:2]
+            prefix, namespace = prefix.strip().rstrip(":"), namespace.strip()
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_.-]*", prefix) or not namespace.endswith(("/", "#")):
+                raise InputError(
+                    name, f"sheet {PREFIXES!r} row {number}: a prefix (letters) and a namespace ending in / or #"
+                )
+            own[prefix] = namespace
+    prefixes = {**vocab.prefixes, **own}
+    nodes: dict[str, dict[str, Any]] = {}
+    cells: dict[tuple[str, str | None], CellRef] = {}
+    layout = {spec.name: spec for spec in SHEETS}
+    for title in book.sheetnames:
+        if title in (README, CHECKLIST, PREFIXES):
+            continue
+        _read_nodes(book[title], layout.get(title), name, budget, prefixes, nodes, cells, limits)
+    if CHECKLIST in book.sheetnames:
+        _read_checklist(book[CHECKLIST], name, budget, prefixes, nodes, cells, limits)
+    graph = [_compact(node) for node in nodes.values()]
+    context: Any = [CONTEXT_IRI, dict(sorted(own.items()))] if own else CONTEXT_IRI
+    return WorkbookClaim({"@context": context, "@graph": graph}, MappingProxyType(cells))
+
+
+def _compact(node: dict[str, Any]) -> dict[str, Any]:
+    return {key: (value[0] if isinstance(value, list) and len(value) == 1 else value) for key, value in node.items()}
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    letter: str = get_column_letter(index)
+    return letter
+
+
+def _check_length(text: str, where: str, limits: LoadLimits) -> None:
+    if len(text) > limits.max_string_chars:
+        raise InputError(where, f"a cell is longer than {limits.max_string_chars} characters")
+
+
+def _read_nodes(
+    sheet: Any,
+    spec: Sheet | None,
+    name: str,
+    budget: list[int],
+    prefixes: Mapping[str, str],
+    nodes: dict[str, dict[str, Any]],
+    cells: dict[tuple[str, str | None], CellRef],
+    limits: LoadLimits,
+) -> None:
+    title = sheet.title
+    headers: list[str] = []
+    for number, texts in _rows(sheet, budget, name):
+        if number == 1:
+            headers = [t.strip() for t in texts]
+            if not headers or headers[0] != "id":
+                if spec is not None:
+                    raise InputError(name, f"sheet {title!r}: row 1 must start with the column id")
+                return  # a sheet of the user's own (notes, a chart...), not one of nodes
+            continue
+        if number < _FIRST_ROW or not any(t.strip() for t in texts):
+            continue
+        for index, text in enumerate(texts):
+            if text.strip() and (index >= len(headers) or not headers[index]):
+                raise InputError(name, f"sheet {title!r} cell {_letter(index + 1)}{number}: a value under no header")
+        identifier = texts[0].strip()
+        if identifier:
+            ids = _tokens(identifier, f"sheet {title!r} cell A{number}")
+            if len(ids) != 1 or ids[0][0] == "literal":
+                raise InputError(name, f"sheet {title!r} cell A{number}: the id must be one name")
+            identifier = str(ids[0][1])
+        else:
+            identifier = f"_:{re.sub(r'[^A-Za-z0-9]+', '-', title)}-row{number}"
+        key = identifier if identifier.startswith("_:") else expand_iri(identifier, prefixes)
+        node = nodes.setdefault(key, {"@id": identifier})
+        cells.setdefault((key, None), CellRef(title, number, "id", "A"))
+        typed = False
+        for index, header in enumerate(headers[1:], start=1):
+            text = texts[index] if index < len(texts) else ""
+            letter = _letter(index + 1)
+            cells.setdefault((key, header), CellRef(title, number, header, letter))
+            where = f"sheet {title!r} cell {letter}{number}"
+            _check_length(text, f"{name}: {where}", limits)
+            try:
+                values = _decode(text, header, where)
+            except InputError as error:
+                raise InputError(name, f"{where}: {error.problem}") from None
+            if not values:
+                continue
+            if header == "type":
+                if any(not isinstance(v, str) for v in values):
+                    raise InputError(name, f"{where}: a type is a class name, not a literal")
+                typed = True
+            node.setdefault("@type" if header == "type" else header, []).extend(values)
+        if not typed and spec is not None and spec.classes and "@type" not in node:
+            node["@type"] = [spec.classes[0]]
+
+
+def _read_checklist(
+    sheet: Any,
+    name: str,
+    budget: list[int],
+    prefixes: Mapping[str, str],
+    nodes: dict[str, dict[str, Any]],
+    cells: dict[tuple[str, str | None], CellRef],
+    limits: LoadLimits,
+) -> None:
+    by_item = {term: checklist for checklist in checklists() for term, _ in checklist.items}
+    by_property = {checklist.property: checklist for checklist in checklists()}
+    for number, texts in _rows(sheet, budget, name):
+        if number < _FIRST_ROW:
+            continue
+        holder, prop, item, _, included, location, page = ([t.strip() for t in texts] + [""] * 7)[:7]
+        where = f"sheet {CHECKLIST!r} row {number}"
+        for text in (location, page):
+            _check_length(text, f"{name}: {where}", limits)
+        answer = included.lower()
+        if answer not in _YES | _NO:
+            raise InputError(name, f"{where}: included must be yes or no")
+        ticked = answer in _YES
+        if not (ticked or location or page):
+            continue
+        if not item:
+            raise InputError(name, f"{where}: name the item (column item) that is ticked or has evidence")
+        checklist = by_property.get(prop) if prop else by_item.get(item)
+        if checklist is None and not prop:
+            raise InputError(name, f"{where}: name the list (column list) the item {item!r} belongs to")
+        prop = prop or (checklist.property if checklist else "")
+        if not holder:
+            holder = _only_holder(checklist.holders if checklist else (), nodes, prefixes, name, where, item)
+        key = holder if holder.startswith("_:") else expand_iri(holder, prefixes)
+        node = nodes.setdefault(key, {"@id": holder})
+        cells.setdefault((key, prop), CellRef(CHECKLIST, number, "included", "E"))
+        cells.setdefault((key, item), CellRef(CHECKLIST, number, "included", "E"))
+        if ticked:
+            node.setdefault(prop, []).append(item)
+        if location or page:
+            evidence: dict[str, Any] = {"evidenceFor": item}
+            for column, text in (("evidenceLocation", location), ("evidencePage", page)):
+                values = _decode(text, column, where)
+                if values:
+                    evidence[column] = values[0] if len(values) == 1 else values
+            node.setdefault("hasEvidence", []).append(evidence)
+
+
+def _only_holder(
+    holders: Sequence[str],
+    nodes: Mapping[str, Mapping[str, Any]],
+    prefixes: Mapping[str, str],
+    name: str,
+    where: str,
+    item: str,
+) -> str:
+    """The one node of a holder class in the workbook, for a checklist row that leaves the holder blank."""
+    wanted = set(holders)
+    found = []
+    for node in nodes.values():
+        own: set[str] = set()
+        for cls in _types_of({"@type": node.get("@type", [])}, prefixes):
+            own |= superclasses(cls)
+        if own & wanted:
+            found.append(str(node["@id"]))
+    if len(found) != 1:
+        problem = "no node" if not found else f"{len(found)} nodes"
+        raise InputError(name, f"{where}: {problem} can tick {item!r}; write the node's id in column id")
+    return found[0]
