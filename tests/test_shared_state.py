@@ -32,3 +32,12 @@ def test_a_copy_can_be_changed_and_verdicts_stay() -> None:
     copy.add((CLAIM, RDF.type, Literal("changed")))
     for engine in ("auto", "owlrl"):
         assert comet_cn.validate(EXAMPLES / "conforming-claim.jsonld", engine=engine).conforms  # type: ignore[arg-type]
+
+
+def test_the_read_only_shapes_still_work_in_plain_pyshacl() -> None:
+    """Bundlers pass comet_cn.shapes_graph() to pySHACL, which re-asserts two RDFS facts: that is no change."""
+    import pyshacl
+
+    data = comet_cn.load(EXAMPLES / "violations" / "cn-vint-01-old-vintage.jsonld")
+    conforms, _, _ = pyshacl.validate(data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="rdfs")
+    assert conforms is False

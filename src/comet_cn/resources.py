@@ -124,6 +124,8 @@ class ReadOnlyGraph(Graph):
             raise TypeError("the bundled comet-cn graphs are shared and read-only: copy one before changing it")
 
     def add(self, triple: Any) -> ReadOnlyGraph:
+        if self._frozen and triple in self:
+            return self  # adding what is there changes nothing (pySHACL re-asserts its two system axioms)
         self._refuse()
         super().add(triple)
         return self
