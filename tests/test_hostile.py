@@ -260,3 +260,156 @@ def test_permission_denied_is_an_input_error(
     monkeypatch.setattr(Path, "open", guarded)
     run = cli(path)
     assert run.code == 2 and run.err.strip() == f"cn-validate: error: {path}: permission denied"
+
+
+# Inputs are the files the user named: nothing else is read, and nothing that could block is opened.
+
+
+def test_a_link_out_of_a_folder_is_refused_not_followed(cli: Callable[..., Run], tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    secret = outside / "secret.jsonld"
+    secret.write_bytes((EXAMPLES / "conforming-claim.jsonld").read_bytes())
+    folder = tmp_path / "claims"
+    (folder / "sub").mkdir(parents=True)
+    good = folder / "a.jsonld"
+    good.write_bytes(secret.read_bytes())
+    (folder / "b-out.jsonld").symlink_to(secret)
+    (folder / "sub" / "c-up.jsonld").symlink_to("../../elsewhere/secret.jsonld")
+    (folder / "d-in.jsonld").symlink_to("a.jsonld")  # a link that stays inside is followed
+    run = cli("-f", "json", folder)
+    entries = [(e["source"], e["conforms"], e["error"]) for e in run.json()["inputs"]]
+    refused = "symbolic link out of the folder, not followed"
+    assert entries == [
+        (str(good), True, None),
+        (str(folder / "b-out.jsonld"), None, refused),
+        (str(folder / "d-in.jsonld"), True, None),
+        (str(folder / "sub" / "c-up.jsonld"), None, refused),
+    ]
+    assert run.code == 2
+    assert cli(folder / "b-out.jsonld").code == 0  # a link the user names is the user's choice
+
+
+def _fifo(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_fifos_and_devices_are_refused_without_being_opened(tmp_path: Path) -> None:
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    (folder / "a.jsonld").write_bytes((EXAMPLES / "conforming-claim.jsonld").read_bytes())
+    _fifo(folder / "b.jsonld")
+    _fifo(folder / "c.jsonl")
+    direct = _fifo(tmp_path / "direct.ttl")
+    lines = _fifo(tmp_path / "direct.jsonl")
+    started = time.monotonic()
+    # Opening a FIFO for reading blocks until a writer comes: a run that opened one would hit this timeout.
+    done = subprocess.run(
+        [*script("cn-validate"), "-f", "json", str(folder), str(direct), str(lines), "/dev/zero"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert time.monotonic() - started < 120
+    entries = [(e["source"], e["error"]) for e in json.loads(done.stdout)["inputs"]]
+    assert entries == [
+        (str(folder / "a.jsonld"), None),
+        (str(folder / "b.jsonld"), "a FIFO, not a regular file: not opened"),
+        (str(folder / "c.jsonl"), "a FIFO, not a regular file: not opened"),
+        (str(direct), "a FIFO, not a regular file: not opened"),
+        (str(lines), "a FIFO, not a regular file: not opened"),
+        ("/dev/zero", "a device, not a regular file: not opened"),
+    ]
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+def test_the_last_line_of_json_lines_is_never_opened_as_a_path(cli: Callable[..., Run], tmp_path: Path) -> None:
+    claim = EXAMPLES / "conforming-claim.jsonld"
+    batch = tmp_path / "claims.jsonl"
+    batch.write_text(json.dumps(json.loads(claim.read_text(encoding="utf-8"))) + "\n" + str(claim), encoding="utf-8")
+    run = cli("-f", "json", batch)
+    entries = [(e["source"], e["conforms"], e["error"]) for e in run.json()["inputs"]]
+    assert entries[0] == (f"{batch}:1", True, None)
+    assert entries[1][:2] == (f"{batch}:2", None) and "JSON Lines" in entries[1][2]
+    assert run.code == 2
+
+
+SECRET_BYTES = "Sekr1tTok3n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        (
+            "broken.ttl",
+            f"@prefix ex: <http://e/> .\nex:a ex:b {SECRET_BYTES} .",
+            "not valid Turtle (syntax error at line 2",
+        ),
+        ("prefix.ttl", f"@prefix ex: <http://e/> .\n\n  {SECRET_BYTES}:a ex:b ex:c .", "at line 3 column 3"),
+        ("tag.ttl", f'<http://e/a> <http://e/b> "x"@{SECRET_BYTES}-!! .', "not valid Turtle"),
+        (
+            "broken.nt",
+            f"<http://e/a> <http://e/b> <http://e/c> .\n<http://e/a> <http://e/b> {SECRET_BYTES} .",
+            "line 2",
+        ),
+        ("type.jsonld", json.dumps({"@id": "http://e/a", "@type": {SECRET_BYTES: 1}}), "(invalid type value)"),
+        ("id.jsonld", json.dumps({"@context": {SECRET_BYTES: {"@id": 5}}, "@id": "http://e/a"}), "not valid JSON-LD"),
+        ("remote.jsonld", json.dumps({"@context": f"https://{SECRET_BYTES}.example/"}), "(at line 1 column 14)"),
+    ],
+)
+def test_error_messages_quote_no_input_bytes(
+    cli: Callable[..., Run], tmp_path: Path, name: str, content: str, problem: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    run = cli(path)
+    assert run.code == 2 and len(run.err.strip().splitlines()) == 1
+    assert SECRET_BYTES not in run.err + run.out and problem in run.err, run.err
+
+
+# Reports are byte-identical run after run, and a blank node at fault is named by where it sits.
+
+
+def _blank_node_claims(tmp_path: Path) -> list[Path]:
+    document = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
+    nodes = {n["@id"]: n for n in document["@graph"]}
+    # The reporting period as a blank node that is also typed a claim: an inconsistency whose node is blank.
+    period = nodes["ex:period-2024"]
+    document["@graph"].remove(period)
+    del period["@id"]
+    period["@type"] = ["ReportingPeriod", "CarbonNeutralityClaim"]
+    nodes["ex:claim-2024"]["hasReportingPeriod"] = period
+    # The plan's actions as blank nodes, the offsetting one first: CN-HIER-02 names two blank nodes in its message.
+    actions = []
+    for action_id in nodes["ex:plan"]["hasAction"]:
+        action = nodes[action_id]
+        document["@graph"].remove(action)
+        del action["@id"]
+        actions.append(action)
+    actions[-1]["actionOrder"] = 0
+    nodes["ex:plan"]["hasAction"] = actions
+    path = tmp_path / "blank.jsonld"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    turtle = tmp_path / "blank.ttl"
+    turtle.write_text(comet_cn.load(path).serialize(format="turtle"), encoding="utf-8")
+    return [path, turtle]
+
+
+def test_reports_on_blank_nodes_are_byte_identical_and_name_the_node_at_fault(tmp_path: Path) -> None:
+    files = [str(p) for p in _blank_node_claims(tmp_path)]
+    for fmt in ("json", "text"):
+        first = subprocess.run([*script("cn-validate"), "-f", fmt, *files], capture_output=True)
+        second = subprocess.run([*script("cn-validate"), "-f", fmt, *files], capture_output=True)
+        assert first.returncode == second.returncode == 1
+        assert first.stdout == second.stdout and first.stdout
+    report = comet_cn.validate(Path(files[0]))
+    period = "[https://comet.carbon/ext/iso14068#hasReportingPeriod of https://example.org/acme/claim-2024]"
+    consistency = [r for r in report.results if r.rule_id == "CN-CONSIST-01"]
+    assert [r.focus_node for r in consistency] == [period]
+    assert consistency[0].message.endswith(f"have a common individual {period}")
+    order = next(r for r in report.results if r.rule_id == "CN-HIER-02")
+    action = "[https://comet.carbon/ext/iso14068#hasAction of https://example.org/acme/plan]"
+    assert f"offsetting action {action} is ordered before" in order.message
+    assert comet_cn.validate(Path(files[0]), engine="owlrl").results == report.results

@@ -7,16 +7,25 @@ forks, and build them once each otherwise.
 
 One input never costs another its verdict: whatever goes wrong while validating it (a bug, a RecursionError, a
 worker process killed by the kernel) becomes that input's :class:`InputFailure`, and the run goes on.
+
+With a time limit, each input is validated in a worker process; one that runs longer has its process killed and is
+reported as over the limit. The limit is enforced from outside the worker because the work that overruns (rdflib,
+pySHACL, owlrl) cannot be interrupted safely from within.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import multiprocessing
 import os
 import signal
+import struct
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import wait as wait_futures
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
@@ -31,7 +40,10 @@ from comet_cn.reasoning import ReasoningMode, warm
 from comet_cn.reporting import InputFailure, Outcome
 from comet_cn.validation import validate
 
-__all__ = ["default_jobs", "validate_many"]
+__all__ = ["DEFAULT_TIMEOUT", "default_jobs", "validate_many"]
+
+#: The per-input time limit of the command line when inputs are validated in worker processes, in seconds.
+DEFAULT_TIMEOUT = 120.0
 
 
 def default_jobs() -> int:
@@ -55,6 +67,10 @@ class _Spoiled:
 
 _Named = tuple[str, Source] | InputFailure
 _Result = Outcome | _Spoiled
+
+
+def _over_time(name: str, timeout: float) -> InputFailure:
+    return InputFailure(name, f"took longer than the limit of {timeout:g} s (--timeout); its worker was stopped")
 
 
 def _internal_failure(name: str, error: BaseException) -> InputFailure:
@@ -96,6 +112,7 @@ def validate_many(
     jobs: int = 1,
     keep_graph: bool = False,
     reasoning: ReasoningMode = "owlrl",
+    timeout: float | None = None,
     **options: Any,
 ) -> Iterator[Outcome]:
     """Validate each source on its own and yield the outcomes in input order.
@@ -106,21 +123,26 @@ def validate_many(
 
     :param sources: claims (anything :func:`comet_cn.validate` accepts), or ``(name, source)`` pairs; an
         :class:`InputFailure` (an input already known to be unreadable) is passed through in its place.
-    :param jobs: worker processes; 1 validates in this process, 0 uses every core.
+    :param jobs: worker processes; 1 validates in this process (unless there is a time limit), 0 uses every core.
     :param keep_graph: keep each report's SHACL report graph (needed only for Turtle output).
     :param reasoning: as for :func:`comet_cn.validate`; further keyword options are passed on to it.
+    :param timeout: the most seconds one input may take; an input over it has its worker process killed and is
+        reported as failed (the others are validated again, as when a worker dies). Enforcing it needs a worker
+        process, so with a limit even ``jobs=1`` validates in one (not in this process).
     :returns: an iterator of :class:`ValidationReport` or :class:`InputFailure`, one per source, in order.
     :raises InputError: an extra shapes or ontology file cannot be used (that spoils every input).
     """
     options = {**options, "reasoning": reasoning}
     named = _named(sources)
     workers = default_jobs() if jobs == 0 else max(1, jobs)
+    if timeout is not None and timeout <= 0:
+        raise ValueError("timeout must be positive (or None for no limit)")
     warm(reasoning)
-    if workers == 1:
+    if workers == 1 and timeout is None:
         for item in named:
             yield item if isinstance(item, InputFailure) else _outcome(_validate_one(*item, options, keep_graph))
         return
-    pool = _Workers(workers, options, keep_graph)
+    pool = _Workers(workers, options, keep_graph, timeout)
     pending: deque[tuple[_Named, Future[_Result]]] = deque()
     try:
         for item in named:
@@ -153,6 +175,25 @@ def _death(process: BaseProcess) -> str:
     return f"exit code {code}"
 
 
+# In a pool worker: the pipe on which it reports the start of each input, for the time limit. Each report is one
+# write of a few bytes, which a pipe keeps whole without a lock, so a worker killed at any moment blocks no other.
+_starts: Connection | None = None
+_START = struct.Struct("!qqd")  # token, process id, monotonic time (CLOCK_MONOTONIC is the same in every process)
+
+
+def _report_starts_to(writer: Connection) -> None:
+    """Pool worker initializer: keep the pipe on which :func:`_timed_validate_one` reports when an input starts."""
+    global _starts
+    _starts = writer
+
+
+def _timed_validate_one(token: int, name: str, source: Source, options: dict[str, Any], keep_graph: bool) -> _Result:
+    """:func:`_validate_one` in a pool worker, after telling the parent which process starts the input when."""
+    assert _starts is not None
+    _starts.send_bytes(_START.pack(token, os.getpid(), time.monotonic()))
+    return _validate_one(name, source, options, keep_graph)
+
+
 def _validate_into(writer: Connection, name: str, source: Source, options: dict[str, Any], keep_graph: bool) -> None:
     """Validate one input in a process of its own and send the outcome back (the retry of a suspect input)."""
     result = _validate_one(name, source, options, keep_graph)
@@ -171,30 +212,68 @@ class _Workers:
     points at its input with certainty; later inputs go to a new pool.
     """
 
-    def __init__(self, workers: int, options: dict[str, Any], keep_graph: bool) -> None:
+    def __init__(self, workers: int, options: dict[str, Any], keep_graph: bool, timeout: float | None = None) -> None:
         self._workers = workers
         self._options = options
         self._keep_graph = keep_graph
+        self._timeout = timeout
         self._executor: ProcessPoolExecutor | None = None
         self._context = multiprocessing.get_context()
+        self._tokens = itertools.count()
+        self._token_of: dict[Future[_Result], int] = {}
+        self._started: dict[int, tuple[int, float]] = {}  # token -> (process id, start time)
+        self._over_time: set[int] = set()
+        self._starts, self._starts_writer = self._context.Pipe(duplex=False)
 
     def submit(self, item: _Named) -> Future[_Result]:
         if isinstance(item, InputFailure):
             return _settled(item)
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(max_workers=self._workers)
+            if self._timeout is None:
+                self._executor = ProcessPoolExecutor(max_workers=self._workers)
+            else:
+                self._executor = ProcessPoolExecutor(
+                    max_workers=self._workers, initializer=_report_starts_to, initargs=(self._starts_writer,)
+                )
         try:
-            return self._executor.submit(_validate_one, *item, self._options, self._keep_graph)
+            if self._timeout is None:
+                return self._executor.submit(_validate_one, *item, self._options, self._keep_graph)
+            token = next(self._tokens)
+            future = self._executor.submit(_timed_validate_one, token, *item, self._options, self._keep_graph)
+            self._token_of[future] = token
+            return future
         except BrokenProcessPool as error:  # broken by an earlier input, not yet noticed: retried like the rest
             failed: Future[_Result] = Future()
             failed.set_exception(error)
             return failed
 
+    def _watch(self, pending: deque[tuple[_Named, Future[_Result]]]) -> None:
+        """Wait for the first pending input, killing the worker of any input that runs over the time limit."""
+        assert self._timeout is not None
+        first = pending[0][1]
+        while not first.done():
+            wait_futures([first], timeout=0.2)
+            while self._starts.poll():
+                token, pid, started = _START.unpack(self._starts.recv_bytes())
+                self._started[token] = (pid, started)
+            now = time.monotonic()
+            for _, future in pending:
+                token = self._token_of.get(future, -1)
+                if token in self._started and not future.done() and token not in self._over_time:
+                    pid, started = self._started[token]
+                    if now - started > self._timeout:
+                        self._over_time.add(token)
+                        with contextlib.suppress(ProcessLookupError):
+                            os.kill(pid, signal.SIGKILL)  # the pool breaks; the others are validated again
+
     def next_outcome(self, pending: deque[tuple[_Named, Future[_Result]]]) -> Outcome:
         """The outcome of the first pending input (waiting for it), which is removed from ``pending``."""
+        if self._timeout is not None:
+            self._watch(pending)
         if _broken(pending[0][1]):
             self._recover(pending)
         item, future = pending.popleft()
+        self._started.pop(self._token_of.pop(future, -1), None)
         error = future.exception()
         if error is not None:  # a worker could not take the input or return its outcome (pickling): this input only
             assert not isinstance(item, InputFailure)
@@ -205,12 +284,22 @@ class _Workers:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+        self._starts.close()
+        self._starts_writer.close()
 
     def _recover(self, pending: deque[tuple[_Named, Future[_Result]]]) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True)  # returns once the broken pool has settled every future it held
             self._executor = None
-        suspects = [index for index, (_, future) in enumerate(pending) if _broken(future)]
+        suspects = []
+        for index, (item, future) in enumerate(pending):
+            if _broken(future):
+                self._started.pop(self._token_of.get(future, -1), None)
+                if self._token_of.pop(future, None) in self._over_time:
+                    assert not isinstance(item, InputFailure) and self._timeout is not None
+                    pending[index] = (item, _settled(_over_time(item[0], self._timeout)))
+                else:
+                    suspects.append(index)
         items = [pending[index][0] for index in suspects]
         for index, result in zip(suspects, self._alone(items), strict=True):
             pending[index] = (pending[index][0], _settled(result))
@@ -219,6 +308,8 @@ class _Workers:
         """Validate each item in a process of its own, up to ``workers`` at once; results in the order given."""
         waiting = deque(enumerate(items))
         running: dict[Connection, tuple[int, str, BaseProcess]] = {}
+        started: dict[Connection, float] = {}
+        killed: set[Connection] = set()
         results: dict[int, _Result] = {}
         try:
             while waiting or running:
@@ -234,16 +325,33 @@ class _Workers:
                     child.start()
                     writer.close()  # the child holds the only writer left, so its death reads as end of file
                     running[reader] = (index, item[0], child)
-                for ready in wait(list(running)):
+                    started[reader] = time.monotonic()
+                for ready in wait(list(running), timeout=self._next_deadline(started, killed)):
                     assert isinstance(ready, Connection)
                     index, name, finished = running.pop(ready)
-                    results[index] = self._collect(ready, name, finished)
+                    started.pop(ready)
+                    result = self._collect(ready, name, finished)
+                    if ready in killed and isinstance(result, InputFailure) and self._timeout is not None:
+                        result = _over_time(name, self._timeout)
+                    results[index] = result
+                if self._timeout is not None:
+                    for reader, (_, _, process) in running.items():
+                        if reader not in killed and time.monotonic() - started[reader] > self._timeout:
+                            killed.add(reader)  # its pipe then reads as end of file, and it is collected above
+                            process.kill()
         finally:
             for reader, (_, _, left) in running.items():  # interrupted: leave no process behind
                 left.kill()
                 left.join()
                 reader.close()
         return [results[index] for index in range(len(items))]
+
+    def _next_deadline(self, started: dict[Connection, float], killed: set[Connection]) -> float | None:
+        """Seconds until the next running input is over the time limit (None without a limit)."""
+        if self._timeout is None:
+            return None
+        left = [begun + self._timeout - time.monotonic() for reader, begun in started.items() if reader not in killed]
+        return max(0.05, min(left, default=self._timeout))
 
     @staticmethod
     def _collect(reader: Connection, name: str, process: BaseProcess) -> _Result:

@@ -21,13 +21,13 @@ import click
 
 from comet_cn import __version__
 from comet_cn.audits import run_audits
-from comet_cn.batch import validate_many
+from comet_cn.batch import DEFAULT_TIMEOUT, validate_many
 from comet_cn.errors import InputError
-from comet_cn.loading import LoadLimits, Source, iter_sources, load
+from comet_cn.loading import LoadLimits, Source, iter_inputs, load
 from comet_cn.output import atomic_output
 from comet_cn.queries import QUERY_FORMATS, format_result, list_queries, parse_binding, query
 from comet_cn.reporting import FORMATS, InputFailure, Outcome, ReportWriter, escape_controls
-from comet_cn.validation import DEFAULT_MAX_TRIPLES, RuleParameters, ValidationReport
+from comet_cn.validation import DEFAULT_MAX_TRIPLES, RuleParameters, ValidationReport, engines_guarded
 
 EXIT_OK, EXIT_NONCONFORMANT, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -53,13 +53,15 @@ def _read_stdin(limits: LoadLimits) -> bytes:
 
 
 def _expand(inputs: Sequence[str], limits: LoadLimits) -> Iterator[tuple[str, Source] | InputFailure]:
-    """Each input as claims, lazily: directories and JSON Lines files are read as the run goes."""
+    """Each input as claims, lazily: directories and JSON Lines files are read as the run goes; an entry that
+    must be refused (a link out of its folder, a FIFO, a bad line) is that entry's failure, and the rest go on."""
     for item in inputs:
         try:
             if item == "-":
                 yield "<stdin>", _read_stdin(limits)
-            else:
-                yield from iter_sources([Path(item)])
+                continue
+            for entry in iter_inputs([Path(item)], limits=limits):
+                yield InputFailure(entry.source, entry.problem) if isinstance(entry, InputError) else entry
         except InputError as error:
             yield InputFailure(error.source, error.problem)
 
@@ -227,7 +229,15 @@ _output_option = click.option(
     type=click.IntRange(min=1),
     default=DEFAULT_MAX_TRIPLES,
     show_default=True,
-    help="Work budget: the most triples one claim may have after reasoning.",
+    help="Work budget: the most triples one claim may have, as parsed and after reasoning.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help=f"Time limit per claim: one that runs longer is stopped and reported (exit 2). Default {DEFAULT_TIMEOUT:g} "
+    "with -j 2 or more; none with -j 1, where a limit given runs each claim in a worker process. 0: no limit.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress line on a terminal.")
 @click.option("--audits", is_flag=True, help="Also run the cross-claim audits over all inputs together.")
@@ -251,6 +261,7 @@ def _validate_cli(
     unknown_terms: str,
     as_of: datetime | None,
     max_triples: int,
+    timeout: float | None,
     quiet: bool,
     audits: bool,
 ) -> int:
@@ -278,7 +289,11 @@ def _validate_cli(
     worst = EXIT_OK
     with atomic_output(output) as stream:
         writer = ReportWriter(stream, fmt)
-        outcomes = validate_many(_expand(inputs, limits), jobs=jobs, keep_graph=fmt == "turtle", **options)
+        # The limit is enforced by killing a worker process, so without workers (-j 1) there is none unless asked.
+        limit = (DEFAULT_TIMEOUT if jobs != 1 else None) if timeout is None else (timeout or None)
+        outcomes = validate_many(
+            _expand(inputs, limits), jobs=jobs, keep_graph=fmt == "turtle", timeout=limit, **options
+        )
         for outcome in outcomes:
             progress.update(outcome)
             writer.add(outcome)
@@ -288,7 +303,8 @@ def _validate_cli(
         progress.finish()
         if audits:
             readable = [source for _, source in _readable(inputs, limits)]
-            writer.add_extra(run_audits(readable, reasoning=reasoning, limits=limits))
+            with engines_guarded():  # the audit queries sum quantities too: an ill-typed one is not a crash
+                writer.add_extra(run_audits(readable, reasoning=reasoning, limits=limits))
         writer.close()
     for failure in failures:
         click.echo(
@@ -357,7 +373,8 @@ def _query_cli(
     for source in sources:
         if not Path(source).exists():
             raise InputError(source, "file not found")
-    result = query(name, [Path(s) for s in sources], reasoning=reasoning, **values)  # type: ignore[arg-type]
+    with engines_guarded():  # an ill-typed quantity in a SUM is an error to SPARQL, not a crash
+        result = query(name, [Path(s) for s in sources], reasoning=reasoning, **values)  # type: ignore[arg-type]
     with atomic_output(output) as stream:
         stream.write(format_result(result, fmt))
     return EXIT_OK

@@ -10,16 +10,26 @@ what the file says, so that an ill-formed value is reported instead of silently 
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import math
+import os
+import re
+import stat
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import rdflib
 from pyld import jsonld
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.plugins.parsers.ntriples import NTGraphSink, W3CNTriplesParser
+from rdflib.term import Node
 
 from comet_cn.errors import InputError
 from comet_cn.rdflib_state import exclusive
@@ -28,14 +38,18 @@ from comet_cn.terms import MARKER, UnknownTerm, take_marked
 
 __all__ = [
     "CLAIM_SUFFIXES",
+    "JsonLine",
     "LoadLimits",
     "Loaded",
     "Source",
+    "check_claim_budget",
     "describe_source",
+    "iter_inputs",
     "iter_sources",
     "load",
     "load_claim",
     "parse_json",
+    "usable_numbers",
 ]
 
 #: What ``load`` accepts: a path, JSON-LD text, a parsed JSON-LD document, Turtle text, or an rdflib Graph.
@@ -49,6 +63,8 @@ CLAIM_SUFFIXES: dict[str, str] = {
 }
 
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+# Python refuses to convert longer digit strings to int (CVE-2020-10735); a quantity never needs as many.
+_MAX_INT_DIGITS = 4300
 
 
 @dataclass(frozen=True)
@@ -58,14 +74,35 @@ class LoadLimits:
     :param max_bytes: largest accepted file or text, in bytes.
     :param max_depth: deepest accepted JSON nesting (objects and arrays).
     :param max_string_chars: longest accepted JSON string or RDF literal, in characters.
+    :param max_same_as: most ``owl:sameAs`` statements a claim may make: the reasoner copies every statement about
+        a node to each node equal to it, to a fixpoint, so the cost explodes with the length of a chain of them (a
+        chain of 10 through the nodes of the bundled example took 206 s, of 5 under 6 s).
+    :param max_types_per_node: most ``rdf:type`` values one node may have.
+    :param max_contexts: most ``@context`` entries a JSON-LD document may hold (each one is processed on its own);
+        scoped contexts (a term definition with a ``@context`` of its own, processed again at every use) are
+        refused.
+    :param max_list_items: most ``rdf:List`` items (``@list`` in JSON-LD) a claim may hold; no rule reads a list.
+    :param max_unknown_terms: most distinct keys and types a JSON-LD document may use that its context does not
+        define (each is reported with the JSON paths where it occurs, a walk of the document each).
     """
 
     max_bytes: int = 50 * 1024 * 1024
     max_depth: int = 100
     max_string_chars: int = 1_000_000
+    max_same_as: int = 5
+    max_types_per_node: int = 100
+    max_contexts: int = 10
+    max_list_items: int = 10_000
+    max_unknown_terms: int = 1000
 
 
 DEFAULT_LIMITS = LoadLimits()
+
+
+class JsonLine(bytes):
+    """One line of a JSON Lines file, as bytes: always read as JSON-LD, never as Turtle or as a file name."""
+
+    __slots__ = ()
 
 
 def describe_source(source: Source) -> str:
@@ -103,82 +140,223 @@ class Loaded:
     unknown_terms: tuple[UnknownTerm, ...] = ()
 
 
-def load_claim(source: Source, *, format: str | None = None, limits: LoadLimits = DEFAULT_LIMITS) -> Loaded:
-    """Like :func:`load`, and also report the JSON-LD keys and types that the context does not define."""
+def load_claim(
+    source: Source,
+    *,
+    format: str | None = None,
+    limits: LoadLimits = DEFAULT_LIMITS,
+    max_triples: int | None = None,
+) -> Loaded:
+    """Like :func:`load`, and also report the JSON-LD keys and types that the context does not define.
+
+    :param max_triples: refuse the input as soon as it holds more triples than this (parsing stops there).
+    """
     if not isinstance(source, (str, Path, bytes, Mapping, list, Graph)):
         raise InputError(
             "<input>",
             f"cannot read a {type(source).__name__}: give a pathlib.Path, text, bytes, a JSON-LD document or a Graph",
         )
     name = describe_source(source)
+    budget = _Budget(name, limits, max_triples)
     if isinstance(source, Graph):
         copy = Graph()
         for triple in source:
             copy.add(triple)
+        budget.check_graph(copy)
         return Loaded(copy)
     if isinstance(source, (Mapping, list)):
-        _check_structure(source, name, limits)
-        return _jsonld_to_loaded(source, name)
+        _check_structure(source, name, limits, max_triples)
+        return _jsonld_to_loaded(source, None, budget)
     if isinstance(source, Path):
-        return _load_text(_read_file(source, limits), name, format or _format_from_suffix(source), limits)
+        return _load_text(_read_file(source, limits), format or _format_from_suffix(source), budget)
+    if isinstance(source, JsonLine):
+        return _load_text(_decode(source, name, limits), "json-ld", budget, json_line=True)
     if isinstance(source, bytes):
-        return _load_text(_decode(source, name, limits), name, format, limits)
-    return _load_text(_check_size(source, name, limits), name, format, limits)
+        return _load_text(_decode(source, name, limits), format, budget)
+    return _load_text(_check_size(source, name, limits), format, budget)
 
 
-def parse_json(text: str, name: str, limits: LoadLimits = DEFAULT_LIMITS) -> Any:
-    """Parse JSON text, refusing nesting deeper than the limit before the recursive parser sees it."""
+class _BadNumber(ValueError):
+    """A JSON number that must be refused, raised from inside the JSON parser; ``token`` is its text."""
+
+    def __init__(self, token: str, problem: str) -> None:
+        super().__init__(problem)
+        self.token = token
+        self.problem = problem
+
+
+def _parse_constant(token: str) -> Any:
+    raise _BadNumber(token, "NaN and Infinity are not JSON numbers")
+
+
+def _parse_float(token: str) -> float:
+    value = float(token)
+    if not math.isfinite(value):
+        raise _BadNumber(token, "number out of range: too large for a double")
+    return value
+
+
+def _parse_int(token: str) -> int:
+    if len(token) - token.startswith("-") > _MAX_INT_DIGITS:
+        raise _BadNumber(token, f"number out of range: an integer of more than {_MAX_INT_DIGITS} digits")
+    return int(token)
+
+
+# A JSON string or a bare token that may be a number or NaN/Infinity: to find a refused number's position.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?(?:NaN|Infinity)|-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?')
+
+
+def _position(text: str, offset: int) -> str:
+    line = text.count("\n", 0, offset) + 1
+    return f"line {line} column {offset - text.rfind(chr(10), 0, offset)}"
+
+
+def _token_position(text: str, token: str) -> str | None:
+    for match in _JSON_TOKEN.finditer(text):
+        if match.group() == token:
+            return _position(text, match.start())
+    return None
+
+
+def parse_json(text: str, name: str, limits: LoadLimits = DEFAULT_LIMITS, max_triples: int | None = None) -> Any:
+    """Parse JSON text, refusing nesting deeper than the limit before the recursive parser sees it, and a document
+    that would make the JSON-LD processor slow (see :class:`LoadLimits`) before it sees it.
+
+    ``NaN``, ``Infinity``, numbers too large for a double and integers of more than 4300 digits are refused (they
+    are not JSON, or no quantity needs them), with their line and column.
+    """
     _check_json_depth(text, name, limits.max_depth)
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_constant=_parse_constant, parse_float=_parse_float, parse_int=_parse_int)
     except json.JSONDecodeError as error:
         raise InputError(name, f"not valid JSON ({error.msg} at line {error.lineno} column {error.colno})") from None
+    except _BadNumber as error:
+        where = _token_position(text, error.token)
+        raise InputError(name, f"not valid JSON ({error.problem}{', at ' + where if where else ''})") from None
     except RecursionError:
         raise InputError(name, f"JSON nested deeper than {limits.max_depth} levels") from None
-    _check_structure(document, name, limits)
+    _check_structure(document, name, limits, max_triples)
     return document
 
 
-def iter_sources(inputs: Iterable[Source]) -> Iterator[tuple[str, Source]]:
-    """Expand inputs into individual claims: a directory yields its claim files, a ``.jsonl`` file one claim a line.
+def iter_inputs(
+    inputs: Iterable[Source], *, limits: LoadLimits = DEFAULT_LIMITS
+) -> Iterator[tuple[str, Source] | InputError]:
+    """Expand inputs into individual claims, and yield each entry that must be refused as an :class:`InputError`.
 
-    :raises InputError: a directory holds no claim file.
+    A directory yields its claim files (sorted); a ``.jsonl`` file one :class:`JsonLine` a line. Only what the
+    user named is read: inside a directory, a symbolic link that leads out of it is refused, not followed, and so
+    is a FIFO, socket or device (given directly too), which is never opened. A refused entry costs only itself.
     """
     for item in inputs:
         path = Path(item) if isinstance(item, (str, Path)) and describe_source(item) == str(item) else None
         if path is not None and path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and _is_claim_file(p))
-            if not files:
-                raise InputError(str(path), "directory holds no claim files (*.jsonld, *.json, *.ttl, *.nt, *.jsonl)")
-            for file in files:
-                yield from iter_sources([file])
+            yield from _iter_folder(path, limits)
         elif path is not None and path.suffix == ".jsonl":
-            yield from _iter_json_lines(path)
+            yield from _iter_json_lines(path, limits)
         else:
             yield describe_source(item), item
+
+
+def iter_sources(inputs: Iterable[Source], *, limits: LoadLimits = DEFAULT_LIMITS) -> Iterator[tuple[str, Source]]:
+    """Expand inputs into individual claims: a directory yields its claim files, a ``.jsonl`` file one claim a line.
+
+    :raises InputError: a directory holds no claim file, or an entry must be refused (see :func:`iter_inputs`).
+    """
+    for entry in iter_inputs(inputs, limits=limits):
+        if isinstance(entry, InputError):
+            raise entry
+        yield entry
 
 
 def _is_claim_file(path: Path) -> bool:
     return path.suffix in CLAIM_SUFFIXES or path.suffix == ".jsonl"
 
 
-def _iter_json_lines(path: Path) -> Iterator[tuple[str, Source]]:
+def _iter_folder(folder: Path, limits: LoadLimits) -> Iterator[tuple[str, Source] | InputError]:
+    root = os.path.realpath(folder)
+    found = False
+    # rglob does not descend into linked folders; a linked file is followed only while it stays inside the folder.
+    for entry in sorted(p for p in folder.rglob("*") if _is_claim_file(p)):
+        name = str(entry)
+        if entry.is_symlink():
+            target = os.path.realpath(entry)
+            if os.path.commonpath([root, target]) != root:
+                found = True
+                yield InputError(name, "symbolic link out of the folder, not followed")
+                continue
+        try:
+            mode = entry.stat().st_mode
+        except OSError as error:
+            found = True
+            yield InputError(name, _os_problem(error))
+            continue
+        if stat.S_ISDIR(mode):
+            continue
+        found = True
+        if not stat.S_ISREG(mode):
+            yield InputError(name, _not_regular(mode))
+        elif entry.suffix == ".jsonl":
+            yield from _iter_json_lines(entry, limits)
+        else:
+            yield name, entry
+    if not found:
+        yield InputError(str(folder), "directory holds no claim files (*.jsonld, *.json, *.ttl, *.nt, *.jsonl)")
+
+
+def _not_regular(mode: int) -> str:
+    kind = (
+        "a FIFO"
+        if stat.S_ISFIFO(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "not a file"
+    )
+    return f"{kind}, not a regular file: not opened"
+
+
+def _iter_json_lines(path: Path, limits: LoadLimits) -> Iterator[tuple[str, Source] | InputError]:
+    """Each non-blank line as a :class:`JsonLine` named ``path:N``; a line that is too long is refused alone."""
+    name = str(path)
     try:
-        handle = path.open("r", encoding="utf-8")
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            yield InputError(name, _not_regular(mode))
+            return
+        handle = path.open("rb")
     except OSError as error:
-        raise InputError(str(path), _os_problem(error)) from None
+        yield InputError(name, _os_problem(error))
+        return
     with handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                yield f"{path}:{number}", line
+        number = 0
+        while True:
+            try:
+                line = handle.readline(limits.max_bytes + 1)
+            except OSError as error:
+                yield InputError(name, _os_problem(error))
+                return
+            if not line:
+                return
+            number += 1
+            if len(line) > limits.max_bytes and not line.endswith(b"\n"):
+                while line and not line.endswith(b"\n"):  # skip the rest of the line in bounded reads
+                    line = handle.readline(limits.max_bytes + 1)
+                yield InputError(f"{path}:{number}", f"line is over the limit of {limits.max_bytes} bytes")
+            elif line.strip():
+                yield f"{path}:{number}", JsonLine(line)
 
 
 def _read_file(path: Path, limits: LoadLimits) -> str:
     name = str(path)
     try:
-        if path.is_dir():
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
             raise InputError(name, "is a directory, not a claim file")
-        size = path.stat().st_size
+        if not stat.S_ISREG(status.st_mode):
+            raise InputError(name, _not_regular(status.st_mode))  # a FIFO would block the run, a device never end
+        size = status.st_size
         if size > limits.max_bytes:
             raise InputError(name, f"file is {size} bytes, over the limit of {limits.max_bytes} bytes")
         with path.open("rb") as handle:
@@ -203,8 +381,8 @@ def _decode(data: bytes, name: str, limits: LoadLimits) -> str:
         raise InputError(name, "binary data, not a claim (JSON-LD, Turtle or N-Triples text)")
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(name, "not UTF-8 text") from None
+    except UnicodeDecodeError as error:
+        raise InputError(name, f"not UTF-8 text (at byte {error.start + 1})") from None
 
 
 def _check_size(text: str, name: str, limits: LoadLimits) -> str:
@@ -217,48 +395,140 @@ def _format_from_suffix(path: Path) -> str | None:
     return CLAIM_SUFFIXES.get(path.suffix.lower())
 
 
-def _load_text(text: str, name: str, format: str | None, limits: LoadLimits) -> Loaded:
+def _load_text(text: str, format: str | None, budget: _Budget, *, json_line: bool = False) -> Loaded:
+    name = budget.name
     if not text.strip():
         raise InputError(name, "empty input")
     looks_like_json = text.lstrip().startswith(("{", "["))
     if format is None:
         format = "json-ld" if looks_like_json else "turtle"
     if format == "json-ld":
+        if json_line and not looks_like_json:
+            raise InputError(name, "not JSON-LD: a line of a JSON Lines file must be a JSON object or array")
         if not looks_like_json:
             raise InputError(name, "not JSON-LD: expected a JSON object or array (is it Turtle? use a .ttl suffix)")
-        return _jsonld_to_loaded(parse_json(text, name, limits), name)
+        return _jsonld_to_loaded(parse_json(text, name, budget.limits, budget.max_triples), text, budget)
     if format in ("turtle", "nt"):
         if looks_like_json:
             raise InputError(name, f"not valid {_FORMAT_NAMES[format]}: the content is JSON (use a .jsonld suffix)")
-        return Loaded(_parse_rdf_text(text, name, format, limits))
+        return Loaded(_parse_rdf_text(text, format, budget))
     raise InputError(name, f"unknown format {format!r} (use json-ld, turtle or nt)")
 
 
 _FORMAT_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "json-ld": "JSON-LD"}
 
 
-def _parse_rdf_text(text: str, name: str, format: str, limits: LoadLimits) -> Graph:
-    graph = Graph()
+class _Budget:
+    """The bounds one load works within: it stops a parse at the triple limit and checks the finished graph."""
+
+    def __init__(self, name: str, limits: LoadLimits, max_triples: int | None) -> None:
+        self.name = name
+        self.limits = limits
+        self.max_triples = max_triples
+
+    def too_many(self) -> InputError:
+        return InputError(self.name, f"the claim has over {self.max_triples} triples, the most allowed (--max-triples)")
+
+    def check_count(self, count: int) -> None:
+        if self.max_triples is not None and count > self.max_triples:
+            raise self.too_many()
+
+    def check_graph(self, graph: Graph) -> None:
+        self.check_count(len(graph))
+        items = sum(1 for _ in graph.triples((None, RDF.first, None)))
+        if items > self.limits.max_list_items:
+            raise InputError(self.name, f"lists hold {items} items, over the limit of {self.limits.max_list_items}")
+        types: Counter[Node] = Counter(graph.subjects(RDF.type, None))
+        if types:
+            count = types.most_common(1)[0][1]
+            if count > self.limits.max_types_per_node:
+                raise InputError(
+                    self.name, f"a node has {count} types, over the limit of {self.limits.max_types_per_node}"
+                )
+
+
+class _TooMany(Exception):
+    """Raised from inside a parser when the graph grows past the triple limit, to stop the parse there."""
+
+
+class _CappedGraph(Graph):
+    """A graph that refuses to grow past a number of triples, so a huge file stops parsing at the limit."""
+
+    def __init__(self, cap: int | None) -> None:
+        super().__init__()
+        self._cap = cap
+
+    def add(self, triple: Any) -> _CappedGraph:
+        super().add(triple)
+        if self._cap is not None and len(self) > self._cap:
+            raise _TooMany
+        return self
+
+    def uncap(self) -> None:
+        self._cap = None
+
+
+class _CountingParser(W3CNTriplesParser):
+    """rdflib's N-Triples parser, counting lines so that an error can say where it is."""
+
+    __slots__ = ("lines",)
+    lines: int
+
+    def readline(self) -> str | None:
+        line = super().readline()
+        self.lines += line is not None
+        return line
+
+
+# A line of N-Triples that states a triple: neither blank nor a comment.
+_TRIPLE_LINE = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)
+
+
+def _parse_rdf_text(text: str, format: str, budget: _Budget) -> Graph:
+    name = budget.name
+    if format == "nt" and budget.max_triples is not None:
+        # One triple a line: a file over the limit is refused before rdflib spends a minute parsing it.
+        budget.check_count(sum(1 for _ in _TRIPLE_LINE.finditer(text)))
+    graph = _CappedGraph(budget.max_triples)
     # rdflib rewrites literal lexical forms while parsing unless NORMALIZE_LITERALS is off. It is a module global,
     # so it is switched off only for the duration of our own parse, under the process-wide rdflib lock.
     with exclusive():
         rdflib.NORMALIZE_LITERALS = False
+        parser = _CountingParser(NTGraphSink(graph))
+        parser.lines = 0
         try:
-            graph.parse(data=text, format=format)
+            if format == "nt":
+                parser.parse(io.StringIO(text))
+            else:
+                graph.parse(data=text, format=format)
+        except _TooMany:
+            raise budget.too_many() from None
         except Exception as error:  # rdflib raises many unrelated types for syntax errors
+            # rdflib's messages quote the input, which must not reach a terminal or a report: say only where.
+            where = _syntax_position(error, text) if format == "turtle" else f"line {parser.lines}"
             hint = ""
             if "\n" not in text.strip():
                 hint = " (a str is read as claim text, never as a file name: pass a pathlib.Path to read a file)"
-            raise InputError(name, f"not valid {_FORMAT_NAMES[format]}: {_first_line(error)}{hint}") from None
+            raise InputError(
+                name, f"not valid {_FORMAT_NAMES[format]} (syntax error{' at ' + where if where else ''}){hint}"
+            ) from None
     for _, _, obj in graph:
-        if isinstance(obj, Literal) and len(obj) > limits.max_string_chars:
-            raise InputError(name, f"a literal is longer than {limits.max_string_chars} characters")
-    return graph
+        if isinstance(obj, Literal) and len(obj) > budget.limits.max_string_chars:
+            raise InputError(name, f"a literal is longer than {budget.limits.max_string_chars} characters")
+    budget.check_graph(graph)
+    graph.uncap()  # the caller's graph, which may grow
+    return _relabelled(graph, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
 
 
-def _first_line(error: BaseException) -> str:
-    text = " ".join(str(error).split())
-    return text[:300] if text else type(error).__name__
+def _syntax_position(error: BaseException, text: str) -> str | None:
+    """Line and column of a Turtle syntax error (rdflib's BadSyntax knows the offset into the text)."""
+    offset = getattr(error, "_i", None)
+    parsed = getattr(error, "_str", None)
+    if not isinstance(offset, int) or not isinstance(parsed, bytes):
+        return None
+    source = parsed.decode("utf-8", "replace")
+    offset = max(0, min(offset, len(source)))
+    return _position(source, offset)
 
 
 def _check_json_depth(text: str, name: str, max_depth: int) -> None:
@@ -284,19 +554,56 @@ def _check_json_depth(text: str, name: str, max_depth: int) -> None:
             depth -= 1
 
 
-def _check_structure(document: Any, name: str, limits: LoadLimits) -> None:
-    stack: list[tuple[Any, int]] = [(document, 1)]
+def _check_structure(document: Any, name: str, limits: LoadLimits, max_triples: int | None = None) -> None:
+    """Walk a parsed JSON document without recursion and refuse what would make the JSON-LD processor slow.
+
+    pyld's cost grows with the product of a scoped context's size and its uses, and with the square of the values
+    of one property of one node; it cannot be stopped once started, so the document is measured first.
+    """
+    stack: list[tuple[Any, int, bool]] = [(document, 1, False)]
+    contexts = 0
+    values = 0
+    max_values = 2 * max_triples if max_triples is not None else None  # a triple takes at most two JSON values
     while stack:
-        node, depth = stack.pop()
-        if isinstance(node, (dict, list)):
-            if depth > limits.max_depth:
-                raise InputError(name, f"JSON nested deeper than {limits.max_depth} levels")
-            children = node.values() if isinstance(node, dict) else node
-            stack.extend((child, depth + 1) for child in children)
-            if isinstance(node, dict):
-                stack.extend((key, depth + 1) for key in node)
-        elif isinstance(node, str) and len(node) > limits.max_string_chars:
-            raise InputError(name, f"a JSON string is longer than {limits.max_string_chars} characters")
+        node, depth, in_context = stack.pop()
+        if isinstance(node, (dict, list)) and depth > limits.max_depth:
+            raise InputError(name, f"JSON nested deeper than {limits.max_depth} levels")
+        if isinstance(node, dict):
+            if "@context" in node:
+                if in_context:
+                    raise InputError(
+                        name, "a term definition has a @context of its own (a scoped context): not accepted"
+                    )
+                contexts += 1
+                if contexts > limits.max_contexts:
+                    raise InputError(name, f"the document holds over {limits.max_contexts} @context entries")
+            if not in_context:
+                _check_node(node, name, limits)
+            for key, child in node.items():
+                if isinstance(key, str) and len(key) > limits.max_string_chars:
+                    raise InputError(name, f"a JSON string is longer than {limits.max_string_chars} characters")
+                stack.append((child, depth + 1, in_context or key == "@context"))
+        elif isinstance(node, list):
+            stack.extend((child, depth + 1, in_context) for child in node)
+        else:
+            if isinstance(node, str) and len(node) > limits.max_string_chars:
+                raise InputError(name, f"a JSON string is longer than {limits.max_string_chars} characters")
+            values += not in_context
+            if max_values is not None and values > max_values:
+                raise InputError(
+                    name,
+                    f"the document holds over {max_values} values, more than {max_triples} triples (--max-triples)",
+                )
+
+
+def _check_node(node: dict[Any, Any], name: str, limits: LoadLimits) -> None:
+    for key in ("@type", "type"):  # "type" is the bundled context's alias of @type
+        types = node.get(key)
+        if isinstance(types, list) and len(types) > limits.max_types_per_node:
+            raise InputError(name, f"a node has {len(types)} types, over the limit of {limits.max_types_per_node}")
+    items = node.get("@list")
+    if isinstance(items, list) and len(items) > limits.max_list_items:
+        raise InputError(name, f"a list has {len(items)} items, over the limit of {limits.max_list_items}")
 
 
 class _OfflineLoader:
@@ -310,58 +617,82 @@ class _OfflineLoader:
         if url in CONTEXT_IRIS:
             return {"contextUrl": None, "documentUrl": url, "document": context_document()}
         self.refused = url
-        raise InputError(self._name, f"unknown remote @context {url!r}: only the bundled comet-cn contexts are allowed")
+        raise InputError(self._name, _REMOTE_CONTEXT)
 
 
-def _jsonld_to_loaded(document: Any, name: str) -> Loaded:
-    graph = _jsonld_to_graph(document, name)
+_REMOTE_CONTEXT = "unknown remote @context: only the bundled comet-cn contexts are allowed, and nothing is fetched"
+
+
+def _jsonld_to_loaded(document: Any, text: str | None, budget: _Budget) -> Loaded:
+    graph = _jsonld_to_graph(document, text, budget)
+    budget.check_graph(graph)  # before the unknown terms are looked up: each costs a walk of the document
+    marked = {str(t) for triple in graph for t in triple[1:] if isinstance(t, URIRef) and str(t).startswith(MARKER)}
+    if len(marked) > budget.limits.max_unknown_terms:
+        raise InputError(
+            budget.name,
+            f"the document uses {len(marked)} terms its context does not define, over the limit of "
+            f"{budget.limits.max_unknown_terms}",
+        )
     terms = [term for term in context_document().get("@context", {}) if not term.startswith("@")]
     unknown = take_marked(graph, document, terms)
     return Loaded(graph, unknown)
 
 
-def _jsonld_to_graph(document: Any, name: str) -> Graph:
+def _jsonld_to_graph(document: Any, text: str | None, budget: _Budget) -> Graph:
+    name = budget.name
     loader = _OfflineLoader(name)
     try:
         # The marker @vocab lies under the document's own context: a key or type it does not define expands to a
         # marker IRI instead of being dropped in silence, and comet_cn.terms reports it.
         dataset = jsonld.to_rdf(document, {"documentLoader": loader, "expandContext": {"@vocab": MARKER}})
-    except InputError:
-        raise
+    except InputError as error:
+        raise InputError(name, error.problem + _url_position(text, loader.refused)) from None
     except Exception as error:  # pyld wraps loader errors and reports syntax errors as JsonLdError
         if loader.refused is not None:
-            raise InputError(
-                name, f"unknown remote @context {loader.refused!r}: only the bundled comet-cn contexts are allowed"
-            ) from None
-        raise InputError(name, f"not valid JSON-LD: {_jsonld_problem(error)}") from None
-    return _dataset_to_graph(dataset)
+            raise InputError(name, _REMOTE_CONTEXT + _url_position(text, loader.refused)) from None
+        raise InputError(name, f"not valid JSON-LD ({_jsonld_problem(error)})") from None
+    budget.check_count(sum(len(triples) for triples in dataset.values()))
+    return _dataset_to_graph(dataset, name)
+
+
+def _url_position(text: str | None, url: str | None) -> str:
+    """Where a refused context IRI is written (the message names its place, never the IRI itself)."""
+    if text is None or url is None:
+        return ""
+    offset = text.find(json.dumps(url, ensure_ascii=False))
+    return f" (at {_position(text, offset)})" if offset >= 0 else ""
 
 
 def _jsonld_problem(error: BaseException) -> str:
-    """The innermost pyld error, which says what is wrong; the outer ones only say which step failed."""
+    """The JSON-LD error code of the innermost pyld error (a fixed phrase of the JSON-LD standard).
+
+    pyld's messages and details quote the input, which must not reach a terminal or a report.
+    """
     seen: list[BaseException] = [error]
     while True:
         cause = getattr(seen[-1], "cause", None) or seen[-1].__cause__
         if not isinstance(cause, BaseException) or cause in seen:
             break
         seen.append(cause)
-    inner = seen[-1]
-    first = inner.args[0] if inner.args else None
-    message = first if isinstance(first, str) else (str(inner) or type(inner).__name__)
-    code = getattr(inner, "code", None)
-    text = " ".join(str(message).split())[:300]
-    return f"{text} ({code})" if code else text
+    for inner in reversed(seen):
+        code = getattr(inner, "code", None)
+        if isinstance(code, str) and re.fullmatch(r"[A-Za-z@ -]{1,60}", code):
+            return code
+    if any("relative IRI" in str(inner) for inner in seen):  # pyld's own ValueError, without a code
+        return "a relative IRI, such as a relative @context, cannot be resolved: there is no base IRI"
+    return "the JSON-LD processor cannot expand it"
 
 
-def _dataset_to_graph(dataset: Mapping[str, list[dict[str, Any]]]) -> Graph:
+def _dataset_to_graph(dataset: Mapping[str, list[dict[str, Any]]], name: str) -> Graph:
     graph = Graph()
+    salt = _dataset_digest(dataset)
     blank_nodes: dict[str, BNode] = {}
 
     def node(term: Mapping[str, Any]) -> URIRef | BNode:
         value = term["value"]
         if term["type"] == "blank node":
             if value not in blank_nodes:
-                blank_nodes[value] = BNode()
+                blank_nodes[value] = _blank(salt, len(blank_nodes))
             return blank_nodes[value]
         return URIRef(value)
 
@@ -371,7 +702,10 @@ def _dataset_to_graph(dataset: Mapping[str, list[dict[str, Any]]]) -> Graph:
             if obj["type"] == "literal":
                 datatype = obj.get("datatype")
                 if datatype == _RDF_LANG_STRING or obj.get("language"):
-                    term: Any = Literal(obj["value"], lang=obj.get("language"))
+                    try:
+                        term: Any = Literal(obj["value"], lang=obj.get("language"))
+                    except ValueError:  # rdflib refuses a tag that is not BCP 47 syntax
+                        raise InputError(name, "a literal has a language tag that is not valid (BCP 47)") from None
                 elif datatype in (None, str(XSD.string)):
                     term = Literal(obj["value"])
                 else:
@@ -380,3 +714,204 @@ def _dataset_to_graph(dataset: Mapping[str, list[dict[str, Any]]]) -> Graph:
                 term = node(obj)
             graph.add((node(triple["subject"]), URIRef(triple["predicate"]["value"]), term))
     return graph
+
+
+# Blank nodes get labels made from a digest of the document and their order in it, not random ones: the same file
+# gives the same labels in every run (messages that show one stay byte-identical), and two different files, such
+# as a claim and an extra ontology merged for reasoning, cannot share a label by chance.
+BLANK_LABEL = re.compile(r"\bcn[0-9a-f]{16}b[0-9]+\b|\bN[0-9a-f]{32}\b")
+
+
+def _blank(salt: str, index: int) -> BNode:
+    return BNode(f"cn{salt}b{index}")
+
+
+def _dataset_digest(dataset: Mapping[str, list[dict[str, Any]]]) -> str:
+    digest = hashlib.sha256()
+    for graph_name in sorted(dataset):
+        for triple in dataset[graph_name]:
+            for part in ("subject", "predicate", "object"):
+                term = triple[part]
+                text = f"{term['type']}\x1f{term['value']}\x1f{term.get('datatype', '')}\x1f{term.get('language', '')}"
+                digest.update(text.encode("utf-8", "surrogatepass") + b"\x1e")
+    return digest.hexdigest()[:16]
+
+
+def _relabelled(graph: Graph, digest: str) -> Graph:
+    """The graph with its blank nodes labelled in order of first appearance (see :data:`BLANK_LABEL`)."""
+    mapping: dict[BNode, BNode] = {}
+
+    def label(term: Any) -> Any:
+        if isinstance(term, BNode):
+            if term not in mapping:
+                mapping[term] = _blank(digest[:16], len(mapping))
+            return mapping[term]
+        return term
+
+    if not any(isinstance(t, BNode) for triple in graph for t in triple):
+        return graph
+    result = Graph()
+    for s, p, o in graph:
+        result.add((label(s), p, label(o)))
+    return result
+
+
+_VOCABULARY_PREDICATES = frozenset(
+    {
+        RDFS.subClassOf,
+        RDFS.subPropertyOf,
+        RDFS.domain,
+        RDFS.range,
+        OWL.equivalentClass,
+        OWL.equivalentProperty,
+        OWL.inverseOf,
+        OWL.propertyChainAxiom,
+        OWL.propertyDisjointWith,
+        OWL.disjointWith,
+        OWL.disjointUnionOf,
+        OWL.unionOf,
+        OWL.intersectionOf,
+        OWL.complementOf,
+        OWL.oneOf,
+        OWL.onProperty,
+        OWL.onProperties,
+        OWL.onClass,
+        OWL.onDataRange,
+        OWL.someValuesFrom,
+        OWL.allValuesFrom,
+        OWL.hasValue,
+        OWL.hasSelf,
+        OWL.cardinality,
+        OWL.minCardinality,
+        OWL.maxCardinality,
+        OWL.qualifiedCardinality,
+        OWL.minQualifiedCardinality,
+        OWL.maxQualifiedCardinality,
+        OWL.hasKey,
+        OWL.members,
+        OWL.distinctMembers,
+        OWL.sourceIndividual,
+        OWL.assertionProperty,
+        OWL.targetIndividual,
+        OWL.targetValue,
+        OWL.withRestrictions,
+        OWL.onDatatype,
+        OWL.datatypeComplementOf,
+    }
+)
+_VOCABULARY_TYPES = frozenset(
+    {
+        OWL.Class,
+        RDFS.Class,
+        RDFS.Datatype,
+        OWL.Restriction,
+        RDF.Property,
+        OWL.ObjectProperty,
+        OWL.DatatypeProperty,
+        OWL.AnnotationProperty,
+        OWL.FunctionalProperty,
+        OWL.InverseFunctionalProperty,
+        OWL.TransitiveProperty,
+        OWL.SymmetricProperty,
+        OWL.AsymmetricProperty,
+        OWL.ReflexiveProperty,
+        OWL.IrreflexiveProperty,
+        OWL.AllDisjointClasses,
+        OWL.AllDisjointProperties,
+        OWL.AllDifferent,
+        OWL.NegativePropertyAssertion,
+    }
+)
+_SHORT = {str(RDF): "rdf:", str(RDFS): "rdfs:", str(OWL): "owl:"}
+
+
+def _short(iri: Node) -> str:
+    text = str(iri)
+    for namespace, prefix in _SHORT.items():
+        if text.startswith(namespace):
+            return prefix + text[len(namespace) :]
+    return text
+
+
+def check_claim_budget(graph: Graph, name: str, limits: LoadLimits = DEFAULT_LIMITS) -> None:
+    """Refuse a claim that would make reasoning costly or change the vocabulary the rules are written against.
+
+    A claim may not state schema (subclasses, domains, property characteristics, restrictions...): one transitive
+    property of its own with a chain of 2,000 links costs owlrl minutes, and a subclass axiom could make any node a
+    claim. A user's own vocabulary belongs in an extra ontology (``--ontology``), which is trusted. ``owl:sameAs``
+    is instance data, but each statement multiplies the work, so it is capped (``limits.max_same_as``).
+
+    :raises InputError: the claim states schema, or more ``owl:sameAs`` than the limit.
+    """
+    same_as = 0
+    for _, predicate, obj in graph:
+        if predicate in _VOCABULARY_PREDICATES:
+            stated = _short(predicate)
+        elif predicate == RDF.type and obj in _VOCABULARY_TYPES:
+            stated = f"rdf:type {_short(obj)}"
+        else:
+            same_as += predicate == OWL.sameAs
+            continue
+        raise InputError(
+            name, f"a claim may not redefine the vocabulary (it states {stated}): pass your own ontology with -e"
+        )
+    if same_as > limits.max_same_as:
+        raise InputError(name, f"the claim has {same_as} owl:sameAs statements, over the limit of {limits.max_same_as}")
+
+
+# Numbers rdflib's SPARQL engine cannot compare or add without raising (NaN, infinities, exponents far beyond any
+# quantity): XSD's decimal has no such values at all, and a double NaN is no quantity either.
+_NUMERIC_TYPES = frozenset(
+    {
+        XSD.decimal,
+        XSD.float,
+        XSD.double,
+        XSD.integer,
+        XSD.long,
+        XSD.int,
+        XSD.short,
+        XSD.byte,
+        XSD.nonNegativeInteger,
+        XSD.nonPositiveInteger,
+        XSD.negativeInteger,
+        XSD.positiveInteger,
+        XSD.unsignedLong,
+        XSD.unsignedInt,
+        XSD.unsignedShort,
+        XSD.unsignedByte,
+    }
+)
+_HUGE = 10**1000
+
+
+def _unusable(value: object) -> bool:
+    if isinstance(value, Decimal):
+        return not value.is_finite() or value.adjusted() > 1000
+    if isinstance(value, float):
+        return math.isnan(value)
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _HUGE
+
+
+def usable_numbers(graph: Graph) -> Graph:
+    """``graph``, or a copy of it in which numbers no quantity can be are ill-typed literals.
+
+    A NaN, an infinite decimal or a number beyond 10^1000 keeps its lexical form (so the rule that reads it reports
+    it as it does any ill-typed value) but has no numeric value, so SPARQL comparisons and sums treat it as an error
+    instead of raising. The graph given is never modified.
+    """
+    bad = [
+        (s, p, o) for s, p, o in graph if isinstance(o, Literal) and o.datatype in _NUMERIC_TYPES and _unusable(o.value)
+    ]
+    if not bad:
+        return graph
+    copy = Graph()
+    for triple in graph:
+        copy.add(triple)
+    for s, p, o in bad:
+        assert isinstance(o, Literal)
+        replacement = Literal(str(o), datatype=o.datatype, normalize=False)
+        replacement._value = None  # rdflib has no public way to make a literal ill-typed
+        replacement._ill_typed = True
+        copy.remove((s, p, o))
+        copy.add((s, p, replacement))
+    return copy

@@ -27,6 +27,7 @@ from rdflib.namespace import RDF
 
 from comet_cn.compiled import CompiledOntology, compile_ontology, eligible_claim
 from comet_cn.resources import ontology_files, ontology_graph
+from comet_cn.terms import describe
 
 __all__ = [
     "ENGINES",
@@ -35,6 +36,7 @@ __all__ = [
     "Engine",
     "Inconsistency",
     "ReasoningMode",
+    "name_blank_nodes",
     "reason",
     "reasoning_mode",
     "warm",
@@ -52,6 +54,8 @@ _DAML = Namespace("http://www.daml.org/2002/03/agents/agent-ont#")
 # generic report of the same literal would only repeat it without saying which requirement is at stake.
 _LEXICAL_ERROR = "Lexical value of the literal"
 _IRI_IN_MESSAGE = re.compile(r"(?:https?|urn|file):[^\s,()'\"<>]+")
+# Blank node labels as str() gives them: ours from comet_cn.loading, or rdflib's random ones (a Graph passed in).
+_BLANK_LABEL = re.compile(r"\b(?:cn[0-9a-f]{16}b[0-9]+|N[0-9a-f]{32})\b")
 
 
 @dataclass(frozen=True)
@@ -292,9 +296,36 @@ def _compiled_closure(tables: CompiledOntology, data: Graph, mode: ReasoningMode
     graph = _merge(data)
     for triple in inferred:
         graph.add(triple)
-    found = {Inconsistency(message=m, focus_node=_IRI_IN_MESSAGE.findall(m)[-1]) for m in clashes}
+    found = {_inconsistency(graph, m) for m in clashes}
     ordered = tuple(sorted(found, key=lambda item: (item.focus_node or "", item.message)))
     return Closure(graph=graph, mode=mode, engine=f"compiled-{mode}", inconsistencies=ordered)
+
+
+def name_blank_nodes(graph: Graph, text: str) -> str:
+    """``text`` with each blank node label of ``graph`` in it replaced by how a named node reaches that node.
+
+    A label means nothing to a reader, and rdflib's are random, so a message that showed one would differ run by
+    run; :func:`comet_cn.terms.describe` names the node by where it sits instead.
+    """
+
+    def named(match: re.Match[str]) -> str:
+        node = BNode(match.group())
+        if (node, None, None) in graph or (None, None, node) in graph:
+            return describe(graph, node)
+        return match.group()
+
+    return _BLANK_LABEL.sub(named, text)
+
+
+def _inconsistency(graph: Graph, message: str) -> Inconsistency:
+    """An inconsistency found in ``graph``; its node is the last one the message names (the individual at fault,
+    a blank node included: "Disjoint classes A and B have a common individual x")."""
+    mentions = [*_IRI_IN_MESSAGE.finditer(message), *_BLANK_LABEL.finditer(message)]
+    last = max(mentions, key=lambda match: match.start(), default=None)
+    focus = None
+    if last is not None:
+        focus = name_blank_nodes(graph, last.group()) if _BLANK_LABEL.fullmatch(last.group()) else last.group()
+    return Inconsistency(message=" ".join(name_blank_nodes(graph, message).split()), focus_node=focus)
 
 
 def _take_errors(graph: Graph) -> tuple[Inconsistency, ...]:
@@ -304,7 +335,6 @@ def _take_errors(graph: Graph) -> tuple[Inconsistency, ...]:
         for message in graph.objects(report, _DAML.error):
             text = str(cast(Literal, message))
             if not text.startswith(_LEXICAL_ERROR):
-                iris = _IRI_IN_MESSAGE.findall(text)
-                found.add(Inconsistency(message=" ".join(text.split()), focus_node=iris[-1] if iris else None))
+                found.add(_inconsistency(graph, text))
         graph.remove((report, None, None))
     return tuple(sorted(found, key=lambda item: (item.focus_node or "", item.message)))

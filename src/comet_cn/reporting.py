@@ -155,9 +155,9 @@ class ReportWriter:
         report = BNode(f"report{self._reports}")
         graph = self._graph
         graph.add((report, RDF.type, SH.ValidationReport))
-        graph.add((report, CNSH.input, Literal(source)))
+        graph.add((report, CNSH.input, _literal(source)))
         if isinstance(outcome, InputFailure):
-            graph.add((report, CNSH.error, Literal(outcome.message)))
+            graph.add((report, CNSH.error, _literal(outcome.message)))
             return
         results = outcome.results if isinstance(outcome, ValidationReport) else tuple(outcome)
         verdict = (
@@ -175,12 +175,12 @@ class ReportWriter:
             graph.add((node, DCTERMS.source, Literal(result.clause)))
             graph.add((node, SH.resultSeverity, SH[str(result.severity)]))
             graph.add((node, SH.focusNode, _node(result.focus_node)))
-            graph.add((node, SH.resultMessage, Literal(result.message)))
+            graph.add((node, SH.resultMessage, _literal(result.message)))
             graph.add((node, CNSH.fixHint, Literal(result.hint)))
             if result.path:
                 graph.add((node, SH.resultPath, _node(result.path)))
             if result.value is not None:
-                graph.add((node, SH.value, Literal(result.value)))
+                graph.add((node, SH.value, _literal(result.value)))
             if result.source_shape:
                 graph.add((node, SH.sourceShape, _node(result.source_shape)))
 
@@ -199,7 +199,7 @@ class ReportWriter:
     def _spool(spool: IO[str], entry: Mapping[str, object]) -> None:
         if spool.tell():
             spool.write(",\n")
-        spool.write(_indent(json.dumps(entry, indent=2, ensure_ascii=False), 4))
+        spool.write(_indent(_json(entry), 4))
 
     def close(self) -> None:
         """Write what only the end of the run knows (summary, overall verdict) and release the spools."""
@@ -218,7 +218,7 @@ class ReportWriter:
             self._copy(self._results_spool)
             self._stream.write('],\n  "inputs": [')
             self._copy(self._inputs_spool)
-            summary_text = _indent(json.dumps(self._counts.as_dict(), indent=2, ensure_ascii=False), 2).lstrip()
+            summary_text = _indent(_json(self._counts.as_dict()), 2).lstrip()
             self._stream.write('],\n  "summary": ' + summary_text + "\n}\n")
 
     def _copy(self, spool: IO[str]) -> None:
@@ -249,19 +249,36 @@ def _input_entry(outcome: Outcome) -> dict[str, object]:
     }
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# A lone surrogate (from a JSON "\ud800" escape, or a file name that is not UTF-8) cannot be written as UTF-8.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def escape_controls(text: str | None) -> str:
     """Text from an input (file names, IRIs, literals) with control characters escaped, so that a newline or a
-    terminal escape in a name can neither forge a verdict line nor drive the terminal."""
+    terminal escape in a name can neither forge a verdict line nor drive the terminal. Lone surrogates are escaped
+    too (``\\udcff``), so the text is always valid UTF-8."""
     if text is None:
         return ""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
+
+
+def _json(value: object) -> str:
+    """Indented JSON, non-ASCII kept as is, lone surrogates written as JSON escapes (valid UTF-8, same string)."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _literal(text: str) -> Literal:
+    """A Turtle literal for text from an input; a lone surrogate, which no RDF syntax can hold, is escaped."""
+    return Literal(_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\\ud800-\udfff]*$")
 
 
 def _node(text: str) -> URIRef | Literal:
-    return URIRef(text) if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*$", text) else Literal(text)
+    return URIRef(text) if _IRI.match(text) else _literal(text)
 
 
 def _result_lines(result: ValidationResult) -> list[str]:

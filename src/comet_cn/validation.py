@@ -2,26 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from typing import Literal as TypingLiteral
 
 import pyshacl
+from pyshacl.constraints.constraint_component import ConstraintComponent
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SH, XSD
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
+from rdflib.plugins.sparql import aggregates, operators, prepareQuery
+from rdflib.plugins.sparql.sparql import Query, SPARQLError, SPARQLTypeError
 from rdflib.term import Node
 
 from comet_cn.claim_checks import UnknownTermsMode, claims_in, engine_findings
 from comet_cn.errors import CometCnError, InputError
-from comet_cn.loading import DEFAULT_LIMITS, Loaded, LoadLimits, Source, describe_source, load, load_claim
+from comet_cn.loading import (
+    DEFAULT_LIMITS,
+    Loaded,
+    LoadLimits,
+    Source,
+    check_claim_budget,
+    describe_source,
+    load,
+    load_claim,
+    usable_numbers,
+)
 from comet_cn.rdflib_state import exclusive
-from comet_cn.reasoning import Closure, Engine, ReasoningMode, reason
+from comet_cn.reasoning import Closure, Engine, ReasoningMode, name_blank_nodes, reason
 from comet_cn.resources import CONTEXT_IRIS, engine_shapes_graph, ontology_graph, shapes_graph
 from comet_cn.results import Severity, ValidationReport, ValidationResult, finding
 from comet_cn.rules import CNSH, ShapeInfo, shape_info
@@ -140,13 +153,16 @@ def validate(
         only the speed differs, and ``report.engine`` names the one that ran.
     :param unknown_terms: ``"error"`` (default) makes an undefined term a Violation of CN-INPUT-02, ``"warning"``
         a Warning.
-    :param max_triples: the most triples the claim may have after reasoning (its work budget).
+    :param max_triples: the most triples the claim may have, as parsed and after reasoning (its work budget);
+        parsing stops as soon as the claim is over it.
     :returns: the report; ``report.conforms`` is the verdict.
-    :raises InputError: the claim or an extra file cannot be used, or the claim is over its work budget.
+    :raises InputError: the claim or an extra file cannot be used, or the claim is over its work budget (too many
+        triples, ``owl:sameAs`` statements or types of one node, or schema statements of its own: see
+        :func:`comet_cn.loading.check_claim_budget`).
     """
     name = name or describe_source(source)
     with exclusive():
-        loaded = load_claim(source, format=format, limits=limits)
+        loaded = load_claim(source, format=format, limits=limits, max_triples=max_triples)
         return _check(
             loaded,
             name=name,
@@ -157,6 +173,7 @@ def validate(
             engine=engine,
             unknown_terms=unknown_terms,
             max_triples=max_triples,
+            limits=limits,
         )
 
 
@@ -171,8 +188,9 @@ def validate_graph(
     engine: Engine = "auto",
     unknown_terms: UnknownTermsMode = "error",
     max_triples: int = DEFAULT_MAX_TRIPLES,
+    limits: LoadLimits = DEFAULT_LIMITS,
 ) -> ValidationReport:
-    """Validate an already loaded claim graph (``data`` is not modified)."""
+    """Validate an already loaded claim graph (``data`` is not modified); ``limits`` bound its work budget."""
     with exclusive():
         return _check(
             Loaded(data),
@@ -184,7 +202,111 @@ def validate_graph(
             engine=engine,
             unknown_terms=unknown_terms,
             max_triples=max_triples,
+            limits=limits,
         )
+
+
+class _Unbound:
+    """A SPARQL aggregate that is an error, as SPARQL 1.1 says, when a value is not a number (or cannot be
+    compared): the variable is left unbound. rdflib raises instead (``SUM`` of ``"abc"^^xsd:decimal`` is a
+    TypeError, of an IRI an AttributeError), which cost the claim its verdict."""
+
+    failed = False
+
+    def update(self, row: Any, aggregator: Any) -> None:
+        if not self.failed:
+            try:
+                super().update(row, aggregator)  # type: ignore[misc]
+            except (SPARQLTypeError, TypeError, AttributeError, ArithmeticError):
+                self.failed = True
+
+    def set_value(self, bindings: Any) -> None:
+        if not self.failed:
+            super().set_value(bindings)  # type: ignore[misc]
+
+
+class _Sum(_Unbound, aggregates.Sum):
+    pass
+
+
+class _Average(_Unbound, aggregates.Average):
+    pass
+
+
+class _Minimum(_Unbound, aggregates.Minimum):
+    pass
+
+
+class _Maximum(_Unbound, aggregates.Maximum):
+    pass
+
+
+_GUARDED_AGGREGATES: dict[str, type[aggregates.Accumulator]] = {
+    "Aggregate_Sum": _Sum,
+    "Aggregate_Avg": _Average,
+    "Aggregate_Min": _Minimum,
+    "Aggregate_Max": _Maximum,
+}
+
+
+def _finite_cast(expression: Any, context: Any) -> Node:
+    """rdflib's xsd:decimal/xsd:double cast, except that "NaN" or "Infinity" is an error, as for any other word:
+    rdflib casts them to numbers whose comparison raises (decimal.InvalidOperation) instead of being false."""
+    result = operators.default_cast(expression, context)
+    value = result.value if isinstance(result, Literal) else None
+    if (isinstance(value, Decimal) and not value.is_finite()) or (isinstance(value, float) and value != value):
+        raise SPARQLError("not a number")
+    return result
+
+
+_CASTS = (XSD.decimal, XSD.double, XSD.float)
+_FORMAT_MESSAGE: Callable[[ConstraintComponent, Any, Any], Any] = (
+    ConstraintComponent._format_sparql_based_result_message
+)
+
+
+def _escaped(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _escaped(item) for key, item in value.items()}
+    return None if value is None else str(value).replace("\\", "\\\\")
+
+
+def _format_message(self: ConstraintComponent, message: Any, bound_vars: Any) -> Any:
+    """pySHACL's {?value} substitution, with the values taken literally: it passes them to re.sub as the
+    replacement, so a backslash in an IRI or a literal (``C:\\files``) raised re.error and lost the verdict."""
+    if isinstance(bound_vars, (tuple, list)):
+        bound_vars = [_escaped(item) for item in bound_vars]
+    elif isinstance(bound_vars, dict):
+        bound_vars = _escaped(bound_vars)
+    return _FORMAT_MESSAGE(self, message, bound_vars)
+
+
+@contextmanager
+def engines_guarded() -> Iterator[None]:
+    """Swap rdflib's numeric aggregates for :class:`_Unbound` ones, its numeric casts for :func:`_finite_cast` and
+    pySHACL's message formatting for :func:`_format_message` for the length of one validation (or one run of the
+    audit queries), under the process-wide rdflib lock, and put the originals back afterwards, so no other code in
+    the process sees a change."""
+    with exclusive():
+        classes = aggregates.Aggregator.accumulator_classes
+        saved = dict(classes)
+        casts = {iri: operators._CUSTOM_FUNCTIONS.get(iri) for iri in _CASTS}
+        classes.update(_GUARDED_AGGREGATES)
+        for iri in _CASTS:
+            operators.register_custom_function(iri, _finite_cast, override=True, raw=True)
+        ConstraintComponent._format_sparql_based_result_message = _format_message  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            ConstraintComponent._format_sparql_based_result_message = _FORMAT_MESSAGE  # type: ignore[method-assign]
+            classes.clear()
+            classes.update(saved)
+            for iri, original in casts.items():
+                if original is None:
+                    operators.unregister_custom_function(iri)
+                else:
+                    function, raw = original
+                    operators.register_custom_function(iri, function, override=True, raw=raw)
 
 
 def _check(
@@ -198,10 +320,16 @@ def _check(
     engine: Engine,
     unknown_terms: UnknownTermsMode,
     max_triples: int,
+    limits: LoadLimits,
 ) -> ValidationReport:
     data = loaded.graph
+    # The work budget is checked before reasoning (what the claim states) and after it (what it entails).
     if len(data) > max_triples:
-        raise InputError(name or "<input>", f"the claim has {len(data)} triples, over the limit of {max_triples}")
+        raise InputError(
+            name or "<input>", f"the claim has {len(data)} triples, over the limit of {max_triples} (--max-triples)"
+        )
+    check_claim_budget(data, name or "<input>", limits)
+    data = usable_numbers(data)
     closure = reason(data, reasoning, extra_ontology=tuple(extra_ontology), engine=engine)
     if len(closure.graph) > max_triples:
         raise InputError(
@@ -214,16 +342,17 @@ def _check(
             closure.graph.add(triple)
     extra = tuple(extra_shapes)
     shapes = _shapes_with(extra)
-    _, report_graph, text = pyshacl.validate(
-        _QueryCachingGraph(store=closure.graph.store, identifier=closure.graph.identifier),
-        shacl_graph=shapes,
-        inference="none",
-        inplace=True,
-        allow_warnings=True,
-        allow_infos=True,
-        abort_on_first=False,
-        advanced=False,
-    )
+    with engines_guarded():
+        _, report_graph, text = pyshacl.validate(
+            _QueryCachingGraph(store=closure.graph.store, identifier=closure.graph.identifier),
+            shacl_graph=shapes,
+            inference="none",
+            inplace=True,
+            allow_warnings=True,
+            allow_infos=True,
+            abort_on_first=False,
+            advanced=False,
+        )
     if not isinstance(report_graph, Graph):
         # pySHACL returns a failure object, not a report, when a shape cannot be run.
         problem = " ".join(str(text).split())
@@ -304,7 +433,7 @@ def _results(report: Graph, shapes: Graph, closure: Closure, name: str | None) -
             cache[shape] = shape_info(shapes, shape) if shape is not None else None
         info = cache[shape]
         messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
-        message = messages[0] if messages else (info.message if info else "")
+        message = name_blank_nodes(closure.graph, messages[0] if messages else (info.message if info else ""))
         value = report.value(result, SH.value)
         found.add(
             ValidationResult(
