@@ -18,15 +18,19 @@ from types import FrameType
 from typing import Any
 
 import click
+from rdflib import Graph
 
 from comet_cn import __version__
 from comet_cn.audits import run_audits
 from comet_cn.batch import DEFAULT_TIMEOUT, validate_many
+from comet_cn.ci_formats import to_junit, to_sarif
+from comet_cn.dossier import render_dossier
 from comet_cn.errors import InputError
 from comet_cn.loading import LoadLimits, Source, iter_inputs, load
 from comet_cn.output import atomic_output
 from comet_cn.queries import QUERY_FORMATS, format_result, list_queries, parse_binding, query
 from comet_cn.reporting import FORMATS, InputFailure, Outcome, ReportWriter, escape_controls
+from comet_cn.results import Severity
 from comet_cn.validation import DEFAULT_MAX_TRIPLES, RuleParameters, ValidationReport, engines_guarded
 
 EXIT_OK, EXIT_NONCONFORMANT, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -132,8 +136,17 @@ _reasoning_option = click.option(
     show_default=True,
     help="Inference before validation (OWL 2 RL by default).",
 )
+#: Formats written from the whole run at its end: the outcomes (for html and junit, the claim graphs too) are kept.
+WHOLE_RUN_FORMATS = ("html", "sarif", "junit")
+
 _format_option = click.option(
-    "-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Report format."
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice([*FORMATS, *WHOLE_RUN_FORMATS]),
+    default="text",
+    show_default=True,
+    help="Report format (html: the dossier; sarif and junit: for CI systems).",
 )
 _output_option = click.option(
     "-o",
@@ -287,32 +300,65 @@ def _validate_cli(
     progress = _Progress(enabled=sys.stderr.isatty() and not quiet)
     failures: list[InputFailure] = []
     worst = EXIT_OK
+    extra_violations = False
     with atomic_output(output) as stream:
-        writer = ReportWriter(stream, fmt)
+        writer = ReportWriter(stream, fmt) if fmt in FORMATS else None
+        kept: list[Outcome] = []
+        # html and junit read each claim's graph again: the inputs are expanded once (stdin can be read only once).
+        items = list(_expand(inputs, limits)) if fmt in ("html", "junit") else None
         # The limit is enforced by killing a worker process, so without workers (-j 1) there is none unless asked.
         limit = (DEFAULT_TIMEOUT if jobs != 1 else None) if timeout is None else (timeout or None)
         outcomes = validate_many(
-            _expand(inputs, limits), jobs=jobs, keep_graph=fmt == "turtle", timeout=limit, **options
+            iter(items) if items is not None else _expand(inputs, limits),
+            jobs=jobs,
+            keep_graph=fmt == "turtle",
+            timeout=limit,
+            **options,
         )
         for outcome in outcomes:
             progress.update(outcome)
-            writer.add(outcome)
+            if writer is not None:
+                writer.add(outcome)
+            else:
+                kept.append(outcome)
             worst = max(worst, _exit_code([outcome], strict))
             if isinstance(outcome, InputFailure):
                 failures.append(outcome)
         progress.finish()
+        extra = None
         if audits:
             readable = [source for _, source in _readable(inputs, limits)]
             with engines_guarded():  # the audit queries sum quantities too: an ill-typed one is not a crash
-                writer.add_extra(run_audits(readable, reasoning=reasoning, limits=limits))
-        writer.close()
+                extra = run_audits(readable, reasoning=reasoning, limits=limits)
+            extra_violations = any(Severity.of(r.severity) == Severity.VIOLATION for r in extra)
+        if writer is not None:
+            writer.add_extra(extra or ())
+            writer.close()
+        else:
+            graphs = [_graph(item, limits) for item in items] if items is not None else []
+            if fmt == "html":
+                stream.write(render_dossier(list(zip(kept, graphs, strict=True)), audits=extra))
+            elif fmt == "junit":
+                stream.write(to_junit(kept, extra, graphs=graphs))
+            else:
+                stream.write(to_sarif(kept, extra or ()))
     for failure in failures:
         click.echo(
             f"cn-validate: error: {escape_controls(failure.source)}: {escape_controls(failure.message)}", err=True
         )
-    if audits and worst < EXIT_NONCONFORMANT and writer.extra_violations:
+    if audits and worst < EXIT_NONCONFORMANT and extra_violations:
         worst = EXIT_NONCONFORMANT
     return worst
+
+
+def _graph(item: tuple[str, Source] | InputFailure, limits: LoadLimits) -> Graph | None:
+    """An input's claim graph as loaded, for the dossier's facts and for which rules concern it (html, junit)."""
+    if isinstance(item, InputFailure):
+        return None
+    try:
+        return load(item[1], limits=limits)
+    except InputError:
+        return None
 
 
 def _readable(inputs: Sequence[str], limits: LoadLimits) -> Iterator[tuple[str, Source]]:

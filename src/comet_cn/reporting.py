@@ -214,7 +214,8 @@ class ReportWriter:
             assert self._results_spool is not None and self._inputs_spool is not None
             for result in extra:
                 self._spool(self._results_spool, result.as_dict())
-            self._stream.write('{\n  "conforms": ' + json.dumps(self._counts.conforms()) + ',\n  "results": [')
+            head = '{\n  "format_version": "1.0",\n  "conforms": '  # the version of this JSON format (schema)
+            self._stream.write(head + json.dumps(self._counts.conforms()) + ',\n  "results": [')
             self._copy(self._results_spool)
             self._stream.write('],\n  "inputs": [')
             self._copy(self._inputs_spool)
