@@ -256,3 +256,12 @@ def test_a_period_start_that_is_no_date_or_after_the_end_is_reported_not_a_crash
     """sh:lessThanOrEquals made pySHACL raise TypeError on "yesterday"; the order is now checked in SPARQL."""
     assert "CN-CLAIM-02" in violated(claim(**{PERIOD: {"reportingPeriodStart": "yesterday"}}), reasoning)
     assert "CN-CLAIM-02" in violated(claim(**{PERIOD: {"reportingPeriodStart": "2025-01-01"}}), reasoning)
+
+
+@pytest.mark.rule("CN-BAL-01")
+@pytest.mark.parametrize("reasoning", ["none", "owlrl"])
+@pytest.mark.parametrize("node", ["ex:emission-scope1", "ex:removal-woodland-2024", "ex:reversal-2024-fire"])
+def test_an_ill_typed_quantity_anywhere_is_a_violation_not_skipped(node: str, reasoning: str) -> None:
+    """A tester's emission of "abc" t left the claim CONFORMS: every sum skipped it."""
+    assert "CN-BAL-01" in violated(claim(**{node: {"tonnesCO2e": "abc"}}), reasoning)
+    assert "CN-BAL-01" in violated(claim(**{node: {"tonnesCO2e": "1E3"}}), reasoning)
