@@ -55,3 +55,21 @@ def test_a_whole_run_format_still_reports_an_unreadable_input(cli: Callable[...,
     run = cli("-f", "sarif", broken, PASSING)
     assert run.code == 2 and run.err.count("\n") == 1
     assert json.loads(run.out)["runs"][0]["invocations"][0]["executionSuccessful"] is False
+
+
+def test_a_filled_workbook_and_a_yaml_claim_are_validated_directly(cli: Callable[..., Run], tmp_path: Path) -> None:
+    """A finding on a workbook names the sheet, row and column to fix, in every report format."""
+    from comet_cn.textform import to_yaml
+    from comet_cn.workbook import workbook_from_document
+
+    failing = json.loads(FAILING.read_text(encoding="utf-8"))
+    workbook = tmp_path / "claim.xlsx"
+    workbook_from_document(failing, workbook)
+    run = cli("-f", "json", workbook)
+    assert run.code == 1
+    found = [r for r in run.json()["results"] if r["rule"] == "CN-VINT-01"]
+    assert found and found[0]["location"].startswith("sheet 'Credits', row ")
+    assert "cell:  sheet 'Credits'" in cli(workbook).out
+    text = tmp_path / "claim.yaml"
+    text.write_text(to_yaml(json.loads(PASSING.read_text(encoding="utf-8"))), encoding="utf-8")
+    assert cli(text).code == 0

@@ -19,7 +19,7 @@ import re
 import stat
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -60,6 +60,9 @@ CLAIM_SUFFIXES: dict[str, str] = {
     ".json": "json-ld",
     ".ttl": "turtle",
     ".nt": "nt",
+    ".xlsx": "workbook",
+    ".yaml": "yaml",
+    ".yml": "yaml",
 }
 
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -138,6 +141,8 @@ class Loaded:
 
     graph: Graph
     unknown_terms: tuple[UnknownTerm, ...] = ()
+    #: For a workbook: (node, property term or None) -> the cell it came from (comet_cn.workbook.CellRef).
+    cells: Mapping[tuple[str, str | None], Any] | None = None
 
 
 def load_claim(
@@ -168,7 +173,17 @@ def load_claim(
         _check_structure(source, name, limits, max_triples)
         return _jsonld_to_loaded(source, None, budget)
     if isinstance(source, Path):
-        return _load_text(_read_file(source, limits), format or _format_from_suffix(source), budget)
+        kind = format or _format_from_suffix(source)
+        if kind == "workbook":
+            from comet_cn.workbook import read_workbook  # imported here: openpyxl is an extra
+
+            claim = read_workbook(source, limits=limits)
+            return replace(_jsonld_to_loaded(claim.document, None, budget), cells=claim.cells)
+        if kind == "yaml":
+            from comet_cn.textform import from_yaml  # imported here: PyYAML is an extra
+
+            return _jsonld_to_loaded(from_yaml(_read_file(source, limits), name=name, limits=limits), None, budget)
+        return _load_text(_read_file(source, limits), kind, budget)
     if isinstance(source, JsonLine):
         return _load_text(_decode(source, name, limits), "json-ld", budget, json_line=True)
     if isinstance(source, bytes):

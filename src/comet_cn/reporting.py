@@ -287,6 +287,8 @@ def _result_lines(result: ValidationResult) -> list[str]:
         f"  {str(result.severity).upper()} {result.rule_id}  {result.clause}",
         f"    node:  {escape_controls(result.focus_node)}",
     ]
+    if result.location:
+        lines.append(f"    cell:  {escape_controls(result.location)}")
     if result.path:
         value = f"   value: {escape_controls(compact(result.value))}" if result.value is not None else ""
         lines.append(f"    path:  {escape_controls(compact(result.path))}{value}")

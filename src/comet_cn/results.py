@@ -29,6 +29,8 @@ class ValidationResult:
     source_shape: str | None
     pillar: str
     source: str | None = None
+    #: For a workbook input: the sheet, row and column to fix.
+    location: str | None = None
 
     def sort_key(self) -> tuple[str, ...]:
         return (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -362,6 +362,8 @@ def _check(
     claims = claims_in(closure.graph)
     found = set(_results(report_graph, shapes, closure, name))
     found.update(engine_findings(loaded, closure, claims, source=name, unknown_terms=unknown_terms))
+    if loaded.cells:
+        found = {_located(result, loaded.cells) for result in found}
     results = tuple(sorted(found, key=ValidationResult.sort_key))
     return ValidationReport(
         conforms=bool(claims) and not any(r.severity == Severity.VIOLATION for r in results),
@@ -372,6 +374,14 @@ def _check(
         claims=tuple(describe(closure.graph, claim) for claim in claims),
         report_graph=report_graph,
     )
+
+
+def _located(result: ValidationResult, cells: Mapping[tuple[str, str | None], Any]) -> ValidationResult:
+    """The finding with the workbook cell to fix (sheet, row, column), where the workbook has one."""
+    from comet_cn.workbook import locate  # imported here: only workbook inputs have cells
+
+    cell = locate(cells, result.focus_node, result.path, result.value)
+    return replace(result, location=str(cell)) if cell is not None else result
 
 
 def _parameters(value: RuleParameters | Mapping[str, object] | None) -> RuleParameters | None:
