@@ -3,13 +3,15 @@ verdicts every later caller gets (a single added triple once made the owlrl engi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF
 
 import comet_cn
 from comet_cn.resources import ontology_graph, shapes_graph
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, Run
 
 CLAIM = URIRef("https://comet.carbon/ext/iso14068#CarbonNeutralityClaim")
 
@@ -41,3 +43,15 @@ def test_the_read_only_shapes_still_work_in_plain_pyshacl() -> None:
     data = comet_cn.load(EXAMPLES / "violations" / "cn-vint-01-old-vintage.jsonld")
     conforms, _, _ = pyshacl.validate(data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="rdfs")
     assert conforms is False
+
+
+def test_running_the_command_in_process_leaves_logging_and_warnings_as_they_were(
+    cli: Callable[..., Run],
+) -> None:
+    import logging
+    import warnings
+
+    rdflib_logger = logging.getLogger("rdflib")
+    before = (rdflib_logger.level, list(warnings.filters))
+    assert cli(EXAMPLES / "conforming-claim.jsonld").code == 0
+    assert (rdflib_logger.level, list(warnings.filters)) == before

@@ -34,7 +34,7 @@ from typing import Any
 
 from rdflib import Graph
 
-from comet_cn.errors import InputError
+from comet_cn.errors import InputError, SupportFileError
 from comet_cn.loading import Source, describe_source
 from comet_cn.reasoning import ReasoningMode, warm
 from comet_cn.reporting import InputFailure, Outcome
@@ -82,9 +82,9 @@ def _validate_one(name: str, source: Source, options: dict[str, Any], keep_graph
     try:
         report = validate(source, name=name, **options)
         return report if keep_graph else replace(report, report_graph=Graph())
+    except SupportFileError as error:  # an extra shapes/ontology file: that spoils every input
+        return _Spoiled(error.source, error.problem)
     except InputError as error:
-        if error.source != name and not error.source.startswith("<"):
-            return _Spoiled(error.source, error.problem)  # an extra shapes/ontology file: that spoils every input
         return InputFailure(name, error.problem)
     except Exception as error:  # a bug or a resource error while validating this input: its outcome only
         return _internal_failure(name, error)
@@ -92,7 +92,7 @@ def _validate_one(name: str, source: Source, options: dict[str, Any], keep_graph
 
 def _outcome(result: _Result) -> Outcome:
     if isinstance(result, _Spoiled):
-        raise InputError(result.source, result.problem)
+        raise SupportFileError(result.source, result.problem)
     return result
 
 

@@ -12,6 +12,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
@@ -36,12 +37,27 @@ from comet_cn.validation import DEFAULT_MAX_TRIPLES, RuleParameters, ValidationR
 EXIT_OK, EXIT_NONCONFORMANT, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 
-def _quiet_libraries() -> None:
-    # rdflib logs a full traceback for every ill-typed literal and warns about odd booleans; the shapes report those
-    # values as violations, so the noise would only bury the one-line messages users need.
-    logging.getLogger("rdflib").setLevel(logging.CRITICAL)
-    logging.getLogger("pyshacl").setLevel(logging.CRITICAL)
-    warnings.simplefilter("ignore")
+_NOISY_LOGGERS = ("rdflib", "pyshacl")
+
+
+@contextmanager
+def _quiet_libraries() -> Iterator[None]:
+    """Silence the libraries' logs and warnings for one command, and put them back afterwards.
+
+    rdflib logs a full traceback for every ill-typed literal and warns about odd booleans; the shapes report those
+    values as violations, so the noise would only bury the one-line messages users need. A program that runs the
+    command in-process (a test, a notebook) keeps its own logging and warning settings.
+    """
+    levels = {name: logging.getLogger(name).level for name in _NOISY_LOGGERS}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in _NOISY_LOGGERS:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+        try:
+            yield
+        finally:
+            for name, level in levels.items():
+                logging.getLogger(name).setLevel(level)
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -105,7 +121,12 @@ def _exit_code(outcomes: Sequence[Outcome], strict: bool) -> int:
 
 
 def _run(action: Callable[[], int], program: str) -> None:
-    _quiet_libraries()
+    with _quiet_libraries():
+        code = _outcome_of(action, program)
+    sys.exit(code)
+
+
+def _outcome_of(action: Callable[[], int], program: str) -> int:
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         code = action()
@@ -125,8 +146,11 @@ def _run(action: Callable[[], int], program: str) -> None:
     except Exception as error:  # the promise is one line and exit 3, never a traceback
         click.echo(f"{program}: internal error: {type(error).__name__}: {' '.join(str(error).split())}", err=True)
         code = EXIT_INTERNAL
-    sys.exit(code)
+    return code
 
+
+#: The open parameters' defaults are the library's (RuleParameters), written once.
+_DEFAULTS = RuleParameters()
 
 _reasoning_option = click.option(
     "-i",
@@ -168,14 +192,14 @@ _output_option = click.option(
 @click.option(
     "--vintage-max-age",
     type=click.IntRange(min=0),
-    default=5,
+    default=_DEFAULTS.vintage_max_age_years,
     show_default=True,
     help="Years a credit's vintage may lie before the reference date (§11.2).",
 )
 @click.option(
     "--vintage-reference",
     type=click.Choice(["start", "end"]),
-    default="start",
+    default=_DEFAULTS.vintage_reference,
     show_default=True,
     help="Measure vintage age from the start or the end of the claimed reporting period.",
 )
@@ -183,14 +207,14 @@ _output_option = click.option(
     "--vintage-year",
     "vintage_property",
     type=click.Choice(["vintage", "issuance"]),
-    default="vintage",
+    default=_DEFAULTS.vintage_property,
     show_default=True,
     help="Which year is the vintage: the mitigation year or the issuance year.",
 )
 @click.option(
     "--retirement-window",
     type=click.IntRange(min=0),
-    default=12,
+    default=_DEFAULTS.retirement_window_months,
     show_default=True,
     help="Months after the reporting period within which credits must be retired (§11.2).",
 )

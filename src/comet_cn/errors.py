@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["CometCnError", "InputError"]
+__all__ = ["CometCnError", "InputError", "SupportFileError"]
 
 
 class CometCnError(Exception):
@@ -19,3 +19,10 @@ class InputError(CometCnError):
         self.source = source
         self.problem = problem
         super().__init__(f"{source}: {problem}")
+
+
+class SupportFileError(InputError):
+    """An extra shapes or ontology file (``--shapes``, ``--ontology``) cannot be used.
+
+    Unlike a bad claim, it spoils every input of a run, so a batch stops on it instead of reporting it per input.
+    """

@@ -21,7 +21,7 @@ from rdflib.plugins.sparql.sparql import Query, SPARQLError, SPARQLTypeError
 from rdflib.term import Node
 
 from comet_cn.claim_checks import UnknownTermsMode, claims_in, engine_findings
-from comet_cn.errors import CometCnError, InputError
+from comet_cn.errors import CometCnError, InputError, SupportFileError
 from comet_cn.loading import (
     DEFAULT_LIMITS,
     Loaded,
@@ -357,7 +357,7 @@ def _check(
         # pySHACL returns a failure object, not a report, when a shape cannot be run.
         problem = " ".join(str(text).split())
         if extra:
-            raise InputError("--shapes", f"the shapes cannot be run: {problem}")
+            raise SupportFileError("--shapes", f"the shapes cannot be run: {problem}")
         raise CometCnError(f"the bundled shapes cannot be run: {problem}")
     claims = claims_in(closure.graph)
     found = set(_results(report_graph, shapes, closure, name))
@@ -403,11 +403,14 @@ def _shapes_with(extra: tuple[Graph, ...]) -> Graph:
 def _load_support(item: Source, kind: str, limits: LoadLimits) -> Graph:
     """Load a user's extra shapes or ontology; its owl:imports are never fetched, so a remote one is refused."""
     name = describe_source(item)
-    graph = load(item, format=_support_format(item), limits=limits)
+    try:
+        graph = load(item, format=_support_format(item), limits=limits)
+    except InputError as error:
+        raise SupportFileError(error.source, error.problem) from None
     bundled = _bundled_ontology_iris()
     for target in sorted(str(o) for o in graph.objects(None, OWL.imports)):
         if target not in bundled:
-            raise InputError(
+            raise SupportFileError(
                 name,
                 f"owl:imports <{target}> is not bundled and imports are never fetched; "
                 f"pass that file as another --{kind} instead",
