@@ -135,6 +135,7 @@ def _check(fmt: str, files: list[Path], code: int, out: str, err: str) -> None:
         assert len(errors) == sum(f"{path}: ERROR " in out for path in files)
 
 
+@pytest.mark.slow  # 200 runs of the CLI, about 30 s: in the full set (CI)
 @settings(
     max_examples=200,
     deadline=None,
