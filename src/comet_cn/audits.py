@@ -18,7 +18,7 @@ from decimal import Decimal
 from rdflib import Graph, Namespace
 from rdflib.term import Node
 
-from comet_cn.claim_checks import claims_in, credit_ranges
+from comet_cn.claim_checks import claims_in, credit_ranges, normalised_serial
 from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, Source
 from comet_cn.queries import format_value, load_sources, query_info, run_query
 from comet_cn.reasoning import Engine
@@ -200,7 +200,7 @@ def _range_overlaps(graph: Graph, source: str | None) -> list[AuditFinding]:
                     items.append(((claim, credit, serial or ""), span))
     findings = []
     for (claim_a, _, serial_a), (claim_b, credit_b, serial_b), (low, high) in find_overlaps(items):
-        if claim_a == claim_b or "".join(serial_a.split()).upper() == "".join(serial_b.split()).upper():
+        if claim_a == claim_b or normalised_serial(serial_a) == normalised_serial(serial_b):
             continue
         units = f"unit {low}" if low == high else f"units {low}-{high}"
         findings.append(

@@ -24,7 +24,7 @@ from comet_cn.results import Severity, ValidationResult, finding
 from comet_cn.serials import SerialRange, explicit_range, find_overlaps, icr_serialization, parse_serial
 from comet_cn.terms import compact, defined_terms, describe, unknown_iris
 
-__all__ = ["UnknownTermsMode", "claims_in", "credit_ranges", "engine_findings"]
+__all__ = ["UnknownTermsMode", "claims_in", "credit_ranges", "engine_findings", "normalised_serial"]
 
 UnknownTermsMode = Literal["error", "warning"]
 
@@ -118,7 +118,8 @@ def credit_ranges(graph: Graph, credit: Node) -> tuple[SerialRange | None, str |
     return parse_serial(str(serial)), str(serial)
 
 
-def _normalised(serial: str) -> str:
+def normalised_serial(serial: str) -> str:
+    """A serial as registries compare it: white space removed, upper case."""
     return "".join(serial.split()).upper()
 
 
@@ -154,7 +155,7 @@ def _units(graph: Graph, claims: tuple[Node, ...], source: str | None) -> Iterat
                 # An ICR serialization names a batch, not units: two retirements from one batch share it, so it
                 # cannot show a double count (the importer tells them apart by retirement id).
                 if icr_serialization(serial) is None:
-                    by_text[_normalised(serial)].append(credit)
+                    by_text[normalised_serial(serial)].append(credit)
                 yield finding(
                     "CN-UNITS-03",
                     focus_node=name,

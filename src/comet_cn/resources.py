@@ -30,7 +30,6 @@ __all__ = [
     "ReadOnlyGraph",
     "context_document",
     "data_dir",
-    "engine_shapes_graph",
     "ontology_files",
     "ontology_graph",
     "query_files",
@@ -172,18 +171,6 @@ def ontology_graph() -> Graph:
 def shapes_graph() -> Graph:
     """All comet-cn SHACL shapes in one graph, parsed once. Read-only (TypeError): copy to change."""
     return _parse_all(shapes_files())
-
-
-@lru_cache(maxsize=1)
-def engine_shapes_graph() -> Graph:
-    """A private, writable copy of the shapes for pySHACL, which adds its system triples to the shapes graph it is
-    given. Only validation uses it, under the process-wide rdflib lock."""
-    graph = Graph()
-    for triple in shapes_graph():
-        graph.add(triple)
-    for prefix, namespace in shapes_graph().namespaces():
-        graph.bind(prefix, namespace)
-    return graph
 
 
 @lru_cache(maxsize=1)

@@ -35,7 +35,7 @@ from comet_cn.loading import (
 )
 from comet_cn.rdflib_state import exclusive
 from comet_cn.reasoning import Closure, Engine, ReasoningMode, name_blank_nodes, reason
-from comet_cn.resources import CONTEXT_IRIS, engine_shapes_graph, ontology_graph, shapes_graph
+from comet_cn.resources import CONTEXT_IRIS, ontology_graph, shapes_graph
 from comet_cn.results import Severity, ValidationReport, ValidationResult, finding
 from comet_cn.rules import CNSH, ShapeInfo, shape_info
 from comet_cn.terms import describe
@@ -392,7 +392,7 @@ def _parameters(value: RuleParameters | Mapping[str, object] | None) -> RulePara
 
 def _shapes_with(extra: tuple[Graph, ...]) -> Graph:
     if not extra:
-        return engine_shapes_graph()
+        return shapes_graph()  # read-only: pySHACL only re-asserts the two RDFS facts the shapes state
     merged = Graph()
     for graph in (shapes_graph(), *extra):
         for triple in graph:
