@@ -59,3 +59,42 @@ def test_shapes_are_core_and_sparql_only() -> None:
     for advanced in (r"sh:rule\b", r"sh:SPARQLTarget", r"sh:js", r"sh:target\s", r"\bdash:"):
         assert not re.search(r"(?<![\w-])" + advanced, text), advanced
     assert "VALUES" not in text  # forbidden in SHACL-SPARQL constraints (pre-binding)
+
+
+def _mixed_chains(node: object) -> list[list[str]]:
+    """Additive or multiplicative chains where a ``-`` or ``/`` is followed by another operator (``a - b + c``)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    found: list[list[str]] = []
+    if isinstance(node, CompValue):
+        if node.name in ("AdditiveExpression", "MultiplicativeExpression"):
+            ops = list(node.get("op") or [])
+            if len(ops) > 1 and any(op in ("-", "/") for op in ops[:-1]):
+                found.append(ops)
+        children: list[object] = list(node.values())
+    elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+        children = list(node)  # type: ignore[call-overload]
+    else:
+        children = []
+    for child in children:
+        found.extend(_mixed_chains(child))
+    return found
+
+
+def test_shape_arithmetic_is_parenthesised_so_every_engine_groups_it_alike() -> None:
+    """SPARQL groups ``a - b + c`` from the left; pyshacl-turbo 0.6 was seen grouping it from the right, which moved
+    CN-RET-01's deadline. Mixed chains are written with parentheses so no engine can read them differently."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    graph = shapes_graph()
+    header = "".join(
+        f"PREFIX {graph.value(d, SH.prefix)}: <{graph.value(d, SH.namespace)}>\n"
+        for d in graph.objects(None, SH.declare)
+    )
+    checked = 0
+    for shape, text in graph.subject_objects(SH.select):
+        assert not _mixed_chains(parseQuery(header + str(text))), f"unparenthesised arithmetic in {shape}"
+        checked += 1
+    assert checked > 10
+    assert _mixed_chains(parseQuery("SELECT ?x WHERE { BIND (1 - 2 + 3 AS ?x) }"))
+    assert not _mixed_chains(parseQuery("SELECT ?x WHERE { BIND ((1 - 2) + 3 AS ?x) }"))
