@@ -1,13 +1,16 @@
 """Command line: ``cn-import`` (registry files → comet-cn JSON-LD, optionally merged into a claim) and ``cn-merge``
 (imports written earlier → into a claim). A thin layer over :mod:`comet_cn.importers`.
 
+The claim may be JSON-LD, the claim workbook or its YAML text form (or Turtle); the result is written in the form
+``-f`` names, else the one the suffix of ``-o`` names (as cn-convert chooses), else JSON-LD.
+
 Exit codes as ``cn-validate``: 0 written; 2 usage or input error, including a selection that matches no retirement
 (one line on stderr, nothing written); 3 internal error. Warnings and rows left out go to stderr, one a line.
 """
 
 from __future__ import annotations
 
-import json
+import sys
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -18,27 +21,59 @@ import click
 
 from comet_cn import __version__
 from comet_cn.cli import EXIT_OK, _run
+from comet_cn.convert import write_bytes
 from comet_cn.errors import InputError
-from comet_cn.importers import ImportResult, combine, import_records, merge, read_import
-from comet_cn.loading import load
+from comet_cn.importers import (
+    MERGED_FORMATS,
+    ImportResult,
+    combine,
+    import_records,
+    merge,
+    merged_format,
+    read_import,
+    render_merged,
+)
 from comet_cn.output import atomic_output
 from comet_cn.reporting import escape_controls
 
 __all__ = ["import_command", "merge_command", "serialise"]
 
-OUTPUT_FORMATS = ("jsonld", "turtle", "nt")
+OUTPUT_FORMATS: tuple[str, ...] = MERGED_FORMATS
 
 
 def serialise(document: dict[str, Any], fmt: str) -> str:
-    """A JSON-LD document as JSON-LD text, Turtle or N-Triples (the RDF forms through the offline loader)."""
-    if fmt == "jsonld":
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    graph = load(document)
-    graph.bind("comet-cn", "https://comet.carbon/ext/iso14068#")
-    graph.bind("comet-eac", "https://comet.carbon/v1/eac#")
-    graph.bind("dcterms", "http://purl.org/dc/terms/")
-    text = graph.serialize(format="turtle" if fmt == "turtle" else "nt")
-    return text if text.endswith("\n") else text + "\n"
+    """A JSON-LD document as JSON-LD text, Turtle, N-Triples or YAML (a workbook is bytes: see ``render_merged``)."""
+    result = render_merged(document, merged_format(None, fmt))
+    if isinstance(result, bytes):
+        raise ValueError("a workbook is binary: use comet_cn.importers.render_merged")
+    return result
+
+
+def _write(document: dict[str, Any], fmt: str | None, output: Path | None, claim: Path | None) -> None:
+    """Write the document in the form chosen from ``-f`` or the output's suffix, atomically."""
+    if output is not None and claim is not None and _same_file(claim, output):
+        raise click.UsageError("-o is the claim itself: write the merged claim to another file")
+    kind = merged_format(output, fmt)
+    result = render_merged(document, kind)
+    if isinstance(result, bytes):
+        if output is not None:
+            write_bytes(output, result)
+            return
+        if sys.stdout.isatty():
+            raise click.UsageError("a workbook is binary: give -o FILE.xlsx, or redirect standard output to a file")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(result)
+        sys.stdout.buffer.flush()
+        return
+    with atomic_output(output) as stream:
+        stream.write(result)
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return first.resolve() == second.resolve()
+    except OSError:
+        return False
 
 
 def _date(value: datetime | None) -> date | None:
@@ -75,9 +110,9 @@ _output_format = click.option(
     "--format",
     "fmt",
     type=click.Choice(OUTPUT_FORMATS),
-    default="jsonld",
-    show_default=True,
-    help="Output syntax (JSON-LD in the comet-cn context, Turtle or N-Triples).",
+    default=None,
+    help="Output form: JSON-LD in the comet-cn context, Turtle, N-Triples, the claim workbook or YAML. "
+    "Default: the suffix of -o (.jsonld, .ttl, .nt, .xlsx, .yaml), else jsonld.",
 )
 _output = click.option(
     "-o",
@@ -132,8 +167,8 @@ _replace = click.option(
     "claim",
     type=click.Path(path_type=Path),
     default=None,
-    metavar="CLAIM.jsonld",
-    help="Merge the imports into this claim and write the merged claim.",
+    metavar="CLAIM",
+    help="Merge the imports into this claim (JSON-LD, .xlsx workbook or .yaml) and write the merged claim.",
 )
 @_replace
 @_output_format
@@ -151,7 +186,7 @@ def _import_cli(
     quantity: str | None,
     claim: Path | None,
     replace_event: str | None,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     quiet: bool,
 ) -> int:
@@ -190,9 +225,7 @@ def _import_cli(
             "with --beneficiary to confirm they are the claiming entity's (CN-RET-02)",
             err=True,
         )
-    text = serialise(document, fmt)
-    with atomic_output(output) as stream:
-        stream.write(text)
+    _write(document, fmt, output, claim)
     return EXIT_OK
 
 
@@ -202,7 +235,7 @@ def import_command(argv: Sequence[str] | None = None) -> None:
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("claim", type=click.Path(path_type=Path), metavar="CLAIM.jsonld")
+@click.argument("claim", type=click.Path(path_type=Path), metavar="CLAIM")
 @click.argument("imports", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="IMPORTED.jsonld...")
 @_replace
 @click.option(
@@ -218,15 +251,15 @@ def _merge_cli(
     imports: tuple[Path, ...],
     replace_event: str | None,
     for_claimant: bool,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
 ) -> int:
-    """Merge documents written by cn-import into a claim, linking their offsetting events from it."""
+    """Merge documents written by cn-import into a claim (JSON-LD, the claim workbook .xlsx or YAML), linking
+    their offsetting events from it. Write it as a workbook with -o merged.xlsx: imported retirements become rows of
+    its Offsetting events and Credits sheets, so cn-validate merged.xlsx names their sheet and row."""
     results = [read_import(path) for path in imports]
     document = merge(claim, results, event=replace_event, for_claimant=for_claimant or None)
-    text = serialise(document, fmt)
-    with atomic_output(output) as stream:
-        stream.write(text)
+    _write(document, fmt, output, claim)
     return EXIT_OK
 
 

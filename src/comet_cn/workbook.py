@@ -187,6 +187,8 @@ _MAX_CELLS = 2_000_000
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl (and the XML) refuse in a cell
 _YES = frozenset({"yes", "y", "true", "x", "1", "✓", "✔"})
 _NO = frozenset({"no", "n", "false", "0", "", "-"})
+#: The key of an imported node's origin (comet_cn.importers.PROVENANCE, not imported: it would load every importer).
+_PROVENANCE = "dcterms:source"
 
 
 # ---- layout -----------------------------------------------------------------------------------------------------
@@ -791,6 +793,14 @@ def _extra_column(key: str) -> Column:
     if key in vocab.terms:
         base = _column(key, ())
         return Column(key, False, base.note.replace("optional", "not in the template", 1), base.comment)
+    if key == _PROVENANCE:
+        # Imported rows (cn-import, cn-merge) keep the registry export's file and row: what to check a finding against.
+        return Column(
+            key,
+            False,
+            "Where the row was imported from: the registry export's file:row (cn-import). Kept as written; no rule "
+            "reads it.",
+        )
     return Column(key, False, "Not a term of the context: kept as written; cn-validate reports it (CN-INPUT-02).")
 
 
@@ -1018,6 +1028,10 @@ def _read_checklist(
             raise InputError(name, f"{where}: included must be yes or no")
         ticked = answer in _YES
         if not (ticked or location or page):
+            if holder and item:
+                # An item answered "no" for a named node: a finding that it is missing points at this row to tick.
+                key = holder if holder.startswith("_:") else expand_iri(holder, prefixes)
+                cells.setdefault((key, item), CellRef(CHECKLIST, number, "included", "E"))
             continue
         if not item:
             raise InputError(name, f"{where}: name the item (column item) that is ticked or has evidence")

@@ -7,6 +7,8 @@ One call per file::
     result.nodes, result.provenance, result.warnings, result.excluded
     document = merge(Path("claim.jsonld"), [result])   # the claim with the retirements linked in
     comet_cn.validate(document)
+    merged = merge(Path("claim.xlsx"), [result])       # a claim workbook (or YAML, Turtle) works the same way
+    comet_cn.workbook.workbook_from_document(merged, Path("merged.xlsx"))  # imported rows on the Credits sheet
 
 What a record does not say stays unsaid: an unknown corresponding adjustment is left out (CN-CA-01 asks for it),
 an Article 6 *authorisation* label is not an adjustment, a period read from free text is a warning and not a
@@ -29,19 +31,22 @@ from comet_cn.importers import pact
 from comet_cn.importers.building import Selection, build
 from comet_cn.importers.detection import CSV_FORMATS, FORMATS, JSON_FORMATS, detect_csv, detect_json, problem_with
 from comet_cn.importers.detection import nearest_csv as _nearest_csv
-from comet_cn.importers.merging import combine, merge, read_import
+from comet_cn.importers.merging import MERGED_FORMATS, combine, merge, merged_format, read_import, render_merged
 from comet_cn.importers.model import PROVENANCE, ImportResult, Parsed
 from comet_cn.importers.reading import first_row, read_json, read_table, read_text
 
 __all__ = [
     "FORMATS",
+    "MERGED_FORMATS",
     "PROVENANCE",
     "ImportResult",
     "combine",
     "detect_format",
     "import_records",
     "merge",
+    "merged_format",
     "read_import",
+    "render_merged",
 ]
 
 

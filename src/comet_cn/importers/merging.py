@@ -9,18 +9,22 @@ CN-RET-02 asks for it. Both links say in a comment how they were made.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from comet_cn.convert import FORMATS as CLAIM_FORMATS
+from comet_cn.convert import Format, claim_data, format_of, read_document, render
 from comet_cn.errors import InputError
 from comet_cn.importers.building import merge_mapping
+from comet_cn.importers.detection import detect_csv
 from comet_cn.importers.model import CONTEXT, PROVENANCE, ImportResult
-from comet_cn.importers.reading import read_text
+from comet_cn.importers.reading import first_row, read_text
 from comet_cn.loading import parse_json
 from comet_cn.resources import CONTEXT_IRIS
 
-__all__ = ["combine", "merge", "read_import"]
+__all__ = ["MERGED_FORMATS", "combine", "merge", "merged_format", "read_import", "render_merged"]
 
 _CLAIM_TYPES = frozenset(
     {
@@ -65,7 +69,17 @@ def _ref(value: Any) -> str:
 def _read_claim(claim: Path | Mapping[str, Any]) -> tuple[dict[str, Any], str]:
     if isinstance(claim, Mapping):
         return copy.deepcopy(dict(claim)), "<claim>"
-    text, decoded = read_text(claim)
+    if CLAIM_FORMATS.get(claim.suffix.lower(), "jsonld") != "jsonld":
+        # A workbook, YAML or Turtle claim, read as cn-validate reads it, as canonical JSON-LD in our context.
+        return read_document(claim), str(claim)
+    if claim.is_dir():
+        raise InputError(str(claim), "is a directory, not a claim file")
+    try:
+        text, decoded = read_text(claim)
+    except InputError as error:
+        if error.problem.startswith("binary data"):  # read_text's words are for registry files
+            raise InputError(str(claim), "binary data, not a JSON-LD claim (a claim workbook ends in .xlsx)") from None
+        raise
     if decoded:
         raise InputError(str(claim), "the claim is not UTF-8 JSON-LD")
     # Parsed as the checker parses claims, so numbers reach the check exactly as they would unmerged.
@@ -88,7 +102,8 @@ def merge(
 ) -> dict[str, Any]:
     """The claim document with the imported nodes added and linked from the claim.
 
-    :param claim: a JSON-LD claim file (or its parsed document) that uses the comet-cn context.
+    :param claim: a claim file (JSON-LD in the comet-cn context, or by its suffix the claim workbook ``.xlsx``, YAML
+        ``.yaml``/``.yml``, Turtle ``.ttl`` or N-Triples ``.nt``), or a parsed JSON-LD document.
     :param imports: the results of :func:`comet_cn.importers.import_records`.
     :param event: the ``@id`` (as the claim writes it) of an offsetting event the imports replace: it is unlinked
         and removed, with the credits no other event retires.
@@ -96,8 +111,8 @@ def merge(
         ``retiredOnBehalfOf`` the claim's ``claimedBy``). By default, only the imports whose rows the user selected
         by beneficiary are taken as made for it.
     :returns: a new JSON-LD document; the claim file is not changed.
-    :raises InputError: the claim is not a JSON-LD comet-cn claim, holds several claims (name an ``event`` to pick
-        one), or has no event ``event``.
+    :raises InputError: the claim file is missing or unreadable, is not a comet-cn claim, holds several claims
+        (name an ``event`` to pick one), or has no event ``event``.
     """
     document, name = _read_claim(claim)
     if not _uses_our_context(document.get("@context")):
@@ -188,16 +203,63 @@ def _dedupe(values: Iterable[Any]) -> list[Any]:
 def read_import(path: Path) -> ImportResult:
     """An import written earlier as JSON-LD (``cn-import -o FILE``), to merge it into a claim later.
 
-    :raises InputError: the file is not a JSON-LD document in the comet-cn context with a ``@graph``.
+    :raises InputError: the file is not a JSON-LD document in the comet-cn context whose ``@graph`` nodes each have
+        an ``@id`` and the ``dcterms:source`` cn-import writes, or it holds a claim (the claim goes first).
     """
-    text, decoded = read_text(path)
-    document = parse_json(text, str(path)) if not decoded else None
+    name = str(path)
+    try:
+        text, decoded = read_text(path)
+    except InputError as error:
+        if error.problem.startswith("binary data"):  # a workbook or other binary file given as an import
+            raise InputError(name, f"binary data, {_NOT_AN_IMPORT}") from None
+        raise
+    if not text.lstrip().startswith(("{", "[")):
+        found = detect_csv(first_row(text))
+        hint = f"run cn-import {found} {path.name} -o FILE.jsonld first" if found else "run cn-import on it first"
+        raise InputError(name, f"{_NOT_AN_IMPORT}: {hint}")
+    document = parse_json(text, name) if not decoded else None
     if not isinstance(document, dict) or not _uses_our_context(document.get("@context")):
-        raise InputError(str(path), "not an imported JSON-LD document (cn-import -f jsonld) in the comet-cn context")
+        raise InputError(name, f"{_NOT_AN_IMPORT} in the comet-cn context")
     graph = document.get("@graph")
     if not isinstance(graph, list) or not all(isinstance(n, dict) and "@id" in n for n in graph):
-        raise InputError(str(path), "the imported document needs a @graph of nodes with @id")
+        raise InputError(name, "the imported document needs a @graph of nodes with @id")
+    for node in graph:
+        if _types(node) & _CLAIM_TYPES:
+            raise InputError(name, f"holds a claim ({node['@id']}), {_NOT_AN_IMPORT}: give the claim first")
+        # Every node cn-import writes says where it was read from; without it a finding could not be traced back.
+        if PROVENANCE not in node:
+            raise InputError(name, f"node {node['@id']} has no {PROVENANCE}: {_NOT_AN_IMPORT}")
     provenance = {str(n["@id"]): tuple(str(p) for p in _as_list(n.get(PROVENANCE))) for n in graph}
     return ImportResult(
         format="json-ld", source=path.name, nodes=tuple(graph), provenance=provenance, selected=len(graph)
     )
+
+
+_NOT_AN_IMPORT = "not a document written by cn-import (-f jsonld)"
+
+#: The forms a merged claim is written in (those of cn-convert).
+MERGED_FORMATS: tuple[Format, ...] = ("jsonld", "turtle", "nt", "xlsx", "yaml")
+
+
+def merged_format(output: Path | None, given: str | None = None) -> Format:
+    """The form to write a merged claim in, chosen as cn-convert chooses: ``given`` (jsonld, turtle, ttl, nt, xlsx,
+    yaml), else the suffix of ``output``; JSON-LD for standard output or a suffix that names no form.
+
+    :raises InputError: ``given`` is no known form.
+    """
+    if given is not None:
+        return format_of(output or "-", given)
+    if output is not None and output.suffix.lower() in CLAIM_FORMATS:
+        return CLAIM_FORMATS[output.suffix.lower()]
+    return "jsonld"
+
+
+def render_merged(document: Mapping[str, Any], fmt: Format) -> str | bytes:
+    """A merged (or imported) document in ``fmt``: text, or the bytes of a claim workbook for ``"xlsx"``.
+
+    JSON-LD is written as the merge made it; the other forms go through :mod:`comet_cn.convert`, which keeps every
+    triple and lexical form, so the written claim validates as the document would.
+    """
+    if fmt == "jsonld":
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return render(claim_data(document), fmt)
