@@ -30,7 +30,7 @@ __all__ = ["REPORT_FORMAT_VERSION", "SARIF_SCHEMA", "report_schema", "to_junit",
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 #: The version of the JSON report format that ``schemas/report.schema.json`` describes.
-REPORT_FORMAT_VERSION = "1.0"
+REPORT_FORMAT_VERSION = "1.1"
 
 _LEVELS = {Severity.VIOLATION: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _SURROGATE = re.compile(r"[\ud800-\udfff]")

@@ -214,7 +214,7 @@ class ReportWriter:
             assert self._results_spool is not None and self._inputs_spool is not None
             for result in extra:
                 self._spool(self._results_spool, result.as_dict())
-            head = '{\n  "format_version": "1.0",\n  "conforms": '  # the version of this JSON format (schema)
+            head = '{\n  "format_version": "1.1",\n  "conforms": '  # the version of this JSON format (schema)
             self._stream.write(head + json.dumps(self._counts.conforms()) + ',\n  "results": [')
             self._copy(self._results_spool)
             self._stream.write('],\n  "inputs": [')
@@ -244,6 +244,7 @@ def _input_entry(outcome: Outcome) -> dict[str, object]:
         "conforms": outcome.conforms,
         "error": None,
         "reasoning": outcome.reasoning,
+        "shacl_engine": outcome.shacl_engine,
         "claims": list(outcome.claims),
         "violations": len(outcome.violations),
         "warnings": len(outcome.warnings),
@@ -320,7 +321,9 @@ def _text_block(outcome: Outcome) -> list[str]:
         verdict = "NOT A CLAIM: no carbon-neutrality claim found"
     else:
         verdict = ("CONFORMS" if outcome.conforms else "DOES NOT CONFORM") + " to ISO 14068-1"
-    lines = [f"{escape_controls(outcome.source)}: {verdict} ({counts}; reasoning: {outcome.reasoning})"]
+    # The SHACL engine is named only when it is not the reference, so the usual line stays as it was.
+    engine = "" if outcome.shacl_engine == "pyshacl" else f"; shapes: {outcome.shacl_engine}"
+    lines = [f"{escape_controls(outcome.source)}: {verdict} ({counts}; reasoning: {outcome.reasoning}{engine})"]
     if outcome.results:
         lines.extend(_grouped(outcome.results))
         lines.append("")

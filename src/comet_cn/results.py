@@ -100,6 +100,8 @@ class ValidationReport:
     :ivar reasoning: the reasoning mode asked for; ``engine`` names the implementation that ran.
     :ivar claims: the IRIs (or blank-node descriptions) of the claims found in the input.
     :ivar report_graph: the SHACL validation report graph from the engine (not compared).
+    :ivar shacl_engine: the SHACL engine that ran the shapes: ``"pyshacl"`` (the reference) or ``"pyshacl-turbo"``
+        (not compared: both give the same findings).
     """
 
     conforms: bool
@@ -108,6 +110,7 @@ class ValidationReport:
     reasoning: str = "owlrl"
     engine: str = "owlrl"
     claims: tuple[str, ...] = ()
+    shacl_engine: str = field(default="pyshacl", compare=False)
     report_graph: Graph = field(default_factory=Graph, compare=False, repr=False)
 
     @property

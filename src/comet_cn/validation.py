@@ -7,17 +7,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from typing import Literal as TypingLiteral
 
-import pyshacl
 from pyshacl.constraints.constraint_component import ConstraintComponent
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SH, XSD
-from rdflib.plugins.sparql import aggregates, operators, prepareQuery
-from rdflib.plugins.sparql.sparql import Query, SPARQLError, SPARQLTypeError
+from rdflib.plugins.sparql import aggregates, operators
+from rdflib.plugins.sparql.sparql import SPARQLError, SPARQLTypeError
 from rdflib.term import Node
 
 from comet_cn.claim_checks import UnknownTermsMode, claims_in, engine_findings
@@ -38,36 +36,10 @@ from comet_cn.reasoning import Closure, Engine, ReasoningMode, name_blank_nodes,
 from comet_cn.resources import CONTEXT_IRIS, ontology_graph, shapes_graph
 from comet_cn.results import Severity, ValidationReport, ValidationResult, finding
 from comet_cn.rules import CNSH, ShapeInfo, shape_info
+from comet_cn.shacl_engines import ShaclEngine, run_shapes
 from comet_cn.terms import describe
 
 __all__ = ["RuleParameters", "Severity", "ValidationReport", "ValidationResult", "validate", "validate_graph"]
-
-
-class _QueryCachingGraph(Graph):
-    """A view of a graph whose SPARQL queries are parsed once per process.
-
-    pySHACL sends the same SHACL-SPARQL text for every focus node and rdflib re-parses it each time, which was
-    about 85 % of the cost of validating a claim. The view shares the store of the closure, so nothing is copied.
-    """
-
-    def query(
-        self,
-        query_object: Any,
-        processor: Any = "sparql",
-        result: Any = "sparql",
-        initNs: Any = None,
-        initBindings: Any = None,
-        use_store_provided: bool = True,
-        **kwargs: Any,
-    ) -> Any:
-        if isinstance(query_object, str) and not initNs:
-            query_object = _prepared(query_object)
-        return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
-
-
-@lru_cache(maxsize=512)
-def _prepared(text: str) -> Query:
-    return prepareQuery(text)
 
 
 #: The default work budget: triples of one claim after reasoning. The largest bundled example has a few thousand.
@@ -137,6 +109,7 @@ def validate(
     engine: Engine = "auto",
     unknown_terms: UnknownTermsMode = "error",
     max_triples: int = DEFAULT_MAX_TRIPLES,
+    shacl_engine: ShaclEngine = "pyshacl",
 ) -> ValidationReport:
     """Check a carbon-neutrality claim against every ISO 14068-1 rule comet-cn encodes.
 
@@ -155,6 +128,9 @@ def validate(
         a Warning.
     :param max_triples: the most triples the claim may have, as parsed and after reasoning (its work budget);
         parsing stops as soon as the claim is over it.
+    :param shacl_engine: ``"pyshacl"`` (default, the reference), or ``"turbo"``/``"auto"`` to run the bundled shapes
+        with pyshacl-turbo where it is installed and can run them (see :mod:`comet_cn.shacl_engines`);
+        ``report.shacl_engine`` names the engine that produced the report.
     :returns: the report; ``report.conforms`` is the verdict.
     :raises InputError: the claim or an extra file cannot be used, or the claim is over its work budget (too many
         triples, ``owl:sameAs`` statements or types of one node, or schema statements of its own: see
@@ -174,6 +150,7 @@ def validate(
             unknown_terms=unknown_terms,
             max_triples=max_triples,
             limits=limits,
+            shacl_engine=shacl_engine,
         )
 
 
@@ -189,6 +166,7 @@ def validate_graph(
     unknown_terms: UnknownTermsMode = "error",
     max_triples: int = DEFAULT_MAX_TRIPLES,
     limits: LoadLimits = DEFAULT_LIMITS,
+    shacl_engine: ShaclEngine = "pyshacl",
 ) -> ValidationReport:
     """Validate an already loaded claim graph (``data`` is not modified); ``limits`` bound its work budget."""
     with exclusive():
@@ -203,6 +181,7 @@ def validate_graph(
             unknown_terms=unknown_terms,
             max_triples=max_triples,
             limits=limits,
+            shacl_engine=shacl_engine,
         )
 
 
@@ -321,6 +300,7 @@ def _check(
     unknown_terms: UnknownTermsMode,
     max_triples: int,
     limits: LoadLimits,
+    shacl_engine: ShaclEngine = "pyshacl",
 ) -> ValidationReport:
     data = loaded.graph
     # The work budget is checked before reasoning (what the claim states) and after it (what it entails).
@@ -343,15 +323,8 @@ def _check(
     extra = tuple(extra_shapes)
     shapes = _shapes_with(extra)
     with engines_guarded():
-        _, report_graph, text = pyshacl.validate(
-            _QueryCachingGraph(store=closure.graph.store, identifier=closure.graph.identifier),
-            shacl_graph=shapes,
-            inference="none",
-            inplace=True,
-            allow_warnings=True,
-            allow_infos=True,
-            abort_on_first=False,
-            advanced=False,
+        report_graph, text, shacl_engine_name = run_shapes(
+            closure.graph, shapes, engine=shacl_engine, bundled_only=not extra
         )
     if not isinstance(report_graph, Graph):
         # pySHACL returns a failure object, not a report, when a shape cannot be run.
@@ -371,6 +344,7 @@ def _check(
         source=name,
         reasoning=reasoning,
         engine=closure.engine,
+        shacl_engine=shacl_engine_name,
         claims=tuple(describe(closure.graph, claim) for claim in claims),
         report_graph=report_graph,
     )

@@ -1,0 +1,110 @@
+"""Which SHACL engine runs the shapes over a claim's closure: pySHACL, the reference, or pyshacl-turbo.
+
+pySHACL is the reference and the default. pyshacl-turbo (a Rust engine with pySHACL's API, the optional extra
+``comet-cn[turbo]``) runs the same shapes about ten times faster. It is used only where it has been shown to give
+the reference's findings: on the bundled shapes alone (never on a user's extra shapes), and only when it runs to
+the end; anything else falls back to pySHACL, and the report names the engine that produced it. The parity tests
+(tests/test_shacl_engines.py) compare both engines on every example, every digest claim and generated claims with
+each kind of injected violation, and tests/test_shapes.py keeps the shapes free of the one construct where the two
+engines were seen to differ (an unparenthesised ``a - b + c``, which pyshacl-turbo 0.6 groups from the right).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import lru_cache
+from typing import Any, Literal
+
+import pyshacl
+from rdflib import Graph
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+
+__all__ = ["REFERENCE", "SHACL_ENGINES", "ShaclEngine", "run_shapes", "turbo_available"]
+
+ShaclEngine = Literal["pyshacl", "turbo", "auto"]
+#: ``pyshacl``: the reference; ``turbo``: pyshacl-turbo where it can run, else the reference; ``auto``: the same as
+#: ``turbo`` when pyshacl-turbo is installed, else the reference.
+SHACL_ENGINES: tuple[str, ...] = ("pyshacl", "turbo", "auto")
+REFERENCE = "pyshacl"
+TURBO = "pyshacl-turbo"
+
+
+def turbo_available() -> bool:
+    """True when pyshacl-turbo is installed (the ``turbo`` extra)."""
+    return importlib.util.find_spec("pyshacl_turbo") is not None
+
+
+@lru_cache(maxsize=1)
+def _compiled_turbo() -> Any:
+    """The bundled shapes compiled once per process for pyshacl-turbo (about 20 ms; reused for every claim)."""
+    import pyshacl_turbo
+
+    from comet_cn.resources import shapes_graph
+
+    # A private copy: the engine may annotate the graph it is given, and the bundled one is read-only.
+    copy = Graph()
+    for triple in shapes_graph():
+        copy.add(triple)
+    return pyshacl_turbo.compile_shapes(copy)  # type: ignore[no-untyped-call]
+
+
+class _QueryCachingGraph(Graph):
+    """A view of a graph whose SPARQL queries are parsed once per process.
+
+    pySHACL sends the same SHACL-SPARQL text for every focus node and rdflib re-parses it each time, which was
+    about 85 % of the cost of validating a claim. The view shares the store of the closure, so nothing is copied.
+    """
+
+    def query(
+        self,
+        query_object: Any,
+        processor: Any = "sparql",
+        result: Any = "sparql",
+        initNs: Any = None,
+        initBindings: Any = None,
+        use_store_provided: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        if isinstance(query_object, str) and not initNs:
+            query_object = _prepared(query_object)
+        return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+
+
+@lru_cache(maxsize=512)
+def _prepared(text: str) -> Query:
+    return prepareQuery(text)
+
+
+def _run_reference(data: Graph, shapes: Graph) -> tuple[object, object]:
+    _, report, text = pyshacl.validate(
+        _QueryCachingGraph(store=data.store, identifier=data.identifier),
+        shacl_graph=shapes,
+        inference="none",
+        inplace=True,
+        allow_warnings=True,
+        allow_infos=True,
+        abort_on_first=False,
+        advanced=False,
+    )
+    return report, text
+
+
+def run_shapes(data: Graph, shapes: Graph, *, engine: ShaclEngine, bundled_only: bool) -> tuple[object, object, str]:
+    """Run ``shapes`` over ``data`` (the closure, modified in place by neither engine's inference: none is asked).
+
+    :param bundled_only: True when ``shapes`` are exactly the bundled shapes; only then may pyshacl-turbo run.
+    :returns: (report graph or pySHACL's failure object, pySHACL's text, the name of the engine that ran).
+    """
+    if engine not in SHACL_ENGINES:
+        raise ValueError(f"unknown SHACL engine {engine!r}; use one of {', '.join(SHACL_ENGINES)}")
+    if engine != "pyshacl" and bundled_only and turbo_available():
+        try:
+            _, report, text = _compiled_turbo().validate(data, allow_warnings=True, allow_infos=True)
+        except Exception:
+            pass
+        else:
+            if isinstance(report, Graph):
+                return report, text, TURBO
+    report, text = _run_reference(data, shapes)
+    return report, text, REFERENCE
