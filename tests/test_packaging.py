@@ -54,6 +54,9 @@ def test_wheel_installs_into_a_fresh_venv_and_finds_its_data_there(tmp_path: Pat
     ):
         assert required in names, f"{required} missing from the wheel"
     assert any(n.startswith("comet_cn/data/shapes/") and n.endswith(".ttl") for n in names)
+    # WBCSD's licence asks software implementing the PACT specification to carry its notice, section 5 in full.
+    (notice,) = [n for n in names if n.endswith("licenses/NOTICE")]
+    assert "5.3" in zipfile.ZipFile(wheel).read(notice).decode("utf-8")
     assert any(n.startswith("comet_cn/data/queries/") and n.endswith(".rq") for n in names)
 
     venv = tmp_path / "venv"

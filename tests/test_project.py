@@ -105,3 +105,10 @@ def test_set_version_rewrites_every_place(tmp_path: Path) -> None:
     for path in _version_files(tmp_path):
         text = path.read_text()
         assert "9.8.7" in text and comet_cn.__version__ not in text, path
+
+
+def test_the_pact_notice_reproduces_section_5_in_the_docs_exactly_as_in_notice() -> None:
+    notice = (ROOT / "NOTICE").read_text(encoding="utf-8")
+    section = notice[notice.index("5         Disclaimer") :].strip()
+    assert section.endswith("absolute disclaimer and waiver of all liability.")
+    assert section in (ROOT / "docs" / "import" / "pact.md").read_text(encoding="utf-8")

@@ -192,7 +192,10 @@ def _import_cli(
 ) -> int:
     """Read registry retirement exports, CAD Trust units or PACT footprints (FORMAT: one of
     verra, gold-standard, acr, car, art-trees, isometric, icr, puro, cad-trust, pact, or auto) as comet-cn
-    JSON-LD; with --into, merged into a claim so that cn-validate checks both together."""
+    JSON-LD; with --into, merged into a claim so that cn-validate checks both together.
+
+    The PACT importer implements WBCSD's PACT Technical Specifications: see the NOTICE file shipped with
+    comet-cn (and docs/import/pact.md) for WBCSD's notice."""
     if replace_event is not None and claim is None:
         raise click.UsageError("--replace needs --into CLAIM")
     adjustment = None if corresponding_adjustment is None else corresponding_adjustment == "yes"
