@@ -32,6 +32,7 @@ from rdflib.plugins.parsers.ntriples import NTGraphSink, W3CNTriplesParser
 from rdflib.term import Node
 
 from comet_cn.errors import InputError
+from comet_cn.pyld_index import fast_duplicate_checks
 from comet_cn.rdflib_state import exclusive
 from comet_cn.resources import CONTEXT_IRIS, context_document
 from comet_cn.terms import MARKER, UnknownTerm, take_marked
@@ -659,7 +660,8 @@ def _jsonld_to_graph(document: Any, text: str | None, budget: _Budget) -> Graph:
     try:
         # The marker @vocab lies under the document's own context: a key or type it does not define expands to a
         # marker IRI instead of being dropped in silence, and comet_cn.terms reports it.
-        dataset = jsonld.to_rdf(document, {"documentLoader": loader, "expandContext": {"@vocab": MARKER}})
+        with fast_duplicate_checks():  # linear in the claim's size (see comet_cn.pyld_index)
+            dataset = jsonld.to_rdf(document, {"documentLoader": loader, "expandContext": {"@vocab": MARKER}})
     except InputError as error:
         raise InputError(name, error.problem + _url_position(text, loader.refused)) from None
     except Exception as error:  # pyld wraps loader errors and reports syntax errors as JsonLdError
