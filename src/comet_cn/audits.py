@@ -14,26 +14,26 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
-from rdflib import Graph, Namespace
+from rdflib import BNode, Graph
 from rdflib.term import Node
 
-from comet_cn.claim_checks import claims_in, credit_ranges, normalised_serial
-from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, Source
-from comet_cn.queries import format_value, load_sources, query_info, run_query
-from comet_cn.reasoning import Engine
+from comet_cn.claim_checks import normalised_serial
+from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, Source, iter_sources, load
+from comet_cn.queries import _items, format_value, load_into, query_info, run_query
+from comet_cn.reasoning import Engine, reason, reasoning_mode
 from comet_cn.results import ValidationResult, finding
 from comet_cn.rules import Rule, rule
-from comet_cn.serials import SerialRange, find_overlaps
-from comet_cn.terms import describe
+from comet_cn.serials import SerialRange, explicit_range, find_overlaps, parse_serial
+from comet_cn.store import Backend, GraphBackend, OxigraphBackend, oxigraph_available
 
-__all__ = ["AUDITS", "Audit", "AuditFinding", "audit_results", "audits_markdown", "run_audits"]
+__all__ = ["AUDITS", "AUTO_THRESHOLD", "Audit", "AuditFinding", "audit_results", "audits_markdown", "run_audits"]
 
 #: An audit finding has exactly the shape of a validation result (``source_shape`` is None).
 AuditFinding = ValidationResult
 
 _CN = "https://comet.carbon/ext/iso14068#"
-_CNS = Namespace(_CN)
 
 Row = Mapping[str, object]
 
@@ -158,13 +158,14 @@ AUDITS: tuple[Audit, ...] = (
 )
 
 
-def audit_results(graph: Graph, *, source: str | None = None) -> list[AuditFinding]:
-    """The findings of every audit over a graph of many claims already loaded and reasoned.
+def audit_results(graph: Graph | Backend, *, source: str | None = None) -> list[AuditFinding]:
+    """The findings of every audit over a graph of many claims already loaded and reasoned, or over a store of
+    :mod:`comet_cn.store` loaded with :func:`comet_cn.queries.load_into`; every backend gives the same findings.
 
     :param source: what to name as the findings' input (default: none).
-    :returns: findings in the stable order of validation results.
+    :returns: findings in the stable order of validation results, each once.
     """
-    findings: list[AuditFinding] = []
+    findings: set[AuditFinding] = set()
     rows: dict[str, list[dict[str, object]]] = {}
     for audit in AUDITS:
         if audit.query not in rows:
@@ -172,7 +173,7 @@ def audit_results(graph: Graph, *, source: str | None = None) -> list[AuditFindi
         for row in rows[audit.query]:
             if not audit.keep(row):
                 continue
-            findings.append(
+            findings.add(
                 finding(
                     audit.rule_id,
                     focus_node=format_value(row.get(audit.focus)),
@@ -182,40 +183,121 @@ def audit_results(graph: Graph, *, source: str | None = None) -> list[AuditFindi
                     source=source,
                 )
             )
-    findings.extend(_range_overlaps(graph, source))
-    return sorted(findings, key=ValidationResult.sort_key)
+    findings.update(_range_overlaps(graph, source))
+    return sorted(findings, key=_order)
 
 
-def _range_overlaps(graph: Graph, source: str | None) -> list[AuditFinding]:
+def _order(result: AuditFinding) -> tuple[object, ...]:
+    # The message breaks ties, so equal-keyed findings come out in one order on every backend.
+    return (*ValidationResult.sort_key(result), result.message)
+
+
+# One row per (claim, retired credit) with what a unit range is read from. A blank node is named as
+# comet_cn.terms.describe names it: the holders (?via of ?holder, IRIs only) come back as extra rows, and the
+# smallest is picked in Python, because aggregates over unbound values differ between SPARQL engines.
+_RANGE_ROWS = """PREFIX comet-cn: <https://comet.carbon/ext/iso14068#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT ?claim ?credit ?serial ?block ?first ?last ?via ?holder ?claim_via ?claim_holder WHERE {
+    ?claim rdf:type comet-cn:CarbonNeutralityClaim ;
+        comet-cn:hasOffsettingEvent ?event .
+    ?event comet-cn:retiresCredit ?credit .
+    OPTIONAL { ?credit comet-cn:serialNumber ?serial . }
+    OPTIONAL { ?credit comet-cn:issuanceBlock ?block . }
+    OPTIONAL { ?credit comet-cn:firstUnit ?first . }
+    OPTIONAL { ?credit comet-cn:lastUnit ?last . }
+    OPTIONAL { ?holder ?via ?credit . FILTER (isBlank(?credit) && isIRI(?holder)) }
+    OPTIONAL { ?claim_holder ?claim_via ?claim . FILTER (isBlank(?claim) && isIRI(?claim_holder)) }
+}"""
+
+
+def _span(
+    serial: Node | None, block: Node | None, first: Node | None, last: Node | None
+) -> tuple[SerialRange | None, str]:
+    """A credit's unit range (stated explicitly, else read from its serial) and its serial text, as
+    :func:`comet_cn.claim_checks.credit_ranges` reads them from a graph."""
+    if block is not None and first is not None and last is not None:
+        try:
+            return explicit_range(str(block), int(str(first)), int(str(last))), str(serial or block)
+        except ValueError:
+            pass  # an ill-formed explicit range: the serial (if any) is read instead
+    if serial is None:
+        return None, ""
+    return parse_serial(str(serial)), str(serial)
+
+
+def _name(node: Node, via: Node | None, holder: Node | None, names: dict[Node, tuple[str, str]]) -> None:
+    if isinstance(node, BNode) and via is not None and holder is not None:
+        candidate = (str(via), str(holder))
+        if node not in names or candidate < names[node]:
+            names[node] = candidate
+
+
+def _described(node: Node, names: dict[Node, tuple[str, str]]) -> str:
+    if not isinstance(node, BNode):
+        return str(node)
+    if node in names:
+        via, holder = names[node]
+        return f"[{via} of {holder}]"
+    return "[blank node]"
+
+
+def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFinding]:
     """CN-AUDIT-DOUBLE-01 for units that two claims share through serial ranges written differently.
 
-    Identical serials are the double-counting query's rows; overlaps inside one claim are CN-UNITS-01's.
+    Identical serials are the double-counting query's rows; overlaps inside one claim are CN-UNITS-01's. The rows
+    come from one SPARQL query on any backend; ranges are swept per issuance block after sorting (``n log n``), so
+    a million retirements take seconds here, never all pairs.
     """
+    if isinstance(graph, Graph):
+        graph = GraphBackend(graph)
+    selection = graph.select(_RANGE_ROWS)
+    position = {column: index for index, column in enumerate(selection.columns)}
+    at = [position[c] for c in ("claim", "credit", "serial", "block", "first", "last")]
+    named = [position[c] for c in ("via", "holder", "claim_via", "claim_holder")]
+    names: dict[Node, tuple[str, str]] = {}
     items: list[tuple[tuple[Node, Node, str], SerialRange]] = []
-    for claim in claims_in(graph):
-        for event in graph.objects(claim, _CNS.hasOffsettingEvent):
-            for credit in graph.objects(event, _CNS.retiresCredit):
-                span, serial = credit_ranges(graph, credit)
-                if span is not None:
-                    items.append(((claim, credit, serial or ""), span))
-    findings = []
-    for (claim_a, _, serial_a), (claim_b, credit_b, serial_b), (low, high) in find_overlaps(items):
+    for row in selection.rows:
+        claim, credit, serial, block, first, last = (row[i] for i in at)
+        via, holder, claim_via, claim_holder = (row[i] for i in named)
+        if claim is None or credit is None:
+            continue
+        _name(credit, via, holder, names)
+        _name(claim, claim_via, claim_holder, names)
+        span, text = _span(serial, block, first, last)
+        # A retirement repeated (by holder rows, or two events of a claim) gives the same finding, kept once.
+        if span is not None:
+            items.append(((claim, credit, text), span))
+    found: set[AuditFinding] = set()
+    for (claim_a, credit_a, serial_a), (claim_b, credit_b, serial_b), (low, high) in find_overlaps(items):
         if claim_a == claim_b or normalised_serial(serial_a) == normalised_serial(serial_b):
             continue
+        # The pair is written in name order, so which claim comes first does not depend on the engine's row order.
+        (name_a, text_a, _), (name_b, text_b, focus) = sorted(
+            [
+                (_described(claim_a, names), serial_a, _described(credit_a, names)),
+                (_described(claim_b, names), serial_b, _described(credit_b, names)),
+            ]
+        )
         units = f"unit {low}" if low == high else f"units {low}-{high}"
-        findings.append(
+        found.add(
             finding(
                 "CN-AUDIT-DOUBLE-01",
-                focus_node=describe(graph, credit_b),
+                focus_node=focus,
                 path=_CN + "serialNumber",
-                value=serial_b,
-                message=f"CN-AUDIT-DOUBLE-01 (§11.1): {units} are retired for claim {describe(graph, claim_a)} "
-                f"(serial {serial_a}) and again for claim {describe(graph, claim_b)} (serial {serial_b}); a credit "
-                "can be used once.",
+                value=text_b,
+                message=f"CN-AUDIT-DOUBLE-01 (§11.1): {units} are retired for claim {name_a} "
+                f"(serial {text_a}) and again for claim {name_b} (serial {text_b}); a credit can be used once.",
                 source=source,
             )
         )
-    return findings
+    return list(found)
+
+
+#: Claims above which ``run_audits(backend="auto")`` moves from rdflib to an embedded Oxigraph store (when
+#: pyoxigraph is installed): rdflib starts faster, Oxigraph answers the audit queries much faster on many claims.
+AUTO_THRESHOLD = 50
+
+BackendChoice = Literal["auto", "rdflib", "oxigraph"]
 
 
 def run_audits(
@@ -225,14 +307,44 @@ def run_audits(
     engine: Engine = "auto",
     limits: LoadLimits = DEFAULT_LIMITS,
     source: str | None = "<all inputs>",
+    backend: BackendChoice | Backend = "auto",
 ) -> list[AuditFinding]:
     """Load and reason the claims as validation does, and return the cross-claim findings.
 
     :param sources: claims, directories of claims, or an iterable of these (see :func:`comet_cn.queries.query`).
     :param source: what the findings name as their input.
-    :raises InputError: a claim cannot be loaded.
+    :param backend: where the audits run: ``"rdflib"`` (a graph in memory), ``"oxigraph"`` (an embedded store in
+        memory; the ``store`` extra), a backend of :mod:`comet_cn.store` (the claims are added to it), or
+        ``"auto"``: rdflib for up to :data:`AUTO_THRESHOLD` claims, Oxigraph beyond when pyoxigraph is installed.
+        The findings are the same whichever runs them.
+    :raises InputError: a claim cannot be loaded, or the backend cannot be used.
     """
-    graph = load_sources(sources, reasoning=reasoning, engine=engine, limits=limits)
+    if not isinstance(backend, str):
+        load_into(backend, sources, reasoning=reasoning, engine=engine, limits=limits)
+        return audit_results(backend, source=source)
+    if backend not in ("auto", "rdflib", "oxigraph"):
+        raise ValueError(f"unknown backend {backend!r}; use auto, rdflib, oxigraph or a comet_cn.store backend")
+    mode = reasoning_mode(reasoning)
+    closures = (
+        reason(load(item, limits=limits), mode, engine=engine).graph for _, item in iter_sources(_items(sources))
+    )
+    if backend == "oxigraph":
+        with OxigraphBackend() as store:
+            for closure in closures:
+                store.add(closure)
+            return audit_results(store, source=source)
+    graph = Graph()
+    for count, closure in enumerate(closures, start=1):
+        for triple in closure:
+            graph.add(triple)
+        if backend == "auto" and count >= AUTO_THRESHOLD and oxigraph_available():
+            # Past the threshold the set is moved once into Oxigraph, and the rest streams straight there.
+            with OxigraphBackend() as store:
+                store.add(graph)
+                del graph
+                for rest in closures:
+                    store.add(rest)
+                return audit_results(store, source=source)
     return audit_results(graph, source=source)
 
 

@@ -12,7 +12,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
@@ -22,7 +22,7 @@ import click
 from rdflib import Graph
 
 from comet_cn import __version__
-from comet_cn.audits import run_audits
+from comet_cn.audits import audit_results, run_audits
 from comet_cn.batch import DEFAULT_TIMEOUT, validate_many
 from comet_cn.ci_formats import to_junit, to_sarif
 from comet_cn.dossier import render_dossier
@@ -32,6 +32,7 @@ from comet_cn.output import atomic_output
 from comet_cn.queries import QUERY_FORMATS, format_result, list_queries, parse_binding, query
 from comet_cn.reporting import FORMATS, InputFailure, Outcome, ReportWriter, escape_controls
 from comet_cn.results import Severity
+from comet_cn.store import DEFAULT_ENDPOINT_TIMEOUT, Backend, EndpointBackend, OxigraphBackend
 from comet_cn.validation import DEFAULT_MAX_TRIPLES, RuleParameters, ValidationReport, engines_guarded
 
 EXIT_OK, EXIT_NONCONFORMANT, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -151,6 +152,57 @@ def _outcome_of(action: Callable[[], int], program: str) -> int:
 
 #: The open parameters' defaults are the library's (RuleParameters), written once.
 _DEFAULTS = RuleParameters()
+
+
+def _store_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--store``, ``--endpoint``, ``--load-endpoint`` and ``--endpoint-timeout``: where the audits run."""
+    options = (
+        click.option(
+            "--store",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
+            metavar="DIR",
+            help="Run in an on-disk Oxigraph store in DIR (the 'store' extra), emptied and loaded with the inputs.",
+        ),
+        click.option(
+            "--endpoint",
+            default=None,
+            metavar="URL",
+            help="Run against this SPARQL endpoint (read-only unless --load-endpoint is given).",
+        ),
+        click.option(
+            "--load-endpoint",
+            default=None,
+            metavar="URL",
+            help="Load the inputs into the endpoint first, through this Graph Store Protocol URL (adds to the "
+            "default graph).",
+        ),
+        click.option(
+            "--endpoint-timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            default=DEFAULT_ENDPOINT_TIMEOUT,
+            show_default=True,
+            metavar="SECONDS",
+            help="How long to wait for the endpoint's answer.",
+        ),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _backend(store: Path | None, endpoint: str | None, load_url: str | None, timeout: float) -> Backend | None:
+    """The backend the options name, or None for the default."""
+    if store is not None and endpoint is not None:
+        raise click.UsageError("give --store or --endpoint, not both")
+    if load_url is not None and endpoint is None:
+        raise click.UsageError("--load-endpoint needs --endpoint (the URL to query)")
+    if store is not None:
+        return OxigraphBackend(store, clear=True)
+    if endpoint is not None:
+        return EndpointBackend(endpoint, store_url=load_url, timeout=timeout)
+    return None
+
 
 _reasoning_option = click.option(
     "-i",
@@ -276,8 +328,17 @@ _output_option = click.option(
     help=f"Time limit per claim: one that runs longer is stopped and reported (exit 2). Default {DEFAULT_TIMEOUT:g} "
     "with -j 2 or more; none with -j 1, where a limit given runs each claim in a worker process. 0: no limit.",
 )
+@click.option(
+    "--shacl-engine",
+    type=click.Choice(["pyshacl", "turbo"]),
+    default="pyshacl",
+    show_default=True,
+    help="pyshacl: the reference. turbo: pyshacl-turbo (extra comet-cn[turbo]), several times faster, where it is "
+    "installed and can run the bundled shapes; else the reference. The JSON report names the engine that ran.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress line on a terminal.")
 @click.option("--audits", is_flag=True, help="Also run the cross-claim audits over all inputs together.")
+@_store_options
 @click.version_option(__version__, "-V", "--version", prog_name="cn-validate")
 def _validate_cli(
     inputs: tuple[str, ...],
@@ -299,8 +360,13 @@ def _validate_cli(
     as_of: datetime | None,
     max_triples: int,
     timeout: float | None,
+    shacl_engine: str,
     quiet: bool,
     audits: bool,
+    store: Path | None,
+    endpoint: str | None,
+    load_endpoint: str | None,
+    endpoint_timeout: float,
 ) -> int:
     """Check ISO 14068-1 carbon-neutrality claims (JSON-LD, Turtle or N-Triples files, directories of them,
     JSON Lines with one claim a line, or - for standard input)."""
@@ -320,7 +386,12 @@ def _validate_cli(
         "limits": limits,
         "unknown_terms": unknown_terms,
         "max_triples": max_triples,
+        "shacl_engine": shacl_engine,
     }
+    if not audits and (store or endpoint or load_endpoint):
+        raise click.UsageError("--store, --endpoint and --load-endpoint choose where --audits run: add --audits")
+    # Checked before any claim is validated, so a bad option costs nothing.
+    backend = _backend(store, endpoint, load_endpoint, endpoint_timeout) if audits else None
     progress = _Progress(enabled=sys.stderr.isatty() and not quiet)
     failures: list[InputFailure] = []
     worst = EXIT_OK
@@ -353,7 +424,14 @@ def _validate_cli(
         if audits:
             readable = [source for _, source in _readable(inputs, limits)]
             with engines_guarded():  # the audit queries sum quantities too: an ill-typed one is not a crash
-                extra = run_audits(readable, reasoning=reasoning, limits=limits)
+                if backend is None:
+                    extra = run_audits(readable, reasoning=reasoning, limits=limits)
+                elif isinstance(backend, EndpointBackend) and backend.store_url is None:
+                    with closing(backend):  # the user's endpoint already holds the claims: it is only read
+                        extra = audit_results(backend, source="<all inputs>")
+                else:
+                    with closing(backend):
+                        extra = run_audits(readable, reasoning=reasoning, limits=limits, backend=backend)
             extra_violations = any(Severity.of(r.severity) == Severity.VIOLATION for r in extra)
         if writer is not None:
             writer.add_extra(extra or ())
@@ -418,6 +496,7 @@ def validate_command(argv: Sequence[str] | None = None) -> None:
     help="Bind a query variable before running it (repeatable); IRIs are recognised by their scheme.",
 )
 @click.option("--list", "list_only", is_flag=True, help="List the bundled queries, one a line: name, then question.")
+@_store_options
 @click.version_option(__version__, "-V", "--version", prog_name="cn-query")
 def _query_cli(
     name: str | None,
@@ -427,13 +506,23 @@ def _query_cli(
     reasoning: str,
     bindings: tuple[str, ...],
     list_only: bool,
+    store: Path | None,
+    endpoint: str | None,
+    load_endpoint: str | None,
+    endpoint_timeout: float,
 ) -> int:
     """Run an audit query over one or more claims (files, directories of claims, JSON Lines)."""
     if list_only:
         click.echo("\n".join(f"{info.name}\t{info.question}" for info in list_queries()))
         return EXIT_OK
-    if name is None or not sources:
+    # A store or an endpoint can be queried as it is; an rdflib graph is built from the sources each time.
+    queried_as_is = (store is not None or endpoint is not None) and not sources
+    if name is None or not (sources or queried_as_is):
         raise click.UsageError("give a query NAME (see --list) or FILE.rq, and at least one SOURCE")
+    if endpoint is not None and sources and load_endpoint is None:
+        raise click.UsageError("SOURCE with --endpoint needs --load-endpoint URL (the endpoint is only read otherwise)")
+    if store is not None and queried_as_is and not store.is_dir():
+        raise InputError(str(store), "no store there yet; give SOURCE to build it")
     values: dict[str, object] = {}
     for binding in bindings:
         key, sep, value = binding.partition("=")
@@ -443,8 +532,16 @@ def _query_cli(
     for source in sources:
         if not Path(source).exists():
             raise InputError(source, "file not found")
+    if store is not None and queried_as_is:
+        backend: Backend | None = OxigraphBackend(store)  # queried as it is, never emptied
+    else:
+        backend = _backend(store, endpoint, load_endpoint, endpoint_timeout)
     with engines_guarded():  # an ill-typed quantity in a SUM is an error to SPARQL, not a crash
-        result = query(name, [Path(s) for s in sources], reasoning=reasoning, **values)  # type: ignore[arg-type]
+        if backend is None:
+            result = query(name, [Path(s) for s in sources], reasoning=reasoning, **values)  # type: ignore[arg-type]
+        else:
+            with closing(backend):
+                result = query(name, [Path(s) for s in sources], reasoning=reasoning, backend=backend, **values)  # type: ignore[arg-type]
     with atomic_output(output) as stream:
         stream.write(format_result(result, fmt))
     return EXIT_OK

@@ -33,6 +33,7 @@ from comet_cn.errors import InputError
 from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, Source, iter_sources, load
 from comet_cn.reasoning import Engine, reason, reasoning_mode
 from comet_cn.resources import query_files
+from comet_cn.store import Backend, GraphBackend
 
 __all__ = [
     "QUERY_FORMATS",
@@ -41,6 +42,7 @@ __all__ = [
     "format_result",
     "format_value",
     "list_queries",
+    "load_into",
     "load_sources",
     "parse_binding",
     "query",
@@ -238,6 +240,28 @@ def load_sources(
     return merged
 
 
+def load_into(
+    backend: Backend,
+    sources: Source | Iterable[Source],
+    *,
+    reasoning: str = "owlrl",
+    engine: Engine = "auto",
+    limits: LoadLimits = DEFAULT_LIMITS,
+) -> int:
+    """Load and reason every claim as :func:`load_sources` does, adding each closure to ``backend`` as it comes, so
+    only one claim at a time is held in Python.
+
+    :returns: how many claims were added.
+    :raises InputError: a source cannot be loaded (also :class:`comet_cn.store.BackendError` when the store fails).
+    """
+    mode = reasoning_mode(reasoning)
+    count = 0
+    for _, source in iter_sources(_items(sources)):
+        backend.add(reason(load(source, limits=limits), mode, engine=engine).graph)
+        count += 1
+    return count
+
+
 def _python(term: Node | None) -> object:
     if term is None:
         return None
@@ -296,15 +320,17 @@ def _rows(result: Any, columns: tuple[str, ...]) -> Iterator[tuple[Node | None, 
         yield tuple(values.get(column) for column in columns)
 
 
-def run_query(info: QueryInfo, graph: Graph, **bindings: object) -> QueryResult:
-    """Run a query over a graph already loaded and reasoned (see :func:`load_sources`).
+def run_query(info: QueryInfo, graph: Graph | Backend, **bindings: object) -> QueryResult:
+    """Run a query over a graph already loaded and reasoned (see :func:`load_sources`), or over a backend of
+    :mod:`comet_cn.store` loaded with :func:`load_into`.
 
     :param bindings: values for query variables: ``Decimal``, ``int``, ``bool``, ``date`` and ``str`` become typed
         literals, a ``str`` that is an IRI (http, https, urn, file, tag, did) becomes an IRI. Variables matched by
         patterns are passed to the engine as initial bindings; a bound column keeps only the rows whose value
-        equals the binding, also a column the query computes (aggregate, BIND), which is only filtered on.
+        equals the binding, also a column the query computes (aggregate, BIND), which is only filtered on. On an
+        Oxigraph store or an endpoint every binding is a filter on its column (a non-column cannot be bound).
     :raises InputError: the text is not a SPARQL SELECT query, it would reach the network (``SERVICE``, ``FROM``
-        a web IRI), or a binding names no variable of the query.
+        a web IRI), or a binding names no variable of the query (or, off rdflib, no column).
     """
     prepared = _checked(info, info.name)
     known = _variables(info.text)
@@ -316,12 +342,26 @@ def run_query(info: QueryInfo, graph: Graph, **bindings: object) -> QueryResult:
     # rdflib would keep the bound value wherever the assignment fails and so invent rows.
     assigned = _assigned(info.text)
     initial = {key: term for key, term in terms.items() if key not in assigned}
-    result = graph.query(prepared, initBindings=initial)
-    columns = tuple(str(v) for v in (result.vars or ()))
+    if isinstance(graph, GraphBackend):
+        graph = graph.graph
+    raw_rows: Iterable[tuple[Node | None, ...]]
+    if isinstance(graph, Graph):
+        result = graph.query(prepared, initBindings=initial)
+        columns = tuple(str(v) for v in (result.vars or ()))
+        raw_rows = _rows(result, columns)
+    else:
+        selection = graph.select(info.text)
+        columns = selection.columns
+        for key in terms:
+            if key not in columns:
+                raise InputError(
+                    info.name, f"cannot bind {key!r} on a {graph.kind} store: only result columns can be bound there"
+                )
+        raw_rows = selection.rows
     wanted = {columns.index(key): _python(term) for key, term in terms.items() if key in columns}
     blanks: dict[BNode, str] = {}
     rows: list[tuple[object, ...]] = []
-    for raw in _rows(result, columns):
+    for raw in raw_rows:
         row: list[object] = []
         for term in raw:
             if isinstance(term, BNode):
@@ -340,6 +380,7 @@ def query(
     reasoning: str = "owlrl",
     engine: Engine = "auto",
     limits: LoadLimits = DEFAULT_LIMITS,
+    backend: Backend | None = None,
     **bindings: object,
 ) -> QueryResult:
     """Run a bundled query (by name) or a ``.rq`` file over one or many claims.
@@ -350,12 +391,18 @@ def query(
     :param reasoning: ``"owlrl"`` (default), ``"rdfs"`` or ``"none"``, as for validation.
     :param bindings: values for query variables, e.g. ``subject="https://example.org/acme"`` (see
         :func:`run_query`).
+    :param backend: run over this store (see :mod:`comet_cn.store`) instead of an rdflib graph: the sources are
+        loaded into it first; with no sources (``[]``) it is queried as it is.
     :raises InputError: an unknown query, a bad query file or binding, a query that would reach the network, or a
         claim that cannot be loaded.
     :raises ValueError: an unknown reasoning mode or engine.
     """
     info = query_info(name_or_path)
     _checked(info, str(name_or_path))  # a bad or unsafe query is refused before any claim is loaded
+    if backend is not None:
+        if _items(sources):
+            load_into(backend, sources, reasoning=reasoning, engine=engine, limits=limits)
+        return run_query(info, backend, **bindings)
     return run_query(info, load_sources(sources, reasoning=reasoning, engine=engine, limits=limits), **bindings)
 
 

@@ -1,0 +1,425 @@
+"""Where the cross-claim audits run: an rdflib graph, an embedded Oxigraph store, or a SPARQL endpoint.
+
+Every backend answers the same SELECT text with rows of rdflib terms, so :mod:`comet_cn.queries` turns them into
+Python values with one piece of code and the audits give the same findings whichever backend ran them:
+
+* :class:`GraphBackend` - an rdflib :class:`~rdflib.Graph` in memory (today's behaviour; best for a few claims);
+* :class:`OxigraphBackend` - a pyoxigraph ``Store`` in memory or on disk at a path (the ``store`` extra), loaded in
+  chunks as claims stream in, so Python never holds the whole set;
+* :class:`EndpointBackend` - a SPARQL 1.1 endpoint the user runs (Oxigraph server, Apache Jena Fuseki): queries are
+  POSTed as ``application/sparql-query`` and read as SPARQL JSON results; data is loaded through the Graph Store
+  Protocol only when a store URL is given.
+
+All backends keep the claims in the default graph, where the bundled queries look.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Protocol, runtime_checkable
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from comet_cn.errors import InputError
+
+__all__ = [
+    "DEFAULT_ENDPOINT_TIMEOUT",
+    "Backend",
+    "BackendError",
+    "EndpointBackend",
+    "GraphBackend",
+    "OxigraphBackend",
+    "Selection",
+    "oxigraph_available",
+    "portable",
+]
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_STRING = _XSD + "string"
+# rdflib reads some lexical forms XSD does not allow ("2.0005E3" as a decimal, "yes" as a boolean) where other
+# engines see an ill-typed literal; such values are written as rdflib read them, so every engine sees one value.
+_VALID = {
+    _XSD + "decimal": re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"),
+    _XSD + "boolean": re.compile(r"true|false|1|0"),
+}
+
+
+def portable(term: Node) -> Node:
+    """A literal as rdflib understood it, in a lexical form every SPARQL engine reads the same way."""
+    if isinstance(term, Literal) and term.datatype is not None:
+        pattern = _VALID.get(str(term.datatype))
+        if pattern is not None and not pattern.fullmatch(str(term)) and term.value is not None:
+            if isinstance(term.value, bool):
+                return Literal("true" if term.value else "false", datatype=term.datatype)
+            return Literal(format(term.value, "f"), datatype=term.datatype)
+    return term
+
+
+#: Seconds to wait for a SPARQL endpoint's answer (connection and each read).
+DEFAULT_ENDPOINT_TIMEOUT = 300.0
+
+# Quads (Oxigraph) or N-Triples bytes (endpoint) gathered before one write: large enough to amortise a write, small
+# enough that a set of any size streams through bounded memory.
+_QUAD_CHUNK = 200_000
+_POST_CHUNK = 8 * 1024 * 1024
+# An answer larger than this is not a SPARQL result the audits can use; refusing it keeps a hostile server harmless.
+_MAX_ANSWER = 2 * 1024 * 1024 * 1024
+
+
+class BackendError(InputError):
+    """A backend cannot be used: the ``store`` extra is missing, a store path is unusable, or an endpoint is
+    unreachable, too slow or does not answer in SPARQL. One line; the command line exits 2."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A SELECT answer: the column names and the rows, as rdflib terms (``None`` where unbound), read lazily."""
+
+    columns: tuple[str, ...]
+    rows: Iterator[tuple[Node | None, ...]]
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """What the queries and audits need from a store of claims."""
+
+    #: ``"rdflib"``, ``"oxigraph"`` or ``"endpoint"``.
+    kind: str
+
+    def add(self, graph: Graph) -> None:
+        """Add one claim's (reasoned) graph; blank nodes of different graphs stay apart."""
+
+    def load_file(self, path: Path) -> None:
+        """Add an N-Triples file as it is (used to bulk-load generated or exported data)."""
+
+    def select(self, text: str) -> Selection:
+        """Run a SELECT query (already checked to stay off the network) over the default graph."""
+
+    def close(self) -> None:
+        """Write what is buffered and release the store."""
+
+
+class _Closing:
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:  # pragma: no cover - overridden
+        pass
+
+
+class GraphBackend(_Closing):
+    """An rdflib graph in memory: the reference engine, and the fastest to start for a handful of claims."""
+
+    kind = "rdflib"
+
+    def __init__(self, graph: Graph | None = None) -> None:
+        self.graph = graph if graph is not None else Graph()
+
+    def add(self, graph: Graph) -> None:
+        for triple in graph:
+            self.graph.add(triple)
+
+    def load_file(self, path: Path) -> None:
+        self.graph.parse(str(path), format="nt")
+
+    def select(self, text: str) -> Selection:
+        result = self.graph.query(text)
+        columns = tuple(str(v) for v in (result.vars or ()))
+        return Selection(columns, (tuple(row.asdict().get(c) for c in columns) for row in result))  # type: ignore[union-attr]
+
+
+def oxigraph_available() -> bool:
+    """Whether pyoxigraph (the ``store`` extra) can be imported."""
+    try:
+        import pyoxigraph  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _pyoxigraph(purpose: str) -> Any:
+    try:
+        import pyoxigraph
+    except ImportError:
+        raise BackendError(
+            purpose, "needs pyoxigraph, which is the 'store' extra: pip install 'comet-cn[store]'"
+        ) from None
+    return pyoxigraph
+
+
+class OxigraphBackend(_Closing):
+    """An embedded Oxigraph store, in memory (``path=None``) or on disk at ``path``.
+
+    Claims are converted term by term and written in chunks (``bulk_extend`` on disk), so memory stays bounded by
+    the chunk, not the set. An on-disk store is reused as it is unless ``clear=True``: then it is emptied first, as
+    when it is (re)built from the inputs of a run.
+
+    :raises BackendError: pyoxigraph is not installed, or ``path`` is not an Oxigraph store and not an empty folder.
+    """
+
+    kind = "oxigraph"
+
+    def __init__(self, path: Path | None = None, *, clear: bool = False) -> None:
+        self.path = path
+        self._ox = _pyoxigraph(str(path) if path is not None else "the embedded store")
+        if path is None:
+            self._store = self._ox.Store()
+        else:
+            if path.exists() and not path.is_dir():
+                raise BackendError(str(path), "is a file, not an Oxigraph store folder")
+            # RocksDB would happily add its files to any folder: a non-empty folder that is not a store is refused.
+            if path.is_dir() and any(path.iterdir()) and not (path / "CURRENT").exists():
+                raise BackendError(str(path), "is a folder that holds files but no Oxigraph store; name a new folder")
+            try:
+                self._store = self._ox.Store(str(path))
+            except OSError as error:
+                raise BackendError(
+                    str(path), f"cannot open the Oxigraph store ({' '.join(str(error).split())})"
+                ) from None
+            if clear:
+                self._store.clear()
+        self._pending: list[Any] = []
+        self._blank_ids: dict[str, Any] = {}
+
+    def _term(self, term: Node) -> Any:
+        ox = self._ox
+        if isinstance(term, URIRef):
+            return ox.NamedNode(str(term))
+        if isinstance(term, BNode):
+            return self._blank(str(term))
+        if isinstance(term, Literal):
+            term = portable(term)
+            assert isinstance(term, Literal)
+            if term.language:
+                return ox.Literal(str(term), language=term.language)
+            if term.datatype is not None:
+                return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+            return ox.Literal(str(term))
+        raise TypeError(f"cannot store {type(term).__name__}")
+
+    def _blank(self, label: str) -> Any:
+        try:
+            return self._ox.BlankNode(label)
+        except ValueError:
+            # A label Oxigraph's syntax does not allow: the same stable stand-in for the same label.
+            return self._ox.BlankNode("x" + hashlib.sha256(label.encode("utf-8")).hexdigest()[:32])
+
+    def add(self, graph: Graph) -> None:
+        quad = self._ox.Quad
+        default = self._ox.DefaultGraph()
+        for s, p, o in graph:
+            self._pending.append(quad(self._term(s), self._term(p), self._term(o), default))
+        if len(self._pending) >= _QUAD_CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        if self.path is not None:
+            self._store.bulk_extend(self._pending)
+        else:
+            self._store.extend(self._pending)
+        self._pending = []
+
+    def load_file(self, path: Path) -> None:
+        self._flush()
+        self._store.bulk_load(path=str(path), format=self._ox.RdfFormat.N_TRIPLES)
+
+    def __len__(self) -> int:
+        self._flush()
+        return len(self._store)
+
+    def select(self, text: str) -> Selection:
+        self._flush()
+        try:
+            solutions = self._store.query(text)
+        except (SyntaxError, ValueError, OSError) as error:
+            raise BackendError("oxigraph", f"the query failed: {' '.join(str(error).split())[:300]}") from None
+        columns = tuple(v.value for v in solutions.variables)
+        return Selection(columns, self._rows(solutions, len(columns)))
+
+    def _rows(self, solutions: Any, width: int) -> Iterator[tuple[Node | None, ...]]:
+        ox = self._ox
+        for solution in solutions:
+            row: list[Node | None] = []
+            for index in range(width):
+                term = solution[index]
+                if term is None:
+                    row.append(None)
+                elif isinstance(term, ox.NamedNode):
+                    row.append(URIRef(term.value))
+                elif isinstance(term, ox.BlankNode):
+                    row.append(BNode(term.value))
+                else:
+                    row.append(_literal(term.value, term.language, term.datatype.value))
+            yield tuple(row)
+
+    def close(self) -> None:
+        if getattr(self, "_store", None) is not None:
+            self._flush()
+            if self.path is not None:
+                self._store.flush()
+            self._store = None  # dropping the store releases the folder's lock
+
+
+def _literal(value: str, language: str | None, datatype: str | None) -> Literal:
+    """A result literal as rdflib's own engine gives it: xsd:string as a plain literal, so values compare equal."""
+    if language:
+        return Literal(value, lang=language)
+    if datatype is None or datatype == _XSD_STRING:
+        return Literal(value)
+    return Literal(value, datatype=URIRef(datatype))
+
+
+def _checked_url(url: str, what: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise BackendError(url, f"{what} must be an http:// or https:// URL")
+    return url
+
+
+# Proxies configured in the environment are honoured, except for the loopback address (a local server is never
+# reached through a proxy).
+_LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def _opener(url: str) -> urllib.request.OpenerDirector:
+    host = urllib.parse.urlsplit(url).hostname or ""
+    if host in _LOOPBACK:
+        return urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    return urllib.request.build_opener()
+
+
+class EndpointBackend(_Closing):
+    """A SPARQL 1.1 endpoint: ``query_url`` answers queries; ``store_url`` (Graph Store Protocol), if given, takes
+    data to load (added to the default graph: load into an empty dataset, or blank-node credits count twice).
+
+    :raises BackendError: a URL is not http(s); later, when the endpoint cannot be reached, times out, answers an
+        HTTP error or answers something that is not SPARQL JSON results.
+    """
+
+    kind = "endpoint"
+
+    def __init__(
+        self, query_url: str, *, store_url: str | None = None, timeout: float = DEFAULT_ENDPOINT_TIMEOUT
+    ) -> None:
+        self.query_url = _checked_url(query_url, "the SPARQL endpoint")
+        self.store_url = _checked_url(store_url, "the store (Graph Store Protocol) URL") if store_url else None
+        self.timeout = timeout
+        self._buffer: list[bytes] = []
+        self._buffered = 0
+
+    def _open(self, url: str, body: bytes, content_type: str, accept: str) -> Any:
+        request = urllib.request.Request(
+            url, data=body, method="POST", headers={"Content-Type": content_type, "Accept": accept}
+        )
+        try:
+            return _opener(url).open(request, timeout=self.timeout)
+        except urllib.error.HTTPError as error:
+            detail = " ".join(error.read(300).decode("utf-8", "replace").split())
+            raise BackendError(url, f"the endpoint answered HTTP {error.code}: {detail[:200]}") from None
+        except urllib.error.URLError as error:
+            reason = error.reason
+            if isinstance(reason, TimeoutError):
+                raise BackendError(url, f"no answer within {self.timeout:g} s") from None
+            raise BackendError(url, f"cannot reach the endpoint ({' '.join(str(reason).split())})") from None
+        except TimeoutError:
+            raise BackendError(url, f"no answer within {self.timeout:g} s") from None
+        except (OSError, ValueError) as error:
+            raise BackendError(url, f"cannot reach the endpoint ({' '.join(str(error).split())})") from None
+
+    def add(self, graph: Graph) -> None:
+        if self.store_url is None:
+            raise BackendError(self.query_url, "no store URL to load data into (the endpoint is only queried)")
+        # One claim's triples go in one request, so its blank-node labels name the same nodes.
+        if any(portable(o) is not o for o in graph.objects()):
+            fixed = Graph()
+            for s, p, o in graph:
+                fixed.add((s, p, portable(o)))
+            graph = fixed
+        data = graph.serialize(format="nt", encoding="utf-8")
+        self._buffer.append(data)
+        self._buffered += len(data)
+        if self._buffered >= _POST_CHUNK:
+            self._post()
+
+    def load_file(self, path: Path) -> None:
+        if self.store_url is None:
+            raise BackendError(self.query_url, "no store URL to load data into (the endpoint is only queried)")
+        self._post()
+        self._send(path.read_bytes())
+
+    def _post(self) -> None:
+        if self._buffer:
+            body = b"".join(self._buffer)
+            self._buffer, self._buffered = [], 0
+            self._send(body)
+
+    def _send(self, body: bytes) -> None:
+        assert self.store_url is not None
+        url = self.store_url if urllib.parse.urlsplit(self.store_url).query else self.store_url + "?default"
+        with self._open(url, body, "application/n-triples", "*/*") as answer:
+            answer.read(65536)
+
+    def select(self, text: str) -> Selection:
+        self._post()
+        with self._open(
+            self.query_url, text.encode("utf-8"), "application/sparql-query", "application/sparql-results+json"
+        ) as answer:
+            try:
+                raw = answer.read(_MAX_ANSWER + 1)
+            except TimeoutError:
+                raise BackendError(self.query_url, f"no answer within {self.timeout:g} s") from None
+            except OSError as error:
+                raise BackendError(self.query_url, f"the answer broke off ({error})") from None
+            kind = answer.headers.get("Content-Type", "none")
+        if len(raw) > _MAX_ANSWER:
+            raise BackendError(self.query_url, f"the answer is larger than {_MAX_ANSWER} bytes")
+        try:
+            document = json.loads(raw)
+            columns = tuple(str(v) for v in document["head"]["vars"])
+            bindings = document["results"]["bindings"]
+            if not isinstance(bindings, list):
+                raise TypeError
+        except (ValueError, KeyError, TypeError):
+            raise BackendError(
+                self.query_url, f"the answer is not SPARQL JSON results (Content-Type {kind}); is it a SPARQL endpoint?"
+            ) from None
+        return Selection(columns, self._rows(bindings, columns))
+
+    def _rows(self, bindings: Iterable[Any], columns: tuple[str, ...]) -> Iterator[tuple[Node | None, ...]]:
+        for binding in bindings:
+            if not isinstance(binding, dict):
+                raise BackendError(self.query_url, "the answer is not SPARQL JSON results (a row is not an object)")
+            yield tuple(self._term(binding.get(column)) for column in columns)
+
+    def _term(self, value: Any) -> Node | None:
+        if value is None:
+            return None
+        try:
+            kind, text = value["type"], value["value"]
+            if kind == "uri":
+                return URIRef(text)
+            if kind == "bnode":
+                return BNode(text)
+            if kind in ("literal", "typed-literal"):
+                return _literal(text, value.get("xml:lang"), value.get("datatype"))
+        except (KeyError, TypeError):
+            pass
+        raise BackendError(self.query_url, "the answer is not SPARQL JSON results (a value has no type)")
+
+    def close(self) -> None:
+        self._post()
