@@ -1,0 +1,127 @@
+"""The optional SHACL engine (pyshacl-turbo) gives the reference's verdicts and findings, or is not used.
+
+Speed must never change a verdict: every example, every digest claim and generated claims with each kind of
+injected violation are validated by both engines and compared finding by finding.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import comet_cn
+from comet_cn import shacl_engines
+from comet_cn.synthetic import VIOLATIONS, synthetic_claim
+from comet_cn.validation import RuleParameters, ValidationReport
+from tests.conftest import Run
+
+ROOT = Path(__file__).resolve().parents[1]
+AS_OF = RuleParameters(as_of=date(2026, 12, 1))
+
+# CI installs the turbo extra: there a missing engine is a failure, not a skip.
+if not shacl_engines.turbo_available():
+    if os.environ.get("CI"):
+        raise RuntimeError("pyshacl-turbo is in the test extra but not installed")
+    pytest.skip("pyshacl-turbo is not installed (extra comet-cn[turbo])", allow_module_level=True)
+
+# Where the claim states a quantity that is not a decimal, the engines differ in which CN-BAL-01 shapes report it
+# (pySHACL drops the ill-typed credit from the sum with an error, pyshacl-turbo sums it as nothing): both find
+# CN-BAL-01 and neither conforms. Only the verdict and the rule ids are compared for these.
+ILL_TYPED_QUANTITIES = {"cn-bal-01-exponent-decimal.jsonld"}
+
+EXAMPLES = [
+    path
+    for path in sorted((ROOT / "examples").rglob("*.jsonld"))
+    + sorted((ROOT / "tests" / "digest_claims").glob("*.jsonld"))
+    if path.stat().st_size  # the empty file is an input error before any engine runs
+]
+
+
+def _findings(report: ValidationReport) -> set[tuple[str, str, str | None, str | None, str | None]]:
+    # Messages are left out: the engines write a sum such as 439.0 as "439.0" and "439" respectively.
+    return {(r.rule_id, r.severity.value, r.focus_node, r.path, r.value) for r in report.results}
+
+
+def _both(source: object) -> tuple[ValidationReport, ValidationReport]:
+    reference = comet_cn.validate(source, parameters=AS_OF)  # type: ignore[arg-type]
+    fast = comet_cn.validate(source, parameters=AS_OF, shacl_engine="turbo")  # type: ignore[arg-type]
+    assert reference.shacl_engine == "pyshacl"
+    assert fast.shacl_engine == "pyshacl-turbo"
+    return reference, fast
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_example_and_digest_claim_gets_the_reference_findings(path: Path) -> None:
+    reference, fast = _both(path)
+    assert fast.conforms == reference.conforms
+    assert fast.rule_ids == reference.rule_ids
+    if path.name not in ILL_TYPED_QUANTITIES:
+        assert _findings(fast) == _findings(reference)
+
+
+@pytest.mark.parametrize("violation", [None, *VIOLATIONS])
+def test_generated_claims_with_each_injected_violation_get_the_reference_findings(violation: str | None) -> None:
+    for index in range(3):
+        reference, fast = _both(synthetic_claim(100 + index, violation=violation))
+        assert fast.conforms == reference.conforms == (violation is None)
+        assert _findings(fast) == _findings(reference)
+
+
+def test_a_users_extra_shapes_run_on_the_reference_engine() -> None:
+    extra = """
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix comet-cn: <https://comet.carbon/ext/iso14068#> .
+        <urn:x:NeedsLabel> a sh:NodeShape ; sh:targetClass comet-cn:CarbonNeutralityClaim ;
+            sh:property [ sh:path <urn:x:label> ; sh:minCount 1 ] .
+    """
+    report = comet_cn.validate(
+        ROOT / "examples" / "conforming-claim.jsonld", extra_shapes=[extra], shacl_engine="turbo", parameters=AS_OF
+    )
+    assert report.shacl_engine == "pyshacl"
+    assert not report.conforms
+
+
+def test_without_the_engine_or_when_it_fails_the_reference_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    claim = ROOT / "examples" / "violations" / "cn-bal-01-credits-short.jsonld"
+    monkeypatch.setattr(shacl_engines, "turbo_available", lambda: False)
+    missing = comet_cn.validate(claim, shacl_engine="turbo", parameters=AS_OF)
+    assert missing.shacl_engine == "pyshacl" and missing.rule_ids == {"CN-BAL-01"}
+    monkeypatch.undo()
+
+    class Broken:
+        def validate(self, *args: object, **kwargs: object) -> object:
+            raise RuntimeError("cannot run a constraint")
+
+    monkeypatch.setattr(shacl_engines, "_compiled_turbo", lambda: Broken())
+    failed = comet_cn.validate(claim, shacl_engine="turbo", parameters=AS_OF)
+    assert failed.shacl_engine == "pyshacl" and failed.rule_ids == {"CN-BAL-01"}
+
+
+def test_an_unknown_engine_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown SHACL engine"):
+        comet_cn.validate(ROOT / "examples" / "conforming-claim.jsonld", shacl_engine="fast")  # type: ignore[arg-type]
+
+
+def test_the_cli_names_the_engine_in_its_reports(cli: Callable[..., Run]) -> None:
+    claim = ROOT / "examples" / "violations" / "cn-bal-01-credits-short.jsonld"
+    as_json = cli("--shacl-engine", "turbo", "--as-of", "2026-12-01", "-f", "json", claim)
+    assert as_json.code == 1, as_json.err
+    assert as_json.json()["inputs"][0]["shacl_engine"] == "pyshacl-turbo"
+    as_text = cli("--shacl-engine", "turbo", "--as-of", "2026-12-01", claim)
+    assert "DOES NOT CONFORM" in as_text.out and "shapes: pyshacl-turbo" in as_text.out
+    reference = cli("--as-of", "2026-12-01", claim)
+    assert reference.code == 1 and "shapes:" not in reference.out
+
+
+def test_a_batch_on_two_workers_uses_the_engine_in_each_worker() -> None:
+    from comet_cn.batch import validate_many
+
+    docs = [synthetic_claim(200 + i, violation="old-vintage" if i % 2 else None) for i in range(6)]
+    reference = list(validate_many(docs, jobs=2, parameters=AS_OF))
+    fast = list(validate_many(docs, jobs=2, parameters=AS_OF, shacl_engine="turbo"))
+    assert [r.shacl_engine for r in fast] == ["pyshacl-turbo"] * 6  # type: ignore[union-attr]
+    assert [(r.conforms, r.rule_ids) for r in fast] == [(r.conforms, r.rule_ids) for r in reference]  # type: ignore[union-attr]
