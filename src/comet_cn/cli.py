@@ -24,8 +24,6 @@ from rdflib import Graph
 from comet_cn import __version__
 from comet_cn.audits import audit_results, run_audits
 from comet_cn.batch import DEFAULT_TIMEOUT, validate_many
-from comet_cn.ci_formats import to_junit, to_sarif
-from comet_cn.dossier import render_dossier
 from comet_cn.errors import InputError
 from comet_cn.loading import LoadLimits, Source, iter_inputs, load
 from comet_cn.output import atomic_output
@@ -439,10 +437,16 @@ def _validate_cli(
         else:
             graphs = [_graph(item, limits) for item in items] if items is not None else []
             if fmt == "html":
+                from comet_cn.dossier import render_dossier  # imported when asked for: it adds to every start
+
                 stream.write(render_dossier(list(zip(kept, graphs, strict=True)), audits=extra))
             elif fmt == "junit":
+                from comet_cn.ci_formats import to_junit
+
                 stream.write(to_junit(kept, extra, graphs=graphs))
             else:
+                from comet_cn.ci_formats import to_sarif
+
                 stream.write(to_sarif(kept, extra or ()))
     for failure in failures:
         click.echo(
