@@ -150,6 +150,14 @@ def test_without_the_engine_or_when_it_fails_the_reference_runs(monkeypatch: pyt
     assert failed.shacl_engine == "pyshacl" and failed.rule_ids == {"CN-BAL-01"}
 
 
+def test_a_claim_too_large_for_the_fast_engine_runs_on_the_reference(monkeypatch: pytest.MonkeyPatch) -> None:
+    claim = synthetic_claim(300, violation="old-vintage")
+    assert comet_cn.validate(claim, shacl_engine="turbo", parameters=AS_OF).shacl_engine == "pyshacl-turbo"
+    monkeypatch.setattr(shacl_engines, "TURBO_MAX_TRIPLES", 100)  # its cost grows with the square of the size
+    large = comet_cn.validate(claim, shacl_engine="turbo", parameters=AS_OF)
+    assert large.shacl_engine == "pyshacl" and large.rule_ids == {"CN-VINT-01"}
+
+
 def test_an_unknown_engine_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown SHACL engine"):
         comet_cn.validate(ROOT / "examples" / "conforming-claim.jsonld", shacl_engine="fast")  # type: ignore[arg-type]
