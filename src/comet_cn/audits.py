@@ -25,7 +25,7 @@ from comet_cn.queries import _items, format_value, load_into, query_info, run_qu
 from comet_cn.reasoning import Engine, reason, reasoning_mode
 from comet_cn.results import ValidationResult, finding
 from comet_cn.rules import Rule, rule
-from comet_cn.serials import SerialRange, explicit_range, find_overlaps, parse_serial
+from comet_cn.serials import SerialRange, credit_range, find_overlaps
 from comet_cn.store import Backend, GraphBackend, OxigraphBackend, oxigraph_available
 
 __all__ = ["AUDITS", "AUTO_THRESHOLD", "Audit", "AuditFinding", "audit_results", "audits_markdown", "run_audits"]
@@ -210,21 +210,6 @@ SELECT ?claim ?credit ?serial ?block ?first ?last ?via ?holder ?claim_via ?claim
 }"""
 
 
-def _span(
-    serial: Node | None, block: Node | None, first: Node | None, last: Node | None
-) -> tuple[SerialRange | None, str]:
-    """A credit's unit range (stated explicitly, else read from its serial) and its serial text, as
-    :func:`comet_cn.claim_checks.credit_ranges` reads them from a graph."""
-    if block is not None and first is not None and last is not None:
-        try:
-            return explicit_range(str(block), int(str(first)), int(str(last))), str(serial or block)
-        except ValueError:
-            pass  # an ill-formed explicit range: the serial (if any) is read instead
-    if serial is None:
-        return None, ""
-    return parse_serial(str(serial)), str(serial)
-
-
 def _name(node: Node, via: Node | None, holder: Node | None, names: dict[Node, tuple[str, str]]) -> None:
     if isinstance(node, BNode) and via is not None and holder is not None:
         candidate = (str(via), str(holder))
@@ -263,7 +248,8 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
             continue
         _name(credit, via, holder, names)
         _name(claim, claim_via, claim_holder, names)
-        span, text = _span(serial, block, first, last)
+        span, serial_text = credit_range(serial, block, first, last)
+        text = serial_text or ""
         # A retirement repeated (by holder rows, or two events of a claim) gives the same finding, kept once.
         if span is not None:
             items.append(((claim, credit, text), span))

@@ -21,7 +21,7 @@ from comet_cn.loading import Loaded
 from comet_cn.reasoning import Closure
 from comet_cn.resources import ontology_graph
 from comet_cn.results import Severity, ValidationResult, finding
-from comet_cn.serials import SerialRange, explicit_range, find_overlaps, icr_serialization, parse_serial
+from comet_cn.serials import SerialRange, credit_range, find_overlaps, icr_serialization
 from comet_cn.terms import compact, defined_terms, describe, unknown_iris
 
 __all__ = ["UnknownTermsMode", "claims_in", "credit_ranges", "engine_findings", "normalised_serial"]
@@ -104,18 +104,12 @@ def _unknown_terms(loaded: Loaded, source: str | None, severity: Severity) -> It
 
 def credit_ranges(graph: Graph, credit: Node) -> tuple[SerialRange | None, str | None]:
     """The unit range of a credit block (stated explicitly, else read from its serial) and its serial text."""
-    serial = graph.value(credit, CN.serialNumber)
-    block = graph.value(credit, CN.issuanceBlock)
-    first = graph.value(credit, CN.firstUnit)
-    last = graph.value(credit, CN.lastUnit)
-    if block is not None and first is not None and last is not None:
-        try:
-            return explicit_range(str(block), int(str(first)), int(str(last))), str(serial or block)
-        except ValueError:
-            pass  # an ill-formed explicit range: the serial (if any) is read instead
-    if serial is None:
-        return None, None
-    return parse_serial(str(serial)), str(serial)
+    return credit_range(
+        graph.value(credit, CN.serialNumber),
+        graph.value(credit, CN.issuanceBlock),
+        graph.value(credit, CN.firstUnit),
+        graph.value(credit, CN.lastUnit),
+    )
 
 
 def normalised_serial(serial: str) -> str:

@@ -26,6 +26,7 @@ __all__ = [
     "SCHEMES",
     "SerialRange",
     "cad_trust_range",
+    "credit_range",
     "explicit_range",
     "find_overlaps",
     "icr_serialization",
@@ -136,6 +137,24 @@ def explicit_range(block: str, first: int, last: int) -> SerialRange:
     """
     key = "".join(_fold(block).split()) if isinstance(block, str) else ""
     return SerialRange(key, first, last, "explicit")
+
+
+def credit_range(
+    serial: object | None, block: object | None, first: object | None, last: object | None
+) -> tuple[SerialRange | None, str | None]:
+    """A credit's unit range and serial text: the explicit ``issuanceBlock``/``firstUnit``/``lastUnit`` when all
+    three are given and well-formed, else the range read from its serial number (None if none is readable).
+
+    The one reading of a credit's units for CN-UNITS-01..03 (in a claim) and CN-AUDIT-DOUBLE-01 (across claims).
+    """
+    if block is not None and first is not None and last is not None:
+        try:
+            return explicit_range(str(block), int(str(first)), int(str(last))), str(serial or block)
+        except ValueError:
+            pass  # an ill-formed explicit range: the serial (if any) is read instead
+    if serial is None:
+        return None, None
+    return parse_serial(str(serial)), str(serial)
 
 
 def cad_trust_range(serial_id: str, start_block: str | int, end_block: str | int) -> SerialRange:
