@@ -184,6 +184,19 @@ def test_synthetic_claims_in_a_dataframe_get_the_verdicts_of_the_local_run(spark
 
 
 @pytest.mark.slow
+def test_the_faster_shacl_engine_on_the_executors_gives_the_local_verdicts(spark: SparkSession) -> None:
+    from comet_cn.spark import validate_dataframe
+
+    rows = [(name, text) for name, text, _ in _synthetic()[:10]]
+    df = spark.createDataFrame(rows, "name string, claim string")
+    findings = validate_dataframe(df, id_column="name", shacl_engine="turbo")
+    assert spark_verdicts(findings) == local_verdicts(validate_many(rows))
+    assert {row["shacl_engine"] for row in findings.collect()} == {"pyshacl-turbo"}
+    with pytest.raises(ValueError, match="unknown SHACL engine"):
+        validate_dataframe(df, id_column="name", shacl_engine="fast")  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
 def test_a_bad_row_costs_no_other_row_its_verdict(spark: SparkSession) -> None:
     from comet_cn.spark import validate_dataframe
 

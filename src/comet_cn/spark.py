@@ -22,6 +22,7 @@ from comet_cn.errors import InputError
 from comet_cn.loading import CLAIM_SUFFIXES, DEFAULT_LIMITS, LoadLimits
 from comet_cn.reasoning import Engine, ReasoningMode, reasoning_mode, warm
 from comet_cn.reporting import InputFailure, Outcome
+from comet_cn.shacl_engines import SHACL_ENGINES, ShaclEngine
 from comet_cn.validation import DEFAULT_MAX_TRIPLES, RuleParameters, ValidationReport
 
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ FINDINGS_COLUMNS: tuple[tuple[str, str, bool, str], ...] = (
     ("pillar", "string", True, "the pillar of the standard the rule belongs to"),
     ("source_shape", "string", True, "the SHACL shape that found it, if a shape did"),
     ("location", "string", True, "for a workbook input, the cell to fix"),
+    ("shacl_engine", "string", True, "the SHACL engine that produced the report: pyshacl or pyshacl-turbo"),
 )
 
 #: The files :func:`validate_folder` reads, with the syntax each is parsed as (as ``cn-validate`` does for a folder).
@@ -97,6 +99,7 @@ def validate_dataframe(
     engine: Engine = "auto",
     limits: LoadLimits = DEFAULT_LIMITS,
     max_triples: int = DEFAULT_MAX_TRIPLES,
+    shacl_engine: ShaclEngine = "pyshacl",
 ) -> DataFrame:
     """Validate the claim document in ``column`` of every row; the findings as a DataFrame (lazily, like any).
 
@@ -106,8 +109,9 @@ def validate_dataframe(
         its 0-based position in ``df``, which is stable only if ``df``'s order is (a freshly read file, not the
         output of a shuffle); that also costs one more pass over ``df`` when it has several partitions.
     :param parameters: the rule parameters, e.g. ``RuleParameters(as_of=date(2025, 6, 1))``; sent to the executors.
-    :param reasoning: ``"owlrl"`` (default), ``"rdfs"`` or ``"none"``; ``engine``, ``limits`` and ``max_triples``
-        as for :func:`comet_cn.validate`.
+    :param reasoning: ``"owlrl"`` (default), ``"rdfs"`` or ``"none"``; ``engine``, ``limits``, ``max_triples`` and
+        ``shacl_engine`` (``"turbo"`` for pyshacl-turbo where installed on the executors) as for
+        :func:`comet_cn.validate`.
     :returns: a DataFrame with :func:`findings_schema`: one row per finding, and one row for an input without any.
     :raises ValueError: an unknown reasoning mode, an invalid parameter, or ``column`` is not text or bytes.
     """
@@ -115,7 +119,7 @@ def validate_dataframe(
         from pyspark.sql.types import BinaryType, StringType
     except ImportError as error:
         raise _pyspark_missing(error) from None
-    options = _options(parameters, reasoning, engine, limits, max_triples)
+    options = _options(parameters, reasoning, engine, limits, max_triples, shacl_engine)
     kind = df.schema[column].dataType
     if not isinstance(kind, (StringType, BinaryType)):
         raise ValueError(
@@ -138,6 +142,7 @@ def validate_folder(
     engine: Engine = "auto",
     limits: LoadLimits = DEFAULT_LIMITS,
     max_triples: int = DEFAULT_MAX_TRIPLES,
+    shacl_engine: ShaclEngine = "pyshacl",
 ) -> DataFrame:
     """Validate every claim file under ``path`` (any file system Spark reads: local, HDFS, S3, ...).
 
@@ -152,7 +157,7 @@ def validate_folder(
         from pyspark.sql import functions as F
     except ImportError as error:
         raise _pyspark_missing(error) from None
-    options = _options(parameters, reasoning, engine, limits, max_triples)
+    options = _options(parameters, reasoning, engine, limits, max_triples, shacl_engine)
     suffixes = ",".join(sorted(suffix.lstrip(".") for suffix in FOLDER_SUFFIXES))
     files = (
         spark.read.format("binaryFile")
@@ -184,17 +189,21 @@ def _options(
     engine: Engine,
     limits: LoadLimits,
     max_triples: int,
+    shacl_engine: ShaclEngine = "pyshacl",
 ) -> dict[str, Any]:
     """The keyword options of :func:`comet_cn.validate`, checked on the driver (a bad one fails here, not in a
     task) and made of plain picklable values, which is how they reach the executors."""
     if parameters is not None and not isinstance(parameters, RuleParameters):
         parameters = RuleParameters(**parameters)  # type: ignore[arg-type]
+    if shacl_engine not in SHACL_ENGINES:
+        raise ValueError(f"unknown SHACL engine {shacl_engine!r}; use one of {', '.join(SHACL_ENGINES)}")
     return {
         "reasoning": reasoning_mode(reasoning),
         "engine": engine,
         "parameters": dataclasses.asdict(parameters) if parameters is not None else None,
         "limits": limits,
         "max_triples": max_triples,
+        "shacl_engine": shacl_engine,
     }
 
 
@@ -248,11 +257,12 @@ def _rows(name: str, outcome: Outcome) -> Iterator[_Row]:
             None,
             None,
             None,
+            None,
         )
         return
     verdict = "not a claim" if not outcome.claims else "conforms" if outcome.conforms else "does not conform"
     if not outcome.results:
-        yield (name, verdict, outcome.conforms, *([None] * 12))
+        yield (name, verdict, outcome.conforms, *([None] * 12), outcome.shacl_engine)
     for index, result in enumerate(outcome.results):
         yield (
             name,
@@ -270,6 +280,7 @@ def _rows(name: str, outcome: Outcome) -> Iterator[_Row]:
             result.pillar,
             result.source_shape,
             result.location,
+            outcome.shacl_engine,
         )
 
 
