@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -670,3 +673,28 @@ def test_a_row_twice_is_one_import_and_a_block_retired_twice_is_reported(tmp_pat
     assert has_warning(result, r"twice\.csv:4: .* also retired at twice\.csv:2 .*retired twice")
     assert node[PROVENANCE] == ["twice.csv:2", "twice.csv:4"]
     assert len(events(result)) == 2  # the two retirements of the block, each linking it
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_or_a_folder_named_as_an_export_is_refused_without_being_opened(tmp_path: Path) -> None:
+    """Opening a FIFO would block the command until a writer came: it is refused from its type, as claims are."""
+    fifo = tmp_path / "export.csv"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    for path, problem in ((fifo, "a FIFO, not a regular file: not opened"), (folder, "is a directory, not a file")):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from comet_cn.import_cli import import_command; import_command()",
+                "verra",
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,  # a blocked open would hang here: the test fails instead of the suite hanging
+            check=False,
+        )
+        assert done.returncode == 2
+        assert done.stderr.strip().splitlines() == [f"cn-import: error: {path}: {problem}"]

@@ -33,7 +33,7 @@ from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 from comet_cn.errors import InputError
-from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, load_claim, parse_json
+from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, load_claim, parse_json, read_bytes
 from comet_cn.resources import CONTEXT_IRIS, context_document
 from comet_cn.terms import MARKER
 
@@ -199,27 +199,6 @@ def format_of(path: Path | str, given: str | None = None) -> Format:
         return FORMATS[suffix]
     known = ", ".join(FORMATS)
     raise InputError(str(path), f"unknown file suffix {suffix or '(none)'!r}: use one of {known}")
-
-
-def read_bytes(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> bytes:
-    """A file's bytes, refusing what is missing, not a regular file or over the size limit (one-line errors)."""
-    name = str(path)
-    try:
-        status = path.stat()
-        if stat.S_ISDIR(status.st_mode):
-            raise InputError(name, "is a directory, not a claim file")
-        if not stat.S_ISREG(status.st_mode):
-            raise InputError(name, "not a regular file: not opened")
-        if status.st_size > limits.max_bytes:
-            raise InputError(name, f"file is {status.st_size} bytes, over the limit of {limits.max_bytes} bytes")
-        with path.open("rb") as handle:
-            return handle.read(limits.max_bytes + 1)
-    except FileNotFoundError:
-        raise InputError(name, "file not found") from None
-    except PermissionError:
-        raise InputError(name, "permission denied") from None
-    except OSError as error:
-        raise InputError(name, error.strerror or type(error).__name__) from None
 
 
 def claim_data(

@@ -50,6 +50,7 @@ __all__ = [
     "load",
     "load_claim",
     "parse_json",
+    "read_bytes",
     "usable_numbers",
 ]
 
@@ -364,22 +365,30 @@ def _iter_json_lines(path: Path, limits: LoadLimits) -> Iterator[tuple[str, Sour
                 yield f"{path}:{number}", JsonLine(line)
 
 
-def _read_file(path: Path, limits: LoadLimits) -> str:
+def read_bytes(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> bytes:
+    """A file's bytes (at most ``limits.max_bytes`` + 1), refusing, in one line and without opening it, what is
+    missing, a directory, a FIFO, socket or device (which would block or never end) or over the size limit.
+
+    The one way comet-cn reads a file the user named: claims, workbooks and registry exports alike.
+    """
     name = str(path)
     try:
         status = path.stat()
         if stat.S_ISDIR(status.st_mode):
-            raise InputError(name, "is a directory, not a claim file")
+            raise InputError(name, "is a directory, not a file")
         if not stat.S_ISREG(status.st_mode):
-            raise InputError(name, _not_regular(status.st_mode))  # a FIFO would block the run, a device never end
+            raise InputError(name, _not_regular(status.st_mode))
         size = status.st_size
         if size > limits.max_bytes:
             raise InputError(name, f"file is {size} bytes, over the limit of {limits.max_bytes} bytes")
         with path.open("rb") as handle:
-            data = handle.read(limits.max_bytes + 1)
+            return handle.read(limits.max_bytes + 1)
     except OSError as error:
         raise InputError(name, _os_problem(error)) from None
-    return _decode(data, name, limits)
+
+
+def _read_file(path: Path, limits: LoadLimits) -> str:
+    return _decode(read_bytes(path, limits), str(path), limits)
 
 
 def _os_problem(error: OSError) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from comet_cn.errors import InputError
+from comet_cn.loading import LoadLimits, read_bytes
 
 __all__ = [
     "MAX_BYTES",
@@ -54,19 +55,9 @@ def read_text(path: Path) -> tuple[str, str | None]:
     charset, and decoding it as UTF-8 with replacement would silently destroy every accented name.
     """
     name = str(path)
-    try:
-        if path.is_dir():
-            raise InputError(name, "is a directory, not a registry file")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(name, f"file is {size} bytes, over the limit of {MAX_BYTES} bytes")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(name, "file not found") from None
-    except PermissionError:
-        raise InputError(name, "permission denied") from None
-    except OSError as error:
-        raise InputError(name, error.strerror or type(error).__name__) from None
+    data = read_bytes(path, LoadLimits(max_bytes=MAX_BYTES))  # refuses folders, FIFOs and devices unopened
+    if len(data) > MAX_BYTES:  # grew after it was measured
+        raise InputError(name, f"file is over the limit of {MAX_BYTES} bytes")
     if b"\x00" in data:
         raise InputError(name, "binary data, not a CSV or JSON registry file (a spreadsheet? export it as CSV)")
     try:
