@@ -39,6 +39,7 @@ from comet_cn.terms import MARKER, UnknownTerm, take_marked
 
 __all__ = [
     "CLAIM_SUFFIXES",
+    "NUMERIC_TYPES",
     "JsonLine",
     "LoadLimits",
     "Loaded",
@@ -885,9 +886,10 @@ def check_claim_budget(graph: Graph, name: str, limits: LoadLimits = DEFAULT_LIM
         raise InputError(name, f"the claim has {same_as} owl:sameAs statements, over the limit of {limits.max_same_as}")
 
 
+#: The XSD numeric datatypes the rules compare and sum.
 # Numbers rdflib's SPARQL engine cannot compare or add without raising (NaN, infinities, exponents far beyond any
 # quantity): XSD's decimal has no such values at all, and a double NaN is no quantity either.
-_NUMERIC_TYPES = frozenset(
+NUMERIC_TYPES = frozenset(
     {
         XSD.decimal,
         XSD.float,
@@ -926,7 +928,7 @@ def usable_numbers(graph: Graph) -> Graph:
     instead of raising. The graph given is never modified.
     """
     bad = [
-        (s, p, o) for s, p, o in graph if isinstance(o, Literal) and o.datatype in _NUMERIC_TYPES and _unusable(o.value)
+        (s, p, o) for s, p, o in graph if isinstance(o, Literal) and o.datatype in NUMERIC_TYPES and _unusable(o.value)
     ]
     if not bad:
         return graph

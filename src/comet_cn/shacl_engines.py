@@ -23,8 +23,11 @@ from typing import Literal as TypingLiteral
 
 import pyshacl
 from rdflib import Graph, Literal
+from rdflib.namespace import XSD
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
+
+from comet_cn.loading import NUMERIC_TYPES
 
 __all__ = [
     "REFERENCE",
@@ -44,52 +47,29 @@ REFERENCE = "pyshacl"
 TURBO = "pyshacl-turbo"
 
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_NUMBERS = frozenset(
-    _XSD + name
-    for name in (
-        "decimal",
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "double",
-        "float",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "negativeInteger",
-        "nonPositiveInteger",
-        "unsignedInt",
-        "unsignedLong",
-    )
-)
-_DATES = frozenset({_XSD + "date", _XSD + "dateTime"})
+_DATES = frozenset({XSD.date, XSD.dateTime})
 # rdflib gives these no Python value: they are read from their lexical form.
-_YEARS_LEXICAL = {
-    _XSD + "gYear": re.compile(r"[1-9][0-9]{3}"),
-    _XSD + "gYearMonth": re.compile(r"[1-9][0-9]{3}-[0-9]{2}"),
-}
+_YEARS_LEXICAL = {XSD.gYear: re.compile(r"[1-9][0-9]{3}"), XSD.gYearMonth: re.compile(r"[1-9][0-9]{3}-[0-9]{2}")}
 _DIGITS = 18  # a quantity, year or order of more digits than this is no ordinary value
 # rdflib reads "1.5E3" as a decimal; XSD (and pyshacl-turbo) do not: only the plain forms are ordinary.
 _PLAIN_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 _PLAIN_INTEGER = re.compile(r"[+-]?[0-9]+")
-_FLOATING = frozenset({_XSD + "double", _XSD + "float"})
+_FLOATING = frozenset({XSD.double, XSD.float})
 
 
 def _ordinary(value: Literal) -> bool:
-    datatype = str(value.datatype)
+    datatype = value.datatype
     if datatype in _YEARS_LEXICAL:
         return _YEARS_LEXICAL[datatype].fullmatch(str(value)) is not None
-    if datatype == _XSD + "boolean":
+    if datatype == XSD.boolean:
         return not value.ill_typed
-    if datatype not in _NUMBERS and datatype not in _DATES:
+    if datatype not in NUMERIC_TYPES and datatype not in _DATES:
         return True
     python = value.value
     if value.ill_typed or python is None:
         return False
-    if datatype in _NUMBERS and datatype not in _FLOATING:
-        plain = _PLAIN_DECIMAL if datatype == _XSD + "decimal" else _PLAIN_INTEGER
+    if datatype in NUMERIC_TYPES and datatype not in _FLOATING:
+        plain = _PLAIN_DECIMAL if datatype == XSD.decimal else _PLAIN_INTEGER
         if plain.fullmatch(str(value)) is None:
             return False
     if datatype in _DATES:
