@@ -459,12 +459,7 @@ class _Writer:
         return compact_iri(str(node), self.prefixes)
 
     def key(self, predicate: URIRef) -> str:
-        text = str(predicate)
-        term = self.vocabulary.by_iri.get(text)
-        if term is not None:
-            return term
-        marked = _marker_name(text, self.vocabulary)
-        return marked if marked is not None else compact_iri(text, self.prefixes)
+        return self.vocab_value(predicate)  # a property is written as a vocabulary term is
 
     def vocab_value(self, node: Node) -> str:
         if isinstance(node, BNode):
