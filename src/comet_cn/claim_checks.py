@@ -6,7 +6,6 @@ known (CN-INPUT-02), and that credit units, read from serial ranges, are counted
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
@@ -17,7 +16,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from comet_cn.loading import Loaded
+from comet_cn.loading import PLAIN_DECIMAL, Loaded
 from comet_cn.reasoning import Closure
 from comet_cn.resources import ontology_graph
 from comet_cn.results import Severity, ValidationResult, finding
@@ -186,12 +185,9 @@ def _units(graph: Graph, claims: tuple[Node, ...], source: str | None) -> Iterat
             )
 
 
-_PLAIN_DECIMAL = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
-
-
 def _tonnes(graph: Graph, credit: Node, span: SerialRange, source: str | None) -> Iterator[ValidationResult]:
     stated = graph.value(credit, CN.tonnesCO2e)
-    if stated is None or not _PLAIN_DECIMAL.match(str(stated)):
+    if stated is None or not PLAIN_DECIMAL.fullmatch(str(stated)):
         return  # a missing or ill-formed quantity is CN-BAL-01's finding
     if Decimal(str(stated)) != span.units:
         yield finding(

@@ -40,6 +40,7 @@ from comet_cn.terms import MARKER, UnknownTerm, take_marked
 __all__ = [
     "CLAIM_SUFFIXES",
     "NUMERIC_TYPES",
+    "PLAIN_DECIMAL",
     "JsonLine",
     "LoadLimits",
     "Loaded",
@@ -886,6 +887,9 @@ def check_claim_budget(graph: Graph, name: str, limits: LoadLimits = DEFAULT_LIM
         raise InputError(name, f"the claim has {same_as} owl:sameAs statements, over the limit of {limits.max_same_as}")
 
 
+#: XSD's lexical form of a decimal. rdflib also reads exponent forms ("1.5E3") as decimals, which XSD, other SPARQL
+#: engines and pyshacl-turbo do not.
+PLAIN_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 #: The XSD numeric datatypes the rules compare and sum.
 # Numbers rdflib's SPARQL engine cannot compare or add without raising (NaN, infinities, exponents far beyond any
 # quantity): XSD's decimal has no such values at all, and a double NaN is no quantity either.

@@ -27,7 +27,7 @@ from rdflib.namespace import XSD
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
-from comet_cn.loading import NUMERIC_TYPES
+from comet_cn.loading import NUMERIC_TYPES, PLAIN_DECIMAL
 
 __all__ = [
     "REFERENCE",
@@ -51,8 +51,6 @@ _DATES = frozenset({XSD.date, XSD.dateTime})
 # rdflib gives these no Python value: they are read from their lexical form.
 _YEARS_LEXICAL = {XSD.gYear: re.compile(r"[1-9][0-9]{3}"), XSD.gYearMonth: re.compile(r"[1-9][0-9]{3}-[0-9]{2}")}
 _DIGITS = 18  # a quantity, year or order of more digits than this is no ordinary value
-# rdflib reads "1.5E3" as a decimal; XSD (and pyshacl-turbo) do not: only the plain forms are ordinary.
-_PLAIN_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 _PLAIN_INTEGER = re.compile(r"[+-]?[0-9]+")
 _FLOATING = frozenset({XSD.double, XSD.float})
 
@@ -69,7 +67,7 @@ def _ordinary(value: Literal) -> bool:
     if value.ill_typed or python is None:
         return False
     if datatype in NUMERIC_TYPES and datatype not in _FLOATING:
-        plain = _PLAIN_DECIMAL if datatype == XSD.decimal else _PLAIN_INTEGER
+        plain = PLAIN_DECIMAL if datatype == XSD.decimal else _PLAIN_INTEGER
         if plain.fullmatch(str(value)) is None:
             return False
     if datatype in _DATES:

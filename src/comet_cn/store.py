@@ -31,6 +31,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from comet_cn.errors import InputError
+from comet_cn.loading import PLAIN_DECIMAL
 
 __all__ = [
     "DEFAULT_ENDPOINT_TIMEOUT",
@@ -49,7 +50,7 @@ _XSD_STRING = _XSD + "string"
 # rdflib reads some lexical forms XSD does not allow ("2.0005E3" as a decimal, "yes" as a boolean) where other
 # engines see an ill-typed literal; such values are written as rdflib read them, so every engine sees one value.
 _VALID = {
-    _XSD + "decimal": re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"),
+    _XSD + "decimal": PLAIN_DECIMAL,
     _XSD + "boolean": re.compile(r"true|false|1|0"),
 }
 
