@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -182,3 +184,32 @@ def test_a_batch_on_two_workers_uses_the_engine_in_each_worker() -> None:
     fast = list(validate_many(docs, jobs=2, parameters=AS_OF, shacl_engine="turbo"))
     assert [r.shacl_engine for r in fast] == ["pyshacl-turbo"] * 6  # type: ignore[union-attr]
     assert [(r.conforms, r.rule_ids) for r in fast] == [(r.conforms, r.rule_ids) for r in reference]  # type: ignore[union-attr]
+
+
+_FRESH = """
+import sys
+from datetime import date
+from pathlib import Path
+import comet_cn
+from comet_cn import shacl_engines
+from comet_cn.validation import RuleParameters
+if sys.argv[2] == "broken":
+    shacl_engines._compiled_turbo = lambda: None  # the fast engine fails: the reference must still be importable
+report = comet_cn.validate(Path(sys.argv[1]), shacl_engine="turbo", parameters=RuleParameters(as_of=date(2026, 12, 1)))
+loaded = sorted(m for m in ("pyshacl", "rdflib.plugins.sparql") if m in sys.modules)
+print(report.shacl_engine, sorted(report.rule_ids), loaded)
+"""
+
+
+@pytest.mark.parametrize("engine", ["working", "broken"])
+def test_a_fresh_process_on_the_fast_engine_loads_no_reference_machinery_unless_it_falls_back(engine: str) -> None:
+    # pySHACL and rdflib's SPARQL engine are a large part of a cold start; the fast path needs neither, and the
+    # fallback must still find them when it runs. (owlrl is loaded only to close the ontology when nothing is cached.)
+    claim = ROOT / "examples" / "violations" / "cn-bal-01-credits-short.jsonld"
+    run = subprocess.run(
+        [sys.executable, "-c", _FRESH, str(claim), engine], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    if engine == "working":
+        assert run.stdout.strip() == "pyshacl-turbo ['CN-BAL-01'] []"
+    else:
+        assert run.stdout.strip() == "pyshacl ['CN-BAL-01'] ['pyshacl', 'rdflib.plugins.sparql']"

@@ -22,7 +22,6 @@ import click
 from rdflib import Graph
 
 from comet_cn import __version__
-from comet_cn.audits import audit_results, run_audits
 from comet_cn.batch import DEFAULT_TIMEOUT, validate_many
 from comet_cn.errors import InputError
 from comet_cn.loading import LoadLimits, Source, iter_inputs, load
@@ -31,7 +30,7 @@ from comet_cn.queries import QUERY_FORMATS, format_result, list_queries, parse_b
 from comet_cn.reporting import FORMATS, InputFailure, Outcome, ReportWriter, escape_controls
 from comet_cn.results import Severity
 from comet_cn.store import DEFAULT_ENDPOINT_TIMEOUT, Backend, EndpointBackend, OxigraphBackend
-from comet_cn.validation import DEFAULT_MAX_TRIPLES, RuleParameters, ValidationReport, engines_guarded
+from comet_cn.validation import DEFAULT_MAX_TRIPLES, RuleParameters, ValidationReport
 
 EXIT_OK, EXIT_NONCONFORMANT, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -421,6 +420,10 @@ def _validate_cli(
         extra = None
         if audits:
             readable = [source for _, source in _readable(inputs, limits)]
+            # Imported here: the audits and rdflib's SPARQL engine are a large part of a cold start.
+            from comet_cn.audits import audit_results, run_audits
+            from comet_cn.sparql_guards import engines_guarded
+
             with engines_guarded():  # the audit queries sum quantities too: an ill-typed one is not a crash
                 if backend is None:
                     extra = run_audits(readable, reasoning=reasoning, limits=limits)
@@ -540,6 +543,8 @@ def _query_cli(
         backend: Backend | None = OxigraphBackend(store)  # queried as it is, never emptied
     else:
         backend = _backend(store, endpoint, load_endpoint, endpoint_timeout)
+    from comet_cn.sparql_guards import engines_guarded
+
     with engines_guarded():  # an ill-typed quantity in a SUM is an error to SPARQL, not a crash
         if backend is None:
             result = query(name, [Path(s) for s in sources], reasoning=reasoning, **values)  # type: ignore[arg-type]

@@ -21,12 +21,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Node
 
 from comet_cn.errors import InputError
@@ -34,6 +31,10 @@ from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, Source, iter_sources, l
 from comet_cn.reasoning import Engine, reason, reasoning_mode
 from comet_cn.resources import query_files
 from comet_cn.store import Backend, GraphBackend
+
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.plugins.sparql.sparql import Query
 
 __all__ = [
     "QUERY_FORMATS",
@@ -161,6 +162,9 @@ def query_info(name_or_path: str | Path) -> QueryInfo:
 
 @lru_cache(maxsize=64)
 def _prepared(text: str) -> Query:
+    # Imported here: rdflib's SPARQL parser is a large part of a cold start, and validating a claim needs none.
+    from rdflib.plugins.sparql import prepareQuery
+
     return prepareQuery(text)
 
 
@@ -182,6 +186,8 @@ def _refuse_network(algebra: CompValue, source: str) -> None:
 
     The parsed algebra is walked, not the text, so no spelling (case, comments, prefixed names, escapes) gets past.
     """
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     stack: list[object] = [algebra]
     while stack:
         node = stack.pop()

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Literal as TypingLiteral
 from typing import cast
 
-import owlrl
 from rdflib import BNode, Graph, Literal, Namespace
 from rdflib.namespace import RDF
 
@@ -155,6 +154,8 @@ def _drop_literal_subjects(graph: Graph) -> None:
 
 
 def _owlrl_expand(graph: Graph, mode: ReasoningMode) -> None:
+    import owlrl  # imported here: a run that finds the closure cached and compiled reasoning needs none of it
+
     semantics = owlrl.RDFS_Semantics if mode == "rdfs" else owlrl.OWLRL_Semantics
     owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
 

@@ -21,11 +21,8 @@ from functools import lru_cache
 from typing import Any
 from typing import Literal as TypingLiteral
 
-import pyshacl
 from rdflib import Graph, Literal
 from rdflib.namespace import XSD
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
 
 from comet_cn.loading import NUMERIC_TYPES, PLAIN_DECIMAL
 
@@ -133,21 +130,30 @@ class _QueryCachingGraph(Graph):
 
 
 @lru_cache(maxsize=512)
-def _prepared(text: str) -> Query:
+def _prepared(text: str) -> Any:
+    from rdflib.plugins.sparql import prepareQuery
+
     return prepareQuery(text)
 
 
 def _run_reference(data: Graph, shapes: Graph) -> tuple[object, object]:
-    _, report, text = pyshacl.validate(
-        _QueryCachingGraph(store=data.store, identifier=data.identifier),
-        shacl_graph=shapes,
-        inference="none",
-        inplace=True,
-        allow_warnings=True,
-        allow_infos=True,
-        abort_on_first=False,
-        advanced=False,
-    )
+    # Imported here: pySHACL and rdflib's SPARQL engine are a large part of a cold start, and the fast engine
+    # needs neither.
+    import pyshacl
+
+    from comet_cn.sparql_guards import engines_guarded
+
+    with engines_guarded():
+        _, report, text = pyshacl.validate(
+            _QueryCachingGraph(store=data.store, identifier=data.identifier),
+            shacl_graph=shapes,
+            inference="none",
+            inplace=True,
+            allow_warnings=True,
+            allow_infos=True,
+            abort_on_first=False,
+            advanced=False,
+        )
     return report, text
 
 
