@@ -316,3 +316,85 @@ def test_audit_findings_are_counted_in_the_summary(cli: Callable[..., Run]) -> N
     assert "Audits across inputs:" in summary and "the set does not conform" in summary
     document = cli("-f", "json", "--audits", EXAMPLES / "multi-period").json()
     assert document["conforms"] is False and document["summary"]["audit_violations"] >= 1
+
+
+# ---- dates written with a time zone ----
+
+
+@pytest.mark.rule("CN-RET-01")
+@pytest.mark.parametrize("reasoning", REASONING)
+@pytest.mark.parametrize(
+    ("retired", "period_end"),
+    [("2026-03-01Z", "2024-12-31"), ("2026-03-01+02:00", "2024-12-31"), ("2026-03-01", "2024-12-31Z")],
+)
+def test_a_time_zone_on_a_date_does_not_hide_a_late_retirement(retired: str, period_end: str, reasoning: str) -> None:
+    # A zoned date is a valid xsd:date; the rules once skipped it, and a retirement 14 months late conformed.
+    late = changed(
+        ("ex:retirement-2025-03", "retirementDate", retired),
+        ("ex:period-2024", "reportingPeriodEnd", period_end),
+        ("ex:claim-2024", "claimDate", "2026-06-15"),
+    )
+    conforms, rules = verdict(late, reasoning, parameters=RuleParameters(as_of=datetime.date(2026, 12, 1)))
+    assert not conforms and "CN-RET-01" in rules
+    on_time = changed(
+        ("ex:retirement-2025-03", "retirementDate", "2025-12-31Z"),  # the last day of the twelve months
+        ("ex:period-2024", "reportingPeriodEnd", period_end),
+        ("ex:claim-2024", "claimDate", "2026-06-15"),
+    )
+    assert verdict(on_time, reasoning, parameters=RuleParameters(as_of=datetime.date(2026, 12, 1))) == (True, set())
+
+
+@pytest.mark.rule("CN-CLAIM-02")
+@pytest.mark.parametrize("reasoning", REASONING)
+def test_a_time_zone_on_a_date_does_not_hide_a_period_that_ends_before_it_starts(reasoning: str) -> None:
+    document = changed(("ex:period-2024", "reportingPeriodStart", "2025-06-01Z"))
+    conforms, rules = verdict(document, reasoning)
+    assert not conforms and "CN-CLAIM-02" in rules
+
+
+@pytest.mark.rule("CN-REV-01")
+@pytest.mark.parametrize("reasoning", REASONING)
+def test_a_reversal_booked_only_in_a_footprint_no_claim_uses_is_not_booked(reasoning: str) -> None:
+    unbooked = changed(
+        (
+            "ex:footprint-2024",
+            "hasEmission",
+            ["ex:emission-scope1", "ex:emission-scope2", "ex:emission-scope3"],  # the fire's 150 t left out
+        ),
+        ("ex:footprint-2024", "tonnesCO2e", "12300.0"),
+    )
+    side = {
+        "@id": "ex:footprint-2024-draft",
+        "@type": "CarbonFootprint",
+        "tonnesCO2e": "150.0",
+        "hasReportingPeriod": "ex:period-2024",
+        "hasEmission": "ex:emission-reversal-2024",
+    }
+    unbooked["@graph"].append(side)
+    conforms, rules = verdict(unbooked, reasoning)
+    assert not conforms and "CN-REV-01" in rules
+    booked = changed()
+    booked["@graph"].append(side)  # the claimed footprint books it too: a second footprint changes nothing
+    assert verdict(booked, reasoning) == (True, set())
+
+
+@pytest.mark.rule("CN-BAL-01")
+@pytest.mark.parametrize("reasoning", REASONING)
+def test_whole_tonnes_written_as_turtle_integers_are_quantities(reasoning: str) -> None:
+    # "12450" in Turtle is an xsd:integer, which XSD counts as a decimal; sh:datatype xsd:decimal alone refused it,
+    # and a conforming claim failed every quantity rule.
+    def in_turtle(footprint: int) -> str:
+        graph = comet_cn.load(changed(("ex:footprint-2024", "tonnesCO2e", f"{footprint}.0")))
+        quantity = comet_cn.ontology_graph().namespace_manager.expand_curie("comet-cn:tonnesCO2e")
+        for s, o in list(graph.subject_objects(quantity)):
+            assert isinstance(o, Literal)
+            if o.value == o.value.to_integral_value():
+                graph.remove((s, quantity, o))
+                graph.add((s, quantity, Literal(int(o.value))))
+        turtle = graph.serialize(format="turtle")
+        assert f"tonnesCO2e {footprint} " in turtle  # written as a bare integer
+        return turtle
+
+    assert verdict(in_turtle(12450), reasoning) == (True, set())
+    conforms, rules = verdict(in_turtle(13450), reasoning)  # 1,000 t more than the credits
+    assert not conforms and "CN-BAL-01" in rules

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from rdflib.term import Node
 from comet_cn.errors import InputError
 from comet_cn.pyld_index import fast_duplicate_checks
 from comet_cn.rdflib_state import exclusive
-from comet_cn.resources import CONTEXT_IRIS, context_document
+from comet_cn.resources import CONTEXT_IRIS, context_document, ontology_graph
 from comet_cn.terms import MARKER, UnknownTerm, take_marked
 
 __all__ = [
@@ -924,26 +925,56 @@ def _unusable(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _HUGE
 
 
+# A date with a time zone ("2026-03-01Z", "2026-03-01+02:00") is a valid xsd:date, but the rules read a date's
+# year, month and day from its lexical form, and one with a zone slipped past every date rule (a retirement 14
+# months late conformed). The zone does not change the calendar day written, which is what the clauses count.
+_ZONED_DATE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:Z|[+-][0-9]{2}:[0-9]{2})")
+
+
+_INTEGER_TYPES = NUMERIC_TYPES - {XSD.decimal, XSD.float, XSD.double}
+
+
+@lru_cache(maxsize=1)
+def _decimal_properties() -> frozenset[URIRef]:
+    """Properties the ontology gives the range xsd:decimal (the quantities in tonnes, among others)."""
+    return frozenset(p for p in ontology_graph().subjects(RDFS.range, XSD.decimal) if isinstance(p, URIRef))
+
+
+def _usable(predicate: Node, value: Literal) -> Literal | None:
+    """The literal the rules should read in place of ``value``, or None when ``value`` is fine as it is."""
+    original = value
+    if value.datatype in _INTEGER_TYPES and predicate in _decimal_properties() and not value.ill_typed:
+        # An integer is a decimal in XSD, but sh:datatype xsd:decimal refuses one: "12450" written in Turtle (an
+        # xsd:integer) failed every quantity rule. Same value, same lexical form, the datatype the ontology names.
+        value = Literal(str(value), datatype=XSD.decimal, normalize=False)
+    if value.datatype in NUMERIC_TYPES and _unusable(value.value):
+        replacement = Literal(str(value), datatype=value.datatype, normalize=False)
+        replacement._value = None  # rdflib has no public way to make a literal ill-typed
+        replacement._ill_typed = True
+        return replacement
+    if value.datatype == XSD.date and not value.ill_typed:
+        zoned = _ZONED_DATE.fullmatch(str(value))
+        if zoned is not None:
+            return Literal(zoned.group(1), datatype=XSD.date)
+    return None if value is original else value
+
+
 def usable_numbers(graph: Graph) -> Graph:
-    """``graph``, or a copy of it in which numbers no quantity can be are ill-typed literals.
+    """``graph``, or a copy of it in which numbers no quantity can be are ill-typed, integers given where the
+    ontology asks for a decimal are decimals, and dates lose their time zone.
 
     A NaN, an infinite decimal or a number beyond 10^1000 keeps its lexical form (so the rule that reads it reports
     it as it does any ill-typed value) but has no numeric value, so SPARQL comparisons and sums treat it as an error
-    instead of raising. The graph given is never modified.
+    instead of raising. A date written with a time zone becomes the plain date of the same calendar day. The graph
+    given is never modified.
     """
-    bad = [
-        (s, p, o) for s, p, o in graph if isinstance(o, Literal) and o.datatype in NUMERIC_TYPES and _unusable(o.value)
-    ]
-    if not bad:
+    replaced = [((s, p, o), new) for s, p, o in graph if isinstance(o, Literal) and (new := _usable(p, o)) is not None]
+    if not replaced:
         return graph
     copy = Graph()
     for triple in graph:
         copy.add(triple)
-    for s, p, o in bad:
-        assert isinstance(o, Literal)
-        replacement = Literal(str(o), datatype=o.datatype, normalize=False)
-        replacement._value = None  # rdflib has no public way to make a literal ill-typed
-        replacement._ill_typed = True
+    for (s, p, o), new in replaced:
         copy.remove((s, p, o))
-        copy.add((s, p, replacement))
+        copy.add((s, p, new))
     return copy
