@@ -7,8 +7,10 @@ fields, and one date format per registry and column. Every reader here is explic
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import json
 import re
 import unicodedata
@@ -51,8 +53,8 @@ def header_key(name: str) -> str:
 def read_text(path: Path) -> tuple[str, str | None]:
     """The file's text and, when it was not UTF-8, a warning saying how it was decoded.
 
-    Strict UTF-8 first (a BOM is dropped), then Windows-1252: the CAR export is Windows-1252 with no declared
-    charset, and decoding it as UTF-8 with replacement would silently destroy every accented name.
+    A UTF-8 BOM is dropped first, then strict UTF-8, then Windows-1252: the CAR export is Windows-1252 with no
+    declared charset, and decoding it as UTF-8 with replacement would silently destroy every accented name.
     """
     name = str(path)
     data = read_bytes(path, LoadLimits(max_bytes=MAX_BYTES))  # refuses folders, FIFOs and devices unopened
@@ -60,8 +62,11 @@ def read_text(path: Path) -> tuple[str, str | None]:
         raise InputError(name, f"file is over the limit of {MAX_BYTES} bytes")
     if b"\x00" in data:
         raise InputError(name, "binary data, not a CSV or JSON registry file (a spreadsheet? export it as CSV)")
+    # Drop a BOM before any decoding: a file saved with one can still be Windows-1252 inside, and decoded as such
+    # the BOM would become "ï»¿" at the start of the first header name, which then matches nothing.
+    data = data.removeprefix(codecs.BOM_UTF8)
     try:
-        return data.decode("utf-8-sig"), None
+        return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
     try:
@@ -76,7 +81,7 @@ class Row:
 
     line: int
     values: Mapping[str, str]
-    repaired: str | None = None
+    repaired: str | None = None  # the column (as published) whose pieces an unescaped quote split and were re-joined
 
     def get(self, *names: str) -> str:
         """The first of ``names`` (header names as published, any case) that the file has, stripped; else ``""``."""
@@ -106,63 +111,261 @@ def read_table(text: str, *, text_columns: Sequence[str] = ()) -> Table:
     :param text_columns: free-text columns, in header order; a record with more fields than the header (an APX
         export does not double a quote inside a quoted field, so ``"on behalf of "X, Inc.""`` splits) has its
         overflow re-joined into the damaged column when that is one of these, and a warning says so.
+
+    A quote that opens a field and never closes makes the CSV reader run on into the next lines; such a record is
+    read again line by line, so the rows it swallowed are not lost (``_TableReader._unbalanced``).
     """
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # The physical lines exactly as the CSV reader is fed them, so a record can be re-read from its own lines.
+    lines = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(lines)
     try:
         header_row = next(reader)
     except StopIteration:
         return Table((), ())
     except csv.Error as error:
         raise InputError("<csv>", f"unreadable CSV header ({error})") from None
-    header = tuple(header_key(name) for name in header_row)
-    # An empty last header is the APX trailing comma; it holds no data.
-    width = len(header)
-    optional_tail = width > 0 and header[-1] == ""
-    text_keys = {header_key(name) for name in text_columns}
-    rows: list[Row] = []
-    warnings: list[str] = []
-    start = 2
-    try:
-        for record in reader:
-            line = start
-            start = reader.line_num + 1
-            if not any(value.strip() for value in record):
-                continue
-            repaired = None
-            if len(record) > width:
-                fixed = _rejoin(record, header, text_keys)
-                if fixed is None:
-                    warnings.append(
-                        f"{line}: {len(record)} fields where the header has {width}; the row cannot be read safely"
-                        " and is skipped"
-                    )
+    table = _TableReader(lines, _Layout.of(header_row, text_columns))
+    start: int | None = reader.line_num
+    while start is not None:
+        start = table.read_from(start)
+    header = table.layout.header
+    return Table(tuple(name for name in header if name), tuple(table.rows), tuple(table.warnings))
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """The header as matched (keys), as published (names, for messages), and which columns are free text."""
+
+    header: tuple[str, ...]
+    names: tuple[str, ...]
+    text_keys: frozenset[str]
+
+    @classmethod
+    def of(cls, header_row: Sequence[str], text_columns: Sequence[str]) -> _Layout:
+        return cls(
+            tuple(header_key(name) for name in header_row),
+            tuple(" ".join(name.split()) for name in header_row),
+            frozenset(header_key(name) for name in text_columns),
+        )
+
+    @property
+    def width(self) -> int:
+        return len(self.header)
+
+    @property
+    def optional_tail(self) -> bool:
+        """An empty last header is the APX trailing comma; it holds no data, so a row may omit it."""
+        return self.width > 0 and self.header[-1] == ""
+
+    def fits(self, count: int) -> bool:
+        return count == self.width or (self.optional_tail and count == self.width - 1)
+
+    def name(self, index: int) -> str:
+        return self.names[index] if index < len(self.names) else f"field {index + 1}"
+
+
+class _TableReader:
+    """Rows and warnings of one CSV text, read from its physical lines."""
+
+    def __init__(self, lines: list[str], layout: _Layout) -> None:
+        self.lines = lines
+        self.layout = layout
+        self.rows: list[Row] = []
+        self.warnings: list[str] = []
+
+    def read_from(self, start: int) -> int | None:
+        """Read records from physical line index ``start`` on; the index to restart from when one ran on, else None."""
+        reader = csv.reader(itertools.islice(self.lines, start, None))
+        header, width, rows = self.layout.header, self.layout.width, self.rows
+        consumed = 0
+        try:
+            for record in reader:
+                begin, consumed = start + consumed, reader.line_num
+                end = start + consumed
+                if end - begin == 1 and len(record) == width:  # the common case, kept fast
+                    if any(value.strip() for value in record):
+                        values = {name: value for name, value in zip(header, record, strict=True) if name}
+                        rows.append(Row(begin + 1, values))
                     continue
-                record, repaired = fixed
-            elif len(record) < width and not (optional_tail and len(record) == width - 1):
-                warnings.append(f"{line}: {len(record)} fields where the header has {width}; missing ones are blank")
-            values = {name: value for name, value in zip(header, record, strict=False) if name}
-            rows.append(Row(line, values, repaired))
-    except csv.Error as error:  # among others, a stray quote that swallows the rest of the file into one field
-        raise InputError("<csv>", f"unreadable CSV at line {reader.line_num} ({error})") from None
-    return Table(tuple(name for name in header if name), tuple(rows), tuple(warnings))
+                if not any(value.strip() for value in record):
+                    continue
+                if end - begin > 1 and self._ran_on(begin, end, len(record)):
+                    self._unbalanced(begin, end)
+                    return begin + 1
+                self._record(record, begin)
+        except csv.Error:  # among others, a stray quote that swallows more than the field size limit
+            begin = start + consumed
+            self._unbalanced(begin, None)
+            return begin + 1
+        return None
+
+    def _ran_on(self, begin: int, end: int, count: int) -> bool:
+        """Whether a record over several lines is a stray quote that swallowed rows rather than a quoted line break.
+
+        A wrong field count says so; with the right count, a swallowed line still reads as a row of its own (a note's
+        continuation line does not: it holds the note's tail and the fields after the note).
+        """
+        if not self.layout.fits(count):
+            return True
+        least = self.layout.width - 1 if self.layout.optional_tail else self.layout.width
+        for index in range(begin + 1, end):
+            try:
+                fields = _parse_line(_strip_eol(self.lines[index]))
+            except csv.Error:
+                continue
+            if len(fields) >= least:
+                return True
+        return False
+
+    def _record(self, record: list[str], begin: int) -> None:
+        """Keep one single-line record, repairing or refusing (loudly) a wrong field count."""
+        line, layout = begin + 1, self.layout
+        count, width = len(record), layout.width
+        repaired = None
+        if count > width:
+            fixed = _rejoin(record, _strip_eol(self.lines[begin]), layout)
+            if isinstance(fixed, str):
+                self.warnings.append(
+                    f"{line}: {count} fields where the header has {width}; {fixed}: the row cannot be read safely"
+                    " and is skipped"
+                )
+                return
+            record, repaired = fixed
+        elif count < width and not layout.fits(count):
+            if _scan(_strip_eol(self.lines[begin]))[1]:  # the last line of the file opens a quote it never closes
+                self._unbalanced(begin, begin + 1)
+                return
+            self.warnings.append(f"{line}: {count} fields where the header has {width}; missing ones are blank")
+        values = {name: value for name, value in zip(layout.header, record, strict=False) if name}
+        self.rows.append(Row(line, values, repaired))
+
+    def _unbalanced(self, begin: int, end: int | None) -> None:
+        """Re-read line ``begin`` alone after a quote in it ran on to line ``end`` (exclusive; None: unknown).
+
+        The lines after it are read again as records of their own by the caller. This line's open field is taken to
+        end at its next comma (the quote read as a character); the row is kept when that gives the header's field
+        count, and skipped otherwise. Either way a warning names the line and the column.
+        """
+        line, layout = begin + 1, self.layout
+        text = _strip_eol(self.lines[begin])
+        fields, open_quote = _scan(text)
+        if not open_quote:  # no stray quote here: a field over the size limit, say
+            try:
+                record = _parse_line(text)
+            except csv.Error as error:
+                raise InputError("<csv>", f"unreadable CSV at line {line} ({error})") from None
+            self._record(record, begin)
+            return
+        column = len(fields) - 1
+        name = layout.name(column)
+        if end is None:
+            swallowed = "runs on past the CSV field size limit (the lines after it are re-read as rows of their own)"
+        elif end - begin == 2:
+            swallowed = f"ran on into line {end} (re-read as a row of its own)"
+        elif end - begin > 2:
+            swallowed = f"ran on into lines {line + 1}-{end} (re-read as rows of their own)"
+        else:
+            swallowed = "is never closed"
+        where = f"{line}: an unbalanced quote in {name!r} {swallowed}"
+        comma = text.find(",", fields[-1].start)
+        closed = text + '"' if comma < 0 else f'{text[:comma]}"{text[comma:]}'
+        if not _scan(closed)[1]:
+            record = _parse_line(closed)
+            if layout.fits(len(record)):
+                self.warnings.append(f"{where}; this row was read with {name!r} ending at its next comma: check it")
+                values = {name: value for name, value in zip(layout.header, record, strict=False) if name}
+                self.rows.append(Row(line, values))
+                return
+        self.warnings.append(f"{where}; this row cannot be read safely and is skipped")
 
 
-def _rejoin(record: list[str], header: tuple[str, ...], text_keys: set[str]) -> tuple[list[str], str] | None:
+@dataclass(frozen=True)
+class _Field:
+    """Where a field of a physical line starts, and the quote damage it shows."""
+
+    start: int
+    quoted: bool  # opened with a quote
+    broken: bool  # quoted, and its closing quote is followed by text, not a comma: an undoubled inner quote
+    stray: bool  # not quoted, yet holds a quote character
+
+
+def _scan(line: str) -> tuple[list[_Field], bool]:
+    """Split one physical line the way Python's CSV reader does (default dialect, not strict).
+
+    Returns the fields and whether the line ends inside an open quote. The reader's values lose where a quote was
+    (``"Example "Green" Logistics"`` reads as ``Example Green" Logistics``); the raw line keeps it.
+    """
+    fields: list[_Field] = []
+    start, size = 0, len(line)
+    while True:
+        quoted = start < size and line[start] == '"'
+        broken = False
+        position = start + 1 if quoted else start
+        if quoted:
+            while True:
+                quote = line.find('"', position)
+                if quote < 0:
+                    fields.append(_Field(start, True, False, False))
+                    return fields, True
+                if line.startswith('""', quote):  # a doubled quote is a quote character
+                    position = quote + 2
+                    continue
+                position = quote + 1
+                broken = position < size and line[position] != ","
+                break
+        comma = line.find(",", position)
+        stop = size if comma < 0 else comma
+        fields.append(_Field(start, quoted, broken, not quoted and '"' in line[start:stop]))
+        if comma < 0:
+            return fields, False
+        start = comma + 1
+
+
+def _rejoin(record: list[str], line: str, layout: _Layout) -> tuple[list[str], str] | str:
     """Undo the split an undoubled inner quote causes, when the damaged column is a free-text column.
 
-    Python's CSV reader closes the quoted field at the inner quote, so the field is cut at the next comma and the
-    rest (still holding the stray quote characters) becomes extra fields: the first field after the damage that
-    contains a quote marks where the overflow starts.
+    Returns the repaired record and the damaged column's name, or why the row cannot be repaired. The damaged field
+    is the first quoted one whose closing quote is followed by text (``"Example "Green" Logistics, Inc"``: the
+    reader cuts it at the comma), or, when that quote happened to be followed by a comma (``"Size 12", big"``), the
+    quoted field just before the first unquoted field holding a quote. The overflow pieces are the next fields: the
+    last one ends with the exporter's own closing quote, and no damage may follow (two repairs would be a guess).
     """
-    extra = len(record) - len(header)
-    for index in range(1, len(record)):
-        if '"' in record[index]:
+    fields, open_quote = _scan(line)
+    if open_quote or len(fields) != len(record):
+        return "its quotes do not pair up"
+    damaged = None
+    for index, current in enumerate(fields):
+        if current.broken:
+            damaged = index
+            break
+        if current.stray and index > 0 and fields[index - 1].quoted:
             damaged = index - 1
-            if damaged >= len(header) or header[damaged] not in text_keys:
-                return None
-            joined = ",".join(record[damaged : damaged + extra + 1])
-            return [*record[:damaged], joined, *record[damaged + extra + 1 :]], header[damaged]
-    return None
+            break
+    if damaged is None:
+        return "no unescaped quote explains the extra fields"
+    name = layout.name(damaged)
+    if damaged >= layout.width or layout.header[damaged] not in layout.text_keys:
+        return f"an unescaped quote split {name!r}, which is not a free-text column"
+    last = damaged + len(record) - layout.width
+    pieces = fields[damaged + 1 : last + 1]
+    tail_end = fields[last + 1].start - 1 if last + 1 < len(fields) else len(line)
+    if (
+        any(piece.quoted for piece in pieces)
+        or not line[fields[last].start : tail_end].rstrip().endswith('"')
+        or any(after.broken or after.stray for after in fields[last + 1 :])
+    ):
+        return f"an unescaped quote split {name!r}, but where its text ends is unclear"
+    joined = ",".join(record[damaged : last + 1])
+    return [*record[:damaged], joined, *record[last + 1 :]], name
+
+
+def _strip_eol(line: str) -> str:
+    return line.rstrip("\r\n")
+
+
+def _parse_line(text: str) -> list[str]:
+    """One physical line (no line ending) as the CSV reader reads it; an empty line is one empty field."""
+    return next(csv.reader([text]), None) or [""]
 
 
 def read_json(text: str, name: str) -> Any:
