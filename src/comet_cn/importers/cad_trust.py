@@ -75,7 +75,8 @@ def parse(document: Any, source: str) -> Parsed:
             what = "a cancellation" if status.casefold() == "cancelled" else "not retired"
             excluded.append(Excluded(where, f"unit_status {status!r}: {what}, not an offsetting event"))
             continue
-        quantity = _quantity(record)
+        problems: list[str] = []
+        quantity = _quantity(record, where, problems)
         if isinstance(quantity, str):
             excluded.append(Excluded(where, quantity))
             continue
@@ -84,7 +85,6 @@ def parse(document: Any, source: str) -> Parsed:
         if retired_on is None:
             excluded.append(Excluded(where, f"unit_status_date {status_date!r} is not a date"))
             continue
-        problems: list[str] = []
         serial = _text(record, "unit_serial_id")
         span = _span(serial, _text(record, "unit_start_block"), _text(record, "unit_end_block"), where, problems)
         issuance = issuances.get(_text(record, "cad_trust_issuance_id"), {})
@@ -135,16 +135,31 @@ def parse(document: Any, source: str) -> Parsed:
     return Parsed(tuple(retirements), tuple(excluded), tuple(warnings))
 
 
-def _quantity(record: Mapping[str, Any]) -> Decimal | str | None:
-    """Tonnes from ``unit_count`` by ``unit_metric``; a string says why the record cannot be read as tonnes."""
+def _quantity(record: Mapping[str, Any], where: str, problems: list[str]) -> Decimal | str | None:
+    """Tonnes from ``unit_count`` by ``unit_metric``; a string says why the record cannot be read as tonnes.
+
+    Only ``tCO2e`` (and ``kt``, × 1000) are tonnes: a blank metric says nothing about the count's unit, so the record
+    is not read as tonnes. A count that is missing or not a number is a warning naming the record.
+    """
     metric = _text(record, "unit_metric")
+    if not metric:
+        return "unit_metric is blank: the unit of unit_count is not stated (only tCO2e or kt are read as tonnes)"
+    if metric.casefold() == "tco2e":
+        factor = Decimal(1)
+    elif metric.casefold().startswith("kt"):
+        factor = Decimal(1000)
+    else:
+        return f"unit_metric {metric!r} is not a quantity of CO2e in tonnes"
     raw = _get(record, "unit_count")
+    # Decimals are parsed as Decimal, so a float here is a JSON NaN or Infinity: no count.
     count = number(raw if isinstance(raw, (int, Decimal, str)) else None)
-    if metric.casefold() in ("", "tco2e"):
-        return count
-    if metric.casefold().startswith("kt"):
-        return None if count is None else count * 1000
-    return f"unit_metric {metric!r} is not a quantity of CO2e in tonnes"
+    if count is None:
+        written = "is missing" if raw is None else f"{raw!r} is not a number"
+        problems.append(f"{where}: unit_count {written}: the credit's tonnesCO2e is left out (CN-BAL-01)")
+        return None
+    if count <= 0:
+        problems.append(f"{where}: unit_count {raw!r} is not a positive number of units; check the record")
+    return count * factor
 
 
 def _span(serial: str, start: str, end: str, where: str, problems: list[str]) -> SerialRange | None:

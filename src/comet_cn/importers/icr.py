@@ -34,6 +34,23 @@ def looks_like(record: Mapping[str, Any]) -> bool:
     return "serialization" in record and "createdAt" in record
 
 
+def _claimed(value: Any, where: str, warnings: list[str]) -> bool:
+    """Whether the retirement is claimed (only a claimed one names its beneficiary).
+
+    A string ``"true"``/``"false"`` is read as its value: a plain truth test would make ``"false"`` claimed. Any
+    other value is neither, so the beneficiary is kept as written and a warning says so; absent means claimed.
+    """
+    if value is None or isinstance(value, bool):
+        return value is not False
+    text = str(value).strip().casefold()
+    if text in ("true", "false"):
+        return text == "true"
+    warnings.append(
+        f"{where}: isClaimed {value!r} is neither true nor false: the beneficiary is kept as written; check the record"
+    )
+    return True
+
+
 def parse(document: Any, source: str) -> Parsed:
     inventory: dict[str, str] = {}
     if isinstance(document, Mapping):
@@ -63,7 +80,7 @@ def parse(document: Any, source: str) -> Parsed:
         elif key is not None:
             totals[key] += quantity
             counts[key] += 1
-        claimed = record.get("isClaimed") is not False
+        claimed = _claimed(record.get("isClaimed"), where, warnings)
         beneficiary = beneficiary_or_none(str(record.get("beneficiary") or "")) if claimed else None
         reason = str(record.get("reason") or "")
         comment = str(record.get("comment") or "")

@@ -2,20 +2,28 @@
 
 A retirement has no serial, only a retirement id; serials live on credit batches, joined by ``retirement_id``.
 Without its batch a retirement's serial is left unsaid (CN-REG-01 asks for it) and its identity is the retirement
-id. Quantities are fractional tonnes, read exactly (``credit_kgs`` ÷ 1000 when given). All Isometric credits are
-removals; there is no adjustment field.
+id. A retirement may span several batches: batches that continue one another's unit range are joined into one
+block; otherwise each batch is its own credit. Quantities are fractional tonnes, read exactly (``credit_kgs`` ÷ 1000
+when given). ``retired_at`` is read as the UTC date it names. All Isometric credits are removals; there is no
+adjustment field.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from comet_cn.importers.attribution import beneficiary_or_none, find_period, suggest_period
 from comet_cn.importers.fields import notes, serial_range
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import iso_date, number, records
+from comet_cn.serials import SerialRange
 
 __all__ = ["KEYS", "NAME", "SCHEME", "looks_like", "parse"]
 
@@ -25,6 +33,12 @@ KEYS = ("retirement_id", "retired_at")
 
 REGISTRY = Organisation("isometric", "Isometric Registry")
 PROGRAMME = Organisation("isometric", "Isometric Standard")
+
+# ISO 8601 / RFC 3339 timestamp with an optional UTC offset (``Z``, ``+09:00``, ``+0900``, ``+09``).
+_TIMESTAMP = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
+    r"(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,][0-9]+)?)?\s*([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?)?"
+)
 
 
 def looks_like(record: Mapping[str, Any]) -> bool:
@@ -44,73 +58,204 @@ def _text(record: Mapping[str, Any], *paths: str) -> str:
     return ""
 
 
+def _utc_date(text: str) -> tuple[date | None, bool]:
+    """The UTC calendar date of an ISO 8601 timestamp, and whether the time was read.
+
+    Isometric's ``retired_at`` is specified in UTC; a timestamp written with another offset is converted first
+    (``2026-01-01T01:00:00+09:00`` is 2025-12-31 in UTC). A timestamp with no offset is taken as UTC. Text whose
+    time part is not ISO 8601 gives the date as written, with ``False``.
+    """
+    match = _TIMESTAMP.fullmatch(text.strip())
+    if match is None:
+        return iso_date(text), False
+    try:
+        day = date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None, False
+    if match[4] is None or match[7] is None or match[7] in "Zz":
+        return day, True
+    offset = match[7].replace(":", "")
+    hours, minutes = int(offset[1:3]), int(offset[3:5] or 0)
+    hour, minute = int(match[4]), int(match[5])
+    if hours > 23 or minutes > 59 or hour > 23 or minute > 59:
+        return None, False
+    local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=timezone.utc)
+    shift = timedelta(hours=hours, minutes=minutes)
+    return (local - shift if offset[0] == "+" else local + shift).date(), True
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """One credit of a retirement: its serial, range and quantity, with the place and identity that name it."""
+
+    where: str
+    identity: str | None
+    serial: str | None
+    span: SerialRange | None
+    quantity: Decimal | None
+
+
+def _joined(spans: Sequence[SerialRange]) -> SerialRange | None:
+    """One range when the batches' ranges are of one block and continue one another without gap or overlap."""
+    ordered = sorted(spans, key=lambda s: s.first)
+    if len({s.block for s in ordered}) != 1:
+        return None
+    if any(later.first != earlier.last + 1 for earlier, later in pairwise(ordered)):
+        return None
+    return SerialRange(ordered[0].block, ordered[0].first, ordered[-1].last, SCHEME)
+
+
+def _pieces(
+    where: str, identity: str, serials: Sequence[str], quantity: Decimal | None, warnings: list[str]
+) -> list[_Piece]:
+    """The credits of one retirement, from the serials of the credit batches joined to it."""
+    if not serials:
+        warnings.append(
+            f"{where}: retirement {identity!r} carries no serial; give its credit batch (credit_batches) or "
+            "state the serial (CN-REG-01)"
+        )
+        return [_Piece(where, identity or None, None, None, quantity)]
+    if len(serials) == 1:
+        span, problems = serial_range(serials[0], SCHEME, where)
+        warnings.extend(problems)
+        return [_Piece(where, identity or None, serials[0], span, quantity)]
+    read = [serial_range(serial, SCHEME, f"{where}.{index}") for index, serial in enumerate(serials, start=1)]
+    spans = [span for span, _ in read if span is not None]
+    joined = _joined(spans) if len(spans) == len(serials) else None
+    listed = ", ".join(serials)
+    if joined is not None:
+        warnings.append(
+            f"{where}: retirement {identity!r} spans {len(serials)} credit batches ({listed}): their ranges continue "
+            f"one another, so they are imported as one block, units {joined.first}-{joined.last}"
+        )
+        return [_Piece(where, identity or None, " + ".join(serials), joined, quantity)]
+    for _, problems in read:
+        warnings.extend(problems)
+    # The retirement's quantity covers all its batches: splitting it is safe only where each batch's units (one
+    # tonne each, as CN-UNITS-02 counts them) add up to it; otherwise no batch may claim the whole of it.
+    split = len(spans) == len(serials) and quantity is not None and sum(s.units for s in spans) == quantity
+    if split:
+        how = "its quantity split by their unit counts"
+    elif quantity is None:
+        how = "no quantity to split"
+    else:
+        how = (
+            f"its quantity {quantity.normalize():f} t is not their unit count, so it is not split and each credit's "
+            "tonnesCO2e is left out (state each batch's quantity)"
+        )
+    warnings.append(
+        f"{where}: retirement {identity!r} spans {len(serials)} credit batches ({listed}) that are not one unit "
+        f"range: one credit per batch, {how}"
+    )
+    return [
+        _Piece(
+            f"{where}.{index}",
+            f"{identity}#{index}" if identity else None,
+            serial,
+            span,
+            Decimal(span.units) if split and span is not None else None,
+        )
+        for index, (serial, (span, _)) in enumerate(zip(serials, read, strict=True), start=1)
+    ]
+
+
+def _quantity(record: Mapping[str, Any], where: str, identity: str, warnings: list[str]) -> Decimal | None:
+    kgs_text = _text(record, "credit_batch_size_total.credit_kgs", "credit_kgs")
+    credits_text = _text(record, "credit_batch_size_total.credits", "credits")
+    kgs, credits = number(kgs_text), number(credits_text)
+    quantity = kgs / Decimal(1000) if kgs is not None else credits
+    if kgs is not None and credits is not None and kgs / Decimal(1000) != credits:
+        warnings.append(
+            f"{where}: credit_kgs {kgs_text} and credits {credits_text} disagree: the quantity is credit_kgs ÷ 1000 "
+            f"= {(kgs / Decimal(1000)).normalize():f} t; check the record"
+        )
+    if quantity is None:
+        written = ", ".join(repr(t) for t in (kgs_text, credits_text) if t)
+        warnings.append(
+            f"{where}: no quantity (credit_batch_size_total{': ' + written + ' not a number' if written else ''})"
+        )
+    elif quantity <= 0:
+        warnings.append(
+            f"{where}: retirement {identity!r} states {quantity.normalize():f} t (credit_batch_size_total): a "
+            "retirement of nothing; check the record"
+        )
+    return quantity
+
+
 def parse(document: Any, source: str) -> Parsed:
-    batches: dict[str, Mapping[str, Any]] = {}
+    # Every batch of a retirement is kept: one retirement may take its credits from several batches.
+    batches: dict[str, list[str]] = defaultdict(list)
+    found: list[str] = []
     if isinstance(document, Mapping):
-        for _, batch in records(document.get("credit_batches", []), (), source):
-            if batch.get("retirement_id"):
-                batches[str(batch["retirement_id"])] = batch
+        for position, batch in records(document.get("credit_batches", []), (), source):
+            retirement_id = str(batch.get("retirement_id") or "").strip()
+            if not retirement_id:
+                continue
+            serial = str(batch.get("serial_number") or "").strip()
+            if not serial:
+                found.append(
+                    f"{source}: credit batch {position} (retirement {retirement_id!r}) has no serial_number: not joined"
+                )
+            elif serial not in batches[retirement_id]:
+                batches[retirement_id].append(serial)
     retirements: list[Retirement] = []
     excluded: list[Excluded] = []
     for position, record in records(document, ("retirements", "data", "results"), source):
         where = f"{source}:{position}"
         identity = _text(record, "retirement_id", "id")
-        retired_on = iso_date(_text(record, "retired_at"))
+        written = _text(record, "retired_at")
+        retired_on, timed = _utc_date(written)
         if retired_on is None:
-            excluded.append(Excluded(where, f"retired_at {_text(record, 'retired_at')!r} is not a timestamp"))
+            excluded.append(Excluded(where, f"retired_at {written!r} is not a timestamp"))
             continue
         purposes = record.get("purposes") or []
         if purposes and all(str(p) == "regulatory_requirement" for p in purposes):
             excluded.append(Excluded(where, "purpose regulatory_requirement only: a compliance use"))
             continue
         warnings: list[str] = []
-        kgs = number(_text(record, "credit_batch_size_total.credit_kgs", "credit_kgs"))
-        quantity = kgs / Decimal(1000) if kgs is not None else None
-        if quantity is None:
-            quantity = number(_text(record, "credit_batch_size_total.credits", "credits"))
-        if quantity is None:
-            warnings.append(f"{where}: no quantity (credit_batch_size_total)")
-        joined = batches.get(identity)
-        serial = str(joined.get("serial_number", "")).strip() if joined else ""
-        span = None
-        if serial:
-            span, problems = serial_range(serial, SCHEME, where)
-            warnings.extend(problems)
-        else:
+        if not timed and len(written) > 10:
+            warnings.append(f"{where}: retired_at {written!r}: its time is not read; the date as written is used")
+        elif retired_on != iso_date(written):
             warnings.append(
-                f"{where}: retirement {identity!r} carries no serial; give its credit batch (credit_batches) or "
-                "state the serial (CN-REG-01)"
+                f"{where}: retired_at {written!r} is not in UTC: the retirement date is its UTC date "
+                f"{retired_on.isoformat()}"
             )
+        quantity = _quantity(record, where, identity, warnings)
+        pieces = _pieces(where, identity, batches.get(identity, []), quantity, warnings)
         sequestered = iso_date(_text(record, "sequestered_on"))
         note = _text(record, "notes")
         period = find_period(note)
-        retirements.append(
-            Retirement(
-                where=where,
-                registry=REGISTRY,
-                retired_on=retired_on,
-                quantity=quantity,
-                serial=serial or None,
-                span=span,
-                identity=identity or None,
-                programme=PROGRAMME,
-                vintage_end_year=sequestered.year if sequestered else None,
-                credit_type=Fact("RemovalCredit", "inferred: programme rule (Isometric credits only removals)"),
-                ex_post=Fact(True, "inferred: programme rule (credits are issued for delivered removals)"),
-                beneficiary=beneficiary_or_none(_text(record, "beneficiary.name", "beneficiary_name")),
-                period=period,
-                period_suggestion=None if period else suggest_period(note),
-                notes=notes(
-                    (
-                        ("retirement_id", identity),
-                        ("owner.name", _text(record, "owner.name", "owner_name")),
-                        ("purposes", ", ".join(str(p) for p in purposes)),
-                        ("notes", note),
-                        ("url", _text(record, "url")),
-                        ("project_id", _text(record, "project_id")),
-                    )
-                ),
-                warnings=tuple(warnings),
+        raw = notes(
+            (
+                ("retirement_id", identity),
+                ("retired_at", written if retired_on != iso_date(written) else ""),
+                ("owner.name", _text(record, "owner.name", "owner_name")),
+                ("purposes", ", ".join(str(p) for p in purposes)),
+                ("notes", note),
+                ("url", _text(record, "url")),
+                ("project_id", _text(record, "project_id")),
             )
         )
-    return Parsed(tuple(retirements), tuple(excluded))
+        for index, piece in enumerate(pieces):
+            retirements.append(
+                Retirement(
+                    where=piece.where,
+                    registry=REGISTRY,
+                    retired_on=retired_on,
+                    quantity=piece.quantity,
+                    serial=piece.serial,
+                    span=piece.span,
+                    identity=piece.identity,
+                    programme=PROGRAMME,
+                    vintage_end_year=sequestered.year if sequestered else None,
+                    credit_type=Fact("RemovalCredit", "inferred: programme rule (Isometric credits only removals)"),
+                    ex_post=Fact(True, "inferred: programme rule (credits are issued for delivered removals)"),
+                    beneficiary=beneficiary_or_none(_text(record, "beneficiary.name", "beneficiary_name")),
+                    period=period,
+                    period_suggestion=None if period else suggest_period(note),
+                    notes=raw,
+                    # The record's warnings are given once, with its first credit.
+                    warnings=tuple(warnings) if index == 0 else (),
+                )
+            )
+    return Parsed(tuple(retirements), tuple(excluded), tuple(found))

@@ -30,7 +30,14 @@ KEYS = ("specVersion", "pcf")
 _BASE = "urn:comet-cn:import:pact:"
 
 # PACT v2 names: a v2 document means something else by its figures (per one unit of measure), so it is refused.
-_V2_NAMES = ("pCfExcludingBiogenic", "pCfIncludingBiogenic", "declaredUnit", "unitaryProductAmount", "assurance")
+_V2_NAMES = (
+    "pCfExcludingBiogenic",
+    "pCfIncludingBiogenic",
+    "declaredUnit",
+    "unitaryProductAmount",
+    "biogenicCarbonWithdrawal",
+    "assurance",
+)
 _EMISSIONS = (
     ("fossilGhgEmissions", "fossil GHG emissions"),
     ("landUseChangeGhgEmissions", "land use change GHG emissions"),

@@ -17,6 +17,7 @@ from comet_cn.importers.attribution import beneficiary_or_none, find_period, sug
 from comet_cn.importers.fields import notes, serial_range
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import iso_date, number, records, year
+from comet_cn.serials import parse_serial
 
 __all__ = ["KEYS", "NAME", "SCHEME", "looks_like", "parse"]
 
@@ -27,23 +28,82 @@ KEYS = ("transactionId", "completedOn", "certificates")
 REGISTRY = Organisation("puro", "Puro Registry")
 PROGRAMME = Organisation("puro-standard", "Puro Standard")
 
+#: Transaction types read as retirements (case-insensitive); every other type is listed as not imported.
+RETIREMENT_TYPES = frozenset({"retirement"})
+
 
 def looks_like(record: Mapping[str, Any]) -> bool:
-    return "transactionId" in record or any(certificate.startswith("PURO_") for certificate, _ in _bundles(record))
+    return "transactionId" in record or any(certificate.startswith("PURO_") for certificate, _, _ in _bundles(record))
 
 
-def _bundles(record: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    """Each retired certificate range with the bundle fields that came with it (empty for a bare id)."""
+def _bundles(record: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any], int]]:
+    """Each retired certificate range with the bundle fields that came with it (empty for a bare id), and the
+    bundle's position in ``certificates`` (0 for every bare id: they share the transaction's volume)."""
     certificates = record.get("certificates")
     items = certificates if isinstance(certificates, list) else [certificates] if certificates else []
-    for item in items:
+    for position, item in enumerate(items, start=1):
         if isinstance(item, Mapping):
             ids = item.get("certificates")
             for text in ids if isinstance(ids, list) else [ids]:
                 if text:
-                    yield str(text).strip(), item
+                    yield str(text).strip(), item, position
         elif item:
-            yield str(item).strip(), {}
+            yield str(item).strip(), {}, 0
+
+
+def _volume(value: Any) -> Decimal | None:
+    return number(value if isinstance(value, (int, Decimal, str)) else None)
+
+
+def _quantities(
+    record: Mapping[str, Any], bundles: list[tuple[str, Mapping[str, Any], int]], where: str, warnings: list[str]
+) -> list[Decimal | None]:
+    """Each certificate's tonnes: a volume belongs to its bundle (or, for bare ids, to the transaction) as a whole.
+
+    A volume shared by several certificates is never given to each of them: it is split only where their ranges'
+    unit counts add up to it (one CORC is one tonne); otherwise their quantities are left unsaid, with a warning.
+    """
+    groups: dict[int, list[int]] = {}
+    for index, (_, _, group) in enumerate(bundles):
+        groups.setdefault(group, []).append(index)
+    result: list[Decimal | None] = [None] * len(bundles)
+    for group, members in groups.items():
+        if group:
+            owner, volume = "the bundle's", _volume(bundles[members[0]][1].get("volume"))
+        elif len(groups) == 1:
+            owner, volume = "the transaction's", _volume(record.get("volume"))
+        else:
+            continue  # bare ids beside bundles: the transaction's volume covers the bundles too
+        if volume is None:
+            continue
+        if len(members) == 1:
+            result[members[0]] = volume
+            continue
+        spans = [parse_serial(bundles[m][0], SCHEME) for m in members]
+        listed = ", ".join(bundles[m][0] for m in members)
+        units = [span.units for span in spans if span is not None]
+        if len(units) == len(members) and sum(units) == volume:
+            for member, count in zip(members, units, strict=True):
+                result[member] = Decimal(count)
+            warnings.append(
+                f"{where}: {owner} volume {volume.normalize():f} covers {len(members)} certificates ({listed}): "
+                "split by their unit counts"
+            )
+        else:
+            warnings.append(
+                f"{where}: {owner} volume {volume.normalize():f} covers {len(members)} certificates ({listed}) "
+                "whose unit counts do not add up to it: it is not split, so their tonnesCO2e are left out"
+            )
+    stated = [_volume(bundles[members[0]][1].get("volume")) for group, members in groups.items() if group]
+    total = _volume(record.get("volume"))
+    if total is not None and stated and 0 not in groups and all(v is not None for v in stated):
+        summed = sum((v for v in stated if v is not None), Decimal(0))
+        if summed != total:
+            warnings.append(
+                f"{where}: the transaction's volume {total.normalize():f} is not the sum of its bundles' volumes "
+                f"({summed.normalize():f}); each bundle's own volume is used"
+            )
+    return result
 
 
 def parse(document: Any, source: str) -> Parsed:
@@ -52,8 +112,11 @@ def parse(document: Any, source: str) -> Parsed:
     for position, record in records(document, ("transactions", "data", "items"), source):
         where = f"{source}:{position}"
         kind = str(record.get("type") or "")
-        if "retire" not in kind.casefold():
-            excluded.append(Excluded(where, f"transaction type {kind!r}: not a retirement"))
+        # An exact match: a substring test would read UNRETIRE (and the like) as a retirement.
+        if kind.strip().casefold() not in RETIREMENT_TYPES:
+            excluded.append(
+                Excluded(where, f"transaction type {kind!r}: not a retirement (only RETIREMENT transactions are)")
+            )
             continue
         retired_on = iso_date(str(record.get("completedOn") or ""))
         if retired_on is None:
@@ -66,14 +129,13 @@ def parse(document: Any, source: str) -> Parsed:
         if not bundles:
             excluded.append(Excluded(where, "no certificates: nothing to say which units were retired"))
             continue
-        for index, (certificate, bundle) in enumerate(bundles, start=1):
+        shared: list[str] = []
+        quantities = _quantities(record, bundles, where, shared)
+        for index, ((certificate, bundle, _), quantity) in enumerate(zip(bundles, quantities, strict=True), start=1):
             place = where if len(bundles) == 1 else f"{where}.{index}"
-            warnings: list[str] = []
+            warnings: list[str] = shared if index == 1 else []
             span, problems = serial_range(certificate, SCHEME, place)
             warnings.extend(problems)
-            # A transaction's volume covers all its bundles: it is a bundle's quantity only when there is one.
-            volume = bundle.get("volume") if bundle else record.get("volume") if len(bundles) == 1 else None
-            quantity = number(volume if isinstance(volume, (int, Decimal, str)) else None)
             if quantity is None:
                 warnings.append(f"{place}: no volume for certificate {certificate!r}")
             issued = iso_date(str(bundle.get("issuanceDate") or ""))
