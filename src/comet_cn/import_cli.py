@@ -49,10 +49,15 @@ def serialise(document: dict[str, Any], fmt: str) -> str:
     return result
 
 
-def _write(document: dict[str, Any], fmt: str | None, output: Path | None, claim: Path | None) -> None:
-    """Write the document in the form chosen from ``-f`` or the output's suffix, atomically."""
+def _write(
+    document: dict[str, Any], fmt: str | None, output: Path | None, claim: Path | None, inputs: Sequence[Path] = ()
+) -> None:
+    """Write the document in the form chosen from ``-f`` or the output's suffix, atomically; never over an input."""
     if output is not None and claim is not None and _same_file(claim, output):
         raise click.UsageError("-o is the claim itself: write the merged claim to another file")
+    if output is not None and any(_same_file(source, output) for source in inputs):
+        # Writing over the export (or an import) would destroy the only copy of what was read.
+        raise click.UsageError("-o is one of the files read: write to another file")
     kind = merged_format(output, fmt)
     result = render_merged(document, kind)
     if isinstance(result, bytes):
@@ -98,9 +103,11 @@ def _say(results: Sequence[ImportResult], quiet: bool) -> None:
             for line in (*result.excluded, *result.warnings):
                 click.echo(f"cn-import: warning: {escape_controls(line)}", err=True)
         events = len(result.events)
+        # The count of warnings stays in the summary, so -q cannot hide that a row needs a look.
+        warned = f"; {len(result.warnings)} warning(s)" if result.warnings else ""
         click.echo(
             f"cn-import: {result.source}: {result.selected} record(s) imported as {len(result.nodes)} node(s), "
-            f"{events} offsetting event(s); {len(result.excluded)} row(s) not offsetting events",
+            f"{events} offsetting event(s); {len(result.excluded)} row(s) not offsetting events{warned}",
             err=True,
         )
 
@@ -228,7 +235,7 @@ def _import_cli(
             "with --beneficiary to confirm they are the claiming entity's (CN-RET-02)",
             err=True,
         )
-    _write(document, fmt, output, claim)
+    _write(document, fmt, output, claim, files)
     return EXIT_OK
 
 
@@ -262,7 +269,7 @@ def _merge_cli(
     its Offsetting events and Credits sheets, so cn-validate merged.xlsx names their sheet and row."""
     results = [read_import(path) for path in imports]
     document = merge(claim, results, event=replace_event, for_claimant=for_claimant or None)
-    _write(document, fmt, output, claim)
+    _write(document, fmt, output, claim, imports)
     return EXIT_OK
 
 
