@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Literal
 
 from rdflib import Graph, Namespace, URIRef
+from rdflib import Literal as RDFLiteral
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
@@ -20,10 +21,18 @@ from comet_cn.loading import PLAIN_DECIMAL, Loaded
 from comet_cn.reasoning import Closure
 from comet_cn.resources import ontology_graph
 from comet_cn.results import Severity, ValidationResult, finding
-from comet_cn.serials import SerialRange, credit_range, find_overlaps, icr_serialization
+from comet_cn.serials import SerialRange, credit_range, find_overlaps, units_key
 from comet_cn.terms import compact, defined_terms, describe, unknown_iris
 
-__all__ = ["UnknownTermsMode", "claims_in", "credit_ranges", "engine_findings", "normalised_serial"]
+__all__ = [
+    "UNITS_KEY",
+    "UnknownTermsMode",
+    "add_units_keys",
+    "claims_in",
+    "credit_ranges",
+    "engine_findings",
+    "normalised_serial",
+]
 
 UnknownTermsMode = Literal["error", "warning"]
 
@@ -117,18 +126,19 @@ def normalised_serial(serial: str) -> str:
 
 
 def _units(graph: Graph, claims: tuple[Node, ...], source: str | None) -> Iterator[ValidationResult]:
+    # Every (claim, credit) use in the input: a credit is used once (§11.1), within a claim and across the claims
+    # of one input alike, so two claims of one file cannot both count one retirement.
+    uses: list[tuple[Node, Node]] = []
     for claim in claims:
         events = sorted(set(graph.objects(claim, CN.hasOffsettingEvent)), key=str)
         retired_by: dict[Node, list[Node]] = defaultdict(list)
         for event in events:
             for credit in set(graph.objects(event, CN.retiresCredit)):
                 retired_by[credit].append(event)
-        ranged: list[tuple[Node, SerialRange]] = []
-        by_text: dict[str, list[Node]] = defaultdict(list)
-        serials: dict[Node, str] = {}
         for credit in sorted(retired_by, key=str):
-            name = describe(graph, credit)
+            uses.append((claim, credit))
             if len(retired_by[credit]) > 1:
+                name = describe(graph, credit)
                 names = " and ".join(describe(graph, e) for e in sorted(retired_by[credit], key=str))
                 yield finding(
                     "CN-UNITS-01",
@@ -138,51 +148,120 @@ def _units(graph: Graph, claims: tuple[Node, ...], source: str | None) -> Iterat
                     path=str(CN.retiresCredit),
                     source=source,
                 )
-            span, serial = credit_ranges(graph, credit)
-            if serial is not None:
-                serials[credit] = serial
-            if span is not None:
-                ranged.append((credit, span))
-                yield from _tonnes(graph, credit, span, source)
-            elif serial is not None:
-                # An ICR serialization names a batch, not units: two retirements from one batch share it, so it
-                # cannot show a double count (the importer tells them apart by retirement id).
-                if icr_serialization(serial) is None:
-                    by_text[normalised_serial(serial)].append(credit)
-                yield finding(
-                    "CN-UNITS-03",
-                    focus_node=name,
-                    message=f"the serial number {serial!r} is in no format comet-cn reads, so it is compared only "
-                    "as a whole string; its unit range should be stated with issuanceBlock, firstUnit and lastUnit.",
-                    path=str(CN.serialNumber),
-                    value=serial,
-                    source=source,
-                    severity=Severity.WARNING,
-                )
-        for text, credits in sorted(by_text.items()):
-            for other in credits[1:]:
-                yield finding(
-                    "CN-UNITS-01",
-                    focus_node=describe(graph, other),
-                    message=f"the serial number {text!r} is carried by {describe(graph, credits[0])} and "
-                    f"{describe(graph, other)}, so the same units would count twice.",
-                    path=str(CN.serialNumber),
-                    value=text,
-                    source=source,
-                )
-        for first, second, (low, high) in find_overlaps(ranged):
-            span = dict(ranged)[first]
-            units = f"unit {low}" if low == high else f"units {low}-{high}"
+    yield from _shared_credits(graph, uses, source)
+    spans: dict[Node, SerialRange] = {}
+    serials: dict[Node, str] = {}
+    keys: dict[Node, str] = {}
+    for credit in sorted({credit for _, credit in uses}, key=str):
+        span, serial = credit_ranges(graph, credit)
+        if serial is not None:
+            serials[credit] = serial
+        key = units_key(span, serial)
+        if key is not None:
+            keys[credit] = key
+        if span is not None:
+            spans[credit] = span
+            yield from _tonnes(graph, credit, span, source)
+        elif serial is not None:
+            name = describe(graph, credit)
+            yield finding(
+                "CN-UNITS-03",
+                focus_node=name,
+                message=f"the serial number {serial!r} is in no format comet-cn reads, so it is compared only "
+                "as a whole string (its last two numbers as integers); its unit range should be stated with "
+                "issuanceBlock, firstUnit and lastUnit.",
+                path=str(CN.serialNumber),
+                value=serial,
+                source=source,
+                severity=Severity.WARNING,
+            )
+    reported: set[frozenset[Node]] = set()
+    pairs: list[tuple[tuple[Node, Node], tuple[Node, Node], str]] = []
+    # Ranges sharing units; then credits with one units key where one of them has no range (the same units
+    # written so that no grammar reads them, e.g. unpadded), which the sweep cannot see.
+    for first, second, (low, high) in find_overlaps((use, spans[use[1]]) for use in uses if use[1] in spans):
+        pairs.append((first, second, _units_text(spans[first[1]].block, low, high)))
+    by_key: dict[str, list[tuple[Node, Node]]] = defaultdict(list)
+    for use in uses:
+        if use[1] in keys:
+            by_key[keys[use[1]]].append(use)
+    for key, group in sorted(by_key.items()):
+        parts = key.split(" ")
+        what = _units_text(parts[0], int(parts[1]), int(parts[2])) if len(parts) == 3 else f"the units of {key!r}"
+        per_claim: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+        for use in group:
+            per_claim[use[0]].append(use)
+        # Each use against its claim's first, and each claim's first against the group's: linear in the group.
+        candidates = [(same[0], other) for same in per_claim.values() for other in same[1:]]
+        candidates += [(group[0], same[0]) for same in per_claim.values() if same[0] is not group[0]]
+        for first, other in candidates:
+            if not (first[1] in spans and other[1] in spans):  # two ranges: find_overlaps has the pair
+                pairs.append((first, other, what))
+    # Within a claim first, so a pair of blocks used by two claims is named once, as the claim's own double count.
+    pairs.sort(key=lambda pair: pair[0][0] != pair[1][0])
+    for (claim_a, credit_a), (claim_b, credit_b), what in pairs:
+        pair = frozenset((credit_a, credit_b))
+        if credit_a == credit_b or pair in reported:
+            continue  # one block used by two claims is _shared_credits' finding
+        reported.add(pair)
+        name_a, name_b = describe(graph, credit_a), describe(graph, credit_b)
+        where = (
+            ""
+            if claim_a == claim_b
+            else f" for claims {describe(graph, claim_a)} and {describe(graph, claim_b)} of one input"
+        )
+        yield finding(
+            "CN-UNITS-01",
+            focus_node=name_b,
+            message=f"{what} are retired by both {name_a} (serial {serials.get(credit_a, '?')}) and {name_b} "
+            f"(serial {serials.get(credit_b, '?')}){where}, so they would count twice.",
+            path=str(CN.serialNumber),
+            value=serials.get(credit_b),
+            source=source,
+        )
+
+
+def _units_text(block: str, low: int, high: int) -> str:
+    return f"{'unit' if low == high else 'units'} {low}{'' if low == high else f'-{high}'} of issuance block {block}"
+
+
+def _shared_credits(graph: Graph, uses: list[tuple[Node, Node]], source: str | None) -> Iterator[ValidationResult]:
+    claims_of: dict[Node, list[Node]] = defaultdict(list)
+    for claim, credit in uses:
+        claims_of[credit].append(claim)
+    for credit, claims in sorted(claims_of.items(), key=lambda item: str(item[0])):
+        if len(claims) > 1:
+            name = describe(graph, credit)
+            names = " and ".join(describe(graph, claim) for claim in claims)
             yield finding(
                 "CN-UNITS-01",
-                focus_node=describe(graph, second),
-                message=f"{units} of issuance block {span.block} are retired by both {describe(graph, first)} "
-                f"(serial {serials.get(first, '?')}) and {describe(graph, second)} "
-                f"(serial {serials.get(second, '?')}), so they would count twice.",
-                path=str(CN.serialNumber),
-                value=serials.get(second),
+                focus_node=name,
+                message=f"the credit block {name} is retired for {len(claims)} claims of the input ({names}); "
+                "a credit is used once, so its units would count for each of them.",
+                path=str(CN.retiresCredit),
                 source=source,
             )
+
+
+#: Where CN-BAL-01 finds which credit blocks hold the same units, so that it counts them once (see add_units_keys).
+UNITS_KEY = URIRef("https://comet.carbon/ext/iso14068/shapes#unitsKey")
+
+
+def add_units_keys(graph: Graph) -> None:
+    """Give every retired credit block of ``graph`` (a closure) its ``cnsh:unitsKey``, replacing any stated.
+
+    The key is :func:`comet_cn.serials.units_key`, the reading CN-UNITS-01 uses, so blocks CN-UNITS-01 finds to be
+    the same units however their serials are written (padding, ``_``, a Verra block id ``031207``) share a key and
+    the balance counts one of them. A block with no key (no serial, an ICR serialization) gets none, and the
+    balance keys it by its serial as written, as before. A key from the input is dropped first: a claim could
+    otherwise give two copies of one block different keys.
+    """
+    graph.remove((None, UNITS_KEY, None))
+    for credit in set(graph.objects(None, CN.retiresCredit)):
+        span, serial = credit_ranges(graph, credit)
+        key = units_key(span, serial)
+        if key is not None:
+            graph.add((credit, UNITS_KEY, RDFLiteral(key)))
 
 
 def _tonnes(graph: Graph, credit: Node, span: SerialRange, source: str | None) -> Iterator[ValidationResult]:

@@ -31,6 +31,7 @@ __all__ = [
     "find_overlaps",
     "icr_serialization",
     "parse_serial",
+    "units_key",
 ]
 
 #: Every value of ``SerialRange.scheme``: the grammar that read a serial, or "explicit" for a range stated in data.
@@ -136,6 +137,9 @@ def explicit_range(block: str, first: int, last: int) -> SerialRange:
     :raises TypeError: a unit is not an integer.
     """
     key = "".join(_fold(block).split()) if isinstance(block, str) else ""
+    if _claimed_scheme(key) is None:
+        # The generic grammar reads "_" as "-"; a registry's own key (Puro's underscores) is kept as written.
+        key = key.replace("_", "-")
     return SerialRange(key, first, last, "explicit")
 
 
@@ -155,6 +159,33 @@ def credit_range(
     if serial is None:
         return None, None
     return parse_serial(str(serial)), str(serial)
+
+
+def units_key(span: SerialRange | None, serial: str | None) -> str | None:
+    """A key two credit blocks share only when they certainly hold the same units, else ``None`` (nothing to key).
+
+    A range keys as ``"{block} {first} {last}"``. A serial no grammar reads keys as its folded text, without white
+    space (a key with no space, so never equal to a range's), except where it reads as ``{prefix}-{first}-{last}``
+    without the generic grammar's zero padding (``EXR-2022-WIND-1-6000``): that reading is too loose to compare
+    ranges (``…-2020-2024`` may be years), but equal numbers as integers under one prefix are the same units, so it
+    keys like the padded range. An ICR serialization names a class of units that many retirements share: no key.
+    Used for CN-UNITS-01 (with ``find_overlaps`` for partial overlaps) and to count each block once in the balance.
+    """
+    if span is not None:
+        return f"{span.block} {span.first} {span.last}"
+    if serial is None or not isinstance(serial, str) or len(serial) > _MAX_CHARS or icr_serialization(serial):
+        return None
+    normalised = _normalise(serial)
+    folded = "".join(normalised.split())
+    if not folded:
+        return None
+    if _claimed_scheme(normalised) is not None:
+        # It names a registry whose grammar refused it: compare the text only, never guess its fields.
+        return folded
+    loose = _unpadded(normalised)
+    if loose is not None:
+        return f"{loose.block} {loose.first} {loose.last}"
+    return folded.replace("_", "-")
 
 
 def cad_trust_range(serial_id: str, start_block: str | int, end_block: str | int) -> SerialRange:
@@ -246,6 +277,7 @@ _YEAR = re.compile(r"(?:19|20)[0-9]{2}", re.ASCII)
 _CC2 = re.compile(r"[A-Z]{2}", re.ASCII)
 _CC3 = re.compile(r"[A-Z]{3}", re.ASCII)
 _GS_ID = re.compile(r"GS[0-9]+", re.ASCII)
+_SEPARATORS = re.compile(r"[-_]")
 _UUID = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}", re.ASCII)
 
 
@@ -307,7 +339,8 @@ def _claimed_scheme(serial: str) -> str | None:
     """The registry a serial names in its own text, if any."""
     if serial.startswith("PURO_"):
         return "puro"
-    fields = serial.split("-")
+    # "_" counts as a separator here, so "ACR_CA_…" is not read as a generic serial of another registry's key.
+    fields = _SEPARATORS.split(serial)
     head = fields[0]
     named = {"ACR": "acr", "CAR": "car", "ART": "art-trees", "FCPF": "art-trees", "ISO": "isometric", "ICR": "icr"}
     if head in named:
@@ -355,7 +388,9 @@ def _verra(serial: str) -> SerialRange | None:
     first, last = _number(first_text), _number(last_text)
     if first is None or last is None or first > last:
         return None
-    return SerialRange("-".join([block_id, *middle, project, start, end, flag]), first, last, "verra")
+    # Block and project ids are integers (the export's ID column): "031207" is block 31207, not another block.
+    key = [str(int(block_id)), *middle, str(int(project)), start, end, flag]
+    return SerialRange("-".join(key), first, last, "verra")
 
 
 _GS_KEY = (_GS_ID, _DIGITS, _CC2, _GS_ID, _DIGITS, _YEAR, _DIGITS)
@@ -450,34 +485,51 @@ def _icr(serial: str) -> SerialRange | None:
     return None
 
 
-_GENERIC_PREFIX = re.compile(r"[A-Z0-9._]+", re.ASCII)
+_GENERIC_PREFIX = re.compile(r"[A-Z0-9.]+", re.ASCII)
+
+
+def _generic_fields(serial: str) -> tuple[str, str, str] | None:
+    """``{prefix}-{first}-{last}`` split on ``-`` or ``_`` (one serial is written both ways), the prefix re-joined
+    with ``-`` and holding a letter; the numbers are checked by the caller."""
+    if " " in serial:
+        return None
+    fields = _SEPARATORS.split(serial)
+    if len(fields) < 3:
+        return None
+    prefix, first_text, last_text = fields[:-2], fields[-2], fields[-1]
+    if not all(_GENERIC_PREFIX.fullmatch(field) for field in prefix) or not any(c.isalpha() for c in "".join(prefix)):
+        return None
+    if not (_DIGITS.fullmatch(first_text) and _DIGITS.fullmatch(last_text)):
+        return None
+    return "-".join(prefix), first_text, last_text
 
 
 def _generic(serial: str) -> SerialRange | None:
     """``{prefix}-{first}-{last}`` with two zero-padded numbers of one width (4 or more) and a prefix with a letter.
 
     The leading zero on the first number is what tells a padded unit range from a year range such as
-    ``…-2020-2024`` or from dates, which would otherwise read as units.
+    ``…-2020-2024`` or from dates, which would otherwise read as units. Fields may be separated by ``_`` too.
     """
-    if " " in serial:
+    split = _generic_fields(serial)
+    if split is None:
         return None
-    fields = serial.split("-")
-    if len(fields) < 3:
-        return None
-    prefix, first_text, last_text = fields[:-2], fields[-2], fields[-1]
-    if not (
-        len(first_text) == len(last_text) >= 4
-        and first_text.startswith("0")
-        and _DIGITS.fullmatch(first_text)
-        and _DIGITS.fullmatch(last_text)
-    ):
-        return None
-    if not all(_GENERIC_PREFIX.fullmatch(field) for field in prefix) or not any(c.isalpha() for c in "".join(prefix)):
+    prefix, first_text, last_text = split
+    if not (len(first_text) == len(last_text) >= 4 and first_text.startswith("0")):
         return None
     first, last = int(first_text), int(last_text)
     if first > last:
         return None
-    return SerialRange("-".join(prefix), first, last, "generic")
+    return SerialRange(prefix, first, last, "generic")
+
+
+def _unpadded(serial: str) -> SerialRange | None:
+    """The generic shape without the padding rule, for ``units_key`` only: never used to compare ranges."""
+    split = _generic_fields(serial)
+    if split is None:
+        return None
+    prefix, first_text, last_text = split
+    first, last = int(first_text), int(last_text)
+    return SerialRange(prefix, first, last, "generic") if first <= last else None
 
 
 _GRAMMARS: dict[str, Callable[[str], SerialRange | None]] = {

@@ -13,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SH, XSD
 from rdflib.term import Node
 
-from comet_cn.claim_checks import UnknownTermsMode, claims_in, engine_findings
+from comet_cn.claim_checks import UnknownTermsMode, add_units_keys, claims_in, engine_findings
 from comet_cn.errors import CometCnError, InputError, SupportFileError
 from comet_cn.loading import (
     DEFAULT_LIMITS,
@@ -212,6 +212,7 @@ def _check(
     if parameters is not None and parameters != RuleParameters():
         for triple in parameters.triples():
             closure.graph.add(triple)
+    add_units_keys(closure.graph)  # the balance counts blocks holding the same units once (CN-BAL-01)
     extra = tuple(extra_shapes)
     shapes = _shapes_with(extra)
     report_graph, text, shacl_engine_name = run_shapes(
