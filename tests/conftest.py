@@ -51,19 +51,41 @@ class Run:
         return json.loads(self.out)
 
 
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
-    """Run ``cn-validate`` in-process through its real entry point (exit-code mapping included)."""
-    from comet_cn.cli import validate_command
+def in_process(entry: Callable[[list[str]], None], capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    """Run a command's entry point in-process (exit-code mapping included) and capture what it prints."""
 
     def run(*args: str | Path) -> Run:
         with pytest.raises(SystemExit) as stop:
-            validate_command([str(a) for a in args])
+            entry([str(a) for a in args])
         captured = capsys.readouterr()
         code = stop.value.code
         return Run(code if isinstance(code, int) else 3, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    """Run ``cn-validate`` in-process through its real entry point."""
+    from comet_cn.cli import validate_command
+
+    return in_process(validate_command, capsys)
+
+
+@pytest.fixture
+def cn_import(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    """Run ``cn-import`` in-process through its entry point."""
+    from comet_cn.import_cli import import_command
+
+    return in_process(import_command, capsys)
+
+
+@pytest.fixture
+def cn_merge(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    """Run ``cn-merge`` in-process through its entry point."""
+    from comet_cn.import_cli import merge_command
+
+    return in_process(merge_command, capsys)
 
 
 def script(name: str) -> list[str]:

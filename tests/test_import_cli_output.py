@@ -6,38 +6,11 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import Run
 
 ROOT = Path(__file__).resolve().parents[1]
 VERRA = ROOT / "tests" / "fixtures" / "imports" / "verra" / "vcus.csv"
 ACME = "Acme Ceramics GmbH"
-
-
-def _runner(entry: Callable[[list[str]], None], capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
-    def run(*args: str | Path) -> Run:
-        with pytest.raises(SystemExit) as stop:
-            entry([str(a) for a in args])
-        captured = capsys.readouterr()
-        code = stop.value.code
-        return Run(code if isinstance(code, int) else 3, captured.out, captured.err)
-
-    return run
-
-
-@pytest.fixture
-def cn_import(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
-    from comet_cn.import_cli import import_command
-
-    return _runner(import_command, capsys)
-
-
-@pytest.fixture
-def cn_merge(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
-    from comet_cn.import_cli import merge_command
-
-    return _runner(merge_command, capsys)
 
 
 def test_cn_import_refuses_to_write_over_the_export_it_reads(tmp_path: Path, cn_import: Callable[..., Run]) -> None:

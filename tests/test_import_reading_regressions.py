@@ -12,8 +12,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from comet_cn.importers import ImportResult, import_records
 from tests.conftest import Run
 
@@ -433,69 +431,3 @@ def test_verra_unbalanced_quote_on_the_command_line(cn_import: Callable[..., Run
     assert run.code == 0, run.err
     assert "cn-import: warning: v.csv:2: an unbalanced quote in 'Name' ran on into lines 3-4" in run.err
     assert "cn-import: v.csv: 3 record(s) imported" in run.err
-
-
-@pytest.fixture
-def cn_import(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
-    """Run ``cn-import`` in-process through its entry point (exit-code mapping included)."""
-    from comet_cn.import_cli import import_command
-
-    def run(*args: str | Path) -> Run:
-        with pytest.raises(SystemExit) as stop:
-            import_command([str(a) for a in args])
-        captured = capsys.readouterr()
-        code = stop.value.code
-        return Run(code if isinstance(code, int) else 3, captured.out, captured.err)
-
-    return run
-
-
-# ---- Gold Standard: a quoted line break is not a stray quote; a BOM on Windows-1252 text ----
-
-GS_HEADER = (
-    "Vintage,Credit Status,Quantity,GSID,Project Name,Project Developer,Country,Product Type,Project Type,"
-    "Methodology,Programme of Activities,POA GSID,Issuance Date,Retirement Date,Monitoring Period Start,"
-    "Monitoring Period End,Serial Number,Note,Aeroplane Operator Name,Label,Use Case,Using Entity,"
-    "Article Six Authorization"
-)
-
-
-def _gs_row(units: str, quantity: str, note: str, entity: str) -> str:
-    return (
-        f"2024,Retired,{quantity},98802,Example Wind Farm Chile,Example Renewables SpA,Chile,VER,Wind,ACM0002,,,"
-        f"2025-01-15,2025-02-03,2024-01-01,2024-06-30,GS1-1-CL-GS98802-12-2024-40001-{units},{note},,"
-        f"Emission Reduction,Voluntary,{entity},Not Applicable"
-    )
-
-
-def test_gold_standard_note_with_a_line_break_stays_one_row(tmp_path: Path) -> None:
-    path = _write_lines(
-        tmp_path,
-        "gs.csv",
-        [
-            GS_HEADER,
-            _gs_row("1-1500", "1500", f'"Retired on behalf of {LOGISTICS}\nfor FY2025 business travel"', LOGISTICS),
-            _gs_row("1501-2400", "900", "x", LOGISTICS),
-        ],
-        newline="\n",
-    )
-    result = import_records("gold-standard", path)
-    assert _tonnes_by_serial(result) == {
-        "GS1-1-CL-GS98802-12-2024-40001-1-1500": "1500",
-        "GS1-1-CL-GS98802-12-2024-40001-1501-2400": "900",
-    }
-    assert sorted(c["dcterms:source"] for c in _nodes(result, "CarbonCredit")) == ["gs.csv:2", "gs.csv:4"]
-    assert not _warned(result, "unbalanced|fields where the header")
-
-
-def test_gold_standard_bom_before_windows_1252_text_keeps_the_first_column(tmp_path: Path) -> None:
-    entity = "Société Exemple Énergie SAS"
-    text = "\n".join([GS_HEADER, _gs_row("1-1500", "1500", "x", entity)]) + "\n"
-    path = tmp_path / "gs.csv"
-    path.write_bytes(b"\xef\xbb\xbf" + text.encode("cp1252"))
-    result = import_records("gold-standard", path)
-    (node,) = _nodes(result, "CarbonCredit")
-    assert node["vintageEndYear"] == "2024"  # from `Vintage`, the first column
-    assert entity in _text_of(result, "1-1500")
-    assert _warned(result, r"^gs\.csv: not UTF-8: decoded as Windows-1252")
-    assert not any("ï»¿" in w for w in (*result.warnings, *result.excluded))

@@ -544,35 +544,6 @@ def test_merged_pact_footprint_becomes_the_claims_footprint_only_where_it_has_no
 # ---- command line ----
 
 
-@pytest.fixture
-def cn_import(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
-    """Run ``cn-import`` in-process through its entry point (exit-code mapping included)."""
-    from comet_cn.import_cli import import_command
-
-    def run(*args: str | Path) -> Run:
-        with pytest.raises(SystemExit) as stop:
-            import_command([str(a) for a in args])
-        captured = capsys.readouterr()
-        code = stop.value.code
-        return Run(code if isinstance(code, int) else 3, captured.out, captured.err)
-
-    return run
-
-
-@pytest.fixture
-def cn_merge(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
-    from comet_cn.import_cli import merge_command
-
-    def run(*args: str | Path) -> Run:
-        with pytest.raises(SystemExit) as stop:
-            merge_command([str(a) for a in args])
-        captured = capsys.readouterr()
-        code = stop.value.code
-        return Run(code if isinstance(code, int) else 3, captured.out, captured.err)
-
-    return run
-
-
 def test_cli_writes_json_ld_and_reports_on_stderr(cn_import: Callable[..., Run]) -> None:
     run = cn_import("verra", FIXTURES / "verra" / "vcus.csv", "--beneficiary", ACME)
     assert run.code == 0, run.err

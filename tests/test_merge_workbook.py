@@ -116,31 +116,6 @@ def _rows(path: Path, sheet: str) -> dict[str, int]:
     return found
 
 
-def _entry(run_entry: Callable[[list[str]], None], capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
-    def run(*args: str | Path) -> Run:
-        with pytest.raises(SystemExit) as stop:
-            run_entry([str(a) for a in args])
-        captured = capsys.readouterr()
-        code = stop.value.code
-        return Run(code if isinstance(code, int) else 3, captured.out, captured.err)
-
-    return run
-
-
-@pytest.fixture
-def cn_import(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
-    from comet_cn.import_cli import import_command
-
-    return _entry(import_command, capsys)
-
-
-@pytest.fixture
-def cn_merge(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
-    from comet_cn.import_cli import merge_command
-
-    return _entry(merge_command, capsys)
-
-
 # ---- the command line: cn-import, cn-merge claim.xlsx, cn-validate merged.xlsx ----
 
 
