@@ -101,9 +101,9 @@ def import_records(
         ``"art-trees"``, ``"isometric"``, ``"icr"``, ``"puro"``, ``"cad-trust"``, ``"pact"``), or ``"auto"`` to
         detect it from the header; the file must fit it.
     :param path: the registry file (CSV export or JSON records).
-    :param beneficiary: keep only retirements for this beneficiary (the registry's text, or the name after "on
-        behalf of" in its note; case and spacing ignored). A merge takes this selection as the user's
-        confirmation that the retirements were made for the claiming entity.
+    :param beneficiary: keep only retirements for this beneficiary (the registry's field; the name after "on
+        behalf of" in its note only when that field names nobody; case and spacing ignored). A merge takes this
+        selection as the user's confirmation that the retirements were made for the claiming entity.
     :param serials: keep only retirements with one of these serials, or sharing units with one of them.
     :param retired_from: keep only retirements on or after this date.
     :param retired_to: keep only retirements on or before this date.

@@ -20,6 +20,7 @@ __all__ = [
     "find_period",
     "matches_beneficiary",
     "on_behalf_of",
+    "period_problem",
     "suggest_period",
 ]
 
@@ -33,17 +34,64 @@ def beneficiary_or_none(text: str) -> str | None:
     return None if value.casefold() in _NOBODY else value
 
 
-_ON_BEHALF = re.compile(
-    r"on\s+behalf\s+of\s+(?:the\s+)?(.+?)(?=\s+for\s|\s+in\s+respect\s|\s*[,;(]|\.\s|\.?$)", re.IGNORECASE
-)
+_ON_BEHALF = re.compile(r"on\s+behalf\s+of\s+(?:the\s+)?", re.IGNORECASE)
+# Where a name read after "on behalf of" may end; a comma or a full stop ends it only when no legal form follows.
+_STOPS = re.compile(r"\s+for\s|\s+in\s+respect\s|\s*[;(]|\s*,|\.(?=\s|$)|\"(?=\s|$)", re.IGNORECASE)
+# Legal forms, folded and without dots: "Example Holdings, Inc." and "Example Co. Ltd" are whole names.
+# fmt: off
+_LEGAL_FORMS = frozenset({
+    "inc", "incorporated", "llc", "lllp", "llp", "lp", "ltd", "limited", "co", "corp", "corporation", "company", "plc",
+    "pty", "pte", "pvt", "gmbh", "ag", "kg", "kgaa", "se", "sa", "sas", "sarl", "sàrl", "sl", "srl", "spa", "bv", "nv",
+    "ab", "oy", "oyj", "kk",
+})
+# fmt: on
+# Legal forms written with a full stop that belongs to the name ("Inc.", "Co."), unlike a sentence's after "AG".
+_ABBREVIATED = frozenset({"inc", "co", "corp", "ltd", "pty", "pte", "pvt"})
+
+
+def _legal_form(word: str) -> bool:
+    return word.strip(".,;:\"'”’").replace(".", "").casefold() in _LEGAL_FORMS
+
+
+def _next_word(text: str, at: int) -> str:
+    words = text[at:].split(maxsplit=1)
+    return words[0] if words else ""
 
 
 def on_behalf_of(text: str) -> str | None:
-    """The name after "on behalf of" in a free-text note ("… on behalf of Example AG for Consumption Period …")."""
-    match = _ON_BEHALF.search(" ".join(text.split()))
-    if match is None:
+    """The name after "on behalf of" in a free-text note ("… on behalf of Example AG for Consumption Period …").
+
+    The name runs to "for", "in respect", ";", "(" or a sentence's end, and keeps its legal form: "on behalf of
+    Example Holdings, Inc. for …" gives "Example Holdings, Inc.", not "Example Holdings" (which would select
+    another company's rows).
+    """
+    flat = " ".join(text.split())
+    found = _ON_BEHALF.search(flat)
+    if found is None:
         return None
-    name = match.group(1).strip(" .\"'")
+    rest = flat[found.end() :]
+    if rest.startswith(('"', "“")):  # a quoted name: up to its closing quote
+        closing = re.search(r"[\"”]", rest[1:])
+        if closing is not None:
+            return rest[1 : closing.start() + 1].strip() or None
+        rest = rest[1:]
+    end = len(rest)
+    for stop in _STOPS.finditer(rest):
+        mark = stop.group().strip()
+        if mark == "," and _legal_form(_next_word(rest, stop.end())):
+            continue
+        if mark == '"' and rest[: stop.start()].count('"') % 2:
+            continue  # closes a quote inside the name (Example "Blue" Logistics)
+        if mark == ".":
+            word = rest[: stop.start()].rsplit(" ", 1)[-1]
+            if len(word) == 1 or (_legal_form(word) and _legal_form(_next_word(rest, stop.end()))):
+                continue  # an initial (J. Smith), or one legal form after another (Co. Ltd)
+            if "." in word or word.casefold() in _ABBREVIATED:
+                end = stop.end()  # an abbreviation keeps its full stop: "Inc.", "S.A."
+                break
+        end = stop.start()
+        break
+    name = rest[:end].strip(" \"'")
     return name or None
 
 
@@ -74,15 +122,30 @@ _CONSUMPTION = re.compile(r"(?i)consumption period\s+(\d{2})/(\d{2})/(\d{4})\s*-
 
 def find_period(text: str) -> Period | None:
     """The firm period of a ``for Consumption Period MM/DD/YYYY-MM/DD/YYYY`` note (US month-first), else ``None``."""
+    return _consumption(text)[0]
+
+
+def period_problem(text: str) -> str | None:
+    """Why a note's ``Consumption Period`` gives no period (month 13, a start after the end); ``None`` otherwise.
+
+    Such a note is meant as the firm period, so dropping it unsaid would hide that the claim's period is used instead.
+    """
+    return _consumption(text)[1]
+
+
+def _consumption(text: str) -> tuple[Period | None, str | None]:
     match = _CONSUMPTION.search(text)
     if match is None:
-        return None
+        return None, None
+    said = repr(match[0])
     try:
         start = date(int(match[3]), int(match[1]), int(match[2]))
         end = date(int(match[6]), int(match[4]), int(match[5]))
     except ValueError:
-        return None
-    return Period(start, end) if start <= end else None
+        return None, f"{said} is not two MM/DD/YYYY dates"
+    if start > end:
+        return None, f"{said} starts after it ends"
+    return Period(start, end), None
 
 
 _SUGGESTIONS: tuple[tuple[re.Pattern[str], str], ...] = (

@@ -30,8 +30,9 @@ BASE = "urn:comet-cn:import:"
 class Selection:
     """The rows the user wants, and what the user states that the registry does not.
 
-    :param beneficiary: keep rows whose beneficiary (or the name a note gives after "on behalf of") is this name,
-        compared without case and extra white space.
+    :param beneficiary: keep rows whose beneficiary is this name, compared without case and extra white space (not
+        as a substring). The registry's beneficiary field decides; the name a note gives after "on behalf of" is used
+        only when that field names nobody, so a note never selects a row the field says is someone else's.
     :param serials: keep rows with one of these serials, or whose unit range shares units with one of them.
     :param retired_from: keep rows retired on or after this date.
     :param retired_to: keep rows retired on or before this date.
@@ -59,12 +60,31 @@ class Selection:
         if self.retired_to and retirement.retired_on > self.retired_to:
             return False
         if self.beneficiary is not None:
-            candidates = [retirement.beneficiary, retirement.beneficiary_note]
-            if retirement.beneficiary:
-                candidates.append(on_behalf_of(retirement.beneficiary))
+            candidates = _registry_names(retirement) or [retirement.beneficiary_note]
             if not matches_beneficiary(self.beneficiary, candidates):
                 return False
         return not self.serials or any(_serial_matches(wanted, retirement, scheme) for wanted in self.serials)
+
+
+def _registry_names(retirement: Retirement) -> list[str | None]:
+    """The registry's beneficiary field, and the name in it when it is a sentence ("Retired on behalf of X")."""
+    if not retirement.beneficiary:
+        return []
+    return [retirement.beneficiary, on_behalf_of(retirement.beneficiary)]
+
+
+def _conflict(retirement: Retirement) -> bool:
+    """Whether the note names someone other than the registry's beneficiary field."""
+    names = _registry_names(retirement)
+    note = retirement.beneficiary_note
+    return bool(names) and note is not None and not any(matches_beneficiary(note, [name]) for name in names)
+
+
+def _conflict_warning(retirement: Retirement, outcome: str) -> str:
+    return (
+        f"{retirement.where}: the beneficiary field says {retirement.beneficiary!r} but the note names "
+        f"{retirement.beneficiary_note!r}: {outcome}"
+    )
 
 
 def _fold(serial: str) -> str:
@@ -145,6 +165,19 @@ def build(
             f"{source}: {len(parsed.retirements) - len(chosen)} of {len(parsed.retirements)} retirement(s) not "
             "selected (beneficiary, serial or retirement date)"
         )
+    if selection.beneficiary:  # rows the note alone would have selected: say why they were not
+        kept = {id(r) for r in chosen}
+        for retirement in parsed.retirements:
+            if (
+                id(retirement) not in kept
+                and _conflict(retirement)
+                and matches_beneficiary(selection.beneficiary, [retirement.beneficiary_note])
+            ):
+                warnings.append(
+                    _conflict_warning(
+                        retirement, "not selected by the note's name (a note does not override the field)"
+                    )
+                )
     if not chosen:
         warnings.append(f"{source}: no retirement selected: nothing imported")
     nodes: dict[str, dict[str, Any]] = {}
@@ -153,6 +186,8 @@ def build(
     seen: dict[str, Retirement] = {}
     for retirement in chosen:
         warnings.extend(retirement.warnings)
+        if _conflict(retirement):
+            warnings.append(_conflict_warning(retirement, "the field is taken as the beneficiary; check who it is"))
         if retirement.period_suggestion:
             warnings.append(
                 f"{retirement.where}: the registry's note suggests a period ({retirement.period_suggestion}); it is "

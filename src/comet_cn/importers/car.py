@@ -2,12 +2,19 @@
 
 The only export with an explicit ``Corresponding Adjustment`` column: ``Yes`` → true, ``No`` → false, blank →
 unsaid. There is no beneficiary column: a third party is named only in ``Retirement Reason Details``, so that name
-is a suggestion (used to select rows, never as the beneficiary), and the account holder is never taken for one.
+is a suggestion (used to select rows, never as the beneficiary), and the account holder is never taken for one: for
+``Environmental Benefit`` with no one named, the event only says the holder may have retired for itself.
 """
 
 from __future__ import annotations
 
-from comet_cn.importers.attribution import find_period, on_behalf_of, suggest_period
+from comet_cn.importers.attribution import (
+    beneficiary_or_none,
+    find_period,
+    on_behalf_of,
+    period_problem,
+    suggest_period,
+)
 from comet_cn.importers.fields import block_fields, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import Table, mdy_date, year
@@ -48,6 +55,8 @@ CRT = Organisation("car-crt", "Climate Action Reserve (Climate Reserve Tonnes)")
 ROC = Organisation("car-roc", "Climate Action Reserve registry offset credits (California compliance protocols)")
 
 _COMPLIANCE = ("compliance requirements",)
+# An account holder retiring for the environment may be retiring for itself (the format notes, §5): a suggestion.
+_FOR_ITSELF = ("environmental benefit",)
 _TYPES = {"reduction": "ReductionCredit", "removal": "RemovalCredit"}
 
 
@@ -79,6 +88,19 @@ def parse(table: Table, source: str) -> Parsed:
         warnings, serial, span, quantity = block.warnings, block.serial, block.span, block.quantity
         details = row.get("Retirement Reason Details")
         period = find_period(details)
+        problem = period_problem(details)
+        if problem:
+            warnings.append(f"{where}: the note's {problem}: no period is read from it")
+        named = on_behalf_of(details) if details else None
+        holder = beneficiary_or_none(row.get("Account Holder"))
+        event_notes: tuple[str, ...] = ()
+        if reason.casefold() in _FOR_ITSELF and named is None and holder is not None:
+            event_notes = (
+                # The row is named: an event may group it with rows the holder did not retire for itself.
+                f"beneficiary suggested by the Account Holder of {where}: {holder!r} may have retired these credits "
+                f"for itself (Retirement Reason {reason!r}, no one named in the details); confirm it: --beneficiary "
+                "does not select by the account holder",
+            )
         credit_type = _TYPES.get(row.get("Reduction/Removal").casefold())
         unit_type = serial.split("-")[1].strip().upper() if serial.count("-") > 1 else ""
         retirements.append(
@@ -95,9 +117,10 @@ def parse(table: Table, source: str) -> Parsed:
                 corresponding_adjustment=_adjustment(row.get("Corresponding Adjustment")),
                 ex_post=Fact(True, "inferred: programme rule (CRTs are issued after verification)"),
                 beneficiary=None,  # the export has no beneficiary column
-                beneficiary_note=on_behalf_of(details) if details else None,
+                beneficiary_note=named,
                 period=period,
                 period_suggestion=None if period else suggest_period(details),
+                event_notes=event_notes,
                 notes=notes(
                     (
                         ("Account Holder", row.get("Account Holder")),

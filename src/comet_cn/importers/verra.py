@@ -7,7 +7,15 @@ has no adjustment column at all, so the adjustment is always left unsaid.
 
 from __future__ import annotations
 
-from comet_cn.importers.attribution import beneficiary_or_none, find_period, on_behalf_of, suggest_period
+import re
+
+from comet_cn.importers.attribution import (
+    beneficiary_or_none,
+    find_period,
+    on_behalf_of,
+    period_problem,
+    suggest_period,
+)
 from comet_cn.importers.fields import block_fields, dashes, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import Table, dmy_or_iso_date, year
@@ -43,6 +51,10 @@ PROGRAMME = Organisation("vcs", "Verified Carbon Standard (VCS)")
 
 # The mandatory Article 6 share retirement under a letter of authorisation: no one's claim.
 _ARTICLE6_SHARE = "no owner - contributing towards global emissions reductions"
+# The registry's own details for that share; they identify it even when the beneficiary is blank.
+_ARTICLE6_SHARE_DETAILS = re.compile(
+    r"\b2\s*%\s*retirement\s+as\s+required\s+under\s+project\b.*\bloa\s+for\s+article\s*6\b", re.IGNORECASE
+)
 _TYPE_LABELS = {"carbon dioxide removals": "RemovalCredit", "ghg emissions reductions": "ReductionCredit"}
 
 
@@ -64,6 +76,17 @@ def parse(table: Table, source: str) -> Parsed:
         if dashes(beneficiary_text).casefold().startswith(_ARTICLE6_SHARE):
             excluded.append(Excluded(where, "the mandatory Article 6 share retirement (no owner): not a claim"))
             continue
+        if _ARTICLE6_SHARE_DETAILS.search(" ".join(details.split())):
+            # Excluded even if a beneficiary is named: the share is the registry's, and the reason says what was seen.
+            named = beneficiary_or_none(beneficiary_text)
+            also = f"; Retirement Beneficiary {named!r}" if named else ""
+            said = " ".join(details.split())
+            excluded.append(
+                Excluded(
+                    where, f"the mandatory Article 6 share retirement (Retirement Details {said!r}{also}): not a claim"
+                )
+            )
+            continue
         block = block_fields(row, where, SCHEME, serial_column="Serial Number", quantity_column="Quantity Issued")
         warnings, serial, span, quantity = block.warnings, block.serial, block.span, block.quantity
         vintage_end = dmy_or_iso_date(row.get("Vintage End"))
@@ -73,6 +96,9 @@ def parse(table: Table, source: str) -> Parsed:
         authorisations = [label for label in labels if label.casefold().startswith("article 6 authorized")]
         note_text = " ".join(t for t in (details, beneficiary_text) if t)
         period = find_period(note_text)
+        problem = period_problem(note_text)
+        if problem:
+            warnings.append(f"{where}: the note's {problem}: no period is read from it")
         retirements.append(
             Retirement(
                 where=where,
