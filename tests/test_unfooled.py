@@ -398,3 +398,34 @@ def test_whole_tonnes_written_as_turtle_integers_are_quantities(reasoning: str) 
     assert verdict(in_turtle(12450), reasoning) == (True, set())
     conforms, rules = verdict(in_turtle(13450), reasoning)  # 1,000 t more than the credits
     assert not conforms and "CN-BAL-01" in rules
+
+
+@pytest.mark.rule("CN-BAL-01")
+@pytest.mark.parametrize("reasoning", REASONING)
+@pytest.mark.parametrize("engine", ["pyshacl", "turbo"])
+def test_a_negative_emission_cannot_hide_tonnes_from_the_balance(reasoning: str, engine: str) -> None:
+    # A -2,000 t "emission" lowered the footprint that the credits had to cover.
+    document = changed(
+        (
+            "ex:footprint-2024",
+            "hasEmission",
+            ["ex:emission-scope1", "ex:emission-scope2", "ex:emission-scope3", "ex:emission-reversal-2024", "ex:fix"],
+        ),
+    )
+    document["@graph"].append({"@id": "ex:fix", "@type": "GHGEmission", "tonnesCO2e": "-2000.0"})
+    conforms, rules = verdict(document, reasoning, shacl_engine=engine)
+    assert not conforms and rules == {"CN-BAL-01"}
+    document["@graph"][-1]["tonnesCO2e"] = "0.0"  # an emission of nothing is no harm
+    assert verdict(document, reasoning, shacl_engine=engine) == (True, set())
+
+
+@pytest.mark.rule("CN-CLAIM-09")
+@pytest.mark.parametrize("reasoning", REASONING)
+@pytest.mark.parametrize("engine", ["pyshacl", "turbo"])
+def test_an_opinion_dated_before_the_period_is_over_cannot_verify_it(reasoning: str, engine: str) -> None:
+    opinion = next(node for node in BASE["@graph"] if "verificationDate" in node)
+    early = changed((opinion["@id"], "verificationDate", "2024-11-30"))  # the period ends on 2024-12-31
+    conforms, rules = verdict(early, reasoning, shacl_engine=engine)
+    assert not conforms and rules == {"CN-CLAIM-09"}
+    after = changed((opinion["@id"], "verificationDate", "2025-01-01"))
+    assert verdict(after, reasoning, shacl_engine=engine) == (True, set())
