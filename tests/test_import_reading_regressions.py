@@ -109,8 +109,8 @@ def test_art_quote_before_the_comma_rejoins_the_beneficiary_and_leaves_the_accou
         "ART-GY-98805-2023-7-3501 to 3600": "100",
     }
     text = _text_of(result, "3001 to 3500")
-    # The whole name, as the CSV reader reads it (the first inner quote is lost), not the tail 'Inc"'.
-    assert "beneficiary as the registry writes it: 'Example Green\" Logistics, Inc\"'" in text
+    # The whole name, exactly as the line writes it, not the tail 'Inc"'.
+    assert "beneficiary as the registry writes it: 'Example \"Green\" Logistics, Inc'" in text
     assert "Account Holder (as written): 'Example Forest Finance Ltd'" in text  # not shifted
     assert _warned(result, r"^art\.csv:3: an unescaped quote split 'Retired on Behalf of'; the pieces were re-joined")
     assert not _warned(result, "Account Holder|cannot be read safely")
@@ -198,15 +198,15 @@ def test_car_rows_whose_column_before_the_quote_is_not_free_text_are_repaired_no
     assert sorted(_tonnes_by_serial(result).values()) == ["1000", "1000", "1000", "500"]  # no row skipped
     assert not _warned(result, "cannot be read safely")
     blue = _text_of(result, "1001 to 2000")
-    # As the CSV reader reads it: the first inner quote is lost, the exporter's closing quote kept.
+    # Exactly as the line writes it, inner quotes included.
     assert (
-        f"Retirement Reason Details (as written): 'Retired on behalf of Example Blue\" Logistics, Inc {period}\"'"
+        f"Retirement Reason Details (as written): 'Retired on behalf of Example \"Blue\" Logistics, Inc {period}'"
         in (blue)
     )
     # The columns after the damage stay in place: the firm period is read from the re-joined note.
     assert _event_of(result, "1001 to 2000")["hasReportingPeriod"].endswith(":2025-01-01:2025-12-31")
     retail = _text_of(result, "2001 to 3000")
-    assert "Account Holder (as written): 'Example Retail\", LLC\"'" in retail
+    assert "Account Holder (as written): 'Example \"Retail\", LLC'" in retail
     assert "Retirement Reason (as written): 'On Behalf of Third Party'" in retail
     assert _warned(result, r"^car\.csv:3: an unescaped quote split 'Retirement Reason Details'")
     assert _warned(result, r"^car\.csv:4: an unescaped quote split 'Account Holder'")
@@ -298,7 +298,7 @@ def test_acr_beneficiary_after_a_date_column_is_repaired_and_the_date_kept(tmp_p
         "ACR-US-98803-2024-3101-30101 to 30200": "100",
     }
     assert _event_of(result, "30101 to 30200")["retirementDate"] == "2026-02-04"
-    assert "beneficiary as the registry writes it: 'Example Green\" Logistics, Inc\"'" in _text_of(result, "30101")
+    assert "beneficiary as the registry writes it: 'Example \"Green\" Logistics, Inc'" in _text_of(result, "30101")
     assert _warned(result, r"^acr\.csv:3: an unescaped quote split 'Retired on Behalf of'; the pieces were re-joined")
     assert not _warned(result, "cannot be read safely")
 

@@ -240,7 +240,7 @@ def test_car_unescaped_quote_is_rejoined_without_shifting_columns() -> None:
     assert has_warning(result, r"retired\.csv:4: an unescaped quote split")
     node = credit(result, "98814")
     assert node["hasCreditType"] == "RemovalCredit" and node["tonnesCO2e"] == "350"
-    assert "Retirement Reason Details (as written): 'Retired on behalf of Example Logistics, Inc.\" 2025\"'" in (
+    assert "Retirement Reason Details (as written): 'Retired on behalf of \"Example Logistics, Inc.\" 2025'" in (
         comments(node)
     )
 

@@ -7,7 +7,13 @@ beneficiary. There is no adjustment column.
 
 from __future__ import annotations
 
-from comet_cn.importers.attribution import beneficiary_or_none, find_period, on_behalf_of, suggest_period
+from comet_cn.importers.attribution import (
+    beneficiary_or_none,
+    find_period,
+    on_behalf_of,
+    period_warning,
+    suggest_period,
+)
 from comet_cn.importers.fields import block_fields, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import Table, mdy_date, year
@@ -80,6 +86,9 @@ def parse(table: Table, source: str) -> Parsed:
         purpose = row.get("Purpose of Retirement")
         behalf = row.get("Retired on Behalf of")
         period = find_period(purpose)
+        problem = period_warning(purpose, where)
+        if problem:
+            warnings.append(problem)
         removal = row.get("Verified Removal").casefold() == "yes"
         retirements.append(
             Retirement(

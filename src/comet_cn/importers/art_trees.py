@@ -7,7 +7,13 @@ toward the host country's target), which is not an offsetting event. No adjustme
 
 from __future__ import annotations
 
-from comet_cn.importers.attribution import beneficiary_or_none, find_period, on_behalf_of, suggest_period
+from comet_cn.importers.attribution import (
+    beneficiary_or_none,
+    find_period,
+    on_behalf_of,
+    period_warning,
+    suggest_period,
+)
 from comet_cn.importers.fields import block_fields, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import Table, mdy_date, year
@@ -75,6 +81,9 @@ def parse(table: Table, source: str) -> Parsed:
         approved = mdy_date(row.get("Date Approved"))
         purpose = row.get("Purpose of Retirement")
         period = find_period(purpose)
+        problem = period_warning(purpose, where)
+        if problem:
+            warnings.append(problem)
         retirements.append(
             Retirement(
                 where=where,

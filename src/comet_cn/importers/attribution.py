@@ -21,6 +21,7 @@ __all__ = [
     "matches_beneficiary",
     "on_behalf_of",
     "period_problem",
+    "period_warning",
     "suggest_period",
 ]
 
@@ -131,6 +132,15 @@ def period_problem(text: str) -> str | None:
     Such a note is meant as the firm period, so dropping it unsaid would hide that the claim's period is used instead.
     """
     return _consumption(text)[1]
+
+
+def period_warning(text: str, where: str) -> str | None:
+    """The warning naming the record (``where``) when its note's ``Consumption Period`` gives no period; else ``None``.
+
+    One wording for every importer, so a dropped period reads the same whichever registry the note came from.
+    """
+    problem = period_problem(text)
+    return f"{where}: the note's {problem}: no period is read from it" if problem else None
 
 
 def _consumption(text: str) -> tuple[Period | None, str | None]:

@@ -14,7 +14,13 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from comet_cn.importers.attribution import beneficiary_or_none, find_period, on_behalf_of, suggest_period
+from comet_cn.importers.attribution import (
+    beneficiary_or_none,
+    find_period,
+    on_behalf_of,
+    period_warning,
+    suggest_period,
+)
 from comet_cn.importers.fields import notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import dmy_or_iso_date, number, records, year
@@ -96,6 +102,9 @@ def parse(document: Any, source: str) -> Parsed:
         issued = dmy_or_iso_date(_text(issuance, "issuance_date")) if issuance else None
         detail = _text(record, "unit_retirement_detail")
         period = find_period(detail)
+        problem = period_warning(detail, where)
+        if problem:
+            problems.append(problem)
         retirements.append(
             Retirement(
                 where=where,
@@ -154,7 +163,8 @@ def _quantity(record: Mapping[str, Any], where: str, problems: list[str]) -> Dec
     # Decimals are parsed as Decimal, so a float here is a JSON NaN or Infinity: no count.
     count = number(raw if isinstance(raw, (int, Decimal, str)) else None)
     if count is None:
-        written = "is missing" if raw is None else f"{raw!r} is not a number"
+        shown = str(raw) if isinstance(raw, Decimal) else raw  # as written, not as Python's Decimal
+        written = "is missing" if raw is None else f"{shown!r} is not a number"
         problems.append(f"{where}: unit_count {written}: the credit's tonnesCO2e is left out (CN-BAL-01)")
         return None
     if count <= 0:

@@ -31,6 +31,21 @@ JSON_FORMATS = {
 }
 FORMATS: tuple[str, ...] = (*CSV_FORMATS, *JSON_FORMATS)
 
+#: Field names of Verra's new (S&P Global) registry platform, seen in its JSON API (import-formats.md §2). Its CSV
+#: layout is not verified, so a header of these is not read as Verra's; but it is nearest to Verra, not to Gold
+#: Standard (with which it shares only a ``quantity``).
+_VERRA_PLATFORM = (
+    "serialNo",
+    "retiredDate",
+    "block_start",
+    "block_end",
+    "beneficialOwner",
+    "retirementReasonDetails",
+    "corrAdjustmentName",
+    "hcloaName",
+)
+_PLATFORM_FIELDS = {verra.NAME: _VERRA_PLATFORM}
+
 
 def detect_csv(header: Sequence[str]) -> str | None:
     """The CSV format whose signature columns the (normalised) header has."""
@@ -69,9 +84,23 @@ def detect_json(document: Any) -> str | None:
 def nearest_csv(header: Sequence[str]) -> tuple[str, int]:
     """The CSV format sharing most columns with the header, and how many it shares."""
     present = set(header)
-    scored = [(sum(header_key(c) in present for c in module.COLUMNS), name) for name, module in CSV_FORMATS.items()]
+    scored = [
+        (sum(header_key(c) in present for c in (*module.COLUMNS, *_PLATFORM_FIELDS.get(name, ()))), name)
+        for name, module in CSV_FORMATS.items()
+    ]
     shared, name = max(scored)
     return name, shared
+
+
+def _platform_hint(format_name: str, header: Sequence[str]) -> str:
+    present = set(header)
+    seen = [field for field in _PLATFORM_FIELDS.get(format_name, ()) if header_key(field) in present]
+    if not seen:
+        return ""
+    return (
+        f"; its header has field names of {format_name}'s new registry platform ({', '.join(seen)}), whose export"
+        " layout is not verified, so it is not read"
+    )
 
 
 def problem_with(format_name: str, header: Sequence[str] | None, document: Any) -> str | None:
@@ -85,7 +114,7 @@ def problem_with(format_name: str, header: Sequence[str] | None, document: Any) 
         if not missing:
             return None
         found = detect_csv(header)
-        hint = f"; its header looks like {found}" if found else ""
+        hint = f"; its header looks like {found}" if found else _platform_hint(format_name, header)
         return f"is not a {format_name} export: no column {', '.join(repr(m) for m in missing)}{hint}"
     if header is not None:
         found = detect_csv(header)

@@ -7,10 +7,16 @@ column is an authorisation label, not an adjustment, and leaves it unsaid.
 
 from __future__ import annotations
 
-from comet_cn.importers.attribution import beneficiary_or_none, find_period, on_behalf_of, suggest_period
+from comet_cn.importers.attribution import (
+    beneficiary_or_none,
+    find_period,
+    on_behalf_of,
+    period_warning,
+    suggest_period,
+)
 from comet_cn.importers.fields import block_fields, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
-from comet_cn.importers.reading import Table, iso_date, year
+from comet_cn.importers.reading import Table, utc_date, year
 
 __all__ = ["COLUMNS", "NAME", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
 
@@ -62,15 +68,22 @@ def parse(table: Table, source: str) -> Parsed:
         if row.get("Use Case").casefold() == "compliance":
             excluded.append(Excluded(where, "Use Case 'Compliance': a compliance use, not an offsetting event"))
             continue
-        retired_on = iso_date(row.get("Retirement Date"))
+        retired_on, retired_said = utc_date(row.get("Retirement Date"))
         if retired_on is None:
             excluded.append(Excluded(where, f"Retirement Date {row.get('Retirement Date')!r} is not a date"))
             continue
         block = block_fields(row, where, SCHEME, serial_column="Serial Number", quantity_column="Quantity")
         warnings, serial, span, quantity = block.warnings, block.serial, block.span, block.quantity
-        issued = iso_date(row.get("Issuance Date"))
+        if retired_said:
+            warnings.append(f"{where}: Retirement Date {row.get('Retirement Date')!r} {retired_said}")
+        issued, issued_said = utc_date(row.get("Issuance Date"))
+        if issued_said:
+            warnings.append(f"{where}: Issuance Date {row.get('Issuance Date')!r} {issued_said}")
         note = row.get("Note")
         period = find_period(note)
+        problem = period_warning(note, where)
+        if problem:
+            warnings.append(problem)
         retirements.append(
             Retirement(
                 where=where,

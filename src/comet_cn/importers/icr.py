@@ -14,10 +14,16 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from comet_cn.importers.attribution import beneficiary_or_none, find_period, on_behalf_of, suggest_period
+from comet_cn.importers.attribution import (
+    beneficiary_or_none,
+    find_period,
+    on_behalf_of,
+    period_warning,
+    suggest_period,
+)
 from comet_cn.importers.fields import notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
-from comet_cn.importers.reading import iso_date, number, records, year
+from comet_cn.importers.reading import number, records, utc_date, year
 from comet_cn.serials import icr_serialization
 
 __all__ = ["KEYS", "NAME", "SCHEME", "looks_like", "parse"]
@@ -64,11 +70,13 @@ def parse(document: Any, source: str) -> Parsed:
     for position, record in records(document, ("retirements", "data", "items"), source):
         where = f"{source}:{position}"
         created = str(record.get("createdAt") or "")
-        retired_on = iso_date(created)
+        retired_on, said = utc_date(created)
         if retired_on is None:
             excluded.append(Excluded(where, f"createdAt {created!r} is not a timestamp"))
             continue
         warnings: list[str] = []
+        if said:
+            warnings.append(f"{where}: createdAt {created!r} {said}")
         serialization = str(record.get("serialization") or "").strip()
         key = icr_serialization(serialization) if serialization else None
         if serialization and key is None:
@@ -76,7 +84,8 @@ def parse(document: Any, source: str) -> Parsed:
         amount = record.get("amount")
         quantity = number(amount if isinstance(amount, (int, Decimal, str)) else None)
         if quantity is None:
-            warnings.append(f"{where}: amount {amount!r} is not a number")
+            shown = str(amount) if isinstance(amount, Decimal) else amount  # as written, not as Python's Decimal
+            warnings.append(f"{where}: amount {shown!r} is not a number")
         elif key is not None:
             totals[key] += quantity
             counts[key] += 1
@@ -85,6 +94,9 @@ def parse(document: Any, source: str) -> Parsed:
         reason = str(record.get("reason") or "")
         comment = str(record.get("comment") or "")
         period = find_period(f"{reason} {comment}")
+        problem = period_warning(f"{reason} {comment}", where)
+        if problem:
+            warnings.append(problem)
         project = record.get("project") if isinstance(record.get("project"), Mapping) else {}
         kind = inventory.get(serialization)
         if kind is None:
@@ -109,6 +121,7 @@ def parse(document: Any, source: str) -> Parsed:
                 notes=notes(
                     (
                         ("id", str(record.get("id") or "")),
+                        ("createdAt", created if said else ""),  # kept raw when reading it needed a warning
                         ("isClaimed", str(record.get("isClaimed", "")).lower()),
                         ("reason", reason),
                         ("comment", comment),

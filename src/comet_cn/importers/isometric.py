@@ -10,19 +10,17 @@ adjustment field.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-from comet_cn.importers.attribution import beneficiary_or_none, find_period, suggest_period
+from comet_cn.importers.attribution import beneficiary_or_none, find_period, period_warning, suggest_period
 from comet_cn.importers.fields import notes, serial_range
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
-from comet_cn.importers.reading import iso_date, number, records
+from comet_cn.importers.reading import number, records, utc_date
 from comet_cn.serials import SerialRange
 
 __all__ = ["KEYS", "NAME", "SCHEME", "looks_like", "parse"]
@@ -33,12 +31,6 @@ KEYS = ("retirement_id", "retired_at")
 
 REGISTRY = Organisation("isometric", "Isometric Registry")
 PROGRAMME = Organisation("isometric", "Isometric Standard")
-
-# ISO 8601 / RFC 3339 timestamp with an optional UTC offset (``Z``, ``+09:00``, ``+0900``, ``+09``).
-_TIMESTAMP = re.compile(
-    r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
-    r"(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,][0-9]+)?)?\s*([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?)?"
-)
 
 
 def looks_like(record: Mapping[str, Any]) -> bool:
@@ -56,32 +48,6 @@ def _text(record: Mapping[str, Any], *paths: str) -> str:
         if value is not None and not isinstance(value, (Mapping, list)):
             return str(value).strip()
     return ""
-
-
-def _utc_date(text: str) -> tuple[date | None, bool]:
-    """The UTC calendar date of an ISO 8601 timestamp, and whether the time was read.
-
-    Isometric's ``retired_at`` is specified in UTC; a timestamp written with another offset is converted first
-    (``2026-01-01T01:00:00+09:00`` is 2025-12-31 in UTC). A timestamp with no offset is taken as UTC. Text whose
-    time part is not ISO 8601 gives the date as written, with ``False``.
-    """
-    match = _TIMESTAMP.fullmatch(text.strip())
-    if match is None:
-        return iso_date(text), False
-    try:
-        day = date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None, False
-    if match[4] is None or match[7] is None or match[7] in "Zz":
-        return day, True
-    offset = match[7].replace(":", "")
-    hours, minutes = int(offset[1:3]), int(offset[3:5] or 0)
-    hour, minute = int(match[4]), int(match[5])
-    if hours > 23 or minutes > 59 or hour > 23 or minute > 59:
-        return None, False
-    local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=timezone.utc)
-    shift = timedelta(hours=hours, minutes=minutes)
-    return (local - shift if offset[0] == "+" else local + shift).date(), True
 
 
 @dataclass(frozen=True)
@@ -204,7 +170,7 @@ def parse(document: Any, source: str) -> Parsed:
         where = f"{source}:{position}"
         identity = _text(record, "retirement_id", "id")
         written = _text(record, "retired_at")
-        retired_on, timed = _utc_date(written)
+        retired_on, said = utc_date(written)
         if retired_on is None:
             excluded.append(Excluded(where, f"retired_at {written!r} is not a timestamp"))
             continue
@@ -213,22 +179,23 @@ def parse(document: Any, source: str) -> Parsed:
             excluded.append(Excluded(where, "purpose regulatory_requirement only: a compliance use"))
             continue
         warnings: list[str] = []
-        if not timed and len(written) > 10:
-            warnings.append(f"{where}: retired_at {written!r}: its time is not read; the date as written is used")
-        elif retired_on != iso_date(written):
-            warnings.append(
-                f"{where}: retired_at {written!r} is not in UTC: the retirement date is its UTC date "
-                f"{retired_on.isoformat()}"
-            )
+        if said:
+            warnings.append(f"{where}: retired_at {written!r} {said}")
         quantity = _quantity(record, where, identity, warnings)
         pieces = _pieces(where, identity, batches.get(identity, []), quantity, warnings)
-        sequestered = iso_date(_text(record, "sequestered_on"))
+        sequestered_text = _text(record, "sequestered_on")
+        sequestered, sequestered_said = utc_date(sequestered_text)
+        if sequestered_said:
+            warnings.append(f"{where}: sequestered_on {sequestered_text!r} {sequestered_said}")
         note = _text(record, "notes")
         period = find_period(note)
+        problem = period_warning(note, where)
+        if problem:
+            warnings.append(problem)
         raw = notes(
             (
                 ("retirement_id", identity),
-                ("retired_at", written if retired_on != iso_date(written) else ""),
+                ("retired_at", written if said else ""),  # kept raw when reading it needed a warning
                 ("owner.name", _text(record, "owner.name", "owner_name")),
                 ("purposes", ", ".join(str(p) for p in purposes)),
                 ("notes", note),

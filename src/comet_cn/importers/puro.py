@@ -13,10 +13,10 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from comet_cn.importers.attribution import beneficiary_or_none, find_period, suggest_period
+from comet_cn.importers.attribution import beneficiary_or_none, find_period, period_warning, suggest_period
 from comet_cn.importers.fields import notes, serial_range
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
-from comet_cn.importers.reading import iso_date, number, records, year
+from comet_cn.importers.reading import number, records, utc_date, year
 from comet_cn.serials import parse_serial
 
 __all__ = ["KEYS", "NAME", "SCHEME", "looks_like", "parse"]
@@ -118,7 +118,8 @@ def parse(document: Any, source: str) -> Parsed:
                 Excluded(where, f"transaction type {kind!r}: not a retirement (only RETIREMENT transactions are)")
             )
             continue
-        retired_on = iso_date(str(record.get("completedOn") or ""))
+        completed = str(record.get("completedOn") or "")
+        retired_on, said = utc_date(completed)
         if retired_on is None:
             excluded.append(Excluded(where, f"completedOn {record.get('completedOn')!r} is not a date"))
             continue
@@ -129,7 +130,12 @@ def parse(document: Any, source: str) -> Parsed:
         if not bundles:
             excluded.append(Excluded(where, "no certificates: nothing to say which units were retired"))
             continue
-        shared: list[str] = []
+        shared: list[str] = []  # the transaction's warnings, given once, with its first bundle
+        if said:
+            shared.append(f"{where}: completedOn {completed!r} {said}")
+        problem = period_warning(note, where)
+        if problem:
+            shared.append(problem)
         quantities = _quantities(record, bundles, where, shared)
         for index, ((certificate, bundle, _), quantity) in enumerate(zip(bundles, quantities, strict=True), start=1):
             place = where if len(bundles) == 1 else f"{where}.{index}"
@@ -138,7 +144,10 @@ def parse(document: Any, source: str) -> Parsed:
             warnings.extend(problems)
             if quantity is None:
                 warnings.append(f"{place}: no volume for certificate {certificate!r}")
-            issued = iso_date(str(bundle.get("issuanceDate") or ""))
+            issuance = str(bundle.get("issuanceDate") or "")
+            issued, issued_said = utc_date(issuance)
+            if issued_said:
+                warnings.append(f"{place}: issuanceDate {issuance!r} {issued_said}")
             fields = certificate.split("_")
             vintage = year(bundle.get("vintage")) or (year(fields[5]) if len(fields) == 8 else None)
             transaction = str(record.get("transactionId") or "").strip()
@@ -162,6 +171,7 @@ def parse(document: Any, source: str) -> Parsed:
                     notes=notes(
                         (
                             ("transactionId", str(record.get("transactionId") or "")),
+                            ("completedOn", completed if said else ""),  # kept raw when reading it needed a warning
                             ("accountHolderName", str(record.get("accountHolderName") or "")),
                             ("beneficiaryLocation", str(record.get("beneficiaryLocation") or "")),
                             ("beneficiaryType", str(record.get("beneficiaryType") or "")),

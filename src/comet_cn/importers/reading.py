@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ __all__ = [
     "read_table",
     "read_text",
     "records",
+    "utc_date",
     "year",
 ]
 
@@ -355,8 +356,11 @@ def _rejoin(record: list[str], line: str, layout: _Layout) -> tuple[list[str], s
         or any(after.broken or after.stray for after in fields[last + 1 :])
     ):
         return f"an unescaped quote split {name!r}, but where its text ends is unclear"
-    joined = ",".join(record[damaged : last + 1])
-    return [*record[:damaged], joined, *record[last + 1 :]], name
+    # The text between the exporter's own quotes, taken from the raw line: the reader's pieces have lost the first
+    # inner quote and kept the closing one (``Example Green" Logistics, Inc"``), and a name read from that is cut.
+    # The exporter does not double quotes, so nothing inside is unescaped.
+    raw = line[fields[damaged].start : tail_end].rstrip()
+    return [*record[:damaged], raw[1:-1], *record[last + 1 :]], name
 
 
 def _strip_eol(line: str) -> str:
@@ -376,6 +380,34 @@ def read_json(text: str, name: str) -> Any:
         raise InputError(name, f"not valid JSON ({error.msg} at line {error.lineno} column {error.colno})") from None
     except RecursionError:
         raise InputError(name, "JSON nested too deeply") from None
+    except (ValueError, ArithmeticError):
+        # The parser's own errors are JSONDecodeError: this is an integer of more digits than Python converts
+        # (thousands), or an exponent beyond what a Decimal holds (1e999999999999999999999). Their own messages name
+        # interpreter internals, not the file: say what is wrong, and where.
+        raise InputError(name, _unreadable_number(text)) from None
+
+
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+
+def _unreadable_number(text: str) -> str:
+    """Where the first number that cannot be read is, and why (only called once parsing has failed on one)."""
+    for match in _NUMBER.finditer(text):
+        token = match[0]
+        try:
+            Decimal(token)
+            if "." not in token and "e" not in token.casefold():
+                int(token)
+        except ValueError:
+            why = f"is too long to read ({len(token.lstrip('-'))} digits)"
+        except ArithmeticError:
+            why = "is too large to read: its exponent is out of range"
+        else:
+            continue
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - text.rfind("\n", 0, match.start())
+        return f"the number at line {line} column {column} {why}"
+    return "a number in it is too long to read"
 
 
 # ---- numbers ----
@@ -384,7 +416,7 @@ _INTEGER = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+|[+-]?[0-9]+")
 
 
 def number(text: str | int | Decimal | None, *, thousands: bool = False) -> Decimal | None:
-    """A quantity as an exact decimal; ``None`` when blank or not a number.
+    """A quantity as an exact decimal; ``None`` when blank, not a number, or 100 digits or more before the point.
 
     :param thousands: the column is documented as an integer written with ``,`` thousands separators
         (``"1,454,054"``); the separator is accepted only where the grouping is right.
@@ -392,19 +424,24 @@ def number(text: str | int | Decimal | None, *, thousands: bool = False) -> Deci
     if text is None or isinstance(text, bool):
         return None
     if isinstance(text, (int, Decimal)):
-        return Decimal(text)
-    value = text.strip().replace("\xa0", "")
-    if not value:
-        return None
-    if thousands and "," in value:
-        if not _INTEGER.fullmatch(value):
+        result = Decimal(text)
+    else:
+        value = text.strip().replace("\xa0", "")
+        if not value:
             return None
-        value = value.replace(",", "")
-    try:
-        result = Decimal(value)
-    except InvalidOperation:
+        if thousands and "," in value:
+            if not _INTEGER.fullmatch(value):
+                return None
+            value = value.replace(",", "")
+        try:
+            result = Decimal(value)
+        except InvalidOperation:
+            return None
+    if not result.is_finite():
         return None
-    return result if result.is_finite() else None
+    # No quantity runs to 100 digits (the world emits some 10^11 t a year), and writing such a number out in full
+    # fails past a few thousand digits, or takes minutes for an exponent like 1e999999.
+    return None if result and result.adjusted() >= 100 else result
 
 
 # ---- dates: one explicit format per registry and column, never a guess between day-first and month-first ----
@@ -418,12 +455,55 @@ _SLASHED = re.compile(
 def iso_date(text: str) -> date | None:
     """``YYYY-MM-DD``, optionally followed by a time (``2026-04-09T18:21:22.047712Z``): the calendar date as written.
 
-    The time zone is not applied: shifting a GMT timestamp into a local zone can move the day.
+    The time zone is not applied: shifting a GMT timestamp into a local zone can move the day. A registry timestamp
+    that may carry another offset is read with :func:`utc_date`.
     """
     match = _ISO_DATE.fullmatch(text.strip())
     if match is None:
         return None
     return _date(int(match[1]), int(match[2]), int(match[3]))
+
+
+# ISO 8601 / RFC 3339 timestamp with an optional UTC offset (``Z``, ``+09:00``, ``+0900``, ``+09``). A regular
+# expression, not ``datetime.fromisoformat``: on Python 3.10 that refuses ``Z``.
+_TIMESTAMP = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
+    r"(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,][0-9]+)?)?\s*([Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?)?"
+)
+
+
+def utc_date(text: str) -> tuple[date | None, str | None]:
+    """The UTC calendar date of an ISO 8601 date or timestamp, and what the user must be told about it.
+
+    Registry timestamps (ICR ``createdAt``, Puro ``completedOn``, Isometric ``retired_at``) are UTC; one written with
+    another offset is converted first (``2026-01-01T01:00:00+09:00`` is 2025-12-31), and the note says so when that
+    moves the day. A timestamp with no offset is taken as UTC. A time that cannot be read leaves the date as written,
+    and the note says so. The note follows the value in a message: ``createdAt '…' {note}``.
+
+    Not for dates meant in local time (a PACT reference period's ``2026-01-01T00:00:00+01:00`` ends a local year):
+    :func:`iso_date` keeps the date as written.
+    """
+    value = text.strip()
+    match = _TIMESTAMP.fullmatch(value)
+    written = iso_date(value)
+    unread = "has a time that is not read: the date as written is used"
+    if match is None or written is None:
+        return written, unread if written is not None and len(value) > 10 else None
+    if match[4] is not None and (int(match[4]) > 23 or int(match[5]) > 59):
+        return written, unread
+    if match[7] is None or match[7] in "Zz":
+        return written, None
+    offset = match[7].replace(":", "")
+    hours, minutes = int(offset[1:3]), int(offset[3:5] or 0)
+    if hours > 23 or minutes > 59:
+        return written, unread
+    clock = datetime(written.year, written.month, written.day, int(match[4]), int(match[5]), tzinfo=timezone.utc)
+    shift = timedelta(hours=hours, minutes=minutes)
+    try:
+        day = (clock - shift if offset[0] == "+" else clock + shift).date()
+    except OverflowError:  # the shift leaves the years a date can have (9999-12-31T23:00-05:00)
+        return written, "cannot be converted to UTC: the date as written is used"
+    return day, None if day == written else f"is not in UTC: its UTC date {day.isoformat()} is used"
 
 
 def mdy_date(text: str) -> date | None:
