@@ -82,3 +82,33 @@ def test_examples_directory_in_parallel_matches_serial(tmp_path: Path) -> None:
     serial = [r.results for r in validate_many(files, jobs=1)]
     parallel = [r.results for r in validate_many(files, jobs=2)]
     assert serial == parallel
+
+
+def test_a_users_graph_is_never_changed_and_gets_the_verdict_of_its_file() -> None:
+    # Validation adds the entailments to the claim's own graph when it owns it (a fresh load); a graph a user
+    # hands over must come back as it was, and both ways must give the same findings.
+    from comet_cn.validation import validate_graph
+
+    path = EXAMPLES / "violations" / "cn-bal-01-credits-short.jsonld"
+    graph = comet_cn.load(path)
+    before = set(graph)
+    from_graph = validate_graph(graph)
+    assert set(graph) == before
+    from_file = comet_cn.validate(path)
+    assert (
+        (from_graph.conforms, from_graph.rule_ids) == (from_file.conforms, from_file.rule_ids) == (False, {"CN-BAL-01"})
+    )
+    assert {(r.rule_id, r.focus_node, r.path, r.value) for r in from_graph.results} == {
+        (r.rule_id, r.focus_node, r.path, r.value) for r in from_file.results
+    }
+    closure = comet_cn.reason(graph)
+    assert closure.graph is not graph and set(graph) == before
+
+
+@pytest.mark.parametrize("engine", ["pyshacl", "turbo"])
+def test_the_reference_engine_runs_on_a_claim_read_into_the_simple_store(engine: str) -> None:
+    # A claim read for validation sits in rdflib's SimpleMemory store, which pySHACL cannot view as a dataset;
+    # with reasoning off the closure is that graph merged with the ontology, with it on it is the graph itself.
+    for reasoning in ("none", "owlrl"):
+        report = comet_cn.validate(EXAMPLES / "conforming-claim.jsonld", reasoning=reasoning, shacl_engine=engine)  # type: ignore[arg-type]
+        assert report.conforms, (engine, reasoning, report.rule_ids)

@@ -312,7 +312,8 @@ def run_audits(
         raise ValueError(f"unknown backend {backend!r}; use auto, rdflib, oxigraph or a comet_cn.store backend")
     mode = reasoning_mode(reasoning)
     closures = (
-        reason(load(item, limits=limits), mode, engine=engine).graph for _, item in iter_sources(_items(sources))
+        reason(load(item, limits=limits), mode, engine=engine, in_place=True).graph
+        for _, item in iter_sources(_items(sources))
     )
     if backend == "oxigraph":
         with OxigraphBackend() as store:

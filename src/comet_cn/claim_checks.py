@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
@@ -22,12 +23,14 @@ from comet_cn.reasoning import Closure
 from comet_cn.resources import ontology_graph
 from comet_cn.results import Severity, ValidationResult, finding
 from comet_cn.serials import SerialRange, credit_range, find_overlaps, units_key
-from comet_cn.terms import compact, defined_terms, describe, unknown_iris
+from comet_cn.terms import UnknownTerm, compact, defined_terms, describe, unknown_iris
 
 __all__ = [
     "UNITS_KEY",
+    "Asserted",
     "UnknownTermsMode",
     "add_units_keys",
+    "asserted_facts",
     "claims_in",
     "credit_ranges",
     "engine_findings",
@@ -44,6 +47,22 @@ def claims_in(graph: Graph) -> tuple[Node, ...]:
     return tuple(sorted(set(graph.subjects(RDF.type, CN.CarbonNeutralityClaim)), key=str))
 
 
+@dataclass(frozen=True)
+class Asserted:
+    """What an input states itself, read before reasoning (which may add to the same graph)."""
+
+    triples: int
+    types: tuple[str, ...]
+    unknown: tuple[UnknownTerm, ...]
+
+
+def asserted_facts(loaded: Loaded) -> Asserted:
+    """The facts the engine rules read from the asserted graph (its size, its types, its unknown terms)."""
+    data = loaded.graph
+    types = tuple(sorted({compact(str(t)) for t in data.objects(None, RDF.type) if isinstance(t, URIRef)}))
+    return Asserted(len(data), types, (*loaded.unknown_terms, *unknown_iris(data, _defined())))
+
+
 def engine_findings(
     loaded: Loaded,
     closure: Closure,
@@ -51,13 +70,19 @@ def engine_findings(
     *,
     source: str | None,
     unknown_terms: UnknownTermsMode = "error",
+    asserted: Asserted | None = None,
 ) -> list[ValidationResult]:
-    """Every finding of the engine rules on one input."""
+    """Every finding of the engine rules on one input.
+
+    :param asserted: the input's own facts, read before reasoning; needed when the closure was computed in the
+        loaded graph itself (read from ``loaded`` otherwise).
+    """
     if unknown_terms not in ("error", "warning"):
         raise ValueError("unknown_terms must be 'error' or 'warning'")
-    found = list(_no_claim(loaded.graph, claims, closure.mode, source))
+    facts = asserted if asserted is not None else asserted_facts(loaded)
+    found = list(_no_claim(facts, claims, closure.mode, source))
     severity = Severity.VIOLATION if unknown_terms == "error" else Severity.WARNING
-    found.extend(_unknown_terms(loaded, source, severity))
+    found.extend(_unknown_terms(facts, source, severity))
     found.extend(_units(closure.graph, claims, source))
     return found
 
@@ -65,14 +90,14 @@ def engine_findings(
 # ---- CN-INPUT-01 ----
 
 
-def _no_claim(data: Graph, claims: tuple[Node, ...], mode: str, source: str | None) -> Iterator[ValidationResult]:
+def _no_claim(facts: Asserted, claims: tuple[Node, ...], mode: str, source: str | None) -> Iterator[ValidationResult]:
     if claims:
         return
-    types = sorted({compact(str(t)) for t in data.objects(None, RDF.type) if isinstance(t, URIRef)})
-    if not len(data):
+    types = facts.types
+    if not facts.triples:
         contents = "it holds no data in terms of the comet-cn vocabulary (it is empty, or uses only unknown terms)"
     elif not types:
-        contents = f"it has {len(data)} triple(s) but no typed node"
+        contents = f"it has {facts.triples} triple(s) but no typed node"
     else:
         shown = ", ".join(types[:12]) + (f" and {len(types) - 12} more" if len(types) > 12 else "")
         contents = f"it contains nodes of type {shown}"
@@ -94,8 +119,8 @@ def _defined() -> frozenset[str]:
     return defined_terms(ontology_graph())
 
 
-def _unknown_terms(loaded: Loaded, source: str | None, severity: Severity) -> Iterator[ValidationResult]:
-    for term in (*loaded.unknown_terms, *unknown_iris(loaded.graph, _defined())):
+def _unknown_terms(facts: Asserted, source: str | None, severity: Severity) -> Iterator[ValidationResult]:
+    for term in facts.unknown:
         yield finding(
             "CN-INPUT-02",
             focus_node=term.node,

@@ -240,7 +240,7 @@ def load_sources(
     mode = reasoning_mode(reasoning)
     merged = Graph()
     for _, source in iter_sources(_items(sources)):
-        closure = reason(load(source, limits=limits), mode, engine=engine)
+        closure = reason(load(source, limits=limits), mode, engine=engine, in_place=True)
         for triple in closure.graph:
             merged.add(triple)
     return merged
@@ -263,7 +263,7 @@ def load_into(
     mode = reasoning_mode(reasoning)
     count = 0
     for _, source in iter_sources(_items(sources)):
-        backend.add(reason(load(source, limits=limits), mode, engine=engine).graph)
+        backend.add(reason(load(source, limits=limits), mode, engine=engine, in_place=True).graph)
         count += 1
     return count
 

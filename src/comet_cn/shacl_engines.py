@@ -143,6 +143,13 @@ def _run_reference(data: Graph, shapes: Graph) -> tuple[object, object]:
 
     from comet_cn.sparql_guards import engines_guarded
 
+    if not data.store.context_aware:
+        # pySHACL works on a dataset view of the graph, which rdflib builds only over a store with named graphs
+        # (a claim read for the fast engine is in a simpler store): run it on a copy.
+        copy = Graph()
+        for triple in data:
+            copy.add(triple)
+        data = copy
     with engines_guarded():
         _, report, text = pyshacl.validate(
             _QueryCachingGraph(store=data.store, identifier=data.identifier),

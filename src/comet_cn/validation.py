@@ -13,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SH, XSD
 from rdflib.term import Node
 
-from comet_cn.claim_checks import UnknownTermsMode, add_units_keys, claims_in, engine_findings
+from comet_cn.claim_checks import UnknownTermsMode, add_units_keys, asserted_facts, claims_in, engine_findings
 from comet_cn.errors import CometCnError, InputError, SupportFileError
 from comet_cn.loading import (
     DEFAULT_LIMITS,
@@ -133,7 +133,7 @@ def validate(
     """
     name = name or describe_source(source)
     with exclusive():
-        loaded = load_claim(source, format=format, limits=limits, max_triples=max_triples)
+        loaded = load_claim(source, format=format, limits=limits, max_triples=max_triples, store="SimpleMemory")
         return _check(
             loaded,
             name=name,
@@ -146,6 +146,7 @@ def validate(
             max_triples=max_triples,
             limits=limits,
             shacl_engine=shacl_engine,
+            owned=True,
         )
 
 
@@ -193,6 +194,7 @@ def _check(
     max_triples: int,
     limits: LoadLimits,
     shacl_engine: ShaclEngine = "pyshacl",
+    owned: bool = False,
 ) -> ValidationReport:
     data = loaded.graph
     # The work budget is checked before reasoning (what the claim states) and after it (what it entails).
@@ -202,7 +204,11 @@ def _check(
         )
     check_claim_budget(data, name or "<input>", limits)
     data = usable_numbers(data)
-    closure = reason(data, reasoning, extra_ontology=tuple(extra_ontology), engine=engine)
+    # The closure may be computed in the graph itself when it is ours (a fresh load, or usable_numbers' copy);
+    # what the engine rules read from the asserted graph is read first.
+    in_place = owned or data is not loaded.graph
+    asserted = asserted_facts(loaded)
+    closure = reason(data, reasoning, extra_ontology=tuple(extra_ontology), engine=engine, in_place=in_place)
     if len(closure.graph) > max_triples:
         raise InputError(
             name or "<input>",
@@ -226,7 +232,7 @@ def _check(
         raise CometCnError(f"the bundled shapes cannot be run: {problem}")
     claims = claims_in(closure.graph)
     found = set(_results(report_graph, shapes, closure, name))
-    found.update(engine_findings(loaded, closure, claims, source=name, unknown_terms=unknown_terms))
+    found.update(engine_findings(loaded, closure, claims, source=name, unknown_terms=unknown_terms, asserted=asserted))
     if loaded.cells:
         found = {_located(result, loaded.cells) for result in found}
     results = tuple(sorted(found, key=ValidationResult.sort_key))
