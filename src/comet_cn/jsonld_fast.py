@@ -39,7 +39,7 @@ _SHAPES: dict[str, type | tuple[type, ...]] = {
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*")
 # Characters no IRI may hold (RFC 3987), and any white space (pyld drops a term with Unicode's): where one reader
 # keeps such a term, the other drops it.
-_UNSAFE = re.compile("[\\s\x00-\x20\x7f-\x9f<>\"{}|^`\\\\\ud800-\udfff\ufdd0-\ufdef\ufff0-\uffff]")
+_UNSAFE = re.compile('[\\s\x00-\x20\x7f-\x9f<>"{}|^`\\\\\ud800-\udfff\ufdd0-\ufdef\ufff0-\uffff]')
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LARGEST = 2**53  # JSON numbers beyond this are not exact in every reader
 
