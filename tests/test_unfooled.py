@@ -429,3 +429,21 @@ def test_an_opinion_dated_before_the_period_is_over_cannot_verify_it(reasoning: 
     assert not conforms and rules == {"CN-CLAIM-09"}
     after = changed((opinion["@id"], "verificationDate", "2025-01-01"))
     assert verdict(after, reasoning, shacl_engine=engine) == (True, set())
+
+
+@pytest.mark.rule("CN-BAL-01")
+@pytest.mark.parametrize("engine", ["pyshacl", "turbo"])
+def test_a_sum_of_credits_is_not_rounded_up_to_cover_the_footprint(engine: str) -> None:
+    # In Python's default 28-digit context 6000 + 4500 + 1950.49999999999999999999999999 rounded to 12450.5 t.
+    short = changed(
+        ("ex:credit-biochar", "tonnesCO2e", "1950.49999999999999999999999999"),
+        ("ex:footprint-2024", "tonnesCO2e", "12450.5"),
+    )
+    conforms, rules = verdict(short, "owlrl", shacl_engine=engine)
+    assert not conforms and "CN-BAL-01" in rules
+    exact = changed(
+        ("ex:credit-biochar", "tonnesCO2e", "1950.5"),
+        ("ex:footprint-2024", "tonnesCO2e", "12450.5"),
+    )
+    conforms, rules = verdict(exact, "owlrl", shacl_engine=engine)
+    assert "CN-BAL-01" not in rules

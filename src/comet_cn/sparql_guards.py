@@ -6,6 +6,7 @@ and importing rdflib's SPARQL engine and pySHACL is a large part of a cold start
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -21,6 +22,8 @@ from rdflib.term import Node
 from comet_cn.rdflib_state import exclusive
 
 __all__ = ["engines_guarded"]
+
+_PRECISION = 1100  # digits: a usable quantity is below 10^1000 (comet_cn.loading.usable_numbers)
 
 
 class _Unbound:
@@ -104,7 +107,10 @@ def engines_guarded() -> Iterator[None]:
     pySHACL's message formatting for :func:`_format_message` for the length of one validation (or one run of the
     audit queries), under the process-wide rdflib lock, and put the originals back afterwards, so no other code in
     the process sees a change."""
-    with exclusive():
+    with exclusive(), decimal.localcontext() as context:
+        # rdflib sums decimals in Python's default context, 28 digits: 6000 + 4500 + 1950.49999999999999999999999999
+        # rounded up to 12450.5 and covered a footprint it falls short of. Exact to well past any quantity.
+        context.prec = _PRECISION
         classes = aggregates.Aggregator.accumulator_classes
         saved = dict(classes)
         casts = {iri: operators._CUSTOM_FUNCTIONS.get(iri) for iri in _CASTS}
