@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from comet_cn.importers.attribution import (
     beneficiary_or_none,
-    find_period,
+    note_period,
     on_behalf_of,
-    period_warning,
     suggest_period,
 )
 from comet_cn.importers.fields import block_fields, notes
@@ -85,10 +84,7 @@ def parse(table: Table, source: str) -> Parsed:
         issued = mdy_date(row.get("Date Issued (GMT)"))
         purpose = row.get("Purpose of Retirement")
         behalf = row.get("Retired on Behalf of")
-        period = find_period(purpose)
-        problem = period_warning(purpose, where)
-        if problem:
-            warnings.append(problem)
+        period = note_period(purpose, where, warnings)
         removal = row.get("Verified Removal").casefold() == "yes"
         retirements.append(
             Retirement(

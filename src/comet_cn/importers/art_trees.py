@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from comet_cn.importers.attribution import (
     beneficiary_or_none,
-    find_period,
+    note_period,
     on_behalf_of,
-    period_warning,
     suggest_period,
 )
 from comet_cn.importers.fields import block_fields, notes
@@ -80,10 +79,7 @@ def parse(table: Table, source: str) -> Parsed:
             warnings.append(f"{where}: Crediting Program and Standard {standard!r} names no known programme")
         approved = mdy_date(row.get("Date Approved"))
         purpose = row.get("Purpose of Retirement")
-        period = find_period(purpose)
-        problem = period_warning(purpose, where)
-        if problem:
-            warnings.append(problem)
+        period = note_period(purpose, where, warnings)
         retirements.append(
             Retirement(
                 where=where,

@@ -19,9 +19,8 @@ __all__ = [
     "beneficiary_or_none",
     "find_period",
     "matches_beneficiary",
+    "note_period",
     "on_behalf_of",
-    "period_problem",
-    "period_warning",
     "suggest_period",
 ]
 
@@ -126,21 +125,17 @@ def find_period(text: str) -> Period | None:
     return _consumption(text)[0]
 
 
-def period_problem(text: str) -> str | None:
-    """Why a note's ``Consumption Period`` gives no period (month 13, a start after the end); ``None`` otherwise.
+def note_period(text: str, where: str, warnings: list[str]) -> Period | None:
+    """The firm period of a note's ``Consumption Period`` (as :func:`find_period`); when the note has one that gives
+    no period (month 13, a start after the end), a warning naming the record (``where``) is added to ``warnings``.
 
-    Such a note is meant as the firm period, so dropping it unsaid would hide that the claim's period is used instead.
+    Such a note is meant as the firm period, so dropping it unsaid would hide that the claim's period is used
+    instead; one wording serves every importer.
     """
-    return _consumption(text)[1]
-
-
-def period_warning(text: str, where: str) -> str | None:
-    """The warning naming the record (``where``) when its note's ``Consumption Period`` gives no period; else ``None``.
-
-    One wording for every importer, so a dropped period reads the same whichever registry the note came from.
-    """
-    problem = period_problem(text)
-    return f"{where}: the note's {problem}: no period is read from it" if problem else None
+    period, problem = _consumption(text)
+    if problem:
+        warnings.append(f"{where}: the note's {problem}: no period is read from it")
+    return period
 
 
 def _consumption(text: str) -> tuple[Period | None, str | None]:

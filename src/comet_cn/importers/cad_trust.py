@@ -16,9 +16,8 @@ from typing import Any
 
 from comet_cn.importers.attribution import (
     beneficiary_or_none,
-    find_period,
+    note_period,
     on_behalf_of,
-    period_warning,
     suggest_period,
 )
 from comet_cn.importers.fields import notes
@@ -101,10 +100,7 @@ def parse(document: Any, source: str) -> Parsed:
             problems.append(f"{where}: no crediting programme (join the issuance and project records to name it)")
         issued = dmy_or_iso_date(_text(issuance, "issuance_date")) if issuance else None
         detail = _text(record, "unit_retirement_detail")
-        period = find_period(detail)
-        problem = period_warning(detail, where)
-        if problem:
-            problems.append(problem)
+        period = note_period(detail, where, problems)
         retirements.append(
             Retirement(
                 where=where,

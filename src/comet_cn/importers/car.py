@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from comet_cn.importers.attribution import (
     beneficiary_or_none,
-    find_period,
+    note_period,
     on_behalf_of,
-    period_problem,
     suggest_period,
 )
 from comet_cn.importers.fields import block_fields, notes
@@ -87,10 +86,7 @@ def parse(table: Table, source: str) -> Parsed:
         )
         warnings, serial, span, quantity = block.warnings, block.serial, block.span, block.quantity
         details = row.get("Retirement Reason Details")
-        period = find_period(details)
-        problem = period_problem(details)
-        if problem:
-            warnings.append(f"{where}: the note's {problem}: no period is read from it")
+        period = note_period(details, where, warnings)
         named = on_behalf_of(details) if details else None
         holder = beneficiary_or_none(row.get("Account Holder"))
         event_notes: tuple[str, ...] = ()

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from comet_cn.importers.attribution import (
     beneficiary_or_none,
-    find_period,
+    note_period,
     on_behalf_of,
-    period_warning,
     suggest_period,
 )
 from comet_cn.importers.fields import block_fields, notes
@@ -80,10 +79,7 @@ def parse(table: Table, source: str) -> Parsed:
         if issued_said:
             warnings.append(f"{where}: Issuance Date {row.get('Issuance Date')!r} {issued_said}")
         note = row.get("Note")
-        period = find_period(note)
-        problem = period_warning(note, where)
-        if problem:
-            warnings.append(problem)
+        period = note_period(note, where, warnings)
         retirements.append(
             Retirement(
                 where=where,

@@ -16,9 +16,8 @@ from typing import Any
 
 from comet_cn.importers.attribution import (
     beneficiary_or_none,
-    find_period,
+    note_period,
     on_behalf_of,
-    period_warning,
     suggest_period,
 )
 from comet_cn.importers.fields import notes
@@ -93,10 +92,7 @@ def parse(document: Any, source: str) -> Parsed:
         beneficiary = beneficiary_or_none(str(record.get("beneficiary") or "")) if claimed else None
         reason = str(record.get("reason") or "")
         comment = str(record.get("comment") or "")
-        period = find_period(f"{reason} {comment}")
-        problem = period_warning(f"{reason} {comment}", where)
-        if problem:
-            warnings.append(problem)
+        period = note_period(f"{reason} {comment}", where, warnings)
         project = record.get("project") if isinstance(record.get("project"), Mapping) else {}
         kind = inventory.get(serialization)
         if kind is None:

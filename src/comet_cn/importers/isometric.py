@@ -17,7 +17,7 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-from comet_cn.importers.attribution import beneficiary_or_none, find_period, period_warning, suggest_period
+from comet_cn.importers.attribution import beneficiary_or_none, note_period, suggest_period
 from comet_cn.importers.fields import notes, serial_range
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import number, records, utc_date
@@ -188,10 +188,7 @@ def parse(document: Any, source: str) -> Parsed:
         if sequestered_said:
             warnings.append(f"{where}: sequestered_on {sequestered_text!r} {sequestered_said}")
         note = _text(record, "notes")
-        period = find_period(note)
-        problem = period_warning(note, where)
-        if problem:
-            warnings.append(problem)
+        period = note_period(note, where, warnings)
         raw = notes(
             (
                 ("retirement_id", identity),

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from comet_cn.importers.attribution import beneficiary_or_none, find_period, period_warning, suggest_period
+from comet_cn.importers.attribution import beneficiary_or_none, note_period, suggest_period
 from comet_cn.importers.fields import notes, serial_range
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import number, records, utc_date, year
@@ -125,7 +125,6 @@ def parse(document: Any, source: str) -> Parsed:
             continue
         beneficiary = beneficiary_or_none(str(record.get("beneficiaryName") or ""))
         note = str(record.get("retirementPurpose") or record.get("description") or "")
-        period = find_period(note)
         bundles = list(_bundles(record))
         if not bundles:
             excluded.append(Excluded(where, "no certificates: nothing to say which units were retired"))
@@ -133,9 +132,7 @@ def parse(document: Any, source: str) -> Parsed:
         shared: list[str] = []  # the transaction's warnings, given once, with its first bundle
         if said:
             shared.append(f"{where}: completedOn {completed!r} {said}")
-        problem = period_warning(note, where)
-        if problem:
-            shared.append(problem)
+        period = note_period(note, where, shared)
         quantities = _quantities(record, bundles, where, shared)
         for index, ((certificate, bundle, _), quantity) in enumerate(zip(bundles, quantities, strict=True), start=1):
             place = where if len(bundles) == 1 else f"{where}.{index}"

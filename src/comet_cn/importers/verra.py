@@ -11,9 +11,8 @@ import re
 
 from comet_cn.importers.attribution import (
     beneficiary_or_none,
-    find_period,
+    note_period,
     on_behalf_of,
-    period_problem,
     suggest_period,
 )
 from comet_cn.importers.fields import block_fields, dashes, notes
@@ -95,10 +94,7 @@ def parse(table: Table, source: str) -> Parsed:
         credit_type = _credit_type(labels, where, warnings)
         authorisations = [label for label in labels if label.casefold().startswith("article 6 authorized")]
         note_text = " ".join(t for t in (details, beneficiary_text) if t)
-        period = find_period(note_text)
-        problem = period_problem(note_text)
-        if problem:
-            warnings.append(f"{where}: the note's {problem}: no period is read from it")
+        period = note_period(note_text, where, warnings)
         retirements.append(
             Retirement(
                 where=where,
