@@ -16,11 +16,12 @@ import hashlib
 import importlib.util
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
 
 from comet_cn.resources import CONTEXT_IRIS, context_document
 from comet_cn.terms import MARKER
@@ -40,7 +41,7 @@ _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*")
 # Characters no IRI may hold (RFC 3987), and any white space (pyld drops a term with Unicode's): where one reader
 # keeps such a term, the other drops it.
 _UNSAFE = re.compile('[\\s\x00-\x20\x7f-\x9f<>"{}|^`\\\\\ud800-\udfff\ufdd0-\ufdef\ufff0-\uffff]')
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = str(XSD.string)
 _LARGEST = 2**53  # JSON numbers beyond this are not exact in every reader
 
 
@@ -79,7 +80,7 @@ def plain(document: Any) -> bool:
     while stack:
         value, kind = stack.pop()
         if isinstance(value, dict):
-            if "@value" in value and not set(value) <= {"@value", "@type"}:
+            if "@value" in value and not _plain_value(value):
                 return False
             for key, item in value.items():
                 if not isinstance(key, str) or (key.startswith("@") and key not in _KEYWORDS) or _UNSAFE.search(key):
@@ -107,6 +108,17 @@ def plain(document: Any) -> bool:
     return True
 
 
+def _plain_value(value: dict[str, Any]) -> bool:
+    """A value object both readers write alike: pyld rewrites an xsd:double's lexical form ("1.5" as "1.5E0") and
+    a typed number's, Oxigraph keeps them as written."""
+    if not set(value) <= {"@value", "@type"}:
+        return False
+    datatype = value.get("@type")
+    if datatype is None:
+        return True
+    return isinstance(value["@value"], str) and isinstance(datatype, str) and not datatype.casefold().endswith("double")
+
+
 def _plain_context(context: Any) -> bool:
     entries = context if isinstance(context, list) else [context]
     if not entries:
@@ -126,11 +138,11 @@ def _plain_context(context: Any) -> bool:
     return True
 
 
-def read(document: dict[str, Any], store: str) -> tuple[Graph, int] | None:
-    """The graph of a :func:`plain` document and its number of (distinct) triples, or None when Oxigraph refuses it.
+def read(document: dict[str, Any], store: str, label: Callable[[str, int], BNode]) -> Graph | None:
+    """The graph of a :func:`plain` document, or None when Oxigraph refuses it.
 
     Keys and types the context does not define become marker IRIs, as with pyld (see :mod:`comet_cn.terms`).
-    Blank nodes are labelled from a digest of the triples and their order, as the pyld reader labels them.
+    Blank nodes are labelled by ``label`` (the loader's) from a digest of the triples and their order.
     """
     try:
         import pyoxigraph
@@ -166,7 +178,7 @@ def read(document: dict[str, Any], store: str) -> tuple[Graph, int] | None:
             value = node.value
             found_blank = blanks.get(value)
             if found_blank is None:
-                found_blank = blanks[value] = BNode(f"cn{salt}b{len(blanks)}")
+                found_blank = blanks[value] = label(salt, len(blanks))
             return found_blank
         if node.language:
             return Literal(node.value, lang=node.language)
@@ -179,4 +191,4 @@ def read(document: dict[str, Any], store: str) -> tuple[Graph, int] | None:
     add = graph.add
     for quad in quads:
         add((term(quad.subject), term(quad.predicate), term(quad.object)))
-    return graph, len(graph)
+    return graph

@@ -674,11 +674,9 @@ def _jsonld_to_loaded(document: Any, text: str | None, budget: _Budget) -> Loade
 
 def _jsonld_to_graph(document: Any, text: str | None, budget: _Budget) -> Graph:
     if jsonld_fast.available() and jsonld_fast.plain(document):
-        fast = jsonld_fast.read(document, budget.store)  # the same graph as pyld's, in a ninth of the time
+        fast = jsonld_fast.read(document, budget.store, _blank)  # pyld's graph, in a ninth of the time
         if fast is not None:
-            graph, count = fast
-            budget.check_count(count)
-            return graph
+            return fast  # the caller checks its size, as for pyld's
     name = budget.name
     loader = _OfflineLoader(name)
     try:

@@ -147,8 +147,7 @@ def _run_reference(data: Graph, shapes: Graph) -> tuple[object, object]:
         # pySHACL works on a dataset view of the graph, which rdflib builds only over a store with named graphs
         # (a claim read for the fast engine is in a simpler store): run it on a copy.
         copy = Graph()
-        for triple in data:
-            copy.add(triple)
+        copy += data
         data = copy
     with engines_guarded():
         _, report, text = pyshacl.validate(
