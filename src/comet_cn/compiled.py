@@ -22,6 +22,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
+from comet_cn.claim_store import distinct_predicates
+
 __all__ = ["CompiledOntology", "compile_ontology", "eligible_claim"]
 
 # Vocabulary whose presence in instance data would change the schema: such a claim goes to owlrl.
@@ -175,7 +177,9 @@ def _subjects(known: set[tuple[Node, Node, Node]], new: set[tuple[Node, Node, No
 
 def eligible_claim(data: Graph) -> bool:
     """True when ``data`` holds instance triples only (no schema statements that would change the tables)."""
-    return not any(p in _SCHEMA_PREDICATES or (p == RDF.type and o in _SCHEMA_TYPES) for _, p, o in data)
+    return not any(p in _SCHEMA_PREDICATES for p in distinct_predicates(data)) and not any(
+        (None, RDF.type, kind) in data for kind in _SCHEMA_TYPES
+    )
 
 
 def _closure_of(graph: Graph, node: Node, predicate: URIRef) -> frozenset[Node]:

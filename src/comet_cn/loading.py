@@ -33,6 +33,7 @@ from rdflib.plugins.parsers.ntriples import NTGraphSink, W3CNTriplesParser
 from rdflib.term import Node
 
 from comet_cn import jsonld_fast
+from comet_cn.claim_store import distinct_objects, distinct_predicates, new_graph, subject_rank
 from comet_cn.errors import InputError
 from comet_cn.pyld_index import fast_duplicate_checks
 from comet_cn.rdflib_state import exclusive
@@ -162,9 +163,10 @@ def load_claim(
     """Like :func:`load`, and also report the JSON-LD keys and types that the context does not define.
 
     :param max_triples: refuse the input as soon as it holds more triples than this (parsing stops there).
-    :param store: the rdflib store a JSON-LD claim is read into. Validation reads into ``"SimpleMemory"``, about
-        twice as fast to fill and to walk as rdflib's default, but without the named graphs pySHACL's own
-        inference needs; the default suits any use.
+    :param store: the rdflib store a JSON-LD claim is read into. Validation reads into ``"claim"``
+        (:class:`comet_cn.claim_store.ClaimMemory`), about twice as fast to fill and to walk as rdflib's default and
+        cheap to ask its size, but without the named graphs pySHACL's own inference needs; the default suits any
+        use.
     """
     if not isinstance(source, (str, Path, bytes, Mapping, list, Graph)):
         raise InputError(
@@ -660,7 +662,11 @@ _REMOTE_CONTEXT = "unknown remote @context: only the bundled comet-cn contexts a
 def _jsonld_to_loaded(document: Any, text: str | None, budget: _Budget) -> Loaded:
     graph = _jsonld_to_graph(document, text, budget)
     budget.check_graph(graph)  # before the unknown terms are looked up: each costs a walk of the document
-    marked = {str(t) for triple in graph for t in triple[1:] if isinstance(t, URIRef) and str(t).startswith(MARKER)}
+    marked = {
+        str(t)
+        for t in (*distinct_predicates(graph), *distinct_objects(graph))
+        if isinstance(t, URIRef) and str(t).startswith(MARKER)
+    }
     if len(marked) > budget.limits.max_unknown_terms:
         raise InputError(
             budget.name,
@@ -723,7 +729,7 @@ def _jsonld_problem(error: BaseException) -> str:
 
 
 def _dataset_to_graph(dataset: Mapping[str, list[dict[str, Any]]], name: str, store: str) -> Graph:
-    graph = Graph(store=store)
+    graph = new_graph(store)
     salt = _dataset_digest(dataset)
     blank_nodes: dict[str, BNode] = {}
 
@@ -882,18 +888,25 @@ def check_claim_budget(graph: Graph, name: str, limits: LoadLimits = DEFAULT_LIM
 
     :raises InputError: the claim states schema, or more ``owl:sameAs`` than the limit.
     """
-    same_as = 0
-    for _, predicate, obj in graph:
-        if predicate in _VOCABULARY_PREDICATES:
-            stated = _short(predicate)
-        elif predicate == RDF.type and obj in _VOCABULARY_TYPES:
-            stated = f"rdf:type {_short(obj)}"
-        else:
-            same_as += predicate == OWL.sameAs
-            continue
+    # Read off the graph's indexes, not a walk of every triple; the statement named is the one a walk meets first.
+    stated: list[tuple[Node, str]] = [
+        (subject, _short(predicate))
+        for predicate in distinct_predicates(graph)
+        if predicate in _VOCABULARY_PREDICATES
+        for subject in graph.subjects(predicate, None)
+    ]
+    stated += [
+        (subject, f"rdf:type {_short(kind)}")
+        for kind in _VOCABULARY_TYPES
+        for subject in graph.subjects(RDF.type, kind)
+    ]
+    if stated:
+        rank = subject_rank(graph)
+        first = min(stated, key=lambda item: (rank.get(item[0], -1), item[1]))[1]
         raise InputError(
-            name, f"a claim may not redefine the vocabulary (it states {stated}): pass your own ontology with -e"
+            name, f"a claim may not redefine the vocabulary (it states {first}): pass your own ontology with -e"
         )
+    same_as = sum(1 for _ in graph.triples((None, OWL.sameAs, None)))
     if same_as > limits.max_same_as:
         raise InputError(name, f"the claim has {same_as} owl:sameAs statements, over the limit of {limits.max_same_as}")
 
@@ -950,6 +963,10 @@ def _decimal_properties() -> frozenset[URIRef]:
     return frozenset(p for p in ontology_graph().subjects(RDFS.range, XSD.decimal) if isinstance(p, URIRef))
 
 
+# The datatypes _usable may replace a value of (numbers and dates); any other literal is kept as it is.
+_REVISED_TYPES = NUMERIC_TYPES | {XSD.date}
+
+
 def _usable(predicate: Node, value: Literal) -> Literal | None:
     """The literal the rules should read in place of ``value``, or None when ``value`` is fine as it is."""
     original = value
@@ -978,7 +995,13 @@ def usable_numbers(graph: Graph) -> Graph:
     instead of raising. A date written with a time zone becomes the plain date of the same calendar day. The graph
     given is never modified.
     """
-    replaced = [((s, p, o), new) for s, p, o in graph if isinstance(o, Literal) and (new := _usable(p, o)) is not None]
+    replaced = [
+        ((s, p, o), new)
+        for o in distinct_objects(graph)
+        if isinstance(o, Literal) and o.datatype in _REVISED_TYPES
+        for s, p in graph.subject_predicates(o)
+        if (new := _usable(p, o)) is not None
+    ]
     if not replaced:
         return graph
     copy = Graph()

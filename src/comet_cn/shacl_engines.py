@@ -24,6 +24,7 @@ from typing import Literal as TypingLiteral
 from rdflib import Graph, Literal
 from rdflib.namespace import XSD
 
+from comet_cn.claim_store import distinct_objects
 from comet_cn.loading import NUMERIC_TYPES, PLAIN_DECIMAL
 
 __all__ = [
@@ -80,7 +81,11 @@ def ordinary_values(graph: Graph) -> bool:
     it was seen to pass claims pySHACL fails (a retirement dated 12024, a footprint of 10^3000 t), so such a claim
     goes to the reference, which reports it.
     """
-    return all(_ordinary(value) for _, _, value in graph if isinstance(value, Literal) and value.datatype is not None)
+    return all(
+        _ordinary(value)
+        for value in distinct_objects(graph)
+        if isinstance(value, Literal) and value.datatype is not None
+    )
 
 
 #: pyshacl-turbo 0.6's cost grows with the square of a claim's size (6,000 credits, 216,000 triples: 24 s; pySHACL

@@ -20,6 +20,8 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from comet_cn.claim_store import distinct_objects, distinct_predicates, subject_rank
+
 __all__ = [
     "COMET_NAMESPACES",
     "MARKER",
@@ -104,13 +106,25 @@ def take_marked(graph: Graph, document: Any, context_terms: Iterable[str]) -> tu
     :param document: the parsed JSON-LD document the graph came from (to give JSON paths).
     :param context_terms: the terms of the bundled context, for suggestions.
     """
+    rank = subject_rank(graph)
+    occurrences: list[tuple[str, Position, Node, tuple[Node, Node, Node]]] = []
+    for predicate in distinct_predicates(graph):
+        if isinstance(predicate, URIRef) and predicate.startswith(MARKER):
+            occurrences += [
+                (predicate[len(MARKER) :], "key", s, (s, predicate, o)) for s, o in graph.subject_objects(predicate)
+            ]
+    for obj in distinct_objects(graph):
+        if isinstance(obj, URIRef) and obj.startswith(MARKER):
+            occurrences += [
+                (obj[len(MARKER) :], "type" if p == RDF.type else "value", s, (s, p, obj))
+                for s, p in graph.subject_predicates(obj)
+            ]
+    # Each term is reported on the first node a walk of the graph meets it on.
     marked: dict[tuple[str, Position], Node] = {}
-    for subject, predicate, obj in list(graph):
-        for position, term in (("key", predicate), ("type" if predicate == RDF.type else "value", obj)):
-            if isinstance(term, URIRef) and str(term).startswith(MARKER):
-                name = str(term)[len(MARKER) :]
-                marked.setdefault((name, position), subject)  # type: ignore[arg-type]
-                graph.remove((subject, predicate, obj))
+    for name, position, subject, _ in sorted(occurrences, key=lambda item: rank.get(item[2], -1)):
+        marked.setdefault((name, position), subject)
+    for *_, triple in occurrences:
+        graph.remove(triple)
     known = tuple(sorted(set(context_terms)))
     found = []
     for (name, position), subject in sorted(marked.items(), key=lambda item: (item[0][0], item[0][1])):
@@ -130,35 +144,60 @@ def take_marked(graph: Graph, document: Any, context_terms: Iterable[str]) -> tu
 
 def _undefined_prefixes(graph: Graph, document: Any) -> Iterator[UnknownTerm]:
     """Properties and types written as compact IRIs whose prefix the context does not define (``ex:foo``)."""
-    seen: set[tuple[str, str]] = set()
-    for subject, predicate, obj in graph:
-        for position, term in (("key", predicate), ("type", obj if predicate == RDF.type else None)):
-            match = _COMPACT.match(str(term)) if isinstance(term, URIRef) else None
-            if match and match.group(1).lower() not in _OPAQUE_SCHEMES and (str(term), position) not in seen:
-                seen.add((str(term), position))
-                yield UnknownTerm(
-                    term=str(term),
-                    position=position,  # type: ignore[arg-type]
-                    node=describe(graph, subject),
-                    where=tuple(_json_paths(document, str(term), position))[:3],  # type: ignore[arg-type]
-                    suggestion=None,
-                    reason=f"uses the prefix {match.group(1)!r}, which the context does not define",
-                )
+    rank = subject_rank(graph)
+    candidates: list[tuple[Node, str, Position]] = [
+        (subject, str(predicate), "key")
+        for predicate in distinct_predicates(graph)
+        if _undefined_prefix(predicate)
+        for subject in graph.subjects(predicate, None)
+    ]
+    candidates += [
+        (subject, str(kind), "type")
+        for kind in set(graph.objects(None, RDF.type))
+        if _undefined_prefix(kind)
+        for subject in graph.subjects(RDF.type, kind)
+    ]
+    # Each term is reported once, on the first node a walk of the graph meets it on.
+    first: dict[tuple[str, Position], Node] = {}
+    for subject, term, position in sorted(candidates, key=lambda item: (rank.get(item[0], -1), item[1], item[2])):
+        first.setdefault((term, position), subject)
+    for (term, position), subject in first.items():
+        yield UnknownTerm(
+            term=term,
+            position=position,
+            node=describe(graph, subject),
+            where=tuple(_json_paths(document, term, position))[:3],
+            suggestion=None,
+            reason=f"uses the prefix {term.split(':', 1)[0]!r}, which the context does not define",
+        )
+
+
+def _undefined_prefix(term: Node) -> bool:
+    match = _COMPACT.match(str(term)) if isinstance(term, URIRef) else None
+    return match is not None and match.group(1).lower() not in _OPAQUE_SCHEMES
 
 
 def unknown_iris(graph: Graph, defined: frozenset[str]) -> tuple[UnknownTerm, ...]:
     """IRIs in the comet namespaces that the ontology does not define, wherever they occur in ``graph``."""
+
+    def unknown(term: Node) -> bool:
+        return isinstance(term, URIRef) and str(term).startswith(COMET_NAMESPACES) and str(term) not in defined
+
+    rank = subject_rank(graph)
+    candidates: list[tuple[Node, str, Position]] = [(s, str(s), "value") for s in rank if unknown(s)]
+    candidates += [
+        (s, str(p), "key") for p in distinct_predicates(graph) if unknown(p) for s in graph.subjects(p, None)
+    ]
+    candidates += [
+        (s, str(o), "type" if p == RDF.type else "value")
+        for o in distinct_objects(graph)
+        if unknown(o)
+        for s, p in graph.subject_predicates(o)
+    ]
+    # Each IRI is reported on the first node a walk of the graph meets it on.
     found: dict[tuple[str, Position], Node] = {}
-    for subject, predicate, obj in graph:
-        candidates: tuple[tuple[Position, Node], ...] = (
-            ("value", subject),
-            ("key", predicate),
-            ("type" if predicate == RDF.type else "value", obj),
-        )
-        for position, term in candidates:
-            text = str(term)
-            if isinstance(term, URIRef) and text.startswith(COMET_NAMESPACES) and text not in defined:
-                found.setdefault((text, position), subject)
+    for subject, iri, position in sorted(candidates, key=lambda item: rank.get(item[0], -1)):
+        found.setdefault((iri, position), subject)
     return tuple(
         UnknownTerm(
             term=iri,

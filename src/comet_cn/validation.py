@@ -133,7 +133,7 @@ def validate(
     """
     name = name or describe_source(source)
     with exclusive():
-        loaded = load_claim(source, format=format, limits=limits, max_triples=max_triples, store="SimpleMemory")
+        loaded = load_claim(source, format=format, limits=limits, max_triples=max_triples, store="claim")
         return _check(
             loaded,
             name=name,
