@@ -23,6 +23,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
+from comet_cn.claim_store import new_graph
 from comet_cn.resources import CONTEXT_IRIS, context_document
 from comet_cn.terms import MARKER
 
@@ -142,7 +143,7 @@ def read(document: dict[str, Any], store: str, label: Callable[[str, int], BNode
     """The graph of a :func:`plain` document, or None when Oxigraph refuses it.
 
     Keys and types the context does not define become marker IRIs, as with pyld (see :mod:`comet_cn.terms`).
-    Blank nodes are labelled by ``label`` (the loader's) from a digest of the triples and their order.
+    Blank nodes are labelled by ``label`` (the loader's) from a digest of the document and their order in it.
     """
     try:
         import pyoxigraph
@@ -153,42 +154,69 @@ def read(document: dict[str, Any], store: str, label: Callable[[str, int], BNode
     entries = document["@context"] if isinstance(document["@context"], list) else [document["@context"]]
     inline = dict(document)
     inline["@context"] = [{"@vocab": MARKER}, *(definitions if entry in CONTEXT_IRIS else entry for entry in entries)]
+    text = json.dumps(inline).encode("utf-8")
     try:
-        quads = list(pyoxigraph.parse(json.dumps(inline).encode("utf-8"), format=pyoxigraph.RdfFormat.JSON_LD))
+        quads = list(pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.JSON_LD))
     except Exception:  # a syntax or JSON-LD error: pyld reads it and names the problem
         return None
     if any(not isinstance(quad.graph_name, pyoxigraph.DefaultGraph) for quad in quads):
         return None  # named graphs: the pyld reader merges them; leave it to pyld
-    digest = hashlib.sha256()
-    for quad in quads:
-        digest.update(str(quad).encode("utf-8", "surrogatepass") + b"\n")
-    salt = digest.hexdigest()[:16]
-    iris: dict[str, URIRef] = {}
+    # The same document always gives the same labels, and two documents (a claim and an extra ontology merged for
+    # reasoning) cannot share one by chance: a digest of the document as parsed, cheaper than one of its triples.
+    salt = hashlib.sha256(text).hexdigest()[:16]
     blanks: dict[str, BNode] = {}
+    iris, literals = _terms()
+
+    def iri(node: Any) -> URIRef:
+        value = node.value
+        found = iris.get(value)
+        if found is None:
+            found = iris[value] = URIRef(value)
+        return found
 
     def term(node: Any) -> Any:
         kind = type(node)
         if kind is pyoxigraph.NamedNode:
-            value = node.value
-            found = iris.get(value)
-            if found is None:
-                found = iris[value] = URIRef(value)
-            return found
+            return iri(node)
         if kind is pyoxigraph.BlankNode:
             value = node.value
             found_blank = blanks.get(value)
             if found_blank is None:
                 found_blank = blanks[value] = label(salt, len(blanks))
             return found_blank
-        if node.language:
-            return Literal(node.value, lang=node.language)
-        datatype = node.datatype.value
-        if datatype == _XSD_STRING:
-            return Literal(node.value)
-        return Literal(node.value, datatype=URIRef(datatype), normalize=False)
+        key = (node.value, node.datatype.value, node.language)
+        found_literal = literals.get(key)
+        if found_literal is None:
+            found_literal = literals[key] = _literal(*key)
+        return found_literal
 
-    graph = Graph(store=store)
-    add = graph.add
+    graph = new_graph(store)
+    # The terms are rdflib's own, made here: straight into the store, without Graph.add's checks of each one.
+    add, context = graph.store.add, graph
     for quad in quads:
-        add((term(quad.subject), term(quad.predicate), term(quad.object)))
+        add((term(quad.subject), iri(quad.predicate), term(quad.object)), context)
     return graph
+
+
+def _literal(value: str, datatype: str, language: str | None) -> Literal:
+    if language:
+        return Literal(value, lang=language)
+    if datatype == _XSD_STRING:
+        return Literal(value)
+    return Literal(value, datatype=URIRef(datatype), normalize=False)
+
+
+_MOST_TERMS = 200_000  # a bound on the terms kept between claims (a few tens of MB)
+_IRIS: dict[str, URIRef] = {}
+_LITERALS: dict[tuple[str, str, str | None], Literal] = {}
+
+
+def _terms() -> tuple[dict[str, URIRef], dict[tuple[str, str, str | None], Literal]]:
+    """The IRIs and literals made for earlier claims in this process, to reuse: claims of one batch share most of
+    their terms (types, properties, units, dates), and rdflib's checks of an IRI or a typed value are most of the
+    cost of making one. rdflib terms are immutable, so sharing them between claims and threads is safe; the
+    tables are emptied when they grow past a bound."""
+    if len(_IRIS) + len(_LITERALS) > _MOST_TERMS:
+        _IRIS.clear()
+        _LITERALS.clear()
+    return _IRIS, _LITERALS
