@@ -203,6 +203,33 @@ def load_claim(
     return _load_text(_check_size(source, name, limits), format, budget)
 
 
+class _DuplicateKey(ValueError):
+    """A key written twice in one JSON object, raised from inside the JSON parser."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json keeps the last of two equal keys in silence: "retirementDate" written twice would be judged on one date
+    # and the other never seen. Such a document is refused (RFC 8259: names SHOULD be unique).
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return document
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a JSON string of printable ASCII, cut short: safe to show on a terminal."""
+    quoted = json.dumps(text)
+    return quoted if len(quoted) <= 60 else quoted[:56] + '..."'
+
+
 class _BadNumber(ValueError):
     """A JSON number that must be refused, raised from inside the JSON parser; ``token`` is its text."""
 
@@ -254,7 +281,19 @@ def parse_json(text: str, name: str, limits: LoadLimits = DEFAULT_LIMITS, max_tr
     """
     _check_json_depth(text, name, limits.max_depth)
     try:
-        document = json.loads(text, parse_constant=_parse_constant, parse_float=_parse_float, parse_int=_parse_int)
+        document = json.loads(
+            text,
+            parse_constant=_parse_constant,
+            parse_float=_parse_float,
+            parse_int=_parse_int,
+            object_pairs_hook=_unique_keys,
+        )
+    except _DuplicateKey as error:
+        raise InputError(
+            name,
+            f"not usable JSON: the key {_quoted(error.key)} appears twice in one object, and a JSON-LD processor "
+            "would keep only the last value without a word; keep one",
+        ) from None
     except json.JSONDecodeError as error:
         raise InputError(name, f"not valid JSON ({error.msg} at line {error.lineno} column {error.colno})") from None
     except _BadNumber as error:

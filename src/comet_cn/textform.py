@@ -17,6 +17,7 @@ import json
 import textwrap
 from collections.abc import Mapping
 from datetime import date, datetime, time
+from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
@@ -46,6 +47,33 @@ def _yaml(name: str) -> ModuleType:
         raise InputError(name, "the YAML text form needs PyYAML: pip install 'comet-cn[workbook]'") from None
     module: ModuleType = yaml
     return module
+
+
+class _RepeatedKey(Exception):
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__(line, column)
+        self.line = line
+        self.column = column
+
+
+@lru_cache(maxsize=1)
+def _unique_key_loader(yaml: ModuleType) -> type:
+    """PyYAML's SafeLoader, refusing a key written twice in one mapping (YAML requires keys to be unique; PyYAML
+    keeps the last in silence, so "retirementDate" written twice would be judged on one of the two dates)."""
+
+    class UniqueKeyLoader(yaml.SafeLoader):  # type: ignore[misc,name-defined]
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                if key is not None and key in seen:
+                    mark = key_node.start_mark
+                    raise _RepeatedKey(mark.line + 1, mark.column + 1)
+                if key is not None:
+                    seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    return UniqueKeyLoader
 
 
 def _scalar_text(value: Any) -> Any:
@@ -137,7 +165,14 @@ def from_yaml(text: str, *, name: str = "<yaml>", limits: LoadLimits = DEFAULT_L
     if len(text) > limits.max_bytes:
         raise InputError(name, f"input is over the limit of {limits.max_bytes} bytes")
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_unique_key_loader(yaml))
+    except _RepeatedKey as error:
+        where = f" at line {error.line} column {error.column}"
+        raise InputError(
+            name,
+            f"not usable YAML: a key is written twice in one mapping{where}, and only the last value would be kept "
+            "without a word; keep one",
+        ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
