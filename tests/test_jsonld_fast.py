@@ -127,6 +127,78 @@ def test_documents_at_each_edge_read_alike_or_go_to_pyld(name: str, monkeypatch:
     assert _same(document, monkeypatch) is not False
 
 
+# IRIs Oxigraph finds invalid and drops without a word, where pyld keeps them; and lists of lists, and a
+# language-less rdf:langString. Each must go to pyld (or be read alike) wherever it is written.
+ODD_IRIS = [
+    "ex:%zz",
+    "ex:%",
+    "ex:a%2",
+    "urn:x%ZZ",
+    "ex:a#b#c",
+    "ex:a[1]",
+    "https://ex.org/a[1]",
+    "http://[::1/x",
+    "https://example.org:port/x",
+    "https://example.org:99999/x",
+    "https://user@@host/x",
+    "https://exa%mple.org/x",
+    "ex:a?%",
+    "ex:\u00ad",
+    "ex:\ue000",
+    "https://ex.org/\u200b",
+    "1ex:a",
+    "comet-cn:a#b",
+]
+POSITIONS = {
+    "subject": lambda iri: {"@id": iri, "label": "x"},
+    "object": lambda iri: {"@id": "ex:a", "hasOffsettingEvent": iri},
+    "type": lambda iri: {"@id": "ex:a", "@type": iri},
+    "key": lambda iri: {"@id": "ex:a", iri: "v"},
+    "datatype": lambda iri: {"@id": "ex:a", "label": {"@value": "v", "@type": iri}},
+}
+
+
+@pytest.mark.parametrize("position", list(POSITIONS))
+@pytest.mark.parametrize("iri", ODD_IRIS)
+def test_an_iri_oxigraph_would_drop_goes_to_pyld(iri: str, position: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    document = {"@context": [CONTEXT, {"ex": "https://example.org/acme/"}], **POSITIONS[position](iri)}
+    assert _same(document, monkeypatch) is not False
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"ex": "https://example.org/%zz/"},  # a prefix whose IRI Oxigraph drops
+        {"ex": "https://example.org/a#b#"},
+    ],
+)
+def test_a_prefix_oxigraph_would_drop_goes_to_pyld(extra: dict[str, str]) -> None:
+    assert not jsonld_fast.plain({"@context": [CONTEXT, extra], "@id": "ex:a", "label": "x"})
+
+
+def test_lists_of_lists_and_bare_lang_strings_go_to_pyld() -> None:
+    base = {"@context": [CONTEXT, {"ex": "https://example.org/acme/"}], "@id": "ex:a"}
+    assert not jsonld_fast.plain({**base, "ex:seq": {"@list": [{"@list": [1]}, 2]}})
+    assert not jsonld_fast.plain({**base, "ex:seq": {"@list": [[1], 2]}})
+    assert not jsonld_fast.plain({**base, "label": {"@value": "x", "@type": "rdf:langString"}})
+
+
+def test_a_credit_with_an_odd_iri_still_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The red team's case: an extra retired credit of 2009 vintage, whose IRI has a bad percent escape, vanished
+    in the fast reader and the claim conformed. Both readers must see it: CN-VINT-01."""
+    document = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
+    nodes = document["@graph"]
+    event = next(n for n in nodes if "ex:credit-biochar" in n.get("retiresCredit", []))
+    credit = copy.deepcopy(next(n for n in nodes if n.get("@id") == "ex:credit-biochar"))
+    credit.update({"@id": "ex:credit-old%zz", "vintageEndYear": "2009", "serialNumber": "EXR-2009-OLD-000001-000100"})
+    event["retiresCredit"].append("ex:credit-old%zz")
+    nodes.append(credit)
+    fast = comet_cn.validate(copy.deepcopy(document), shacl_engine="turbo")
+    assert not fast.conforms and "CN-VINT-01" in fast.rule_ids
+    monkeypatch.setattr(jsonld_fast, "available", lambda: False)
+    assert "CN-VINT-01" in comet_cn.validate(document).rule_ids
+
+
 @pytest.mark.parametrize(
     "document",
     [

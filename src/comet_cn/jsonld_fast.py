@@ -38,10 +38,21 @@ _SHAPES: dict[str, type | tuple[type, ...]] = {
     "@graph": (list, dict),
     "@list": list,
 }
-_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*")
-# Characters no IRI may hold (RFC 3987), and any white space (pyld drops a term with Unicode's): where one reader
-# keeps such a term, the other drops it.
-_UNSAFE = re.compile('[\\s\x00-\x20\x7f-\x9f<>"{}|^`\\\\\ud800-\udfff\ufdd0-\ufdef\ufff0-\uffff]')
+# Oxigraph drops, without a word, every triple with an IRI it finds invalid (a "%" not followed by two hex digits,
+# a bracket, a second "#", "user@@host", a port that is no number...), where pyld keeps it: a dropped credit once
+# turned a failing claim into a conforming one. So only IRIs of a strict, plain ASCII shape are left to Oxigraph
+# (a scheme; an authority that is a registered name without user or port; then path, query and fragment
+# characters and valid percent escapes); any other goes to pyld.
+_CHAR = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})"
+_STRICT_IRI = re.compile(
+    rf"[A-Za-z][A-Za-z0-9+.\-]*:"
+    rf"(?://(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{{2}})+(?:/{_CHAR}*)*|(?!//)(?:{_CHAR}|/)*)"
+    rf"(?:\?(?:{_CHAR}|[/?])*)?"
+    rf"(?:#(?:{_CHAR}|[/?])*)?"
+)
+# A term (a key or a vocabulary value without a colon): a defined one, or one the marker @vocab makes a valid IRI.
+_TERM = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*")
+_BLANK_ID = re.compile(r"_:[A-Za-z0-9_][A-Za-z0-9_.\-]*")
 _XSD_STRING = str(XSD.string)
 _LARGEST = 2**53  # JSON numbers beyond this are not exact in every reader
 
@@ -76,7 +87,23 @@ def plain(document: Any) -> bool:
     """True when ``document`` keeps to the shape both readers were shown to read alike (see the module)."""
     if not isinstance(document, dict) or not _plain_context(document.get("@context")):
         return False
-    _, ids, vocabulary = _context()
+    definitions, ids, vocabulary = _context()
+    prefixes = {**_bundled_prefixes(), **_document_prefixes(document["@context"])}
+
+    def safe(text: str, kind: str) -> bool:
+        """An IRI, compact IRI, blank node id or term that Oxigraph reads as pyld does (kind "id", "vocabulary"
+        or "key")."""
+        if not text.isascii():
+            return False
+        prefix, colon, rest = text.partition(":")
+        if not colon:
+            return kind != "id" and (text in definitions or _TERM.fullmatch(text) is not None)
+        if prefix == "_":
+            return kind == "id" and _BLANK_ID.fullmatch(text) is not None
+        if prefix in prefixes and not rest.startswith("//"):
+            text = prefixes[prefix] + rest
+        return _STRICT_IRI.fullmatch(text) is not None
+
     stack: list[tuple[Any, str]] = [({k: v for k, v in document.items() if k != "@context"}, "")]
     while stack:
         value, kind = stack.pop()
@@ -84,20 +111,24 @@ def plain(document: Any) -> bool:
             if "@value" in value and not _plain_value(value):
                 return False
             for key, item in value.items():
-                if not isinstance(key, str) or (key.startswith("@") and key not in _KEYWORDS) or _UNSAFE.search(key):
+                if not isinstance(key, str):
+                    return False
+                if key.startswith("@") and key not in _KEYWORDS:
+                    return False
+                if not key.startswith("@") and not safe(key, "key"):
                     return False
                 if key in _SHAPES and not isinstance(item, _SHAPES[key]):
                     return False  # e.g. "@graph": "text", which pyld refuses and Oxigraph ignores
                 if key == "@type" and isinstance(item, list) and not all(isinstance(t, str) for t in item):
                     return False
+                if key == "@list" and any(isinstance(i, list) or (isinstance(i, dict) and "@list" in i) for i in item):
+                    return False  # a list of lists, which Oxigraph drops
                 stack.append((item, "id" if key in ids else "vocabulary" if key in vocabulary else ""))
         elif isinstance(value, list):
             stack.extend((item, kind) for item in value)
         elif isinstance(value, str):
-            if kind and (not value or _UNSAFE.search(value)):
-                return False
             # pyld resolves a relative IRI against a base, Oxigraph drops it: only absolute or compact ones here.
-            if kind == "id" and ":" not in value:
+            if kind and not safe(value, kind):
                 return False
         elif isinstance(value, bool):
             continue
@@ -117,7 +148,29 @@ def _plain_value(value: dict[str, Any]) -> bool:
     datatype = value.get("@type")
     if datatype is None:
         return True
-    return isinstance(value["@value"], str) and isinstance(datatype, str) and not datatype.casefold().endswith("double")
+    # rdf:langString needs a language, and pyld and Oxigraph treat one without it differently.
+    return (
+        isinstance(value["@value"], str)
+        and isinstance(datatype, str)
+        and not datatype.casefold().endswith(("double", "langstring"))
+    )
+
+
+@lru_cache(maxsize=1)
+def _bundled_prefixes() -> dict[str, str]:
+    """The bundled context's terms that expand a compact IRI (``comet-cn:`` and the like) to their IRIs."""
+    definitions, _, _ = _context()
+    found = {}
+    for term, definition in definitions.items():
+        iri = definition.get("@id") if isinstance(definition, Mapping) else definition
+        if isinstance(iri, str) and not term.startswith("@"):
+            found[term] = iri
+    return found
+
+
+def _document_prefixes(context: Any) -> dict[str, str]:
+    entries = context if isinstance(context, list) else [context]
+    return {k: v for entry in entries if isinstance(entry, dict) for k, v in entry.items() if isinstance(v, str)}
 
 
 def _plain_context(context: Any) -> bool:
@@ -132,7 +185,7 @@ def _plain_context(context: Any) -> bool:
             for prefix, iri in entry.items():
                 if not isinstance(prefix, str) or prefix.startswith("@") or ":" in prefix or not prefix:
                     return False
-                if not isinstance(iri, str) or _ABSOLUTE.fullmatch(iri) is None:
+                if not isinstance(iri, str) or not iri.isascii() or _STRICT_IRI.fullmatch(iri) is None:
                     return False
         else:
             return False
