@@ -318,7 +318,7 @@ def iter_inputs(
         path = Path(item) if isinstance(item, (str, Path)) and describe_source(item) == str(item) else None
         if path is not None and path.is_dir():
             yield from _iter_folder(path, limits)
-        elif path is not None and path.suffix == ".jsonl":
+        elif path is not None and path.suffix.lower() == ".jsonl":
             yield from _iter_json_lines(path, limits)
         else:
             yield describe_source(item), item
@@ -336,14 +336,31 @@ def iter_sources(inputs: Iterable[Source], *, limits: LoadLimits = DEFAULT_LIMIT
 
 
 def _is_claim_file(path: Path) -> bool:
-    return path.suffix in CLAIM_SUFFIXES or path.suffix == ".jsonl"
+    # As for a file named on the command line, the suffix's case does not matter ("CLAIM.JSONLD" is a claim).
+    return path.suffix.lower() in CLAIM_SUFFIXES or path.suffix.lower() == ".jsonl"
+
+
+def _claim_files(folder: Path) -> tuple[list[Path], list[InputError]]:
+    """The claim files under ``folder`` and a refusal for each folder in it that cannot be listed (silently
+    skipping one would leave its claims without a verdict). Linked folders are not descended into."""
+    files: list[Path] = []
+    unlisted: list[InputError] = []
+
+    def refuse(error: OSError) -> None:
+        unlisted.append(InputError(str(error.filename or folder), f"cannot list the folder ({_os_problem(error)})"))
+
+    for parent, _, names in os.walk(folder, onerror=refuse, followlinks=False):
+        files += [Path(parent) / name for name in names if _is_claim_file(Path(name))]
+    return sorted(files), unlisted
 
 
 def _iter_folder(folder: Path, limits: LoadLimits) -> Iterator[tuple[str, Source] | InputError]:
     root = os.path.realpath(folder)
-    found = False
-    # rglob does not descend into linked folders; a linked file is followed only while it stays inside the folder.
-    for entry in sorted(p for p in folder.rglob("*") if _is_claim_file(p)):
+    files, unlisted = _claim_files(folder)
+    yield from unlisted
+    found = bool(unlisted)
+    # A linked file is followed only while it stays inside the folder.
+    for entry in files:
         name = str(entry)
         if entry.is_symlink():
             target = os.path.realpath(entry)
@@ -362,12 +379,13 @@ def _iter_folder(folder: Path, limits: LoadLimits) -> Iterator[tuple[str, Source
         found = True
         if not stat.S_ISREG(mode):
             yield InputError(name, _not_regular(mode))
-        elif entry.suffix == ".jsonl":
+        elif entry.suffix.lower() == ".jsonl":
             yield from _iter_json_lines(entry, limits)
         else:
             yield name, entry
     if not found:
-        yield InputError(str(folder), "directory holds no claim files (*.jsonld, *.json, *.ttl, *.nt, *.jsonl)")
+        kinds = ", ".join(f"*{suffix}" for suffix in (*CLAIM_SUFFIXES, ".jsonl"))
+        yield InputError(str(folder), f"directory holds no claim files ({kinds})")
 
 
 def _not_regular(mode: int) -> str:

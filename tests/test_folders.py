@@ -1,0 +1,61 @@
+"""A folder of claims: every claim file in it gets a verdict, or is named as unreadable; none is skipped in silence.
+
+The red team found two silent skips, each exiting 0 with claims never checked: a file whose suffix was written in
+upper case (``BAD.JSONLD``, which the command line accepts when named directly), and a sub-folder that could not
+be listed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from comet_cn import loading
+from tests.conftest import EXAMPLES, Run
+
+FAILING = EXAMPLES / "violations" / "cn-vint-01-old-vintage.jsonld"
+CONFORMING = EXAMPLES / "conforming-claim.jsonld"
+
+
+def test_a_suffix_in_upper_case_is_a_claim_file(cli: Callable[..., Run], tmp_path: Path) -> None:
+    shutil.copy(CONFORMING, tmp_path / "ok.jsonld")
+    shutil.copy(FAILING, tmp_path / "BAD.JSONLD")
+    shutil.copy(FAILING, tmp_path / "late.Json")
+    run = cli("--format", "json", str(tmp_path))
+    assert run.code == 1
+    verdicts = {Path(entry["source"]).name: entry["conforms"] for entry in run.json()["inputs"]}
+    assert verdicts == {"ok.jsonld": True, "BAD.JSONLD": False, "late.Json": False}
+
+
+def test_a_folder_that_cannot_be_listed_is_named_not_skipped(
+    cli: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(CONFORMING, tmp_path / "ok.jsonld")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    shutil.copy(FAILING, locked / "bad.jsonld")
+    listing = os.scandir
+
+    def scandir(path: Any = ".") -> Any:  # as for a folder without read permission (root may read anything)
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return listing(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    run = cli("--format", "json", str(tmp_path))
+    assert run.code == 2  # an input could not be read: never exit 0
+    inputs = {entry["source"]: entry for entry in run.json()["inputs"]}
+    assert inputs[str(tmp_path / "ok.jsonld")]["conforms"] is True
+    assert "cannot list the folder (permission denied)" in inputs[str(locked)]["error"]
+
+
+def test_a_folder_without_claims_lists_every_kind_it_looked_for(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a claim", encoding="utf-8")
+    [refusal] = list(loading.iter_inputs([tmp_path]))
+    assert isinstance(refusal, loading.InputError)
+    assert "*.xlsx" in refusal.problem and "*.yaml" in refusal.problem and "*.jsonl" in refusal.problem
