@@ -40,10 +40,14 @@ from comet_cn.reasoning import ReasoningMode, warm
 from comet_cn.reporting import InputFailure, Outcome
 from comet_cn.validation import validate
 
-__all__ = ["DEFAULT_TIMEOUT", "default_jobs", "validate_many"]
+__all__ = ["DEFAULT_TIMEOUT", "JOBS_PER_CORE", "default_jobs", "max_jobs", "validate_many"]
 
 #: The per-input time limit of the command line when inputs are validated in worker processes, in seconds.
 DEFAULT_TIMEOUT = 120.0
+
+#: The command line refuses more worker processes than this many per core: validation is CPU-bound, so more only
+#: costs memory (each worker holds the ontology and shapes), and thousands would exhaust the machine.
+JOBS_PER_CORE = 4
 
 
 def default_jobs() -> int:
@@ -52,6 +56,11 @@ def default_jobs() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
         return os.cpu_count() or 1
+
+
+def max_jobs() -> int:
+    """The most worker processes the command line accepts: :data:`JOBS_PER_CORE` per core this process may use."""
+    return JOBS_PER_CORE * default_jobs()
 
 
 @dataclass(frozen=True)
@@ -124,6 +133,7 @@ def validate_many(
     :param sources: claims (anything :func:`comet_cn.validate` accepts), or ``(name, source)`` pairs; an
         :class:`InputFailure` (an input already known to be unreadable) is passed through in its place.
     :param jobs: worker processes; 1 validates in this process (unless there is a time limit), 0 uses every core.
+        Never more processes are started than there are inputs to validate when they are fewer.
     :param keep_graph: keep each report's SHACL report graph (needed only for Turtle output).
     :param reasoning: as for :func:`comet_cn.validate`; further keyword options are passed on to it.
     :param timeout: the most seconds one input may take; an input over it has its worker process killed and is
@@ -142,10 +152,14 @@ def validate_many(
         for item in named:
             yield item if isinstance(item, InputFailure) else _outcome(_validate_one(*item, options, keep_graph))
         return
+    # The inputs are read lazily, but a few are read ahead: fewer inputs than workers need only as many workers.
+    head = list(itertools.islice(named, workers))
+    if len(head) < workers:
+        workers = max(1, sum(not isinstance(item, InputFailure) for item in head))
     pool = _Workers(workers, options, keep_graph, timeout)
     pending: deque[tuple[_Named, Future[_Result]]] = deque()
     try:
-        for item in named:
+        for item in itertools.chain(head, named):
             pending.append((item, pool.submit(item)))
             if len(pending) >= workers * 4:
                 yield pool.next_outcome(pending)

@@ -22,7 +22,7 @@ import click
 from rdflib import Graph
 
 from comet_cn import __version__
-from comet_cn.batch import DEFAULT_TIMEOUT, validate_many
+from comet_cn.batch import DEFAULT_TIMEOUT, JOBS_PER_CORE, max_jobs, validate_many
 from comet_cn.errors import InputError
 from comet_cn.loading import LoadLimits, Source, iter_inputs, load
 from comet_cn.output import atomic_output
@@ -59,8 +59,13 @@ def _quiet_libraries() -> Iterator[None]:
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    # Turn SIGTERM into SystemExit so that `finally` blocks remove any temporary output file.
+    # Turn SIGTERM and SIGHUP into SystemExit so that `finally` blocks remove any temporary output file and stop the
+    # worker processes, as Ctrl-C (KeyboardInterrupt) does; their default action would end this process on the spot.
     raise SystemExit(128 + signum)
+
+
+#: The signals that end a run as SystemExit (SIGHUP: the terminal or the SSH session closed; not on Windows).
+_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 def _read_stdin(limits: LoadLimits) -> bytes:
@@ -125,7 +130,9 @@ def _run(action: Callable[[], int], program: str) -> None:
 
 
 def _outcome_of(action: Callable[[], int], program: str) -> int:
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    for stop_signal in _STOP_SIGNALS:
+        if signal.getsignal(stop_signal) is not signal.SIG_IGN:  # under nohup, a hangup stays ignored
+            signal.signal(stop_signal, _on_sigterm)
     try:
         code = action()
     except InputError as error:
@@ -294,7 +301,7 @@ _output_option = click.option(
     type=click.IntRange(min=0),
     default=1,
     show_default=True,
-    help="Worker processes for many inputs; 0 uses every core.",
+    help=f"Worker processes for many inputs, at most {JOBS_PER_CORE} per core; 0 uses every core.",
 )
 @click.option(
     "--unknown-terms",
@@ -385,6 +392,11 @@ def _validate_cli(
         "max_triples": max_triples,
         "shacl_engine": shacl_engine,
     }
+    if jobs > max_jobs():
+        raise click.UsageError(
+            f"-j {jobs} is too many worker processes: at most {max_jobs()} ({JOBS_PER_CORE} per core); "
+            "-j 0 gives one per core"
+        )
     if not audits and (store or endpoint or load_endpoint):
         raise click.UsageError("--store, --endpoint and --load-endpoint choose where --audits run: add --audits")
     # Checked before any claim is validated, so a bad option costs nothing.
@@ -419,7 +431,13 @@ def _validate_cli(
         progress.finish()
         extra = None
         if audits:
-            readable = [source for _, source in _readable(inputs, limits)]
+            readable: list[Source] = []
+            for item in _readable(inputs, limits, skip={failure.source for failure in failures}):
+                if isinstance(item, InputFailure):  # read for its verdict, but not again: reported on its own
+                    failures.append(item)
+                    worst = max(worst, _exit_code([item], strict))
+                else:
+                    readable.append(item[1])
             # Imported here: the audits and rdflib's SPARQL engine are a large part of a cold start.
             from comet_cn.audits import audit_results, run_audits
             from comet_cn.sparql_guards import engines_guarded
@@ -438,7 +456,15 @@ def _validate_cli(
             writer.add_extra(extra or ())
             writer.close()
         else:
-            graphs = [_graph(item, limits) for item in items] if items is not None else []
+            graphs: list[Graph | None] = []
+            failed = {failure.source for failure in failures}  # the audits may have found one unreadable already
+            for item, outcome in zip(items, kept, strict=True) if items is not None else ():
+                graph = None if isinstance(item, tuple) and item[0] in failed else _graph(item, outcome, limits)
+                if isinstance(graph, InputFailure):  # read for its verdict, but not again: reported on its own
+                    failures.append(graph)
+                    worst = max(worst, _exit_code([graph], strict))
+                    graph = None
+                graphs.append(graph)
             if fmt == "html":
                 from comet_cn.dossier import render_dossier  # imported when asked for: it adds to every start
 
@@ -460,25 +486,43 @@ def _validate_cli(
     return worst
 
 
-def _graph(item: tuple[str, Source] | InputFailure, limits: LoadLimits) -> Graph | None:
-    """An input's claim graph as loaded, for the dossier's facts and for which rules concern it (html, junit)."""
-    if isinstance(item, InputFailure):
-        return None
+def _load_again(name: str, source: Source, limits: LoadLimits) -> Graph | InputFailure:
+    """An input's claim graph, loaded once more after its validation; whatever goes wrong is that input's failure
+    (it was read a moment ago, so it has changed since, or the loader has a bug), never the run's."""
     try:
-        return load(item[1], limits=limits)
-    except InputError:
+        return load(source, limits=limits)
+    except InputError as error:
+        return InputFailure(name, f"could not be read again after its validation: {error.problem}")
+    except Exception as error:  # the message may quote the input: only the type, as for a validation
+        return InputFailure(
+            name,
+            f"could not be read again after its validation: internal error ({type(error).__name__})",
+            internal=True,
+        )
+
+
+def _graph(
+    item: tuple[str, Source] | InputFailure, outcome: Outcome, limits: LoadLimits
+) -> Graph | InputFailure | None:
+    """An input's claim graph as loaded, for the dossier's facts and for which rules concern it (html, junit); None
+    for an input already reported as unreadable, which is not read again."""
+    if isinstance(item, InputFailure) or isinstance(outcome, InputFailure):
         return None
+    return _load_again(item[0], item[1], limits)
 
 
-def _readable(inputs: Sequence[str], limits: LoadLimits) -> Iterator[tuple[str, Source]]:
-    """The claims of the run that can be read (the audits skip the ones already reported as errors)."""
+def _readable(inputs: Sequence[str], limits: LoadLimits, skip: set[str]) -> Iterator[tuple[str, Source] | InputFailure]:
+    """The claims of the run that can be read, for the audits: those in ``skip`` (already reported as errors) are
+    not read again; one that cannot be read now is its own failure, and the audits go on without it."""
     for item in _expand([i for i in inputs if i != "-"], limits):
-        if not isinstance(item, InputFailure):
-            try:
-                load(item[1], limits=limits)
-            except InputError:
-                continue
+        name = item.source if isinstance(item, InputFailure) else item[0]
+        if name in skip:
+            continue
+        if isinstance(item, InputFailure):
             yield item
+            continue
+        loaded = _load_again(name, item[1], limits)
+        yield loaded if isinstance(loaded, InputFailure) else item
 
 
 def validate_command(argv: Sequence[str] | None = None) -> None:

@@ -600,7 +600,7 @@ def _parse_rdf_text(text: str, format: str, budget: _Budget) -> Graph:
             # rdflib's messages quote the input, which must not reach a terminal or a report: say only where.
             where = _syntax_position(error, text) if format == "turtle" else f"line {parser.lines}"
             hint = ""
-            if "\n" not in text.strip():
+            if "\n" not in text.strip() and name == "<text>":  # a str given to the library, never a file read
                 hint = " (a str is read as claim text, never as a file name: pass a pathlib.Path to read a file)"
             raise InputError(
                 name, f"not valid {_FORMAT_NAMES[format]} (syntax error{' at ' + where if where else ''}){hint}"

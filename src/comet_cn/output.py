@@ -7,6 +7,7 @@ half-written report or a stray temporary file when the run is interrupted or kil
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
@@ -15,9 +16,12 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from comet_cn.errors import InputError
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 try:
     import fcntl
@@ -124,6 +128,25 @@ def _temporary(path: Path) -> tuple[int, str]:
         os.close(descriptor)
 
 
+def _cannot_write(shown: str, error: OSError) -> InputError:
+    return InputError(shown, f"cannot write the report ({error.strerror or type(error).__name__})")
+
+
+class _ReportFile(io.FileIO):
+    """The temporary file, whose failed writes (a full disk, a quota) are the report's :class:`InputError`: they
+    happen wherever the report's text is written or flushed, and must read as one line, not as a bug."""
+
+    def __init__(self, descriptor: int, shown: str) -> None:
+        super().__init__(descriptor, "w", closefd=True)
+        self.shown = shown
+
+    def write(self, data: ReadableBuffer, /) -> int:
+        try:
+            return super().write(data)
+        except OSError as error:
+            raise _cannot_write(self.shown, error) from None
+
+
 @contextmanager
 def atomic_output(path: Path | None) -> Iterator[TextIO]:
     """Standard output, or a temporary file renamed onto ``path`` only once the report is complete.
@@ -147,10 +170,15 @@ def atomic_output(path: Path | None) -> Iterator[TextIO]:
     try:
         descriptor, temporary = _temporary(path)
     except OSError as error:
-        raise InputError(shown, f"cannot write the report ({error.strerror})") from None
+        raise _cannot_write(shown, error) from None
     replaced = False
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        try:
+            raw = _ReportFile(descriptor, shown)
+        except BaseException:
+            os.close(descriptor)
+            raise
+        with io.TextIOWrapper(io.BufferedWriter(raw), encoding="utf-8") as handle:
             if mode is not None:
                 os.fchmod(handle.fileno(), mode)
             yield handle
@@ -160,7 +188,7 @@ def atomic_output(path: Path | None) -> Iterator[TextIO]:
                 # Renamed while still open and locked, so a cleaner never sees it unlocked under its temporary name.
                 os.replace(temporary, path)
             except OSError as error:
-                raise InputError(shown, f"cannot write the report ({error.strerror})") from None
+                raise _cannot_write(shown, error) from None
             replaced = True
     finally:
         if not replaced:

@@ -7,7 +7,9 @@ bundled context, and :func:`to_yaml` writes any JSON-LD claim so that reading it
 
 Scalars are written so that they read back as written: ``claimDate: 2025-05-15`` and ``tonnesCO2e: 12450.0`` stay
 plain where YAML's reading (a date, a float) gives back the same text, and are quoted where it would not
-(``'2100.50'``, ``'1.25E3'``). Reading is :func:`yaml.safe_load` only; anchors and aliases are refused.
+(``'2100.50'``, ``'1.25E3'``). Reading is PyYAML's SafeLoader only; anchors, aliases and repeated keys are
+refused. A plain value YAML would read as a date or a number that does not exist (``2025-02-30``, an integer of
+more than 4,300 digits) is read as its text, so the rules report it as they do in JSON-LD.
 PyYAML is imported only when YAML is read or written (``pip install 'comet-cn[workbook]'``).
 """
 
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
 from functools import lru_cache
 from types import ModuleType
@@ -56,6 +58,24 @@ class _RepeatedKey(Exception):
         self.column = column
 
 
+class _UnreadableValue(Exception):
+    """A value PyYAML's constructors fail on with a plain Python error (not a YAMLError), where it was."""
+
+    def __init__(self, line: int, column: int) -> None:
+        super().__init__(line, column)
+        self.line = line
+        self.column = column
+
+
+#: What PyYAML's constructors raise, besides YAMLError, on a value they cannot build: ValueError for 2025-02-30 or
+#: an integer of more than 4,300 digits, AttributeError for ``!!timestamp hello``, KeyError for ``!!bool maybe``.
+_CONSTRUCTION_ERRORS = (ValueError, OverflowError, ArithmeticError, AttributeError, KeyError, TypeError, IndexError)
+
+#: The scalar types read as text when PyYAML cannot build them (a date that does not exist, a huge integer), so the
+#: rules judge the value as written, as they do in JSON-LD.
+_TEXT_FALLBACK_TAGS = ("int", "float", "bool", "timestamp")
+
+
 @lru_cache(maxsize=1)
 def _unique_key_loader(yaml: ModuleType) -> type:
     """PyYAML's SafeLoader, refusing a key written twice in one mapping (YAML requires keys to be unique; PyYAML
@@ -73,6 +93,26 @@ def _unique_key_loader(yaml: ModuleType) -> type:
                     seen.add(key)
             return super().construct_mapping(node, deep=deep)
 
+        def construct_object(self, node: Any, deep: bool = False) -> Any:
+            try:
+                return super().construct_object(node, deep=deep)
+            except _CONSTRUCTION_ERRORS:
+                mark = node.start_mark
+                raise _UnreadableValue(mark.line + 1, mark.column + 1) from None
+
+    def as_text_if_unreadable(tag: str) -> None:
+        build: Callable[[Any, Any], Any] = UniqueKeyLoader.yaml_constructors[f"tag:yaml.org,2002:{tag}"]
+
+        def construct(loader: Any, node: Any) -> Any:
+            try:
+                return build(loader, node)
+            except _CONSTRUCTION_ERRORS:
+                return loader.construct_scalar(node)
+
+        UniqueKeyLoader.add_constructor(f"tag:yaml.org,2002:{tag}", construct)
+
+    for tag in _TEXT_FALLBACK_TAGS:
+        as_text_if_unreadable(tag)
     return UniqueKeyLoader
 
 
@@ -172,6 +212,10 @@ def from_yaml(text: str, *, name: str = "<yaml>", limits: LoadLimits = DEFAULT_L
             name,
             f"not usable YAML: a key is written twice in one mapping{where}, and only the last value would be kept "
             "without a word; keep one",
+        ) from None
+    except _UnreadableValue as error:
+        raise InputError(
+            name, f"not usable YAML: a value at line {error.line} column {error.column} cannot be read"
         ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
