@@ -18,15 +18,17 @@ openpyxl is imported only when a workbook is read or written (``pip install 'com
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
-from types import MappingProxyType, ModuleType
+from types import ModuleType
 from typing import Any
 
 from rdflib import URIRef
@@ -183,7 +185,16 @@ PREFIXES = "Prefixes"
 README = "Read me"
 _FIRST_ROW = 3  # row 1: terms, row 2: what they mean
 _CHECKLIST_HEADERS = ("id", "list", "item", "meaning", "included", "evidenceLocation", "evidencePage")
-_MAX_CELLS = 2_000_000
+_MAX_CELLS = 2_000_000  # filled cells of a workbook; also the most cells its sheets may write, empty ones included
+#: Bounds checked on the .xlsx archive before openpyxl parses any of it: a few kB of zip can unzip to gigabytes of
+#: empty cells (16,000 rows of 16,000 ``<c/>`` ran for minutes), and openpyxl's read-only mode fills the gaps
+#: before a row's last cell and between rows with empty values, so a far coordinate costs work too.
+_MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # all parts of the archive, uncompressed (the zip's own record)
+_MAX_ELEMENTS = 3 * _MAX_CELLS  # XML elements in all parts (cells, shared strings, styles...)
+_MAX_SHEET_ROWS = 1_048_576  # the last row of a sheet in Excel
+_MAX_GRID = 10_000_000  # cells as read: every row as wide as its last cell, empty ones included
+_SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_COORDINATE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]+)")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl (and the XML) refuse in a cell
 _YES = frozenset({"yes", "y", "true", "x", "1", "✓", "✔"})
 _NO = frozenset({"no", "n", "false", "0", "", "-"})
@@ -501,12 +512,53 @@ class WorkbookClaim:
     cells: Mapping[tuple[str, str | None], CellRef]
 
 
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def _value_keys(text: str) -> set[str]:
+    """The forms a value is matched by: as written, and as a number when it is one (12450 = 12450.0)."""
+    keys = {text}
+    if _NUMBER.fullmatch(text):
+        with contextlib.suppress(ArithmeticError, ValueError):  # an exponent past the decimal context's range
+            keys.add("#" + str(Decimal(text).normalize()))
+    return keys
+
+
+class _Cells(Mapping[tuple[str, str | None], CellRef]):
+    """The cells of a workbook read (see :attr:`WorkbookClaim.cells`), with the values each node's cells hold: a
+    finding that names no property is placed at the one cell of its node's row holding the finding's value."""
+
+    def __init__(
+        self,
+        cells: Mapping[tuple[str, str | None], CellRef],
+        held: Mapping[str, Sequence[tuple[frozenset[str], CellRef]]],
+    ) -> None:
+        self._cells = dict(cells)
+        self._held = {node: tuple(entries) for node, entries in held.items()}
+
+    def __getitem__(self, key: tuple[str, str | None]) -> CellRef:
+        return self._cells[key]
+
+    def __iter__(self) -> Iterator[tuple[str, str | None]]:
+        return iter(self._cells)
+
+    def __len__(self) -> int:
+        return len(self._cells)
+
+    def holding(self, node: str, value: str) -> CellRef | None:
+        """The one cell of the node's rows that holds the value (None when none or several do)."""
+        keys = _value_keys(value)
+        found = {cell for held, cell in self._held.get(node, ()) if keys & held}
+        return found.pop() if len(found) == 1 else None
+
+
 def locate(
     cells: Mapping[tuple[str, str | None], CellRef], focus_node: str, path: str | None, value: str | None = None
 ) -> CellRef | None:
     """The cell a finding is about: its node's cell for the property ``path`` (an IRI, a compact IRI or a term),
-    the checklist row of ``value`` when that is a checklist item, else the node's row; None for a node not read from
-    the workbook."""
+    the checklist row of ``value`` when that is a checklist item, else (a finding of a rule that names no property)
+    the one cell of the node's row that holds ``value``, else the node's row; None for a node not read from the
+    workbook."""
     vocab = vocabulary()
     for candidate in (value, path):
         if candidate is None:
@@ -515,6 +567,10 @@ def locate(
         found = cells.get((focus_node, term))
         if found is not None:
             return found
+    if value is not None and isinstance(cells, _Cells):
+        held = cells.holding(focus_node, value)
+        if held is not None:
+            return held
     return cells.get((focus_node, None))
 
 
@@ -867,12 +923,172 @@ def _text(value: Any) -> str:
 
 
 def _rows(sheet: Any, budget: list[int], name: str) -> Iterator[tuple[int, list[str]]]:
+    # Read-only mode trusts the sheet's <dimension> record and drops the rows and columns outside it; a stale one
+    # (written by another tool, or by hand) would hide rows that Excel shows. _check_archive made sure that the
+    # sheet's rows are in order and its size is bounded, so every row of the XML is read.
+    sheet.reset_dimensions()
     for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
         texts = [_text(v) for v in values]
         budget[0] -= sum(1 for t in texts if t)
         if budget[0] < 0:
             raise InputError(name, f"the workbook holds over {_MAX_CELLS} filled cells")
         yield number, texts
+
+
+class _PartScan:
+    """What openpyxl's read-only mode will make of one XML part, counted with the same XML parser (expat) before
+    it parses anything: elements, cells and rows against the workbook's bounds, and rows or cells out of order,
+    which read-only mode skips without a word (it walks rows and columns forward only)."""
+
+    _ROW = _SHEET_NS + "}row"
+
+    def __init__(self, where: str, budget: list[int], name: str) -> None:
+        self.where, self.budget, self.name = where, budget, name
+        self.depth = 0
+        self.row_depth = -1  # the depth of the open <row>'s cells, -1 outside one
+        self.row = 0  # openpyxl's row counter: the last row's number
+        self.column = 0  # its column counter: the last cell's column
+        self.rows_seen = False
+
+    def refuse(self, problem: str) -> None:
+        raise InputError(self.name, f"{self.where}: {problem}")
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        # budget: elements, cells, grid left (kept in a list: this runs for every element, so it is kept lean)
+        budget = self.budget
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise InputError(self.name, f"the workbook holds over {_MAX_ELEMENTS} XML elements")
+        self.depth += 1
+        if self.depth == self.row_depth:
+            self.cell(attrs.get("r"))  # openpyxl reads every child of a row as a cell
+        elif tag == self._ROW:
+            self.open_row(attrs.get("r"))
+
+    def open_row(self, label: str | None) -> None:
+        if self.row_depth >= 0:
+            self.refuse(f"a row inside row {self.row}")
+        number = self.row + 1
+        if label is not None:
+            try:
+                number = int(float(label.strip()))
+            except (ValueError, OverflowError):
+                return  # openpyxl refuses it too: the workbook cannot be read
+        if number <= self.row or number < 1:
+            where = f"row {number} comes after row {self.row}" if self.rows_seen else f"a row numbered {number}"
+            self.refuse(f"{where} in the file; rows must be in order (save the workbook again from a spreadsheet)")
+        if number > _MAX_SHEET_ROWS:
+            self.refuse(f"row {number} is beyond the last row of a sheet ({_MAX_SHEET_ROWS})")
+        self.row, self.column, self.row_depth, self.rows_seen = number, 0, self.depth + 1, True
+
+    def cell(self, coordinate: str | None) -> None:
+        budget = self.budget
+        budget[1] -= 1
+        if budget[1] < 0:
+            raise InputError(self.name, f"the workbook holds over {_MAX_CELLS} cells (empty ones included)")
+        column = self.column + 1
+        match = _COORDINATE.fullmatch(coordinate) if coordinate else None
+        if match:
+            column = 0
+            for letter in match.group(1).upper():
+                column = column * 26 + ord(letter) - 64
+            if int(match.group(2)) != self.row:
+                self.refuse(f"cell {coordinate} is written in row {self.row}; save the workbook again")
+            if column <= self.column:
+                self.refuse(f"cell {coordinate} comes after column {_letter(self.column)} of its row in the file")
+        self.column = column
+
+    def end(self, tag: str) -> None:
+        if self.depth + 1 == self.row_depth:
+            self.row_depth = -1
+            # the row as read: as wide as its last cell, the gaps filled with empty values
+            self.budget[2] -= max(self.column, 1)
+            if self.budget[2] < 0:
+                raise InputError(self.name, f"the workbook's sheets span over {_MAX_GRID} cells (rows x columns)")
+        self.depth -= 1
+
+    def refuse_dtd(self, *_: Any) -> None:
+        self.refuse("declares a DTD, which the parts of an .xlsx workbook may not")
+
+
+def _sheet_parts(archive: Any) -> dict[str, str]:
+    """Part name -> sheet title, from the package's relationships (best effort: {} when they cannot be read)."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+
+    rels_ns = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+    doc_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+    def small(part: str) -> Any:
+        info = archive.getinfo(part)
+        if info.file_size > 1_000_000:
+            raise ValueError(part)
+        # expat without a DTD (refused in every part before this runs) expands no entity
+        return ET.fromstring(archive.read(info))
+
+    def target(base: str, ref: str) -> str:
+        return ref.lstrip("/") if ref.startswith("/") else posixpath.normpath(posixpath.join(base, ref))
+
+    try:
+        book = next(
+            target("", str(rel.get("Target")))
+            for rel in small("_rels/.rels").iter(rels_ns + "Relationship")
+            if str(rel.get("Type", "")).endswith("/officeDocument")
+        )
+        folder, base = posixpath.split(book)
+        links = {
+            rel.get("Id"): target(folder, str(rel.get("Target")))
+            for rel in small(posixpath.join(folder, "_rels", base + ".rels")).iter(rels_ns + "Relationship")
+        }
+        return {
+            links[sheet.get(doc_ns + "id")]: str(sheet.get("name"))
+            for sheet in small(book).iter("{" + _SHEET_NS + "}sheet")
+            if sheet.get(doc_ns + "id") in links
+        }
+    except Exception:  # the workbook is malformed: openpyxl says so
+        return {}
+
+
+def _check_archive(raw: bytes, name: str) -> None:
+    """Bound the work of reading a workbook before openpyxl parses any of it (see :data:`_MAX_UNZIPPED_BYTES`)."""
+    import pyexpat
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip archive: openpyxl refuses it with the usual line
+    with archive:
+        infos = archive.infolist()
+        # The zip's record of each part's size bounds what can be read: zipfile stops there, and a part that
+        # unzips to more fails its checksum.
+        if sum(info.file_size for info in infos) > _MAX_UNZIPPED_BYTES:
+            raise InputError(name, f"the workbook unzips to over {_MAX_UNZIPPED_BYTES} bytes")
+        titles: dict[str, str] | None = None
+        budget = [_MAX_ELEMENTS, _MAX_CELLS, _MAX_GRID]
+        for info in infos:
+            if info.is_dir():
+                continue
+            scan = _PartScan(f"part {info.filename}", budget, name)
+            parser = pyexpat.ParserCreate(namespace_separator="}")
+            parser.StartDoctypeDeclHandler = scan.refuse_dtd
+            parser.StartElementHandler = scan.start
+            parser.EndElementHandler = scan.end
+            try:
+                with archive.open(info) as stream:
+                    while chunk := stream.read(1 << 16):
+                        try:
+                            parser.Parse(chunk, False)
+                        except InputError as error:
+                            if titles is None:
+                                titles = _sheet_parts(archive)
+                            if info.filename in titles and error.problem.startswith(scan.where):
+                                where = f"sheet {titles[info.filename]!r}"
+                                raise InputError(name, where + error.problem[len(scan.where) :]) from None
+                            raise
+                    parser.Parse(b"", True)
+            except (pyexpat.ExpatError, zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
+                continue  # not XML (an image...), or damaged: openpyxl refuses the parts it needs
 
 
 def read_workbook(path: Path, *, data: bytes | None = None, limits: LoadLimits = DEFAULT_LIMITS) -> WorkbookClaim:
@@ -886,6 +1102,7 @@ def read_workbook(path: Path, *, data: bytes | None = None, limits: LoadLimits =
     raw = data if data is not None else read_bytes(path, limits)
     if len(raw) > limits.max_bytes:
         raise InputError(name, f"input is over the limit of {limits.max_bytes} bytes")
+    _check_archive(raw, name)
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as error:  # zipfile, XML and openpyxl errors alike: the file is not a workbook
@@ -919,16 +1136,17 @@ def _read(book: Any, name: str, limits: LoadLimits) -> WorkbookClaim:
     prefixes = {**vocab.prefixes, **own}
     nodes: dict[str, dict[str, Any]] = {}
     cells: dict[tuple[str, str | None], CellRef] = {}
+    held: dict[str, list[tuple[frozenset[str], CellRef]]] = {}
     layout = {spec.name: spec for spec in SHEETS}
     for title in book.sheetnames:
-        if title in (README, CHECKLIST, PREFIXES):
-            continue
-        _read_nodes(book[title], layout.get(title), name, budget, prefixes, nodes, cells, limits)
+        if title in (README, CHECKLIST, PREFIXES) or not hasattr(book[title], "iter_rows"):
+            continue  # a chart sheet holds no cells
+        _read_nodes(book[title], layout.get(title), name, budget, prefixes, nodes, cells, held, limits)
     if CHECKLIST in book.sheetnames:
         _read_checklist(book[CHECKLIST], name, budget, prefixes, nodes, cells, limits)
     graph = [_compact(node) for node in nodes.values()]
     context: Any = [CONTEXT_IRI, dict(sorted(own.items()))] if own else CONTEXT_IRI
-    return WorkbookClaim({"@context": context, "@graph": graph}, MappingProxyType(cells))
+    return WorkbookClaim({"@context": context, "@graph": graph}, _Cells(cells, held))
 
 
 def _compact(node: dict[str, Any]) -> dict[str, Any]:
@@ -955,6 +1173,7 @@ def _read_nodes(
     prefixes: Mapping[str, str],
     nodes: dict[str, dict[str, Any]],
     cells: dict[tuple[str, str | None], CellRef],
+    held: dict[str, list[tuple[frozenset[str], CellRef]]],
     limits: LoadLimits,
 ) -> None:
     title = sheet.title
@@ -996,6 +1215,10 @@ def _read_nodes(
                 raise InputError(name, f"{where}: {error.problem}") from None
             if not values:
                 continue
+            if header != "type":
+                held.setdefault(key, []).append(
+                    (_held_keys(values, header, prefixes), CellRef(title, number, header, letter))
+                )
             if header == "type":
                 if any(not isinstance(v, str) for v in values):
                     raise InputError(name, f"{where}: a type is a class name, not a literal")
@@ -1003,6 +1226,25 @@ def _read_nodes(
             node.setdefault("@type" if header == "type" else header, []).extend(values)
         if not typed and spec is not None and spec.classes and "@type" not in node:
             node["@type"] = [spec.classes[0]]
+
+
+def _held_keys(values: Sequence[Any], column: str, prefixes: Mapping[str, str]) -> frozenset[str]:
+    """The forms of a cell's values a finding's value is matched against: as written, as a full IRI (a node or a
+    term), and as a number."""
+    vocab = vocabulary()
+    definition = vocab.terms.get(column)
+    names = definition is not None and definition.kind in ("id", "vocab")
+    keys: set[str] = set()
+    for value in values:
+        if isinstance(value, Mapping):
+            text = str(value.get("@value", value.get("@id", "")))
+            names_it = "@id" in value
+        else:
+            text, names_it = str(value), names
+        keys |= _value_keys(text)
+        if names_it:
+            keys.add(vocab.terms[text].iri if text in vocab.terms else expand_iri(text, prefixes))
+    return frozenset(keys)
 
 
 def _read_checklist(
