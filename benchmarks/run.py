@@ -139,7 +139,8 @@ def bench_batch(count: int, sample: int, jobs: int, engine: str) -> Row:
     base_rate = jobs * sample / base_time
     list(validate_many([doc for doc, _ in claims[: 2 * jobs]], jobs=jobs, shacl_engine=engine))  # start the workers
     our_time, ours = _timed(
-        lambda: list(validate_many((doc for doc, _ in claims), jobs=jobs, keep_graph=True, shacl_engine=engine))
+        # Without the SHACL report graphs, as cn-validate runs a batch for every output but Turtle.
+        lambda: list(validate_many((doc for doc, _ in claims), jobs=jobs, shacl_engine=engine))
     )
     our_rate = count / our_time
     ratio = our_rate / base_rate

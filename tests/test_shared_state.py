@@ -55,3 +55,16 @@ def test_running_the_command_in_process_leaves_logging_and_warnings_as_they_were
     before = (rdflib_logger.level, list(warnings.filters))
     assert cli(EXAMPLES / "conforming-claim.jsonld").code == 0
     assert (rdflib_logger.level, list(warnings.filters)) == before
+
+
+def test_closing_the_ontology_leaves_rdflibs_literal_converters_as_they_were() -> None:
+    """owlrl registers converters of its own (one refuses a zoned year, "2022Z") and left them in place, so a
+    claim's verdict depended on whether the ontology had been closed earlier in the process (red team)."""
+    from rdflib.term import _toPythonMapping
+
+    from comet_cn import reasoning
+    from comet_cn.resources import ontology_graph
+
+    before = dict(_toPythonMapping)
+    reasoning._compile(ontology_graph(), "owlrl")
+    assert dict(_toPythonMapping) == before

@@ -129,21 +129,27 @@ class CompiledOntology:
         known = set(data)
         new: set[tuple[Node, Node, Node]] = set()
         pending = list(known)
+        # Looked up once: this loop runs for every triple of every claim, and rdflib compares terms in Python.
+        rdf_type = RDF.type
+        is_type = frozenset({rdf_type}).__contains__  # a hash look-up, not URIRef.__eq__ on every predicate
+        superclasses, superproperties = self.superclasses.get, self.superproperties.get
+        domains, ranges, inverses = self.domains.get, self.ranges.get, self.inverses.get
+        symmetric, transitive = self.symmetric, self.transitive
         while pending:
             produced: list[tuple[Node, Node, Node]] = []
             for s, p, o in pending:
-                if p == RDF.type:
-                    produced.extend((s, RDF.type, c) for c in self.superclasses.get(o, ()))
+                if is_type(p):
+                    produced.extend((s, rdf_type, c) for c in superclasses(o, ()))
                     continue
-                for q in self.superproperties.get(p, (p,)):
+                for q in superproperties(p, (p,)):
                     produced.append((s, q, o))
-                    produced.extend((s, RDF.type, c) for c in self.domains.get(q, ()))
+                    produced.extend((s, rdf_type, c) for c in domains(q, ()))
                     if not isinstance(o, Literal):
-                        produced.extend((o, RDF.type, c) for c in self.ranges.get(q, ()))
-                        produced.extend((o, inverse, s) for inverse in self.inverses.get(q, ()))
-                        if q in self.symmetric:
+                        produced.extend((o, rdf_type, c) for c in ranges(q, ()))
+                        produced.extend((o, inverse, s) for inverse in inverses(q, ()))
+                        if q in symmetric:
                             produced.append((o, q, s))
-                        if q in self.transitive:
+                        if q in transitive:
                             produced.extend((s, q, z) for z in _objects(known, new, o, q))
                             produced.extend((x, q, o) for x in _subjects(known, new, s, q))
             pending = []
@@ -155,8 +161,9 @@ class CompiledOntology:
 
     def _clashes(self, triples: Iterable[tuple[Node, Node, Node]]) -> list[str]:
         types: dict[Node, set[Node]] = defaultdict(set)
+        is_type = frozenset({RDF.type}).__contains__
         for s, p, o in triples:
-            if p == RDF.type:
+            if is_type(p):
                 types[s].add(o)
         messages = []
         for node, classes in types.items():

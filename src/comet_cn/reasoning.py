@@ -24,7 +24,9 @@ from typing import cast
 from rdflib import BNode, Graph, Literal, Namespace
 from rdflib.namespace import RDF
 
+from comet_cn import trusted_rdf
 from comet_cn.compiled import CompiledOntology, compile_ontology, eligible_claim
+from comet_cn.rdflib_state import converters_kept
 from comet_cn.resources import ontology_files, ontology_graph
 from comet_cn.terms import describe
 
@@ -161,7 +163,8 @@ def _owlrl_expand(graph: Graph, mode: ReasoningMode) -> None:
     import owlrl  # imported here: a run that finds the closure cached and compiled reasoning needs none of it
 
     semantics = owlrl.RDFS_Semantics if mode == "rdfs" else owlrl.OWLRL_Semantics
-    owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
+    with converters_kept():  # owlrl's own literal converters must not outlive its run (they change verdicts)
+        owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
 
 
 def _compile(ontology: Graph, mode: ReasoningMode) -> CompiledOntology | None:
@@ -261,7 +264,9 @@ def _read_cached_closure(path: Path) -> Graph | None:
         return None
     try:
         graph = Graph()
-        graph.parse(data=body, format="nt")
+        if not trusted_rdf.parse_into(graph, body, "nt"):  # our own file, its digest checked: Oxigraph may read it
+            graph = Graph()
+            graph.parse(data=body, format="nt")
     except Exception:  # unreadable even though the digest matched: a bug of ours, still never trusted
         return None
     ontology = ontology_graph()
@@ -299,8 +304,9 @@ def _compiled_closure(tables: CompiledOntology, data: Graph, mode: ReasoningMode
     # hierarchy from the ontology and the validated graph is the claim and its entailments only.
     inferred, clashes = tables.expand(data)
     graph = data if in_place else _merge(data)
+    add = graph.store.add  # rdflib terms made by the tables: straight into the store, without Graph.add's checks
     for triple in inferred:
-        graph.add(triple)
+        add(triple, graph)
     found = {_inconsistency(graph, m) for m in clashes}
     ordered = tuple(sorted(found, key=lambda item: (item.focus_node or "", item.message)))
     return Closure(graph=graph, mode=mode, engine=f"compiled-{mode}", inconsistencies=ordered)

@@ -155,9 +155,13 @@ class ReadOnlyGraph(Graph):
 
 
 def _parse_all(files: tuple[Traversable, ...]) -> ReadOnlyGraph:
+    from comet_cn import trusted_rdf  # the bundled files, read by Oxigraph where it is installed
+
     graph = ReadOnlyGraph()
     for entry in files:
-        graph.parse(data=entry.read_text(encoding="utf-8"), format="turtle")
+        data = entry.read_bytes()
+        if not trusted_rdf.parse_into(graph, data, "turtle"):
+            graph.parse(data=data.decode("utf-8"), format="turtle")
     return graph.freeze()
 
 
