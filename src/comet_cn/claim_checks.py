@@ -15,14 +15,14 @@ from typing import Literal
 
 from rdflib import Graph, Namespace, URIRef
 from rdflib import Literal as RDFLiteral
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
 from comet_cn.loading import PLAIN_DECIMAL, Loaded
 from comet_cn.reasoning import Closure
 from comet_cn.resources import ontology_graph
 from comet_cn.results import Severity, ValidationResult, finding
-from comet_cn.serials import SerialRange, credit_range, find_overlaps, units_key
+from comet_cn.serials import SerialRange, contradicts, credit_range, find_overlaps, serial_reading, units_key
 from comet_cn.terms import UnknownTerm, compact, defined_terms, describe, unknown_iris
 
 __all__ = [
@@ -150,18 +150,27 @@ def normalised_serial(serial: str) -> str:
     return "".join(serial.split()).upper()
 
 
+#: One use of a credit block: (owner, credit), the owner a claim, or an offsetting event that no claim links.
+_Use = tuple[Node, Node]
+
+
 def _units(graph: Graph, claims: tuple[Node, ...], source: str | None) -> Iterator[ValidationResult]:
     # Every (claim, credit) use in the input: a credit is used once (§11.1), within a claim and across the claims
     # of one input alike, so two claims of one file cannot both count one retirement.
-    uses: list[tuple[Node, Node]] = []
+    uses: list[_Use] = []
+    # The offsetting events through which each use retires its credit, to name them in findings.
+    via: dict[_Use, list[Node]] = {}
+    linked: set[Node] = set()
     for claim in claims:
         events = sorted(set(graph.objects(claim, CN.hasOffsettingEvent)), key=str)
+        linked.update(events)
         retired_by: dict[Node, list[Node]] = defaultdict(list)
         for event in events:
             for credit in set(graph.objects(event, CN.retiresCredit)):
                 retired_by[credit].append(event)
         for credit in sorted(retired_by, key=str):
             uses.append((claim, credit))
+            via[(claim, credit)] = retired_by[credit]
             if len(retired_by[credit]) > 1:
                 name = describe(graph, credit)
                 names = " and ".join(describe(graph, e) for e in sorted(retired_by[credit], key=str))
@@ -173,10 +182,25 @@ def _units(graph: Graph, claims: tuple[Node, ...], source: str | None) -> Iterat
                     path=str(CN.retiresCredit),
                     source=source,
                 )
-    yield from _shared_credits(graph, uses, source)
+    if not uses:
+        return
+    claim_uses = list(uses)
+    # An offsetting event that no claim links still retires its units, for another party or for no claim of the
+    # input: units a claim uses must not be retired there too (§11.1: not credits already used by another party;
+    # §11.3 g: a serial is retired once). Such uses are compared with the claims' uses, never with one another.
+    for event in sorted(set(graph.subjects(CN.retiresCredit, None)) - linked, key=str):
+        for credit in sorted(set(graph.objects(event, CN.retiresCredit)), key=str):
+            uses.append((event, credit))
+            via[(event, credit)] = [event]
+    owners = frozenset(claims)
+    yield from _shared_credits(graph, uses, owners, via, source)
     spans: dict[Node, SerialRange] = {}
     serials: dict[Node, str] = {}
     keys: dict[Node, str] = {}
+    # A serial that reads as other units than the credit's explicit range: its reading is swept for overlaps
+    # too, so an explicit range cannot hide the serial's units from a second retirement of them.
+    read_too: dict[Node, SerialRange] = {}
+    claimed_credits = {credit for _, credit in claim_uses}
     for credit in sorted({credit for _, credit in uses}, key=str):
         span, serial = credit_ranges(graph, credit)
         if serial is not None:
@@ -184,8 +208,16 @@ def _units(graph: Graph, claims: tuple[Node, ...], source: str | None) -> Iterat
         key = units_key(span, serial)
         if key is not None:
             keys[credit] = key
+        read = serial_reading(graph.value(credit, CN.serialNumber), span)
         if span is not None:
             spans[credit] = span
+        if read is not None:
+            read_too[credit] = read
+        if credit not in claimed_credits:
+            continue  # another party's block: its size and format are not this claim's findings
+        if span is not None and read is not None and contradicts(read, span):
+            yield _disagreement(graph, credit, span, read, serial, source)
+        elif span is not None:
             yield from _tonnes(graph, credit, span, source)
         elif serial is not None:
             name = describe(graph, credit)
@@ -201,45 +233,73 @@ def _units(graph: Graph, claims: tuple[Node, ...], source: str | None) -> Iterat
                 severity=Severity.WARNING,
             )
     reported: set[frozenset[Node]] = set()
-    pairs: list[tuple[tuple[Node, Node], tuple[Node, Node], str]] = []
+    pairs: list[tuple[_Use, _Use, str]] = []
     # Ranges sharing units; then credits with one units key where one of them has no range (the same units
     # written so that no grammar reads them, e.g. unpadded), which the sweep cannot see.
-    for first, second, (low, high) in find_overlaps((use, spans[use[1]]) for use in uses if use[1] in spans):
-        pairs.append((first, second, _units_text(spans[first[1]].block, low, high)))
-    by_key: dict[str, list[tuple[Node, Node]]] = defaultdict(list)
+    ranged = [(use, spans[use[1]]) for use in uses if use[1] in spans]
+    ranged += [(use, read_too[use[1]]) for use in uses if use[1] in read_too]
+    for (first, first_span), (second, _), (low, high) in find_overlaps(((use, span), span) for use, span in ranged):
+        pairs.append((first, second, _units_text(first_span.block, low, high)))
+    by_key: dict[str, list[_Use]] = defaultdict(list)
     for use in uses:
         if use[1] in keys:
             by_key[keys[use[1]]].append(use)
     for key, group in sorted(by_key.items()):
         parts = key.split(" ")
         what = _units_text(parts[0], int(parts[1]), int(parts[2])) if len(parts) == 3 else f"the units of {key!r}"
-        per_claim: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+        per_owner: dict[Node, list[_Use]] = defaultdict(list)
         for use in group:
-            per_claim[use[0]].append(use)
-        # Each use against its claim's first, and each claim's first against the group's: linear in the group.
-        candidates = [(same[0], other) for same in per_claim.values() for other in same[1:]]
-        candidates += [(group[0], same[0]) for same in per_claim.values() if same[0] is not group[0]]
+            per_owner[use[0]].append(use)
+        # Each use against its owner's first, and each owner's first against the group's: linear in the group.
+        # The claims' uses come first in ``uses``, so the group's first is a claim's whenever a claim has one.
+        candidates = [(same[0], other) for same in per_owner.values() for other in same[1:]]
+        candidates += [(group[0], same[0]) for same in per_owner.values() if same[0] is not group[0]]
         for first, other in candidates:
             if not (first[1] in spans and other[1] in spans):  # two ranges: find_overlaps has the pair
                 pairs.append((first, other, what))
-    # Within a claim first, so a pair of blocks used by two claims is named once, as the claim's own double count.
-    pairs.sort(key=lambda pair: pair[0][0] != pair[1][0])
-    for (claim_a, credit_a), (claim_b, credit_b), what in pairs:
+
+    def order(pair: tuple[_Use, _Use, str]) -> int:
+        (owner_a, _), (owner_b, _), _ = pair
+        return 0 if owner_a == owner_b else 1 if owner_a in owners and owner_b in owners else 2
+
+    # Within a claim first, so a pair of blocks used by two claims is named once, as the claim's own double count;
+    # then across claims; then against events no claim links.
+    pairs.sort(key=order)
+    for use_a, use_b, what in pairs:
+        if use_a[0] not in owners and use_b[0] not in owners:
+            continue  # two retirements no claim counts: not this input's claims' double count
+        if use_b[0] in owners and use_a[0] not in owners:
+            use_a, use_b = use_b, use_a  # the claim's block first; the focus is the block the claim must replace
+        (claim_a, credit_a), (owner_b, credit_b) = use_a, use_b
         pair = frozenset((credit_a, credit_b))
         if credit_a == credit_b or pair in reported:
-            continue  # one block used by two claims is _shared_credits' finding
+            continue  # one block used by two claims, or by a claim and another event, is _shared_credits' finding
         reported.add(pair)
         name_a, name_b = describe(graph, credit_a), describe(graph, credit_b)
+        serial_a, serial_b = serials.get(credit_a, "?"), serials.get(credit_b, "?")
+        if owner_b not in owners:
+            yield finding(
+                "CN-UNITS-01",
+                focus_node=name_a,
+                message=f"{what} are retired twice: by {name_a} (serial {serial_a}) "
+                f"{_retired_in(graph, use_a, owners, via)}, and by {name_b} (serial {serial_b}) "
+                f"{_retired_in(graph, use_b, owners, via)}; a credit is used once and not when already used by "
+                "another party, so the claim cannot count them.",
+                path=str(CN.serialNumber),
+                value=serials.get(credit_a),
+                source=source,
+            )
+            continue
         where = (
             ""
-            if claim_a == claim_b
-            else f" for claims {describe(graph, claim_a)} and {describe(graph, claim_b)} of one input"
+            if claim_a == owner_b
+            else f" for claims {describe(graph, claim_a)} and {describe(graph, owner_b)} of one input"
         )
         yield finding(
             "CN-UNITS-01",
             focus_node=name_b,
-            message=f"{what} are retired by both {name_a} (serial {serials.get(credit_a, '?')}) and {name_b} "
-            f"(serial {serials.get(credit_b, '?')}){where}, so they would count twice.",
+            message=f"{what} are retired by both {name_a} (serial {serial_a}) and {name_b} "
+            f"(serial {serial_b}){where}, so they would count twice.",
             path=str(CN.serialNumber),
             value=serials.get(credit_b),
             source=source,
@@ -250,19 +310,60 @@ def _units_text(block: str, low: int, high: int) -> str:
     return f"{'unit' if low == high else 'units'} {low}{'' if low == high else f'-{high}'} of issuance block {block}"
 
 
-def _shared_credits(graph: Graph, uses: list[tuple[Node, Node]], source: str | None) -> Iterator[ValidationResult]:
-    claims_of: dict[Node, list[Node]] = defaultdict(list)
-    for claim, credit in uses:
-        claims_of[credit].append(claim)
-    for credit, claims in sorted(claims_of.items(), key=lambda item: str(item[0])):
-        if len(claims) > 1:
-            name = describe(graph, credit)
-            names = " and ".join(describe(graph, claim) for claim in claims)
+def _retired_in(graph: Graph, use: _Use, owners: frozenset[Node], via: dict[_Use, list[Node]]) -> str:
+    """Where a use retires its block: "in offsetting event E of claim C", or an event no claim links and for whom."""
+    owner, _ = use
+    events = " and ".join(describe(graph, event) for event in via.get(use, [owner]))
+    if owner in owners:
+        return f"in offsetting event {events} of claim {describe(graph, owner)}"
+    return f"in offsetting event {events}{_on_behalf_of(graph, owner)}, which no claim of the input links"
+
+
+def _on_behalf_of(graph: Graph, event: Node) -> str:
+    names = []
+    for entity in sorted(set(graph.objects(event, CN.retiredOnBehalfOf)), key=str):
+        label = graph.value(entity, RDFS.label)
+        names.append(describe(graph, entity) + (f" ({label})" if label is not None else ""))
+    return f" on behalf of {' and '.join(names)}" if names else ""
+
+
+def _shared_credits(
+    graph: Graph,
+    uses: list[_Use],
+    claims: frozenset[Node],
+    via: dict[_Use, list[Node]],
+    source: str | None,
+) -> Iterator[ValidationResult]:
+    owners_of: dict[Node, list[Node]] = defaultdict(list)
+    for owner, credit in uses:
+        owners_of[credit].append(owner)
+    for credit, owners in sorted(owners_of.items(), key=lambda item: str(item[0])):
+        claimed = [owner for owner in owners if owner in claims]
+        if not claimed:
+            continue
+        name = describe(graph, credit)
+        if len(claimed) > 1:
+            names = " and ".join(describe(graph, claim) for claim in claimed)
             yield finding(
                 "CN-UNITS-01",
                 focus_node=name,
-                message=f"the credit block {name} is retired for {len(claims)} claims of the input ({names}); "
+                message=f"the credit block {name} is retired for {len(claimed)} claims of the input ({names}); "
                 "a credit is used once, so its units would count for each of them.",
+                path=str(CN.retiresCredit),
+                source=source,
+            )
+        others = [owner for owner in owners if owner not in claims]
+        if others:
+            claim = claimed[0]
+            again = " and ".join(
+                f"in offsetting event {describe(graph, event)}{_on_behalf_of(graph, event)}" for event in others
+            )
+            yield finding(
+                "CN-UNITS-01",
+                focus_node=name,
+                message=f"the credit block {name} is retired twice: {_retired_in(graph, (claim, credit), claims, via)} "
+                f"and again {again}, which no claim of the input links; a credit is used once and not when already "
+                "used by another party, so the claim cannot count its units.",
                 path=str(CN.retiresCredit),
                 source=source,
             )
@@ -303,3 +404,21 @@ def _tonnes(graph: Graph, credit: Node, span: SerialRange, source: str | None) -
             value=str(stated),
             source=source,
         )
+
+
+def _disagreement(
+    graph: Graph, credit: Node, span: SerialRange, read: SerialRange, serial: str | None, source: str | None
+) -> ValidationResult:
+    stated = graph.value(credit, CN.tonnesCO2e)
+    tonnes = f", and it states {stated} t CO2e" if stated is not None else ""
+    return finding(
+        "CN-UNITS-02",
+        focus_node=describe(graph, credit),
+        message=f"the credit block's serial number {serial!r} reads as units {read.first}-{read.last} "
+        f"({read.units} unit(s), one tonne each) but its issuanceBlock, firstUnit and lastUnit state units "
+        f"{span.first}-{span.last} of issuance block {span.block} ({span.units} unit(s)){tonnes}; the serial and "
+        "the stated range must name the same units, or the block's size is unknown.",
+        path=str(CN.firstUnit),
+        value=serial,
+        source=source,
+    )

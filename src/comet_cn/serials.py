@@ -26,11 +26,13 @@ __all__ = [
     "SCHEMES",
     "SerialRange",
     "cad_trust_range",
+    "contradicts",
     "credit_range",
     "explicit_range",
     "find_overlaps",
     "icr_serialization",
     "parse_serial",
+    "serial_reading",
     "units_key",
 ]
 
@@ -159,6 +161,36 @@ def credit_range(
     if serial is None:
         return None, None
     return parse_serial(str(serial)), str(serial)
+
+
+def serial_reading(serial: object | None, span: SerialRange | None) -> SerialRange | None:
+    """The range a credit's serial reads as, when the credit's range is explicit and the serial names another one.
+
+    ``credit_range`` lets an explicit ``issuanceBlock``/``firstUnit``/``lastUnit`` win over the serial; CN-UNITS-01
+    sweeps the serial's own reading for overlaps too, so that stating the range under another block key cannot
+    hide the serial's units from a second retirement of them, and CN-UNITS-02 reports the reading when it
+    ``contradicts`` the stated range. ``None`` when the range is not explicit, the serial is unreadable, or both
+    name the same units of the same block key.
+    """
+    if span is None or span.scheme != "explicit" or serial is None:
+        return None
+    read = parse_serial(str(serial))
+    if read is None or (read.block, read.first, read.last) == (span.block, span.first, span.last):
+        return None
+    return read
+
+
+def contradicts(read: SerialRange, stated: SerialRange) -> bool:
+    """Whether a serial's reading and a stated range of one credit cannot both be true (CN-UNITS-02).
+
+    They contradict when they hold different numbers of units (``…-000001-002000`` against units 1-5000: a credit
+    is one tonne, §3.3.2, so the block's size is unknown), or other units of the same block key. The same number
+    of units under another block key is no contradiction: a block key may be spelt in more than one way (an
+    importer's ``CAD-TRUST:`` prefix, a Verra block id), and ``serial_reading`` keeps both readings in the sweep.
+    """
+    if read.units != stated.units:
+        return True
+    return read.block == stated.block and read.first != stated.first
 
 
 def units_key(span: SerialRange | None, serial: str | None) -> str | None:
