@@ -88,6 +88,7 @@ def test_retirement_window_across_month_ends_and_leap_days(end: str, retired: st
             "ex:reduction-green-electricity": {"achievementDate": start},
             # Dated after every retirement tried here, so that only the retirement window is at stake.
             "ex:claim-2024": {"hasEmissionReduction": "ex:reduction-green-electricity", "claimDate": "2026-06-01"},
+            "ex:opinion-2024": {"verificationDate": "2026-05-01"},  # verified after every retirement (CN-CLAIM-09)
         }
     )
     assert ("CN-RET-01" not in violated(document)) is conforms
@@ -95,12 +96,17 @@ def test_retirement_window_across_month_ends_and_leap_days(end: str, retired: st
 
 
 def test_retirement_window_parameter() -> None:
-    document = claim(**{EVENT: {"retirementDate": "2025-07-01"}, "ex:claim-2024": {"claimDate": "2025-07-15"}})
+    verified = {"ex:opinion-2024": {"verificationDate": "2025-07-10"}}  # after every retirement (CN-CLAIM-09)
+    document = claim(
+        **{EVENT: {"retirementDate": "2025-07-01"}, "ex:claim-2024": {"claimDate": "2025-07-15"}, **verified}
+    )
     assert violated(document) == set()
     assert violated(document, parameters={"retirement_window_months": 6}) == {"CN-RET-01"}
     assert (
         violated(
-            claim(**{EVENT: {"retirementDate": "2025-06-30"}, "ex:claim-2024": {"claimDate": "2025-07-15"}}),
+            claim(
+                **{EVENT: {"retirementDate": "2025-06-30"}, "ex:claim-2024": {"claimDate": "2025-07-15"}, **verified}
+            ),
             parameters={"retirement_window_months": 6},
         )
         == set()

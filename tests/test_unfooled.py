@@ -333,6 +333,7 @@ def test_a_time_zone_on_a_date_does_not_hide_a_late_retirement(retired: str, per
         ("ex:retirement-2025-03", "retirementDate", retired),
         ("ex:period-2024", "reportingPeriodEnd", period_end),
         ("ex:claim-2024", "claimDate", "2026-06-15"),
+        ("ex:opinion-2024", "verificationDate", "2026-06-01"),  # after every retirement (CN-CLAIM-09)
     )
     conforms, rules = verdict(late, reasoning, parameters=RuleParameters(as_of=datetime.date(2026, 12, 1)))
     assert not conforms and "CN-RET-01" in rules
@@ -340,6 +341,7 @@ def test_a_time_zone_on_a_date_does_not_hide_a_late_retirement(retired: str, per
         ("ex:retirement-2025-03", "retirementDate", "2025-12-31Z"),  # the last day of the twelve months
         ("ex:period-2024", "reportingPeriodEnd", period_end),
         ("ex:claim-2024", "claimDate", "2026-06-15"),
+        ("ex:opinion-2024", "verificationDate", "2026-06-01"),  # after every retirement (CN-CLAIM-09)
     )
     assert verdict(on_time, reasoning, parameters=RuleParameters(as_of=datetime.date(2026, 12, 1))) == (True, set())
 
@@ -424,10 +426,12 @@ def test_a_negative_emission_cannot_hide_tonnes_from_the_balance(reasoning: str,
 @pytest.mark.parametrize("engine", ["pyshacl", "turbo"])
 def test_an_opinion_dated_before_the_period_is_over_cannot_verify_it(reasoning: str, engine: str) -> None:
     opinion = next(node for node in BASE["@graph"] if "verificationDate" in node)
-    early = changed((opinion["@id"], "verificationDate", "2024-11-30"))  # the period ends on 2024-12-31
+    # The period ends on 2024-12-31; the credits are retired the next day, so that only the period end is at stake.
+    retired = ("ex:retirement-2025-03", "retirementDate", "2025-01-01")
+    early = changed(retired, (opinion["@id"], "verificationDate", "2024-11-30"))
     conforms, rules = verdict(early, reasoning, shacl_engine=engine)
     assert not conforms and rules == {"CN-CLAIM-09"}
-    after = changed((opinion["@id"], "verificationDate", "2025-01-01"))
+    after = changed(retired, (opinion["@id"], "verificationDate", "2025-01-01"))
     assert verdict(after, reasoning, shacl_engine=engine) == (True, set())
 
 

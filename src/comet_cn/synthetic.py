@@ -246,6 +246,8 @@ def _inject(
     elif violation == "late-retirement":
         event["retirementDate"] = f"{year + 2}-01-15"
         nodes[0]["claimDate"] = f"{year + 2}-02-01"  # the claim follows its retirements (CN-CLAIM-09)
+        opinion = next(node for node in nodes if node.get("@type") == "VerificationOpinion")
+        opinion["verificationDate"] = f"{year + 2}-01-20"  # and so does its verification (CN-CLAIM-09)
     elif violation == "undisclosed-adjustment":
         del credit_nodes[0]["correspondingAdjustmentApplied"]
     elif violation == "ex-ante-credit":
