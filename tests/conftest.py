@@ -16,8 +16,28 @@ from typing import Any
 
 import pytest
 
+from comet_cn.shacl_engines import turbo_available as _turbo_available
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
+
+#: Both SHACL engines, for tests that must give the same verdict on each (pyshacl-turbo only where installed).
+ENGINES = [
+    "pyshacl",
+    pytest.param("turbo", marks=pytest.mark.skipif(not _turbo_available(), reason="pyshacl-turbo not installed")),
+]
+
+
+def edited(document: dict[str, Any], *edits: tuple[str, str, Any]) -> dict[str, Any]:
+    """A copy of ``document`` with ``(node id, key, value)`` edits; a value of None removes the key."""
+    copied: dict[str, Any] = json.loads(json.dumps(document))
+    nodes = {node["@id"]: node for node in copied["@graph"]}
+    for iri, key, value in edits:
+        if value is None:
+            nodes[iri].pop(key, None)
+        else:
+            nodes[iri][key] = value
+    return copied
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -21,7 +21,7 @@ from rdflib.term import _toPythonMapping
 
 import comet_cn
 from comet_cn import RuleParameters, shacl_engines
-from tests.conftest import EXAMPLES, Run
+from tests.conftest import EXAMPLES, Run, edited
 
 BASE: dict[str, Any] = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
 AS_OF = date(2026, 1, 15)
@@ -37,16 +37,7 @@ WIND = "ex:credit-wind"  # an avoidance credit, vintage 2022
 GYEAR = URIRef("http://www.w3.org/2001/XMLSchema#gYear")
 
 
-def changed(document: dict[str, Any], *edits: tuple[str, str, Any]) -> dict[str, Any]:
-    """A copy of ``document`` with ``(node id, key, value)`` edits; a value of None removes the key."""
-    document = copy.deepcopy(document)
-    nodes = {node["@id"]: node for node in document["@graph"]}
-    for iri, key, value in edits:
-        if value is None:
-            nodes[iri].pop(key, None)
-        else:
-            nodes[iri][key] = value
-    return document
+changed = edited
 
 
 def added(document: dict[str, Any], *nodes: dict[str, Any]) -> dict[str, Any]:

@@ -21,16 +21,11 @@ import comet_cn
 from comet_cn import RuleParameters, ValidationReport
 from comet_cn.results import Severity, ValidationResult
 from comet_cn.serials import contradicts, explicit_range, parse_serial, serial_reading
-from comet_cn.shacl_engines import turbo_available
-from tests.conftest import EXAMPLES
+from tests.conftest import ENGINES, EXAMPLES
 
 BASE: dict[str, Any] = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
 AS_OF = RuleParameters(as_of=date(2026, 1, 15))
 EX = "https://example.org/acme/"
-ENGINES = [
-    "pyshacl",
-    pytest.param("turbo", marks=pytest.mark.skipif(not turbo_available(), reason="pyshacl-turbo not installed")),
-]
 
 BIOCHAR = "EXR-2023-BIOC-000001-002000"  # the conforming example's biochar credit, 2000 t
 BIOCHAR_NEXT = "EXR-2023-BIOC-002001-004000"  # the next 2000 units of its issuance block

@@ -20,16 +20,11 @@ from comet_cn import RuleParameters, ValidationReport
 from comet_cn.claim_checks import UNITS_KEY, add_units_keys
 from comet_cn.results import Severity
 from comet_cn.serials import parse_serial, units_key
-from comet_cn.shacl_engines import turbo_available
-from tests.conftest import EXAMPLES
+from tests.conftest import ENGINES, EXAMPLES
 
 BASE: dict[str, Any] = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
 AS_OF = RuleParameters(as_of=date(2026, 12, 1))
 EX = "https://example.org/acme/"
-ENGINES = [
-    "pyshacl",
-    pytest.param("turbo", marks=pytest.mark.skipif(not turbo_available(), reason="pyshacl-turbo not installed")),
-]
 
 WIND = "EXR-2022-WIND-000001-006000"  # the conforming example's wind credit, 6000 t
 VERRA = "31207-400000001-400006000-VCS-VCU-1234-VER-KE-14-47101-01012022-31122022-0"

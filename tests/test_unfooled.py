@@ -6,7 +6,6 @@ reasoning off and on. Claims are the conforming example changed in one place, or
 
 from __future__ import annotations
 
-import copy
 import datetime
 import json
 from collections.abc import Callable
@@ -22,7 +21,7 @@ from comet_cn import RuleParameters
 from comet_cn.audits import run_audits
 from comet_cn.rules import CNSH
 from comet_cn.serials import parse_serial
-from tests.conftest import EXAMPLES, Run
+from tests.conftest import EXAMPLES, Run, edited
 
 BASE: dict[str, Any] = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
 REASONING = ("none", "owlrl")
@@ -31,14 +30,7 @@ CONTEXT = "https://comet.carbon/ext/iso14068/context.jsonld"
 
 def changed(*edits: tuple[str, str, Any]) -> dict[str, Any]:
     """The conforming claim with ``(node id, key, value)`` edits; a value of None removes the key."""
-    document = copy.deepcopy(BASE)
-    nodes = {node["@id"]: node for node in document["@graph"]}
-    for iri, key, value in edits:
-        if value is None:
-            nodes[iri].pop(key, None)
-        else:
-            nodes[iri][key] = value
-    return document
+    return edited(BASE, *edits)
 
 
 def verdict(document: Any, reasoning: str, **options: Any) -> tuple[bool, set[str]]:
