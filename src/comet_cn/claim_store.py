@@ -9,13 +9,23 @@ those indexes. Every function here gives the same answer on any other store, by 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
+from typing import TypeVar
 
 from rdflib import Graph
 from rdflib.plugins.stores.memory import SimpleMemory
 from rdflib.term import Node
 
-__all__ = ["ClaimMemory", "claim_graph", "distinct_objects", "distinct_predicates", "new_graph", "subject_rank"]
+__all__ = [
+    "ClaimMemory",
+    "claim_graph",
+    "distinct_objects",
+    "distinct_predicates",
+    "distinct_subjects",
+    "first_met",
+    "new_graph",
+    "subject_rank",
+]
 
 # SimpleMemory's indexes are private attributes: read them only when this rdflib has them under these names, and
 # otherwise fall back to its public (walking) methods.
@@ -83,3 +93,21 @@ def subject_rank(graph: Graph) -> dict[Node, int]:
     store = _indexed(graph)
     subjects: Iterable[Node] = store.subjects_in_order() if store is not None else dict.fromkeys(s for s, _, _ in graph)
     return {subject: rank for rank, subject in enumerate(subjects)}
+
+
+def distinct_subjects(graph: Graph) -> list[Node]:
+    """Every subject of ``graph``, once each, in the order a walk meets them."""
+    return list(subject_rank(graph))
+
+
+_Key = TypeVar("_Key", bound=Hashable)
+
+
+def first_met(graph: Graph, found: Iterable[tuple[_Key, Node]]) -> dict[_Key, Node]:
+    """For each key, the subject found with it that a walk of ``graph`` meets first: what a finding names, the same
+    whether it was found by walking or off the indexes. Keys keep the order of ``found`` among equal ranks."""
+    rank = subject_rank(graph)
+    first: dict[_Key, Node] = {}
+    for key, subject in sorted(found, key=lambda item: rank.get(item[1], -1)):
+        first.setdefault(key, subject)
+    return first

@@ -20,7 +20,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from comet_cn.claim_store import distinct_objects, distinct_predicates, subject_rank
+from comet_cn.claim_store import distinct_objects, distinct_predicates, distinct_subjects, first_met
 
 __all__ = [
     "COMET_NAMESPACES",
@@ -106,7 +106,6 @@ def take_marked(graph: Graph, document: Any, context_terms: Iterable[str]) -> tu
     :param document: the parsed JSON-LD document the graph came from (to give JSON paths).
     :param context_terms: the terms of the bundled context, for suggestions.
     """
-    rank = subject_rank(graph)
     occurrences: list[tuple[str, Position, Node, tuple[Node, Node, Node]]] = []
     for predicate in distinct_predicates(graph):
         if isinstance(predicate, URIRef) and predicate.startswith(MARKER):
@@ -119,10 +118,7 @@ def take_marked(graph: Graph, document: Any, context_terms: Iterable[str]) -> tu
                 (obj[len(MARKER) :], "type" if p == RDF.type else "value", s, (s, p, obj))
                 for s, p in graph.subject_predicates(obj)
             ]
-    # Each term is reported on the first node a walk of the graph meets it on.
-    marked: dict[tuple[str, Position], Node] = {}
-    for name, position, subject, _ in sorted(occurrences, key=lambda item: rank.get(item[2], -1)):
-        marked.setdefault((name, position), subject)
+    marked = first_met(graph, (((name, position), subject) for name, position, subject, _ in occurrences))
     for *_, triple in occurrences:
         graph.remove(triple)
     known = tuple(sorted(set(context_terms)))
@@ -144,7 +140,6 @@ def take_marked(graph: Graph, document: Any, context_terms: Iterable[str]) -> tu
 
 def _undefined_prefixes(graph: Graph, document: Any) -> Iterator[UnknownTerm]:
     """Properties and types written as compact IRIs whose prefix the context does not define (``ex:foo``)."""
-    rank = subject_rank(graph)
     candidates: list[tuple[Node, str, Position]] = [
         (subject, str(predicate), "key")
         for predicate in distinct_predicates(graph)
@@ -157,11 +152,8 @@ def _undefined_prefixes(graph: Graph, document: Any) -> Iterator[UnknownTerm]:
         if _undefined_prefix(kind)
         for subject in graph.subjects(RDF.type, kind)
     ]
-    # Each term is reported once, on the first node a walk of the graph meets it on.
-    first: dict[tuple[str, Position], Node] = {}
-    for subject, term, position in sorted(candidates, key=lambda item: (rank.get(item[0], -1), item[1], item[2])):
-        first.setdefault((term, position), subject)
-    for (term, position), subject in first.items():
+    candidates.sort(key=lambda item: (item[1], item[2]))
+    for (term, position), subject in first_met(graph, (((t, p), s) for s, t, p in candidates)).items():
         yield UnknownTerm(
             term=term,
             position=position,
@@ -183,8 +175,9 @@ def unknown_iris(graph: Graph, defined: frozenset[str]) -> tuple[UnknownTerm, ..
     def unknown(term: Node) -> bool:
         return isinstance(term, URIRef) and str(term).startswith(COMET_NAMESPACES) and str(term) not in defined
 
-    rank = subject_rank(graph)
-    candidates: list[tuple[Node, str, Position]] = [(s, str(s), "value") for s in rank if unknown(s)]
+    candidates: list[tuple[Node, str, Position]] = [
+        (s, str(s), "value") for s in distinct_subjects(graph) if unknown(s)
+    ]
     candidates += [
         (s, str(p), "key") for p in distinct_predicates(graph) if unknown(p) for s in graph.subjects(p, None)
     ]
@@ -194,10 +187,7 @@ def unknown_iris(graph: Graph, defined: frozenset[str]) -> tuple[UnknownTerm, ..
         if unknown(o)
         for s, p in graph.subject_predicates(o)
     ]
-    # Each IRI is reported on the first node a walk of the graph meets it on.
-    found: dict[tuple[str, Position], Node] = {}
-    for subject, iri, position in sorted(candidates, key=lambda item: rank.get(item[0], -1)):
-        found.setdefault((iri, position), subject)
+    found = first_met(graph, (((iri, position), s) for s, iri, position in candidates))
     return tuple(
         UnknownTerm(
             term=iri,
