@@ -1,9 +1,10 @@
-"""The closure cache decides verdicts, so a damaged, edited, planted or shared cache file is never trusted: it is
-recomputed, and a failing claim keeps failing (a truncated cache once turned CN-VINT-01 into CONFORMS)."""
+"""The cached reasoning tables decide verdicts, so a damaged, edited, planted or shared cache file is never trusted:
+it is recomputed, and a failing claim keeps failing (a truncated cache once turned CN-VINT-01 into CONFORMS)."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import stat
@@ -11,10 +12,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
 
 import comet_cn
 from comet_cn import reasoning
+from comet_cn.compiled import CompiledOntology
+from comet_cn.resources import ontology_graph
 from tests.conftest import EXAMPLES
 
 # Each case closes the ontology again (about 2 s); run in CI (the full set).
@@ -51,7 +55,7 @@ def recomputed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def _computed(folder: Path) -> Path:
     reasoning._tables.cache_clear()
     reasoning._tables("owlrl")
-    (path,) = folder.glob("closure-owlrl-*.nt")
+    (path,) = folder.glob("tables-owlrl-*.json")
     return path
 
 
@@ -83,49 +87,63 @@ def _still_fails() -> None:
     assert not report.conforms and "CN-VINT-01" in report.rule_ids
 
 
-def _split(path: Path) -> tuple[bytes, list[bytes]]:
+def _split(path: Path) -> tuple[bytes, bytes]:
     header, body = path.read_bytes().split(b"\n", 1)
-    return header + b"\n", body.splitlines(keepends=True)
+    return header + b"\n", body
 
 
 def _with_digest(key: str, body: bytes) -> bytes:
-    return f"# comet-cn closure {key} sha256={hashlib.sha256(body).hexdigest()}\n".encode() + body
+    return f"# comet-cn tables {key} sha256={hashlib.sha256(body).hexdigest()}\n".encode() + body
 
 
 def _truncated(path: Path) -> None:
-    header, lines = _split(path)
-    path.write_bytes(header + b"".join(lines[: len(lines) // 2]))
+    header, body = _split(path)
+    path.write_bytes(header + body[: len(body) // 2])
+
+
+def _without_a_stated_superclass(body: bytes) -> bytes:
+    """The tables with the superclasses of one class the ontology gives a named superclass taken out."""
+    tables = json.loads(body)
+    stated = {f"<{s}>" for s, o in ontology_graph().subject_objects(RDFS.subClassOf) if isinstance(o, URIRef)}
+    del tables["superclasses"][next(name for name in sorted(tables["superclasses"]) if name in stated)]
+    return json.dumps(tables).encode()
 
 
 def _one_removed(path: Path) -> None:
-    header, lines = _split(path)
-    del lines[next(i for i, line in enumerate(lines) if b"subClassOf" in line)]
-    path.write_bytes(header + b"".join(lines))
+    header, body = _split(path)
+    path.write_bytes(header + _without_a_stated_superclass(body))
+
+
+def _one_removed_with_its_own_digest(path: Path) -> None:
+    # A digest anyone can compute: what stops this file is that the tables no longer reproduce the ontology.
+    _, body = _split(path)
+    path.write_bytes(_with_digest(path.stem, _without_a_stated_superclass(body)))
 
 
 def _one_added(path: Path) -> None:
-    path.write_bytes(path.read_bytes() + b"<urn:x:a> <http://www.w3.org/2002/07/owl#sameAs> <urn:x:b> .\n")
+    path.write_bytes(path.read_bytes() + b'{"superclasses": {}}\n')
 
 
 def _foreign_under_copied_header(path: Path) -> None:
     header, _ = _split(path)
-    path.write_bytes(header + b"<urn:x:a> <urn:x:b> <urn:x:c> .\n")
+    path.write_bytes(header + b'{"format": 1}')
 
 
 def _foreign_with_its_own_digest(path: Path) -> None:
-    # A digest anyone can compute: what stops this file is that it is not a closure of the ontology.
-    path.write_bytes(_with_digest(path.stem, b"<urn:x:a> <urn:x:b> <urn:x:c> .\n"))
+    # Well-formed tables of nothing: what stops this file is that they are not the tables of the ontology.
+    empty = {"format": 1, "symmetric": [], "transitive": []}
+    empty |= {name: {} for name in ("superclasses", "superproperties", "inverses", "domains", "ranges", "disjoint")}
+    path.write_bytes(_with_digest(path.stem, json.dumps(empty).encode()))
 
 
 def _another_key(path: Path) -> None:
-    _, lines = _split(path)
-    body = b"".join(lines)
+    _, body = _split(path)
     path.write_bytes(_with_digest(path.stem.replace("owlrl", "rdfs"), body))
 
 
 def _old_format(path: Path) -> None:
-    _, lines = _split(path)  # a file of an earlier version: N-Triples with no header
-    path.write_bytes(b"".join(lines))
+    _, body = _split(path)  # a file with no header
+    path.write_bytes(body)
 
 
 def _writable_by_others(path: Path) -> None:
@@ -133,15 +151,16 @@ def _writable_by_others(path: Path) -> None:
 
 
 def _symbolic_link(path: Path) -> None:
-    elsewhere = path.parent.parent / "elsewhere.nt"
+    elsewhere = path.parent.parent / "elsewhere.json"
     shutil.move(path, elsewhere)
     path.symlink_to(elsewhere)
 
 
 TAMPERING: dict[str, Callable[[Path], None]] = {
     "truncated-at-a-line": _truncated,
-    "one-triple-removed": _one_removed,
-    "one-triple-added": _one_added,
+    "one-superclass-removed": _one_removed,
+    "one-superclass-removed-with-its-own-digest": _one_removed_with_its_own_digest,
+    "content-added": _one_added,
     "foreign-content-under-a-copied-header": _foreign_under_copied_header,
     "foreign-content-with-its-own-digest": _foreign_with_its_own_digest,
     "header-of-another-key": _another_key,
@@ -155,8 +174,8 @@ def test_a_genuine_cache_is_private_and_read_back(folder: Path, recomputed: list
     path = _computed(folder)
     assert stat.S_IMODE(folder.stat().st_mode) & 0o077 == 0  # created 0700
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert path.read_bytes().startswith(f"# comet-cn closure {path.stem} sha256=".encode())
-    assert len(Graph().parse(path, format="nt")) > 0  # still plain N-Triples: the header is a comment
+    assert path.read_bytes().startswith(f"# comet-cn tables {path.stem} sha256=".encode())
+    assert CompiledOntology.from_json(_split(path)[1]) is not None
     recomputed.clear()
     _still_fails()
     assert recomputed == []  # read from the file
@@ -165,13 +184,13 @@ def test_a_genuine_cache_is_private_and_read_back(folder: Path, recomputed: list
 @pytest.mark.parametrize("tamper", sorted(TAMPERING))
 def test_a_tampered_cache_file_is_ignored_and_rebuilt(genuine: Path, recomputed: list[str], tamper: str) -> None:
     path = genuine
-    assert reasoning._read_cached_closure(path) is not None
+    assert reasoning._read_cached_tables(path, "owlrl") is not None
     TAMPERING[tamper](path)
-    assert reasoning._read_cached_closure(path) is None
+    assert reasoning._read_cached_tables(path, "owlrl") is None
     recomputed.clear()
     _still_fails()
     assert recomputed == ["owlrl"]
-    assert not path.is_symlink() and reasoning._read_cached_closure(path) is not None  # replaced by a good one
+    assert not path.is_symlink() and reasoning._read_cached_tables(path, "owlrl") is not None  # replaced by a good one
 
 
 def test_a_file_owned_by_someone_else_is_ignored(
@@ -184,7 +203,7 @@ def test_a_file_owned_by_someone_else_is_ignored(
         return not stat.S_ISREG(status.st_mode) and private(status)
 
     monkeypatch.setattr(reasoning, "_private", foreign_files)
-    assert reasoning._read_cached_closure(path) is None
+    assert reasoning._read_cached_tables(path, "owlrl") is None
     recomputed.clear()
     _still_fails()
     assert recomputed == ["owlrl"]

@@ -10,9 +10,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 import comet_cn
-from comet_cn.compiled import TRIVIAL_CLASSES
+from comet_cn.compiled import TRIVIAL_CLASSES, CompiledOntology
 from comet_cn.loading import load
-from comet_cn.reasoning import reason
+from comet_cn.reasoning import _compile, reason
+from comet_cn.resources import ontology_graph
 from comet_cn.synthetic import VIOLATIONS, synthetic_claim
 from tests.conftest import run_script
 
@@ -130,18 +131,37 @@ def _cold_validate(env: dict[str, str], example: Path) -> tuple[int, str]:
     return run.code, run.out
 
 
-def test_closed_ontology_is_cached_on_disk_and_a_damaged_cache_is_rebuilt(tmp_path: Path) -> None:
+def test_compiled_tables_are_cached_on_disk_and_a_damaged_cache_is_rebuilt(tmp_path: Path) -> None:
     failing = ROOT / "examples" / "violations" / "cn-vint-01-old-vintage.jsonld"
     env = {"COMET_CN_CACHE_DIR": str(tmp_path)}
     first = _cold_validate(env, failing)
-    cached = sorted(tmp_path.glob("closure-owlrl-*.nt"))
+    cached = sorted(tmp_path.glob("tables-owlrl-*.json"))
     assert len(cached) == 1 and cached[0].stat().st_size > 0
     assert _cold_validate(env, failing) == first  # read back from the cache: the same report
     assert first[0] == 1 and "CN-VINT-01" in first[1]
-    cached[0].write_bytes(b"\x00 not n-triples <<<")
+    cached[0].write_bytes(b"\x00 not json <<<")
     assert _cold_validate(env, failing) == first
-    assert Graph().parse(cached[0], format="nt")  # rewritten as a valid closure
+    assert CompiledOntology.from_json(cached[0].read_bytes().split(b"\n", 1)[1])  # rewritten as valid tables
     assert _cold_validate(env, EXAMPLE)[0] == 0
+
+
+@pytest.mark.parametrize("mode", ["owlrl", "rdfs"])
+def test_cached_tables_read_back_as_the_tables_written(mode: str) -> None:
+    tables = _compile(ontology_graph(), mode)  # type: ignore[arg-type]
+    assert tables is not None and tables.reproduces(ontology_graph(), profile=mode)
+    body = tables.to_json()
+    assert body is not None
+    read = CompiledOntology.from_json(body)
+    assert read is not None and read.reproduces(ontology_graph(), profile=mode)
+    for field in ("superclasses", "superproperties", "inverses", "domains", "ranges", "disjoint"):
+
+        def named(table: dict[object, frozenset[object]]) -> dict[object, set[object]]:
+            return {k: {v for v in vs if isinstance(v, URIRef)} for k, vs in table.items() if isinstance(k, URIRef)}
+
+        assert named(getattr(read, field)) == named(getattr(tables, field))
+    assert (read.symmetric, read.transitive) == (tables.symmetric, tables.transitive)
+    blank_keys = sum(isinstance(k, BNode) for k in tables.superclasses)
+    assert sum(isinstance(k, BNode) for k in read.superclasses) == blank_keys
 
 
 def test_closure_cache_can_be_turned_off(tmp_path: Path) -> None:

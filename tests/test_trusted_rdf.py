@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from comet_cn import reasoning, resources, trusted_rdf
+from comet_cn import resources, trusted_rdf
 
 if not trusted_rdf.available():
     if os.environ.get("CI"):
@@ -38,15 +38,6 @@ def test_each_bundled_file_reads_as_rdflib_reads_it(entry: resources.Traversable
     assert len(fast) == len(reference) > 0
     assert isomorphic(fast, reference)
     assert dict(fast.namespaces()) == dict(reference.namespaces())
-
-
-def test_the_closure_cache_reads_as_rdflib_reads_it() -> None:
-    closed = reasoning._tables("owlrl")
-    assert closed is not None
-    body = closed.closed.serialize(format="nt", encoding="utf-8")
-    fast = Graph()
-    assert trusted_rdf.parse_into(fast, body, "nt")
-    assert isomorphic(fast, _by_rdflib(body, "nt"))
 
 
 def test_without_pyoxigraph_rdflib_reads_the_bundled_files(monkeypatch: pytest.MonkeyPatch) -> None:

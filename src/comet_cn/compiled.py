@@ -13,6 +13,7 @@ in both cases the caller runs owlrl instead. tests/test_reasoning.py proves pari
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -112,9 +113,12 @@ TRIVIAL_CLASSES = frozenset({OWL.Thing, RDFS.Resource, OWL.NamedIndividual})
 
 @dataclass(frozen=True)
 class CompiledOntology:
-    """What a closed ontology entails for instance data, as lookup tables."""
+    """What a closed ontology entails for instance data, as lookup tables.
 
-    closed: Graph
+    ``closed`` is the closed ontology the tables were read from, or None for tables read back from the cache.
+    """
+
+    closed: Graph | None
     superclasses: dict[Node, frozenset[Node]]
     superproperties: dict[Node, frozenset[Node]]
     inverses: dict[Node, frozenset[Node]]
@@ -172,6 +176,104 @@ class CompiledOntology:
                     if second in classes and str(first) < str(second):
                         messages.append(f"Disjoint classes {first} and {second} have a common individual {node}")
         return sorted(messages)
+
+    def to_json(self) -> bytes | None:
+        """The tables as JSON (IRIs as ``<iri>``, blank nodes as ``_:label``), or None if one holds anything else."""
+
+        def name(node: Node) -> str:
+            if isinstance(node, URIRef):
+                return f"<{node}>"
+            if isinstance(node, BNode):
+                return f"_:{node}"
+            raise TypeError(node)
+
+        def table(mapping: dict[Node, frozenset[Node]]) -> dict[str, list[str]]:
+            return {name(k): sorted(name(v) for v in values) for k, values in mapping.items()}
+
+        try:
+            document = {
+                "format": _TABLES_FORMAT,
+                **{field: table(getattr(self, field)) for field in _TABLE_FIELDS},
+                **{field: sorted(name(n) for n in getattr(self, field)) for field in _SET_FIELDS},
+            }
+        except TypeError:
+            return None
+        return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
+
+    @classmethod
+    def from_json(cls, body: bytes) -> CompiledOntology | None:
+        """Tables written by :meth:`to_json`, or None for anything that is not exactly that."""
+        blanks: dict[str, BNode] = {}
+
+        def node(text: object) -> Node:
+            if isinstance(text, str) and len(text) > 2 and text[0] == "<" and text[-1] == ">":
+                return URIRef(text[1:-1])
+            if isinstance(text, str) and text.startswith("_:") and len(text) > 2:
+                return blanks.setdefault(text, BNode())  # fresh per process, as a parsed closure's were
+            raise ValueError(text)
+
+        def nodes(values: object) -> frozenset[Node]:
+            if not isinstance(values, list):
+                raise ValueError(values)
+            return frozenset(node(v) for v in values)
+
+        try:
+            document = json.loads(body)
+            if not isinstance(document, dict) or set(document) != {"format", *_TABLE_FIELDS, *_SET_FIELDS}:
+                return None
+            if document["format"] != _TABLES_FORMAT:
+                return None
+            tables: dict[str, object] = {}
+            for field in _TABLE_FIELDS:
+                mapping = document[field]
+                if not isinstance(mapping, dict):
+                    return None
+                tables[field] = {node(k): nodes(v) for k, v in mapping.items()}
+            for field in _SET_FIELDS:
+                tables[field] = nodes(document[field])
+        except ValueError:  # json.JSONDecodeError and UnicodeDecodeError are ValueErrors too
+            return None
+        return cls(closed=None, **tables)  # type: ignore[arg-type]
+
+    def reproduces(self, ontology: Graph, *, profile: str = "owlrl") -> bool:
+        """True when every axiom the ontology states between named terms is in the tables.
+
+        Tables read from a cache decide verdicts; this is what tells tables of this ontology from any others.
+        """
+        is_named = URIRef.__instancecheck__
+        rdfs_only = profile == "rdfs"
+        for s, p, o in ontology:
+            if not (is_named(s) and is_named(o)):
+                continue
+            if p == RDFS.subClassOf:
+                found = o in TRIVIAL_CLASSES or o in self.superclasses.get(s, ())
+            elif p == RDFS.subPropertyOf:
+                found = o in self.superproperties.get(s, ())
+            elif p == RDFS.domain:
+                found = o in TRIVIAL_CLASSES or o in self.domains.get(s, ())
+            elif p == RDFS.range:
+                found = o in TRIVIAL_CLASSES or o in self.ranges.get(s, ())
+            elif rdfs_only:
+                continue
+            elif p == OWL.inverseOf:
+                found = o in self.inverses.get(s, ()) and s in self.inverses.get(o, ())
+            elif p == OWL.disjointWith:
+                found = o in self.disjoint.get(s, ())
+            elif p == RDF.type and o == OWL.SymmetricProperty:
+                found = s in self.symmetric
+            elif p == RDF.type and o == OWL.TransitiveProperty:
+                found = s in self.transitive
+            else:
+                continue
+            if not found:
+                return False
+        return True
+
+
+# Bumped whenever the tables or their JSON change, so a cache written by another version is never read.
+_TABLES_FORMAT = 1
+_TABLE_FIELDS = ("superclasses", "superproperties", "inverses", "domains", "ranges", "disjoint")
+_SET_FIELDS = ("symmetric", "transitive")
 
 
 def _objects(known: set[tuple[Node, Node, Node]], new: set[tuple[Node, Node, Node]], s: Node, p: Node) -> list[Node]:

@@ -24,7 +24,6 @@ from typing import cast
 from rdflib import BNode, Graph, Literal, Namespace
 from rdflib.namespace import RDF
 
-from comet_cn import trusted_rdf
 from comet_cn.compiled import CompiledOntology, compile_ontology, eligible_claim
 from comet_cn.rdflib_state import converters_kept
 from comet_cn.resources import ontology_files, ontology_graph
@@ -179,25 +178,25 @@ def _compile(ontology: Graph, mode: ReasoningMode) -> CompiledOntology | None:
 def _tables(mode: ReasoningMode) -> CompiledOntology | None:
     """The bundled ontology closed and compiled once per process and mode.
 
-    Closing the ontology with owlrl takes about a second, most of a short run's time, so the closed graph is
-    also kept on disk (see :func:`_closure_cache_file`) and later processes only parse it.
+    Closing the ontology with owlrl takes about a second, most of a short run's time, so the compiled tables are
+    also kept on disk (see :func:`_tables_cache_file`) and later processes only read them back.
     """
-    cache = _closure_cache_file(mode)
-    cached = _read_cached_closure(cache) if cache else None
+    cache = _tables_cache_file(mode)
+    cached = _read_cached_tables(cache, mode) if cache else None
     if cached is not None:
-        return compile_ontology(cached, profile=mode)
+        return cached
     tables = _compile(ontology_graph(), mode)
     if tables is not None and cache:
-        _write_cached_closure(cache, tables.closed)
+        _write_cached_tables(cache, tables)
     return tables
 
 
-def _closure_cache_file(mode: ReasoningMode) -> Path | None:
-    """Where the closed ontology for ``mode`` is cached, keyed by everything the closure depends on.
+def _tables_cache_file(mode: ReasoningMode) -> Path | None:
+    """Where the compiled tables for ``mode`` are cached, keyed by everything they depend on.
 
     ``COMET_CN_CACHE_DIR`` chooses the folder (default: the user cache folder); ``COMET_CN_NO_CACHE=1`` turns the
-    cache off. The file is N-Triples, data only: nothing in it is executed. It is trusted only as far as
-    :func:`_read_cached_closure` can check it.
+    cache off. The file is JSON, data only: nothing in it is executed. It is trusted only as far as
+    :func:`_read_cached_tables` can check it.
     """
     if os.environ.get("COMET_CN_NO_CACHE", "") not in ("", "0"):
         return None
@@ -215,11 +214,24 @@ def _closure_cache_file(mode: ReasoningMode) -> Path | None:
             digest.update(f"{package}={metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(package.encode())
-    return Path(folder) / f"closure-{mode}-{digest.hexdigest()[:32]}.nt"
+    # The code that builds the tables, so an edited checkout never reads tables an older edit wrote.
+    digest.update(_COMPILER_SOURCE)
+    return Path(folder) / f"tables-{mode}-{digest.hexdigest()[:32]}.json"
 
 
-# The first line of a cache file: its own key (the file name without .nt) and the SHA-256 of every byte after it.
-_CACHE_HEADER = re.compile(rb"# comet-cn closure (\S+) sha256=([0-9a-f]{64})\n")
+def _compiler_source() -> bytes:
+    import comet_cn.compiled
+
+    try:
+        return Path(comet_cn.compiled.__file__ or "").read_bytes()
+    except OSError:  # pragma: no cover - a frozen or zipped install: the version above still keys the cache
+        return b""
+
+
+_COMPILER_SOURCE = _compiler_source()
+
+# The first line of a cache file: its own key (the file name without .json) and the SHA-256 of every byte after it.
+_CACHE_HEADER = re.compile(rb"# comet-cn tables (\S+) sha256=([0-9a-f]{64})\n")
 
 
 def _private(status: os.stat_result) -> bool:
@@ -238,12 +250,12 @@ def _private_folder(folder: Path) -> bool:
     return stat.S_ISDIR(status.st_mode) and _private(status)
 
 
-def _read_cached_closure(path: Path) -> Graph | None:
-    """The cached closure, or None unless every check passes; a file that fails one is recomputed, never trusted.
+def _read_cached_tables(path: Path, mode: ReasoningMode) -> CompiledOntology | None:
+    """The cached tables, or None unless every check passes; a file that fails one is recomputed, never trusted.
 
-    A cached closure decides verdicts (a truncated one once turned a failing claim into a conforming one), so it is
+    Cached tables decide verdicts (a truncated cache once turned a failing claim into a conforming one), so they are
     read only from a private folder, from a private regular file, whose header names this very cache key and whose
-    digest matches the content, and which holds every ground triple of the ontology.
+    digest matches the content, and which reproduce every axiom the ontology states between named terms.
     """
     if not _private_folder(path.parent):
         return None
@@ -262,32 +274,27 @@ def _read_cached_closure(path: Path) -> Graph | None:
         return None
     if hashlib.sha256(body).hexdigest() != match.group(2).decode():
         return None
-    try:
-        graph = Graph()
-        if not trusted_rdf.parse_into(graph, body, "nt"):  # our own file, its digest checked: Oxigraph may read it
-            graph = Graph()
-            graph.parse(data=body, format="nt")
-    except Exception:  # unreadable even though the digest matched: a bug of ours, still never trusted
-        return None
-    ontology = ontology_graph()
-    if not len(graph) or any(t not in graph for t in ontology if not any(isinstance(n, BNode) for n in t)):
-        return None  # well formed but not a closure of this ontology
-    return graph
+    tables = CompiledOntology.from_json(body)
+    if tables is None or not tables.reproduces(ontology_graph(), profile=mode):
+        return None  # well formed but not the tables of this ontology
+    return tables
 
 
-def _write_cached_closure(path: Path, closed: Graph) -> None:
-    """Write the closure with its header, atomically, and only into a folder that :func:`_read_cached_closure`
+def _write_cached_tables(path: Path, tables: CompiledOntology) -> None:
+    """Write the tables with their header, atomically, and only into a folder that :func:`_read_cached_tables`
     would read from: a shared or foreign folder is left alone and only costs speed."""
+    body = tables.to_json()
+    if body is None:
+        return  # tables that name a literal are not cached: they are rebuilt, which only costs speed
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError:
         return  # a read-only home only costs speed
     if not _private_folder(path.parent):
         return
-    body = closed.serialize(format="nt", encoding="utf-8")
-    header = f"# comet-cn closure {path.stem} sha256={hashlib.sha256(body).hexdigest()}\n".encode()
+    header = f"# comet-cn tables {path.stem} sha256={hashlib.sha256(body).hexdigest()}\n".encode()
     try:
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".closure-", suffix=".nt")
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tables-", suffix=".json")
     except OSError:
         return
     try:
