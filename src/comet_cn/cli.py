@@ -1,7 +1,8 @@
 """Command line: ``cn-validate``. Parses arguments, calls the library, formats output, maps outcomes to exit codes.
 
 Exit codes: 0 every input conforms; 1 some input does not conform (or has warnings, with --strict);
-2 usage or input error (one line on stderr, no traceback); 3 internal error.
+2 usage or input error (one line on stderr, no traceback), a full disk on standard output included; 3 internal error;
+141 (128 + SIGPIPE) standard output's reader went away (``| head``), with nothing on stderr.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
@@ -25,7 +26,7 @@ from comet_cn import __version__
 from comet_cn.batch import DEFAULT_TIMEOUT, JOBS_PER_CORE, max_jobs, validate_many
 from comet_cn.errors import InputError
 from comet_cn.loading import LoadLimits, Source, iter_inputs, load
-from comet_cn.output import atomic_output
+from comet_cn.output import OutputClosed, atomic_output, guarded_standard_streams
 from comet_cn.queries import QUERY_FORMATS, format_result, list_queries, parse_binding, query
 from comet_cn.reporting import FORMATS, InputFailure, Outcome, ReportWriter, escape_controls
 from comet_cn.results import Severity
@@ -33,6 +34,8 @@ from comet_cn.store import DEFAULT_ENDPOINT_TIMEOUT, Backend, EndpointBackend, O
 from comet_cn.validation import DEFAULT_MAX_TRIPLES, RuleParameters, ValidationReport
 
 EXIT_OK, EXIT_NONCONFORMANT, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+#: Standard output's reader went away: 128 + SIGPIPE, the status a shell shows for a tool a closed pipe stopped.
+EXIT_OUTPUT_CLOSED = 128 + 13
 
 
 _NOISY_LOGGERS = ("rdflib", "pyshacl")
@@ -134,7 +137,23 @@ def _outcome_of(action: Callable[[], int], program: str) -> int:
         if signal.getsignal(stop_signal) is not signal.SIG_IGN:  # under nohup, a hangup stays ignored
             signal.signal(stop_signal, _on_sigterm)
     try:
+        with guarded_standard_streams():
+            return _handled(action, program)
+    except OutputClosed:
+        return EXIT_OUTPUT_CLOSED
+    except InputError as error:  # what a handler wrote to standard output could not be flushed
+        with suppress(OSError):
+            click.echo(f"{program}: error: {error}", err=True)
+        return EXIT_INPUT
+
+
+def _handled(action: Callable[[], int], program: str) -> int:
+    """The command's exit code; whatever it raises is one line on standard error, never a traceback."""
+    try:
         code = action()
+        sys.stdout.flush()  # a report still buffered fails here, in one line, not as the interpreter exits
+    except OutputClosed:  # a closed pipe (| head) is the reader's choice: nothing to say, and nowhere to say it
+        code = EXIT_OUTPUT_CLOSED
     except InputError as error:
         click.echo(f"{program}: error: {error}", err=True)
         code = EXIT_INPUT

@@ -197,7 +197,8 @@ def load_claim(
             return _jsonld_to_loaded(from_yaml(_read_file(source, limits), name=name, limits=limits), None, budget)
         return _load_text(_read_file(source, limits), kind, budget)
     if isinstance(source, JsonLine):
-        return _load_text(_decode(source, name, limits), "json-ld", budget, json_line=True)
+        # Without its line break: a parser error past the end of a cut line is then on that line, not the next.
+        return _load_text(_decode(source, name, limits).rstrip("\r\n"), "json-ld", budget, json_line=True)
     if isinstance(source, bytes):
         return _load_text(_decode(source, name, limits), format, budget)
     return _load_text(_check_size(source, name, limits), format, budget)
@@ -295,7 +296,8 @@ def parse_json(text: str, name: str, limits: LoadLimits = DEFAULT_LIMITS, max_tr
             "would keep only the last value without a word; keep one",
         ) from None
     except json.JSONDecodeError as error:
-        raise InputError(name, f"not valid JSON ({error.msg} at line {error.lineno} column {error.colno})") from None
+        problem = error.msg.removesuffix(" at")  # "Invalid control character at", "Unterminated string starting at"
+        raise InputError(name, f"not valid JSON ({problem} at line {error.lineno} column {error.colno})") from None
     except _BadNumber as error:
         where = _token_position(text, error.token)
         raise InputError(name, f"not valid JSON ({error.problem}{', at ' + where if where else ''})") from None
@@ -497,6 +499,12 @@ def _load_text(text: str, format: str | None, budget: _Budget, *, json_line: boo
     if format == "json-ld":
         if json_line and not looks_like_json:
             raise InputError(name, "not JSON-LD: a line of a JSON Lines file must be a JSON object or array")
+        if json_line:
+            try:
+                return _jsonld_to_loaded(parse_json(text, name, budget.limits, budget.max_triples), text, budget)
+            except InputError as error:
+                # The name says which line of the file (file.jsonl:N); the parser's "line 1" is that line itself.
+                raise InputError(name, _LINE_ONE.sub("at column ", error.problem)) from None
         if not looks_like_json:
             raise InputError(name, "not JSON-LD: expected a JSON object or array (is it Turtle? use a .ttl suffix)")
         return _jsonld_to_loaded(parse_json(text, name, budget.limits, budget.max_triples), text, budget)
@@ -508,6 +516,8 @@ def _load_text(text: str, format: str | None, budget: _Budget, *, json_line: boo
 
 
 _FORMAT_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "json-ld": "JSON-LD"}
+#: A position on the only line of a JSON Lines entry.
+_LINE_ONE = re.compile(r"\bat line 1 column ")
 
 
 class _Budget:
@@ -582,6 +592,8 @@ def _parse_rdf_text(text: str, format: str, budget: _Budget) -> Graph:
     if format == "nt" and budget.max_triples is not None:
         # One triple a line: a file over the limit is refused before rdflib spends a minute parsing it.
         budget.check_count(sum(1 for _ in _TRIPLE_LINE.finditer(text)))
+    if format == "turtle":
+        _check_turtle_depth(text, name, budget.limits.max_depth)
     graph = _CappedGraph(budget.max_triples)
     # rdflib rewrites literal lexical forms while parsing unless NORMALIZE_LITERALS is off. It is a module global,
     # so it is switched off only for the duration of our own parse, under the process-wide rdflib lock.
@@ -596,6 +608,11 @@ def _parse_rdf_text(text: str, format: str, budget: _Budget) -> Graph:
                 graph.parse(data=text, format=format)
         except _TooMany:
             raise budget.too_many() from None
+        except RecursionError:  # rdflib recurses once a level: past what _check_turtle_depth counts (a bug), say so
+            raise InputError(
+                name,
+                f"{_FORMAT_NAMES[format]} nested too deeply to be read (the limit is {budget.limits.max_depth} levels)",
+            ) from None
         except Exception as error:  # rdflib raises many unrelated types for syntax errors
             # rdflib's messages quote the input, which must not reach a terminal or a report: say only where.
             where = _syntax_position(error, text) if format == "turtle" else f"line {parser.lines}"
@@ -622,6 +639,36 @@ def _syntax_position(error: BaseException, text: str) -> str | None:
     source = parsed.decode("utf-8", "replace")
     offset = max(0, min(offset, len(source)))
     return _position(source, offset)
+
+
+# What can hold a bracket that opens no level: a comment, an IRI, a string (long ones first); then the brackets.
+_TURTLE_TOKEN = re.compile(
+    r"#[^\n\r]*"
+    r"|<[^>\n]*>"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*(?:"""|\Z)'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r"|[\[\]()]",
+    re.DOTALL,
+)
+
+
+def _check_turtle_depth(text: str, name: str, max_depth: int) -> None:
+    """Measure the nesting of blank nodes ``[ ]`` and collections ``( )`` outside comments, IRIs and strings, without
+    recursion: rdflib's Turtle parser recurses once a level and meets Python's recursion limit at about 130 levels,
+    which it reports as a syntax error."""
+    if text.count("[") + text.count("(") <= max_depth:
+        return  # the common case, measured at C speed: not enough brackets to nest that deep
+    depth = 0
+    for match in _TURTLE_TOKEN.finditer(text):
+        token = match.group()
+        if token in ("[", "("):
+            depth += 1
+            if depth > max_depth:
+                raise InputError(name, f"Turtle nested deeper than {max_depth} levels")
+        elif token in ("]", ")"):
+            depth -= 1
 
 
 def _check_json_depth(text: str, name: str, max_depth: int) -> None:

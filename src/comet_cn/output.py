@@ -7,6 +7,7 @@ half-written report or a stray temporary file when the run is interrupted or kil
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import re
@@ -28,7 +29,7 @@ try:
 except ImportError:  # pragma: no cover - Windows: temporaries are then never taken for stale
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["TEMPORARY_MARK", "atomic_output"]
+__all__ = ["TEMPORARY_MARK", "OutputClosed", "atomic_output", "guarded_standard_streams"]
 
 #: Between the target's name and the random part in a temporary file's name: ``.<name>.cn-tmp-<random>``.
 TEMPORARY_MARK = ".cn-tmp-"
@@ -194,3 +195,116 @@ def atomic_output(path: Path | None) -> Iterator[TextIO]:
         if not replaced:
             with suppress(OSError):
                 os.unlink(temporary)
+
+
+class OutputClosed(Exception):
+    """Standard output's reader went away (``cn-validate ... | head``): the run stops quietly.
+
+    Not an OSError, so that click does not turn it into exit 1 (the code of a claim that does not conform) on its way
+    out: the command line exits 141 (128 + SIGPIPE, what a shell shows for a tool stopped by a closed pipe).
+    """
+
+
+STANDARD_OUTPUT = "standard output"
+
+
+class _StandardOutput(io.RawIOBase):
+    """Standard output's file descriptor, whose failed writes are one line each: a closed pipe is
+    :class:`OutputClosed`, any other failure (a full disk, a closed descriptor) the report's :class:`InputError`.
+
+    After the first failure it takes and drops everything, so that nothing written later (a buffer flushed when the
+    stream is closed or the interpreter exits) fails again, or prints "Exception ignored" on standard error.
+    """
+
+    def __init__(self, descriptor: int | None) -> None:
+        super().__init__()
+        self.descriptor = descriptor
+        self.failed = False
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        if self.descriptor is None:
+            raise io.UnsupportedOperation("standard output is closed")
+        return self.descriptor
+
+    def isatty(self) -> bool:
+        return self.descriptor is not None and os.isatty(self.descriptor)
+
+    def write(self, data: ReadableBuffer, /) -> int:
+        size = memoryview(data).nbytes
+        if self.failed:
+            return size
+        try:
+            if self.descriptor is None:
+                raise OSError(errno.EBADF, "it is closed")
+            return os.write(self.descriptor, data)
+        except BrokenPipeError:
+            self.failed = True
+            raise OutputClosed from None
+        except OSError as error:
+            self.failed = True
+            raise InputError(STANDARD_OUTPUT, f"cannot be written ({error.strerror or type(error).__name__})") from None
+
+
+class _StandardError(_StandardOutput):
+    """Standard error's file descriptor: a message that cannot be written (a closed pipe, a full disk) is dropped,
+    never a second error; the exit code still says how the run went."""
+
+    def write(self, data: ReadableBuffer, /) -> int:
+        try:
+            return super().write(data)
+        except (OutputClosed, InputError):
+            return memoryview(data).nbytes
+
+
+def _guarded(original: TextIO | None, raw: _StandardOutput) -> io.TextIOWrapper:
+    encoding = getattr(original, "encoding", None) or "utf-8"
+    errors = getattr(original, "errors", None) or "strict"
+    line_buffering = bool(getattr(original, "line_buffering", False))
+    return io.TextIOWrapper(io.BufferedWriter(raw), encoding=encoding, errors=errors, line_buffering=line_buffering)
+
+
+def _descriptor(stream: TextIO | None) -> int | None:
+    """The descriptor of a process's own standard stream, or None when it is closed."""
+    if stream is None:
+        return None
+    stream.flush()
+    return stream.fileno()
+
+
+@contextmanager
+def guarded_standard_streams() -> Iterator[None]:
+    """For one command: writes to standard output that fail become :class:`OutputClosed` (a closed pipe) or a
+    one-line :class:`InputError` (a full disk, a closed descriptor), and failed writes to standard error are dropped.
+
+    Only the process's own streams are replaced (``sys.__stdout__``, ``sys.__stderr__``); a program that runs the
+    command in-process with streams of its own keeps them. Everything written is flushed before the block ends.
+    """
+    if sys.stdout is not sys.__stdout__ or sys.stderr is not sys.__stderr__:
+        yield
+        return
+    original_out, original_err = sys.stdout, sys.stderr
+    try:
+        out_raw = _StandardOutput(_descriptor(original_out))
+    except (OSError, ValueError):  # a standard output that is no file (an embedding program's): left as it is
+        yield
+        return
+    err_raw = _StandardError(None)
+    with suppress(OSError, ValueError):
+        err_raw = _StandardError(_descriptor(original_err))
+    out, err = _guarded(original_out, out_raw), _guarded(original_err, err_raw)
+    err.reconfigure(line_buffering=True, write_through=True)
+    sys.stdout, sys.stderr = out, err
+    try:
+        try:
+            yield
+        except BaseException:
+            with suppress(Exception):  # the error on the way out says more than a failed flush would
+                out.flush()
+            raise
+        out.flush()
+    finally:
+        sys.stdout, sys.stderr = original_out, original_err
+        out_raw.failed = err_raw.failed = True  # nothing is left to write; nothing must fail when they are collected

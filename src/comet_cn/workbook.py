@@ -194,6 +194,13 @@ _MAX_ELEMENTS = 3 * _MAX_CELLS  # XML elements in all parts (cells, shared strin
 _MAX_SHEET_ROWS = 1_048_576  # the last row of a sheet in Excel
 _MAX_GRID = 10_000_000  # cells as read: every row as wide as its last cell, empty ones included
 _SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+#: The namespaces of Strict Open XML (ISO/IEC 29500 Strict), which openpyxl does not read: it finds no sheet in such
+#: a workbook and would read it as empty.
+_STRICT_NS = "http://purl.oclc.org/ooxml/"
+_STRICT = (
+    "a Strict Open XML Spreadsheet: the Strict format is not supported; save the workbook as a normal Excel "
+    "Workbook (.xlsx)"
+)
 _COORDINATE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]+)")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what openpyxl (and the XML) refuse in a cell
 _YES = frozenset({"yes", "y", "true", "x", "1", "✓", "✔"})
@@ -964,6 +971,8 @@ class _PartScan:
             self.cell(attrs.get("r"))  # openpyxl reads every child of a row as a cell
         elif tag == self._ROW:
             self.open_row(attrs.get("r"))
+        elif self.depth == 1 and (tag.startswith(_STRICT_NS) or attrs.get("conformance") == "strict"):
+            raise InputError(self.name, _STRICT)
 
     def open_row(self, label: str | None) -> None:
         if self.row_depth >= 0:
@@ -1108,6 +1117,9 @@ def read_workbook(path: Path, *, data: bytes | None = None, limits: LoadLimits =
     except Exception as error:  # zipfile, XML and openpyxl errors alike: the file is not a workbook
         kind = "not a zip archive" if type(error).__name__ == "BadZipFile" else "a part is missing or malformed"
         raise InputError(name, f"not a valid .xlsx workbook ({kind})") from None
+    if not book.sheetnames:  # every workbook has a sheet: none found is one openpyxl cannot read, not an empty one
+        book.close()
+        raise InputError(name, "not a valid .xlsx workbook (no sheet can be read)")
     try:
         return _read(book, name, limits)
     except InputError:

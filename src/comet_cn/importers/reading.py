@@ -125,7 +125,9 @@ def read_table(text: str, *, text_columns: Sequence[str] = ()) -> Table:
         return Table((), ())
     except csv.Error as error:
         raise InputError("<csv>", f"unreadable CSV header ({error})") from None
-    table = _TableReader(lines, _Layout.of(header_row, text_columns))
+    layout = _Layout.of(header_row, text_columns)
+    layout.refuse_repeated_names()
+    table = _TableReader(lines, layout)
     start: int | None = reader.line_num
     while start is not None:
         start = table.read_from(start)
@@ -148,6 +150,25 @@ class _Layout:
             tuple(" ".join(name.split()) for name in header_row),
             frozenset(header_key(name) for name in text_columns),
         )
+
+    def refuse_repeated_names(self) -> None:
+        """Refuse a header that names a column twice (as matched: case and spacing ignored): each row would keep
+        only the last of its values without a word, and which one the registry meant cannot be told."""
+        first: dict[str, int] = {}
+        for index, key in enumerate(self.header):
+            if not key:
+                continue  # an empty name holds no data (the APX trailing comma) and is never read
+            if key not in first:
+                first[key] = index
+                continue
+            earlier, name = first[key], self.names[first[key]]
+            spelt = "" if self.names[index] == name else f", spelt {self.names[index]!r} the second time"
+            raise InputError(
+                "<csv>",
+                f"the header names the column {name!r} twice (columns {earlier + 1} and {index + 1}{spelt}): only "
+                "one value of each row could be kept, and which the registry meant cannot be told; remove or rename "
+                "one",
+            )
 
     @property
     def width(self) -> int:
