@@ -120,6 +120,7 @@ def synthetic_claim(
         "@type": "CarbonNeutralityReport",
         "hasReportingPeriod": period["@id"],
         "hasVerificationOpinion": opinion["@id"],
+        "hasCarbonFootprint": base + "footprint",  # the footprint the report gives (§12 h), the claim's own
         "includesReportElement": _items("ReportElement", 24),
     }
     claim = {
