@@ -42,6 +42,8 @@ VOCAB_PROPERTIES = {
     "includesSummaryItem": "ClaimSummaryItem_k",
     "includesCommitmentItem": "CommitmentItem_k",
     "verificationStandard": "ISO_14064_3",
+    "recognisedEquivalentOf": "ISO_14064_3",
+    "consistentWith": "ISO_14067",
     "quantificationStandard": "ISO_14067",
     "lifeCycleScope": "PartialLifeCycle",
     "intendedMarket": "BusinessToBusiness",
