@@ -251,7 +251,8 @@ def import_command(argv: Sequence[str] | None = None) -> None:
 @click.option(
     "--for-claimant",
     is_flag=True,
-    help="The imported retirements were made for the claiming entity: link each event to it (retiredOnBehalfOf).",
+    help="The imported retirements were made for the claiming entity: link each event to it (retiredOnBehalfOf). "
+    "An event the registry records for another beneficiary is refused (exit 2), not linked.",
 )
 @_output_format
 @_output

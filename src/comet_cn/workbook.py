@@ -35,6 +35,7 @@ from rdflib import URIRef
 from rdflib.namespace import RDFS, SKOS
 
 from comet_cn.classdocs import (
+    Checklist,
     Requirement,
     checklist_properties,
     checklists,
@@ -1135,6 +1136,7 @@ def _read(book: Any, name: str, limits: LoadLimits) -> WorkbookClaim:
     vocab = vocabulary()
     own: dict[str, str] = {}
     if PREFIXES in book.sheetnames:
+        rows: dict[str, int] = {}
         for number, texts in _rows(book[PREFIXES], budget, name):
             if number < _FIRST_ROW or not any(texts):
                 continue
@@ -1144,6 +1146,13 @@ def _read(book: Any, name: str, limits: LoadLimits) -> WorkbookClaim:
                 raise InputError(
                     name, f"sheet {PREFIXES!r} row {number}: a prefix (letters) and a namespace ending in / or #"
                 )
+            if own.get(prefix, namespace) != namespace:  # the later row would silently rename every id
+                raise InputError(
+                    name,
+                    f"sheet {PREFIXES!r} rows {rows[prefix]} and {number} give the prefix {prefix!r} two namespaces: "
+                    "keep one",
+                )
+            rows.setdefault(prefix, number)
             own[prefix] = namespace
     prefixes = {**vocab.prefixes, **own}
     nodes: dict[str, dict[str, Any]] = {}
@@ -1270,6 +1279,8 @@ def _read_checklist(
 ) -> None:
     by_item = {term: checklist for checklist in checklists() for term, _ in checklist.items}
     by_property = {checklist.property: checklist for checklist in checklists()}
+    # (node, list, item) -> the first row that answers it and its answer: a later row may repeat it, not contradict it.
+    answered: dict[tuple[str, str, str], tuple[int, bool]] = {}
     for number, texts in _rows(sheet, budget, name):
         if number < _FIRST_ROW:
             continue
@@ -1281,6 +1292,8 @@ def _read_checklist(
         if answer not in _YES | _NO:
             raise InputError(name, f"{where}: included must be yes or no")
         ticked = answer in _YES
+        if item:
+            _same_answer(answered, holder, prop, item, ticked, number, by_item, nodes, prefixes, name)
         if not (ticked or location or page):
             if holder and item:
                 # An item answered "no" for a named node: a finding that it is missing points at this row to tick.
@@ -1310,6 +1323,54 @@ def _read_checklist(
             node.setdefault("hasEvidence", []).append(evidence)
 
 
+def _same_answer(
+    answered: dict[tuple[str, str, str], tuple[int, bool]],
+    holder: str,
+    prop: str,
+    item: str,
+    ticked: bool,
+    number: int,
+    by_item: Mapping[str, Checklist],
+    nodes: Mapping[str, Mapping[str, Any]],
+    prefixes: Mapping[str, str],
+    name: str,
+) -> None:
+    """Refuse a row that answers an item another row already answered otherwise ("yes" on one row, "no" on another).
+
+    Either answer would otherwise win by its place in the sheet, and a "yes" that wins conforms. A row whose blank
+    id fits several nodes names none of them, so it is compared with no other row.
+    """
+    checklist = by_item.get(item)
+    prop = prop or (checklist.property if checklist else "")
+    if not holder:
+        found = _holders(checklist.holders if checklist else (), nodes, prefixes)
+        if len(found) != 1:
+            return
+        holder = found[0]
+    key = (holder if holder.startswith("_:") else expand_iri(holder, prefixes), prop, item)
+    first = answered.setdefault(key, (number, ticked))
+    if first[1] != ticked:
+        said = {True: "yes", False: "no"}
+        raise InputError(
+            name,
+            f"sheet {CHECKLIST!r} rows {first[0]} and {number} answer item {item!r} ({prop or 'no list named'}) of "
+            f"{holder} {said[first[1]]} and {said[ticked]}: keep one answer",
+        )
+
+
+def _holders(holders: Sequence[str], nodes: Mapping[str, Mapping[str, Any]], prefixes: Mapping[str, str]) -> list[str]:
+    """The ids of the workbook's nodes of a holder class."""
+    wanted = set(holders)
+    found = []
+    for node in nodes.values():
+        own: set[str] = set()
+        for cls in _types_of({"@type": node.get("@type", [])}, prefixes):
+            own |= superclasses(cls)
+        if own & wanted:
+            found.append(str(node["@id"]))
+    return found
+
+
 def _only_holder(
     holders: Sequence[str],
     nodes: Mapping[str, Mapping[str, Any]],
@@ -1319,14 +1380,7 @@ def _only_holder(
     item: str,
 ) -> str:
     """The one node of a holder class in the workbook, for a checklist row that leaves the holder blank."""
-    wanted = set(holders)
-    found = []
-    for node in nodes.values():
-        own: set[str] = set()
-        for cls in _types_of({"@type": node.get("@type", [])}, prefixes):
-            own |= superclasses(cls)
-        if own & wanted:
-            found.append(str(node["@id"]))
+    found = _holders(holders, nodes, prefixes)
     if len(found) != 1:
         problem = "no node" if not found else f"{len(found)} nodes"
         raise InputError(name, f"{where}: {problem} can tick {item!r}; write the node's id in column id")

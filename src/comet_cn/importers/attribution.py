@@ -21,6 +21,7 @@ __all__ = [
     "matches_beneficiary",
     "note_period",
     "on_behalf_of",
+    "same_name",
     "suggest_period",
 ]
 
@@ -96,17 +97,25 @@ def on_behalf_of(text: str) -> str | None:
 
 
 def _fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split()).strip(" .,;:\"'")
+    """A name without case, white space or punctuation: "ACME Ceramics, G.m.b.H." and "Acme Ceramics GmbH" fold
+    alike. Letters, digits, marks and symbols stay, so names in any script keep what tells them apart."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(c for c in folded if not c.isspace() and not unicodedata.category(c).startswith("P"))
+
+
+def same_name(first: str, second: str) -> bool:
+    """Whether two names are the same name written with other case, spacing or punctuation (never a substring)."""
+    folded = _fold(first)
+    return bool(folded) and folded == _fold(second)
 
 
 def matches_beneficiary(wanted: str, candidates: Iterable[str | None]) -> bool:
     """Whether any candidate (the beneficiary column, a name read from a note) is ``wanted``.
 
-    Equality after case folding and white-space tidying, not a substring test: "Example" must not select the rows
-    of "Example Foods" along with those of "Example Logistics".
+    Equality after case folding and dropping white space and punctuation, not a substring test: "Example" must not
+    select the rows of "Example Foods" along with those of "Example Logistics".
     """
-    target = _fold(wanted)
-    return bool(target) and any(candidate is not None and _fold(candidate) == target for candidate in candidates)
+    return any(candidate is not None and same_name(wanted, candidate) for candidate in candidates)
 
 
 @dataclass(frozen=True)

@@ -20,19 +20,23 @@ from comet_cn.importers.attribution import Period, matches_beneficiary, on_behal
 from comet_cn.importers.model import PROVENANCE, Fact, ImportResult, Organisation, Parsed, Retirement
 from comet_cn.serials import SerialRange, find_overlaps, parse_serial
 
-__all__ = ["BASE", "Selection", "build", "decimal_text"]
+__all__ = ["BASE", "FIELD_BENEFICIARY", "NOTE_BENEFICIARY", "Selection", "build", "decimal_text"]
 
 #: Every imported IRI starts here (outside the comet namespaces, which hold only ontology terms).
 BASE = "urn:comet-cn:import:"
+#: How an event's comment records the beneficiary (``repr`` of the text follows): the registry's field, and a name
+#: only a note gives. A merge reads them back to refuse linking another beneficiary's retirement to the claimant.
+FIELD_BENEFICIARY = "beneficiary as the registry writes it: "
+NOTE_BENEFICIARY = "beneficiary suggested by the registry's note: "
 
 
 @dataclass(frozen=True)
 class Selection:
     """The rows the user wants, and what the user states that the registry does not.
 
-    :param beneficiary: keep rows whose beneficiary is this name, compared without case and extra white space (not
-        as a substring). The registry's beneficiary field decides; the name a note gives after "on behalf of" is used
-        only when that field names nobody, so a note never selects a row the field says is someone else's.
+    :param beneficiary: keep rows whose beneficiary is this name, compared without case, white space or punctuation
+        (not as a substring). The registry's beneficiary field decides; the name a note gives after "on behalf of" is
+        used only when that field names nobody, so a note never selects a row the field says is someone else's.
     :param serials: keep rows with one of these serials, or whose unit range shares units with one of them.
     :param retired_from: keep rows retired on or after this date.
     :param retired_to: keep rows retired on or before this date.
@@ -325,14 +329,14 @@ def _event(members: Sequence[Retirement]) -> dict[str, Any]:
     comments: list[str] = []
     if first.beneficiary is not None:
         comments.append(
-            f"beneficiary as the registry writes it: {first.beneficiary!r} (retiredOnBehalfOf is left out until "
+            f"{FIELD_BENEFICIARY}{first.beneficiary!r} (retiredOnBehalfOf is left out until "
             "the user confirms who that is)"
         )
     else:
         comments.append("the registry names no beneficiary (retiredOnBehalfOf is left out)")
     named = (first.beneficiary or "").casefold()
     for text in _unique(r.beneficiary_note for r in members if (r.beneficiary_note or "").casefold() != named):
-        comments.append(f"beneficiary suggested by the registry's note: {text!r}")
+        comments.append(f"{NOTE_BENEFICIARY}{text!r}")
     comments.extend(_unique(note for r in members for note in r.event_notes))
     for text in _unique(r.period_suggestion for r in members):
         comments.append(f"period suggested by the registry's note: {text} (not a hasReportingPeriod until confirmed)")

@@ -3,13 +3,16 @@
 Merging an import into a claim is the user's statement that those retirements back that claim. So each imported
 event takes the claim's reporting period when the registry gave none, and — only when the user selected the rows by
 beneficiary name — the claiming entity as ``retiredOnBehalfOf``; without that selection the link is left out and
-CN-RET-02 asks for it. Both links say in a comment how they were made.
+CN-RET-02 asks for it. Both links say in a comment how they were made. A retirement the registry recorded for
+another beneficiary is never linked to the claimant: the merge is refused (ISO 14068-1 §11.4 e).
 """
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,7 +20,8 @@ from typing import Any
 from comet_cn.convert import FORMATS as CLAIM_FORMATS
 from comet_cn.convert import Format, claim_data, format_of, read_document, render
 from comet_cn.errors import InputError
-from comet_cn.importers.building import merge_mapping
+from comet_cn.importers.attribution import on_behalf_of, same_name
+from comet_cn.importers.building import FIELD_BENEFICIARY, NOTE_BENEFICIARY, merge_mapping
 from comet_cn.importers.detection import detect_csv
 from comet_cn.importers.model import CONTEXT, PROVENANCE, ImportResult
 from comet_cn.importers.reading import first_row, read_text
@@ -112,7 +116,8 @@ def merge(
         by beneficiary are taken as made for it.
     :returns: a new JSON-LD document; the claim file is not changed.
     :raises InputError: the claim file is missing or unreadable, is not a comet-cn claim, holds several claims
-        (name an ``event`` to pick one), or has no event ``event``.
+        (name an ``event`` to pick one), or has no event ``event``; or an event to be linked to the claiming entity
+        is one the registry records for another beneficiary (or the entity has no label to compare it with).
     """
     document, name = _read_claim(claim)
     if not _uses_our_context(document.get("@context")):
@@ -141,6 +146,8 @@ def merge(
     for result in imports:
         for event_id in result.events:
             confirmed = result.beneficiary is not None if for_claimant is None else for_claimant
+            if confirmed and entity is not None and "retiredOnBehalfOf" not in nodes[event_id]:
+                _check_beneficiary(nodes, event_id, entity, _prefixes(document.get("@context")), result.source)
             _link(nodes[event_id], result if confirmed else None, period, entity)
         _link_footprint(target, result)
     return {"@context": document.get("@context"), "@graph": list(nodes.values())}
@@ -161,6 +168,106 @@ def _replace(nodes: dict[str, dict[str, Any]], claims: list[str], event: str, na
     for credit in credits - still_used:
         nodes.pop(credit, None)
     return users or claims
+
+
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
+
+def _recorded(comments: Iterable[Any], prefix: str) -> list[str]:
+    """The names an imported event's comments record after ``prefix`` (written as ``repr`` by the import)."""
+    names: list[str] = []
+    for comment in comments:
+        text = comment.get("@value") if isinstance(comment, Mapping) else comment
+        if not isinstance(text, str) or not text.startswith(prefix):
+            continue
+        quoted = _QUOTED.match(text, len(prefix))
+        if quoted is not None:
+            value = ast.literal_eval(quoted.group())
+            if isinstance(value, str) and value.strip():
+                names.append(value)
+    return names
+
+
+def _prefixes(context: Any) -> dict[str, str]:
+    """The prefixes a claim's own context entries define (``{"ex": "https://example.org/acme/"}``)."""
+    found: dict[str, str] = {}
+    for entry in _as_list(context):
+        if isinstance(entry, Mapping):
+            found.update({k: v for k, v in entry.items() if isinstance(v, str) and v.endswith(("/", "#"))})
+    return found
+
+
+def _entity_node(nodes: Mapping[str, Mapping[str, Any]], ref: str, prefixes: Mapping[str, str]) -> Mapping[str, Any]:
+    """The node a ``claimedBy`` reference names, written as the node's ``@id`` is or in the other (compact) form."""
+    if ref in nodes:
+        return nodes[ref]
+
+    def expanded(iri: str) -> str:
+        prefix, colon, rest = iri.partition(":")
+        return prefixes[prefix] + rest if colon and prefix in prefixes else iri
+
+    wanted = expanded(ref)
+    return next((node for key, node in nodes.items() if expanded(key) == wanted), {})
+
+
+def _names(nodes: Mapping[str, Mapping[str, Any]], entity: Any, prefixes: Mapping[str, str]) -> list[str]:
+    """The names the claim gives its claiming entity (or entities): ``label``, ``prefLabel`` and ``altLabel``."""
+    names: list[str] = []
+    for value in _as_list(entity):
+        embedded = isinstance(value, Mapping) and len(value) > 1
+        node = value if embedded else _entity_node(nodes, _ref(value), prefixes)
+        for key in ("label", "prefLabel", "altLabel", "rdfs:label", "skos:prefLabel", "skos:altLabel"):
+            for name in _as_list(node.get(key)):
+                text = name.get("@value") if isinstance(name, Mapping) else name
+                if isinstance(text, str) and text.strip():
+                    names.append(text)
+    return names
+
+
+def _check_beneficiary(
+    nodes: Mapping[str, Mapping[str, Any]], event_id: str, entity: Any, prefixes: Mapping[str, str], source: str
+) -> None:
+    """Refuse to make the claiming entity the beneficiary of an event the registry records for someone else.
+
+    The registry's beneficiary field decides (with the name a sentence in it gives, "Retired on behalf of X"); a
+    name read from a note counts only when the field names nobody, as when rows are selected. Names are compared
+    without case, spacing or punctuation; an event whose registry names nobody is linked as before.
+
+    :raises InputError: the recorded beneficiary is none of the entity's names, or the entity has no name.
+    """
+    event = nodes[event_id]
+    comments = _as_list(event.get("comment"))
+    field = _recorded(comments, FIELD_BENEFICIARY)
+    if field:
+        # One event holds one beneficiary's rows; each name it records must be the claimant's.
+        recorded = [[name, *filter(None, [on_behalf_of(name)])] for name in field]
+    else:
+        recorded = [[name] for name in _recorded(comments, NOTE_BENEFICIARY)]
+    if not recorded:
+        return
+    names = _names(nodes, entity, prefixes)
+    for candidates in recorded:
+        if any(same_name(candidate, name) for candidate in candidates for name in names):
+            continue
+        who = ", ".join(_ref(e) for e in _as_list(entity))
+        credits = [_ref(c) for c in _as_list(event.get("retiresCredit"))]
+        serials = [str(s) for c in credits for s in _as_list(nodes.get(c, {}).get("serialNumber"))] or credits
+        more = f" (and {len(serials) - 1} more)" if len(serials) > 1 else ""
+        rows = ", ".join(str(p) for p in _as_list(event.get(PROVENANCE))) or event_id
+        retired = f"credit {serials[0] if serials else event_id}{more} ({rows}) is retired for {candidates[0]!r}"
+        if not names:
+            raise InputError(
+                source,
+                f"{retired} and the claiming entity {who} has no label to compare it with: give the entity its name "
+                "(label) in the claim; nothing written",
+            )
+        named = " / ".join(repr(n) for n in names)
+        raise InputError(
+            source,
+            f"{retired}, not for the claiming entity {who} ({named}): it cannot back this claim (ISO 14068-1 "
+            "§11.4 e); nothing written: import only the claimant's rows (cn-import --beneficiary), or, if "
+            f"{candidates[0]!r} is the claimant under another name, add that name to {who} as altLabel",
+        )
 
 
 def _link(node: dict[str, Any], confirmed: ImportResult | None, period: Any, entity: Any) -> None:
