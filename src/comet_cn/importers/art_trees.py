@@ -17,7 +17,7 @@ from comet_cn.importers.fields import block_fields, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import Table, mdy_date, year
 
-__all__ = ["COLUMNS", "NAME", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
+__all__ = ["COLUMNS", "NAME", "REQUIRED", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
 
 NAME = "art-trees"
 SCHEME = "art-trees"
@@ -43,6 +43,9 @@ COLUMNS = (
     "Purpose of Retirement",
 )
 SIGNATURE = ("Credit Serial Numbers", "Program ID")
+#: Columns without which no row can be read as a retirement: a header lacking one is refused, not read
+#: row by row into retirements without a date or tonnes.
+REQUIRED = (*SIGNATURE, "Status Effective", "Quantity of Credits")
 TEXT_COLUMNS = ("Program Name", "Account Holder", "Retired on Behalf of", "Purpose of Retirement")
 
 REGISTRY = Organisation("art-trees", "ART Registry")

@@ -143,6 +143,11 @@ def _event_key(retirement: Retirement) -> tuple[str, date, str, Period | None]:
     return retirement.registry.slug, retirement.retired_on, who, retirement.period
 
 
+def duplicate_key(retirement: Retirement) -> tuple[str, tuple[str, date, str, Period | None]]:
+    """What two retirements share when one is a duplicate import of the other (:func:`build` keeps one of them)."""
+    return credit_iri(retirement), _event_key(retirement)
+
+
 def _event_iri(key: tuple[str, date, str, Period | None]) -> str:
     slug, retired_on, who, period = key
     digest = hashlib.sha256(f"{who}\n{period}".encode()).hexdigest()[:12]
@@ -200,7 +205,7 @@ def build(
         credit_id = credit_iri(retirement)
         earlier = seen.get(credit_id)
         if earlier is not None:
-            if _event_key(earlier) == _event_key(retirement):
+            if duplicate_key(earlier) == duplicate_key(retirement):
                 warnings.append(
                     f"{retirement.where}: the same block, date and beneficiary as {earlier.where}: a duplicate "
                     "import, kept once"

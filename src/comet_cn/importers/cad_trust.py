@@ -20,9 +20,9 @@ from comet_cn.importers.attribution import (
     on_behalf_of,
     suggest_period,
 )
-from comet_cn.importers.fields import notes
+from comet_cn.importers.fields import not_positive, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
-from comet_cn.importers.reading import dmy_or_iso_date, number, records, year
+from comet_cn.importers.reading import dmy_or_utc_date, number, records, year
 from comet_cn.serials import SerialRange, cad_trust_range, explicit_range, parse_serial
 
 __all__ = ["KEYS", "NAME", "SCHEME", "looks_like", "parse"]
@@ -86,10 +86,12 @@ def parse(document: Any, source: str) -> Parsed:
             excluded.append(Excluded(where, quantity))
             continue
         status_date = _text(record, "unit_status_date")
-        retired_on = dmy_or_iso_date(status_date)
+        retired_on, retired_said = dmy_or_utc_date(status_date)
         if retired_on is None:
             excluded.append(Excluded(where, f"unit_status_date {status_date!r} is not a date"))
             continue
+        if retired_said:
+            problems.append(f"{where}: unit_status_date {status_date!r} {retired_said}")
         serial = _text(record, "unit_serial_id")
         span = _span(serial, _text(record, "unit_start_block"), _text(record, "unit_end_block"), where, problems)
         issuance = issuances.get(_text(record, "cad_trust_issuance_id"), {})
@@ -98,7 +100,9 @@ def parse(document: Any, source: str) -> Parsed:
         programme_name = _text(project, "project_crediting_program")
         if not programme_name:
             problems.append(f"{where}: no crediting programme (join the issuance and project records to name it)")
-        issued = dmy_or_iso_date(_text(issuance, "issuance_date")) if issuance else None
+        issued, issued_said = dmy_or_utc_date(_text(issuance, "issuance_date")) if issuance else (None, None)
+        if issued_said:
+            problems.append(f"{where}: issuance_date {_text(issuance, 'issuance_date')!r} {issued_said}")
         detail = _text(record, "unit_retirement_detail")
         period = note_period(detail, where, problems)
         retirements.append(
@@ -120,6 +124,8 @@ def parse(document: Any, source: str) -> Parsed:
                 period_suggestion=None if period else suggest_period(detail),
                 notes=notes(
                     (
+                        # kept raw when reading it needed a warning
+                        ("unit_status_date", status_date if retired_said else ""),
                         ("unit_retirement_beneficiary_id (LEI)", _text(record, "unit_retirement_beneficiary_id")),
                         (
                             "unit_itmos_reference_id (Article 6 context, not an adjustment)",
@@ -164,7 +170,7 @@ def _quantity(record: Mapping[str, Any], where: str, problems: list[str]) -> Dec
         problems.append(f"{where}: unit_count {written}: the credit's tonnesCO2e is left out (CN-BAL-01)")
         return None
     if count <= 0:
-        problems.append(f"{where}: unit_count {raw!r} is not a positive number of units; check the record")
+        problems.append(not_positive(where, "unit_count", count))
     return count * factor
 
 

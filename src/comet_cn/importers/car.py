@@ -18,7 +18,7 @@ from comet_cn.importers.fields import block_fields, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import Table, mdy_date, year
 
-__all__ = ["COLUMNS", "NAME", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
+__all__ = ["COLUMNS", "NAME", "REQUIRED", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
 
 NAME = "car"
 SCHEME = "car"
@@ -47,6 +47,9 @@ COLUMNS = (
     "Retirement Reason Details",
 )
 SIGNATURE = ("Offset Credit Serial Numbers",)
+#: Columns without which no row can be read as a retirement: a header lacking one is refused, not read
+#: row by row into retirements without a date or tonnes.
+REQUIRED = (*SIGNATURE, "Status Effective", "Quantity of Offset Credits")
 TEXT_COLUMNS = ("Project Name", "Project Site Location", "Account Holder", "Retirement Reason Details")
 
 REGISTRY = Organisation("car", "Climate Action Reserve registry")

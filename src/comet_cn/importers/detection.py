@@ -112,6 +112,11 @@ def problem_with(format_name: str, header: Sequence[str] | None, document: Any) 
         module = CSV_FORMATS[format_name]
         missing = [column for column in module.SIGNATURE if header_key(column) not in set(header)]
         if not missing:
+            # The format's own header without a column every retirement needs: read on, each row would lose it.
+            lacking = [column for column in module.REQUIRED if header_key(column) not in set(header)]
+            if lacking:
+                named = ", ".join(repr(m) for m in lacking)
+                return f"{format_name} export has no column {named}, which every row needs"
             return None
         found = detect_csv(header)
         hint = f"; its header looks like {found}" if found else _platform_hint(format_name, header)

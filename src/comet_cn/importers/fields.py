@@ -9,7 +9,7 @@ from decimal import Decimal
 from comet_cn.importers.reading import Row, number
 from comet_cn.serials import SerialRange, parse_serial
 
-__all__ = ["BlockFields", "block_fields", "dashes", "notes", "serial_range"]
+__all__ = ["BlockFields", "block_fields", "dashes", "not_positive", "notes", "serial_range"]
 
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
 
@@ -30,6 +30,14 @@ def serial_range(serial: str, scheme: str, where: str) -> tuple[SerialRange | No
             "string (CN-UNITS-03)"
         ]
     return span, []
+
+
+def not_positive(where: str, field: str, quantity: Decimal) -> str:
+    """The one warning every importer gives for a retired quantity of zero or less (kept, so CN-BAL-01 sees it)."""
+    return (
+        f"{where}: {field} {quantity.normalize():f} is not a positive quantity: it is kept as written (CN-BAL-01 "
+        "counts it); check the record"
+    )
 
 
 def notes(pairs: Iterable[tuple[str, str]]) -> tuple[str, ...]:
@@ -58,4 +66,6 @@ def block_fields(row: Row, where: str, scheme: str, *, serial_column: str, quant
     quantity = number(row.get(quantity_column), thousands=True)
     if quantity is None:
         warnings.append(f"{where}: {quantity_column} {row.get(quantity_column)!r} is not a number")
+    elif quantity <= 0:
+        warnings.append(not_positive(where, quantity_column, quantity))
     return BlockFields(serial, span, quantity, warnings)

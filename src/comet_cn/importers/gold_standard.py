@@ -17,7 +17,7 @@ from comet_cn.importers.fields import block_fields, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import Table, utc_date, year
 
-__all__ = ["COLUMNS", "NAME", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
+__all__ = ["COLUMNS", "NAME", "REQUIRED", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
 
 NAME = "gold-standard"
 SCHEME = "gold-standard"
@@ -47,6 +47,9 @@ COLUMNS = (
     "Article Six Authorization",
 )
 SIGNATURE = ("GSID", "Serial Number")
+#: Columns without which no row can be read as a retirement: a header lacking one is refused, not read
+#: row by row into retirements without a date or tonnes.
+REQUIRED = (*SIGNATURE, "Retirement Date", "Quantity")
 TEXT_COLUMNS = ("Project Name", "Note", "Using Entity")
 
 REGISTRY = Organisation("gold-standard", "Gold Standard Impact Registry")

@@ -20,7 +20,8 @@ from comet_cn.importers.attribution import (
     on_behalf_of,
     suggest_period,
 )
-from comet_cn.importers.fields import notes
+from comet_cn.importers.building import duplicate_key
+from comet_cn.importers.fields import not_positive, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import number, records, utc_date, year
 from comet_cn.serials import icr_serialization
@@ -64,8 +65,7 @@ def parse(document: Any, source: str) -> Parsed:
                 inventory[str(item["serialization"]).strip()] = str(item["type"])
     retirements: list[Retirement] = []
     excluded: list[Excluded] = []
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    counts: dict[str, int] = defaultdict(int)
+    keyed: list[tuple[str, Retirement]] = []
     for position, record in records(document, ("retirements", "data", "items"), source):
         where = f"{source}:{position}"
         created = str(record.get("createdAt") or "")
@@ -85,9 +85,8 @@ def parse(document: Any, source: str) -> Parsed:
         if quantity is None:
             shown = str(amount) if isinstance(amount, Decimal) else amount  # as written, not as Python's Decimal
             warnings.append(f"{where}: amount {shown!r} is not a number")
-        elif key is not None:
-            totals[key] += quantity
-            counts[key] += 1
+        elif quantity <= 0:
+            warnings.append(not_positive(where, "amount", quantity))
         claimed = _claimed(record.get("isClaimed"), where, warnings)
         beneficiary = beneficiary_or_none(str(record.get("beneficiary") or "")) if claimed else None
         reason = str(record.get("reason") or "")
@@ -127,6 +126,18 @@ def parse(document: Any, source: str) -> Parsed:
                 warnings=tuple(warnings),
             )
         )
+        if quantity is not None and key is not None:
+            keyed.append((key, retirements[-1]))
+    # Totalled after de-duplication: the same record twice is one retirement (the import keeps it once).
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    counts: dict[str, int] = defaultdict(int)
+    seen: set[tuple[object, ...]] = set()
+    for key, retirement in keyed:
+        if duplicate_key(retirement) in seen:
+            continue
+        seen.add(duplicate_key(retirement))
+        totals[key] += retirement.quantity or Decimal(0)
+        counts[key] += 1
     summary = tuple(
         f"{source}: {counts[key]} retirements of serialization {key} total {totals[key].normalize():f} t; check the "
         "total against the serialization's supply (it names no unit range). In one claim, CN-UNITS-01 compares "

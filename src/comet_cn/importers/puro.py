@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from comet_cn.importers.attribution import beneficiary_or_none, note_period, suggest_period
-from comet_cn.importers.fields import notes, serial_range
+from comet_cn.importers.fields import not_positive, notes, serial_range
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import number, records, utc_date, year
 from comet_cn.serials import parse_serial
@@ -141,6 +141,8 @@ def parse(document: Any, source: str) -> Parsed:
             warnings.extend(problems)
             if quantity is None:
                 warnings.append(f"{place}: no volume for certificate {certificate!r}")
+            elif quantity <= 0:
+                warnings.append(not_positive(place, f"volume of certificate {certificate!r}", quantity))
             issuance = str(bundle.get("issuanceDate") or "")
             issued, issued_said = utc_date(issuance)
             if issued_said:

@@ -29,6 +29,7 @@ __all__ = [
     "Row",
     "Table",
     "dmy_or_iso_date",
+    "dmy_or_utc_date",
     "first_row",
     "header_key",
     "iso_date",
@@ -544,6 +545,19 @@ def dmy_or_iso_date(text: str) -> date | None:
     if match is None or match[4] is not None:
         return None
     return _date(int(match[3]), int(match[2]), int(match[1]))
+
+
+def dmy_or_utc_date(text: str) -> tuple[date | None, str | None]:
+    """Day-first ``DD/MM/YYYY`` as written, or an ISO date or timestamp read by :func:`utc_date` (its UTC date).
+
+    Verra and CAD Trust write plain dates; a timestamp with an offset in them gets the rule every other importer
+    follows (``2026-01-01T01:00:00+09:00`` is 2025-12-31, with a note), so one event cannot fall in different years
+    depending on the registry that wrote it.
+    """
+    value = text.strip()
+    if _ISO_DATE.fullmatch(value):
+        return utc_date(value)
+    return dmy_or_iso_date(value), None
 
 
 def _date(year_: int, month: int, day: int) -> date | None:

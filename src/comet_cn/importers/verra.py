@@ -17,9 +17,9 @@ from comet_cn.importers.attribution import (
 )
 from comet_cn.importers.fields import block_fields, dashes, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
-from comet_cn.importers.reading import Table, dmy_or_iso_date, year
+from comet_cn.importers.reading import Row, Table, dmy_or_iso_date, dmy_or_utc_date, year
 
-__all__ = ["COLUMNS", "NAME", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
+__all__ = ["COLUMNS", "NAME", "REQUIRED", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
 
 NAME = "verra"
 SCHEME = "verra"
@@ -43,6 +43,9 @@ COLUMNS = (
     "Retirement Details",
 )
 SIGNATURE = ("Serial Number", "Retirement/Cancellation Date")
+#: Columns without which no row can be read as a retirement: a header lacking one is refused, not read
+#: row by row into retirements without a date or tonnes.
+REQUIRED = (*SIGNATURE, "Quantity Issued")
 TEXT_COLUMNS = ("Name", "Retirement Beneficiary", "Retirement Details")
 
 REGISTRY = Organisation("verra", "Verra Registry")
@@ -54,6 +57,8 @@ _ARTICLE6_SHARE = "no owner - contributing towards global emissions reductions"
 _ARTICLE6_SHARE_DETAILS = re.compile(
     r"\b2\s*%\s*retirement\s+as\s+required\s+under\s+project\b.*\bloa\s+for\s+article\s*6\b", re.IGNORECASE
 )
+# The label a spreadsheet puts on a total row: ``Total``, ``Totals``, ``Grand total``, ``Subtotal``, ``Sub-total``.
+_TOTAL = re.compile(r"(?:grand\s+|sub\s*-?\s*)?totals?\b", re.IGNORECASE)
 _TYPE_LABELS = {"carbon dioxide removals": "RemovalCredit", "ghg emissions reductions": "ReductionCredit"}
 
 
@@ -64,9 +69,12 @@ def parse(table: Table, source: str) -> Parsed:
         where = f"{source}:{row.line}"
         retired_text = row.get("Retirement/Cancellation Date")
         if not retired_text:
-            excluded.append(Excluded(where, "no Retirement/Cancellation Date: an unretired block, not a retirement"))
+            summary = _summary_row(row)
+            excluded.append(
+                Excluded(where, summary or "no Retirement/Cancellation Date: an unretired block, not a retirement")
+            )
             continue
-        retired_on = dmy_or_iso_date(retired_text)
+        retired_on, retired_said = dmy_or_utc_date(retired_text)
         if retired_on is None:
             excluded.append(Excluded(where, f"Retirement/Cancellation Date {retired_text!r} is not a date"))
             continue
@@ -88,8 +96,12 @@ def parse(table: Table, source: str) -> Parsed:
             continue
         block = block_fields(row, where, SCHEME, serial_column="Serial Number", quantity_column="Quantity Issued")
         warnings, serial, span, quantity = block.warnings, block.serial, block.span, block.quantity
+        if retired_said:
+            warnings.append(f"{where}: Retirement/Cancellation Date {retired_text!r} {retired_said}")
         vintage_end = dmy_or_iso_date(row.get("Vintage End"))
-        issued = dmy_or_iso_date(row.get("Issuance Date"))
+        issued, issued_said = dmy_or_utc_date(row.get("Issuance Date"))
+        if issued_said:
+            warnings.append(f"{where}: Issuance Date {row.get('Issuance Date')!r} {issued_said}")
         labels = [dashes(label).strip() for label in row.get("Additional Certifications").split(";") if label.strip()]
         credit_type = _credit_type(labels, where, warnings)
         authorisations = [label for label in labels if label.casefold().startswith("article 6 authorized")]
@@ -122,6 +134,8 @@ def parse(table: Table, source: str) -> Parsed:
                     ),
                     *notes(
                         (
+                            # kept raw when reading it needed a warning
+                            ("Retirement/Cancellation Date", retired_text if retired_said else ""),
                             ("Additional Certifications", row.get("Additional Certifications")),
                             ("Retirement Reason", row.get("Retirement Reason")),
                             ("Retirement Details", details),
@@ -139,6 +153,18 @@ def parse(table: Table, source: str) -> Parsed:
         else ()
     )
     return Parsed(tuple(retirements), tuple(excluded), notice)
+
+
+def _summary_row(row: Row) -> str | None:
+    """Why a row with no serial and no date is a total or subtotal a spreadsheet added, not a block; else ``None``."""
+    if row.get("Serial Number"):
+        return None
+    label = next((v.strip() for v in row.values.values() if _TOTAL.match(v.strip())), None)
+    if label is not None:
+        return f"a total or summary row ({label!r}, no Serial Number, no Retirement/Cancellation Date): not a block"
+    if not row.get("ID") and not row.get("Name"):
+        return "a total or summary row (no Serial Number, ID or Name, no Retirement/Cancellation Date): not a block"
+    return None
 
 
 def _credit_type(labels: list[str], where: str, warnings: list[str]) -> Fact | None:
