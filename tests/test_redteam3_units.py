@@ -180,7 +180,9 @@ def test_two_claims_sharing_a_credit_are_still_named_as_two_claims(engine: str) 
     nodes = _nodes(document)
     claim = dict(nodes["ex:claim-2024"], **{"@id": "ex:claim-2024-logistics", "hasSubject": "ex:acme-logistics"})
     document["@graph"].append(claim)
-    document["@graph"].append(dict(nodes["ex:acme"], **{"@id": "ex:acme-logistics", "label": "Acme Logistics"}))
+    # A division of the entity (partOfOrganization), so the second claim's subject is the entity's to claim for.
+    logistics = {"@id": "ex:acme-logistics", "@type": "Organization", "label": "Acme Logistics"}
+    document["@graph"].append(dict(logistics, partOfOrganization="ex:acme"))
     report = check(document, engine)
     assert violations(report) == {"CN-UNITS-01"}
     messages = [f.message for f in findings(report, "CN-UNITS-01")]

@@ -134,7 +134,9 @@ def with_second_claim(*, own_event: bool, second_serials: tuple[str, str, str] |
     nodes = _nodes(document)
     claim = dict(nodes["ex:claim-2024"], **{"@id": "ex:claim-2024-logistics", "hasSubject": "ex:acme-logistics"})
     document["@graph"].append(claim)
-    document["@graph"].append(dict(nodes["ex:acme"], **{"@id": "ex:acme-logistics", "label": "Acme Logistics"}))
+    # A division of the entity (partOfOrganization), so the second claim's subject is the entity's to claim for.
+    logistics = {"@id": "ex:acme-logistics", "@type": "Organization", "label": "Acme Logistics"}
+    document["@graph"].append(dict(logistics, partOfOrganization="ex:acme"))
     if own_event:
         event = dict(nodes["ex:retirement-2025-03"], **{"@id": "ex:retirement-2025-03-logistics"})
         credits = []

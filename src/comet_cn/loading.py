@@ -801,7 +801,28 @@ def _jsonld_to_graph(document: Any, text: str | None, budget: _Budget) -> Graph:
             raise InputError(name, _REMOTE_CONTEXT + _url_position(text, loader.refused)) from None
         raise InputError(name, f"not valid JSON-LD ({_jsonld_problem(error)})") from None
     budget.check_count(sum(len(triples) for triples in dataset.values()))
-    return _dataset_to_graph(dataset, name, budget.store)
+    graph = _dataset_to_graph(dataset, name, budget.store)
+    _refuse_empty_references(graph, name)
+    return graph
+
+
+#: What pyld resolves an empty reference ("" or ".") to when the document gives no base of its own.
+_EMPTY_REFERENCE = URIRef(jsonld.DEFAULT_BASE_IRI)
+
+
+def _refuse_empty_references(graph: Graph, name: str) -> None:
+    """A reference written "" names no node (JSON-LD reads it as the document's base IRI): a blank form field, say
+    ``"verifiedBy": ""``, would otherwise pass as a verifier. Refused, as a value that cannot be checked."""
+    predicate = next(graph.predicates(None, _EMPTY_REFERENCE), None)
+    if predicate is not None:
+        key = re.sub(r"^.*[#/]", "", str(predicate))
+        raise InputError(
+            name,
+            f'"{key}" is an empty reference (""), which names no node: give the IRI of what it refers to, or '
+            "leave the key out",
+        )
+    if (_EMPTY_REFERENCE, None, None) in graph:
+        raise InputError(name, 'a node has an empty "@id" (""), which names no node: give it an IRI or leave "@id" out')
 
 
 def _url_position(text: str | None, url: str | None) -> str:

@@ -1,0 +1,85 @@
+"""Merge the nodes a claim declares to be the same (``owl:sameAs``) into one node, before reasoning.
+
+OWL 2 RL copies every statement across an ``owl:sameAs`` pair (its eq-rep rules), so a subject written under two
+IRIs had two subjects, and a claim whose footprint was published under a second IRI had two footprints: each failed
+an "exactly one" rule although the claim names one. Replacing each set of equal nodes by one of them gives the same
+entailments about the claim without the copies, and leaves a claim the compiled reasoning tables can take.
+
+Only the claim's own individuals are merged: a ``sameAs`` that involves a class, a property or a term of the
+vocabulary (``RemovalCredit owl:sameAs AvoidanceCredit``) redefines the vocabulary and is left for owlrl, as before
+(:func:`comet_cn.compiled.eligible_claim` sends such a claim there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from rdflib import BNode, Graph, Literal
+from rdflib.namespace import OWL, RDF
+from rdflib.term import Node
+
+__all__ = ["merge_same_as", "same_as_pairs"]
+
+
+def same_as_pairs(graph: Graph, vocabulary: Collection[Node] = ()) -> list[tuple[Node, Node]]:
+    """The ``owl:sameAs`` statements of ``graph`` between two different individuals of the claim's own (neither a
+    class, a property nor one of the ``vocabulary`` terms)."""
+    classes = set(graph.objects(None, RDF.type))
+    predicates = set(graph.predicates())
+    pairs = []
+    for a, b in graph.subject_objects(OWL.sameAs):
+        if a == b or isinstance(a, Literal) or isinstance(b, Literal):
+            continue
+        if a in classes or b in classes or a in predicates or b in predicates or a in vocabulary or b in vocabulary:
+            continue  # the vocabulary redefined: owlrl's business
+        pairs.append((a, b))
+    return pairs
+
+
+def _representative(nodes: set[Node]) -> Node:
+    # An IRI names the node in findings better than a blank node; the smallest one makes the choice reproducible.
+    return min(nodes, key=lambda node: (isinstance(node, BNode), str(node)))
+
+
+def merge_same_as(graph: Graph, pairs: list[tuple[Node, Node]]) -> dict[Node, Node]:
+    """Replace, in ``graph`` itself, every node of each set of equal nodes by one of them, and drop the ``sameAs``
+    statements between them.
+
+    :returns: each replaced node with the node that now stands for it.
+    """
+    parent: dict[Node, Node] = {}
+
+    def root(node: Node) -> Node:
+        while parent.get(node, node) != node:
+            node = parent[node]
+        return node
+
+    for a, b in pairs:
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[ra] = rb
+    groups: dict[Node, set[Node]] = {}
+    for node in parent:
+        groups.setdefault(root(node), set()).add(node)
+    replaced: dict[Node, Node] = {}
+    for members in groups.values():
+        keep = _representative(members)
+        replaced.update((node, keep) for node in members if node != keep)
+    if not replaced:
+        return replaced
+
+    def new(node: Node) -> Node:
+        return replaced.get(node, node)
+
+    touched = {t for node in replaced for t in graph.triples((node, None, None))}
+    touched |= {t for node in replaced for t in graph.triples((None, None, node))}
+    for triple in touched:
+        graph.remove(triple)
+    for s, p, o in touched:
+        s, o = new(s), new(o)
+        if p == OWL.sameAs and s == o:
+            continue
+        graph.add((s, p, o))
+    return replaced
