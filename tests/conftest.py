@@ -11,12 +11,16 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from comet_cn.shacl_engines import turbo_available as _turbo_available
+
+if TYPE_CHECKING:
+    from comet_cn.validation import ValidationReport
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -26,6 +30,27 @@ ENGINES = [
     "pyshacl",
     pytest.param("turbo", marks=pytest.mark.skipif(not _turbo_available(), reason="pyshacl-turbo not installed")),
 ]
+
+
+#: The engine name a report gives for each of ENGINES.
+ENGINE_NAMES = {"pyshacl": "pyshacl", "turbo": "pyshacl-turbo"}
+
+
+def checked(document: dict[str, Any], engine: str, *, as_of: date, reasoning: str = "owlrl") -> ValidationReport:
+    """``document`` validated on ``engine`` as of ``as_of``; the report must say that engine ran."""
+    import comet_cn
+
+    parameters = comet_cn.RuleParameters(as_of=as_of)
+    report = comet_cn.validate(document, parameters=parameters, shacl_engine=engine, reasoning=reasoning)  # type: ignore[arg-type]
+    assert report.shacl_engine == ENGINE_NAMES[engine]
+    return report
+
+
+def with_nodes(document: dict[str, Any], *nodes: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``document`` with ``nodes`` added to its graph."""
+    copied: dict[str, Any] = json.loads(json.dumps(document))
+    copied["@graph"].extend(json.loads(json.dumps(list(nodes))))
+    return copied
 
 
 def edited(document: dict[str, Any], *edits: tuple[str, str, Any]) -> dict[str, Any]:

@@ -18,23 +18,11 @@ import pytest
 from comet_cn.importers import ImportResult, import_records, merge
 from comet_cn.importers.attribution import on_behalf_of
 from tests.conftest import EXAMPLES, Run
+from tests.registry_headers import CAR_HEADER, VERRA_HEADER
 
 CLAIM = EXAMPLES / "conforming-claim.jsonld"
 CLAIM_EVENT = "ex:retirement-2025-03"
 ACME = "Acme Ceramics GmbH"
-
-VERRA_HEADER = (
-    "Issuance Date,Sustainable Development Goals,Vintage Start,Vintage End,ID,Name,Country/Area,Project Type,"
-    "Methodology,Total Vintage Quantity,Quantity Issued,Serial Number,Additional Certifications,"
-    "Retirement/Cancellation Date,Retirement Beneficiary,Retirement Reason,Retirement Details"
-)
-CAR_HEADER = (
-    "Vintage,Offset Credit Serial Numbers,Quantity of Offset Credits,Status Effective,Project ID,Project Name,"
-    "Project Type,Reduction/Removal,Reversible/Non-Reversible,Protocol and Version,Project Site Location,"
-    "Project Site State,Project Site Country,Activity Area Type,Additional Certification(s),"
-    "Eligible for CORSIA 2021-2023 Compliance Period,Eligible for CORSIA 2024-2026 Compliance Period,"
-    "Corresponding Adjustment,ICVCM CCP Eligible,Account Holder,Retirement Reason,Retirement Reason Details"
-)
 
 
 def verra_row(first: int, quantity: int, beneficiary: str, details: str, retired: str = "2026-02-17") -> list[str]:

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Run
+from tests.registry_headers import CAR_HEADER
 
 LOGISTICS = "Example Logistics AG"
 MONTH_13 = "for Consumption Period 13/01/2025-12/31/2025"
@@ -217,14 +218,6 @@ def test_a_readable_consumption_period_gives_no_such_warning(tmp_path: Path, cn_
 
 
 # ---- 2. a field split by an unescaped inner quote keeps its exact text ----
-
-CAR_HEADER = (
-    "Vintage,Offset Credit Serial Numbers,Quantity of Offset Credits,Status Effective,Project ID,Project Name,"
-    "Project Type,Reduction/Removal,Reversible/Non-Reversible,Protocol and Version,Project Site Location,"
-    "Project Site State,Project Site Country,Activity Area Type,Additional Certification(s),"
-    "Eligible for CORSIA 2021-2023 Compliance Period,Eligible for CORSIA 2024-2026 Compliance Period,"
-    "Corresponding Adjustment,ICVCM CCP Eligible,Account Holder,Retirement Reason,Retirement Reason Details"
-)
 
 
 def _car_row(units: str, quantity: str, details: str) -> list[str]:

@@ -28,6 +28,7 @@ import pytest
 from comet_cn.errors import InputError
 from comet_cn.importers import import_records, merge
 from tests.conftest import EXAMPLES, Run
+from tests.registry_headers import CAR_HEADER, VERRA_HEADER
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -38,19 +39,7 @@ CLAIM_EVENT = "ex:retirement-2025-03"
 AS_OF = "2025-06-01"
 ACME = "Acme Ceramics GmbH"
 
-VERRA_HEADER = (
-    "Issuance Date,Sustainable Development Goals,Vintage Start,Vintage End,ID,Name,Country/Area,Project Type,"
-    "Methodology,Total Vintage Quantity,Quantity Issued,Serial Number,Additional Certifications,"
-    "Retirement/Cancellation Date,Retirement Beneficiary,Retirement Reason,Retirement Details"
-)
 VERRA_SERIAL = "20011-950000001-950012500-VCS-VCU-1600-VER-RW-3-98801-01012022-31122022-1"
-CAR_HEADER = (
-    "Vintage,Offset Credit Serial Numbers,Quantity of Offset Credits,Status Effective,Project ID,Project Name,"
-    "Project Type,Reduction/Removal,Reversible/Non-Reversible,Protocol and Version,Project Site Location,"
-    "Project Site State,Project Site Country,Activity Area Type,Additional Certification(s),"
-    "Eligible for CORSIA 2021-2023 Compliance Period,Eligible for CORSIA 2024-2026 Compliance Period,"
-    "Corresponding Adjustment,ICVCM CCP Eligible,Account Holder,Retirement Reason,Retirement Reason Details"
-)
 CAR_SERIAL = "CAR-1-US-98804-31-1100-TX-2022-10101-1 to 12500"
 
 

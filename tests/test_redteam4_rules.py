@@ -15,16 +15,14 @@ from typing import Any
 
 import pytest
 
-import comet_cn
 from comet_cn import RuleParameters
 from comet_cn.synthetic import synthetic_claim
 from comet_cn.validation import ValidationReport
-from tests.conftest import ENGINES, EXAMPLES, edited
+from tests.conftest import ENGINES, EXAMPLES, checked, edited, with_nodes
 
 FIXTURES = EXAMPLES / "violations"
 BASE: dict[str, Any] = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
 AS_OF = RuleParameters(as_of=date(2026, 1, 15))
-SHACL_ENGINES = {"pyshacl": "pyshacl", "turbo": "pyshacl-turbo"}
 
 CLAIM = "ex:claim-2024"
 REPORT = "ex:report-2024"
@@ -32,21 +30,12 @@ ACME = "https://example.org/acme/"
 
 
 def check(document: dict[str, Any], engine: str, reasoning: str = "owlrl") -> ValidationReport:
-    report = comet_cn.validate(document, parameters=AS_OF, shacl_engine=engine, reasoning=reasoning)  # type: ignore[arg-type]
-    assert report.shacl_engine == SHACL_ENGINES[engine]
-    return report
+    return checked(document, engine, as_of=AS_OF.as_of, reasoning=reasoning)  # type: ignore[arg-type]
 
 
 def violated(document: dict[str, Any], engine: str, reasoning: str = "owlrl") -> set[str]:
     """The ids of the rules with a Violation (warnings are left out)."""
     return set(check(document, engine, reasoning).rule_ids)
-
-
-def with_nodes(document: dict[str, Any], *nodes: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``document`` with ``nodes`` added to its graph."""
-    copied: dict[str, Any] = json.loads(json.dumps(document))
-    copied["@graph"].extend(json.loads(json.dumps(list(nodes))))
-    return copied
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -16,10 +16,9 @@ from typing import Any
 
 import pytest
 
-import comet_cn
 from comet_cn import RuleParameters
 from comet_cn.validation import ValidationReport
-from tests.conftest import ENGINES, EXAMPLES, edited
+from tests.conftest import ENGINES, EXAMPLES, checked, edited, with_nodes
 
 
 def _example(name: str) -> dict[str, Any]:
@@ -33,7 +32,6 @@ PRODUCT = _example("annex-b/product-claim.jsonld")
 B2B = _example("annex-b/product-b2b-partial-claim.jsonld")
 MULTI = EXAMPLES / "multi-period"
 AS_OF = RuleParameters(as_of=date(2026, 1, 15))
-SHACL_ENGINES = {"pyshacl": "pyshacl", "turbo": "pyshacl-turbo"}
 
 CLAIM = "ex:claim-2024"
 FOOTPRINT = "ex:footprint-2024"
@@ -41,21 +39,12 @@ ACME = "https://example.org/acme/"
 
 
 def check(document: dict[str, Any], engine: str, reasoning: str = "owlrl") -> ValidationReport:
-    report = comet_cn.validate(document, parameters=AS_OF, shacl_engine=engine, reasoning=reasoning)  # type: ignore[arg-type]
-    assert report.shacl_engine == SHACL_ENGINES[engine]
-    return report
+    return checked(document, engine, as_of=AS_OF.as_of, reasoning=reasoning)  # type: ignore[arg-type]
 
 
 def violated(document: dict[str, Any], engine: str, reasoning: str = "owlrl") -> set[str]:
     """The ids of the rules with a Violation (warnings are left out)."""
     return set(check(document, engine, reasoning).rule_ids)
-
-
-def with_nodes(document: dict[str, Any], *nodes: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``document`` with ``nodes`` added to its graph."""
-    copied: dict[str, Any] = json.loads(json.dumps(document))
-    copied["@graph"].extend(json.loads(json.dumps(list(nodes))))
-    return copied
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -19,7 +19,7 @@ from rdflib.namespace import OWL, RDF
 import comet_cn
 from comet_cn import RuleParameters
 from comet_cn.same_as import merge_same_as, same_as_pairs
-from tests.conftest import ENGINES, EXAMPLES, edited
+from tests.conftest import ENGINES, EXAMPLES, edited, with_nodes
 
 BASE: dict[str, Any] = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
 AS_OF = RuleParameters(as_of=date(2026, 1, 15))
@@ -28,12 +28,6 @@ AS_OF = RuleParameters(as_of=date(2026, 1, 15))
 def violated(document: dict[str, Any], engine: str, reasoning: str = "owlrl") -> set[str]:
     report = comet_cn.validate(document, parameters=AS_OF, shacl_engine=engine, reasoning=reasoning)  # type: ignore[arg-type]
     return {r.rule_id for r in report.results if r.severity.name == "VIOLATION"}
-
-
-def with_nodes(document: dict[str, Any], *nodes: dict[str, Any]) -> dict[str, Any]:
-    copied: dict[str, Any] = json.loads(json.dumps(document))
-    copied["@graph"].extend(json.loads(json.dumps(list(nodes))))
-    return copied
 
 
 # The entity also registered under its legal-register IRI.
