@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from comet_cn.convert import FORMATS as CLAIM_FORMATS
-from comet_cn.convert import Format, claim_data, format_of, read_document, render
+from comet_cn.convert import Format, claim_data, document_prefixes, expand_iri, format_of, read_document, render
 from comet_cn.errors import InputError
 from comet_cn.importers.attribution import on_behalf_of, same_name
 from comet_cn.importers.building import FIELD_BENEFICIARY, NOTE_BENEFICIARY, merge_mapping
@@ -147,7 +147,7 @@ def merge(
         for event_id in result.events:
             confirmed = result.beneficiary is not None if for_claimant is None else for_claimant
             if confirmed and entity is not None and "retiredOnBehalfOf" not in nodes[event_id]:
-                _check_beneficiary(nodes, event_id, entity, _prefixes(document.get("@context")), result.source)
+                _check_beneficiary(nodes, event_id, entity, document_prefixes(document), result.source)
             _link(nodes[event_id], result if confirmed else None, period, entity)
         _link_footprint(target, result)
     return {"@context": document.get("@context"), "@graph": list(nodes.values())}
@@ -188,26 +188,12 @@ def _recorded(comments: Iterable[Any], prefix: str) -> list[str]:
     return names
 
 
-def _prefixes(context: Any) -> dict[str, str]:
-    """The prefixes a claim's own context entries define (``{"ex": "https://example.org/acme/"}``)."""
-    found: dict[str, str] = {}
-    for entry in _as_list(context):
-        if isinstance(entry, Mapping):
-            found.update({k: v for k, v in entry.items() if isinstance(v, str) and v.endswith(("/", "#"))})
-    return found
-
-
 def _entity_node(nodes: Mapping[str, Mapping[str, Any]], ref: str, prefixes: Mapping[str, str]) -> Mapping[str, Any]:
     """The node a ``claimedBy`` reference names, written as the node's ``@id`` is or in the other (compact) form."""
     if ref in nodes:
         return nodes[ref]
-
-    def expanded(iri: str) -> str:
-        prefix, colon, rest = iri.partition(":")
-        return prefixes[prefix] + rest if colon and prefix in prefixes else iri
-
-    wanted = expanded(ref)
-    return next((node for key, node in nodes.items() if expanded(key) == wanted), {})
+    wanted = expand_iri(ref, prefixes)
+    return next((node for key, node in nodes.items() if expand_iri(key, prefixes) == wanted), {})
 
 
 def _names(nodes: Mapping[str, Mapping[str, Any]], entity: Any, prefixes: Mapping[str, str]) -> list[str]:
