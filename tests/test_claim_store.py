@@ -18,10 +18,10 @@ from rdflib.namespace import RDF, XSD
 
 import comet_cn
 from comet_cn import claim_store, loading, terms
-from comet_cn.claim_checks import _defined
 from comet_cn.compiled import eligible_claim
 from comet_cn.shacl_engines import ordinary_values
 from comet_cn.synthetic import VIOLATIONS, synthetic_claim
+from comet_cn.terms import bundled_terms
 from tests.conftest import EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,7 +53,7 @@ def _answers(graph: Graph) -> dict[str, Any]:
         "len": len(graph),
         "predicates": sorted(claim_store.distinct_predicates(graph)),
         "objects": sorted(claim_store.distinct_objects(graph), key=lambda t: (type(t).__name__, t.n3())),
-        "unknown": terms.unknown_iris(graph, _defined()),
+        "unknown": terms.unknown_iris(graph, bundled_terms()),
         "budget": budget,
         "eligible": eligible_claim(graph),
         "ordinary": ordinary_values(graph),

@@ -10,7 +10,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from typing import Literal
 
 from rdflib import Graph, Namespace, URIRef
@@ -20,10 +19,9 @@ from rdflib.term import Node
 
 from comet_cn.loading import PLAIN_DECIMAL, Loaded
 from comet_cn.reasoning import Closure
-from comet_cn.resources import ontology_graph
 from comet_cn.results import Severity, ValidationResult, finding
 from comet_cn.serials import SerialRange, contradicts, credit_range, find_overlaps, serial_reading, units_key
-from comet_cn.terms import UnknownTerm, compact, defined_terms, describe, unknown_iris
+from comet_cn.terms import UnknownTerm, bundled_terms, compact, describe, unknown_iris
 
 __all__ = [
     "UNITS_KEY",
@@ -60,7 +58,7 @@ def asserted_facts(loaded: Loaded) -> Asserted:
     """The facts the engine rules read from the asserted graph (its size, its types, its unknown terms)."""
     data = loaded.graph
     types = tuple(sorted({compact(str(t)) for t in data.objects(None, RDF.type) if isinstance(t, URIRef)}))
-    return Asserted(len(data), types, (*loaded.unknown_terms, *unknown_iris(data, _defined())))
+    return Asserted(len(data), types, (*loaded.unknown_terms, *unknown_iris(data, bundled_terms())))
 
 
 def engine_findings(
@@ -112,11 +110,6 @@ def _no_claim(facts: Asserted, claims: tuple[Node, ...], mode: str, source: str 
 
 
 # ---- CN-INPUT-02 ----
-
-
-@lru_cache(maxsize=1)
-def _defined() -> frozenset[str]:
-    return defined_terms(ontology_graph())
 
 
 def _unknown_terms(facts: Asserted, source: str | None, severity: Severity) -> Iterator[ValidationResult]:

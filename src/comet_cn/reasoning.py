@@ -23,13 +23,12 @@ from typing import cast
 
 from rdflib import BNode, Graph, Literal, Namespace
 from rdflib.namespace import RDF
-from rdflib.term import Node
 
 from comet_cn.compiled import CompiledOntology, compile_ontology, eligible_claim
 from comet_cn.rdflib_state import converters_kept
 from comet_cn.resources import ontology_files, ontology_graph
 from comet_cn.same_as import merge_same_as, same_as_pairs
-from comet_cn.terms import describe
+from comet_cn.terms import bundled_terms, describe
 
 __all__ = [
     "ENGINES",
@@ -121,7 +120,7 @@ def reason(
     extra = tuple(extra_ontology)
     if mode == "none":
         return Closure(graph=_merge(ontology_graph(), *extra, data), mode=mode, engine="none", inconsistencies=())
-    equal = same_as_pairs(data, _vocabulary())
+    equal = same_as_pairs(data, bundled_terms())
     if equal:  # one node for each set of equal individuals, as OWL 2 RL means them (see comet_cn.same_as)
         if not in_place:
             data, in_place = _merge(data), True
@@ -136,12 +135,6 @@ def reason(
     _owlrl_expand(graph, mode)
     _drop_literal_subjects(graph)
     return Closure(graph=graph, mode=mode, engine=_OWLRL_ENGINE[mode], inconsistencies=_take_errors(graph))
-
-
-@lru_cache(maxsize=1)
-def _vocabulary() -> frozenset[Node]:
-    """Every term the bundled ontology describes: never merged with a claim's node."""
-    return frozenset(ontology_graph().subjects())
 
 
 def warm(mode: ReasoningMode = "owlrl") -> None:

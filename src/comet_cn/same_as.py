@@ -21,16 +21,15 @@ from rdflib.term import Node
 __all__ = ["merge_same_as", "same_as_pairs"]
 
 
-def same_as_pairs(graph: Graph, vocabulary: Collection[Node] = ()) -> list[tuple[Node, Node]]:
+def same_as_pairs(graph: Graph, vocabulary: Collection[str] = ()) -> list[tuple[Node, Node]]:
     """The ``owl:sameAs`` statements of ``graph`` between two different individuals of the claim's own (neither a
-    class, a property nor one of the ``vocabulary`` terms)."""
-    classes = set(graph.objects(None, RDF.type))
-    predicates = set(graph.predicates())
+    class, a property nor one of the ``vocabulary`` IRIs)."""
+    schema = set(graph.objects(None, RDF.type)) | set(graph.predicates())
     pairs = []
     for a, b in graph.subject_objects(OWL.sameAs):
         if a == b or isinstance(a, Literal) or isinstance(b, Literal):
             continue
-        if a in classes or b in classes or a in predicates or b in predicates or a in vocabulary or b in vocabulary:
+        if a in schema or b in schema or str(a) in vocabulary or str(b) in vocabulary:
             continue  # the vocabulary redefined: owlrl's business
         pairs.append((a, b))
     return pairs

@@ -26,6 +26,7 @@ __all__ = [
     "COMET_NAMESPACES",
     "MARKER",
     "UnknownTerm",
+    "bundled_terms",
     "compact",
     "defined_terms",
     "describe",
@@ -204,6 +205,14 @@ def unknown_iris(graph: Graph, defined: frozenset[str]) -> tuple[UnknownTerm, ..
 def defined_terms(ontology: Graph) -> frozenset[str]:
     """Every IRI the ontology says something about."""
     return frozenset(str(s) for s in ontology.subjects() if isinstance(s, URIRef))
+
+
+@lru_cache(maxsize=1)
+def bundled_terms() -> frozenset[str]:
+    """Every IRI the bundled ontology says something about, read once per process."""
+    from comet_cn.resources import ontology_graph
+
+    return defined_terms(ontology_graph())
 
 
 def _same_namespace(iri: str, defined: frozenset[str]) -> tuple[str, ...]:
