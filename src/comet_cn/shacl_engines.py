@@ -103,11 +103,11 @@ def _compiled_turbo() -> Any:
     """The bundled shapes compiled once per process for pyshacl-turbo (about 20 ms; reused for every claim)."""
     import pyshacl_turbo
 
-    from comet_cn.resources import shapes_graph
+    from comet_cn.native_checks import engine_shapes
 
     # A private copy: the engine may annotate the graph it is given, and the bundled one is read-only.
     copy = Graph()
-    for triple in shapes_graph():
+    for triple in engine_shapes():
         copy.add(triple)
     return pyshacl_turbo.compile_shapes(copy)  # type: ignore[no-untyped-call]
 

@@ -26,9 +26,10 @@ from comet_cn.loading import (
     load_claim,
     usable_numbers,
 )
+from comet_cn.native_checks import engine_shapes, native_findings
 from comet_cn.rdflib_state import exclusive
 from comet_cn.reasoning import Closure, Engine, ReasoningMode, name_blank_nodes, reason
-from comet_cn.resources import CONTEXT_IRIS, ontology_graph, shapes_graph
+from comet_cn.resources import CONTEXT_IRIS, ontology_graph
 from comet_cn.results import Severity, ValidationReport, ValidationResult, finding
 from comet_cn.rules import CNSH, ShapeInfo, shape_info
 from comet_cn.shacl_engines import ShaclEngine, run_shapes
@@ -232,6 +233,7 @@ def _check(
         raise CometCnError(f"the bundled shapes cannot be run: {problem}")
     claims = claims_in(closure.graph)
     found = set(_results(report_graph, shapes, closure, name))
+    found.update(native_findings(closure.graph, name))
     found.update(engine_findings(loaded, closure, claims, source=name, unknown_terms=unknown_terms, asserted=asserted))
     if loaded.cells:
         found = {_located(result, loaded.cells) for result in found}
@@ -264,9 +266,9 @@ def _parameters(value: RuleParameters | Mapping[str, object] | None) -> RulePara
 
 def _shapes_with(extra: tuple[Graph, ...]) -> Graph:
     if not extra:
-        return shapes_graph()  # read-only: pySHACL only re-asserts the two RDFS facts the shapes state
+        return engine_shapes()  # read-only: pySHACL only re-asserts the two RDFS facts the shapes state
     merged = Graph()
-    for graph in (shapes_graph(), *extra):
+    for graph in (engine_shapes(), *extra):
         for triple in graph:
             merged.add(triple)
     return merged

@@ -1,0 +1,192 @@
+"""Shapes checked in Python (comet_cn.native_checks) give exactly the findings of their SHACL-SPARQL definition.
+
+The SPARQL shape stays the definition: here it is run by pySHACL on the very graphs comet-cn checks natively
+(every example, generated claims with each injected violation, and edge cases built for the query's corners),
+and the two sets of findings are compared field by field, messages included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pyshacl
+import pytest
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, SH, XSD
+from rdflib.term import Node
+
+import comet_cn
+from comet_cn import native_checks, shacl_engines, validation
+from comet_cn.native_checks import NATIVE_SHAPES, engine_shapes, native_findings
+from comet_cn.resources import shapes_graph
+from comet_cn.results import ValidationResult
+from comet_cn.synthetic import VIOLATIONS, synthetic_claim
+
+ROOT = Path(__file__).resolve().parents[1]
+CN = Namespace("https://comet.carbon/ext/iso14068#")
+EX = Namespace("https://example.org/native/")
+AS_OF = validation.RuleParameters(as_of=date(2026, 12, 1))
+EXAMPLES = [p for p in sorted((ROOT / "examples").rglob("*.jsonld")) if p.stat().st_size]
+
+
+def _definition(shape: URIRef) -> Graph:
+    """The shape alone, with the blank nodes it holds and the prefix declarations its query uses."""
+    source = shapes_graph()
+    graph = Graph()
+    pending: list[Node] = [shape]
+    seen: set[Node] = set()
+    while pending:
+        node = pending.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for predicate, value in source.predicate_objects(node):
+            graph.add((node, predicate, value))
+            if isinstance(value, BNode) or predicate in (SH.prefixes, SH.declare):
+                pending.append(value)
+    return graph
+
+
+def _by_sparql(data: Graph, shape: URIRef) -> set[ValidationResult]:
+    definition = _definition(shape)
+    copy = Graph()
+    copy += data
+    _, report, _ = pyshacl.validate(copy, shacl_graph=definition, inference="none", allow_warnings=True)
+    closure = SimpleNamespace(graph=data, inconsistencies=())
+    found = validation._results(report, shapes_graph(), closure, "x")  # type: ignore[arg-type]
+    return set(found)
+
+
+def _natively(data: Graph, shape: URIRef) -> set[ValidationResult]:
+    return set(NATIVE_SHAPES[shape](data, "x"))
+
+
+def _closures(sources: list[Any], monkeypatch: pytest.MonkeyPatch) -> Iterator[Graph]:
+    """The graphs comet-cn hands to the SHACL engine for each source (the claim with its entailments)."""
+    seen: list[Graph] = []
+    real = shacl_engines.run_shapes
+
+    def capture(data: Graph, shapes: Graph, **options: Any) -> Any:
+        copy = Graph()
+        copy += data
+        seen.append(copy)
+        return real(data, shapes, **options)
+
+    monkeypatch.setattr(validation, "run_shapes", capture)
+    for source in sources:
+        comet_cn.validate(source, parameters=AS_OF)
+        yield seen[-1]
+
+
+@pytest.mark.parametrize("shape", sorted(NATIVE_SHAPES))
+def test_every_example_and_generated_claim_gets_the_shape_s_own_findings(
+    shape: URIRef, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sources: list[Any] = [*EXAMPLES]
+    sources += [synthetic_claim(300 + i, violation=v) for i, v in enumerate([None, *VIOLATIONS])]
+    found_any = 0
+    for graph in _closures(sources, monkeypatch):
+        expected = _by_sparql(graph, shape)
+        assert _natively(graph, shape) == expected
+        found_any += len(expected)
+    assert found_any  # the corpus exercises the rule, so equality is not two empty sets
+
+
+def _edge_cases() -> Iterator[tuple[str, Graph]]:
+    def base() -> tuple[Graph, Node]:
+        g = Graph()
+        claim = EX.claim
+        g.add((claim, RDF.type, CN.CarbonNeutralityClaim))
+        report = EX.report
+        g.add((claim, CN.hasReport, report))
+        for code in ("a", "b", "c"):
+            g.add((report, CN.includesReportElement, CN[f"ReportElement_{code}"]))
+        return g, report
+
+    def evidence(g: Graph, holder: Node, item: Node, where: Node | None) -> Node:
+        node = BNode()
+        g.add((holder, CN.hasEvidence, node))
+        g.add((node, CN.evidenceFor, item))
+        if where is not None:
+            g.add((node, CN.evidenceLocation, where))
+        return node
+
+    g, _ = base()
+    yield "no evidence at all", g
+    for label, where in [
+        ("a link", URIRef("https://example.org/doc.pdf")),
+        ("a text", Literal("annual report p. 4")),
+        ("blank text", Literal("   ")),
+        ("a non-breaking space", Literal("\u00a0")),
+        ("an empty string", Literal("")),
+        ("a typed literal", Literal("x", datatype=XSD.anyURI)),
+        ("a blank node", BNode()),
+        ("no location", None),
+    ]:
+        g, report = base()
+        evidence(g, report, CN.ReportElement_a, where)
+        yield f"evidence with {label}", g
+    g, report = base()
+    evidence(g, EX.claim, CN.ReportElement_a, Literal("on the claim, not the report"))
+    yield "evidence on another node", g
+    g, report = base()
+    evidence(g, report, CN.ReportElement_z, Literal("for another item"))
+    yield "evidence for another item", g
+    g, report = base()
+    g.add((report, CN.includesReportElement, URIRef("https://other.example/ReportElement_a")))
+    g.add((report, CN.includesReportElement, URIRef("https://other.example/ends-with/")))
+    g.add((report, CN.includesReportElement, Literal("ReportElement_q")))
+    yield "the same code twice, an empty code and a literal item", g
+    g, _ = base()
+    holder = BNode()
+    g.add((EX.claim, CN.hasManagementPlan, holder))
+    g.add((holder, CN.includesPlanElement, CN.PlanElement_a))
+    g.add((EX.claim, CN.includesSummaryItem, CN.SummaryItem_b))
+    g.add((EX.event, CN.retiresCredit, EX.credit))
+    g.add((EX.credit, CN.meetsCriterion, CN.Permanent))
+    g.add((EX.credit, CN.issuedByProgramme, EX.programme))
+    g.add((EX.programme, CN.meetsProgrammeCriterion, CN.ProgrammeCriterion_a))
+    g.add((EX.other, CN.hasCommitment, Literal("a commitment written as text")))
+    yield "every kind of holder, one of them a blank node and one a literal", g
+    g, report = base()
+    g.remove((EX.claim, CN.hasReport, report))
+    yield "a report no claim links is not a holder", g
+
+
+@pytest.mark.parametrize(("label", "graph"), list(_edge_cases()), ids=[label for label, _ in _edge_cases()])
+def test_edge_cases_of_the_evidence_query_get_the_shape_s_own_findings(label: str, graph: Graph) -> None:
+    shape = URIRef("https://comet.carbon/ext/iso14068/shapes#EvidenceShape")
+    assert _natively(graph, shape) == _by_sparql(graph, shape)
+
+
+def test_the_natively_checked_shapes_are_left_out_of_the_engines_shapes_and_nowhere_else() -> None:
+    bundled, engines = shapes_graph(), engine_shapes()
+    for shape in NATIVE_SHAPES:
+        assert (shape, RDF.type, SH.NodeShape) in bundled
+        assert not set(engines.predicate_objects(shape))
+        assert not set(bundled.subject_predicates(shape))  # no other shape uses it, so none loses a part
+    left_out = {t for t in bundled if t not in engines}
+    assert {t[0] for t in left_out} - set(NATIVE_SHAPES) <= {
+        n for n in (t[0] for t in left_out) if isinstance(n, BNode)
+    }
+    assert len(bundled) - len(engines) == len(left_out)
+    with pytest.raises(TypeError):
+        engines.add((EX.a, EX.b, EX.c))
+
+
+def test_a_claim_s_report_names_the_rule_the_native_check_found() -> None:
+    document = synthetic_claim(7)
+    for node in document["@graph"]:
+        node.pop("hasEvidence", None)
+    report = comet_cn.validate(document, parameters=AS_OF)
+    warned = [r for r in report.warnings if r.rule_id == "CN-EVID-01"]
+    assert warned and report.conforms  # a warning: bare ticks are reported, the claim still conforms
+    first = warned[0]
+    assert first.clause.startswith("ISO 14068-1:2023 §5.4")
+    assert first.source_shape and first.source_shape.endswith("EvidenceShape")
+    assert first.hint and first.message.startswith("CN-EVID-01 (§5.4, §12, §13): ")
+    assert native_checks.native_findings is native_findings
