@@ -38,7 +38,7 @@ from comet_cn.errors import InputError
 from comet_cn.pyld_index import fast_duplicate_checks
 from comet_cn.rdflib_state import exclusive
 from comet_cn.resources import CONTEXT_IRIS, context_document, ontology_graph
-from comet_cn.terms import MARKER, UnknownTerm, take_marked
+from comet_cn.terms import MARKER, VOCAB_MARKER, UnknownTerm, document_terms, take_marked
 
 __all__ = [
     "CLAIM_SUFFIXES",
@@ -673,25 +673,23 @@ def _check_turtle_depth(text: str, name: str, max_depth: int) -> None:
 
 def _check_json_depth(text: str, name: str, max_depth: int) -> None:
     """Measure bracket nesting outside strings without recursion, before json.loads can hit the recursion limit."""
+    # Strings are cut out by one regular expression and only the brackets left are walked: a character loop in
+    # Python cost about 1 ms a claim. An unterminated string stays in; json.loads refuses that text anyway.
+    outside = _JSON_STRING.sub("", text)
+    if outside.count("[") + outside.count("{") <= max_depth:
+        return
     depth = 0
-    in_string = False
-    escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
+    for match in _JSON_BRACKET.finditer(outside):
+        if match.group() in "[{":
             depth += 1
             if depth > max_depth:
                 raise InputError(name, f"JSON nested deeper than {max_depth} levels")
-        elif char in "]}":
+        else:
             depth -= 1
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
 
 
 def _check_structure(document: Any, name: str, limits: LoadLimits, max_triples: int | None = None) -> None:
@@ -764,12 +762,15 @@ _REMOTE_CONTEXT = "unknown remote @context: only the bundled comet-cn contexts a
 
 
 def _jsonld_to_loaded(document: Any, text: str | None, budget: _Budget) -> Loaded:
-    graph = _jsonld_to_graph(document, text, budget)
+    # The document's own @vocab would catch a misspelt key before the marker underneath does: it is read as a
+    # numbered marker instead, and take_marked reports the terms it expands (and gives them back their IRI).
+    read = document_terms(document)
+    graph = _jsonld_to_graph(read.document, text, budget)
     budget.check_graph(graph)  # before the unknown terms are looked up: each costs a walk of the document
     marked = {
         str(t)
         for t in (*distinct_predicates(graph), *distinct_objects(graph))
-        if isinstance(t, URIRef) and str(t).startswith(MARKER)
+        if isinstance(t, URIRef) and str(t).startswith((MARKER, VOCAB_MARKER))
     }
     if len(marked) > budget.limits.max_unknown_terms:
         raise InputError(
@@ -778,8 +779,10 @@ def _jsonld_to_loaded(document: Any, text: str | None, budget: _Budget) -> Loade
             f"{budget.limits.max_unknown_terms}",
         )
     terms = [term for term in context_document().get("@context", {}) if not term.startswith("@")]
-    unknown = take_marked(graph, document, terms)
-    return Loaded(graph, unknown)
+    unknown = take_marked(graph, document, terms, read.vocabularies)
+    # Read from the JSON, whichever reader made the graph: keys like "@Type" that JSON-LD ignores, and bundled
+    # terms the document's own @context redefines.
+    return Loaded(graph, (*unknown, *read.unknown))
 
 
 def _jsonld_to_graph(document: Any, text: str | None, budget: _Budget) -> Graph:

@@ -5,12 +5,19 @@ vanish and the claim be judged without it. We expand JSON-LD with a marker ``@vo
 context: a key or type the context does not define then expands to a marker IRI instead of vanishing, which
 :func:`take_marked` removes again and reports. IRIs in the comet namespaces that the ontology does not define (a
 typo in Turtle, or a compact IRI in JSON-LD) are found by :func:`unknown_iris`.
+
+Three ways around the marker are closed as well, each read from the JSON itself so that both JSON-LD readers give
+the same findings: a key shaped like a keyword but not one (``"@Type"``), which JSON-LD ignores
+; a ``@vocab`` of the document's own, under which every key would expand; and a term of the bundled context
+redefined to another IRI (all three in :func:`document_terms`).
 """
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,17 +32,23 @@ from comet_cn.claim_store import distinct_objects, distinct_predicates, distinct
 __all__ = [
     "COMET_NAMESPACES",
     "MARKER",
+    "VOCAB_MARKER",
+    "DocumentTerms",
     "UnknownTerm",
     "bundled_terms",
     "compact",
     "defined_terms",
     "describe",
+    "document_terms",
     "take_marked",
     "unknown_iris",
 ]
 
 #: Expanding with ``{"@vocab": MARKER}`` under the document's context makes undefined terms visible.
 MARKER = "urn:comet-cn:undefined-term:"
+
+#: A document's own ``@vocab`` number ``i`` is read as ``VOCAB_MARKER + "i:"`` (see :func:`document_terms`).
+VOCAB_MARKER = "urn:comet-cn:vocab-term:"
 
 #: Namespaces whose terms must be defined by the ontology: comet-cn, every COMET module and the ISO-side IRIs.
 COMET_NAMESPACES: tuple[str, ...] = (
@@ -71,7 +84,7 @@ def compact(iri: str | None) -> str:
     return iri
 
 
-Position = Literal["key", "type", "value"]
+Position = Literal["key", "type", "value", "term"]
 
 
 @dataclass(frozen=True)
@@ -79,7 +92,8 @@ class UnknownTerm:
     """One unknown term.
 
     :ivar term: the term as written (a JSON key or value) or the IRI.
-    :ivar position: ``"key"`` (a property), ``"type"`` (an ``@type`` value) or ``"value"`` (a vocabulary value).
+    :ivar position: ``"key"`` (a property), ``"type"`` (an ``@type`` value), ``"value"`` (a vocabulary value) or
+        ``"term"`` (a term the document's own ``@context`` defines).
     :ivar node: the node it was found on (an IRI, or a description of a blank node).
     :ivar where: JSON paths where it occurs (JSON-LD input), empty for other syntaxes.
     :ivar suggestion: the nearest known term, if one is close.
@@ -95,48 +109,100 @@ class UnknownTerm:
 
     def message(self) -> str:
         """The finding's message (without the rule id prefix)."""
-        what = {"key": "property", "type": "type", "value": "value"}[self.position]
+        what = {"key": "property", "type": "type", "value": "value", "term": "term"}[self.position]
         at = f" at {', '.join(self.where)}" if self.where else ""
         hint = f"; did you mean {self.suggestion!r}?" if self.suggestion else ""
         return f"the {what} {self.term!r}{at} {self.reason}, so no rule reads it{hint}"
 
 
-def take_marked(graph: Graph, document: Any, context_terms: Iterable[str]) -> tuple[UnknownTerm, ...]:
+def take_marked(
+    graph: Graph, document: Any, context_terms: Iterable[str], vocabularies: tuple[str, ...] = ()
+) -> tuple[UnknownTerm, ...]:
     """Remove the marker triples from ``graph`` and report each undefined term, with its JSON paths.
 
     :param document: the parsed JSON-LD document the graph came from (to give JSON paths).
     :param context_terms: the terms of the bundled context, for suggestions.
+    :param vocabularies: the document's own ``@vocab`` IRIs, as :func:`document_terms` numbered them; a term
+        that expanded through one is reported too, and its triples get back the IRI that ``@vocab`` gave them.
     """
-    occurrences: list[tuple[str, Position, Node, tuple[Node, Node, Node]]] = []
-    for predicate in distinct_predicates(graph):
-        if isinstance(predicate, URIRef) and predicate.startswith(MARKER):
-            occurrences += [
-                (predicate[len(MARKER) :], "key", s, (s, predicate, o)) for s, o in graph.subject_objects(predicate)
-            ]
-    for obj in distinct_objects(graph):
-        if isinstance(obj, URIRef) and obj.startswith(MARKER):
-            occurrences += [
-                (obj[len(MARKER) :], "type" if p == RDF.type else "value", s, (s, p, obj))
-                for s, p in graph.subject_predicates(obj)
-            ]
-    marked = first_met(graph, (((name, position), subject) for name, position, subject, _ in occurrences))
+    occurrences = _marked(graph, MARKER)
     for *_, triple in occurrences:
         graph.remove(triple)
     known = tuple(sorted(set(context_terms)))
-    found = []
-    for (name, position), subject in sorted(marked.items(), key=lambda item: (item[0][0], item[0][1])):
-        found.append(
-            UnknownTerm(
-                term=name,
-                position=position,
-                node=describe(graph, subject),
-                where=tuple(_json_paths(document, name, position))[:3],
-                suggestion=_nearest(name, known),
-                reason="is not defined by the JSON-LD context",
-            )
+    found = [
+        UnknownTerm(
+            term=name,
+            position=position,
+            node=describe(graph, subject),
+            where=tuple(_json_paths(document, name, position))[:3],
+            suggestion=_nearest(name, known),
+            reason="is not defined by the JSON-LD context",
         )
+        for (name, position), subject in _first_of_each(graph, occurrences)
+    ]
+    if vocabularies:
+        found.extend(_take_vocabulary_terms(graph, document, known, vocabularies))
     found.extend(_undefined_prefixes(graph, document))
     return tuple(found)
+
+
+_Occurrence = tuple[str, Position, Node, tuple[Node, Node, Node]]
+
+
+def _marked(graph: Graph, marker: str) -> list[_Occurrence]:
+    """Each use of an IRI starting with ``marker`` as a predicate (a key) or object (a type or value)."""
+    occurrences: list[_Occurrence] = []
+    for predicate in distinct_predicates(graph):
+        if isinstance(predicate, URIRef) and predicate.startswith(marker):
+            occurrences += [
+                (predicate[len(marker) :], "key", s, (s, predicate, o)) for s, o in graph.subject_objects(predicate)
+            ]
+    for obj in distinct_objects(graph):
+        if isinstance(obj, URIRef) and obj.startswith(marker):
+            occurrences += [
+                (obj[len(marker) :], "type" if p == RDF.type else "value", s, (s, p, obj))
+                for s, p in graph.subject_predicates(obj)
+            ]
+    return occurrences
+
+
+def _first_of_each(graph: Graph, occurrences: list[_Occurrence]) -> list[tuple[tuple[str, Position], Node]]:
+    """Each (name, position) once, with the first node it occurs on, sorted by name and position."""
+    marked = first_met(graph, (((name, position), subject) for name, position, subject, _ in occurrences))
+    return sorted(marked.items(), key=lambda item: (item[0][0], item[0][1]))
+
+
+def _take_vocabulary_terms(
+    graph: Graph, document: Any, known: tuple[str, ...], vocabularies: tuple[str, ...]
+) -> Iterator[UnknownTerm]:
+    """Terms that only the document's own ``@vocab`` made IRIs of: reported, and given back their ``@vocab`` IRI.
+
+    ``@vocab`` turns any key into an IRI, so under it a misspelt ``supportTransition`` would be data no rule reads,
+    with nothing said. The triples are kept (with the IRI ``@vocab`` gives) for other uses of the graph, such as a
+    user's extra ontology written with ``@vocab``.
+    """
+    occurrences = _marked(graph, VOCAB_MARKER)
+
+    def restored(term: Node) -> Node:
+        if isinstance(term, URIRef) and term.startswith(VOCAB_MARKER):
+            index, _, name = term[len(VOCAB_MARKER) :].partition(":")
+            return URIRef(vocabularies[int(index)] + name)
+        return term
+
+    for triple in {triple for *_, triple in occurrences}:
+        graph.remove(triple)
+        graph.add((restored(triple[0]), restored(triple[1]), restored(triple[2])))
+    for (marked_name, position), subject in _first_of_each(graph, occurrences):
+        index, _, name = marked_name.partition(":")
+        yield UnknownTerm(
+            term=name,
+            position=position,
+            node=describe(graph, restored(subject)),
+            where=tuple(_json_paths(document, name, position))[:3],
+            suggestion=_nearest(name, known),
+            reason=f"is defined only by the @vocab {vocabularies[int(index)]!r} of the document's own @context, "
+            "and @vocab defines no terms for comet-cn",
+        )
 
 
 def _undefined_prefixes(graph: Graph, document: Any) -> Iterator[UnknownTerm]:
@@ -166,7 +232,12 @@ def _undefined_prefixes(graph: Graph, document: Any) -> Iterator[UnknownTerm]:
 
 
 def _undefined_prefix(term: Node) -> bool:
-    match = _COMPACT.match(str(term)) if isinstance(term, URIRef) else None
+    return isinstance(term, URIRef) and _compact_form(str(term))
+
+
+def _compact_form(text: str) -> bool:
+    """``prefix:rest`` without "//" after the colon, and not one of the schemes written that way (``urn:``)."""
+    match = _COMPACT.match(text)
     return match is not None and match.group(1).lower() not in _OPAQUE_SCHEMES
 
 
@@ -268,3 +339,240 @@ def _json_paths(document: Any, name: str, position: Position) -> Iterator[str]:
 
 def _contains(value: Any, name: str) -> bool:
     return isinstance(value, list) and name in value
+
+
+# ---- Read from the JSON itself: keyword look-alikes, the document's own @vocab, redefined bundled terms ----
+
+#: The keywords of JSON-LD 1.1 syntax. Any other key of the form "@" + letters is ignored by JSON-LD processors
+#: (the standard reserves them), so "@Type" would drop a node's type without a word.
+JSONLD_KEYWORDS = frozenset(
+    {
+        "@base", "@container", "@context", "@direction", "@graph", "@id", "@import", "@included", "@index",
+        "@json", "@language", "@list", "@nest", "@none", "@prefix", "@propagate", "@protected", "@reverse", "@set",
+        "@type", "@value", "@version", "@vocab",
+    }
+)  # fmt: skip
+_KEYWORD_FORM = re.compile(r"@[A-Za-z]+")
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S*")
+
+
+@dataclass(frozen=True)
+class DocumentTerms:
+    """What :func:`document_terms` reads from a JSON-LD document before it is expanded.
+
+    :ivar document: the document to expand: the same object, or a copy whose own ``@vocab`` entries are markers.
+    :ivar vocabularies: the ``@vocab`` IRIs the markers stand for, in their order (for :func:`take_marked`).
+    :ivar unknown: keys shaped like keywords that are none, and bundled terms the document redefines.
+    """
+
+    document: Any
+    vocabularies: tuple[str, ...]
+    unknown: tuple[UnknownTerm, ...]
+
+
+def document_terms(document: Any) -> DocumentTerms:
+    """Read from the JSON of ``document`` (not from its graph, so that both JSON-LD readers give the same
+    findings) what the marker ``@vocab`` cannot catch: keys shaped like JSON-LD keywords that are none (every
+    processor drops them), the document's own ``@vocab`` (which would catch a misspelt key first, see
+    :func:`_mark_vocabularies`) and terms of the bundled context that its own ``@context`` redefines."""
+    contexts, look_alikes = _scan(document)
+    marked, vocabularies = _mark_vocabularies(document, contexts)
+    unknown = (*_keyword_look_alikes(document, look_alikes), *_redefinitions(document, contexts))
+    return DocumentTerms(marked, vocabularies, unknown)
+
+
+_Context = tuple[str, Any]  # a @context value and its JSON path
+
+
+def _scan(document: Any) -> tuple[list[_Context], dict[str, Mapping[str, Any]]]:
+    """One walk of ``document``: every ``@context`` (at the top, on nodes, scoped in term definitions) with its
+    path, and each key shaped like a keyword that is none, with the first node (breadth first) that has it."""
+    contexts: list[_Context] = []
+    look_alikes: dict[str, Mapping[str, Any]] = {}
+    queue: deque[tuple[Any, str]] = deque([(document, "$")])
+    while queue:  # breadth first, in document order, as _json_paths
+        node, path = queue.popleft()
+        if isinstance(node, Mapping):
+            for key, value in node.items():
+                if isinstance(key, str) and key[:1] == "@":
+                    if key == "@context":
+                        contexts.extend(_context_and_scoped(value, f"{path}.@context"))
+                        continue
+                    if key not in JSONLD_KEYWORDS and _KEYWORD_FORM.fullmatch(key):
+                        look_alikes.setdefault(key, node)
+                if isinstance(value, (Mapping, list)):
+                    queue.append((value, f"{path}.{key}"))
+        elif isinstance(node, list):
+            queue.extend((item, f"{path}[{i}]") for i, item in enumerate(node) if isinstance(item, (Mapping, list)))
+    return contexts, look_alikes
+
+
+def _context_and_scoped(context: Any, path: str) -> Iterator[_Context]:
+    yield path, context
+    for at, entry in _definitions(context, path):
+        for term, definition in entry.items():
+            if isinstance(definition, Mapping) and "@context" in definition:
+                yield from _context_and_scoped(definition["@context"], f"{at}.{term}.@context")
+
+
+def _definitions(context: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The objects of term definitions in one ``@context`` value, each with its JSON path."""
+    if isinstance(context, list):
+        for index, entry in enumerate(context):
+            if isinstance(entry, dict):
+                yield f"{path}[{index}]", entry
+    elif isinstance(context, dict):
+        yield path, context
+
+
+def _mark_vocabularies(document: Any, contexts: list[_Context]) -> tuple[Any, tuple[str, ...]]:
+    """``document`` with each ``@vocab`` of its own contexts replaced by a marker, and the IRIs they had.
+
+    A ``@vocab`` catches every key no term defines, misspelt ones too, so none would reach the marker underneath.
+    An absolute ``@vocab`` IRI becomes ``VOCAB_MARKER + "i:"`` (:func:`take_marked` reports the terms it expands and
+    gives them back their IRI); any other (null, relative or compact) becomes :data:`MARKER` itself, since with it
+    a key no term defines is dropped or is no comet-cn term either. The document is copied only when it has one.
+    """
+    if not any("@vocab" in entry for at, context in contexts for _, entry in _definitions(context, at)):
+        return document, ()
+    copied = copy.deepcopy(document)
+    vocabularies: list[str] = []
+    for at, context in _scan(copied)[0]:
+        for _, entry in _definitions(context, at):
+            if "@vocab" not in entry:
+                continue
+            vocabulary = entry["@vocab"]
+            if isinstance(vocabulary, str) and _ABSOLUTE_IRI.fullmatch(vocabulary) and not _compact_form(vocabulary):
+                entry["@vocab"] = f"{VOCAB_MARKER}{len(vocabularies)}:"
+                vocabularies.append(vocabulary)
+            else:
+                entry["@vocab"] = MARKER
+    return copied, tuple(vocabularies)
+
+
+def _keyword_look_alikes(document: Any, look_alikes: dict[str, Mapping[str, Any]]) -> Iterator[UnknownTerm]:
+    """Keys such as ``@Type``, ``@ID`` or ``@vlaue``: JSON-LD ignores them, so the type, id or value is lost."""
+    keywords = tuple(sorted(JSONLD_KEYWORDS))
+    for key in sorted(look_alikes):
+        identifier = look_alikes[key].get("@id", look_alikes[key].get("id"))
+        yield UnknownTerm(
+            term=key,
+            position="key",
+            node=_expanded(identifier, document) if isinstance(identifier, str) else "[blank node]",
+            where=tuple(_json_paths(document, key, "key"))[:3],
+            suggestion=_nearest(key, keywords),
+            reason="looks like a JSON-LD keyword but is none (keywords are case-sensitive), and JSON-LD ignores it",
+        )
+
+
+def _expanded(identifier: str, document: Any) -> str:
+    """A node's ``@id`` as an IRI where its prefix is a plain one of the bundled or top-level context (for the
+    message only: the node may be hard to find in a long document)."""
+    prefix, colon, rest = identifier.partition(":")
+    if not colon or rest.startswith("//"):
+        return identifier
+    prefixes = {term: iri for term, (iri, _) in _bundled_mappings().items() if iri}
+    top = document.get("@context") if isinstance(document, Mapping) else None
+    for _, entry in _definitions(top, "$"):
+        prefixes.update((term, iri) for term, iri in entry.items() if isinstance(iri, str))
+    return prefixes[prefix] + rest if prefix in prefixes else identifier
+
+
+def _redefinitions(document: Any, contexts: list[_Context]) -> Iterator[UnknownTerm]:
+    """Terms of the bundled context (``supportsTransition``, or a prefix such as ``comet-cn``) that the document's
+    own ``@context`` maps to another IRI (or to null): its data would then be out of every rule's sight.
+
+    Only the IRI is compared: re-stating a bundled term with the same IRI is fine.
+    """
+    bundled = _bundled_mappings()
+    top = document.get("@context") if isinstance(document, Mapping) else None
+    reported: set[str] = set()
+    for at, context in contexts:
+        if not any(term in bundled for _, entry in _definitions(context, at) for term in entry):
+            continue  # the common case: only local prefixes, no pyld processing needed
+        # A context other than the top one applies on top of it (a node's, or one scoped in a term definition).
+        chain = [] if at == "$.@context" or top is None else _entries(top)
+        active = _process_context([*chain, *_entries(context)])
+        if active is None:
+            continue  # the reader reports the error in the context
+        bundled_seen = _bundled_applies(chain)
+        for index, entry in enumerate(_entries(context)):
+            bundled_seen = _bundled_applies([entry], bundled_seen)
+            if not bundled_seen or not isinstance(entry, Mapping):
+                continue
+            path = at if not isinstance(context, list) else f"{at}[{index}]"
+            for term in entry:
+                if term not in bundled or term in reported:
+                    continue
+                now = active.get(term, (None, False))
+                if now == bundled[term]:
+                    continue
+                reported.add(term)
+                iri, reverse = now
+                to = "null (JSON-LD then drops the key)" if iri is None else f"{iri!r}"
+                to += " (as a reverse property)" if reverse else ""
+                yield UnknownTerm(
+                    term=term,
+                    position="term",
+                    node="@context",
+                    where=(f"{path}.{term}", *tuple(_json_paths(document, term, "key"))[:2]),
+                    suggestion=None,
+                    reason=f"(comet-cn's {bundled[term][0]!r}) is redefined by the document's own @context to {to}",
+                )
+
+
+def _entries(context: Any) -> list[Any]:
+    return list(context) if isinstance(context, list) else [context]
+
+
+def _bundled_applies(entries: list[Any], seen: bool = False) -> bool:
+    """Whether the bundled context is in force after ``entries`` (a null context clears it)."""
+    from comet_cn.resources import CONTEXT_IRIS
+
+    for entry in entries:
+        if entry is None:
+            seen = False
+        elif isinstance(entry, str) and entry in CONTEXT_IRIS:
+            seen = True
+    return seen
+
+
+@lru_cache(maxsize=1)
+def _bundled_mappings() -> dict[str, tuple[str | None, bool]]:
+    """Each term of the bundled context with the IRI it expands to and whether it is a reverse property."""
+    found = _process_context([_bundled_iri()])
+    if found is None:  # pragma: no cover - the bundled context is valid (tests/test_context.py)
+        raise RuntimeError("the bundled JSON-LD context cannot be processed")
+    return found
+
+
+def _bundled_iri() -> str:
+    from comet_cn.resources import CONTEXT_IRIS
+
+    return CONTEXT_IRIS[0]
+
+
+def _process_context(entries: list[Any]) -> dict[str, tuple[str | None, bool]] | None:
+    """The term mappings pyld makes of ``entries`` (the bundled context's IRIs served offline, any other IRI
+    refused), or None when it refuses them."""
+    from pyld import jsonld
+
+    from comet_cn.resources import CONTEXT_IRIS, context_document
+
+    def loader(url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        if url not in CONTEXT_IRIS:
+            raise ValueError("only the bundled context is read here")
+        return {"contextUrl": None, "documentUrl": url, "document": context_document()}
+
+    processor = jsonld.JsonLdProcessor()
+    options = {"documentLoader": loader, "processingMode": "json-ld-1.1", "base": ""}
+    try:
+        # pyld's own processing, so that the IRIs are exactly those its reader (and Oxigraph's, the same) gives.
+        active = processor.process_context(processor._get_initial_context(options), entries, options)
+    except Exception:  # any refusal: the reader itself reports it
+        return None
+    return {
+        term: (mapping.get("@id"), bool(mapping.get("reverse")))
+        for term, mapping in active.get("mappings", {}).items()
+        if isinstance(mapping, Mapping)
+    }
