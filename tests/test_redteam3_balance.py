@@ -153,8 +153,10 @@ def test_a_second_genuine_removal_conforms(engine: str, reasoning: str) -> None:
 @pytest.mark.rule("CN-BAL-01")
 @pytest.mark.parametrize("engine", ENGINES)
 def test_the_red_team_removal_cases_fail_only_cn_bal_01(engine: str) -> None:
-    for case in ("retired-credit", "reduction", "unretired-credit"):
+    for case in ("reduction", "unretired-credit"):
         assert violated(changed(BASE, REMOVAL_CASES[case][0]), engine) == {"CN-BAL-01"}, case
+    # A credit the claim retires that is also counted as its own removal is a credit from inside the boundary too.
+    assert violated(changed(BASE, REMOVAL_CASES["retired-credit"][0]), engine) == {"CN-BAL-01", "CN-CRIT-01"}
 
 
 # ---- CN-BAL-01: emissions written as an RDF list would escape every sum ----

@@ -262,7 +262,8 @@ def test_a_footprint_at_the_target_level_meets_it_above_does_not(engine: str) ->
 
 @pytest.mark.rule("CN-PATH-04")
 def test_a_passed_target_without_a_level_cannot_be_compared(engine: str) -> None:
-    assert violated(claim({"ex:target-2030": {"targetYear": "2023", "tonnesCO2e": None}}), engine) == set()
+    # Not compared with the footprint (CN-PATH-04), but a target without a level is itself incomplete (CN-PATH-01).
+    assert violated(claim({"ex:target-2030": {"targetYear": "2023", "tonnesCO2e": None}}), engine) == {"CN-PATH-01"}
 
 
 @pytest.mark.rule("CN-PATH-04")

@@ -86,6 +86,7 @@ def test_retirement_window_across_month_ends_and_leap_days(end: str, retired: st
             EVENT: {"retirementDate": retired},
             "ex:reversal-2024-fire": {"reversalDate": start},
             "ex:reduction-green-electricity": {"achievementDate": start},
+            "ex:enhancement-woodland": {"achievementDate": start},  # within the period (CN-HIER-04)
             # Dated after every retirement tried here, so that only the retirement window is at stake.
             "ex:claim-2024": {"hasEmissionReduction": "ex:reduction-green-electricity", "claimDate": "2026-06-01"},
             "ex:opinion-2024": {"verificationDate": "2026-05-01"},  # verified after every retirement (CN-CLAIM-09)

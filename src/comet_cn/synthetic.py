@@ -170,8 +170,19 @@ def synthetic_claim(
             "targetYearResidualOnly": "2045",
             "scienceBasedReference": "IPCC AR6 WGIII 1.5 °C pathway",
             "hasTarget": [
-                {"@id": base + "target-short", "@type": "ShortTermTarget", "targetYear": str(year + 5)},
-                {"@id": base + "target-long", "@type": "LongTermTarget", "targetYear": str(year + 20)},
+                # Levels below the baseline and the footprint, for years still to come (CN-PATH-01, CN-PATH-04).
+                {
+                    "@id": base + "target-short",
+                    "@type": "ShortTermTarget",
+                    "targetYear": str(year + 5),
+                    "tonnesCO2e": f"{footprint_total * 0.6:.1f}",
+                },
+                {
+                    "@id": base + "target-long",
+                    "@type": "LongTermTarget",
+                    "targetYear": str(year + 20),
+                    "tonnesCO2e": f"{footprint_total * 0.1:.1f}",
+                },
             ],
         },
         {
