@@ -1,9 +1,10 @@
 """Bundled SHACL-SPARQL constraints that comet-cn evaluates in Python, with the same findings as the shape.
 
 The shape stays the definition of the rule: it is in the bundle, a user's own SHACL engine runs it, and the
-reference path of the benchmarks runs it. Inside comet-cn it is left out of the shapes handed to pySHACL and
-pyshacl-turbo and checked here instead, because as a per-focus-node SPARQL query it was the costliest shape in a
-batch (about 4 ms of pyshacl-turbo's 12 ms a claim, more in pySHACL) while a direct look-up costs a tenth of that.
+reference path of the benchmarks runs it. Inside comet-cn its SPARQL constraint is left out of the shapes handed to
+pySHACL and pyshacl-turbo and checked here instead, because per-focus-node SPARQL queries were the costliest part of
+a claim in a batch (CN-EVID-01 about 4 ms of pyshacl-turbo's 12 ms, CN-VINT-01 and CN-EXPOST-01 about 1 ms
+together, more in pySHACL) while direct look-ups cost a tenth of that.
 tests/test_native_checks.py compares every finding with the SPARQL shape's, on the examples, generated claims and
 edge cases.
 """
@@ -16,8 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import BNode, Node
 
 from comet_cn.reasoning import name_blank_nodes
@@ -42,6 +43,7 @@ _TICKS = (
     CN.meetsProgrammeCriterion,
 )
 _CLAIM, _HAS_EVIDENCE, _FOR, _LOCATION = CN.CarbonNeutralityClaim, CN.hasEvidence, CN.evidenceFor, CN.evidenceLocation
+_RETIRED = CN.retirementDate
 # As the shape's REPLACE(STR(?item), "^.*[#/]", "") and REGEX(STR(?where), "\\S"), with Python's regular
 # expressions, as rdflib (the reference engine) evaluates them.
 _CODE = re.compile(r"^.*[#/]")
@@ -97,30 +99,167 @@ def _annotations(shape: URIRef) -> _Annotations:
     return _Annotations(info, str(template or info.message), describe(shapes, shape))
 
 
+def _fill(template: str, values: dict[str, str]) -> str:
+    """The message with each {?name} replaced in one pass, as the SHACL engines substitute result variables."""
+    return _VARIABLE.sub(lambda match: values.get(match.group(1), match.group(0)), template)
+
+
+_VARIABLE = re.compile(r"\{[?$](\w+)\}")
+
+
+def _result(
+    graph: Graph, notes: _Annotations, focus: Node, value: Node | str, message: str, source: str | None
+) -> ValidationResult:
+    info = notes.info
+    return ValidationResult(
+        rule_id=info.rule_id,
+        severity=info.severity,
+        clause=info.clause,
+        focus_node=describe(graph, focus),
+        path=None,
+        # A Literal is a str too: its lexical form, as for the engines' sh:value; a node is described.
+        value=describe(graph, value) if isinstance(value, Node) and not isinstance(value, Literal) else str(value),
+        message=" ".join(name_blank_nodes(graph, message).split()),
+        hint=info.hint,
+        source_shape=notes.shape_text,
+        pillar=info.pillar,
+        source=source,
+    )
+
+
 def _evidence_findings(graph: Graph, source: str | None) -> Iterator[ValidationResult]:
     notes = _annotations(CNSH.EvidenceShape)
-    info = notes.info
     for holder, codes in _missing_evidence(graph):
         value = ", ".join(codes)
-        message = notes.template.replace("{?count}", str(len(codes))).replace("{?value}", value)
-        yield ValidationResult(
-            rule_id=info.rule_id,
-            severity=info.severity,
-            clause=info.clause,
-            focus_node=describe(graph, holder),
-            path=None,
-            value=value,
-            message=" ".join(name_blank_nodes(graph, message).split()),
-            hint=info.hint,
-            source_shape=notes.shape_text,
-            pillar=info.pillar,
-            source=source,
-        )
+        message = _fill(notes.template, {"count": str(len(codes)), "value": value})
+        yield _result(graph, notes, holder, value, message, source)
+
+
+# ---- CN-EXPOST-01 (ExPostTimingShape) and CN-VINT-01 (CreditVintageShape's SPARQL constraint) ----
+
+# The shapes' REGEX patterns, run as rdflib runs them (re.search; "$" also matches before a final line break).
+_GYEAR = re.compile(r"^[0-9]{4}(Z|[+-][0-9]{2}:[0-9]{2})?$")
+_YEAR_OR_DATE = re.compile(r"^[0-9]{4}(-[0-9]{2}-[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?$")
+
+
+def _credits(graph: Graph) -> set[Node]:
+    """The shapes' focus nodes: every object of comet-cn:retiresCredit."""
+    return set(graph.objects(None, CN.retiresCredit))
+
+
+def _ex_post_problems(graph: Graph, credit: Node) -> Iterator[tuple[Node, str]]:
+    retired = [later for event in graph.subjects(CN.retiresCredit, credit) for later in graph.objects(event, _RETIRED)]
+    vintages = list(graph.objects(credit, CN.vintageEndYear))
+    issuances = list(graph.objects(credit, CN.issuanceYear))
+    rows = [(value, later, "vintage") for later in retired for value in vintages]
+    rows += [(value, later, "issued-late") for later in retired for value in issuances]
+    rows += [(value, later, "issued-early") for value in issuances for later in vintages]
+    for value, later, kind in rows:
+        if not (_GYEAR.search(str(value)) and _YEAR_OR_DATE.search(str(later))):
+            continue
+        year, later_year = str(value)[:4], str(later)[:4]
+        if kind == "vintage" and year > later_year:
+            yield (
+                value,
+                (
+                    f"has vintage {year}, later than its retirement on {later}: it is not for mitigation that has "
+                    "already taken place"
+                ),
+            )
+        elif kind == "issued-late" and year > later_year:
+            yield (
+                value,
+                f"was issued in {year}, after its retirement on {later}: a credit is issued first, then retired",
+            )
+        elif kind == "issued-early" and year < later_year:
+            yield (
+                value,
+                (
+                    f"was issued in {year}, before the mitigation it stands for took place (vintage {later_year}): "
+                    "it is a forward (ex-ante) credit"
+                ),
+            )
+
+
+def _ex_post_findings(graph: Graph, source: str | None) -> Iterator[ValidationResult]:
+    notes = _annotations(CNSH.ExPostTimingShape)
+    for credit in _credits(graph):
+        for value, problem in _ex_post_problems(graph, credit):
+            yield _result(graph, notes, credit, value, _fill(notes.template, {"problem": problem}), source)
+
+
+def _vintage_rows(graph: Graph, credit: Node) -> Iterator[tuple[Node, Literal, Node]]:
+    parameters = CNSH.parameters
+    # COALESCE(?parameter, default) of the query: every stated value, or the default when there is none.
+    ages = list(graph.objects(parameters, CNSH.vintageMaxAgeYears)) or [Literal(5)]
+    references = [str(r) for r in graph.objects(parameters, CNSH.vintageReference)] or ["start"]
+    properties = list(graph.objects(parameters, CNSH.vintageProperty)) or [CN.vintageEndYear]
+    for event in graph.subjects(CN.retiresCredit, credit):
+        periods = set(graph.objects(event, CN.hasReportingPeriod))
+        for claim in graph.subjects(CN.hasOffsettingEvent, event):
+            periods.update(graph.objects(claim, CN.hasReportingPeriod))
+        for period in periods:
+            for start in graph.objects(period, CN.reportingPeriodStart):
+                for end in graph.objects(period, CN.reportingPeriodEnd):
+                    for age in ages:
+                        if not isinstance(age, Literal):
+                            continue
+                        for reference_kind in references:
+                            reference = end if reference_kind == "end" else start
+                            for vintage_property in properties:
+                                for value in graph.objects(credit, vintage_property):
+                                    if _too_old(value, reference, age):
+                                        yield value, age, reference
+
+
+def _too_old(value: Node, reference: Node, age: Literal) -> bool:
+    """FILTER (xsd:integer(SUBSTR(STR(?value), 1, 4)) < (xsd:integer(SUBSTR(STR(?reference), 1, 4)) - ?maxAge)),
+    with rdflib's own cast (Python's int) and numeric datatypes: an error there drops the row, as in the query."""
+    if not _GYEAR.search(str(value)) or age.datatype not in _NUMERIC:
+        return False
+    try:
+        return bool(int(str(value)[:4]) < int(str(reference)[:4]) - age.toPython())
+    except (ValueError, TypeError):
+        return False
+
+
+# The datatypes rdflib's SPARQL numeric() accepts (not imported: the fast path never loads rdflib's SPARQL engine).
+_NUMERIC = frozenset(
+    XSD[name]
+    for name in [
+        "float",
+        "double",
+        "decimal",
+        "integer",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+        "long",
+        "int",
+        "short",
+        "byte",
+    ]
+)
+
+
+def _vintage_findings(graph: Graph, source: str | None) -> Iterator[ValidationResult]:
+    notes = _annotations(CNSH.CreditVintageShape)
+    for credit in _credits(graph):
+        for value, age, reference in _vintage_rows(graph, credit):
+            message = _fill(notes.template, {"value": str(value), "maxAge": str(age), "reference": str(reference)})
+            yield _result(graph, notes, credit, value, message, source)
 
 
 #: The bundled shapes checked here instead of by the SHACL engine, with the function that checks each.
 NATIVE_SHAPES: dict[URIRef, Callable[[Graph, str | None], Iterator[ValidationResult]]] = {
     CNSH.EvidenceShape: _evidence_findings,
+    CNSH.ExPostTimingShape: _ex_post_findings,
+    CNSH.CreditVintageShape: _vintage_findings,
 }
 
 
@@ -131,21 +270,31 @@ def native_findings(graph: Graph, source: str | None) -> list[ValidationResult]:
 
 @lru_cache(maxsize=1)
 def engine_shapes() -> Graph:
-    """The bundled shapes without the natively checked ones (and the nodes only they hold). Read-only."""
+    """The bundled shapes for the SHACL engines: the natively checked shapes lose their SPARQL constraint, and one
+    left with no other constraint (no ``sh:property``) goes altogether. Read-only."""
     source = shapes_graph()
-    dropped: set[Node] = set()
-    pending: list[Node] = list(NATIVE_SHAPES)
-    while pending:
-        node = pending.pop()
-        if node in dropped:
-            continue
-        dropped.add(node)
-        # Only the blank nodes a dropped shape holds (its constraint, lists): named nodes may be shared.
-        pending.extend(o for o in source.objects(node, None) if isinstance(o, BNode))
+    gone: set[Node] = set()  # nodes whose every triple goes
+    cut: set[tuple[Node, Node, Node]] = set()
+
+    def drop(node: Node) -> None:
+        # The node and the blank nodes it holds (its constraint, lists); named nodes may be shared.
+        pending = [node]
+        while pending:
+            current = pending.pop()
+            if current not in gone:
+                gone.add(current)
+                pending.extend(o for o in source.objects(current, None) if isinstance(o, BNode))
+
+    for shape in NATIVE_SHAPES:
+        for constraint in source.objects(shape, SH.sparql):
+            cut.add((shape, SH.sparql, constraint))
+            drop(constraint)
+        if (shape, SH.property, None) not in source:
+            drop(shape)
     graph = ReadOnlyGraph()
     for prefix, namespace in source.namespaces():
         graph.bind(prefix, namespace, override=True)
     for triple in source:
-        if triple[0] not in dropped:
+        if triple[0] not in gone and triple not in cut:
             graph.add(triple)
     return graph.freeze()
