@@ -23,7 +23,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from comet_cn.claim_store import new_graph
+from comet_cn.claim_store import add_triples, new_graph
 from comet_cn.resources import CONTEXT_IRIS, context_document
 from comet_cn.terms import MARKER
 
@@ -245,9 +245,7 @@ def read(document: dict[str, Any], store: str, label: Callable[[str, int], BNode
 
     graph = new_graph(store)
     # The terms are rdflib's own, made here: straight into the store, without Graph.add's checks of each one.
-    add, context = graph.store.add, graph
-    for quad in quads:
-        add((term(quad.subject), iri(quad.predicate), term(quad.object)), context)
+    add_triples(graph, ((term(quad.subject), iri(quad.predicate), term(quad.object)) for quad in quads))
     return graph
 
 

@@ -248,6 +248,12 @@ def _parse_float(token: str) -> float:
     value = float(token)
     if not math.isfinite(value):
         raise _BadNumber(token, "number out of range: too large for a double")
+    if Decimal(token) != Decimal(repr(value)):
+        # A JSON-LD processor reads the number as a double: 12500.0000000000001 t became 12500.0, and a footprint
+        # just above the credits retired balanced.
+        raise _BadNumber(
+            token, f"the number {token} cannot be read without losing digits; write it as a string (\"{token}\")"
+        )
     return value
 
 
@@ -1092,7 +1098,10 @@ def _decimal_properties() -> frozenset[URIRef]:
 
 
 # The datatypes _usable may replace a value of (numbers and dates); any other literal is kept as it is.
-_REVISED_TYPES = NUMERIC_TYPES | {XSD.date}
+_REVISED_TYPES = NUMERIC_TYPES | {XSD.date, XSD.boolean}
+# xsd:date's lexical space. rdflib also reads "2026-06-30T00:00:00" as a valid date, so pySHACL's sh:datatype
+# passed it while the rules, which compare YYYY-MM-DD, skipped it: a retirement 18 months late conformed.
+_DATE_LEXICAL = re.compile(r"-?[0-9]{4,}-[0-9]{2}-[0-9]{2}(?:Z|[+-][0-9]{2}:[0-9]{2})?")
 
 
 def _usable(predicate: Node, value: Literal) -> Literal | None:
@@ -1103,10 +1112,12 @@ def _usable(predicate: Node, value: Literal) -> Literal | None:
         # xsd:integer) failed every quantity rule. Same value, same lexical form, the datatype the ontology names.
         value = Literal(str(value), datatype=XSD.decimal, normalize=False)
     if value.datatype in NUMERIC_TYPES and _unusable(value.value):
-        replacement = Literal(str(value), datatype=value.datatype, normalize=False)
-        replacement._value = None  # rdflib has no public way to make a literal ill-typed
-        replacement._ill_typed = True
-        return replacement
+        return _ill_typed(value)
+    if value.datatype == XSD.date and not value.ill_typed and _DATE_LEXICAL.fullmatch(str(value)) is None:
+        return _ill_typed(value)
+    if value.datatype == XSD.boolean and str(value) in ("1", "0"):
+        # "1" and "0" are xsd:boolean's other lexical forms: the rules compare with true and false.
+        return Literal(str(value) == "1")
     if value.datatype == XSD.date and not value.ill_typed:
         zoned = _ZONED_DATE.fullmatch(str(value))
         if zoned is not None:
@@ -1114,9 +1125,18 @@ def _usable(predicate: Node, value: Literal) -> Literal | None:
     return None if value is original else value
 
 
+def _ill_typed(value: Literal) -> Literal:
+    """``value`` with its lexical form and datatype, but ill-typed: every rule that reads it reports it."""
+    replacement = Literal(str(value), datatype=value.datatype, normalize=False)
+    replacement._value = None  # rdflib has no public way to make a literal ill-typed
+    replacement._ill_typed = True
+    return replacement
+
+
 def usable_numbers(graph: Graph) -> Graph:
     """``graph``, or a copy of it in which numbers no quantity can be are ill-typed, integers given where the
-    ontology asks for a decimal are decimals, and dates lose their time zone.
+    ontology asks for a decimal are decimals, dates lose their time zone (and are ill-typed unless written
+    YYYY-MM-DD), and the booleans "1" and "0" are written true and false.
 
     A NaN, an infinite decimal or a number beyond 10^1000 keeps its lexical form (so the rule that reads it reports
     it as it does any ill-typed value) but has no numeric value, so SPARQL comparisons and sums treat it as an error

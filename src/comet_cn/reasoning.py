@@ -24,6 +24,7 @@ from typing import cast
 from rdflib import BNode, Graph, Literal, Namespace
 from rdflib.namespace import RDF
 
+from comet_cn.claim_store import add_triples
 from comet_cn.compiled import CompiledOntology, compile_ontology, eligible_claim
 from comet_cn.rdflib_state import converters_kept
 from comet_cn.resources import ontology_files, ontology_graph
@@ -317,9 +318,7 @@ def _compiled_closure(tables: CompiledOntology, data: Graph, mode: ReasoningMode
     # hierarchy from the ontology and the validated graph is the claim and its entailments only.
     inferred, clashes = tables.expand(data)
     graph = data if in_place else _merge(data)
-    add = graph.store.add  # rdflib terms made by the tables: straight into the store, without Graph.add's checks
-    for triple in inferred:
-        add(triple, graph)
+    add_triples(graph, inferred)  # rdflib terms made by the tables: without Graph.add's checks
     found = {_inconsistency(graph, m) for m in clashes}
     ordered = tuple(sorted(found, key=lambda item: (item.focus_node or "", item.message)))
     return Closure(graph=graph, mode=mode, engine=f"compiled-{mode}", inconsistencies=ordered)

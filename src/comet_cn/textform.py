@@ -16,9 +16,12 @@ PyYAML is imported only when YAML is read or written (``pip install 'comet-cn[wo
 from __future__ import annotations
 
 import json
+import math
+import re
 import textwrap
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
+from decimal import Decimal
 from functools import lru_cache
 from types import ModuleType
 from typing import Any
@@ -113,7 +116,21 @@ def _unique_key_loader(yaml: ModuleType) -> type:
 
     for tag in _TEXT_FALLBACK_TAGS:
         as_text_if_unreadable(tag)
+    build_float: Callable[[Any, Any], Any] = UniqueKeyLoader.yaml_constructors["tag:yaml.org,2002:float"]
+
+    def exact_float(loader: Any, node: Any) -> Any:
+        # A float that would lose digits (12500.0000000000001 read as 12500.0) is kept as the text written, so a
+        # footprint just above the credits retired is not rounded down to them.
+        value = build_float(loader, node)
+        text = str(node.value).replace("_", "")
+        exact = not (isinstance(value, float) and math.isfinite(value) and _DECIMAL_TEXT.fullmatch(text))
+        return value if exact or Decimal(text) == Decimal(repr(value)) else text
+
+    UniqueKeyLoader.add_constructor("tag:yaml.org,2002:float", exact_float)
     return UniqueKeyLoader
+
+
+_DECIMAL_TEXT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
 
 def _scalar_text(value: Any) -> Any:
