@@ -252,7 +252,7 @@ def _parse_float(token: str) -> float:
         # A JSON-LD processor reads the number as a double: 12500.0000000000001 t became 12500.0, and a footprint
         # just above the credits retired balanced.
         raise _BadNumber(
-            token, f"the number {token} cannot be read without losing digits; write it as a string (\"{token}\")"
+            token, f'the number {token} cannot be read without losing digits; write it as a string ("{token}")'
         )
     return value
 

@@ -4,12 +4,16 @@ A JSON-LD processor drops every key its context does not define, silently, so a 
 vanish and the claim be judged without it. We expand JSON-LD with a marker ``@vocab`` underneath the document's own
 context: a key or type the context does not define then expands to a marker IRI instead of vanishing, which
 :func:`take_marked` removes again and reports. IRIs in the comet namespaces that the ontology does not define (a
-typo in Turtle, or a compact IRI in JSON-LD) are found by :func:`unknown_iris`.
+typo in Turtle, or a compact IRI in JSON-LD) are found by :func:`unknown_iris`, and so are IRIs a rule would miss
+by a hair: in a near miss of a comet namespace (``http:`` for ``https:``, ``/`` for ``#``), a term the RDF, RDFS,
+OWL or XSD vocabularies do not define (``rdf:typ``), and a relative IRI in Turtle used as a property or type (it
+resolves to a ``file:`` IRI).
 
 Three ways around the marker are closed as well, each read from the JSON itself so that both JSON-LD readers give
 the same findings: a key shaped like a keyword but not one (``"@Type"``), which JSON-LD ignores
 ; a ``@vocab`` of the document's own, under which every key would expand; and a term of the bundled context
-redefined to another IRI (all three in :func:`document_terms`).
+redefined to another IRI, where the rules read it: a comet term or prefix, a keyword alias, or the RDF, RDFS, OWL
+or XSD prefix (all three in :func:`document_terms`). A prefix of another vocabulary (``schema``) may be redefined.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib import Literal as RDFLiteral
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from comet_cn.claim_store import distinct_objects, distinct_predicates, distinct_subjects, first_met
@@ -84,7 +89,7 @@ def compact(iri: str | None) -> str:
     return iri
 
 
-Position = Literal["key", "type", "value", "term"]
+Position = Literal["key", "type", "value", "term", "datatype"]
 
 
 @dataclass(frozen=True)
@@ -92,8 +97,8 @@ class UnknownTerm:
     """One unknown term.
 
     :ivar term: the term as written (a JSON key or value) or the IRI.
-    :ivar position: ``"key"`` (a property), ``"type"`` (an ``@type`` value), ``"value"`` (a vocabulary value) or
-        ``"term"`` (a term the document's own ``@context`` defines).
+    :ivar position: ``"key"`` (a property), ``"type"`` (an ``@type`` value), ``"value"`` (a vocabulary value),
+        ``"term"`` (a term the document's own ``@context`` defines) or ``"datatype"`` (a literal's datatype).
     :ivar node: the node it was found on (an IRI, or a description of a blank node).
     :ivar where: JSON paths where it occurs (JSON-LD input), empty for other syntaxes.
     :ivar suggestion: the nearest known term, if one is close.
@@ -109,7 +114,9 @@ class UnknownTerm:
 
     def message(self) -> str:
         """The finding's message (without the rule id prefix)."""
-        what = {"key": "property", "type": "type", "value": "value", "term": "term"}[self.position]
+        what = {"key": "property", "type": "type", "value": "value", "term": "term", "datatype": "datatype"}[
+            self.position
+        ]
         at = f" at {', '.join(self.where)}" if self.where else ""
         hint = f"; did you mean {self.suggestion!r}?" if self.suggestion else ""
         return f"the {what} {self.term!r}{at} {self.reason}, so no rule reads it{hint}"
@@ -242,35 +249,179 @@ def _compact_form(text: str) -> bool:
 
 
 def unknown_iris(graph: Graph, defined: frozenset[str]) -> tuple[UnknownTerm, ...]:
-    """IRIs in the comet namespaces that the ontology does not define, wherever they occur in ``graph``."""
+    """IRIs that look like vocabulary no rule can read, wherever they occur in ``graph``.
 
-    def unknown(term: Node) -> bool:
-        return isinstance(term, URIRef) and str(term).startswith(COMET_NAMESPACES) and str(term) not in defined
+    Those in the comet namespaces that the ontology does not define; near misses of those namespaces
+    (``http://comet.carbon/...`` for ``https://``, or ``.../iso14068/supportsTransition`` with ``/`` for ``#``),
+    which would otherwise be another vocabulary no rule reads; terms of the RDF, RDFS, OWL and XSD vocabularies
+    that those do not define (``rdf:typ``); and, as a property, a type or a datatype, an IRI with the ``file:``
+    scheme (a relative IRI in Turtle, resolved against the file's own location). One prefix test per distinct IRI
+    keeps the common case (ordinary IRIs of the user's own namespaces) cheap.
+    """
+    diagnoses: dict[tuple[str, bool], _Diagnosis | None] = {}
 
-    candidates: list[tuple[Node, str, Position]] = [
-        (s, str(s), "value") for s in distinct_subjects(graph) if unknown(s)
-    ]
-    candidates += [
-        (s, str(p), "key") for p in distinct_predicates(graph) if unknown(p) for s in graph.subjects(p, None)
-    ]
-    candidates += [
-        (s, str(o), "type" if p == RDF.type else "value")
-        for o in distinct_objects(graph)
-        if unknown(o)
-        for s, p in graph.subject_predicates(o)
-    ]
-    found = first_met(graph, (((iri, position), s) for s, iri, position in candidates))
+    def diagnose(term: Node, vocabulary_position: bool) -> _Diagnosis | None:
+        if not isinstance(term, URIRef) or not str(term).startswith(_WATCHED):  # (URIRef.startswith takes no tuple)
+            return None
+        key = (str(term), vocabulary_position)
+        if key not in diagnoses:
+            diagnoses[key] = _diagnose(key[0], defined, vocabulary_position)
+        return diagnoses[key]
+
+    candidates: list[tuple[Node, str, Position, _Diagnosis]] = []
+    for s in distinct_subjects(graph):
+        if (found := diagnose(s, False)) is not None:
+            candidates.append((s, str(s), "value", found))
+    for p in distinct_predicates(graph):
+        if (found := diagnose(p, True)) is not None:
+            candidates += [(s, str(p), "key", found) for s in graph.subjects(p, None)]
+    datatypes: set[URIRef] = set()
+    for o in distinct_objects(graph):
+        if isinstance(o, RDFLiteral):
+            if o.datatype is not None:
+                datatypes.add(o.datatype)
+            continue
+        if diagnose(o, True) is None:  # (a property or type is reported whenever a value is)
+            continue
+        for s, p in graph.subject_predicates(o):
+            position: Position = "type" if p == RDF.type else "value"
+            if (found := diagnose(o, position == "type")) is not None:
+                candidates.append((s, str(o), position, found))
+    for datatype in datatypes:
+        if (found := diagnose(datatype, True)) is not None:
+            candidates += [
+                (s, str(datatype), "datatype", found)
+                for o in distinct_objects(graph)
+                if isinstance(o, RDFLiteral) and o.datatype == datatype
+                for s in graph.subjects(None, o)
+            ]
+    reasons = {(iri, position): found for _, iri, position, found in candidates}
+    first = first_met(graph, (((iri, position), s) for s, iri, position, _ in candidates))
     return tuple(
         UnknownTerm(
             term=iri,
             position=position,
             node=describe(graph, subject),
             where=(),
-            suggestion=_nearest(iri, _same_namespace(iri, defined)),
-            reason="is in a comet namespace but not defined by the ontology",
+            suggestion=reasons[iri, position][0],
+            reason=reasons[iri, position][1],
         )
-        for (iri, position), subject in sorted(found.items(), key=lambda item: (item[0][0], item[0][1]))
+        for (iri, position), subject in sorted(first.items(), key=lambda item: (item[0][0], item[0][1]))
     )
+
+
+_Diagnosis = tuple[str | None, str]  # the suggestion, and why the IRI is unknown
+
+#: The W3C vocabularies whose every term rdflib knows, so that a typo in one (``rdf:typ``) is found.
+_W3C_VOCABULARIES = (RDF, RDFS, OWL, XSD)
+_W3C_NAMES = {str(RDF): "RDF", str(RDFS): "RDFS", str(OWL): "OWL", str(XSD): "XSD"}
+#: Terms of those namespaces that rdflib's lists leave out but that are defined all the same.
+_W3C_EXTRA = frozenset({str(RDF) + "li", str(XSD) + "anySimpleType", str(XSD) + "anyAtomicType"})
+
+#: Where an IRI that may be unknown starts: one ``startswith`` per distinct IRI skips every other IRI.
+_WATCHED: tuple[str, ...] = (
+    *COMET_NAMESPACES,
+    "https://comet.carbon/",
+    "http://comet.carbon/",
+    "http://www.iso.org/standard/",
+    "https://www.iso.org/standard/",
+    *_W3C_NAMES,
+    "file:",
+)
+
+
+def _diagnose(iri: str, defined: frozenset[str], vocabulary_position: bool) -> _Diagnosis | None:
+    """Why ``iri`` is unknown, with a suggestion, or None when it is fine.
+
+    :param vocabulary_position: whether ``iri`` is a property, a type or a datatype (where only vocabulary
+        belongs), rather than a node or a value (where a document or web page of the same site may be named).
+    """
+    if iri.startswith(COMET_NAMESPACES):
+        if iri in defined:
+            return None
+        miss = _near_miss(iri, defined)  # .../v1/core/Organization for .../v1/core#Organization
+        return miss[0] if miss and miss[0] in defined else _nearest(iri, _same_namespace(iri, defined)), (
+            "is in a comet namespace but not defined by the ontology"
+        )
+    for namespace, name in _W3C_NAMES.items():
+        if iri.startswith(namespace):
+            return _w3c_diagnosis(iri, namespace, name)
+    if iri.startswith("file:"):
+        if not vocabulary_position:
+            return None  # a relative node IRI: fine, the node is merely named after the file
+        return _local_terms(defined).get(_local_name(iri)), (
+            "is a relative IRI (resolved against the input's own location to a file: IRI), not a vocabulary term"
+        )
+    found = _near_miss(iri, defined)
+    if found is None:
+        return None
+    intended, namespace, near, scheme_only = found
+    if intended in defined:
+        suggestion: str | None = intended
+    else:
+        if not vocabulary_position and not (scheme_only and intended != namespace):
+            return None  # a page of the same site, say, named as a value: no term was meant
+        suggestion = _nearest(intended, _same_namespace(intended, defined))
+    return suggestion, f"is in {near!r}, a near miss of the comet namespace {namespace!r}"
+
+
+@lru_cache(maxsize=1024)
+def _w3c_diagnosis(iri: str, namespace: str, name: str) -> _Diagnosis | None:
+    local = iri[len(namespace) :]
+    vocabulary = next(v for v in _W3C_VOCABULARIES if str(v) == namespace)
+    if not local or iri in _W3C_EXTRA or URIRef(iri) in vocabulary:
+        return None
+    terms = tuple(sorted(str(term)[len(namespace) :] for term in dir(vocabulary)))
+    nearest = _nearest(local, terms)
+    return (namespace + nearest if nearest else None), f"is in the {name} namespace but not a term {name} defines"
+
+
+def _near_miss(iri: str, defined: frozenset[str]) -> tuple[str, str, str, bool] | None:
+    """The IRI in a comet namespace that ``iri`` misspells (``http:`` for ``https:``, or ``/`` for the ``#`` of a
+    namespace), that namespace, the near miss ``iri`` is in and whether only its scheme is wrong; or None when
+    ``iri`` is no near miss."""
+    for near, namespace, scheme_only in _near_namespaces(defined):
+        if iri.startswith(near):
+            local = iri[len(near) :]
+            if not scheme_only and ("/" in local or "#" in local or not local):
+                continue  # a deeper path (.../iso14068/shapes#X, .../0.2.0/context.jsonld): not a term of it
+            return namespace + local, namespace, near, scheme_only
+    return None
+
+
+@lru_cache(maxsize=4)
+def _near_namespaces(defined: frozenset[str]) -> tuple[tuple[str, str, bool], ...]:
+    """Each near miss of a comet namespace, with the namespace and whether only the scheme differs: the ``http:``
+    forms of every one, and for each namespace ending in ``#`` (those of the ontology's terms too, such as
+    ``.../v1/core#``) its forms with ``/``. Longest first, so that the most specific one applies."""
+    hashed = {ns for ns in COMET_NAMESPACES if ns.endswith("#")}
+    hashed |= {term.split("#", 1)[0] + "#" for term in defined if "#" in term and term.startswith(COMET_NAMESPACES)}
+    near: dict[str, tuple[str, bool]] = {}
+    for namespace in (*COMET_NAMESPACES, *hashed):
+        near["http://" + namespace.removeprefix("https://")] = (namespace, True)
+    for namespace in hashed:
+        slash = namespace[:-1] + "/"
+        near[slash] = (namespace, False)
+        near["http://" + slash.removeprefix("https://")] = (namespace, False)
+    return tuple(
+        (prefix, namespace, scheme_only)
+        for prefix, (namespace, scheme_only) in sorted(near.items(), key=lambda item: -len(item[0]))
+    )
+
+
+@lru_cache(maxsize=4)
+def _local_terms(defined: frozenset[str]) -> dict[str, str]:
+    """Each local name of a comet term with its IRI, comet-cn's first (for a relative IRI that meant one)."""
+    terms: dict[str, str] = {}
+    for namespace in COMET_NAMESPACES:
+        for term in sorted(defined):
+            if term.startswith(namespace):
+                terms.setdefault(_local_name(term), term)
+    return terms
+
+
+def _local_name(iri: str) -> str:
+    return iri.rsplit("#", 1)[1] if "#" in iri else iri.rsplit("/", 1)[-1]
 
 
 def defined_terms(ontology: Graph) -> frozenset[str]:
@@ -482,9 +633,10 @@ def _redefinitions(document: Any, contexts: list[_Context]) -> Iterator[UnknownT
     """Terms of the bundled context (``supportsTransition``, or a prefix such as ``comet-cn``) that the document's
     own ``@context`` maps to another IRI (or to null): its data would then be out of every rule's sight.
 
-    Only the IRI is compared: re-stating a bundled term with the same IRI is fine.
+    Only the IRI is compared: re-stating a bundled term with the same IRI is fine. Only terms the rules read count
+    (see :func:`_read_by_rules`): ``"schema": "https://schema.org/"`` for the user's own annotations is fine too.
     """
-    bundled = _bundled_mappings()
+    bundled = _read_by_rules()
     top = document.get("@context") if isinstance(document, Mapping) else None
     reported: set[str] = set()
     for at, context in contexts:
@@ -519,6 +671,19 @@ def _redefinitions(document: Any, contexts: list[_Context]) -> Iterator[UnknownT
                     suggestion=None,
                     reason=f"(comet-cn's {bundled[term][0]!r}) is redefined by the document's own @context to {to}",
                 )
+
+
+@lru_cache(maxsize=1)
+def _read_by_rules() -> dict[str, tuple[str | None, bool]]:
+    """The terms of the bundled context whose redefinition changes what comet-cn's rules read: an alias of a keyword
+    (``type``), a term or prefix in the comet namespaces (``supportsTransition``, ``comet-cn``, ``comet``) and the
+    prefixes of the RDF, RDFS, OWL and XSD vocabularies (types, ``owl:sameAs``, datatypes). A prefix of another
+    vocabulary (``schema``, ``dcterms``, ``skos``) only serves the user's own annotations, and may be redefined."""
+    return {
+        term: (iri, reverse)
+        for term, (iri, reverse) in _bundled_mappings().items()
+        if iri is not None and (iri.startswith(("@", *COMET_NAMESPACES)) or iri in _W3C_NAMES)
+    }
 
 
 def _entries(context: Any) -> list[Any]:
