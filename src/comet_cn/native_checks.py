@@ -188,12 +188,25 @@ def _ex_post_findings(graph: Graph, source: str | None) -> Iterator[ValidationRe
             yield _result(graph, notes, credit, value, _fill(notes.template, {"problem": problem}), source)
 
 
-def _vintage_rows(graph: Graph, credit: Node) -> Iterator[tuple[Node, Literal, Node]]:
-    parameters = CNSH.parameters
-    # COALESCE(?parameter, default) of the query: every stated value, or the default when there is none.
-    ages = list(graph.objects(parameters, CNSH.vintageMaxAgeYears)) or [Literal(5)]
-    references = [str(r) for r in graph.objects(parameters, CNSH.vintageReference)] or ["start"]
-    properties = list(graph.objects(parameters, CNSH.vintageProperty)) or [CN.vintageEndYear]
+@dataclass(frozen=True)
+class _VintageParameters:
+    ages: list[Node]
+    references: list[str]
+    properties: list[Node]
+
+    @classmethod
+    def of(cls, graph: Graph) -> _VintageParameters:
+        # COALESCE(?parameter, default) of the query: every stated value, or the default when there is none.
+        parameters = CNSH.parameters
+        return cls(
+            list(graph.objects(parameters, CNSH.vintageMaxAgeYears)) or [Literal(5)],
+            [str(r) for r in graph.objects(parameters, CNSH.vintageReference)] or ["start"],
+            list(graph.objects(parameters, CNSH.vintageProperty)) or [CN.vintageEndYear],
+        )
+
+
+def _vintage_rows(graph: Graph, credit: Node, chosen: _VintageParameters) -> Iterator[tuple[Node, Literal, Node]]:
+    ages, references, properties = chosen.ages, chosen.references, chosen.properties
     for event in graph.subjects(CN.retiresCredit, credit):
         periods = set(graph.objects(event, CN.hasReportingPeriod))
         for claim in graph.subjects(CN.hasOffsettingEvent, event):
@@ -249,8 +262,9 @@ _NUMERIC = frozenset(
 
 def _vintage_findings(graph: Graph, source: str | None) -> Iterator[ValidationResult]:
     notes = _annotations(CNSH.CreditVintageShape)
+    chosen = _VintageParameters.of(graph)
     for credit in _credits(graph):
-        for value, age, reference in _vintage_rows(graph, credit):
+        for value, age, reference in _vintage_rows(graph, credit, chosen):
             message = _fill(notes.template, {"value": str(value), "maxAge": str(age), "reference": str(reference)})
             yield _result(graph, notes, credit, value, message, source)
 

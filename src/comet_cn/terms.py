@@ -722,15 +722,10 @@ def _process_context(entries: list[Any]) -> dict[str, tuple[str | None, bool]] |
     refused), or None when it refuses them."""
     from pyld import jsonld
 
-    from comet_cn.resources import CONTEXT_IRIS, context_document
-
-    def loader(url: str, options: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        if url not in CONTEXT_IRIS:
-            raise ValueError("only the bundled context is read here")
-        return {"contextUrl": None, "documentUrl": url, "document": context_document()}
+    from comet_cn.loading import _OfflineLoader  # imported here: loading imports this module
 
     processor = jsonld.JsonLdProcessor()
-    options = {"documentLoader": loader, "processingMode": "json-ld-1.1", "base": ""}
+    options = {"documentLoader": _OfflineLoader("@context"), "processingMode": "json-ld-1.1", "base": ""}
     try:
         # pyld's own processing, so that the IRIs are exactly those its reader (and Oxigraph's, the same) gives.
         active = processor.process_context(processor._get_initial_context(options), entries, options)
