@@ -39,6 +39,10 @@ SAME_UNITS = {
     "verra-block-id-zero-padded": (VERRA, f"031207-400000001-400006000-{VERRA_TAIL}"),
     "verra-overlap-block-id-zero-padded": (VERRA, f"031207-400005001-400011000-{VERRA_TAIL}"),
     "verra-project-id-zero-padded": (VERRA, VERRA.replace("-47101-", "-047101-")),
+    # Red team 9: one other separator throughout (a registry PDF, a spreadsheet's own formatting).
+    "slashes": (WIND, "EXR/2022/WIND/000001/006000"),
+    "spaces": (WIND, "EXR 2022 WIND 000001 006000"),
+    "dots": (WIND, "exr.2022.wind.000001.006000"),
 }
 
 # Genuinely different units: no CN-UNITS-01, the claim still conforms.
@@ -51,6 +55,8 @@ DIFFERENT_UNITS = {
     "acr-with-underscores-is-not-generic": (WIND, "ACR_CA_47104_2022_2210_1_6000"),
     "verra-other-block": (VERRA, f"31208-400006001-400012000-{VERRA_TAIL}"),
     "verra-adjacent": (VERRA, f"031207-400006001-400012000-{VERRA_TAIL}"),
+    "slashes-adjacent": (WIND, "EXR/2022/WIND/006001/012000"),
+    "acr-with-slashes-is-not-generic": (WIND, "ACR/CA/47104/2022/2210/1/6000"),
 }
 
 
@@ -110,7 +116,7 @@ def test_a_duplicate_needed_to_cover_the_footprint_still_fails(case: str, engine
 
 @pytest.mark.rule("CN-BAL-01")
 @pytest.mark.parametrize("engine", ["pyshacl", "turbo"])
-@pytest.mark.parametrize("case", ["unpadded", "verra-block-id-zero-padded"])
+@pytest.mark.parametrize("case", ["unpadded", "verra-block-id-zero-padded", "slashes", "spaces"])
 def test_a_duplicate_spelt_differently_does_not_cover_the_footprint(case: str, engine: str) -> None:
     report = check(with_second_block(*SAME_UNITS[case], footprint="18450.0"), engine)
     assert "CN-BAL-01" in violations(report)

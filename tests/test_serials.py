@@ -205,6 +205,27 @@ def test_case_white_space_and_dashes_do_not_change_the_block(variant: str) -> No
     assert parse_serial(variant) == SerialRange("ACR-CA-47104-2023-2210", 1, 7000, "acr")
 
 
+@pytest.mark.parametrize(
+    "variant",
+    ["EXR/2024/SOLAR/000001/007000", "exr 2024 solar 000001 007000", "EXR.2024.SOLAR.000001.007000"],
+)
+def test_a_generic_serial_may_use_one_other_separator_throughout(variant: str) -> None:
+    assert parse_serial(variant) == parse_serial("EXR-2024-SOLAR-000001-007000")
+
+
+@pytest.mark.parametrize(
+    "serial",
+    [
+        "EXR/2024-SOLAR/000001/007000",  # two kinds of separator, one of them a hyphen
+        "EXR 2024/SOLAR 000001 007000",  # two other kinds
+        "ACR/CA/47104/2023/2210/1/7000",  # names ACR: read by its grammar only, which wants hyphens
+        "EXR/2020/2024",  # years, not padded units
+    ],
+)
+def test_mixed_or_registry_serials_with_other_separators_stay_unread(serial: str) -> None:
+    assert parse_serial(serial) is None
+
+
 def test_puro_and_generic_tolerate_case_and_spacing() -> None:
     spaced = "puro_pr_corc50_fi_ex4711_2024_5B8E0D7C-3F21-4A6D-B0E9-7C1D2E3F4A5B _ 1 - 7000"
     assert parse_serial(spaced) == _parse("puro", 1, 7000)

@@ -310,6 +310,7 @@ _CC2 = re.compile(r"[A-Z]{2}", re.ASCII)
 _CC3 = re.compile(r"[A-Z]{3}", re.ASCII)
 _GS_ID = re.compile(r"GS[0-9]+", re.ASCII)
 _SEPARATORS = re.compile(r"[-_]")
+_ANY_SEPARATOR = re.compile(r"[-_/. ]")
 _UUID = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}", re.ASCII)
 
 
@@ -371,8 +372,9 @@ def _claimed_scheme(serial: str) -> str | None:
     """The registry a serial names in its own text, if any."""
     if serial.startswith("PURO_"):
         return "puro"
-    # "_" counts as a separator here, so "ACR_CA_…" is not read as a generic serial of another registry's key.
-    fields = _SEPARATORS.split(serial)
+    # "_" counts as a separator here, so "ACR_CA_…" is not read as a generic serial of another registry's key; so do
+    # the generic grammar's other separators ("ACR/CA/…" names ACR too).
+    fields = _ANY_SEPARATOR.split(serial)
     head = fields[0]
     named = {"ACR": "acr", "CAR": "car", "ART": "art-trees", "FCPF": "art-trees", "ISO": "isometric", "ICR": "icr"}
     if head in named:
@@ -522,10 +524,20 @@ _GENERIC_PREFIX = re.compile(r"[A-Z0-9.]+", re.ASCII)
 
 def _generic_fields(serial: str) -> tuple[str, str, str] | None:
     """``{prefix}-{first}-{last}`` split on ``-`` or ``_`` (one serial is written both ways), the prefix re-joined
-    with ``-`` and holding a letter; the numbers are checked by the caller."""
-    if " " in serial:
+    with ``-`` and holding a letter; the numbers are checked by the caller.
+
+    A serial with neither ``-`` nor ``_`` may use one other separator throughout, ``/``, ``.`` or a space
+    (``EXR/2023/BIOC/000001/002000``): the same credit listed twice in two spellings must not count twice.
+    """
+    if _SEPARATORS.search(serial) is None:
+        others = {c for c in "/. " if c in serial}
+        if len(others) != 1:
+            return None
+        fields = serial.split(others.pop())
+    elif " " in serial:
         return None
-    fields = _SEPARATORS.split(serial)
+    else:
+        fields = _SEPARATORS.split(serial)
     if len(fields) < 3:
         return None
     prefix, first_text, last_text = fields[:-2], fields[-2], fields[-1]
