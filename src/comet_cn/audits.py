@@ -11,7 +11,7 @@ audit findings like any other result.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -21,11 +21,13 @@ from rdflib.term import Node
 
 from comet_cn.claim_checks import normalised_serial
 from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, Source, iter_sources, load
-from comet_cn.queries import _items, format_value, load_into, query_info, run_query
+from comet_cn.overlap_spill import Key, SmallestNames, overlapping_pairs
+from comet_cn.queries import _items, format_value, load_into, query_info, stream_query
 from comet_cn.reasoning import Engine, reason, reasoning_mode
 from comet_cn.results import ValidationResult, finding
 from comet_cn.rules import Rule, rule
-from comet_cn.serials import SerialRange, credit_range, find_overlaps
+from comet_cn.serial_groups import double_counting_rows
+from comet_cn.serials import SerialRange, credit_range
 from comet_cn.store import Backend, GraphBackend, OxigraphBackend, oxigraph_available
 
 __all__ = ["AUDITS", "AUTO_THRESHOLD", "Audit", "AuditFinding", "audit_results", "audits_markdown", "run_audits"]
@@ -166,23 +168,27 @@ def audit_results(graph: Graph | Backend, *, source: str | None = None) -> list[
     :returns: findings in the stable order of validation results, each once.
     """
     findings: set[AuditFinding] = set()
-    rows: dict[str, list[dict[str, object]]] = {}
+    by_query: dict[str, list[Audit]] = {}
     for audit in AUDITS:
-        if audit.query not in rows:
-            rows[audit.query] = run_query(query_info(audit.query), graph).to_dicts()
-        for row in rows[audit.query]:
-            if not audit.keep(row):
-                continue
-            findings.add(
-                finding(
-                    audit.rule_id,
-                    focus_node=format_value(row.get(audit.focus)),
-                    path=audit.path,
-                    value=_value(row, audit.value),
-                    message=audit.message(row),
-                    source=source,
+        by_query.setdefault(audit.query, []).append(audit)
+    # Each query once, its rows read as a stream: on a large store an answer can hold a row per claim. The
+    # double-counting query's rows are grouped here instead, so that its groups need not all be in memory at once.
+    for name, audits in by_query.items():
+        rows = double_counting_rows(graph) if name == "double-counting" else stream_query(query_info(name), graph)
+        for row in rows:
+            for audit in audits:
+                if not audit.keep(row):
+                    continue
+                findings.add(
+                    finding(
+                        audit.rule_id,
+                        focus_node=format_value(row.get(audit.focus)),
+                        path=audit.path,
+                        value=_value(row, audit.value),
+                        message=audit.message(row),
+                        source=source,
+                    )
                 )
-            )
     findings.update(_range_overlaps(graph, source))
     return sorted(findings, key=_order)
 
@@ -210,28 +216,25 @@ SELECT ?claim ?credit ?serial ?block ?first ?last ?via ?holder ?claim_via ?claim
 }"""
 
 
-def _name(node: Node, via: Node | None, holder: Node | None, names: dict[Node, tuple[str, str]]) -> None:
-    if isinstance(node, BNode) and via is not None and holder is not None:
-        candidate = (str(via), str(holder))
-        if node not in names or candidate < names[node]:
-            names[node] = candidate
+def _node_key(node: Node) -> str:
+    # Keys are stored as text when the sweep spills to disk: a blank node keeps its label behind "_:".
+    return f"_:{node}" if isinstance(node, BNode) else str(node)
 
 
-def _described(node: Node, names: dict[Node, tuple[str, str]]) -> str:
-    if not isinstance(node, BNode):
-        return str(node)
-    if node in names:
-        via, holder = names[node]
-        return f"[{via} of {holder}]"
-    return "[blank node]"
+def _described(key: str, names: SmallestNames) -> str:
+    if not key.startswith("_:"):
+        return key
+    name = names.get(key)
+    return f"[{name[0]} of {name[1]}]" if name is not None else "[blank node]"
 
 
 def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFinding]:
     """CN-AUDIT-DOUBLE-01 for units that two claims share through serial ranges written differently.
 
     Identical serials are the double-counting query's rows; overlaps inside one claim are CN-UNITS-01's. The rows
-    come from one SPARQL query on any backend; ranges are swept per issuance block after sorting (``n log n``), so
-    a million retirements take seconds here, never all pairs.
+    come from one SPARQL query on any backend and are read as a stream; ranges are swept per issuance block after
+    sorting (``n log n``), on disk beyond :data:`comet_cn.overlap_spill.IN_MEMORY` of them, so a million
+    retirements take seconds here in bounded memory, never all pairs.
     """
     if isinstance(graph, Graph):
         graph = GraphBackend(graph)
@@ -239,43 +242,46 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
     position = {column: index for index, column in enumerate(selection.columns)}
     at = [position[c] for c in ("claim", "credit", "serial", "block", "first", "last")]
     named = [position[c] for c in ("via", "holder", "claim_via", "claim_holder")]
-    names: dict[Node, tuple[str, str]] = {}
-    items: list[tuple[tuple[Node, Node, str], SerialRange]] = []
-    for row in selection.rows:
-        claim, credit, serial, block, first, last = (row[i] for i in at)
-        via, holder, claim_via, claim_holder = (row[i] for i in named)
-        if claim is None or credit is None:
-            continue
-        _name(credit, via, holder, names)
-        _name(claim, claim_via, claim_holder, names)
-        span, serial_text = credit_range(serial, block, first, last)
-        text = serial_text or ""
-        # A retirement repeated (by holder rows, or two events of a claim) gives the same finding, kept once.
-        if span is not None:
-            items.append(((claim, credit, text), span))
-    found: set[AuditFinding] = set()
-    for (claim_a, credit_a, serial_a), (claim_b, credit_b, serial_b), (low, high) in find_overlaps(items):
-        if claim_a == claim_b or normalised_serial(serial_a) == normalised_serial(serial_b):
-            continue
-        # The pair is written in name order, so which claim comes first does not depend on the engine's row order.
-        (name_a, text_a, _), (name_b, text_b, focus) = sorted(
-            [
-                (_described(claim_a, names), serial_a, _described(credit_a, names)),
-                (_described(claim_b, names), serial_b, _described(credit_b, names)),
-            ]
-        )
-        units = f"unit {low}" if low == high else f"units {low}-{high}"
-        found.add(
-            finding(
-                "CN-AUDIT-DOUBLE-01",
-                focus_node=focus,
-                path=_CN + "serialNumber",
-                value=text_b,
-                message=f"CN-AUDIT-DOUBLE-01 (§11.1): {units} are retired for claim {name_a} "
-                f"(serial {text_a}) and again for claim {name_b} (serial {text_b}); a credit can be used once.",
-                source=source,
+    with SmallestNames() as names:
+
+        def ranges() -> Iterator[tuple[Key, SerialRange]]:
+            for row in selection.rows:
+                claim, credit, serial, block, first, last = (row[i] for i in at)
+                via, holder, claim_via, claim_holder = (row[i] for i in named)
+                if claim is None or credit is None:
+                    continue
+                for node, by, of in ((credit, via, holder), (claim, claim_via, claim_holder)):
+                    if isinstance(node, BNode) and by is not None and of is not None:
+                        names.offer(_node_key(node), (str(by), str(of)))
+                span, serial_text = credit_range(serial, block, first, last)
+                # A retirement repeated (by holder rows, or two events of a claim) gives the same finding, kept once.
+                if span is not None:
+                    yield (_node_key(claim), _node_key(credit), serial_text or ""), span
+
+        found: set[AuditFinding] = set()
+        for (claim_a, credit_a, serial_a), (claim_b, credit_b, serial_b), (low, high) in overlapping_pairs(ranges()):
+            if claim_a == claim_b or normalised_serial(serial_a) == normalised_serial(serial_b):
+                continue
+            # The pair is written in name order, so which claim comes first does not depend on the engine's row
+            # order. Names are looked up only now: every row has been read, so each blank node has its smallest.
+            (name_a, text_a, _), (name_b, text_b, focus) = sorted(
+                [
+                    (_described(claim_a, names), serial_a, _described(credit_a, names)),
+                    (_described(claim_b, names), serial_b, _described(credit_b, names)),
+                ]
             )
-        )
+            units = f"unit {low}" if low == high else f"units {low}-{high}"
+            found.add(
+                finding(
+                    "CN-AUDIT-DOUBLE-01",
+                    focus_node=focus,
+                    path=_CN + "serialNumber",
+                    value=text_b,
+                    message=f"CN-AUDIT-DOUBLE-01 (§11.1): {units} are retired for claim {name_a} "
+                    f"(serial {text_a}) and again for claim {name_b} (serial {text_b}); a credit can be used once.",
+                    source=source,
+                )
+            )
     return list(found)
 
 

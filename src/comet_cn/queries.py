@@ -338,6 +338,22 @@ def run_query(info: QueryInfo, graph: Graph | Backend, **bindings: object) -> Qu
     :raises InputError: the text is not a SPARQL SELECT query, it would reach the network (``SERVICE``, ``FROM``
         a web IRI), or a binding names no variable of the query (or, off rdflib, no column).
     """
+    columns, rows = _stream(info, graph, bindings)
+    return QueryResult(name=info.name, columns=columns, rows=tuple(rows))
+
+
+def stream_query(info: QueryInfo, graph: Graph | Backend, **bindings: object) -> Iterator[dict[str, object]]:
+    """The rows of :func:`run_query` as dicts, read one at a time: for large stores, where holding every row of an
+    answer would make memory grow with the set. Errors in the query or its bindings are raised at the first row.
+    """
+    columns, rows = _stream(info, graph, bindings)
+    for row in rows:
+        yield dict(zip(columns, row, strict=True))
+
+
+def _stream(
+    info: QueryInfo, graph: Graph | Backend, bindings: dict[str, object]
+) -> tuple[tuple[str, ...], Iterator[tuple[object, ...]]]:
     prepared = _checked(info, info.name)
     known = _variables(info.text)
     for key in bindings:
@@ -365,8 +381,11 @@ def run_query(info: QueryInfo, graph: Graph | Backend, **bindings: object) -> Qu
                 )
         raw_rows = selection.rows
     wanted = {columns.index(key): _python(term) for key, term in terms.items() if key in columns}
+    return columns, _typed_rows(raw_rows, wanted)
+
+
+def _typed_rows(raw_rows: Iterable[tuple[Node | None, ...]], wanted: dict[int, object]) -> Iterator[tuple[object, ...]]:
     blanks: dict[BNode, str] = {}
-    rows: list[tuple[object, ...]] = []
     for raw in raw_rows:
         row: list[object] = []
         for term in raw:
@@ -375,8 +394,7 @@ def run_query(info: QueryInfo, graph: Graph | Backend, **bindings: object) -> Qu
             else:
                 row.append(_python(term))
         if all(_same(row[index], value) for index, value in wanted.items()):
-            rows.append(tuple(row))
-    return QueryResult(name=info.name, columns=columns, rows=tuple(rows))
+            yield tuple(row)
 
 
 def query(

@@ -16,6 +16,7 @@ All backends keep the claims in the default graph, where the bundled queries loo
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 import urllib.error
@@ -237,7 +238,15 @@ class OxigraphBackend(_Closing):
 
     def load_file(self, path: Path) -> None:
         self._flush()
-        self._store.bulk_load(path=str(path), format=self._ox.RdfFormat.N_TRIPLES)
+        if self.path is None:
+            self._store.load(path=str(path), format=self._ox.RdfFormat.N_TRIPLES)
+            return
+        # Parsed as a stream and written a chunk at a time: Oxigraph's own bulk_load of a whole file buffers up to
+        # about 2 GB a thread before it writes, so its memory grew with the file (2.5 GiB for 5.5 million triples).
+        # Blank node labels are kept as written, so one node split across chunks stays one node.
+        quads = self._ox.parse(path=str(path), format=self._ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False)
+        while chunk := list(itertools.islice(quads, _QUAD_CHUNK)):
+            self._store.bulk_extend(chunk)
 
     def __len__(self) -> int:
         self._flush()
