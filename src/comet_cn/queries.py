@@ -49,6 +49,7 @@ __all__ = [
     "query",
     "query_info",
     "run_query",
+    "stream_query",
 ]
 
 #: The output formats of :func:`format_result` (and ``cn-query -f``).
