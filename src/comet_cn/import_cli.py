@@ -10,6 +10,7 @@ Exit codes as ``cn-validate``: 0 written; 2 usage or input error, including a se
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -85,11 +86,24 @@ def _date(value: datetime | None) -> date | None:
     return value.date() if value is not None else None
 
 
+# A thousands separator only where the grouping is right ("12,500", "1,250.5"); "12,5" is a decimal comma, not 125.
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+
+
 def _quantity(value: str | None) -> Decimal | None:
     if value is None:
         return None
+    text = value.strip()
+    if "," in text:
+        if not _GROUPED.fullmatch(text):
+            raise click.BadParameter(
+                f"{value!r} is not a number: a comma is read only as a thousands separator (12,500); write a "
+                "decimal with a point (12.5)",
+                param_hint="--quantity",
+            )
+        text = text.replace(",", "")
     try:
-        number = Decimal(value.replace(",", "").strip())
+        number = Decimal(text)
     except InvalidOperation:
         raise click.BadParameter(f"{value!r} is not a number", param_hint="--quantity") from None
     if not number.is_finite() or number <= 0:
@@ -108,6 +122,19 @@ def _say(results: Sequence[ImportResult], quiet: bool) -> None:
         click.echo(
             f"cn-import: {result.source}: {result.selected} record(s) imported as {len(result.nodes)} node(s), "
             f"{events} offsetting event(s); {len(result.excluded)} row(s) not offsetting events{warned}",
+            err=True,
+        )
+
+
+def _say_conflicts(conflicts: Sequence[str], quiet: bool, program: str) -> None:
+    """Values two files (or a file and the claim) give one node differently: each kept, each said (a count with -q)."""
+    if not quiet:
+        for line in conflicts:
+            click.echo(f"{program}: warning: {escape_controls(line)}", err=True)
+    if conflicts:
+        click.echo(
+            f"{program}: {len(conflicts)} value(s) stated differently by the files merged: both kept, so the checks "
+            "report them",
             err=True,
         )
 
@@ -228,7 +255,12 @@ def _import_cli(
         filtered = beneficiary or serials or retired_from or retired_to
         problem = "no record matches the selection" if filtered else "no retirement or footprint to import"
         raise InputError(", ".join(str(f) for f in files), f"{problem}: nothing written")
-    document = combine(results) if claim is None else merge(claim, results, event=replace_event)
+    conflicts: list[str] = []
+    if claim is None:
+        document = combine(results, conflicts)
+    else:
+        document = merge(claim, results, event=replace_event, warnings=conflicts)
+    _say_conflicts(conflicts, quiet, "cn-import")
     if claim is not None and not quiet and any(r.events and r.beneficiary is None for r in results):
         click.echo(
             "cn-import: warning: the imported events do not name who the credits were retired for: select the rows "
@@ -269,7 +301,9 @@ def _merge_cli(
     their offsetting events from it. Write it as a workbook with -o merged.xlsx: imported retirements become rows of
     its Offsetting events and Credits sheets, so cn-validate merged.xlsx names their sheet and row."""
     results = [read_import(path) for path in imports]
-    document = merge(claim, results, event=replace_event, for_claimant=for_claimant or None)
+    conflicts: list[str] = []
+    document = merge(claim, results, event=replace_event, for_claimant=for_claimant or None, warnings=conflicts)
+    _say_conflicts(conflicts, False, "cn-merge")
     _write(document, fmt, output, claim, imports)
     return EXIT_OK
 

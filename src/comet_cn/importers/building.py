@@ -8,6 +8,7 @@ the same block imported twice (from two files, or twice from one) is one node, n
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -206,15 +207,26 @@ def build(
         earlier = seen.get(credit_id)
         if earlier is not None:
             if duplicate_key(earlier) == duplicate_key(retirement):
+                differ = _differences(nodes[credit_id], _credit(retirement, selection, []))
+                if not differ:
+                    warnings.append(
+                        f"{retirement.where}: the same block, date and beneficiary as {earlier.where}: a duplicate "
+                        "import, kept once"
+                    )
+                    continue
+                # The same retirement written twice with different values: which is right cannot be told, so the
+                # credit keeps both and the checks report it (CN-UNITS-02, one value per property).
+                merge_mapping(nodes[credit_id], differ)
+                said = "; ".join(f"{key} {nodes[credit_id][key]!r}" for key in sorted(differ))
                 warnings.append(
-                    f"{retirement.where}: the same block, date and beneficiary as {earlier.where}: a duplicate "
-                    "import, kept once"
+                    f"{retirement.where}: the same block, date and beneficiary as {earlier.where}, but the two rows "
+                    f"disagree ({said}): both values kept, check the registry record"
                 )
-                continue
-            warnings.append(
-                f"{retirement.where}: block {retirement.serial or credit_id} is also retired at {earlier.where} "
-                "(another date or beneficiary): the same units are retired twice"
-            )
+            else:
+                warnings.append(
+                    f"{retirement.where}: block {retirement.serial or credit_id} is also retired at {earlier.where} "
+                    "(another date or beneficiary): the same units are retired twice"
+                )
         else:
             seen[credit_id] = retirement
             nodes[credit_id] = _credit(retirement, selection, warnings)
@@ -252,6 +264,15 @@ def build(
         beneficiary=selection.beneficiary,
         selected=len(chosen),
     )
+
+
+def _differences(node: Mapping[str, Any], other: Mapping[str, Any]) -> dict[str, Any]:
+    """The data values of ``other`` that ``node`` states otherwise (comments and provenance aside)."""
+    return {
+        key: value
+        for key, value in other.items()
+        if key not in ("comment", PROVENANCE) and key in node and node[key] != value
+    }
 
 
 def _organisation(
@@ -396,8 +417,17 @@ def warn_unreadable(retirement: Retirement) -> str:
     )
 
 
-def merge_mapping(target: dict[str, Any], extra: Mapping[str, Any]) -> None:
-    """Merge one node into another with the same ``@id``: list values are united, others kept from ``target``."""
+def merge_mapping(target: dict[str, Any], extra: Mapping[str, Any]) -> list[str]:
+    """Merge one node into another with the same ``@id``: values are united, whichever node comes first.
+
+    A property with one value in each node that differ (one block read as 6000 t from one file and 6100 t from
+    another) keeps both, so the checks see the conflict (CN-UNITS-02, the maximum counts of the shapes) instead of
+    the first file's value winning. Values united from two nodes are sorted, so the result does not depend on the
+    order the nodes come in.
+
+    :returns: the properties whose single values disagreed (now holding both), for a warning.
+    """
+    conflicts: list[str] = []
     for key, value in extra.items():
         if key not in target:
             target[key] = value
@@ -405,15 +435,21 @@ def merge_mapping(target: dict[str, Any], extra: Mapping[str, Any]) -> None:
         current = target[key]
         if current == value:
             continue
-        if isinstance(current, list) or isinstance(value, list) or key in _MULTI:
-            merged = (current if isinstance(current, list) else [current]) + (
-                value if isinstance(value, list) else [value]
-            )
-            unique: list[Any] = []
-            for item in merged:
-                if item not in unique:
-                    unique.append(item)
-            target[key] = unique
+        had = current if isinstance(current, list) else [current]
+        unique: list[Any] = list(had)
+        for item in value if isinstance(value, list) else [value]:
+            if item not in unique:
+                unique.append(item)
+        single = not (isinstance(current, list) and isinstance(value, list))
+        if key not in _MULTI and single and len(unique) > len(had):
+            conflicts.append(key)
+        target[key] = sorted(unique, key=_value_order)
+    return conflicts
+
+
+def _value_order(value: Any) -> str:
+    """A total order on JSON values (strings, numbers, booleans, objects), for united values."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
 # Properties that may have several values, so two imports of one node unite them.

@@ -9,7 +9,7 @@ from decimal import Decimal
 from comet_cn.importers.reading import Row, number
 from comet_cn.serials import SerialRange, parse_serial
 
-__all__ = ["BlockFields", "block_fields", "dashes", "not_positive", "notes", "serial_range"]
+__all__ = ["BlockFields", "block_fields", "dashes", "not_positive", "notes", "serial_range", "unread_year"]
 
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
 
@@ -37,6 +37,21 @@ def not_positive(where: str, field: str, quantity: Decimal) -> str:
     return (
         f"{where}: {field} {quantity.normalize():f} is not a positive quantity: it is kept as written (CN-BAL-01 "
         "counts it); check the record"
+    )
+
+
+def unread_year(where: str, column: str, text: str, expected: str, term: str) -> str:
+    """The warning for a vintage or issuance value that gives no year: it is reported, never dropped silently.
+
+    :param expected: how the registry writes the column (``"a year"``, ``"YYYY-MM-DD or DD/MM/YYYY"``).
+    :param term: what the year would have become (``vintageEndYear``, ``issuanceYear``).
+    """
+    asks = "CN-VINT-01 asks for it" + (" with --vintage-year issuance" if term == "issuanceYear" else "")
+    if not text.strip():
+        return f"{where}: {column} is blank: the credit has no {term} ({asks}); check the record"
+    return (
+        f"{where}: {column} {text!r} is not {expected}: it is not read, so the credit has no {term} ({asks}); "
+        "check the record"
     )
 
 

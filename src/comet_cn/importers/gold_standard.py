@@ -13,7 +13,7 @@ from comet_cn.importers.attribution import (
     on_behalf_of,
     suggest_period,
 )
-from comet_cn.importers.fields import block_fields, notes
+from comet_cn.importers.fields import block_fields, notes, unread_year
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import Table, utc_date, year
 
@@ -78,9 +78,16 @@ def parse(table: Table, source: str) -> Parsed:
         warnings, serial, span, quantity = block.warnings, block.serial, block.span, block.quantity
         if retired_said:
             warnings.append(f"{where}: Retirement Date {row.get('Retirement Date')!r} {retired_said}")
-        issued, issued_said = utc_date(row.get("Issuance Date"))
+        issued_text = row.get("Issuance Date")
+        issued, issued_said = utc_date(issued_text)
         if issued_said:
-            warnings.append(f"{where}: Issuance Date {row.get('Issuance Date')!r} {issued_said}")
+            warnings.append(f"{where}: Issuance Date {issued_text!r} {issued_said}")
+        if issued is None and issued_text:
+            warnings.append(unread_year(where, "Issuance Date", issued_text, "a date (YYYY-MM-DD)", "issuanceYear"))
+        vintage_text = row.get("Vintage")
+        vintage = year(vintage_text)
+        if vintage is None:
+            warnings.append(unread_year(where, "Vintage", vintage_text, "a four-digit year", "vintageEndYear"))
         note = row.get("Note")
         period = note_period(note, where, warnings)
         retirements.append(
@@ -92,7 +99,7 @@ def parse(table: Table, source: str) -> Parsed:
                 serial=serial or None,
                 span=span,
                 programme=CDM if span is not None and span.block.startswith("CDM:") else PROGRAMME,
-                vintage_end_year=year(row.get("Vintage")),
+                vintage_end_year=vintage,
                 issuance_year=issued.year if issued else None,
                 credit_type=_credit_type(row.get("Label")),
                 corresponding_adjustment=_adjustment(row.get("Article Six Authorization")),
@@ -103,6 +110,8 @@ def parse(table: Table, source: str) -> Parsed:
                 period_suggestion=None if period else suggest_period(note),
                 notes=notes(
                     (
+                        ("Vintage", "" if vintage else vintage_text),
+                        ("Issuance Date", "" if issued else issued_text),
                         ("Label", row.get("Label")),
                         ("Article Six Authorization", row.get("Article Six Authorization")),
                         ("Use Case", row.get("Use Case")),

@@ -21,7 +21,7 @@ from comet_cn.importers.attribution import (
     suggest_period,
 )
 from comet_cn.importers.building import duplicate_key
-from comet_cn.importers.fields import not_positive, notes
+from comet_cn.importers.fields import not_positive, notes, unread_year
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import number, records, utc_date, year
 from comet_cn.serials import icr_serialization
@@ -87,6 +87,11 @@ def parse(document: Any, source: str) -> Parsed:
             warnings.append(f"{where}: amount {shown!r} is not a number")
         elif quantity <= 0:
             warnings.append(not_positive(where, "amount", quantity))
+        vintage_value = record.get("vintage")
+        vintage = year(vintage_value if isinstance(vintage_value, (str, int, Decimal)) else None)
+        vintage_text = "" if vintage_value is None else str(vintage_value)
+        if vintage is None:
+            warnings.append(unread_year(where, "vintage", vintage_text, "a four-digit year", "vintageEndYear"))
         claimed = _claimed(record.get("isClaimed"), where, warnings)
         beneficiary = beneficiary_or_none(str(record.get("beneficiary") or "")) if claimed else None
         reason = str(record.get("reason") or "")
@@ -107,7 +112,7 @@ def parse(document: Any, source: str) -> Parsed:
                 serial=serialization or None,
                 identity=str(record.get("id") or "").strip() or None,
                 programme=PROGRAMME,
-                vintage_end_year=year(record.get("vintage")),
+                vintage_end_year=vintage,
                 ex_post=ex_post,
                 beneficiary=beneficiary,
                 beneficiary_note=on_behalf_of(comment) if comment else None,
@@ -116,6 +121,7 @@ def parse(document: Any, source: str) -> Parsed:
                 notes=notes(
                     (
                         ("id", str(record.get("id") or "")),
+                        ("vintage", "" if vintage else vintage_text),
                         ("createdAt", created if said else ""),  # kept raw when reading it needed a warning
                         ("isClaimed", str(record.get("isClaimed", "")).lower()),
                         ("reason", reason),

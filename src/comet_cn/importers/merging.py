@@ -39,21 +39,56 @@ _CLAIM_TYPES = frozenset(
 )
 
 
-def combine(imports: Iterable[ImportResult]) -> dict[str, Any]:
-    """One JSON-LD document holding the nodes of several imports (a node imported twice appears once)."""
+def combine(imports: Iterable[ImportResult], warnings: list[str] | None = None) -> dict[str, Any]:
+    """One JSON-LD document holding the nodes of several imports (a node imported twice appears once).
+
+    The document does not depend on the order of ``imports``: nodes are sorted as one import sorts them, and a
+    node two imports give different values (a block of 6000 t in one file and 6100 t in another) keeps both values,
+    sorted, so the checks report the conflict.
+
+    :param warnings: if given, a warning is appended to it for each such conflict.
+    """
     nodes: dict[str, dict[str, Any]] = {}
+    found: list[str] = []
     for result in imports:
-        _add_nodes(nodes, result.nodes)
-    return {"@context": CONTEXT, "@graph": list(nodes.values())}
+        _add_nodes(nodes, result.nodes, found)
+    if warnings is not None:
+        warnings.extend(found)
+    return {"@context": CONTEXT, "@graph": sorted(nodes.values(), key=_node_order)}
 
 
-def _add_nodes(nodes: dict[str, dict[str, Any]], extra: Iterable[Mapping[str, Any]]) -> None:
+def _node_order(node: Mapping[str, Any]) -> tuple[int, str]:
+    """Events, credits, then the rest, each by ``@id``: the order one import writes its nodes in."""
+    return {"OffsettingEvent": 0, "CarbonCredit": 1}.get(str(node.get("@type")), 2), str(node.get("@id"))
+
+
+def _add_nodes(nodes: dict[str, dict[str, Any]], extra: Iterable[Mapping[str, Any]], warnings: list[str]) -> None:
     for node in extra:
         key = str(node["@id"])
-        if key in nodes:
-            merge_mapping(nodes[key], node)
-        else:
+        if key not in nodes:
             nodes[key] = copy.deepcopy(dict(node))
+            continue
+        target = nodes[key]
+        before = {name: target.get(name) for name in node}
+        for name in merge_mapping(target, copy.deepcopy(dict(node))):
+            # Said in one order (by value) whichever file came first.
+            (one, here), (other, there) = sorted(
+                [(before[name], before.get(PROVENANCE)), (node[name], node.get(PROVENANCE))],
+                key=lambda pair: _value_text(pair[0]),
+            )
+            warnings.append(
+                f"{key}: {name} is {one!r} in {_places(here)} but {other!r} in {_places(there)}: both values kept "
+                "(the checks report a node with two; check the registry records)"
+            )
+
+
+def _value_text(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _places(provenance: Any) -> str:
+    places = [str(p) for p in _as_list(provenance)]
+    return ", ".join(places) if places else "the claim"
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -103,6 +138,7 @@ def merge(
     *,
     event: str | None = None,
     for_claimant: bool | None = None,
+    warnings: list[str] | None = None,
 ) -> dict[str, Any]:
     """The claim document with the imported nodes added and linked from the claim.
 
@@ -114,6 +150,8 @@ def merge(
     :param for_claimant: whether the imported retirements were made for the claiming entity (each event then gets
         ``retiredOnBehalfOf`` the claim's ``claimedBy``). By default, only the imports whose rows the user selected
         by beneficiary are taken as made for it.
+    :param warnings: if given, a warning is appended to it for each node that the claim or another import states
+        otherwise (both values are kept, so the checks report the conflict).
     :returns: a new JSON-LD document; the claim file is not changed.
     :raises InputError: the claim file is missing or unreadable, is not a comet-cn claim, holds several claims
         (name an ``event`` to pick one), or has no event ``event``; or an event to be linked to the claiming entity
@@ -138,7 +176,10 @@ def merge(
         found = "no claim" if not claims else f"{len(claims)} claims"
         raise InputError(name, f"the document holds {found}: imports are merged into exactly one claim")
     target = nodes[claims[0]]
-    _add_nodes(nodes, (node for result in imports for node in result.nodes))
+    conflicts: list[str] = []
+    _add_nodes(nodes, (node for result in imports for node in result.nodes), conflicts)
+    if warnings is not None:
+        warnings.extend(conflicts)
     events = [e for result in imports for e in result.events]
     target["hasOffsettingEvent"] = _dedupe([*_as_list(target.get("hasOffsettingEvent")), *events])
     entity = target.get("claimedBy")

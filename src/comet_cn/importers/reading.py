@@ -39,6 +39,7 @@ __all__ = [
     "read_table",
     "read_text",
     "records",
+    "slashed",
     "utc_date",
     "year",
 ]
@@ -534,6 +535,17 @@ def mdy_date(text: str) -> date | None:
     if match is None:
         return None
     return _date(int(match[3]), int(match[1]), int(match[2]))
+
+
+def slashed(text: str) -> tuple[int, int, int] | None:
+    """The three numbers of a slashed date with no time (``20/06/2024``, ``6/20/2024``) as written; else ``None``.
+
+    For deciding a file's order from all its dates (:mod:`comet_cn.importers.verra`), not for reading one.
+    """
+    match = _SLASHED.fullmatch(text.strip())
+    if match is None or match[4] is not None:
+        return None
+    return int(match[1]), int(match[2]), int(match[3])
 
 
 def dmy_or_iso_date(text: str) -> date | None:

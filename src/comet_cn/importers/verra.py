@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import re
 
+from comet_cn.errors import InputError
 from comet_cn.importers.attribution import (
     beneficiary_or_none,
     note_period,
     on_behalf_of,
     suggest_period,
 )
-from comet_cn.importers.fields import block_fields, dashes, notes
+from comet_cn.importers.fields import block_fields, dashes, notes, unread_year
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
-from comet_cn.importers.reading import Row, Table, dmy_or_iso_date, dmy_or_utc_date, year
+from comet_cn.importers.reading import Row, Table, dmy_or_iso_date, dmy_or_utc_date, slashed, year
 
 __all__ = ["COLUMNS", "NAME", "REQUIRED", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
 
@@ -62,17 +63,32 @@ _TOTAL = re.compile(r"(?:grand\s+|sub\s*-?\s*)?totals?\b", re.IGNORECASE)
 _TYPE_LABELS = {"carbon dioxide removals": "RemovalCredit", "ghg emissions reductions": "ReductionCredit"}
 
 
+#: The date columns read; the order of a file's slashed dates is decided once, from all of them.
+DATE_COLUMNS = ("Issuance Date", "Vintage Start", "Vintage End", "Retirement/Cancellation Date")
+_READS = "Verra writes YYYY-MM-DD or, in older downloads, DD/MM/YYYY"
+_DATE_FORMS = "a date (YYYY-MM-DD or DD/MM/YYYY)"
+_FIX = "re-export the file from the registry, or write its dates as YYYY-MM-DD; nothing imported"
+
+
 def parse(table: Table, source: str) -> Parsed:
+    """The file's retirements and the rows that are not.
+
+    :raises InputError: its slashed dates are month-first, or in both orders, or cannot be told apart
+        (:func:`date_order`).
+    """
+    date_order(table, source)
     retirements: list[Retirement] = []
     excluded: list[Excluded] = []
     for row in table.rows:
         where = f"{source}:{row.line}"
         retired_text = row.get("Retirement/Cancellation Date")
+        summary = _summary_row(row)
+        if summary is not None:
+            # Dated or not: a subtotal a spreadsheet added under the day's rows carries that day and their sum.
+            excluded.append(Excluded(where, summary))
+            continue
         if not retired_text:
-            summary = _summary_row(row)
-            excluded.append(
-                Excluded(where, summary or "no Retirement/Cancellation Date: an unretired block, not a retirement")
-            )
+            excluded.append(Excluded(where, "no Retirement/Cancellation Date: an unretired block, not a retirement"))
             continue
         retired_on, retired_said = dmy_or_utc_date(retired_text)
         if retired_on is None:
@@ -98,10 +114,17 @@ def parse(table: Table, source: str) -> Parsed:
         warnings, serial, span, quantity = block.warnings, block.serial, block.span, block.quantity
         if retired_said:
             warnings.append(f"{where}: Retirement/Cancellation Date {retired_text!r} {retired_said}")
-        vintage_end = dmy_or_iso_date(row.get("Vintage End"))
-        issued, issued_said = dmy_or_utc_date(row.get("Issuance Date"))
+        vintage_text = row.get("Vintage End")
+        vintage_end = dmy_or_iso_date(vintage_text)
+        vintage_year = vintage_end.year if vintage_end else year(vintage_text)
+        if vintage_year is None:
+            warnings.append(unread_year(where, "Vintage End", vintage_text, _DATE_FORMS, "vintageEndYear"))
+        issued_text = row.get("Issuance Date")
+        issued, issued_said = dmy_or_utc_date(issued_text)
         if issued_said:
-            warnings.append(f"{where}: Issuance Date {row.get('Issuance Date')!r} {issued_said}")
+            warnings.append(f"{where}: Issuance Date {issued_text!r} {issued_said}")
+        if issued is None and issued_text:
+            warnings.append(unread_year(where, "Issuance Date", issued_text, _DATE_FORMS, "issuanceYear"))
         labels = [dashes(label).strip() for label in row.get("Additional Certifications").split(";") if label.strip()]
         credit_type = _credit_type(labels, where, warnings)
         authorisations = [label for label in labels if label.casefold().startswith("article 6 authorized")]
@@ -116,7 +139,7 @@ def parse(table: Table, source: str) -> Parsed:
                 serial=serial or None,
                 span=span,
                 programme=PROGRAMME,
-                vintage_end_year=vintage_end.year if vintage_end else year(row.get("Vintage End")),
+                vintage_end_year=vintage_year,
                 issuance_year=issued.year if issued else None,
                 credit_type=credit_type,
                 ex_post=Fact(True, "inferred: programme rule (VCUs are issued after verification)"),
@@ -136,6 +159,8 @@ def parse(table: Table, source: str) -> Parsed:
                         (
                             # kept raw when reading it needed a warning
                             ("Retirement/Cancellation Date", retired_text if retired_said else ""),
+                            ("Vintage End", "" if vintage_end else vintage_text),
+                            ("Issuance Date", "" if issued else issued_text),
                             ("Additional Certifications", row.get("Additional Certifications")),
                             ("Retirement Reason", row.get("Retirement Reason")),
                             ("Retirement Details", details),
@@ -155,15 +180,72 @@ def parse(table: Table, source: str) -> Parsed:
     return Parsed(tuple(retirements), tuple(excluded), notice)
 
 
+def date_order(table: Table, source: str) -> None:
+    """Decide once, from every slashed date of the file, that they are day-first; refuse the file otherwise.
+
+    Verra writes ISO dates or day-first ``DD/MM/YYYY`` (zero-padded); never month-first. A file re-saved by a
+    US spreadsheet writes ``M/D/YYYY`` instead, and then ``1/2/2026`` read day-first would be 1 February when it
+    is 2 January. So one date that can only be month-first (``2/17/2026``) refuses the file, with or without dates
+    that can only be day-first (``20/06/2024``; both in one file contradict each other); and so does a file whose
+    only slashed dates could be either and are not zero-padded as Verra writes them (``1/2/2026``). A date that can
+    only be day-first, or zero-padded slashed dates, make the file day-first, as documented.
+
+    :raises InputError: one line naming the value, its column and line.
+    """
+    day_first = month_first = unsure = None
+    for row in table.rows:
+        for column in DATE_COLUMNS:
+            value = row.get(column)
+            parts = slashed(value)
+            if parts is None:
+                continue
+            first, second, _ = parts
+            seen = f"{value!r} ({column}, line {row.line})"
+            if first > 12 >= second:
+                day_first = day_first or seen
+            elif second > 12 >= first:
+                month_first = month_first or seen
+            elif first != second and min(len(piece) for piece in value.split("/")[:2]) < 2:
+                unsure = unsure or seen
+    if month_first and day_first:
+        raise InputError(
+            source,
+            f"its dates are written in both orders: {day_first} is day-first but {month_first} is month-first, "
+            f"so a date such as 03/02/2026 cannot be read ({_READS}): {_FIX}",
+        )
+    if month_first:
+        raise InputError(
+            source,
+            f"{month_first} is a month-first date (M/D/YYYY, as a US spreadsheet re-saves the file); {_READS}, and "
+            f"its other slashed dates cannot be read day-first against it: {_FIX}",
+        )
+    if unsure and not day_first:
+        raise InputError(
+            source,
+            f"{unsure} could be day-first or month-first and no date in the file decides it ({_READS}, zero-padded;"
+            f" M/D/YYYY is a spreadsheet's re-save): {_FIX}",
+        )
+
+
 def _summary_row(row: Row) -> str | None:
-    """Why a row with no serial and no date is a total or subtotal a spreadsheet added, not a block; else ``None``."""
+    """Why a row with no serial is a total or subtotal a spreadsheet added, not a block; else ``None``.
+
+    Such a row has a cell such as ``Total`` or ``Subtotal …``, or no ``ID`` and no ``Name``; it may carry a date
+    and a quantity (the sum of the day's rows above it), which would otherwise count those tonnes twice.
+    """
     if row.get("Serial Number"):
         return None
+    dated = (
+        f"Retirement/Cancellation Date {row.get('Retirement/Cancellation Date')!r}"
+        if row.get("Retirement/Cancellation Date")
+        else "no Retirement/Cancellation Date"
+    )
+    amount = f", Quantity Issued {row.get('Quantity Issued')!r}" if row.get("Quantity Issued") else ""
     label = next((v.strip() for v in row.values.values() if _TOTAL.match(v.strip())), None)
     if label is not None:
-        return f"a total or summary row ({label!r}, no Serial Number, no Retirement/Cancellation Date): not a block"
+        return f"a total or summary row ({label!r}, no Serial Number, {dated}{amount}): not a block"
     if not row.get("ID") and not row.get("Name"):
-        return "a total or summary row (no Serial Number, ID or Name, no Retirement/Cancellation Date): not a block"
+        return f"a total or summary row (no Serial Number, ID or Name, {dated}{amount}): not a block"
     return None
 
 
