@@ -9,7 +9,10 @@ Scalars are written so that they read back as written: ``claimDate: 2025-05-15``
 plain where YAML's reading (a date, a float) gives back the same text, and are quoted where it would not
 (``'2100.50'``, ``'1.25E3'``). Reading is PyYAML's SafeLoader only; anchors, aliases and repeated keys are
 refused. A plain value YAML would read as a date or a number that does not exist (``2025-02-30``, an integer of
-more than 4,300 digits) is read as its text, so the rules report it as they do in JSON-LD.
+more than 4,300 digits) is read as its text, so the rules report it as they do in JSON-LD. So is a plain value
+that YAML 1.1 reads as a number or boolean other than as written: ``0012345`` (octal), ``0x1F``, ``0b101``,
+``1_000``, ``1:15`` (base 60), ``.inf``, ``.nan``, ``yes``/``no``/``on``/``off`` stay that text; numbers are
+numbers only in plain decimal (``6000``, ``12450.0``) and booleans only ``true`` or ``false``.
 PyYAML is imported only when YAML is read or written (``pip install 'comet-cn[workbook]'``).
 """
 
@@ -120,17 +123,46 @@ def _unique_key_loader(yaml: ModuleType) -> type:
 
     def exact_float(loader: Any, node: Any) -> Any:
         # A float that would lose digits (12500.0000000000001 read as 12500.0) is kept as the text written, so a
-        # footprint just above the credits retired is not rounded down to them.
+        # footprint just above the credits retired is not rounded down to them. So is a float YAML 1.1 reads in a
+        # form other than a plain decimal (1_000.5, 1:15.5 in base 60, .inf, .nan): the rules judge that text as
+        # they do in JSON-LD, where none of them is a decimal.
+        text = loader.construct_scalar(node)
+        if not (isinstance(text, str) and _DECIMAL_TEXT.fullmatch(text)):
+            return text
         value = build_float(loader, node)
-        text = str(node.value).replace("_", "")
-        exact = not (isinstance(value, float) and math.isfinite(value) and _DECIMAL_TEXT.fullmatch(text))
-        return value if exact or Decimal(text) == Decimal(repr(value)) else text
+        exact = isinstance(value, float) and math.isfinite(value) and Decimal(text) == Decimal(repr(value))
+        return value if exact else text
 
     UniqueKeyLoader.add_constructor("tag:yaml.org,2002:float", exact_float)
+    build_int: Callable[[Any, Any], Any] = UniqueKeyLoader.yaml_constructors["tag:yaml.org,2002:int"]
+
+    def decimal_int(loader: Any, node: Any) -> Any:
+        # YAML 1.1 reads 0012345 as octal (5349), 0x1F and 0b101 in base 16 and 2, 1_000 without its underscores
+        # and 1:15 in base 60 (75): a serial number, a unit number or a quantity changed without a word. As for a
+        # float above, the text written is kept instead, and the rules judge it as they judge that text in JSON-LD
+        # ("0012345" stays that serial; "0001" is the unit 1; "1:15" is no decimal). Only a plain decimal integer
+        # is read as a number.
+        text = loader.construct_scalar(node)
+        return build_int(loader, node) if isinstance(text, str) and _DECIMAL_INT.fullmatch(text) else text
+
+    def plain_bool(loader: Any, node: Any) -> Any:
+        # YAML 1.1 reads yes/no/on/off (any case) as booleans, so "NO" or "On" written as text would become false
+        # or true. Only the JSON forms true and false (and True, TRUE, False, FALSE, which YAML 1.2 reads the
+        # same) are booleans; any other word is kept as written, as JSON-LD keeps "yes", and the rules report a
+        # boolean property given a word other than true or false.
+        text = loader.construct_scalar(node)
+        return _BOOLEAN_TEXT.get(text, text) if isinstance(text, str) else text
+
+    UniqueKeyLoader.add_constructor("tag:yaml.org,2002:int", decimal_int)
+    UniqueKeyLoader.add_constructor("tag:yaml.org,2002:bool", plain_bool)
+    # ~, null and an empty value stay YAML's null, as null is in JSON: the key is left out, as JSON-LD leaves out
+    # a null value.
     return UniqueKeyLoader
 
 
 _DECIMAL_TEXT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_BOOLEAN_TEXT = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
 
 def _scalar_text(value: Any) -> Any:
