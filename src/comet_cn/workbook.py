@@ -3,7 +3,9 @@
 Each sheet holds one row per node (a claim, a credit, a period...) and one column per property. Its columns come
 from the shapes (:func:`comet_cn.classdocs.requirements`: every property a rule requires of the sheet's classes)
 and from the ontology (the terms whose ``schema:domainIncludes`` is one of them), so the template cannot drift from
-the rules. Row 1 is the context term, row 2 what it means and which rule needs it; data starts on row 3. Checklist
+the rules. Row 1 is the context term, row 2 what it means and which rule needs it; data starts on row 3. The reader
+knows row 2 by what it says, not by its place: a row holding only that help text is skipped wherever it is, and any
+other row is data (a deleted help row loses no row). Checklist
 items (report §12 a-x, plan §9.1 a-m, claim summary §13 a-k, commitment §6 a-k, credit §11.2 a-e and programme
 §11.3 a-i criteria) are yes/no rows of the Checklist sheet, each with the document and page that show it.
 
@@ -184,8 +186,30 @@ OTHER = SHEETS[-1].name
 CHECKLIST = "Checklist"
 PREFIXES = "Prefixes"
 README = "Read me"
-_FIRST_ROW = 3  # row 1: terms, row 2: what they mean
+_FIRST_ROW = 3  # row 1: terms, row 2: what they mean (the help row); the reader finds the help row by its text
 _CHECKLIST_HEADERS = ("id", "list", "item", "meaning", "included", "evidenceLocation", "evidencePage")
+#: What the help row says under each column of the Checklist and Prefixes sheets.
+_CHECKLIST_NOTES = (
+    "The node that ticks the item (its id); blank when only one node can.",
+    "What is ticked: the property (includesReportElement, includesPlanElement, includesSummaryItem, "
+    "includesCommitmentItem, meetsCriterion, meetsProgrammeCriterion).",
+    "The item (a term of the context).",
+    "What the item means (not read back).",
+    "yes or no.",
+    "Evidence: the link or document that shows the item (evidenceLocation).",
+    "Evidence: the page (evidencePage).",
+)
+_PREFIX_HEADERS = ("prefix", "namespace")
+_PREFIX_NOTES = ("A prefix: ex for ids written ex:name.", "The IRI it stands for, ending in / or #.")
+#: The help text cn-init writes under a property's header, whatever the label and the status (a workbook written
+#: before a label or a rule changed has an older one): "Tonnes CO2e. REQUIRED (CN-BAL-01): exactly one; ...".
+_PROPERTY_NOTE = re.compile(
+    r"[^\n.]{1,120}\. (?:REQUIRED|RECOMMENDED|optional|not in the template)(?: \([^()\n]*\))?: "
+)
+#: Columns whose values are identifiers of units: a number Excel stored there must be an exact whole number.
+_NODE_KEYS = frozenset({"id", "type", "label"})  # the columns every sheet of nodes starts with
+_SERIAL_COLUMNS = frozenset({"serialNumber", "issuanceBlock", "firstUnit", "lastUnit"})
+_EXACT_INTEGER = 2**53  # floats (what Excel stores numbers as) hold every whole number below this, not all above
 _MAX_CELLS = 2_000_000  # filled cells of a workbook; also the most cells its sheets may write, empty ones included
 #: Bounds checked on the .xlsx archive before openpyxl parses any of it: a few kB of zip can unzip to gigabytes of
 #: empty cells (16,000 rows of 16,000 ``<c/>`` ran for minutes), and openpyxl's read-only mode fills the gaps
@@ -803,21 +827,11 @@ def _workbook(document: Mapping[str, Any] | None, name: str) -> bytes:
                     if text:
                         put(sheet, _FIRST_ROW + offset, index, text)
     check = book.create_sheet(CHECKLIST)
-    notes = (
-        "The node that ticks the item (its id); blank when only one node can.",
-        "What is ticked: the property (includesReportElement, includesPlanElement, includesSummaryItem, "
-        "includesCommitmentItem, meetsCriterion, meetsProgrammeCriterion).",
-        "The item (a term of the context).",
-        "What the item means (not read back).",
-        "yes or no.",
-        "Evidence: the link or document that shows the item (evidenceLocation).",
-        "Evidence: the page (evidencePage).",
-    )
     header(
         check,
         [
             Column(h, h == "included", n, choices=("yes", "no") if h == "included" else ())
-            for h, n in zip(_CHECKLIST_HEADERS, notes, strict=True)
+            for h, n in zip(_CHECKLIST_HEADERS, _CHECKLIST_NOTES, strict=True)
         ],
     )
     for offset, entry in enumerate(checks):
@@ -835,13 +849,7 @@ def _workbook(document: Mapping[str, Any] | None, name: str) -> bytes:
                 put(check, _FIRST_ROW + offset, index, text)
     check.column_dimensions["D"].width = 60
     table = book.create_sheet(PREFIXES)
-    header(
-        table,
-        [
-            Column("prefix", True, "A prefix: ex for ids written ex:name."),
-            Column("namespace", True, "The IRI it stands for, ending in / or #."),
-        ],
-    )
+    header(table, [Column(h, True, n) for h, n in zip(_PREFIX_HEADERS, _PREFIX_NOTES, strict=True)])
     table.column_dimensions["B"].width = 50
     entries = prefixes if document is not None else {"ex": "https://example.org/your-organization/"}
     for offset, (prefix, namespace) in enumerate(sorted(entries.items())):
@@ -930,7 +938,8 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _rows(sheet: Any, budget: list[int], name: str) -> Iterator[tuple[int, list[str]]]:
+def _rows(sheet: Any, budget: list[int], name: str) -> Iterator[tuple[int, list[str], tuple[Any, ...]]]:
+    """A sheet's rows: the row's number, its cells as text (:func:`_text`) and as openpyxl read them."""
     # Read-only mode trusts the sheet's <dimension> record and drops the rows and columns outside it; a stale one
     # (written by another tool, or by hand) would hide rows that Excel shows. _check_archive made sure that the
     # sheet's rows are in order and its size is bounded, so every row of the XML is read.
@@ -940,7 +949,7 @@ def _rows(sheet: Any, budget: list[int], name: str) -> Iterator[tuple[int, list[
         budget[0] -= sum(1 for t in texts if t)
         if budget[0] < 0:
             raise InputError(name, f"the workbook holds over {_MAX_CELLS} filled cells")
-        yield number, texts
+        yield number, texts, values
 
 
 class _PartScan:
@@ -1137,8 +1146,12 @@ def _read(book: Any, name: str, limits: LoadLimits) -> WorkbookClaim:
     own: dict[str, str] = {}
     if PREFIXES in book.sheetnames:
         rows: dict[str, int] = {}
-        for number, texts in _rows(book[PREFIXES], budget, name):
-            if number < _FIRST_ROW or not any(texts):
+        for number, texts, _ in _rows(book[PREFIXES], budget, name):
+            if (
+                number == 1
+                or not any(t.strip() for t in texts)
+                or _help_row(texts, _PREFIX_NOTES, PREFIXES, number, name)
+            ):
                 continue
             prefix, namespace = [*texts, "", ""][:2]
             prefix, namespace = prefix.strip().rstrip(":"), namespace.strip()
@@ -1162,12 +1175,88 @@ def _read(book: Any, name: str, limits: LoadLimits) -> WorkbookClaim:
     for title in book.sheetnames:
         if title in (README, CHECKLIST, PREFIXES) or not hasattr(book[title], "iter_rows"):
             continue  # a chart sheet holds no cells
-        _read_nodes(book[title], layout.get(title), name, budget, prefixes, nodes, cells, held, limits)
+        if title in layout:
+            _read_nodes(book[title], layout[title], name, budget, prefixes, nodes, cells, held, limits)
+        else:
+            _check_own_sheet(book[title], name, budget)
     if CHECKLIST in book.sheetnames:
         _read_checklist(book[CHECKLIST], name, budget, prefixes, nodes, cells, limits)
     graph = [_compact(node) for node in nodes.values()]
     context: Any = [CONTEXT_IRI, dict(sorted(own.items()))] if own else CONTEXT_IRI
     return WorkbookClaim({"@context": context, "@graph": graph}, _Cells(cells, held))
+
+
+def _check_own_sheet(sheet: Any, name: str, budget: list[int]) -> None:
+    """Refuse a sheet the template does not have that is laid out like one of its sheets (row 1 starts with id, or
+    with prefix): a renamed sheet ("Credit", "credits", "Credits (2)"), whose rows would otherwise be skipped or read
+    without the sheet's default type. Any other sheet of the user's own (notes, a chart...) is skipped."""
+    import difflib
+
+    title = sheet.title
+    first = next(_rows(sheet, budget, name), None)
+    head = first[1][0].strip() if first is not None and first[0] == 1 and first[1] else ""
+    if head not in ("id", _PREFIX_HEADERS[0]):
+        return
+    names = [spec.name for spec in SHEETS] + [CHECKLIST] if head == "id" else [PREFIXES]
+    folded = {n.casefold(): n for n in names}
+    close = difflib.get_close_matches(title.casefold(), list(folded), n=1, cutoff=0.6)
+    hint = f" (did you mean {folded[close[0]]!r}?)" if close else ""
+    raise InputError(
+        name,
+        f"sheet {title!r} is not a sheet of the template{hint}: name it as the template does, or move its rows to a "
+        f"sheet of the template ({OTHER!r} for nodes of other types)",
+    )
+
+
+@cache
+def _help_forms() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The help texts cn-init writes whatever the column, and the starts of those whose end names types or rules
+    ("The node's id: ", "Its type: "...), which a workbook written by an older version may word otherwise."""
+    notes = [column.note for spec in SHEETS for column in template_columns(spec.name) if column.term in _NODE_KEYS]
+    notes += [_extra_column(_PROVENANCE).note, _extra_column("").note, *_CHECKLIST_NOTES, *_PREFIX_NOTES]
+    leads = {note.partition(": ")[0] + ": " for note in notes if ": " in note}
+    return frozenset(notes), tuple(sorted(lead for lead in leads if " " in lead.strip()))
+
+
+def _is_help(text: str, note: str) -> bool:
+    """Whether a cell holds help text cn-init writes: ``note`` (what it writes under the cell's header today), or
+    what it writes under any header, in this version or an older one (a header renamed since keeps its help)."""
+    text = text.strip()
+    if not text:
+        return False
+    texts, leads = _help_forms()
+    return text == note or text in texts or text.startswith(leads) or _PROPERTY_NOTE.match(text) is not None
+
+
+def _help_row(texts: Sequence[str], notes: Sequence[str], title: str, number: int, name: str) -> bool:
+    """Whether a row is a help row (the row cn-init writes under the headers, found by what it says wherever it
+    is: deleted, it leaves no gap; sorted among the data, it is still skipped).
+
+    :raises InputError: the row holds both help text and values (data typed over the help row): skipping it would
+        lose the values, reading it would read the help text as values.
+    """
+    help_at = value_at = 0
+    for index, text in enumerate(texts):
+        if not text.strip():
+            continue
+        if _is_help(text, notes[index] if index < len(notes) else ""):
+            help_at = help_at or index + 1
+        else:
+            value_at = value_at or index + 1
+        if help_at and value_at:
+            raise InputError(
+                name,
+                f"sheet {title!r} row {number} holds both the help text cn-init writes under the headers (cell "
+                f"{_letter(help_at)}{number}) and values (cell {_letter(value_at)}{number}): give the values a row "
+                "of their own, or clear the help text",
+            )
+    return bool(help_at)
+
+
+def _column_notes(spec: Sheet, headers: Sequence[str]) -> list[str]:
+    """The help text cn-init writes under each of a sheet's headers."""
+    notes = {column.term: column.note for column in template_columns(spec.name)}
+    return [notes[h] if h in notes else _extra_column(h).note if h else "" for h in headers]
 
 
 def _compact(node: dict[str, Any]) -> dict[str, Any]:
@@ -1188,7 +1277,7 @@ def _check_length(text: str, where: str, limits: LoadLimits) -> None:
 
 def _read_nodes(
     sheet: Any,
-    spec: Sheet | None,
+    spec: Sheet,
     name: str,
     budget: list[int],
     prefixes: Mapping[str, str],
@@ -1199,15 +1288,15 @@ def _read_nodes(
 ) -> None:
     title = sheet.title
     headers: list[str] = []
-    for number, texts in _rows(sheet, budget, name):
+    notes: list[str] = []
+    for number, texts, raw in _rows(sheet, budget, name):
         if number == 1:
             headers = [t.strip() for t in texts]
             if not headers or headers[0] != "id":
-                if spec is not None:
-                    raise InputError(name, f"sheet {title!r}: row 1 must start with the column id")
-                return  # a sheet of the user's own (notes, a chart...), not one of nodes
+                raise InputError(name, f"sheet {title!r}: row 1 must start with the column id")
+            notes = _column_notes(spec, headers)
             continue
-        if number < _FIRST_ROW or not any(t.strip() for t in texts):
+        if not any(t.strip() for t in texts) or _help_row(texts, notes, title, number, name):
             continue
         for index, text in enumerate(texts):
             if text.strip() and (index >= len(headers) or not headers[index]):
@@ -1229,6 +1318,8 @@ def _read_nodes(
             letter = _letter(index + 1)
             cells.setdefault((key, header), CellRef(title, number, header, letter))
             where = f"sheet {title!r} cell {letter}{number}"
+            if header in _SERIAL_COLUMNS and index < len(raw) and type(raw[index]) in (int, float):
+                text = _serial_text(raw[index], header, name, where)
             _check_length(text, f"{name}: {where}", limits)
             try:
                 values = _decode(text, header, where)
@@ -1245,8 +1336,23 @@ def _read_nodes(
                     raise InputError(name, f"{where}: a type is a class name, not a literal")
                 typed = True
             node.setdefault("@type" if header == "type" else header, []).extend(values)
-        if not typed and spec is not None and spec.classes and "@type" not in node:
+        if not typed and spec.classes and "@type" not in node:
             node["@type"] = [spec.classes[0]]
+
+
+def _serial_text(number: float, column: str, name: str, where: str) -> str:
+    """The text of a serial number, block or unit stored as a number (a spreadsheet's numbers are floats, whatever
+    the file's digits say): the whole number it is, when a float holds it exactly; else digits are lost (Excel keeps
+    15) and the cell is refused."""
+    whole = float(number).is_integer()
+    if whole and abs(number) < _EXACT_INTEGER:
+        return str(int(number))
+    problem = "has lost digits" if whole else "is not a whole number"
+    raise InputError(
+        name,
+        f"{where}: {column} is stored as the number {number!r}, which {problem}: format the cell as Text and type "
+        "the value again as the registry writes it",
+    )
 
 
 def _held_keys(values: Sequence[Any], column: str, prefixes: Mapping[str, str]) -> frozenset[str]:
@@ -1281,8 +1387,8 @@ def _read_checklist(
     by_property = {checklist.property: checklist for checklist in checklists()}
     # (node, list, item) -> the first row that answers it and its answer: a later row may repeat it, not contradict it.
     answered: dict[tuple[str, str, str], tuple[int, bool]] = {}
-    for number, texts in _rows(sheet, budget, name):
-        if number < _FIRST_ROW:
+    for number, texts, _ in _rows(sheet, budget, name):
+        if number == 1 or _help_row(texts, _CHECKLIST_NOTES, CHECKLIST, number, name):
             continue
         holder, prop, item, _, included, location, page = ([t.strip() for t in texts] + [""] * 7)[:7]
         where = f"sheet {CHECKLIST!r} row {number}"
