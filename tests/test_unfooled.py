@@ -284,6 +284,30 @@ def test_an_overlap_across_claims_is_an_audit_finding_naming_both(tmp_path: Path
     assert "acme/claim-2024" in ranged[0].message and "beta/claim-2024" in ranged[0].message
 
 
+@pytest.mark.rule("CN-AUDIT-DOUBLE-01")
+def test_an_explicit_range_under_another_block_does_not_hide_the_serials_units_across_claims(tmp_path: Path) -> None:
+    # Claim B states its credit's range under a block key of its own; its serial still reads as units 1-6000 of
+    # claim A's wind block. CN-UNITS-01 sweeps both readings within a claim; the audit must across claims too.
+    other = json.loads(json.dumps(BASE).replace("https://example.org/acme/", "https://example.org/beta/"))
+    other["@context"][1] = {"ex": "https://example.org/beta/"}
+    for node in other["@graph"]:
+        if node["@id"] == "ex:credit-wind":
+            node.update(
+                serialNumber="EXR_2022_WIND_000001_006000", issuanceBlock="BETA-OWN", firstUnit=1, lastUnit=6000
+            )
+    paths = [write(tmp_path, "a.jsonld", BASE), write(tmp_path, "b.jsonld", other)]
+    ranged = [f for f in run_audits(paths) if "units 1-6000" in f.message]
+    assert len(ranged) == 1 and ranged[0].rule_id == "CN-AUDIT-DOUBLE-01"
+    assert "acme/claim-2024" in ranged[0].message and "beta/claim-2024" in ranged[0].message
+    # The same explicit range with a serial of other units: no finding.
+    for node in other["@graph"]:
+        if node["@id"] == "ex:credit-wind":
+            node["serialNumber"] = "EXR_2022_WIND_006001_012000"
+    paths = [write(tmp_path, "a.jsonld", BASE), write(tmp_path, "c.jsonld", other)]
+    # (The copy's other credits share the example's serials: only findings on the wind credit matter here.)
+    assert [f for f in run_audits(paths) if "WIND" in f.message.upper() and "beta" in f.message] == []
+
+
 # ---- 7. every report format says what the exit code says ----
 
 

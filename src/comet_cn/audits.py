@@ -27,7 +27,7 @@ from comet_cn.reasoning import Engine, reason, reasoning_mode
 from comet_cn.results import ValidationResult, finding
 from comet_cn.rules import Rule, rule
 from comet_cn.serial_groups import double_counting_rows
-from comet_cn.serials import SerialRange, credit_range
+from comet_cn.serials import SerialRange, credit_range, serial_reading
 from comet_cn.store import Backend, GraphBackend, OxigraphBackend, oxigraph_available
 
 __all__ = ["AUDITS", "AUTO_THRESHOLD", "Audit", "AuditFinding", "audit_results", "audits_markdown", "run_audits"]
@@ -257,6 +257,11 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
                 # A retirement repeated (by holder rows, or two events of a claim) gives the same finding, kept once.
                 if span is not None:
                     yield (_node_key(claim), _node_key(credit), serial_text or ""), span
+                # As CN-UNITS-01 does within a claim: a range stated under a block key of its own cannot hide the
+                # units its serial reads as.
+                read = serial_reading(serial, span)
+                if read is not None:
+                    yield (_node_key(claim), _node_key(credit), str(serial)), read
 
         found: set[AuditFinding] = set()
         for (claim_a, credit_a, serial_a), (claim_b, credit_b, serial_b), (low, high) in overlapping_pairs(ranges()):
