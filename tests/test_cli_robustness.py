@@ -213,6 +213,9 @@ def test_a_hangup_leaves_no_temporary_file_and_no_worker(tmp_path: Path) -> None
         [*script("cn-validate"), "-q", "-j", "2", "-f", "json", "-o", str(out), *map(str, claims)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        # A suite started under nohup passes SIGHUP on as ignored, and an ignored hangup rightly stops nothing (the
+        # next test): the child gets the default disposition a terminal session has.
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL),
     )
     workers: list[int] = []
     try:
