@@ -176,6 +176,8 @@ def test_interrupted_run_leaves_no_half_written_report(tmp_path: Path, signum: i
         [*script("cn-validate"), "-q", "-f", "json", "-o", str(out), str(batch)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # A suite run in the background passes SIGINT on as ignored; the child gets a terminal's default.
+        preexec_fn=lambda: signal.signal(signum, signal.SIG_DFL),
     )
     time.sleep(4)
     assert process.poll() is None, "the run finished before it could be interrupted"
