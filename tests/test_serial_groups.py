@@ -1,4 +1,4 @@
-"""CN-AUDIT-DOUBLE-01's rows, grouped in Python or on disk, equal the ``double-counting`` query's, row for row.
+r"""CN-AUDIT-DOUBLE-01's rows, grouped in Python or on disk, equal the ``double-counting`` query's, row for row.
 
 The audit groups retirements by serial itself (comet_cn.serial_groups) so that a million of them need not be held
 as SPARQL groups; ``cn-query double-counting`` runs the query. Both must agree on every backend and on both sides
