@@ -18,7 +18,7 @@ from pathlib import Path
 
 from comet_cn.serials import SerialRange, find_overlaps
 
-__all__ = ["IN_MEMORY", "Key", "SmallestNames", "overlapping_pairs"]
+__all__ = ["IN_MEMORY", "Key", "SmallestNames", "overlapping_pairs", "scratch_database"]
 
 #: What identifies a retired range for the caller (claim, credit, serial text): strings, so they can be stored.
 Key = tuple[str, str, str]
@@ -53,14 +53,25 @@ def _unit_key(unit: int) -> str:
     return f"{len(digits):04d}{digits}"
 
 
-def _spilled(items: Iterable[tuple[Key, SerialRange]], path: Path) -> Iterator[tuple[Key, Key, tuple[int, int]]]:
+def scratch_database(path: Path, table: str) -> sqlite3.Connection:
+    """A SQLite file at ``path`` holding one new ``table`` (its SQL definition), for work too large for memory.
+
+    A scratch file: nothing to recover after a crash, so no journal and no syncing; sorts and groupings beyond a
+    32 MiB cache spill to disk.
+    """
     connection = sqlite3.connect(path)
+    connection.executescript(
+        "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE; PRAGMA cache_size=-32768;"
+        f"CREATE TABLE {table};"
+    )
+    return connection
+
+
+def _spilled(items: Iterable[tuple[Key, SerialRange]], path: Path) -> Iterator[tuple[Key, Key, tuple[int, int]]]:
+    connection = scratch_database(
+        path, "ranges (block TEXT, first TEXT, last TEXT, claim TEXT, credit TEXT, serial TEXT)"
+    )
     try:
-        # A scratch file: nothing to recover after a crash, so no journal and no syncing; the sort spills to disk.
-        connection.executescript(
-            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE; PRAGMA cache_size=-32768;"
-            "CREATE TABLE ranges (block TEXT, first TEXT, last TEXT, claim TEXT, credit TEXT, serial TEXT);"
-        )
         rows = ((span.block, _unit_key(span.first), _unit_key(span.last), *key) for key, span in items)
         while chunk := list(itertools.islice(rows, 50_000)):
             connection.executemany("INSERT INTO ranges VALUES (?, ?, ?, ?, ?, ?)", chunk)
@@ -121,10 +132,8 @@ class SmallestNames:
 
     def _spill(self) -> None:
         self._folder = tempfile.TemporaryDirectory(prefix="comet-cn-names-")
-        self._db = sqlite3.connect(Path(self._folder.name) / "names.sqlite")
-        self._db.executescript(
-            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE; PRAGMA cache_size=-32768;"
-            "CREATE TABLE names (node TEXT PRIMARY KEY, via TEXT, holder TEXT);"
+        self._db = scratch_database(
+            Path(self._folder.name) / "names.sqlite", "names (node TEXT PRIMARY KEY, via TEXT, holder TEXT)"
         )
         self._db.executemany("INSERT INTO names VALUES (?, ?, ?)", ((n, *v) for n, v in self._names.items()))
         self._names = {}

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -91,13 +90,10 @@ def _grouped_in_memory(retirements: Iterable[_Retirement]) -> list[tuple[str, in
 
 
 def _grouped_on_disk(retirements: Iterable[_Retirement], path: Path) -> Iterator[tuple[str, int, int, int, int]]:
-    connection = sqlite3.connect(path)
+    connection = overlap_spill.scratch_database(
+        path, "retirements (serial TEXT, event TEXT, claim TEXT, entity TEXT, credit TEXT)"
+    )
     try:
-        # A scratch file: no journal, no syncing; GROUP BY sorts on disk beyond the cache.
-        connection.executescript(
-            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE; PRAGMA cache_size=-32768;"
-            "CREATE TABLE retirements (serial TEXT, event TEXT, claim TEXT, entity TEXT, credit TEXT);"
-        )
         iterator = iter(retirements)
         while chunk := list(itertools.islice(iterator, 50_000)):
             connection.executemany("INSERT INTO retirements VALUES (?, ?, ?, ?, ?)", chunk)
