@@ -273,3 +273,18 @@ def test_validation_uses_the_fast_reader_and_gives_the_reference_verdicts(monkey
     assert {(r.rule_id, r.focus_node, r.path, r.value, r.message) for r in fast.results} == {
         (r.rule_id, r.focus_node, r.path, r.value, r.message) for r in reference.results
     }
+
+
+
+def test_the_terms_kept_between_claims_stay_bounded_over_a_long_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A stream of claims must not grow the process: the reader's table of earlier terms empties past its bound,
+    # and a claim read after it emptied still reads as pyld reads it.
+    cleared = False
+    for index in range(1_000):  # some 30 new terms a claim: past the bound at least once
+        before = len(jsonld_fast._IRIS) + len(jsonld_fast._LITERALS)
+        assert jsonld_fast.read(synthetic_claim(index), "default", loading._blank) is not None
+        after = len(jsonld_fast._IRIS) + len(jsonld_fast._LITERALS)
+        cleared = cleared or after < before
+        assert after <= jsonld_fast._MOST_TERMS + 200
+    assert cleared
+    assert _same(synthetic_claim(1_000), monkeypatch)
