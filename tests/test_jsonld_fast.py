@@ -275,7 +275,6 @@ def test_validation_uses_the_fast_reader_and_gives_the_reference_verdicts(monkey
     }
 
 
-
 def test_the_terms_kept_between_claims_stay_bounded_over_a_long_stream(monkeypatch: pytest.MonkeyPatch) -> None:
     # A stream of claims must not grow the process: the reader's table of earlier terms empties past its bound,
     # and a claim read after it emptied still reads as pyld reads it.
