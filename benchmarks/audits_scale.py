@@ -28,10 +28,8 @@ from typing import Any, TextIO
 
 from rdflib import Graph
 
-from comet_cn.audits import AUDITS, AuditFinding, _range_overlaps, audit_results
-from comet_cn.queries import query_info, stream_query
+from comet_cn.audits import AUDITS, AuditFinding, _range_overlaps, audit_results, audit_rows
 from comet_cn.results import ValidationResult, finding
-from comet_cn.serial_groups import double_counting_rows
 from comet_cn.store import OxigraphBackend
 
 PER_CLAIM = 10
@@ -135,9 +133,7 @@ def _kept_findings(store: OxigraphBackend, skip: tuple[str, ...]) -> list[AuditF
     for audit in AUDITS:
         if audit.query in skip:
             continue
-        double = audit.query == "double-counting"
-        rows = double_counting_rows(store) if double else stream_query(query_info(audit.query), store)
-        for row in rows:
+        for row in audit_rows(audit.query, store):
             if audit.keep(row):
                 found.append(finding(audit.rule_id, focus_node=str(row.get(audit.focus)), message=audit.message(row)))
     return found
@@ -171,18 +167,16 @@ def bench_audits(retirements: int, *, path: Path, skip: tuple[str, ...] = ()) ->
         _progress("load", loaded - generated)
         load_peak = _peak_mib()
         _reset_peak()
-        # Each audit's query (as the audits read it: double counting grouped by comet_cn.serial_groups, not by the
-        # SPARQL engine) and the range sweep timed apart, each with its own peak; then every audit together, as
-        # cn-validate runs them, whose peak is the row's.
+        # Each audit's query (as the audits read it: double counting and continual improvement grouped by
+        # comet_cn.serial_groups and comet_cn.improvement_rows, not by the SPARQL engine) and the range sweep
+        # timed apart, each with its own peak; then every audit together, as cn-validate runs them, whose peak is
+        # the row's.
         parts_peak: dict[str, float] = {}
         for name in dict.fromkeys(audit.query for audit in AUDITS):
             if name not in skip:
                 began = time.perf_counter()
-                if name == "double-counting":
-                    double_counting_rows(store)
-                else:
-                    for _ in stream_query(query_info(name), store):
-                        pass
+                for _ in audit_rows(name, store):
+                    pass
                 timings[name] = round(time.perf_counter() - began, 1)
                 parts_peak[name] = round(_peak_mib())
                 _progress(name, timings[name])

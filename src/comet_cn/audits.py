@@ -20,6 +20,7 @@ from rdflib import BNode, Graph
 from rdflib.term import Node
 
 from comet_cn.claim_checks import normalised_serial
+from comet_cn.improvement_rows import continual_improvement_rows
 from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, Source, iter_sources, load
 from comet_cn.overlap_spill import Key, SmallestNames, overlapping_pairs
 from comet_cn.queries import _items, format_value, load_into, query_info, stream_query
@@ -30,7 +31,16 @@ from comet_cn.serial_groups import double_counting_rows
 from comet_cn.serials import SerialRange, credit_range, serial_reading
 from comet_cn.store import Backend, GraphBackend, OxigraphBackend, oxigraph_available
 
-__all__ = ["AUDITS", "AUTO_THRESHOLD", "Audit", "AuditFinding", "audit_results", "audits_markdown", "run_audits"]
+__all__ = [
+    "AUDITS",
+    "AUTO_THRESHOLD",
+    "Audit",
+    "AuditFinding",
+    "audit_results",
+    "audit_rows",
+    "audits_markdown",
+    "run_audits",
+]
 
 #: An audit finding has exactly the shape of a validation result (``source_shape`` is None).
 AuditFinding = ValidationResult
@@ -160,6 +170,19 @@ AUDITS: tuple[Audit, ...] = (
 )
 
 
+def audit_rows(name: str, graph: Graph | Backend) -> Iterable[Row]:
+    """The rows of the bundled query ``name`` as the audits read them: as a stream, since on a large store an
+    answer can hold a row per claim. The double-counting and continual-improvement rows are computed from plain
+    patterns grouped in bounded memory (:mod:`comet_cn.serial_groups`, :mod:`comet_cn.improvement_rows`), so that
+    a SPARQL engine need not hold their groups and joins for the whole set at once; they equal the queries' rows.
+    """
+    if name == "double-counting":
+        return double_counting_rows(graph)
+    if name == "continual-improvement":
+        return continual_improvement_rows(graph)
+    return stream_query(query_info(name), graph)
+
+
 def audit_results(graph: Graph | Backend, *, source: str | None = None) -> list[AuditFinding]:
     """The findings of every audit over a graph of many claims already loaded and reasoned, or over a store of
     :mod:`comet_cn.store` loaded with :func:`comet_cn.queries.load_into`; every backend gives the same findings.
@@ -171,11 +194,8 @@ def audit_results(graph: Graph | Backend, *, source: str | None = None) -> list[
     by_query: dict[str, list[Audit]] = {}
     for audit in AUDITS:
         by_query.setdefault(audit.query, []).append(audit)
-    # Each query once, its rows read as a stream: on a large store an answer can hold a row per claim. The
-    # double-counting query's rows are grouped here instead, so that its groups need not all be in memory at once.
     for name, audits in by_query.items():
-        rows = double_counting_rows(graph) if name == "double-counting" else stream_query(query_info(name), graph)
-        for row in rows:
+        for row in audit_rows(name, graph):
             for audit in audits:
                 if not audit.keep(row):
                     continue

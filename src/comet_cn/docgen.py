@@ -249,6 +249,12 @@ def queries_markdown() -> str:
         "Violation; CN-AUDIT-IMPROVE-02 is a Warning because §9.2 allows non-linear progress, so one rise of the",
         "footprint does not by itself break the requirement.",
         "",
+        "The audits compute the `double-counting` and `continual-improvement` rows themselves, from plain patterns",
+        "grouped in bounded memory so that a million retirements fit (`comet_cn.serial_groups`,",
+        "`comet_cn.improvement_rows`); the rows equal the queries' (tests compare them on rdflib and Oxigraph). One",
+        "difference is chosen: a footprint or credit quantity that is not a number is left out of the audit's",
+        "maximum and sum, where the query's SUM fails and counts no offsetting for the period.",
+        "",
         audits_markdown().rstrip("\n"),
     ]
     return "\n".join(lines) + "\n"

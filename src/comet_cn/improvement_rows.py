@@ -1,0 +1,295 @@
+"""The rows of the ``continual-improvement`` query, computed subject by subject in bounded memory for the audits.
+
+``queries/continual-improvement.rq`` joins every subject's periods with their figures and with the prior period.
+A SPARQL engine holds those joins for the whole set at once (Oxigraph: about 300 MB more for a million retired
+credits than for a hundred thousand). The audit instead reads four plain patterns as streams (period starts,
+footprints, retired credits, the residual-only flag), writes them to a temporary SQLite database, which keeps at
+most a 32 MiB cache in memory and sorts on disk, and reads them back one subject at a time. Only one subject's
+periods are in Python at once.
+
+On well-typed data (dates as starts, numbers as tonnes, booleans as the flag) the rows are the query's, value for
+value (tests/test_improvement_rows.py compares them on rdflib and Oxigraph). Where SPARQL engines differ among
+themselves, a choice is made and kept: figures that are not numbers are left out of the maximum and the sum
+(SPARQL's SUM fails on the first one and the query then counts no offsetting at all), and starts compare only with
+starts of the same kind (dates with dates, date-times with date-times, text with text).
+``cn-query continual-improvement`` still runs the query itself.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_FLOOR, Decimal
+from typing import Any
+
+from rdflib import BNode, Graph, Literal
+from rdflib.term import Node
+from rdflib.util import from_n3
+
+from comet_cn.store import Backend, GraphBackend
+
+__all__ = ["CACHE_KIB", "continual_improvement_rows"]
+
+_PREFIX = "PREFIX comet-cn: <https://comet.carbon/ext/iso14068#>\n"
+_CLAIM = "?claim comet-cn:hasSubject ?subject ; comet-cn:hasReportingPeriod ?period . "
+
+# One plain pattern per figure, each read as a stream: (kind, pattern binding ?a and, for credits, ?b).
+_PATTERNS = (
+    ("start", "?period comet-cn:reportingPeriodStart ?a ."),
+    ("footprint", "?claim comet-cn:hasCarbonFootprint ?f . ?f comet-cn:tonnesCO2e ?a ."),
+    ("credit", "?claim comet-cn:hasOffsettingEvent ?e . ?e comet-cn:retiresCredit ?b . ?b comet-cn:tonnesCO2e ?a ."),
+    ("residual", "?claim comet-cn:onlyResidualEmissionsRemain ?a ."),
+)
+
+#: SQLite's page cache for the facts, in KiB: what the database holds in memory before it writes to a file.
+CACHE_KIB = 32_768
+
+_ZERO = Decimal("0.0")
+_Number = int | float | Decimal
+
+
+def continual_improvement_rows(graph: Graph | Backend) -> Iterator[dict[str, object]]:
+    """The rows of the ``continual-improvement`` query, as :func:`comet_cn.queries.stream_query` gives them, in the
+    query's order (subject, start, period, prior period) for IRIs; read lazily, one subject at a time."""
+    backend = GraphBackend(graph) if isinstance(graph, Graph) else graph
+    # An empty file name: SQLite's private temporary database, in its page cache until that outgrows the
+    # cache_size, then in a file it deletes on close.
+    connection = sqlite3.connect("")
+    try:
+        connection.executescript(
+            f"PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE; PRAGMA cache_size=-{CACHE_KIB};"
+            "CREATE TABLE facts (subject TEXT, period TEXT, kind TEXT, lexical TEXT, datatype TEXT, language TEXT,"
+            " credit TEXT);"
+        )
+        for kind, pattern in _PATTERNS:
+            rows = _facts(backend, kind, pattern)
+            while chunk := list(itertools.islice(rows, 50_000)):
+                connection.executemany("INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?)", chunk)
+        connection.commit()
+        cursor = connection.execute(
+            "SELECT DISTINCT subject, period, kind, lexical, datatype, language, credit FROM facts ORDER BY subject"
+        )
+        labels: dict[str, str] = {}
+        for subject, facts in itertools.groupby(cursor, key=lambda fact: fact[0]):
+            yield from _subject_rows(subject, facts, labels)
+    finally:
+        connection.close()
+
+
+def _facts(backend: Backend, kind: str, pattern: str) -> Iterator[tuple[str, str, str, str, str, str, str]]:
+    text = f"{_PREFIX}SELECT ?subject ?period ?a ?b WHERE {{ {_CLAIM}{pattern} }}"
+    selection = backend.select(text)
+    at = [selection.columns.index(column) for column in ("subject", "period", "a", "b")]
+    for row in selection.rows:
+        subject, period, value, credit = (row[i] for i in at)
+        if subject is None or period is None or not isinstance(value, Literal):
+            continue
+        yield (
+            _key(subject),
+            _key(period),
+            kind,
+            str(value),
+            str(value.datatype or ""),
+            value.language or "",
+            "" if credit is None else _key(credit),
+        )
+
+
+def _key(node: Node) -> str:
+    # The prefix orders keys as SPARQL's ORDER BY orders terms: blank nodes, then IRIs, then literals.
+    if isinstance(node, BNode):
+        return f"0{node}"
+    if isinstance(node, Literal):
+        return f"2{node.n3()}"
+    return f"1{node}"
+
+
+def _value(lexical: str, datatype: str, language: str) -> object:
+    return _python(Literal(lexical, lang=language or None, datatype=datatype or None))
+
+
+def _python(term: object) -> object:
+    # A literal Python cannot represent (an ill-typed number or date) is kept as its text, as the queries do.
+    if not isinstance(term, Literal):
+        return str(term)
+    value = term.toPython()
+    return str(term) if isinstance(value, (Literal, bytes)) or value is None else value
+
+
+@dataclass
+class _Period:
+    starts: list[object] = field(default_factory=list)
+    footprint: _Number | None = None
+    credits: set[tuple[str, str, str, str]] = field(default_factory=set)
+    offsets: list[_Number] = field(default_factory=list)
+    residual: int | None = None
+
+
+def _subject_rows(
+    subject: str, facts: Iterable[tuple[str, ...]], labels: dict[str, str]
+) -> Iterator[dict[str, object]]:
+    periods: dict[str, _Period] = {}
+    for _, period, kind, lexical, datatype, language, _credit in facts:
+        figures = periods.setdefault(period, _Period())
+        value = _value(lexical, datatype, language)
+        if kind == "start":
+            figures.starts.append(value)
+        elif kind == "footprint" and _number(value):
+            number: Any = value
+            figures.footprint = number if figures.footprint is None else max(figures.footprint, number)
+        elif kind == "credit" and _number(value):
+            # The rows are distinct already: each (credit, quantity) of a (subject, period) is counted once.
+            figures.offsets.append(value)  # type: ignore[arg-type]
+        elif kind == "residual" and isinstance(value, bool):
+            figures.residual = int(value) if figures.residual is None else max(figures.residual, int(value))
+    starts = {(period, start) for period, figures in periods.items() for start in figures.starts}
+    priors = {period: _priors(period, starts) for period in periods}
+    rows = []
+    for period, start in starts:
+        chosen: list[str | None] = [*sorted(priors[period])] or [None]
+        for prior in chosen:
+            rows.append((_order(start), period, prior or "", _row(subject, period, start, prior, periods)))
+    rows.sort(key=lambda entry: entry[:3])
+    for *_, row in rows:
+        for column in ("subject", "period", "prior_period"):
+            row[column] = _label(row[column], labels)
+        yield row
+
+
+def _priors(period: str, starts: set[tuple[str, object]]) -> set[str]:
+    """The subject's periods with a start before one of ``period``'s starts and no start of the subject between:
+    those whose start is the latest of its kind before it (starts of one kind are totally ordered)."""
+    by_kind: dict[str, list[Any]] = {}
+    for _, start in starts:
+        kind = _kind(start)
+        if kind is not None:
+            by_kind.setdefault(kind, []).append(start)
+    ordered = {kind: sorted(set(values)) for kind, values in by_kind.items()}
+    found: set[str] = set()
+    for own, later in starts:
+        kind = _kind(later)
+        if own != period or kind is None:
+            continue
+        values = ordered[kind]
+        at = bisect.bisect_left(values, later)
+        if at == 0:
+            continue
+        latest = values[at - 1]
+        found.update(other for other, start in starts if _kind(start) == kind and start == latest)
+    return found
+
+
+def _kind(value: object) -> str | None:
+    if isinstance(value, datetime):
+        return "datetime-tz" if value.tzinfo is not None else "datetime"
+    if isinstance(value, date):
+        return "date"
+    if isinstance(value, str):
+        return "text"
+    return None
+
+
+def _order(start: object) -> tuple[str, str]:
+    return (_kind(start) or "", start.isoformat() if isinstance(start, (date, datetime)) else str(start))
+
+
+def _number(value: object) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return False
+    return value == value  # NaN is not a figure
+
+
+def _row(subject: str, period: str, start: object, prior: str | None, periods: dict[str, _Period]) -> dict[str, Any]:
+    figures = periods[period]
+    before = periods[prior] if prior is not None else None
+    footprint = figures.footprint
+    offset = _sum(figures.offsets)
+    prior_footprint = before.footprint if before is not None else None
+    prior_offset = _sum(before.offsets) if before is not None else None
+    share_increased = (
+        footprint is not None
+        and prior_footprint is not None
+        and prior_offset is not None
+        and footprint > 0 < prior_footprint
+        and _greater(_times(offset, prior_footprint), _times(prior_offset, footprint))
+    )
+    return {
+        "subject": subject,
+        "period": period,
+        "start": start,
+        "footprint": footprint,
+        "offset": offset,
+        "share": _share(offset, footprint),
+        "prior_period": prior,
+        "prior_offset": prior_offset,
+        "prior_share": _share(prior_offset, prior_footprint) if prior_offset is not None else None,
+        "offset_increased": prior_offset is not None and _greater(offset, prior_offset),
+        "share_increased": share_increased,
+        "footprint_change": _minus(footprint, prior_footprint),
+        "residual_only": None if figures.residual is None else figures.residual == 1,
+        "prior_residual_only": None if before is None or before.residual is None else before.residual == 1,
+    }
+
+
+def _sum(values: list[_Number]) -> _Number:
+    # SPARQL's numeric promotion: integers stay integers, a decimal makes a decimal, a double makes a double.
+    if not values:
+        return _ZERO
+    if any(isinstance(value, float) for value in values):
+        return sum(float(value) for value in values)
+    if all(isinstance(value, int) for value in values):
+        return sum(values)
+    return sum((Decimal(value) for value in values), Decimal(0))
+
+
+def _promote(a: _Number, b: _Number) -> tuple[Any, Any]:
+    if isinstance(a, float) or isinstance(b, float):
+        return float(a), float(b)
+    if isinstance(a, Decimal) or isinstance(b, Decimal):
+        return Decimal(a), Decimal(b)
+    return a, b
+
+
+def _greater(a: _Number, b: _Number) -> bool:
+    x, y = _promote(a, b)
+    return bool(x > y)
+
+
+def _times(a: _Number, b: _Number) -> _Number:
+    x, y = _promote(a, b)
+    return x * y  # type: ignore[no-any-return]
+
+
+def _minus(a: _Number | None, b: _Number | None) -> _Number | None:
+    if a is None or b is None:
+        return None
+    x, y = _promote(a, b)
+    return x - y  # type: ignore[no-any-return]
+
+
+def _share(offset: _Number, footprint: _Number | None) -> _Number | None:
+    # ROUND(offset / footprint * 10000) / 10000, with fn:round's halves rounded up; a zero offset is 0.0.
+    if footprint is None or not footprint > 0:
+        return None
+    if offset == 0:
+        return _ZERO
+    x, y = _promote(offset, footprint)
+    if isinstance(x, float):
+        return float(int((x / y * 10000 + 0.5) // 1)) / 10000
+    scaled = Decimal(x) / Decimal(y) * 10000
+    return (scaled + Decimal("0.5")).to_integral_value(rounding=ROUND_FLOOR) / Decimal(10000)
+
+
+def _label(key: str | None, labels: dict[str, str]) -> object:
+    # IRIs as text, blank nodes numbered in order of first appearance, as comet_cn.queries labels them.
+    if key is None or key == "":
+        return None
+    if key.startswith("0"):
+        return labels.setdefault(key, f"_:b{len(labels)}")
+    if key.startswith("2"):
+        return _python(from_n3(key[1:]))
+    return key[1:]
