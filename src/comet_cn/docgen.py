@@ -252,8 +252,9 @@ def queries_markdown() -> str:
         "The audits compute the `double-counting` and `continual-improvement` rows themselves, from plain patterns",
         "grouped in bounded memory so that a million retirements fit (`comet_cn.serial_groups`,",
         "`comet_cn.improvement_rows`); the rows equal the queries' (tests compare them on rdflib and Oxigraph). One",
-        "difference is chosen: a footprint or credit quantity that is not a number is left out of the audit's",
-        "maximum and sum, where the query's SUM fails and counts no offsetting for the period.",
+        "difference is chosen: a footprint or credit quantity that is not a finite number (text, an ill-typed value,",
+        "NaN, an infinity) is left out of the audit's maximum and sum, where the query's SUM fails on text and",
+        "counts no offsetting for the period.",
         "",
         audits_markdown().rstrip("\n"),
     ]

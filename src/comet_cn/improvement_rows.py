@@ -9,9 +9,11 @@ periods are in Python at once.
 
 On well-typed data (dates as starts, numbers as tonnes, booleans as the flag) the rows are the query's, value for
 value (tests/test_improvement_rows.py compares them on rdflib and Oxigraph). Where SPARQL engines differ among
-themselves, a choice is made and kept: figures that are not numbers are left out of the maximum and the sum
-(SPARQL's SUM fails on the first one and the query then counts no offsetting at all), and starts compare only with
-starts of the same kind (dates with dates, date-times with date-times, text with text).
+themselves, a choice is made and kept: a figure that is not a finite number (text, an ill-typed value, NaN, an
+infinity) is left out of the maximum and the sum (SPARQL's SUM fails on text and the query then counts no
+offsetting at all); decimals are added exactly before any double; starts compare only with starts of the same
+kind (dates with dates, date-times with date-times, one without a time zone read as UTC, numbers with numbers,
+plain text with plain text).
 ``cn-query continual-improvement`` still runs the query itself.
 """
 
@@ -19,10 +21,11 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -49,6 +52,7 @@ _PATTERNS = (
 CACHE_KIB = 32_768
 
 _ZERO = Decimal("0.0")
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _Number = int | float | Decimal
 
 
@@ -120,11 +124,20 @@ def _python(term: object) -> object:
     return str(term) if isinstance(value, (Literal, bytes)) or value is None else value
 
 
+@dataclass(frozen=True)
+class _Start:
+    """A period's start: the value shown in the row, and what it is compared by (its kind and key)."""
+
+    period: str
+    value: object
+    kind: str | None
+    key: Any
+
+
 @dataclass
 class _Period:
-    starts: list[object] = field(default_factory=list)
+    starts: list[_Start] = field(default_factory=list)
     footprint: _Number | None = None
-    credits: set[tuple[str, str, str, str]] = field(default_factory=set)
     offsets: list[_Number] = field(default_factory=list)
     residual: int | None = None
 
@@ -137,7 +150,7 @@ def _subject_rows(
         figures = periods.setdefault(period, _Period())
         value = _value(lexical, datatype, language)
         if kind == "start":
-            figures.starts.append(value)
+            figures.starts.append(_start(period, value, lexical, datatype, language))
         elif kind == "footprint" and _number(value):
             number: Any = value
             figures.footprint = number if figures.footprint is None else max(figures.footprint, number)
@@ -146,13 +159,14 @@ def _subject_rows(
             figures.offsets.append(value)  # type: ignore[arg-type]
         elif kind == "residual" and isinstance(value, bool):
             figures.residual = int(value) if figures.residual is None else max(figures.residual, int(value))
-    starts = {(period, start) for period, figures in periods.items() for start in figures.starts}
+    starts = [start for figures in periods.values() for start in figures.starts]
     priors = {period: _priors(period, starts) for period in periods}
     rows = []
-    for period, start in starts:
-        chosen: list[str | None] = [*sorted(priors[period])] or [None]
+    for start in starts:
+        chosen: list[str | None] = [*sorted(priors[start.period])] or [None]
         for prior in chosen:
-            rows.append((_order(start), period, prior or "", _row(subject, period, start, prior, periods)))
+            entry = _row(subject, start.period, start.value, prior, periods)
+            rows.append(((start.kind or "", start.key), start.period, prior or "", entry))
     rows.sort(key=lambda entry: entry[:3])
     for *_, row in rows:
         for column in ("subject", "period", "prior_period"):
@@ -160,47 +174,48 @@ def _subject_rows(
         yield row
 
 
-def _priors(period: str, starts: set[tuple[str, object]]) -> set[str]:
+def _start(period: str, value: object, lexical: str, datatype: str, language: str) -> _Start:
+    # What SPARQL's < compares: dates with dates, date-times with date-times (one without a time zone read as
+    # UTC, as rdflib does; Oxigraph leaves the two within 14 hours of each other unordered), numbers with
+    # numbers, and plain text with plain text. Anything else (an ill-typed date, a language-tagged string) is
+    # never before or after another start.
+    if isinstance(value, datetime):
+        return _Start(period, value, "datetime", value if value.tzinfo else value.replace(tzinfo=timezone.utc))
+    if isinstance(value, date):
+        return _Start(period, value, "date", value)
+    if _number(value):
+        return _Start(period, value, "number", Decimal(value))  # type: ignore[arg-type]
+    if isinstance(value, str) and not language and datatype in ("", _XSD_STRING):
+        return _Start(period, value, "text", value)
+    return _Start(period, value, None, lexical)
+
+
+def _priors(period: str, starts: list[_Start]) -> set[str]:
     """The subject's periods with a start before one of ``period``'s starts and no start of the subject between:
     those whose start is the latest of its kind before it (starts of one kind are totally ordered)."""
-    by_kind: dict[str, list[Any]] = {}
-    for _, start in starts:
-        kind = _kind(start)
-        if kind is not None:
-            by_kind.setdefault(kind, []).append(start)
-    ordered = {kind: sorted(set(values)) for kind, values in by_kind.items()}
+    ordered: dict[str, list[Any]] = {}
+    for start in starts:
+        if start.kind is not None:
+            ordered.setdefault(start.kind, []).append(start.key)
+    for kind, keys in ordered.items():
+        ordered[kind] = sorted(set(keys))
     found: set[str] = set()
-    for own, later in starts:
-        kind = _kind(later)
-        if own != period or kind is None:
+    for later in starts:
+        if later.period != period or later.kind is None:
             continue
-        values = ordered[kind]
-        at = bisect.bisect_left(values, later)
-        if at == 0:
-            continue
-        latest = values[at - 1]
-        found.update(other for other, start in starts if _kind(start) == kind and start == latest)
+        keys = ordered[later.kind]
+        at = bisect.bisect_left(keys, later.key)
+        if at:
+            latest = keys[at - 1]
+            found.update(start.period for start in starts if start.kind == later.kind and start.key == latest)
     return found
 
 
-def _kind(value: object) -> str | None:
-    if isinstance(value, datetime):
-        return "datetime-tz" if value.tzinfo is not None else "datetime"
-    if isinstance(value, date):
-        return "date"
-    if isinstance(value, str):
-        return "text"
-    return None
-
-
-def _order(start: object) -> tuple[str, str]:
-    return (_kind(start) or "", start.isoformat() if isinstance(start, (date, datetime)) else str(start))
-
-
 def _number(value: object) -> bool:
+    # A finite number only: NaN and the infinities are left out of the figures with text and ill-typed values.
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         return False
-    return value == value  # NaN is not a figure
+    return math.isfinite(value)
 
 
 def _row(subject: str, period: str, start: object, prior: str | None, periods: dict[str, _Period]) -> dict[str, Any]:
@@ -236,14 +251,14 @@ def _row(subject: str, period: str, start: object, prior: str | None, periods: d
 
 
 def _sum(values: list[_Number]) -> _Number:
-    # SPARQL's numeric promotion: integers stay integers, a decimal makes a decimal, a double makes a double.
+    # SPARQL's numeric promotion: integers stay integers, a decimal makes a decimal, a double makes a double. The
+    # exact values are added first, then the doubles (engines add in no fixed order; this is rdflib's result).
     if not values:
         return _ZERO
-    if any(isinstance(value, float) for value in values):
-        return sum(float(value) for value in values)
-    if all(isinstance(value, int) for value in values):
-        return sum(values)
-    return sum((Decimal(value) for value in values), Decimal(0))
+    exact = [value for value in values if not isinstance(value, float)]
+    total: _Number = sum(exact) if all(isinstance(value, int) for value in exact) else sum(map(Decimal, exact))
+    doubles = [value for value in values if isinstance(value, float)]
+    return float(total) + math.fsum(doubles) if doubles else total
 
 
 def _promote(a: _Number, b: _Number) -> tuple[Any, Any]:
@@ -279,7 +294,9 @@ def _share(offset: _Number, footprint: _Number | None) -> _Number | None:
         return _ZERO
     x, y = _promote(offset, footprint)
     if isinstance(x, float):
-        return float(int((x / y * 10000 + 0.5) // 1)) / 10000
+        scaled_double = x / y * 10000
+        whole = math.floor(scaled_double)  # fn:round: halves up; the fraction of a double is exact, x + 0.5 is not
+        return float(whole + (1 if scaled_double - whole >= 0.5 else 0)) / 10000
     scaled = Decimal(x) / Decimal(y) * 10000
     return (scaled + Decimal("0.5")).to_integral_value(rounding=ROUND_FLOOR) / Decimal(10000)
 
