@@ -43,6 +43,13 @@ SAME_UNITS = {
     "slashes": (WIND, "EXR/2022/WIND/000001/006000"),
     "spaces": (WIND, "EXR 2022 WIND 000001 006000"),
     "dots": (WIND, "exr.2022.wind.000001.006000"),
+    # Red team 11: an invisible zero-width space copied along; a range written with "to"; unpadded numbers that
+    # fall inside a batch another credit names readably (compared with that batch's ranges only).
+    "zero-width-space": (WIND, "EXR-2022-WIND-000001-006000\u200b"),
+    "zero-width-joiner-inside": (WIND, "EXR-2022-\u200dWIND-000001-006000"),
+    "to-form": (WIND, "EXR-2022-WIND-000001 to 006000"),
+    "unpadded-partial-overlap": (WIND, "EXR-2022-WIND-5001-7000"),
+    "unpadded-inside": (WIND, "EXR-2022-WIND-1001-5500"),
 }
 
 # Genuinely different units: no CN-UNITS-01, the claim still conforms.
@@ -57,6 +64,8 @@ DIFFERENT_UNITS = {
     "verra-adjacent": (VERRA, f"031207-400006001-400012000-{VERRA_TAIL}"),
     "slashes-adjacent": (WIND, "EXR/2022/WIND/006001/012000"),
     "acr-with-slashes-is-not-generic": (WIND, "ACR/CA/47104/2022/2210/1/6000"),
+    "to-form-adjacent": (WIND, "EXR-2022-WIND-006001 to 012000"),
+    "unpadded-other-batch": (WIND, "EXR-2022-SOLAR-1001-5500"),
 }
 
 

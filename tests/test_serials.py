@@ -19,6 +19,7 @@ from comet_cn.serials import (
     explicit_range,
     find_overlaps,
     icr_serialization,
+    loose_reading,
     parse_serial,
 )
 
@@ -199,6 +200,7 @@ def test_malformed_thousands_separators_are_refused(serial: str) -> None:
         "ACR-CA-47104-2023-2210-1to7000",
         "ACR\u2013CA\u201347104\u20132023\u20132210\u20131\u00a0to\u00a07000",  # en dashes, no-break spaces
         "ACR-CA-47104-2023-2210-1-7000",
+        "\ufeffACR-CA-47104-2023-2210-1\u200b-7000\u00ad",  # a byte-order mark, a zero-width space, a soft hyphen
     ],
 )
 def test_case_white_space_and_dashes_do_not_change_the_block(variant: str) -> None:
@@ -211,6 +213,26 @@ def test_case_white_space_and_dashes_do_not_change_the_block(variant: str) -> No
 )
 def test_a_generic_serial_may_use_one_other_separator_throughout(variant: str) -> None:
     assert parse_serial(variant) == parse_serial("EXR-2024-SOLAR-000001-007000")
+
+
+@pytest.mark.parametrize("variant", ["EXR-2024-SOLAR-000001 to 007000", "exr_2024_solar_000001TO007000"])
+def test_a_generic_range_may_be_written_with_to(variant: str) -> None:
+    assert parse_serial(variant) == SerialRange("EXR-2024-SOLAR", 1, 7000, "generic")
+
+
+@pytest.mark.parametrize(
+    ("serial", "expected"),
+    [
+        ("EXR-2024-SOLAR-1001-5500", SerialRange("EXR-2024-SOLAR", 1001, 5500, "generic")),
+        ("EXR-2024-SOLAR-2020-2024", SerialRange("EXR-2024-SOLAR", 2020, 2024, "generic")),  # maybe years
+        ("EXR-2024-SOLAR-000001-007000", None),  # readable: its range is the strict one
+        ("ACR-CA-47104-2023-2210-1-7000x", None),  # names its registry: never read loosely
+        ("EXR-2024-SOLAR-5500-1001", None),  # first after last
+        (None, None),
+    ],
+)
+def test_the_loose_reading_of_an_unpadded_serial(serial: str | None, expected: SerialRange | None) -> None:
+    assert loose_reading(serial) == expected
 
 
 @pytest.mark.parametrize(

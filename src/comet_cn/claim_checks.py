@@ -20,7 +20,15 @@ from rdflib.term import Node
 from comet_cn.loading import PLAIN_DECIMAL, Loaded
 from comet_cn.reasoning import Closure
 from comet_cn.results import Severity, ValidationResult, finding
-from comet_cn.serials import SerialRange, contradicts, credit_range, find_overlaps, serial_reading, units_key
+from comet_cn.serials import (
+    SerialRange,
+    contradicts,
+    credit_range,
+    find_overlaps,
+    loose_reading,
+    serial_reading,
+    units_key,
+)
 from comet_cn.terms import UnknownTerm, bundled_terms, compact, describe, unknown_iris
 
 __all__ = [
@@ -217,9 +225,9 @@ def _units(graph: Graph, claims: tuple[Node, ...], source: str | None) -> Iterat
             yield finding(
                 "CN-UNITS-03",
                 focus_node=name,
-                message=f"the serial number {serial!r} is in no format comet-cn reads, so it is compared only "
-                "as a whole string (its last two numbers as integers); its unit range should be stated with "
-                "issuanceBlock, firstUnit and lastUnit.",
+                message=f"the serial number {serial!r} is in no format comet-cn reads, so it is compared as a "
+                "whole string, and by its last two numbers only with credits of a batch it names; its unit range "
+                "should be stated with issuanceBlock, firstUnit and lastUnit.",
                 path=str(CN.serialNumber),
                 value=serial,
                 source=source,
@@ -231,6 +239,14 @@ def _units(graph: Graph, claims: tuple[Node, ...], source: str | None) -> Iterat
     # written so that no grammar reads them, e.g. unpadded), which the sweep cannot see.
     ranged = [(use, spans[use[1]]) for use in uses if use[1] in spans]
     ranged += [(use, read_too[use[1]]) for use in uses if use[1] in read_too]
+    # An unpadded serial of a batch that another credit names readably: its numbers are compared with that batch's
+    # ranges (a loose reading, so only there), since two credits of one batch may hold the same units.
+    readable = {span.block for _, span in ranged}
+    for use in uses:
+        if use[1] not in spans:
+            loose = loose_reading(serials.get(use[1]))
+            if loose is not None and loose.block in readable:
+                ranged.append((use, loose))
     for (first, first_span), (second, _), (low, high) in find_overlaps(((use, span), span) for use, span in ranged):
         pairs.append((first, second, _units_text(first_span.block, low, high)))
     by_key: dict[str, list[_Use]] = defaultdict(list)

@@ -31,6 +31,7 @@ __all__ = [
     "explicit_range",
     "find_overlaps",
     "icr_serialization",
+    "loose_reading",
     "parse_serial",
     "serial_reading",
     "units_key",
@@ -180,6 +181,22 @@ def serial_reading(serial: object | None, span: SerialRange | None) -> SerialRan
     return read
 
 
+def loose_reading(serial: object | None) -> SerialRange | None:
+    """A serial no grammar reads, read as ``{prefix}-{first}-{last}`` without the generic grammar's zero padding
+    (``EXR-2022-WIND-1001-5500``), or ``None``; never for a serial that names its registry or an ICR one.
+
+    Too loose to compare with any range (``…-2020-2024`` may be years), it is compared only with ranges of a block
+    that another credit of the same input names readably: there, two credits of one batch with intersecting
+    numbers may retire the same units, and CN-UNITS-01 asks for the range to be stated rather than count both.
+    """
+    if not isinstance(serial, str) or len(serial) > _MAX_CHARS or parse_serial(serial) is not None:
+        return None
+    normalised = _normalise(serial)
+    if _claimed_scheme(normalised) is not None or icr_serialization(serial):
+        return None
+    return _unpadded(normalised)
+
+
 def contradicts(read: SerialRange, stated: SerialRange) -> bool:
     """Whether a serial's reading and a stated range of one credit cannot both be true (CN-UNITS-02).
 
@@ -315,8 +332,12 @@ _UUID = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12
 
 
 def _fold(text: str) -> str:
-    """NFKC (no-break and full-width characters), plain hyphens, upper case."""
-    return unicodedata.normalize("NFKC", text).translate(_DASHES).upper()
+    """NFKC (no-break and full-width characters), no invisible format characters (a zero-width space or joiner, a
+    byte-order mark, a soft hyphen, copied along from web pages and spreadsheets), plain hyphens, upper case."""
+    folded = unicodedata.normalize("NFKC", text)
+    if not folded.isascii():
+        folded = "".join(c for c in folded if unicodedata.category(c) != "Cf")
+    return folded.translate(_DASHES).upper()
 
 
 def _normalise(text: str) -> str:
@@ -529,6 +550,8 @@ def _generic_fields(serial: str) -> tuple[str, str, str] | None:
     A serial with neither ``-`` nor ``_`` may use one other separator throughout, ``/``, ``.`` or a space
     (``EXR/2023/BIOC/000001/002000``): the same credit listed twice in two spellings must not count twice.
     """
+    if serial.count(" TO ") == 1 and _SEPARATORS.search(serial) is not None:
+        serial = serial.replace(" TO ", "-")  # {prefix}-{first} to {last}, as registries write ranges
     if _SEPARATORS.search(serial) is None:
         others = {c for c in "/. " if c in serial}
         if len(others) != 1:
