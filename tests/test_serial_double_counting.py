@@ -50,6 +50,7 @@ SAME_UNITS = {
     "to-form": (WIND, "EXR-2022-WIND-000001 to 006000"),
     "unpadded-partial-overlap": (WIND, "EXR-2022-WIND-5001-7000"),
     "unpadded-inside": (WIND, "EXR-2022-WIND-1001-5500"),
+    "label-prefix": (WIND, "Serial EXR-2022-WIND-000001-006000"),
 }
 
 # Genuinely different units: no CN-UNITS-01, the claim still conforms.

@@ -201,6 +201,8 @@ def test_malformed_thousands_separators_are_refused(serial: str) -> None:
         "ACR\u2013CA\u201347104\u20132023\u20132210\u20131\u00a0to\u00a07000",  # en dashes, no-break spaces
         "ACR-CA-47104-2023-2210-1-7000",
         "\ufeffACR-CA-47104-2023-2210-1\u200b-7000\u00ad",  # a byte-order mark, a zero-width space, a soft hyphen
+        "Serial No.: ACR-CA-47104-2023-2210-1 to 7000",  # a label copied from a certificate
+        "S/N ACR-CA-47104-2023-2210-1-7000",
     ],
 )
 def test_case_white_space_and_dashes_do_not_change_the_block(variant: str) -> None:
@@ -213,6 +215,10 @@ def test_case_white_space_and_dashes_do_not_change_the_block(variant: str) -> No
 )
 def test_a_generic_serial_may_use_one_other_separator_throughout(variant: str) -> None:
     assert parse_serial(variant) == parse_serial("EXR-2024-SOLAR-000001-007000")
+
+
+def test_only_a_separated_label_is_dropped() -> None:
+    assert parse_serial("SERIALX-2024-SOLAR-000001-007000") == SerialRange("SERIALX-2024-SOLAR", 1, 7000, "generic")
 
 
 @pytest.mark.parametrize("variant", ["EXR-2024-SOLAR-000001 to 007000", "exr_2024_solar_000001TO007000"])

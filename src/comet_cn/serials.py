@@ -328,6 +328,8 @@ _CC3 = re.compile(r"[A-Z]{3}", re.ASCII)
 _GS_ID = re.compile(r"GS[0-9]+", re.ASCII)
 _SEPARATORS = re.compile(r"[-_]")
 _ANY_SEPARATOR = re.compile(r"[-_/. ]")
+# A label copied along with the serial from a certificate or a statement ("Serial No.: …", "S/N …").
+_LABEL = re.compile(r"^(?:SERIAL(?: ?(?:NUMBER|NO\.?|NR\.?|#))?|S/N)(?: ?: ?| )(?=[A-Z0-9])", re.ASCII)
 _UUID = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}", re.ASCII)
 
 
@@ -341,11 +343,12 @@ def _fold(text: str) -> str:
 
 
 def _normalise(text: str) -> str:
-    """Fold and tidy white space: none around ``-`` and ``_``, one space either side of a range's ``TO``.
+    """Fold and tidy white space: none around ``-`` and ``_``, one space either side of a range's ``TO``; drop a
+    leading label (``Serial``, ``Serial No.:``, ``S/N``).
 
     Any other white space survives, and no grammar accepts it: "3101 20001" is not "310120001".
     """
-    spaced = " ".join(_fold(text).split())
+    spaced = _LABEL.sub("", " ".join(_fold(text).split()))
     return _TO.sub(" TO ", _AROUND_SEPARATOR.sub(r"\1", spaced))
 
 
