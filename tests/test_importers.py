@@ -255,6 +255,16 @@ def test_car_consumption_period_is_firm_and_a_note_names_the_beneficiary() -> No
     assert "compliance use" in import_records("car", FIXTURES / "car" / "retired.csv").excluded[0]
 
 
+@pytest.mark.parametrize("reason", ["Compliance requirement", "  COMPLIANCE - California cap-and-trade"])
+def test_car_a_reworded_compliance_reason_is_still_left_out(reason: str, tmp_path: Path) -> None:
+    # Red team 11: only "Compliance Requirements" was known, so a reworded compliance use became an offsetting event.
+    text = (FIXTURES / "car" / "retired.csv").read_bytes().replace(b"Compliance Requirements", reason.encode())
+    (tmp_path / "retired.csv").write_bytes(text)
+    result = import_records("car", tmp_path / "retired.csv")
+    assert any("a compliance use" in note for note in result.excluded)
+    assert len(events(result)) == len(events(import_records("car", FIXTURES / "car" / "retired.csv")))
+
+
 # ---- ART TREES ----
 
 

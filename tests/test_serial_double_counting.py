@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from rdflib import Graph, Literal, URIRef
 
 import comet_cn
 from comet_cn import RuleParameters, ValidationReport
+from comet_cn.audits import run_audits
 from comet_cn.claim_checks import UNITS_KEY, add_units_keys
 from comet_cn.results import Severity
 from comet_cn.serials import parse_serial, units_key
@@ -139,6 +141,71 @@ def test_genuinely_different_serials_still_conform(case: str, engine: str) -> No
     report = check(with_second_block(*DIFFERENT_UNITS[case]), engine)
     assert report.conforms, [r.message for r in report.results]
     assert "CN-UNITS-01" not in report.rule_ids
+
+
+# ---- red team 11: one Verra project's units under two block keys ----
+
+
+def with_stated_block(block: str, first: int, last: int, serial: str) -> dict[str, Any]:
+    """The conforming claim with ex:credit-wind serialled VERRA (units 400000001-400006000 of project 47101) and a
+    second block whose range is stated (as cn-import writes a CAD Trust record)."""
+    document = with_second_block(VERRA, VERRA)
+    nodes = _nodes(document)
+    nodes["ex:credit-wind-b"].update(serialNumber=serial, issuanceBlock=block, firstUnit=str(first), lastUnit=str(last))
+    nodes["ex:credit-wind-b"]["tonnesCO2e"] = f"{last - first + 1}.0"
+    return document
+
+
+@pytest.mark.rule("CN-UNITS-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("block", "first", "last", "serial"),
+    [
+        # CAD Trust's record of the same Verra units: its key names the project, not the Verra block.
+        ("CAD-TRUST:VCS47101-2022", 400000001, 400006000, "VCS47101-2022-400000001-400006000"),
+        ("CAD-TRUST:VCS47101-2022", 400005001, 400007000, "VCS47101-2022-400005001-400007000"),
+        # The Verra block id copied wrongly: Verra numbers units registry-wide, so the project's units still clash.
+        (f"31299-{VERRA_TAIL}", 400000001, 400006000, f"31299-400000001-400006000-{VERRA_TAIL}"),
+    ],
+)
+def test_a_verra_projects_units_under_another_block_key_fail(
+    block: str, first: int, last: int, serial: str, engine: str
+) -> None:
+    report = check(with_stated_block(block, first, last, serial), engine)
+    assert not report.conforms
+    assert violations(report) == {"CN-UNITS-01"}
+    (finding,) = [r for r in report.results if r.rule_id == "CN-UNITS-01"]
+    assert "of Verra project 47101" in finding.message
+
+
+@pytest.mark.rule("CN-UNITS-01")
+@pytest.mark.parametrize(
+    ("block", "first", "last"),
+    [
+        ("CAD-TRUST:VCS47101-2022", 400006001, 400008000),  # adjacent units of the project
+        ("CAD-TRUST:VCS47102-2022", 400000001, 400006000),  # another project
+        ("CAD-TRUST:GS47101-2022", 400000001, 400006000),  # another registry's project
+    ],
+)
+def test_other_units_of_a_verra_project_conform(block: str, first: int, last: int) -> None:
+    report = check(with_stated_block(block, first, last, f"{block[10:]}-{first}-{last}"), "pyshacl")
+    assert report.conforms, [r.message for r in report.results]
+
+
+def test_the_audit_finds_a_verra_projects_units_retired_by_two_claims(tmp_path: Path) -> None:
+    # Two files: the first retires the Verra block, the second (every node its own) CAD Trust's record of part of it.
+    first = copy.deepcopy(BASE)
+    _nodes(first)["ex:credit-wind"]["serialNumber"] = VERRA
+    second = with_stated_block("CAD-TRUST:VCS47101-2022", 400005001, 400007000, "VCS47101-2022-400005001-400007000")
+    _nodes(second)["ex:retirement-2025-03"]["retiresCredit"].remove("ex:credit-wind")
+    paths = []
+    for name, text in (("first", json.dumps(first)), ("second", json.dumps(second).replace('"ex:', '"ex:second-'))):
+        path = tmp_path / f"{name}.jsonld"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    findings = [f.message for f in run_audits(paths) if f.rule_id == "CN-AUDIT-DOUBLE-01"]
+    # (The two files share the other credits too, each a finding of its own.)
+    assert any("units 400005001-400006000 are retired" in message for message in findings), findings
 
 
 # ---- two claims of one input ----

@@ -21,6 +21,7 @@ from comet_cn.serials import (
     icr_serialization,
     loose_reading,
     parse_serial,
+    project_range,
 )
 
 # One made-up serial template per grammar: (scheme, template for units a..b, expected block key).
@@ -437,3 +438,21 @@ def test_find_overlaps_agrees_with_comparing_all_pairs(raw: list[tuple[str, int,
         if i < j and (overlap := a.overlap(b)) is not None
     ]
     assert find_overlaps(enumerate(ranges)) == expected
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ("31207-VCS-VCU-1234-VER-KE-14-47101-01072023-30062024-0", "VERRA-PROJECT-47101"),
+        ("031207-VCS-VCU-1234-VER-KE-14-047101-01072023-30062024-0", "VERRA-PROJECT-47101"),
+        ("804-VCU-017-APX-BR-1-4712-01012012-31122012-0", "VERRA-PROJECT-4712"),
+        ("CAD-TRUST:VCS47101-2023", "VERRA-PROJECT-47101"),
+        ("CAD-TRUST:GS47101-2023", None),  # a Gold Standard project: its own numbering
+        ("EXR-2024-SOLAR", None),
+        ("ACR-CA-47104-2023-2210", None),
+    ],
+)
+def test_the_verra_project_key(block: str, expected: str | None) -> None:
+    bridge = project_range(SerialRange(block, 5, 9, "explicit"))
+    assert (bridge.block if bridge is not None else None) == expected
+    assert bridge is None or (bridge.first, bridge.last) == (5, 9)

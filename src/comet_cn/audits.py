@@ -28,7 +28,7 @@ from comet_cn.reasoning import Engine, reason, reasoning_mode
 from comet_cn.results import ValidationResult, finding
 from comet_cn.rules import Rule, rule
 from comet_cn.serial_groups import double_counting_rows
-from comet_cn.serials import SerialRange, credit_range, serial_reading
+from comet_cn.serials import SerialRange, credit_range, project_range, serial_reading
 from comet_cn.store import Backend, GraphBackend, OxigraphBackend, oxigraph_available
 
 __all__ = [
@@ -275,13 +275,15 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
                         names.offer(_node_key(node), (str(by), str(of)))
                 span, serial_text = credit_range(serial, block, first, last)
                 # A retirement repeated (by holder rows, or two events of a claim) gives the same finding, kept once.
-                if span is not None:
-                    yield (_node_key(claim), _node_key(credit), serial_text or ""), span
                 # As CN-UNITS-01 does within a claim: a range stated under a block key of its own cannot hide the
-                # units its serial reads as.
+                # units its serial reads as, and a Verra project's ranges are swept together whatever their keys.
                 read = serial_reading(serial, span)
-                if read is not None:
-                    yield (_node_key(claim), _node_key(credit), str(serial)), read
+                for reading, text in ((span, serial_text or ""), (read, str(serial))):
+                    if reading is not None:
+                        yield (_node_key(claim), _node_key(credit), text), reading
+                        bridge = project_range(reading)
+                        if bridge is not None:
+                            yield (_node_key(claim), _node_key(credit), text), bridge
 
         found: set[AuditFinding] = set()
         for (claim_a, credit_a, serial_a), (claim_b, credit_b, serial_b), (low, high) in overlapping_pairs(ranges()):

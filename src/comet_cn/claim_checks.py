@@ -26,6 +26,7 @@ from comet_cn.serials import (
     credit_range,
     find_overlaps,
     loose_reading,
+    project_range,
     serial_reading,
     units_key,
 )
@@ -242,6 +243,8 @@ def _units(graph: Graph, claims: tuple[Node, ...], source: str | None) -> Iterat
     # An unpadded serial of a batch that another credit names readably: its numbers are compared with that batch's
     # ranges (a loose reading, so only there), since two credits of one batch may hold the same units.
     readable = {span.block for _, span in ranged}
+    # Verra numbers units registry-wide: ranges of one Verra project are swept together too, whatever their keys.
+    ranged += [(use, bridge) for use, span in list(ranged) if (bridge := project_range(span)) is not None]
     for use in uses:
         if use[1] not in spans:
             loose = loose_reading(serials.get(use[1]))
@@ -316,7 +319,9 @@ def _units(graph: Graph, claims: tuple[Node, ...], source: str | None) -> Iterat
 
 
 def _units_text(block: str, low: int, high: int) -> str:
-    return f"{'unit' if low == high else 'units'} {low}{'' if low == high else f'-{high}'} of issuance block {block}"
+    units = f"{'unit' if low == high else 'units'} {low}{'' if low == high else f'-{high}'}"
+    project = block.removeprefix("VERRA-PROJECT-")  # comet_cn.serials.project_range's key
+    return f"{units} of Verra project {project}" if project != block else f"{units} of issuance block {block}"
 
 
 def _retired_in(graph: Graph, use: _Use, owners: frozenset[Node], via: dict[_Use, list[Node]]) -> str:

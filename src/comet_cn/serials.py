@@ -33,6 +33,7 @@ __all__ = [
     "icr_serialization",
     "loose_reading",
     "parse_serial",
+    "project_range",
     "serial_reading",
     "units_key",
 ]
@@ -195,6 +196,36 @@ def loose_reading(serial: object | None) -> SerialRange | None:
     if _claimed_scheme(normalised) is not None or icr_serialization(serial):
         return None
     return _unpadded(normalised)
+
+
+_VERRA_DATE = re.compile(r"[0-9]{8}", re.ASCII)
+_CAD_TRUST_VERRA = re.compile(r"CAD-TRUST:VCS0*([0-9]+)-[0-9]{4}", re.ASCII)
+
+
+def project_range(span: SerialRange) -> SerialRange | None:
+    """The same units under a key naming their Verra project, for a Verra block key or a CAD Trust key whose serial
+    id names a Verra project (``CAD-TRUST:VCS98816-2023``), else ``None``.
+
+    Verra numbers units across its whole registry, so two ranges of one project that share numbers are the same
+    units however their block keys are written: a Verra export's block and CAD Trust's record of it, or a block id
+    copied wrongly. CN-UNITS-01 and CN-AUDIT-DOUBLE-01 sweep this key beside the block key.
+    """
+    cad_trust = _CAD_TRUST_VERRA.fullmatch(span.block)
+    if cad_trust is not None:
+        project = cad_trust.group(1)
+    else:
+        fields = span.block.split("-")
+        if not (
+            len(fields) >= 6
+            and "VCU" in fields[1:-4]
+            and _DIGITS.fullmatch(fields[-4])
+            and _VERRA_DATE.fullmatch(fields[-3])
+            and _VERRA_DATE.fullmatch(fields[-2])
+            and fields[-1] in ("0", "1")
+        ):
+            return None
+        project = str(int(fields[-4]))
+    return SerialRange(f"VERRA-PROJECT-{project}", span.first, span.last, span.scheme)
 
 
 def contradicts(read: SerialRange, stated: SerialRange) -> bool:

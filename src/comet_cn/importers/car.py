@@ -73,7 +73,9 @@ def parse(table: Table, source: str) -> Parsed:
             excluded.append(Excluded(where, f"a cancellation (Cancellation Reason {kind!r}), not an offsetting event"))
             continue
         reason = row.get("Retirement Reason")
-        if reason.casefold() in _COMPLIANCE:
+        # "Compliance Requirements" is the documented value; a reworded one ("Compliance requirement", "Compliance
+        # - California") is still a compliance use, never an offsetting event.
+        if reason.casefold() in _COMPLIANCE or reason.strip().casefold().startswith("compliance"):
             excluded.append(Excluded(where, f"Retirement Reason {reason!r}: a compliance use, not an offsetting event"))
             continue
         retired_on = mdy_date(row.get("Status Effective"))

@@ -67,7 +67,7 @@ def parse(table: Table, source: str) -> Parsed:
             reason = "a cancellation" if status.casefold() in ("canceled", "cancelled") else "not retired"
             excluded.append(Excluded(where, f"Credit Status {status!r}: {reason}, not an offsetting event"))
             continue
-        if row.get("Use Case").casefold() == "compliance":
+        if row.get("Use Case").strip().casefold().startswith("compliance"):  # a reworded value is still one
             excluded.append(Excluded(where, "Use Case 'Compliance': a compliance use, not an offsetting event"))
             continue
         retired_on, retired_said = utc_date(row.get("Retirement Date"))
