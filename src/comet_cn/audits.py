@@ -236,6 +236,10 @@ SELECT ?claim ?credit ?serial ?block ?first ?last ?via ?holder ?claim_via ?claim
 }"""
 
 
+# Marks a credit's key on a range swept under its Verra project's key (comet_cn.serials.project_range).
+_BRIDGE = " project:"  # a space: no IRI or blank node label holds one
+
+
 def _node_key(node: Node) -> str:
     # Keys are stored as text when the sweep spills to disk: a blank node keeps its label behind "_:".
     return f"_:{node}" if isinstance(node, BNode) else str(node)
@@ -283,10 +287,16 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
                         yield (_node_key(claim), _node_key(credit), text), reading
                         bridge = project_range(reading)
                         if bridge is not None:
-                            yield (_node_key(claim), _node_key(credit), text), bridge
+                            # Marked, so that only a CAD Trust record and a Verra range are compared under it.
+                            kind = "cad-trust" if reading.block.startswith("CAD-TRUST:") else "verra"
+                            yield (_node_key(claim), f"{_node_key(credit)}{_BRIDGE}{kind}", text), bridge
 
         found: set[AuditFinding] = set()
         for (claim_a, credit_a, serial_a), (claim_b, credit_b, serial_b), (low, high) in overlapping_pairs(ranges()):
+            credit_a, _, kind_a = credit_a.partition(_BRIDGE)
+            credit_b, _, kind_b = credit_b.partition(_BRIDGE)
+            if kind_a == kind_b != "":
+                continue  # a Verra project's key compares CAD Trust with Verra only (see comet_cn.serials)
             if claim_a == claim_b or normalised_serial(serial_a) == normalised_serial(serial_b):
                 continue
             # The pair is written in name order, so which claim comes first does not depend on the engine's row

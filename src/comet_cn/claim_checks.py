@@ -243,15 +243,19 @@ def _units(graph: Graph, claims: tuple[Node, ...], source: str | None) -> Iterat
     # An unpadded serial of a batch that another credit names readably: its numbers are compared with that batch's
     # ranges (a loose reading, so only there), since two credits of one batch may hold the same units.
     readable = {span.block for _, span in ranged}
-    # Verra numbers units registry-wide: ranges of one Verra project are swept together too, whatever their keys.
-    ranged += [(use, bridge) for use, span in list(ranged) if (bridge := project_range(span)) is not None]
     for use in uses:
         if use[1] not in spans:
             loose = loose_reading(serials.get(use[1]))
             if loose is not None and loose.block in readable:
                 ranged.append((use, loose))
-    for (first, first_span), (second, _), (low, high) in find_overlaps(((use, span), span) for use, span in ranged):
-        pairs.append((first, second, _units_text(first_span.block, low, high)))
+    # Each item is keyed by (use, range swept, range as read). Verra numbers units registry-wide, so a CAD Trust
+    # record of a Verra project is swept with that project's Verra ranges too, whatever the two block keys.
+    items = [((use, span, span), span) for use, span in ranged]
+    items += [((use, bridge, span), bridge) for use, span in ranged if (bridge := project_range(span)) is not None]
+    for (first, swept, read_a), (second, _, read_b), (low, high) in find_overlaps(items):
+        if swept is not read_a and _cad_trust(read_a) == _cad_trust(read_b):
+            continue  # a project's key compares CAD Trust with Verra only: a Verra block's own numbering may differ
+        pairs.append((first, second, _units_text(swept.block, low, high)))
     by_key: dict[str, list[_Use]] = defaultdict(list)
     for use in uses:
         if use[1] in keys:
@@ -316,6 +320,10 @@ def _units(graph: Graph, claims: tuple[Node, ...], source: str | None) -> Iterat
             value=serials.get(credit_b),
             source=source,
         )
+
+
+def _cad_trust(span: SerialRange) -> bool:
+    return span.block.startswith("CAD-TRUST:")
 
 
 def _units_text(block: str, low: int, high: int) -> str:
