@@ -206,9 +206,10 @@ def project_range(span: SerialRange) -> SerialRange | None:
     """The same units under a key naming their Verra project, for a Verra block key or a CAD Trust key whose serial
     id names a Verra project (``CAD-TRUST:VCS98816-2023``), else ``None``.
 
-    Verra numbers units across its whole registry, so two ranges of one project that share numbers are the same
-    units however their block keys are written: a Verra export's block and CAD Trust's record of it, or a block id
-    copied wrongly. CN-UNITS-01 and CN-AUDIT-DOUBLE-01 sweep this key beside the block key.
+    CAD Trust records Verra units with Verra's own numbers under a serial id of its own, so a CAD Trust range and a
+    Verra range of one project that share numbers are the same units. CN-UNITS-01 and CN-AUDIT-DOUBLE-01 sweep this
+    key beside the block key and keep only such CAD Trust-against-Verra pairs: two Verra blocks are compared by
+    their block keys, since a block's own numbering (APX-era serials start at 1) may repeat another's.
     """
     cad_trust = _CAD_TRUST_VERRA.fullmatch(span.block)
     if cad_trust is not None:
