@@ -15,6 +15,8 @@ def _one_line_error(run: Run, *needles: str) -> None:
     lines = run.err.strip().splitlines()
     assert lines and all(line.startswith("cn-validate: error: ") for line in lines), run.err
     assert "Traceback" not in run.err + run.out
+    # One unreadable input is one line in all: no report repeating it on standard output.
+    assert len(lines) == 1 and run.out == "", run
     for needle in needles:
         assert needle in run.err
 
@@ -79,3 +81,14 @@ def test_installed_script_reports_bad_input_without_traceback(tmp_path: Path) ->
     run = run_script("cn-validate", path)
     assert run.code == 2 and "Traceback" not in run.err and str(path) in run.err
     assert run_script("cn-validate", "--help").code == 0
+
+
+def test_an_unreadable_input_among_others_is_still_in_the_report(cli: Callable[..., Run], tmp_path: Path) -> None:
+    """The lone-failure silence is for one input only: in a batch the report must still name what was not read."""
+    empty = tmp_path / "empty.jsonld"
+    empty.write_bytes(b"")
+    run = cli(empty, empty.with_name("nope.jsonld"))
+    assert run.code == 2
+    assert f"{empty}: ERROR empty input" in run.out
+    assert "Summary: 2 input(s): 0 conform, 0 do not, 2 could not be read." in run.out
+    assert len(run.err.strip().splitlines()) == 2

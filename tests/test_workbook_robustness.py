@@ -137,7 +137,7 @@ def test_a_workbook_that_unzips_to_hundreds_of_megabytes_is_refused_at_once(
     assert run.code == 2
     problem = f"{target}: the workbook unzips to over {workbook._MAX_UNZIPPED_BYTES} bytes"
     assert run.err.splitlines() == [f"cn-validate: error: {problem}"]
-    assert f"{target}: ERROR the workbook unzips" in run.out
+    assert run.out == ""  # one line in all: the report of one unreadable input would only repeat it
 
 
 @pytest.mark.parametrize(

@@ -425,7 +425,7 @@ def _validate_cli(
     worst = EXIT_OK
     extra_violations = False
     with atomic_output(output) as stream:
-        writer = ReportWriter(stream, fmt) if fmt in FORMATS else None
+        writer = ReportWriter(stream, fmt, silent_lone_failure=output is None) if fmt in FORMATS else None
         kept: list[Outcome] = []
         # html and junit read each claim's graph again: the inputs are expanded once (stdin can be read only once).
         items = list(_expand(inputs, limits)) if fmt in ("html", "junit") else None

@@ -111,7 +111,9 @@ class ReportWriter:
     can open with the overall verdict. Turtle keeps the report graphs until the end (it is not meant for huge runs).
     """
 
-    def __init__(self, stream: TextIO, fmt: str) -> None:
+    def __init__(self, stream: TextIO, fmt: str, *, silent_lone_failure: bool = False) -> None:
+        """:param silent_lone_failure: in text, write nothing when the run's one input could not be read (the
+        command's one-line error says it all; a summary of one unreadable input only repeats it three times)."""
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
         self._stream = stream
@@ -122,6 +124,8 @@ class ReportWriter:
         self._inputs_spool: IO[str] | None = None
         self._graph = Graph()
         self._reports = 0
+        self._silent_lone_failure = silent_lone_failure and fmt == "text"
+        self._held: InputFailure | None = None  # a first failure, written once a second input shows it is not alone
         if fmt == "json":
             # Closed in close(); spooling to disk is what keeps a 100,000-claim run in flat memory.
             self._results_spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
@@ -135,7 +139,11 @@ class ReportWriter:
         """Record one input's outcome."""
         self._counts.add(outcome)
         if self._fmt == "text":
-            self._stream.write("\n".join(_text_block(outcome)) + "\n")
+            self._release()
+            if self._silent_lone_failure and self._counts.inputs == 1 and isinstance(outcome, InputFailure):
+                self._held = outcome
+            else:
+                self._stream.write("\n".join(_text_block(outcome)) + "\n")
         elif self._fmt == "json":
             assert self._results_spool is not None and self._inputs_spool is not None
             if isinstance(outcome, ValidationReport):
@@ -205,6 +213,9 @@ class ReportWriter:
         """Write what only the end of the run knows (summary, overall verdict) and release the spools."""
         extra = sorted(self._extra, key=ValidationResult.sort_key)
         if self._fmt == "text":
+            if self._held is not None and not extra and self._counts.inputs == 1:
+                return
+            self._release()
             self._stream.write("\n".join(_text_tail(self._counts, extra)) + "\n")
         elif self._fmt == "turtle":
             if extra:
@@ -221,6 +232,11 @@ class ReportWriter:
             self._copy(self._inputs_spool)
             summary_text = _indent(_json(self._counts.as_dict()), 2).lstrip()
             self._stream.write('],\n  "summary": ' + summary_text + "\n}\n")
+
+    def _release(self) -> None:
+        if self._held is not None:
+            self._stream.write("\n".join(_text_block(self._held)) + "\n")
+            self._held = None
 
     def _copy(self, spool: IO[str]) -> None:
         if spool.tell():
