@@ -33,7 +33,7 @@ from comet_cn.importers.detection import CSV_FORMATS, FORMATS, JSON_FORMATS, det
 from comet_cn.importers.detection import nearest_csv as _nearest_csv
 from comet_cn.importers.merging import MERGED_FORMATS, combine, merge, merged_format, read_import, render_merged
 from comet_cn.importers.model import PROVENANCE, ImportResult, Parsed
-from comet_cn.importers.reading import first_row, read_json, read_table, read_text
+from comet_cn.importers.reading import first_row, read_json, read_table, read_text, separator_problem
 
 __all__ = [
     "FORMATS",
@@ -75,6 +75,9 @@ def _detect(text: str, name: str) -> str:
         if found is None:
             raise InputError(name, f"JSON records of no known format (known: {', '.join(JSON_FORMATS)})")
         return found
+    refused = separator_problem(text)
+    if refused is not None:
+        raise InputError(name, refused)
     header = first_row(text)
     found = detect_csv(header)
     if found is None:
@@ -131,7 +134,8 @@ def import_records(
     json_input = _is_json(text)
     document: Any = read_json(text, str(path)) if json_input else None
     header = None if json_input else first_row(text)
-    problem = problem_with(name, header, document)
+    problem = None if json_input else separator_problem(text)
+    problem = problem or problem_with(name, header, document)
     if problem is not None:
         raise InputError(str(path), problem)
     if quantity is not None and name != "pact":

@@ -39,6 +39,7 @@ __all__ = [
     "read_table",
     "read_text",
     "records",
+    "separator_problem",
     "slashed",
     "utc_date",
     "year",
@@ -63,6 +64,13 @@ def read_text(path: Path) -> tuple[str, str | None]:
     data = read_bytes(path, LoadLimits(max_bytes=MAX_BYTES))  # refuses folders, FIFOs and devices unopened
     if len(data) > MAX_BYTES:  # grew after it was measured
         raise InputError(name, f"file is over the limit of {MAX_BYTES} bytes")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode Text" and some exporters write UTF-16 with a BOM: lossless to decode, and its NUL bytes
+        # are not binary data.
+        try:
+            return data.decode("utf-16"), "UTF-16 text: decoded as such"
+        except UnicodeDecodeError:
+            raise InputError(name, "UTF-16 text (it starts with a UTF-16 mark) that does not decode") from None
     if b"\x00" in data:
         raise InputError(name, "binary data, not a CSV or JSON registry file (a spreadsheet? export it as CSV)")
     # Drop a BOM before any decoding: a file saved with one can still be Windows-1252 inside, and decoded as such
@@ -611,6 +619,28 @@ def records(document: Any, keys: Sequence[str], name: str) -> Iterator[tuple[int
         if not isinstance(item, Mapping):
             raise InputError(name, f"record {position} is not a JSON object")
         yield position, item
+
+
+def separator_problem(text: str) -> str | None:
+    """Why CSV text cannot be read as comma-separated, when its header is one field holding semicolons or tabs.
+
+    A spreadsheet saved in a locale with decimal commas separates fields with semicolons (and may write 12,5 for
+    12.5); Excel's "Unicode Text" uses tabs. Guessing the separator could misread every quantity, so the file is
+    refused with what to do instead of "no column 'Serial Number'".
+    """
+    try:
+        header = next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error:
+        return None
+    if len(header) != 1:
+        return None
+    for mark, called in ((";", "semicolons"), ("\t", "tabs")):
+        if header[0].count(mark) >= 1:
+            return (
+                f"the header is separated by {called}, not commas (a spreadsheet's own save?): export the "
+                "registry's CSV again, or save it as comma-separated CSV (UTF-8) with points as decimal separators"
+            )
+    return None
 
 
 def first_row(text: str) -> tuple[str, ...]:
