@@ -13,7 +13,7 @@ from comet_cn.importers.attribution import (
     on_behalf_of,
     suggest_period,
 )
-from comet_cn.importers.fields import block_fields, notes
+from comet_cn.importers.fields import block_fields, notes, unread_year
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import Table, mdy_date, year
 
@@ -84,7 +84,13 @@ def parse(table: Table, source: str) -> Parsed:
             row, where, SCHEME, serial_column="Credit Serial Numbers", quantity_column="Quantity of Credits"
         )
         warnings, serial, span, quantity = block.warnings, block.serial, block.span, block.quantity
-        issued = mdy_date(row.get("Date Issued (GMT)"))
+        issued_text = row.get("Date Issued (GMT)")
+        issued = mdy_date(issued_text)
+        if issued is None and issued_text:
+            warnings.append(unread_year(where, "Date Issued (GMT)", issued_text, "a date (M/D/YYYY)", "issuanceYear"))
+        vintage = year(row.get("Vintage"))
+        if vintage is None:
+            warnings.append(unread_year(where, "Vintage", row.get("Vintage"), "a four-digit year", "vintageEndYear"))
         purpose = row.get("Purpose of Retirement")
         behalf = row.get("Retired on Behalf of")
         period = note_period(purpose, where, warnings)
@@ -98,7 +104,7 @@ def parse(table: Table, source: str) -> Parsed:
                 serial=serial or None,
                 span=span,
                 programme=PROGRAMME,
-                vintage_end_year=year(row.get("Vintage")),
+                vintage_end_year=vintage,
                 issuance_year=issued.year if issued else None,
                 credit_type=Fact("RemovalCredit", "registry field Verified Removal = Yes") if removal else None,
                 ex_post=Fact(True, "inferred: programme rule (ACR issues credits after verification)"),

@@ -20,7 +20,7 @@ from comet_cn.importers.attribution import (
     on_behalf_of,
     suggest_period,
 )
-from comet_cn.importers.fields import not_positive, notes
+from comet_cn.importers.fields import not_positive, notes, unread_year
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import dmy_or_utc_date, number, records, year
 from comet_cn.serials import SerialRange, cad_trust_range, explicit_range, parse_serial
@@ -103,6 +103,14 @@ def parse(document: Any, source: str) -> Parsed:
         issued, issued_said = dmy_or_utc_date(_text(issuance, "issuance_date")) if issuance else (None, None)
         if issued_said:
             problems.append(f"{where}: issuance_date {_text(issuance, 'issuance_date')!r} {issued_said}")
+        vintage = year(_get(record, "unit_vintage_year"))
+        if vintage is None:
+            written = _get(record, "unit_vintage_year")
+            shown = "" if written is None else str(written)
+            problems.append(unread_year(where, "unit_vintage_year", shown, "a four-digit year", "vintageEndYear"))
+        issued_text = _text(issuance, "issuance_date") if issuance else ""
+        if issued is None and issued_text:
+            problems.append(unread_year(where, "issuance_date", issued_text, "a date", "issuanceYear"))
         detail = _text(record, "unit_retirement_detail")
         period = note_period(detail, where, problems)
         retirements.append(
@@ -115,7 +123,7 @@ def parse(document: Any, source: str) -> Parsed:
                 serial=serial or None,
                 span=span,
                 programme=Organisation(_slug(programme_name), programme_name) if programme_name else None,
-                vintage_end_year=year(_get(record, "unit_vintage_year")),
+                vintage_end_year=vintage,
                 issuance_year=issued.year if issued else None,
                 credit_type=_credit_type(_text(record, "unit_type")),
                 beneficiary=beneficiary_or_none(_text(record, "unit_retirement_beneficiary")),

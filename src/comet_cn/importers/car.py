@@ -14,7 +14,7 @@ from comet_cn.importers.attribution import (
     on_behalf_of,
     suggest_period,
 )
-from comet_cn.importers.fields import block_fields, notes
+from comet_cn.importers.fields import block_fields, notes, unread_year
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import Table, mdy_date, year
 
@@ -103,6 +103,9 @@ def parse(table: Table, source: str) -> Parsed:
                 "does not select by the account holder",
             )
         credit_type = _TYPES.get(row.get("Reduction/Removal").casefold())
+        vintage = year(row.get("Vintage"))
+        if vintage is None:
+            warnings.append(unread_year(where, "Vintage", row.get("Vintage"), "a four-digit year", "vintageEndYear"))
         unit_type = serial.split("-")[1].strip().upper() if serial.count("-") > 1 else ""
         retirements.append(
             Retirement(
@@ -113,7 +116,7 @@ def parse(table: Table, source: str) -> Parsed:
                 serial=serial or None,
                 span=span,
                 programme=ROC if unit_type == "ROC" else CRT,
-                vintage_end_year=year(row.get("Vintage")),
+                vintage_end_year=vintage,
                 credit_type=Fact(credit_type, "registry field Reduction/Removal") if credit_type else None,
                 corresponding_adjustment=_adjustment(row.get("Corresponding Adjustment")),
                 ex_post=Fact(True, "inferred: programme rule (CRTs are issued after verification)"),

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from comet_cn.importers.attribution import beneficiary_or_none, note_period, suggest_period
-from comet_cn.importers.fields import not_positive, notes, serial_range
+from comet_cn.importers.fields import not_positive, notes, serial_range, unread_year
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import number, records, utc_date, year
 from comet_cn.serials import parse_serial
@@ -149,6 +149,11 @@ def parse(document: Any, source: str) -> Parsed:
                 warnings.append(f"{place}: issuanceDate {issuance!r} {issued_said}")
             fields = certificate.split("_")
             vintage = year(bundle.get("vintage")) or (year(fields[5]) if len(fields) == 8 else None)
+            if vintage is None:
+                written = "" if bundle.get("vintage") is None else str(bundle.get("vintage"))
+                warnings.append(unread_year(place, "vintage", written, "a four-digit year", "vintageEndYear"))
+            if issued is None and issuance:
+                warnings.append(unread_year(place, "issuanceDate", issuance, "a date", "issuanceYear"))
             transaction = str(record.get("transactionId") or "").strip()
             retirements.append(
                 Retirement(
