@@ -209,9 +209,13 @@ def test_base_period_after_the_reporting_period_fails(engine: str) -> None:
 
 
 @pytest.mark.rule("CN-PLAN-03")
-def test_base_period_ending_with_the_reporting_period_conforms_one_day_later_fails(engine: str) -> None:
+def test_base_period_ending_before_the_reporting_period_conforms_the_period_itself_fails(engine: str) -> None:
+    # Red team 12: a base period equal to the reporting period compares the period with itself (§3.2.13, §10.1);
+    # round 3 had accepted it.
+    before = {"basePeriodStart": "2023-01-01", "basePeriodEnd": "2023-12-31"}
+    assert violated(claim({"ex:base-period-2019": before}), engine) == set()
     same = {"basePeriodStart": "2024-01-01", "basePeriodEnd": "2024-12-31"}
-    assert violated(claim({"ex:base-period-2019": same}), engine) == set()
+    assert violated(claim({"ex:base-period-2019": same}), engine) == {"CN-PLAN-03"}
     longer = {"basePeriodStart": "2024-01-01", "basePeriodEnd": "2025-01-01"}
     assert violated(claim({"ex:base-period-2019": longer}), engine) == {"CN-PLAN-03"}
 

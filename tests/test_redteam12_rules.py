@@ -1,0 +1,94 @@
+"""Red-team round 12: claims written from the digest that conformed although a rule was broken.
+
+Each case changes the conforming example where one rule looks, next to a twin that differs only there and
+conforms; both are checked on both SHACL engines, with reasoning (OWL 2 RL) and without.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+
+from tests.conftest import ENGINES, EXAMPLES, checked, edited
+
+BASE: dict[str, Any] = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
+AS_OF = date(2026, 12, 1)
+REASONING = ["owlrl", "none"]
+
+
+def violated(document: dict[str, Any], engine: str, reasoning: str) -> set[str]:
+    """The ids of the rules with a Violation (warnings are left out)."""
+    return set(checked(document, engine, as_of=AS_OF, reasoning=reasoning).rule_ids)
+
+
+def messages(document: dict[str, Any], engine: str, rule: str, reasoning: str = "owlrl") -> list[str]:
+    report = checked(document, engine, as_of=AS_OF, reasoning=reasoning)
+    return [r.message for r in report.results if r.rule_id == rule]
+
+
+# --- CN-PLAN-03: the base period ends before the reporting period starts (§3.2.14, §3.2.13, §10.1) -------------
+
+
+def _base_period(start: str, end: str) -> dict[str, Any]:
+    return edited(
+        BASE, ("ex:base-period-2019", "basePeriodStart", start), ("ex:base-period-2019", "basePeriodEnd", end)
+    )
+
+
+@pytest.mark.rule("CN-PLAN-03")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", REASONING)
+def test_a_base_period_equal_to_or_overlapping_the_reporting_period_compares_nothing(
+    engine: str, reasoning: str
+) -> None:
+    # The reporting period is 2024-01-01 to 2024-12-31.
+    assert violated(_base_period("2023-01-01", "2023-12-31"), engine, reasoning) == set()
+    same = _base_period("2024-01-01", "2024-12-31")
+    assert violated(same, engine, reasoning) == {"CN-PLAN-03"}
+    assert violated(_base_period("2023-07-01", "2024-06-30"), engine, reasoning) == {"CN-PLAN-03"}
+    # A last day on the reporting period's first day is an exclusive end, accepted; one day more is not.
+    assert violated(_base_period("2023-01-01", "2024-01-01"), engine, reasoning) == set()
+    assert violated(_base_period("2023-01-02", "2024-01-02"), engine, reasoning) == {"CN-PLAN-03"}
+    [message] = messages(same, engine, "CN-PLAN-03", reasoning)
+    assert "2024-12-31" in message and "starts (2024-01-01)" in message
+
+
+@pytest.mark.rule("CN-PLAN-03")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_base_period_inside_a_long_reporting_period_is_not_historical(engine: str) -> None:
+    long = edited(BASE, ("ex:period-2024", "reportingPeriodStart", "2015-01-01"))
+    assert "CN-PLAN-03" in violated(long, engine, "owlrl")
+    assert "CN-PLAN-03" not in violated(BASE, engine, "owlrl")
+
+
+# --- CN-CLAIM-06: a verification opinion that records a non-conformity does not support the claim (§13) -------
+
+
+def _opinion_with(nonconformity: dict[str, Any] | None) -> dict[str, Any]:
+    return edited(BASE, ("ex:opinion-2024", "hasNonConformity", nonconformity))
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", REASONING)
+def test_an_opinion_recording_a_major_non_conformity_does_not_support_the_claim(engine: str, reasoning: str) -> None:
+    major = _opinion_with({"@type": "NonConformity", "nonConformitySeverity": "major", "label": "misstated"})
+    minor = _opinion_with({"@type": "NonConformity", "nonConformitySeverity": " Minor ", "label": "rounding"})
+    unrated = _opinion_with({"@type": "NonConformity", "label": "footprint materially misstated"})
+    assert violated(minor, engine, reasoning) == set()
+    assert violated(major, engine, reasoning) == {"CN-CLAIM-06"}
+    assert violated(unrated, engine, reasoning) == {"CN-CLAIM-06"}
+    [message] = messages(major, engine, "CN-CLAIM-06", reasoning)
+    assert "severity major" in message and "reissued" in message
+    [message] = messages(unrated, engine, "CN-CLAIM-06", reasoning)
+    assert "no severity stated" in message
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_severity_that_only_mentions_minor_is_not_minor(engine: str) -> None:
+    assert violated(_opinion_with({"nonConformitySeverity": "not minor"}), engine, "owlrl") == {"CN-CLAIM-06"}
+    assert violated(_opinion_with({"nonConformitySeverity": "minor"}), engine, "owlrl") == set()
