@@ -92,3 +92,25 @@ def test_an_opinion_recording_a_major_non_conformity_does_not_support_the_claim(
 def test_a_severity_that_only_mentions_minor_is_not_minor(engine: str) -> None:
     assert violated(_opinion_with({"nonConformitySeverity": "not minor"}), engine, "owlrl") == {"CN-CLAIM-06"}
     assert violated(_opinion_with({"nonConformitySeverity": "minor"}), engine, "owlrl") == set()
+
+
+# --- CN-HIER-02: removal enhancements come after reductions in the plan's order (§5.2) -------------------------
+
+
+def _woodland_order(order: int) -> dict[str, Any]:
+    return edited(BASE, ("ex:action-woodland", "actionOrder", order))
+
+
+@pytest.mark.rule("CN-HIER-02")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", REASONING)
+def test_a_removal_enhancement_ordered_before_a_reduction_breaks_the_hierarchy(engine: str, reasoning: str) -> None:
+    # The reductions are actions 1 and 2, the woodland 3, the offsetting 4.
+    assert violated(_woodland_order(3), engine, reasoning) == set()
+    between = _woodland_order(2)  # level with the second reduction: not before it
+    assert violated(between, engine, reasoning) == set()
+    first = _woodland_order(0)
+    assert violated(first, engine, reasoning) == {"CN-HIER-02"}
+    found = messages(first, engine, "CN-HIER-02", reasoning)
+    assert len(found) == 2 and all("action-woodland has actionOrder 0" in m for m in found)
+    assert any("action-heat-pumps (1)" in m for m in found) and any("action-green-electricity (2)" in m for m in found)
