@@ -114,3 +114,28 @@ def test_a_removal_enhancement_ordered_before_a_reduction_breaks_the_hierarchy(e
     found = messages(first, engine, "CN-HIER-02", reasoning)
     assert len(found) == 2 and all("action-woodland has actionOrder 0" in m for m in found)
     assert any("action-heat-pumps (1)" in m for m in found) and any("action-green-electricity (2)" in m for m in found)
+
+
+# --- CN-EVENT-04: a recurring event's footprint is below its reference event's baseline (Annex B.2.2) ----------
+
+RECURRING: dict[str, Any] = json.loads((EXAMPLES / "annex-b" / "recurring-event-claim.jsonld").read_text("utf-8"))
+
+
+def _reference_baseline(tonnes: str) -> dict[str, Any]:
+    return edited(RECURRING, ("ex:baseline-2019", "tonnesCO2e", tonnes))
+
+
+@pytest.mark.rule("CN-EVENT-04")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", REASONING)
+def test_a_recurring_event_no_smaller_than_its_reference_edition_shows_no_reduction(
+    engine: str, reasoning: str
+) -> None:
+    # The 2024 summit's footprint is 12450.0 t.
+    assert violated(_reference_baseline("18400.0"), engine, reasoning) == set()
+    assert violated(_reference_baseline("12450.5"), engine, reasoning) == set()
+    equal = _reference_baseline("12450")
+    assert violated(equal, engine, reasoning) == {"CN-EVENT-04"}
+    assert violated(_reference_baseline("10000.0"), engine, reasoning) == {"CN-EVENT-04"}
+    [message] = messages(equal, engine, "CN-EVENT-04", reasoning)
+    assert "summit-2024" in message and "summit-2019" in message and "12450" in message
