@@ -139,3 +139,31 @@ def test_a_recurring_event_no_smaller_than_its_reference_edition_shows_no_reduct
     assert violated(_reference_baseline("10000.0"), engine, reasoning) == {"CN-EVENT-04"}
     [message] = messages(equal, engine, "CN-EVENT-04", reasoning)
     assert "summit-2024" in message and "summit-2019" in message and "12450" in message
+
+
+# --- CN-PATH-04: only residual emissions cannot remain before the pathway's residual-only year (§5.3, §13 i) ------
+
+RESIDUAL: dict[str, Any] = json.loads((EXAMPLES / "residual-only-claim.jsonld").read_text("utf-8"))
+
+
+def _residual_year(year: str) -> dict[str, Any]:
+    return edited(RESIDUAL, ("ex:pathway", "targetYearResidualOnly", year))
+
+
+@pytest.mark.rule("CN-PATH-04")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", REASONING)
+def test_a_residual_only_claim_before_its_own_residual_only_year_contradicts_its_plan(
+    engine: str, reasoning: str
+) -> None:
+    # The reporting period is 2024; the claim states that only residual emissions remain.
+    assert violated(_residual_year("2024"), engine, reasoning) == set()
+    assert violated(_residual_year("2021"), engine, reasoning) == set()
+    later = _residual_year("2040")
+    assert violated(later, engine, reasoning) == {"CN-PATH-04"}
+    assert violated(_residual_year("2025"), engine, reasoning) == {"CN-PATH-04"}
+    [message] = messages(later, engine, "CN-PATH-04", reasoning)
+    assert "after 2040" in message and "2024-12-31" in message
+    # A claim that says unabated emissions remain is not this rule's concern before the residual-only year.
+    unabated = edited(later, ("ex:claim-2024", "onlyResidualEmissionsRemain", False))
+    assert "CN-PATH-04" not in violated(unabated, engine, reasoning)
