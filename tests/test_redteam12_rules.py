@@ -167,3 +167,45 @@ def test_a_residual_only_claim_before_its_own_residual_only_year_contradicts_its
     # A claim that says unabated emissions remain is not this rule's concern before the residual-only year.
     unabated = edited(later, ("ex:claim-2024", "onlyResidualEmissionsRemain", False))
     assert "CN-PATH-04" not in violated(unabated, engine, reasoning)
+
+
+# --- CN-VINT-02: a credit's stated vintage is the one its registry serial names (§11.2) ------------------------
+
+# A Verra serial of 6,000 units (as the wind credit's 6000.0 t), vintage 1 January to 31 December 2022.
+VERRA_2022 = "9001-1-6000-VCS-VCU-263-VER-IN-1-1234-01012022-31122022-0"
+
+
+def _wind(serial: str, vintage: str) -> dict[str, Any]:
+    return edited(BASE, ("ex:credit-wind", "serialNumber", serial), ("ex:credit-wind", "vintageEndYear", vintage))
+
+
+@pytest.mark.rule("CN-VINT-02")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", REASONING)
+def test_a_stated_vintage_the_serial_contradicts_is_reported(engine: str, reasoning: str) -> None:
+    assert violated(_wind(VERRA_2022, "2022"), engine, reasoning) == set()
+    later = _wind(VERRA_2022, "2023")
+    assert violated(later, engine, reasoning) == {"CN-VINT-02"}
+    [message] = messages(later, engine, "CN-VINT-02", reasoning)
+    assert "vintageEndYear 2023" in message and "names vintage 2022" in message and VERRA_2022 in message
+
+
+@pytest.mark.rule("CN-VINT-02")
+@pytest.mark.parametrize(
+    ("serial", "named"),
+    [
+        ("ACR-US-98803-2022-3101-1 to 6000", "2022"),
+        ("CAR-1-US-98804-31-1100-TX-2022-10101-1 to 6000", "2022"),
+        ("ART-GY-98805-2022-7-1 to 6000", "2022"),
+        ("GS1-1-IN-GS1234-12-2022-15000-1-6000", "2022"),
+    ],
+)
+def test_each_registry_grammar_that_writes_a_vintage_year_is_read(serial: str, named: str) -> None:
+    assert violated(_wind(serial, named), "pyshacl", "owlrl") == set()
+    assert violated(_wind(serial, "2019"), "pyshacl", "owlrl") == {"CN-VINT-02"}
+
+
+@pytest.mark.rule("CN-VINT-02")
+def test_a_serial_in_no_registry_grammar_names_no_vintage() -> None:
+    # The example's own serials (EXR-2022-…) follow no registry: their year is not read as a vintage.
+    assert violated(_wind("EXR-2019-WIND-000001-006000", "2022"), "pyshacl", "owlrl") == set()

@@ -26,8 +26,10 @@ from comet_cn.serials import (
     credit_range,
     find_overlaps,
     loose_reading,
+    parse_serial,
     project_range,
     serial_reading,
+    serial_vintage,
     units_key,
 )
 from comet_cn.terms import UnknownTerm, bundled_terms, compact, describe, unknown_iris
@@ -91,7 +93,42 @@ def engine_findings(
     severity = Severity.VIOLATION if unknown_terms == "error" else Severity.WARNING
     found.extend(_unknown_terms(facts, source, severity))
     found.extend(_units(closure.graph, claims, source))
+    found.extend(_serial_vintages(closure.graph, claims, source))
     return found
+
+
+# ---- CN-VINT-02 ----
+
+
+def _serial_vintages(graph: Graph, claims: tuple[Node, ...], source: str | None) -> Iterator[ValidationResult]:
+    """A credit whose stated vintageEndYear is not the vintage its registry serial names: CN-VINT-01 reads the
+    stated year, so a 2012 credit stated as 2022 would pass the five-year rule on a year the registry contradicts."""
+    retired = {
+        credit
+        for claim in claims
+        for event in graph.objects(claim, CN.hasOffsettingEvent)
+        for credit in graph.objects(event, CN.retiresCredit)
+    }
+    for credit in sorted(retired, key=str):
+        serial = graph.value(credit, CN.serialNumber)
+        span = parse_serial(str(serial)) if serial is not None else None
+        named = serial_vintage(span) if span is not None else None
+        if span is None or named is None:
+            continue
+        for stated in sorted({str(v) for v in graph.objects(credit, CN.vintageEndYear)}):
+            year = stated.strip()[:4]
+            if not year.isdigit() or int(year) == named:
+                continue  # an ill-formed year is CN-VINT-01's finding
+            yield finding(
+                "CN-VINT-02",
+                focus_node=describe(graph, credit),
+                message=f"the credit states vintageEndYear {stated}, but its {span.scheme} serial number "
+                f"{str(serial)!r} names vintage {named}; the registry's serial is the record, and the vintage rule "
+                "(CN-VINT-01) would otherwise be checked on a year the registry contradicts.",
+                path=str(CN.vintageEndYear),
+                value=stated,
+                source=source,
+            )
 
 
 # ---- CN-INPUT-01 ----

@@ -35,6 +35,7 @@ __all__ = [
     "parse_serial",
     "project_range",
     "serial_reading",
+    "serial_vintage",
     "units_key",
 ]
 
@@ -180,6 +181,28 @@ def serial_reading(serial: object | None, span: SerialRange | None) -> SerialRan
     if read is None or (read.block, read.first, read.last) == (span.block, span.first, span.last):
         return None
     return read
+
+
+#: Where a registry's serial grammar writes the vintage year in the block key (field index of the key split on
+#: "-", Puro's on "_"). Verra writes the vintage's first and last days instead (read below); CAD Trust, ICR and
+#: the generic grammar write none, and Isometric's year is not documented as the vintage.
+_VINTAGE_FIELD = {"gold-standard": 5, "acr": 3, "car": 7, "art-trees": 3, "puro": 5}
+
+
+def serial_vintage(span: SerialRange) -> int | None:
+    """The vintage year a registry serial names (Verra: the year of the vintage's last day), else ``None``.
+
+    Read from the block key of :func:`parse_serial`'s result, so only for a serial a registry grammar read; a
+    CDM unit hosted by Gold Standard (``CDM:`` key) and an explicit range name none.
+    """
+    fields = span.block.split("_" if span.scheme == "puro" else "-")
+    if span.scheme == "verra":
+        end = _ddmmyyyy(fields[-2]) if len(fields) >= 3 else None
+        return end.year if end is not None else None
+    index = _VINTAGE_FIELD.get(span.scheme)
+    if index is None or span.block.startswith("CDM:") or len(fields) <= index:
+        return None
+    return int(fields[index]) if _YEAR.fullmatch(fields[index]) else None
 
 
 def loose_reading(serial: object | None) -> SerialRange | None:
