@@ -209,3 +209,25 @@ def test_each_registry_grammar_that_writes_a_vintage_year_is_read(serial: str, n
 def test_a_serial_in_no_registry_grammar_names_no_vintage() -> None:
     # The example's own serials (EXR-2022-…) follow no registry: their year is not read as a vintage.
     assert violated(_wind("EXR-2019-WIND-000001-006000", "2022"), "pyshacl", "owlrl") == set()
+
+
+# --- CN-ORG-01: an organization's footprint includes indirect emissions (Annex B.1, §3.2.4, §4.11) --------------
+
+
+def _emissions(*kept: str, total: str) -> dict[str, Any]:
+    listed = [*kept, "ex:emission-reversal-2024"]
+    return edited(BASE, ("ex:footprint-2024", "hasEmission", listed), ("ex:footprint-2024", "tonnesCO2e", total))
+
+
+@pytest.mark.rule("CN-ORG-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", REASONING)
+def test_an_organization_footprint_of_direct_emissions_only_is_not_an_iso_14064_1_footprint(
+    engine: str, reasoning: str
+) -> None:
+    # Scope 1 8200 t, purchased energy 1900 t, value chain 2600 t (12450 t in all).
+    assert violated(_emissions("ex:emission-scope1", "ex:emission-scope2", total="10100.0"), engine, reasoning) == set()
+    direct_only = _emissions("ex:emission-scope1", total="8200.0")
+    assert violated(direct_only, engine, reasoning) == {"CN-ORG-01"}
+    [message] = messages(direct_only, engine, "CN-ORG-01", reasoning)
+    assert "direct emissions only" in message and "acme" in message
