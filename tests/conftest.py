@@ -46,6 +46,19 @@ def checked(document: dict[str, Any], engine: str, *, as_of: date, reasoning: st
     return report
 
 
+def violated_rules(document: dict[str, Any], engine: str, *, as_of: date, reasoning: str = "owlrl") -> set[str]:
+    """The ids of the rules ``document`` violates on ``engine`` (warnings are left out)."""
+    return set(checked(document, engine, as_of=as_of, reasoning=reasoning).rule_ids)
+
+
+def rule_messages(
+    document: dict[str, Any], engine: str, rule: str, *, as_of: date, reasoning: str = "owlrl"
+) -> list[str]:
+    """The messages of ``rule``'s findings on ``document``."""
+    report = checked(document, engine, as_of=as_of, reasoning=reasoning)
+    return [result.message for result in report.results if result.rule_id == rule]
+
+
 def with_nodes(document: dict[str, Any], *nodes: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``document`` with ``nodes`` added to its graph."""
     copied: dict[str, Any] = json.loads(json.dumps(document))

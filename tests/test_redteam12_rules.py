@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ENGINES, EXAMPLES, checked, edited
+from tests.conftest import ENGINES, EXAMPLES, edited, rule_messages, violated_rules
 
 BASE: dict[str, Any] = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
 AS_OF = date(2026, 12, 1)
@@ -20,13 +20,11 @@ REASONING = ["owlrl", "none"]
 
 
 def violated(document: dict[str, Any], engine: str, reasoning: str) -> set[str]:
-    """The ids of the rules with a Violation (warnings are left out)."""
-    return set(checked(document, engine, as_of=AS_OF, reasoning=reasoning).rule_ids)
+    return violated_rules(document, engine, as_of=AS_OF, reasoning=reasoning)
 
 
 def messages(document: dict[str, Any], engine: str, rule: str, reasoning: str = "owlrl") -> list[str]:
-    report = checked(document, engine, as_of=AS_OF, reasoning=reasoning)
-    return [r.message for r in report.results if r.rule_id == rule]
+    return rule_messages(document, engine, rule, as_of=AS_OF, reasoning=reasoning)
 
 
 # --- CN-PLAN-03: the base period ends before the reporting period starts (§3.2.14, §3.2.13, §10.1) -------------

@@ -13,9 +13,9 @@ from comet_cn.importers.attribution import (
     on_behalf_of,
     suggest_period,
 )
-from comet_cn.importers.fields import block_fields, notes, unread_year
+from comet_cn.importers.fields import apx_years, block_fields, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
-from comet_cn.importers.reading import Table, mdy_date, year
+from comet_cn.importers.reading import Table, mdy_date
 
 __all__ = ["COLUMNS", "NAME", "REQUIRED", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
 
@@ -84,13 +84,7 @@ def parse(table: Table, source: str) -> Parsed:
             row, where, SCHEME, serial_column="Credit Serial Numbers", quantity_column="Quantity of Credits"
         )
         warnings, serial, span, quantity = block.warnings, block.serial, block.span, block.quantity
-        issued_text = row.get("Date Issued (GMT)")
-        issued = mdy_date(issued_text)
-        if issued is None and issued_text:
-            warnings.append(unread_year(where, "Date Issued (GMT)", issued_text, "a date (M/D/YYYY)", "issuanceYear"))
-        vintage = year(row.get("Vintage"))
-        if vintage is None:
-            warnings.append(unread_year(where, "Vintage", row.get("Vintage"), "a four-digit year", "vintageEndYear"))
+        issued, vintage = apx_years(row, where, warnings, issued_column="Date Issued (GMT)")
         purpose = row.get("Purpose of Retirement")
         behalf = row.get("Retired on Behalf of")
         period = note_period(purpose, where, warnings)
@@ -105,7 +99,7 @@ def parse(table: Table, source: str) -> Parsed:
                 span=span,
                 programme=PROGRAMME,
                 vintage_end_year=vintage,
-                issuance_year=issued.year if issued else None,
+                issuance_year=issued,
                 credit_type=Fact("RemovalCredit", "registry field Verified Removal = Yes") if removal else None,
                 ex_post=Fact(True, "inferred: programme rule (ACR issues credits after verification)"),
                 beneficiary=beneficiary_or_none(behalf),

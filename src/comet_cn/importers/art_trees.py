@@ -13,9 +13,9 @@ from comet_cn.importers.attribution import (
     on_behalf_of,
     suggest_period,
 )
-from comet_cn.importers.fields import block_fields, notes, unread_year
+from comet_cn.importers.fields import apx_years, block_fields, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
-from comet_cn.importers.reading import Table, mdy_date, year
+from comet_cn.importers.reading import Table, mdy_date
 
 __all__ = ["COLUMNS", "NAME", "REQUIRED", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
 
@@ -80,13 +80,7 @@ def parse(table: Table, source: str) -> Parsed:
         programme = _programme(standard, serial)
         if programme is None:
             warnings.append(f"{where}: Crediting Program and Standard {standard!r} names no known programme")
-        approved_text = row.get("Date Approved")
-        approved = mdy_date(approved_text)
-        if approved is None and approved_text:
-            warnings.append(unread_year(where, "Date Approved", approved_text, "a date (M/D/YYYY)", "issuanceYear"))
-        vintage = year(row.get("Vintage"))
-        if vintage is None:
-            warnings.append(unread_year(where, "Vintage", row.get("Vintage"), "a four-digit year", "vintageEndYear"))
+        approved, vintage = apx_years(row, where, warnings, issued_column="Date Approved")
         purpose = row.get("Purpose of Retirement")
         period = note_period(purpose, where, warnings)
         retirements.append(
@@ -99,7 +93,7 @@ def parse(table: Table, source: str) -> Parsed:
                 span=span,
                 programme=programme,
                 vintage_end_year=vintage,
-                issuance_year=approved.year if approved else None,
+                issuance_year=approved,
                 credit_type=Fact("AvoidanceCredit", "inferred: jurisdictional REDD+ credits are for avoided emissions")
                 if programme is ART
                 else None,

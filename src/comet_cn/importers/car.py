@@ -14,9 +14,9 @@ from comet_cn.importers.attribution import (
     on_behalf_of,
     suggest_period,
 )
-from comet_cn.importers.fields import block_fields, notes, unread_year
+from comet_cn.importers.fields import apx_years, block_fields, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
-from comet_cn.importers.reading import Table, mdy_date, year
+from comet_cn.importers.reading import Table, mdy_date
 
 __all__ = ["COLUMNS", "NAME", "REQUIRED", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
 
@@ -103,9 +103,7 @@ def parse(table: Table, source: str) -> Parsed:
                 "does not select by the account holder",
             )
         credit_type = _TYPES.get(row.get("Reduction/Removal").casefold())
-        vintage = year(row.get("Vintage"))
-        if vintage is None:
-            warnings.append(unread_year(where, "Vintage", row.get("Vintage"), "a four-digit year", "vintageEndYear"))
+        _, vintage = apx_years(row, where, warnings, issued_column=None)
         unit_type = serial.split("-")[1].strip().upper() if serial.count("-") > 1 else ""
         retirements.append(
             Retirement(

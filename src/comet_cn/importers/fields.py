@@ -6,10 +6,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from comet_cn.importers.reading import Row, number
+from comet_cn.importers.reading import Row, mdy_date, number, year
 from comet_cn.serials import SerialRange, parse_serial
 
-__all__ = ["BlockFields", "block_fields", "dashes", "not_positive", "notes", "serial_range", "unread_year"]
+__all__ = [
+    "BlockFields",
+    "apx_years",
+    "block_fields",
+    "dashes",
+    "not_positive",
+    "notes",
+    "serial_range",
+    "unread_year",
+]
 
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
 
@@ -53,6 +62,22 @@ def unread_year(where: str, column: str, text: str, expected: str, term: str) ->
         f"{where}: {column} {text!r} is not {expected}: it is not read, so the credit has no {term} ({asks}); "
         "check the record"
     )
+
+
+def apx_years(row: Row, where: str, warnings: list[str], *, issued_column: str | None) -> tuple[int | None, int | None]:
+    """The issuance year (from ``issued_column``, M/D/YYYY as APX writes it) and the ``Vintage`` of an APX export
+    row (ACR, CAR, ART TREES), each value that gives no year warned about in ``warnings``."""
+    issued = None
+    if issued_column is not None:
+        issued_text = row.get(issued_column)
+        issued_on = mdy_date(issued_text)
+        issued = issued_on.year if issued_on else None
+        if issued is None and issued_text:
+            warnings.append(unread_year(where, issued_column, issued_text, "a date (M/D/YYYY)", "issuanceYear"))
+    vintage = year(row.get("Vintage"))
+    if vintage is None:
+        warnings.append(unread_year(where, "Vintage", row.get("Vintage"), "a four-digit year", "vintageEndYear"))
+    return issued, vintage
 
 
 def notes(pairs: Iterable[tuple[str, str]]) -> tuple[str, ...]:
