@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Run, run_script
+from tests.conftest import ROOT, Run, run_script
 
 
 def _one_line_error(run: Run, *needles: str) -> None:
@@ -92,3 +92,29 @@ def test_an_unreadable_input_among_others_is_still_in_the_report(cli: Callable[.
     assert f"{empty}: ERROR empty input" in run.out
     assert "Summary: 2 input(s): 0 conform, 0 do not, 2 could not be read." in run.out
     assert len(run.err.strip().splitlines()) == 2
+
+
+def test_a_report_is_never_written_over_an_input(cli: Callable[..., Run], tmp_path: Path) -> None:
+    """Red team 13: ``-o`` naming the claim replaced the claim with its own report (exit 0)."""
+    claim = tmp_path / "claim.jsonld"
+    original = (ROOT / "examples" / "conforming-claim.jsonld").read_bytes()
+    claim.write_bytes(original)
+    (tmp_path / "same.jsonld").hardlink_to(claim)
+    (tmp_path / "link.jsonld").symlink_to(claim)
+    for target in (claim, tmp_path / "same.jsonld", tmp_path / "link.jsonld"):
+        run = cli("-o", target, claim)
+        assert (
+            run.code == 2
+            and run.err.strip() == "cn-validate: error: -o is one of the inputs: write the report to another file"
+        )
+        assert claim.read_bytes() == original
+    assert cli("-o", tmp_path / "report.txt", claim).code == 0
+
+
+def test_a_query_result_is_never_written_over_a_source(tmp_path: Path) -> None:
+    claim = tmp_path / "claim.jsonld"
+    original = (ROOT / "examples" / "conforming-claim.jsonld").read_bytes()
+    claim.write_bytes(original)
+    run = run_script("cn-query", "double-counting", claim, "-o", claim)
+    assert run.code == 2 and "-o is one of the files read" in run.err and len(run.err.strip().splitlines()) == 1
+    assert claim.read_bytes() == original

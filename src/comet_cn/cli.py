@@ -26,7 +26,7 @@ from comet_cn import __version__
 from comet_cn.batch import DEFAULT_TIMEOUT, JOBS_PER_CORE, max_jobs, validate_many
 from comet_cn.errors import InputError
 from comet_cn.loading import LoadLimits, Source, iter_inputs, load
-from comet_cn.output import OutputClosed, atomic_output, guarded_standard_streams
+from comet_cn.output import OutputClosed, atomic_output, guarded_standard_streams, same_file
 from comet_cn.queries import QUERY_FORMATS, format_result, list_queries, parse_binding, query
 from comet_cn.reporting import FORMATS, InputFailure, Outcome, ReportWriter, escape_controls
 from comet_cn.results import Severity
@@ -418,6 +418,9 @@ def _validate_cli(
         )
     if not audits and (store or endpoint or load_endpoint):
         raise click.UsageError("--store, --endpoint and --load-endpoint choose where --audits run: add --audits")
+    if output is not None and any(item != "-" and same_file(Path(item), output) for item in inputs):
+        # The report would replace the claim it is about: the only copy of what was checked.
+        raise click.UsageError("-o is one of the inputs: write the report to another file")
     # Checked before any claim is validated, so a bad option costs nothing.
     backend = _backend(store, endpoint, load_endpoint, endpoint_timeout) if audits else None
     progress = _Progress(enabled=sys.stderr.isatty() and not quiet)
@@ -602,6 +605,11 @@ def _query_cli(
     for source in sources:
         if not Path(source).exists():
             raise InputError(source, "file not found")
+    if output is not None and (
+        any(same_file(Path(source), output) for source in sources)
+        or (name is not None and same_file(Path(name), output))
+    ):
+        raise click.UsageError("-o is one of the files read: write the result to another file")
     if store is not None and queried_as_is:
         backend: Backend | None = OxigraphBackend(store)  # queried as it is, never emptied
     else:

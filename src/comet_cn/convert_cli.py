@@ -19,6 +19,7 @@ from comet_cn.cli import EXIT_OK, _run
 from comet_cn.convert import FORMATS, convert, format_of, write_bytes
 from comet_cn.errors import InputError
 from comet_cn.loading import DEFAULT_LIMITS
+from comet_cn.output import same_file
 from comet_cn.reporting import escape_controls
 
 __all__ = ["convert_command", "init_command"]
@@ -42,13 +43,6 @@ def _to_stdout(result: str | bytes) -> None:
         sys.stdout.buffer.flush()
     else:
         click.echo(result, nl=False)
-
-
-def _same_file(first: Path, second: Path) -> bool:
-    try:
-        return first.resolve() == second.resolve()
-    except OSError:
-        return False
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -87,7 +81,7 @@ def _convert_cli(source: str, target: str, source_format: str | None, target_for
         raise click.UsageError("writing to standard output needs --to FORMAT (jsonld, turtle, nt, xlsx or yaml)")
     if output is not None:
         format_of(output, target_format)
-        if source != "-" and _same_file(source_path, output):
+        if source != "-" and same_file(source_path, output):
             raise click.UsageError("OUT is the same file as IN: write the conversion to another file")
 
     def warn(line: str) -> None:

@@ -34,7 +34,7 @@ from comet_cn.importers import (
     read_import,
     render_merged,
 )
-from comet_cn.output import atomic_output
+from comet_cn.output import atomic_output, same_file
 from comet_cn.reporting import escape_controls
 
 __all__ = ["import_command", "merge_command", "serialise"]
@@ -54,9 +54,9 @@ def _write(
     document: dict[str, Any], fmt: str | None, output: Path | None, claim: Path | None, inputs: Sequence[Path] = ()
 ) -> None:
     """Write the document in the form chosen from ``-f`` or the output's suffix, atomically; never over an input."""
-    if output is not None and claim is not None and _same_file(claim, output):
+    if output is not None and claim is not None and same_file(claim, output):
         raise click.UsageError("-o is the claim itself: write the merged claim to another file")
-    if output is not None and any(_same_file(source, output) for source in inputs):
+    if output is not None and any(same_file(source, output) for source in inputs):
         # Writing over the export (or an import) would destroy the only copy of what was read.
         raise click.UsageError("-o is one of the files read: write to another file")
     kind = merged_format(output, fmt)
@@ -73,13 +73,6 @@ def _write(
         return
     with atomic_output(output) as stream:
         stream.write(result)
-
-
-def _same_file(first: Path, second: Path) -> bool:
-    try:
-        return first.resolve() == second.resolve()
-    except OSError:
-        return False
 
 
 def _date(value: datetime | None) -> date | None:

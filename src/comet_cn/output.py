@@ -29,12 +29,23 @@ try:
 except ImportError:  # pragma: no cover - Windows: temporaries are then never taken for stale
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["TEMPORARY_MARK", "OutputClosed", "atomic_output", "guarded_standard_streams"]
+__all__ = ["TEMPORARY_MARK", "OutputClosed", "atomic_output", "guarded_standard_streams", "same_file"]
 
 #: Between the target's name and the random part in a temporary file's name: ``.<name>.cn-tmp-<random>``.
 TEMPORARY_MARK = ".cn-tmp-"
 # tempfile's random part: eight of these characters.
 _RANDOM = "[a-z0-9_]{8}"
+
+
+def same_file(first: Path, second: Path) -> bool:
+    """Whether two paths name one file: the same inode when both exist (a hard link or a symbolic link too), else
+    the same resolved path. An output that is one of the inputs must be refused before anything is written."""
+    try:
+        if first.exists() and second.exists():
+            return os.path.samefile(first, second)
+        return first.resolve() == second.resolve()
+    except (OSError, ValueError):
+        return False
 
 
 def _kind(mode: int) -> str | None:
