@@ -7,13 +7,15 @@ toward the host country's target), which is not an offsetting event. No adjustme
 
 from __future__ import annotations
 
+import re
+
 from comet_cn.importers.attribution import (
     beneficiary_or_none,
     note_period,
     on_behalf_of,
     suggest_period,
 )
-from comet_cn.importers.fields import apx_years, block_fields, notes
+from comet_cn.importers.fields import apx_years, block_fields, dashes, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import Table, mdy_date
 
@@ -53,6 +55,12 @@ ART = Organisation("art-trees", "ART - The REDD+ Environmental Excellence Standa
 FCPF = Organisation("fcpf", "FCPF - Carbon Fund Methodological Framework")
 
 
+# The registry writes "Host Country NDC"; a reworded or combined reason ("host-country NDC", "… AND Host Country
+# Nationally Determined Contribution") is still a contribution: its units count toward the country's NDC, and an
+# offsetting event read from it would be counted twice.
+_NDC = re.compile(r"\bNDC\b|nationally determined contribution", re.IGNORECASE)
+
+
 def parse(table: Table, source: str) -> Parsed:
     retirements: list[Retirement] = []
     excluded: list[Excluded] = []
@@ -63,7 +71,7 @@ def parse(table: Table, source: str) -> Parsed:
             excluded.append(Excluded(where, "a cancellation, not an offsetting event"))
             continue
         reason = row.get("Retirement Reason")
-        if "host country ndc" in reason.casefold():
+        if _NDC.search(" ".join(dashes(reason).replace("-", " ").split())):
             excluded.append(
                 Excluded(where, f"Retirement Reason {reason!r}: a contribution toward the host country's NDC")
             )

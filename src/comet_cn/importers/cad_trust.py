@@ -45,6 +45,25 @@ def _get(record: Mapping[str, Any], name: str) -> Any:
     return value if value is not None else record.get(_camel(name))
 
 
+def _twice(record: Mapping[str, Any]) -> str | None:
+    """Why a record cannot be read when it gives one field under both names with different values, else ``None``.
+
+    Either name is accepted (the data dictionary's column or the API's), so ``unit_status: Retired`` beside
+    ``unitStatus: Cancelled`` would let one silently win; which the registry meant cannot be told.
+    """
+    for name, value in record.items():
+        if not isinstance(name, str) or "_" not in name:
+            continue
+        other = _camel(name)
+        given = record.get(other) if other != name else None
+        if value is not None and given is not None and str(value).strip() != str(given).strip():
+            return (
+                f"{name} {value!r} and {other} {given!r} disagree: the record gives one field twice, and which "
+                "value the registry meant cannot be told; keep one of them"
+            )
+    return None
+
+
 def _text(record: Mapping[str, Any], name: str) -> str:
     value = _get(record, name)
     return "" if value is None else str(value).strip()
@@ -72,6 +91,10 @@ def parse(document: Any, source: str) -> Parsed:
     warnings: list[str] = []
     for position, record in records(document, ("unit", "units", "data"), source):
         where = f"{source}:{position}"
+        conflict = _twice(record)
+        if conflict is not None:
+            excluded.append(Excluded(where, conflict))
+            continue
         if _get(record, "unit_start_block") is None and _get(record, "unit_block_start") is not None:
             excluded.append(Excluded(where, "a CAD Trust v1 (Chia CADT) unit record: only v2.0.2 units are read"))
             continue
