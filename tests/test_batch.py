@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from comet_cn.synthetic import VIOLATIONS, as_json_line, synthetic_batch
-from tests.conftest import EXAMPLES, Run, script
+from tests.conftest import EXAMPLES, Run, run_script, script
 
 
 def _jsonl(tmp_path: Path, count: int) -> tuple[Path, list[str | None]]:
@@ -71,3 +71,28 @@ def test_progress_line_on_a_terminal_and_none_when_piped(tmp_path: Path) -> None
         os.close(controller)
     assert done.returncode == 1
     assert b"checked" in shown and b"claim(s)" in shown
+
+
+def test_json_lines_on_standard_input_get_a_verdict_each() -> None:
+    """Red team 13: a pipeline's stream of claims on ``-`` was one unreadable input (exit 2, no verdict at all)."""
+    lines = [as_json_line(document) for document, _ in synthetic_batch(4, violation_every=2)]
+    stream = (lines[0] + "\n\n" + lines[1] + "\n" + '{"broken": \n' + lines[2] + "\n" + lines[3] + "\n").encode()
+    run = run_script("cn-validate", "-j", "2", "-", stdin=stream)
+    verdicts = [line.split(": ", 1) for line in run.out.splitlines() if line.startswith("<stdin>:")]
+    assert [name for name, _ in verdicts] == ["<stdin>:1", "<stdin>:3", "<stdin>:4", "<stdin>:5", "<stdin>:6"]
+    assert [text.split(" (")[0] for _, text in verdicts] == [
+        "DOES NOT CONFORM to ISO 14068-1",
+        "CONFORMS to ISO 14068-1",
+        "ERROR not valid JSON",
+        "DOES NOT CONFORM to ISO 14068-1",
+        "CONFORMS to ISO 14068-1",
+    ]
+    assert (
+        run.code == 2
+        and run.err.strip() == "cn-validate: error: <stdin>:4: not valid JSON (Expecting value at column 12)"
+    )
+    # One claim, pretty-printed or on one line, is still one input.
+    claim = (EXAMPLES / "conforming-claim.jsonld").read_bytes()
+    assert run_script("cn-validate", "-", stdin=claim).out.startswith("<stdin>: CONFORMS")
+    one_line = lines[1].encode() + b"\n"
+    assert run_script("cn-validate", "-", stdin=one_line).out.startswith("<stdin>: CONFORMS")
