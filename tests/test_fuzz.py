@@ -127,6 +127,9 @@ def _check(fmt: str, files: list[Path], code: int, out: str, err: str) -> None:
         failed = [e for e in entries if e["conforms"] is None]
         assert all(e["error"] and "\n" not in e["error"] for e in failed)
         assert len(errors) == len(failed)
+    elif len(files) == 1 and code == 2 and not out:
+        # One unreadable input is its one line on standard error and nothing else.
+        assert len(errors) == 1 and errors[0].startswith(f"cn-validate: error: {files[0]}: "), err
     else:
         for path in files:
             verdicts = [line for line in out.splitlines() if line.startswith(f"{path}: ")]

@@ -229,3 +229,27 @@ def test_an_organization_footprint_of_direct_emissions_only_is_not_an_iso_14064_
     assert violated(direct_only, engine, reasoning) == {"CN-ORG-01"}
     [message] = messages(direct_only, engine, "CN-ORG-01", reasoning)
     assert "direct emissions only" in message and "acme" in message
+
+
+# --- "not blank": text made only of invisible characters names nothing (CN-PATH-03, CN-CLAIM-06) ---------------
+
+INVISIBLE_ONLY = ["\u200b", "\ufeff", " \u200b\u00ad\u2060 ", "\u200e\u200f"]
+
+
+@pytest.mark.rule("CN-PATH-03")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("text", INVISIBLE_ONLY)
+def test_a_science_reference_of_invisible_characters_names_no_pathway(engine: str, text: str) -> None:
+    assert violated(edited(BASE, ("ex:pathway", "scienceBasedReference", text)), engine, "owlrl") == {"CN-PATH-03"}
+    visible = edited(BASE, ("ex:pathway", "scienceBasedReference", f"\ufeffSBTi\u200b 1.5 °C{text}"))
+    assert violated(visible, engine, "owlrl") == set()
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", REASONING)
+def test_a_verifier_named_with_invisible_characters_is_nobody(engine: str, reasoning: str) -> None:
+    named = {"@value": "Example Assurance GmbH"}
+    assert violated(edited(BASE, ("ex:opinion-2024", "verifiedBy", named)), engine, reasoning) == set()
+    nobody = edited(BASE, ("ex:opinion-2024", "verifiedBy", {"@value": "\u200b\ufeff"}))
+    assert violated(nobody, engine, reasoning) == {"CN-CLAIM-06"}

@@ -20,7 +20,7 @@ import comet_cn
 from comet_cn import RuleParameters
 from comet_cn.audits import run_audits
 from comet_cn.rules import CNSH
-from comet_cn.serials import parse_serial
+from comet_cn.serials import parse_serial, serial_vintage
 from tests.conftest import EXAMPLES, Run, edited
 
 BASE: dict[str, Any] = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
@@ -247,11 +247,18 @@ def test_overlapping_ranges_in_registry_notation_are_found(registry: str, reason
     def claim_with(second: str) -> dict[str, Any]:
         sizes = [parse_serial(serial) for serial in (first, second)]
         assert sizes[0] is not None and sizes[1] is not None
+        # The vintage each serial names (CN-VINT-02 holds the stated year to it), issued the year after.
+        years = [serial_vintage(size) for size in sizes]
+        assert years[0] is not None and years[1] is not None
         return changed(
             ("ex:credit-wind", "serialNumber", first),
             ("ex:credit-wind", "tonnesCO2e", f"{sizes[0].units}.0"),
+            ("ex:credit-wind", "vintageEndYear", str(years[0])),
+            ("ex:credit-wind", "issuanceYear", str(years[0] + 1)),
             ("ex:credit-cookstoves", "serialNumber", second),
             ("ex:credit-cookstoves", "tonnesCO2e", f"{sizes[1].units}.0"),
+            ("ex:credit-cookstoves", "vintageEndYear", str(years[1])),
+            ("ex:credit-cookstoves", "issuanceYear", str(years[1] + 1)),
         )
 
     assert verdict(claim_with(overlapping), reasoning) == (False, {"CN-UNITS-01"})

@@ -44,10 +44,13 @@ _TICKS = (
 )
 _CLAIM, _HAS_EVIDENCE, _FOR, _LOCATION = CN.CarbonNeutralityClaim, CN.hasEvidence, CN.evidenceFor, CN.evidenceLocation
 _RETIRED = CN.retirementDate
-# As the shape's REPLACE(STR(?item), "^.*[#/]", "") and REGEX(STR(?where), "\\S"), with Python's regular
+# As the shape's REPLACE(STR(?item), "^.*[#/]", "") and REGEX(STR(?where), "[^\\s…]"), with Python's regular
 # expressions, as rdflib (the reference engine) evaluates them.
 _CODE = re.compile(r"^.*[#/]")
-_NOT_BLANK = re.compile(r"\S")
+# "Not blank" as every shape says it: a character that is neither white space nor an invisible format character
+# (soft hyphen, zero-width space and joiners, direction marks, word joiner, BOM), so that text made only of those
+# names nothing.
+_NOT_BLANK = re.compile("[^\\s\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def _missing_evidence(graph: Graph) -> Iterator[tuple[Node, tuple[str, ...]]]:
