@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from comet_cn.errors import InputError
-from comet_cn.loading import LoadLimits, iter_sources, load
+from comet_cn.loading import LoadLimits, iter_sources, iter_stream, load
 from tests.conftest import Listener
 
 EX = "http://example.org/"
@@ -159,3 +161,44 @@ def test_a_string_is_text_never_a_file_name(tmp_path: Path) -> None:
     for wrong in (None, 42, 4.2, object()):
         with pytest.raises(InputError):
             load(wrong)  # type: ignore[arg-type]
+
+
+class _EndlessLine(io.RawIOBase):
+    """A stream of one line with no end in sight (``yes | tr -d '\\n'``; it stops after 10 MB so that a reader that
+    goes on fails this test rather than hangs it), counting the bytes it hands out."""
+
+    def __init__(self) -> None:
+        self.given = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.given >= 10_000_000:
+            return 0
+        buffer[:] = b"x" * len(buffer)
+        self.given += len(buffer)
+        return len(buffer)
+
+
+def test_a_stream_of_json_lines_gives_one_input_a_line_and_refuses_a_long_one_alone() -> None:
+    limits = LoadLimits(max_bytes=64)
+    stream = io.BytesIO(b'\n{"a": 1}\n\n' + b'{"b": "' + b"y" * 100 + b'"}\n{"c": 3}\n')
+    entries = list(iter_stream(stream, limits=limits))
+    assert [e.source if isinstance(e, InputError) else e[0] for e in entries] == ["<stdin>:2", "<stdin>:4", "<stdin>:5"]
+    assert isinstance(entries[1], InputError) and "over the limit of 64 bytes" in entries[1].problem
+    assert [bytes(e[1]) for e in (entries[0], entries[2]) if not isinstance(e, InputError)] == [
+        b'{"a": 1}\n',
+        b'{"c": 3}\n',
+    ]
+
+
+def test_a_stream_with_no_end_is_refused_after_the_limit_not_read_forever() -> None:
+    endless = _EndlessLine()
+    (entry,) = iter_stream(io.BufferedReader(endless), limits=LoadLimits(max_bytes=1000))
+    assert isinstance(entry, InputError) and entry.problem == "input is over the limit of 1000 bytes"
+    assert endless.given < 100_000
+
+
+def test_one_json_object_on_one_line_is_one_claim_not_json_lines() -> None:
+    assert list(iter_stream(io.BytesIO(b'{"a": 1}\n\n'))) == [("<stdin>", b'{"a": 1}\n')]

@@ -7,7 +7,6 @@ Exit codes: 0 every input conforms; 1 some input does not conform (or has warnin
 
 from __future__ import annotations
 
-import json
 import logging
 import signal
 import sys
@@ -18,7 +17,7 @@ from contextlib import closing, contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
-from typing import Any, BinaryIO
+from typing import Any
 
 import click
 from rdflib import Graph
@@ -26,7 +25,7 @@ from rdflib import Graph
 from comet_cn import __version__
 from comet_cn.batch import DEFAULT_TIMEOUT, JOBS_PER_CORE, max_jobs, validate_many
 from comet_cn.errors import InputError
-from comet_cn.loading import JsonLine, LoadLimits, Source, iter_inputs, load
+from comet_cn.loading import LoadLimits, Source, iter_inputs, iter_stream, load
 from comet_cn.output import OutputClosed, atomic_output, guarded_standard_streams, same_file
 from comet_cn.queries import QUERY_FORMATS, format_result, list_queries, parse_binding, query
 from comet_cn.reporting import FORMATS, InputFailure, Outcome, ReportWriter, escape_controls
@@ -72,68 +71,16 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
 _STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
-def _stdin_entries(limits: LoadLimits) -> Iterator[tuple[str, Source] | InputFailure]:
-    """Standard input as one claim, or as JSON Lines (one claim a line, ``<stdin>:N``) when its first line is a
-    whole JSON object and more follows: a pipeline's stream of claims then gets a verdict per claim, each line
-    within the size limit, instead of one unreadable input."""
-    stream = sys.stdin.buffer
-    first = b""
-    number = 0
-    while not first.strip():
-        first = stream.readline(limits.max_bytes + 1)
-        number += 1
-        if not first:
-            yield "<stdin>", b""
-            return
-    if len(first) <= limits.max_bytes and first.endswith(b"\n") and _one_json_object(first):
-        line, following = stream.readline(limits.max_bytes + 1), number + 1
-        while line and not line.strip():
-            line, following = stream.readline(limits.max_bytes + 1), following + 1
-        if line:
-            yield f"<stdin>:{number}", JsonLine(first)
-            yield from _json_lines(stream, line, following, limits)
-            return
-        yield "<stdin>", first
-        return
-    rest = stream.read(limits.max_bytes + 1 - len(first)) if len(first) <= limits.max_bytes else b""
-    data = first + rest
-    if len(data) > limits.max_bytes:
-        yield InputFailure("<stdin>", f"input is over the limit of {limits.max_bytes} bytes")
-        return
-    yield "<stdin>", data
-
-
-def _one_json_object(line: bytes) -> bool:
-    try:
-        return isinstance(json.loads(line), dict)
-    except (ValueError, RecursionError):
-        return False
-
-
-def _json_lines(
-    stream: BinaryIO, line: bytes, number: int, limits: LoadLimits
-) -> Iterator[tuple[str, Source] | InputFailure]:
-    """The lines after the first of a JSON Lines stream; ``line`` was read already, as line ``number`` or later."""
-    while line:
-        if len(line) > limits.max_bytes and not line.endswith(b"\n"):
-            while line and not line.endswith(b"\n"):  # skip the rest of the line in bounded reads
-                line = stream.readline(limits.max_bytes + 1)
-            yield InputFailure(f"<stdin>:{number}", f"line is over the limit of {limits.max_bytes} bytes")
-        elif line.strip():
-            yield f"<stdin>:{number}", JsonLine(line)
-        line = stream.readline(limits.max_bytes + 1)
-        number += 1
-
-
 def _expand(inputs: Sequence[str], limits: LoadLimits) -> Iterator[tuple[str, Source] | InputFailure]:
     """Each input as claims, lazily: directories and JSON Lines files are read as the run goes; an entry that
     must be refused (a link out of its folder, a FIFO, a bad line) is that entry's failure, and the rest go on."""
     for item in inputs:
         try:
-            if item == "-":
-                yield from _stdin_entries(limits)
-                continue
-            for entry in iter_inputs([Path(item)], limits=limits):
+            stdin = item == "-"
+            entries = (
+                iter_stream(sys.stdin.buffer, limits=limits) if stdin else iter_inputs([Path(item)], limits=limits)
+            )
+            for entry in entries:
                 yield InputFailure(entry.source, entry.problem) if isinstance(entry, InputError) else entry
         except InputError as error:
             yield InputFailure(error.source, error.problem)

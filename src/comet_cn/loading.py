@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import math
 import os
@@ -23,7 +24,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import rdflib
 from pyld import jsonld
@@ -52,6 +53,7 @@ __all__ = [
     "describe_source",
     "iter_inputs",
     "iter_sources",
+    "iter_stream",
     "load",
     "load_claim",
     "parse_json",
@@ -409,6 +411,31 @@ def _not_regular(mode: int) -> str:
     return f"{kind}, not a regular file: not opened"
 
 
+def _bounded_lines(stream: BinaryIO, limits: LoadLimits) -> Iterator[bytes | None]:
+    """Each line of ``stream``, read at most ``limits.max_bytes`` + 1 bytes at a time so that no line is held whole
+    when it is over the limit: such a line is skipped to its end and given as None."""
+    while line := stream.readline(limits.max_bytes + 1):
+        if len(line) > limits.max_bytes and not line.endswith(b"\n"):
+            yield None
+            # Only when asked for the next line: a caller that stops here (an endless stream) reads no further.
+            while line and not line.endswith(b"\n"):
+                line = stream.readline(limits.max_bytes + 1)
+        else:
+            yield line
+
+
+def _json_line_entries(
+    lines: Iterable[tuple[int, bytes | None]], name: str, limits: LoadLimits
+) -> Iterator[tuple[str, Source] | InputError]:
+    """Numbered lines as inputs: each non-blank line a :class:`JsonLine` named ``name:N``, a line over the limit
+    refused alone."""
+    for number, line in lines:
+        if line is None:
+            yield InputError(f"{name}:{number}", f"line is over the limit of {limits.max_bytes} bytes")
+        elif line.strip():
+            yield f"{name}:{number}", JsonLine(line)
+
+
 def _iter_json_lines(path: Path, limits: LoadLimits) -> Iterator[tuple[str, Source] | InputError]:
     """Each non-blank line as a :class:`JsonLine` named ``path:N``; a line that is too long is refused alone."""
     name = str(path)
@@ -422,22 +449,47 @@ def _iter_json_lines(path: Path, limits: LoadLimits) -> Iterator[tuple[str, Sour
         yield InputError(name, _os_problem(error))
         return
     with handle:
-        number = 0
-        while True:
-            try:
-                line = handle.readline(limits.max_bytes + 1)
-            except OSError as error:
-                yield InputError(name, _os_problem(error))
-                return
-            if not line:
-                return
-            number += 1
-            if len(line) > limits.max_bytes and not line.endswith(b"\n"):
-                while line and not line.endswith(b"\n"):  # skip the rest of the line in bounded reads
-                    line = handle.readline(limits.max_bytes + 1)
-                yield InputError(f"{path}:{number}", f"line is over the limit of {limits.max_bytes} bytes")
-            elif line.strip():
-                yield f"{path}:{number}", JsonLine(line)
+        try:
+            yield from _json_line_entries(enumerate(_bounded_lines(handle, limits), 1), name, limits)
+        except OSError as error:
+            yield InputError(name, _os_problem(error))
+
+
+def iter_stream(
+    stream: BinaryIO, name: str = "<stdin>", *, limits: LoadLimits = DEFAULT_LIMITS
+) -> Iterator[tuple[str, Source] | InputError]:
+    """A stream (standard input) as one claim, or as JSON Lines (one claim a line, ``name:N``) when its first
+    non-blank line is a whole JSON object and more follows: a pipeline's stream of claims then gets a verdict per
+    claim, each line within the size limit, instead of being one unreadable input."""
+    lines = enumerate(_bounded_lines(stream, limits), 1)
+    start = next(((number, line) for number, line in lines if line is None or line.strip()), None)
+    if start is None:
+        yield name, b""
+        return
+    number, first = start
+    if first is None:
+        yield InputError(name, f"input is over the limit of {limits.max_bytes} bytes")
+        return
+    if first.endswith(b"\n") and _one_json_object(first):
+        second = next(((n, line) for n, line in lines if line is None or line.strip()), None)
+        if second is None:
+            yield name, first
+            return
+        yield f"{name}:{number}", JsonLine(first)
+        yield from _json_line_entries(itertools.chain([second], lines), name, limits)
+        return
+    data = first + stream.read(limits.max_bytes + 1 - len(first))
+    if len(data) > limits.max_bytes:
+        yield InputError(name, f"input is over the limit of {limits.max_bytes} bytes")
+        return
+    yield name, data
+
+
+def _one_json_object(line: bytes) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except (ValueError, RecursionError):
+        return False
 
 
 def read_bytes(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> bytes:
