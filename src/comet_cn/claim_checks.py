@@ -30,6 +30,7 @@ from comet_cn.serials import (
     project_range,
     serial_reading,
     serial_vintage,
+    stated_range_problem,
     units_key,
 )
 from comet_cn.terms import UnknownTerm, bundled_terms, compact, describe, unknown_iris
@@ -175,13 +176,34 @@ def _unknown_terms(facts: Asserted, source: str | None, severity: Severity) -> I
 
 
 def credit_ranges(graph: Graph, credit: Node) -> tuple[SerialRange | None, str | None]:
-    """The unit range of a credit block (stated explicitly, else read from its serial) and its serial text."""
-    return credit_range(
-        graph.value(credit, CN.serialNumber),
-        graph.value(credit, CN.issuanceBlock),
-        graph.value(credit, CN.firstUnit),
-        graph.value(credit, CN.lastUnit),
-    )
+    """The unit range of a credit block (stated explicitly, else read from its serial) and its serial text.
+
+    A stated range with more than one value for a field is not used (:func:`stated_range_problem` reports it), and
+    of several serials the smallest is read: ``graph.value`` would pick one by the store's order, and the verdict
+    must not depend on it.
+    """
+    serial = min(graph.objects(credit, CN.serialNumber), key=str, default=None)
+    stated = [list(graph.objects(credit, field)) for field in (CN.issuanceBlock, CN.firstUnit, CN.lastUnit)]
+    block, first, last = (values[0] if len(values) == 1 else None for values in stated)
+    return credit_range(serial, block, first, last)
+
+
+def stated_range_findings(graph: Graph, credit: Node, source: str | None) -> Iterator[ValidationResult]:
+    """CN-UNITS-02 for a credit block whose explicit range cannot be read (missing a field, two values, not whole
+    numbers, written backwards): its size and units are unknown, and reading its serial instead would let the
+    claim choose which units it counts."""
+    stated = [list(graph.objects(credit, field)) for field in (CN.issuanceBlock, CN.firstUnit, CN.lastUnit)]
+    problem = stated_range_problem(*stated)
+    if problem is not None:
+        yield finding(
+            "CN-UNITS-02",
+            focus_node=describe(graph, credit),
+            message=f"the credit block's stated unit range cannot be read: {problem}; state issuanceBlock, "
+            "firstUnit and lastUnit once each, as the registry shows the retired units (firstUnit no greater than "
+            "lastUnit), or leave all three out so that the serial number is read.",
+            path=str(CN.firstUnit),
+            source=source,
+        )
 
 
 def normalised_serial(serial: str) -> str:
@@ -254,11 +276,13 @@ def _units(graph: Graph, claims: tuple[Node, ...], source: str | None) -> Iterat
             read_too[credit] = read
         if credit not in claimed_credits:
             continue  # another party's block: its size and format are not this claim's findings
+        unreadable = list(stated_range_findings(graph, credit, source))
+        yield from unreadable
         if span is not None and read is not None and contradicts(read, span):
             yield _disagreement(graph, credit, span, read, serial, source)
         elif span is not None:
             yield from _tonnes(graph, credit, span, source)
-        elif serial is not None:
+        elif serial is not None and not unreadable:
             name = describe(graph, credit)
             yield finding(
                 "CN-UNITS-03",

@@ -36,6 +36,7 @@ __all__ = [
     "project_range",
     "serial_reading",
     "serial_vintage",
+    "stated_range_problem",
     "units_key",
 ]
 
@@ -156,7 +157,12 @@ def credit_range(
 
     The one reading of a credit's units for CN-UNITS-01..03 (in a claim) and CN-AUDIT-DOUBLE-01 (across claims).
     """
-    if block is not None and first is not None and last is not None:
+    if (
+        block is not None
+        and first is not None
+        and last is not None
+        and not stated_range_problem([block], [first], [last])
+    ):
         try:
             return explicit_range(str(block), int(str(first)), int(str(last))), str(serial or block)
         except ValueError:
@@ -164,6 +170,39 @@ def credit_range(
     if serial is None:
         return None, None
     return parse_serial(str(serial)), str(serial)
+
+
+def stated_range_problem(blocks: Sequence[object], firsts: Sequence[object], lasts: Sequence[object]) -> str | None:
+    """Why a credit's explicit range (its ``issuanceBlock``, ``firstUnit`` and ``lastUnit`` values) cannot be read,
+    or None when none is stated or it reads as one range.
+
+    :func:`credit_range` falls back to the serial number when the stated range is ill-formed; a claim must not
+    gain by that (a range written backwards, 4500 to 1, read as no range hid a second retirement of its units),
+    so CN-UNITS-02 reports each of these.
+    """
+    given = {"issuanceBlock": blocks, "firstUnit": firsts, "lastUnit": lasts}
+    if not any(given.values()):
+        return None
+    for name, values in given.items():
+        if len(values) > 1:
+            shown = ", ".join(sorted(repr(str(v)) for v in values))
+            return f"{name} has {len(values)} values ({shown}), so the units it names are ambiguous"
+    missing = [name for name, values in given.items() if not values]
+    if missing:
+        return f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing, so the range is incomplete"
+    block, first, last = (str(values[0]) for values in given.values())
+    if not block.strip():
+        return "issuanceBlock is blank"
+    for name, value in (("firstUnit", first), ("lastUnit", last)):
+        if not _WHOLE.fullmatch(value):
+            return f"{name} {value!r} is not a whole number of units"
+    if int(first) > int(last):
+        return f"firstUnit {first} is after lastUnit {last}, so the range holds no unit"
+    return None
+
+
+#: A unit number as stated in data: digits only (``int`` would also take "+5", " 5" and "1_000").
+_WHOLE = re.compile(r"[0-9]+")
 
 
 def serial_reading(serial: object | None, span: SerialRange | None) -> SerialRange | None:

@@ -1,0 +1,90 @@
+"""Red-team round 14: claims written from the digest that conformed although a rule was broken.
+
+Each case changes the conforming example where one rule looks, next to a twin that differs only there and
+conforms; both are checked on both SHACL engines, with reasoning (OWL 2 RL) and without.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+
+import comet_cn
+from tests.conftest import ENGINES, EXAMPLES, checked, edited, rule_messages, violated_rules
+
+BASE: dict[str, Any] = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
+AS_OF = date(2026, 12, 1)
+REASONING = ["owlrl", "none"]
+
+
+def violated(document: dict[str, Any], engine: str, reasoning: str = "owlrl") -> set[str]:
+    return violated_rules(document, engine, as_of=AS_OF, reasoning=reasoning)
+
+
+# --- CN-UNITS-02: a stated unit range that cannot be read leaves the block's units unknown (§11.1, §11.3 g) ----
+
+
+def _ranges(cookstove_first: Any, cookstove_last: Any) -> dict[str, Any]:
+    """Wind holds units 1-6000 of one block, the cookstoves the units given (6001-10500 keeps them apart)."""
+    edits: list[tuple[str, str, Any]] = [
+        ("ex:credit-wind", "issuanceBlock", "WINDBLK"),
+        ("ex:credit-wind", "firstUnit", 1),
+        ("ex:credit-wind", "lastUnit", 6000),
+        ("ex:credit-cookstoves", "issuanceBlock", "WINDBLK"),
+        ("ex:credit-cookstoves", "firstUnit", cookstove_first),
+        ("ex:credit-cookstoves", "lastUnit", cookstove_last),
+    ]
+    return edited(BASE, *edits)
+
+
+@pytest.mark.rule("CN-UNITS-02")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", REASONING)
+def test_a_range_written_backwards_cannot_hide_units_retired_twice(engine: str, reasoning: str) -> None:
+    assert violated(_ranges(6001, 10500), engine, reasoning) == set()
+    # Units 1-4500 forwards overlap wind's: CN-UNITS-01. Backwards, the range was read as none, and it conformed.
+    assert violated(_ranges(1, 4500), engine, reasoning) == {"CN-UNITS-01"}
+    assert violated(_ranges(4500, 1), engine, reasoning) == {"CN-UNITS-02"}
+    [message] = rule_messages(_ranges(4500, 1), engine, "CN-UNITS-02", as_of=AS_OF, reasoning=reasoning)
+    assert "firstUnit 4500 is after lastUnit 1" in message
+
+
+@pytest.mark.rule("CN-UNITS-02")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("first", "last", "problem"),
+    [
+        (6001, None, "lastUnit is missing"),
+        ("+6001", 10500, "firstUnit '+6001' is not a whole number"),
+        ([6001, 1], 10500, "firstUnit has 2 values ('1', '6001')"),
+        ([1, 6001], 10500, "firstUnit has 2 values ('1', '6001')"),
+    ],
+)
+def test_a_stated_range_that_cannot_be_read_is_a_violation_whatever_the_order_of_its_values(
+    engine: str, first: Any, last: Any, problem: str
+) -> None:
+    # (A JSON number 6001.0 is the integer 6001 under the context's xsd:integer, as JSON-LD says: a whole number.)
+    claim = _ranges(first, last)
+    assert violated(claim, engine) == {"CN-UNITS-02"}
+    [message] = rule_messages(claim, engine, "CN-UNITS-02", as_of=AS_OF)
+    assert problem in message
+
+
+@pytest.mark.rule("CN-UNITS-02")
+def test_the_finding_names_the_credit_block() -> None:
+    report = checked(_ranges(4500, 1), "pyshacl", as_of=AS_OF)
+    [result] = [r for r in report.violations if r.rule_id == "CN-UNITS-02"]
+    assert result.focus_node.endswith("credit-cookstoves")
+
+
+@pytest.mark.rule("CN-UNITS-02")
+def test_a_unit_number_with_a_decimal_point_is_not_a_whole_number_on_either_engine() -> None:
+    # "6001.0" is an ill-typed xsd:integer, so the turbo engine hands the claim to pySHACL; the finding is the same.
+    claim = _ranges("6001.0", 10500)
+    for engine in ("pyshacl", "turbo"):
+        report = comet_cn.validate(claim, parameters=comet_cn.RuleParameters(as_of=AS_OF), shacl_engine=engine)  # type: ignore[arg-type]
+        assert {r.rule_id for r in report.violations} == {"CN-UNITS-02"}
+        assert any("firstUnit '6001.0' is not a whole number" in r.message for r in report.violations)
