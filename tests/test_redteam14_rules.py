@@ -88,3 +88,48 @@ def test_a_unit_number_with_a_decimal_point_is_not_a_whole_number_on_either_engi
         report = comet_cn.validate(claim, parameters=comet_cn.RuleParameters(as_of=AS_OF), shacl_engine=engine)  # type: ignore[arg-type]
         assert {r.rule_id for r in report.violations} == {"CN-UNITS-02"}
         assert any("firstUnit '6001.0' is not a whole number" in r.message for r in report.violations)
+
+
+# --- CN-FI-02: a financed-emissions account must show its activities support the transition (Annex B.3.1) --------
+
+FI: dict[str, Any] = json.loads((EXAMPLES / "financial-institution-claim.jsonld").read_text(encoding="utf-8"))
+
+
+@pytest.mark.rule("CN-FI-02")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", REASONING)
+def test_an_account_that_does_not_say_it_supports_the_transition_is_not_shown_to(engine: str, reasoning: str) -> None:
+    assert violated(FI, engine, reasoning) == set()
+    silent = edited(FI, ("ex:financed-mortgages", "supportsTransition", None))
+    assert violated(silent, engine, reasoning) == {"CN-FI-02"}
+    [message] = rule_messages(silent, engine, "CN-FI-02", as_of=AS_OF, reasoning=reasoning)
+    assert "supportsTransition must be true" in message
+
+
+# --- CN-ELEC-03: an instrument's generation period lies close to the consumption period (Annex B.4) -------------
+
+ELECTRICITY: dict[str, Any] = json.loads(
+    (EXAMPLES / "annex-b" / "market-based-electricity-claim.jsonld").read_text(encoding="utf-8")
+)
+
+
+def _generated(start: str, end: str) -> dict[str, Any]:
+    return edited(
+        ELECTRICITY,
+        ("ex:go-2024-hydro", "generationPeriodStart", start),
+        ("ex:go-2024-hydro", "generationPeriodEnd", end),
+    )
+
+
+@pytest.mark.rule("CN-ELEC-03")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", REASONING)
+def test_a_generation_period_reaching_years_back_is_not_close_to_consumption(engine: str, reasoning: str) -> None:
+    # A 2024 footprint; by default electricity generated from January 2023 to December 2025 is close.
+    assert violated(_generated("2023-01-01", "2023-12-31"), engine, reasoning) == set()
+    assert violated(_generated("2023-01-01", "2025-12-31"), engine, reasoning) == set()
+    # Overlapping the window by one month was enough: nine years of generation counted as close.
+    assert violated(_generated("2014-01-01", "2023-01-31"), engine, reasoning) == {"CN-ELEC-03"}
+    assert violated(_generated("2024-06-01", "2026-01-31"), engine, reasoning) == {"CN-ELEC-03"}
+    [message] = rule_messages(_generated("2014-01-01", "2023-01-31"), engine, "CN-ELEC-03", as_of=AS_OF)
+    assert "from 2014-01-01 to 2023-01-31, not all of it within 12 months" in message
