@@ -111,7 +111,7 @@ def _serial_vintages(graph: Graph, claims: tuple[Node, ...], source: str | None)
         for credit in graph.objects(event, CN.retiresCredit)
     }
     for credit in sorted(retired, key=str):
-        serial = graph.value(credit, CN.serialNumber)
+        serial = min(graph.objects(credit, CN.serialNumber), key=str, default=None)  # as credit_ranges reads it
         span = parse_serial(str(serial)) if serial is not None else None
         named = serial_vintage(span) if span is not None else None
         if span is None or named is None:

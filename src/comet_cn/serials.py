@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import TypeVar
 
 __all__ = [
@@ -121,6 +122,13 @@ def parse_serial(text: str, scheme: str | None = None) -> SerialRange | None:
         raise ValueError(f"unknown serial scheme {scheme!r} (use one of {', '.join(_GRAMMARS)})")
     if not isinstance(text, str) or len(text) > _MAX_CHARS:
         return None
+    return _parse(str(text), scheme)  # str(): an rdflib Literal is a str that compares unequal to its text
+
+
+# A claim's checks read each credit's serial more than once (CN-UNITS-01..03, CN-VINT-02, the balance's units keys);
+# the readings are immutable, so one per serial is shared. Bounded, so a long batch does not grow it.
+@lru_cache(maxsize=16_384)
+def _parse(text: str, scheme: str | None) -> SerialRange | None:
     serial = _normalise(text)
     if not serial:
         return None
