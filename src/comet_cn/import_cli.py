@@ -33,7 +33,9 @@ from comet_cn.importers import (
     merged_format,
     read_import,
     render_merged,
+    source_names,
 )
+from comet_cn.importers.pact import quantity_problem
 from comet_cn.output import atomic_output, same_file
 from comet_cn.reporting import escape_controls
 
@@ -101,6 +103,9 @@ def _quantity(value: str | None) -> Decimal | None:
         raise click.BadParameter(f"{value!r} is not a number", param_hint="--quantity") from None
     if not number.is_finite() or number <= 0:
         raise click.BadParameter(f"{value!r} is not a positive number", param_hint="--quantity")
+    problem = quantity_problem(number)
+    if problem is not None:  # 1E-999999 or 1E+999999: a slip, whose exact tonnes would be 0 or megabytes long
+        raise click.BadParameter(f"{value.strip()!r} {problem}", param_hint="--quantity")
     return number
 
 
@@ -227,7 +232,8 @@ def _import_cli(
         raise click.UsageError("--replace needs --into CLAIM")
     adjustment = None if corresponding_adjustment is None else corresponding_adjustment == "yes"
     results: list[ImportResult] = []
-    for file in files:
+    # q1/verra.csv and q2/verra.csv are two files: each keeps its own rows, and its warnings say which it is.
+    for file, source in zip(files, source_names(files), strict=True):
         try:
             results.append(
                 import_records(
@@ -239,6 +245,7 @@ def _import_cli(
                     retired_to=_date(retired_to),
                     corresponding_adjustment=adjustment,
                     quantity=_quantity(quantity),
+                    source=source,
                 )
             )
         except ValueError as error:  # an unknown format name, or dates in the wrong order

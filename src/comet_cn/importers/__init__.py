@@ -47,6 +47,7 @@ __all__ = [
     "merged_format",
     "read_import",
     "render_merged",
+    "source_names",
 ]
 
 
@@ -87,6 +88,35 @@ def _detect(text: str, name: str) -> str:
     return found
 
 
+def _identity(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: read_text reports the file itself
+        return path.absolute()
+
+
+def source_names(paths: Iterable[Path]) -> list[str]:
+    """The name each input of one run is recorded under (in ``dcterms:source``, warnings and the IRIs of rows
+    without a serial): its base name, unless another file of the run has the same base name, then the path as given.
+
+    ``q1/verra.csv`` and ``q2/verra.csv`` stay two files, so their rows stay two credits; the same file given twice
+    keeps one name (its first spelling), so its rows stay one. Pass each name as ``source`` to
+    :func:`import_records`.
+    """
+    given = list(paths)
+    files: dict[str, set[Path]] = {}
+    for path in given:
+        files.setdefault(path.name, set()).add(_identity(path))
+    spelling: dict[Path, str] = {}
+    names: list[str] = []
+    for path in given:
+        if len(files[path.name]) == 1:
+            names.append(path.name)
+        else:
+            names.append(spelling.setdefault(_identity(path), str(path)))
+    return names
+
+
 def import_records(
     format: str,
     path: Path,
@@ -97,6 +127,7 @@ def import_records(
     retired_to: date | None = None,
     corresponding_adjustment: bool | None = None,
     quantity: Decimal | None = None,
+    source: str | None = None,
 ) -> ImportResult:
     """Read one registry file as comet-cn JSON-LD nodes.
 
@@ -114,6 +145,9 @@ def import_records(
         explicit registry field wins over it, with a warning).
     :param quantity: PACT only: the quantity of product in the period, in the declared unit of measurement, to
         turn the per-declared-unit footprint into tonnes.
+    :param source: the name the file is recorded under (default: its base name). Give each file of a run the name
+        :func:`source_names` gives it: two files with one base name would otherwise mint the same IRIs for their
+        rows without a serial (one credit where there are two), and :func:`combine` and :func:`merge` refuse them.
     :raises InputError: the file is missing or unreadable, does not fit the format, or the options do not apply.
     :raises ValueError: ``format`` is not a known format, or ``retired_from`` is after ``retired_to``.
     """
@@ -123,7 +157,9 @@ def import_records(
     text, decoded = read_text(path)
     if name == "auto":
         name = _detect(text, str(path))
-    source = path.name
+    source = path.name if source is None else " ".join(source.split())
+    if not source:
+        raise ValueError("the source name of an import must not be blank")
     selection = Selection(
         beneficiary=beneficiary,
         serials=tuple(serials or ()),
@@ -145,26 +181,39 @@ def import_records(
             raise InputError(
                 str(path), "PACT footprints are not retirements: the selection and adjustment options do not apply"
             )
-        if quantity is not None and quantity <= 0:
-            raise InputError(str(path), f"the product quantity must be positive, not {quantity}")
-        parsed = pact.parse(document, source, quantity)
-    elif name in CSV_FORMATS:
-        module = CSV_FORMATS[name]
-        try:
-            table = read_table(text, text_columns=module.TEXT_COLUMNS)
-        except InputError as error:
-            raise InputError(str(path), error.problem) from None
-        parsed = module.parse(table, source)
-        table_warnings = tuple(f"{source}:{warning}" for warning in table.warnings)
-        parsed = replace(parsed, warnings=table_warnings + parsed.warnings)
-    else:
-        parsed = JSON_FORMATS[name].parse(document, source)
+        if quantity is not None:
+            problem = pact.quantity_problem(quantity)
+            if problem is not None:
+                raise InputError(str(path), f"the product quantity {quantity} {problem}")
+    parsed = _parse(name, path, source, text, document, quantity)
     if decoded:
         parsed = replace(parsed, warnings=(f"{source}: {decoded}", *parsed.warnings))
     if name == "pact":
-        return _footprints(name, source, parsed)
+        return replace(_footprints(name, source, parsed), path=str(_identity(path)))
     scheme = (CSV_FORMATS.get(name) or JSON_FORMATS[name]).SCHEME
-    return build(name, source, parsed, selection, scheme=scheme)
+    return replace(build(name, source, parsed, selection, scheme=scheme), path=str(_identity(path)))
+
+
+def _parse(name: str, path: Path, source: str, text: str, document: Any, quantity: Decimal | None) -> Parsed:
+    """What the format module reads from the file; a value no record can hold is one line naming the file."""
+    try:
+        if name == "pact":
+            return pact.parse(document, source, quantity)
+        if name in CSV_FORMATS:
+            module = CSV_FORMATS[name]
+            try:
+                table = read_table(text, text_columns=module.TEXT_COLUMNS)
+            except InputError as error:
+                raise InputError(str(path), error.problem) from None
+            parsed: Parsed = module.parse(table, source)
+            table_warnings = tuple(f"{source}:{warning}" for warning in table.warnings)
+            return replace(parsed, warnings=table_warnings + parsed.warnings)
+        json_parsed: Parsed = JSON_FORMATS[name].parse(document, source)
+        return json_parsed
+    except (ValueError, ArithmeticError) as error:
+        # A format module warns about what it cannot read; this is the last guard, so that a value it missed is one
+        # line naming the file (exit 2), not an internal error, and never a bare ValueError to the caller.
+        raise InputError(str(path), f"a record cannot be read ({error}): correct it or leave it out") from None
 
 
 def _footprints(name: str, source: str, parsed: Parsed) -> ImportResult:

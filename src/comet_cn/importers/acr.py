@@ -13,7 +13,7 @@ from comet_cn.importers.attribution import (
     on_behalf_of,
     suggest_period,
 )
-from comet_cn.importers.fields import apx_years, block_fields, notes
+from comet_cn.importers.fields import apx_years, block_fields, cancellation, not_offsetting, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import Table, mdy_date
 
@@ -67,12 +67,16 @@ PROGRAMME = Organisation("acr-standard", "ACR (American Carbon Registry) Standar
 def parse(table: Table, source: str) -> Parsed:
     retirements: list[Retirement] = []
     excluded: list[Excluded] = []
-    cancellations = table.has("Cancellation Type")
     for row in table.rows:
         where = f"{source}:{row.line}"
-        if cancellations:
-            kind = row.get("Cancellation Type") or "blank"
-            excluded.append(Excluded(where, f"a cancellation (Cancellation Type {kind!r}), not an offsetting event"))
+        cancelled = cancellation(table, row)
+        if cancelled is not None:
+            excluded.append(Excluded(where, cancelled))
+            continue
+        # ACR's reasons include compliance uses ("Compliance - Washington Ecology") and NDC contributions.
+        use = not_offsetting("Retirement Reason", row.get("Retirement Reason"))
+        if use is not None:
+            excluded.append(Excluded(where, use))
             continue
         retired_on = mdy_date(row.get("Status Effective (GMT)"))
         if retired_on is None:

@@ -7,15 +7,13 @@ toward the host country's target), which is not an offsetting event. No adjustme
 
 from __future__ import annotations
 
-import re
-
 from comet_cn.importers.attribution import (
     beneficiary_or_none,
     note_period,
     on_behalf_of,
     suggest_period,
 )
-from comet_cn.importers.fields import apx_years, block_fields, dashes, notes
+from comet_cn.importers.fields import apx_years, block_fields, cancellation, not_offsetting, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import Table, mdy_date
 
@@ -54,27 +52,24 @@ REGISTRY = Organisation("art-trees", "ART Registry")
 ART = Organisation("art-trees", "ART - The REDD+ Environmental Excellence Standard (TREES)")
 FCPF = Organisation("fcpf", "FCPF - Carbon Fund Methodological Framework")
 
-
 # The registry writes "Host Country NDC"; a reworded or combined reason ("host-country NDC", "… AND Host Country
-# Nationally Determined Contribution") is still a contribution: its units count toward the country's NDC, and an
-# offsetting event read from it would be counted twice.
-_NDC = re.compile(r"\bNDC\b|nationally determined contribution", re.IGNORECASE)
+# Nationally Determined Contribution") is still a contribution, and "CORSIA Compliance" a compliance use: the
+# shared fields.not_offsetting reads them all.
 
 
 def parse(table: Table, source: str) -> Parsed:
     retirements: list[Retirement] = []
     excluded: list[Excluded] = []
-    cancellations = table.has("Cancellation Reason") or table.has("Cancellation Type")
     for row in table.rows:
         where = f"{source}:{row.line}"
-        if cancellations:
-            excluded.append(Excluded(where, "a cancellation, not an offsetting event"))
+        cancelled = cancellation(table, row)
+        if cancelled is not None:
+            excluded.append(Excluded(where, cancelled))
             continue
         reason = row.get("Retirement Reason")
-        if _NDC.search(" ".join(dashes(reason).replace("-", " ").split())):
-            excluded.append(
-                Excluded(where, f"Retirement Reason {reason!r}: a contribution toward the host country's NDC")
-            )
+        use = not_offsetting("Retirement Reason", reason)
+        if use is not None:
+            excluded.append(Excluded(where, use))
             continue
         retired_on = mdy_date(row.get("Status Effective"))
         if retired_on is None:

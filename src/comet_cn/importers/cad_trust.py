@@ -207,19 +207,30 @@ def _quantity(record: Mapping[str, Any], where: str, problems: list[str]) -> Dec
 
 def _span(serial: str, start: str, end: str, where: str, problems: list[str]) -> SerialRange | None:
     """The inclusive range: ``start`` … ``end - 1``, checked against the serial id, which writes it inclusively."""
+    first, last = number(start), number(end)
+    if first is not None and first < 0:
+        problems.append(
+            f"{where}: unit_start_block {start!r} is negative: the record's unit range is left out (units count from "
+            "0); correct the record"
+        )
+        return None
     try:
         return cad_trust_range(serial, start, end)
     except ValueError as error:
         problems.append(f"{where}: {error}")
-    first, last = number(start), number(end)
-    if first is None or last is None or last <= first or first != first.to_integral_value():
+    # A negative or fractional block was warned about above: the record is kept, its unit range left out.
+    if first is None or last is None or first < 0 or last <= first or first != first.to_integral_value():
         return None
     parsed = parse_serial(serial, "cad-trust") if serial else None
     block = parsed.block if parsed is not None else "CAD-TRUST:" + serial if serial else ""
     if not block:
         return None
     # The blocks are the structured fields: their range is stated, the serial id kept as written.
-    return explicit_range(block, int(first), int(last) - 1)
+    try:
+        return explicit_range(block, int(first), int(last) - 1)
+    except ValueError as error:  # one bad record is a warning, never the end of the whole import
+        problems.append(f"{where}: unit_start_block {start!r}, unit_end_block {end!r}: {error}: no unit range read")
+        return None
 
 
 def _registry(

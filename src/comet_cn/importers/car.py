@@ -14,7 +14,7 @@ from comet_cn.importers.attribution import (
     on_behalf_of,
     suggest_period,
 )
-from comet_cn.importers.fields import apx_years, block_fields, notes
+from comet_cn.importers.fields import apx_years, block_fields, cancellation, not_offsetting, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import Table, mdy_date
 
@@ -56,7 +56,6 @@ REGISTRY = Organisation("car", "Climate Action Reserve registry")
 CRT = Organisation("car-crt", "Climate Action Reserve (Climate Reserve Tonnes)")
 ROC = Organisation("car-roc", "Climate Action Reserve registry offset credits (California compliance protocols)")
 
-_COMPLIANCE = ("compliance requirements",)
 # An account holder retiring for the environment may be retiring for itself (the format notes, §5): a suggestion.
 _FOR_ITSELF = ("environmental benefit",)
 _TYPES = {"reduction": "ReductionCredit", "removal": "RemovalCredit"}
@@ -65,18 +64,18 @@ _TYPES = {"reduction": "ReductionCredit", "removal": "RemovalCredit"}
 def parse(table: Table, source: str) -> Parsed:
     retirements: list[Retirement] = []
     excluded: list[Excluded] = []
-    cancellations = table.has("Cancellation Reason")
     for row in table.rows:
         where = f"{source}:{row.line}"
-        if cancellations:
-            kind = row.get("Cancellation Reason") or "blank"
-            excluded.append(Excluded(where, f"a cancellation (Cancellation Reason {kind!r}), not an offsetting event"))
+        cancelled = cancellation(table, row)
+        if cancelled is not None:
+            excluded.append(Excluded(where, cancelled))
             continue
         reason = row.get("Retirement Reason")
-        # "Compliance Requirements" is the documented value; a reworded one ("Compliance requirement", "Compliance
-        # - California") is still a compliance use, never an offsetting event.
-        if reason.casefold() in _COMPLIANCE or reason.strip().casefold().startswith("compliance"):
-            excluded.append(Excluded(where, f"Retirement Reason {reason!r}: a compliance use, not an offsetting event"))
+        # "Compliance Requirements" is the documented value; a reworded one ("California Compliance", "ARB Compliance
+        # Obligation", "Washington Ecology Compliance") is still a compliance use, never an offsetting event.
+        use = not_offsetting("Retirement Reason", reason)
+        if use is not None:
+            excluded.append(Excluded(where, use))
             continue
         retired_on = mdy_date(row.get("Status Effective"))
         if retired_on is None:

@@ -1,19 +1,23 @@
-"""Small readers shared by the format modules: serial ranges, notes, dashes in labels."""
+"""Small readers shared by the format modules: serial ranges, notes, dashes in labels, uses that offset nothing."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from comet_cn.importers.reading import Row, mdy_date, number, year
+from comet_cn.importers.reading import Row, Table, mdy_date, number, year
 from comet_cn.serials import SerialRange, parse_serial
 
 __all__ = [
     "BlockFields",
     "apx_years",
+    "article6_share",
     "block_fields",
+    "cancellation",
     "dashes",
+    "not_offsetting",
     "not_positive",
     "notes",
     "serial_range",
@@ -26,6 +30,69 @@ _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u221
 def dashes(text: str) -> str:
     """Typographic dashes as ``-``: Verra writes both ``Article 6 Authorized – NDC Use`` and ``… - …``."""
     return text.translate(_DASHES)
+
+
+# Uses of retired units that are not offsetting events (format notes §1.3), matched as words in any case and
+# wording: a registry rewords its reasons ("Compliance - Washington Ecology", "ARB Compliance Obligation"), and a
+# reworded compliance, CORSIA or NDC use offsets nothing either. The first that fits names the kind.
+_CANCELLATION = re.compile(r"\bcancel(?:s|l?ed|l?ing|l?ations?)?\b")
+_ARTICLE6_SHARE = re.compile(
+    r"\bshare\s+of\s+proceeds\b"
+    r"|\barticle\s*6\b.*\b(?:share|loa|letter\s+of\s+authori[sz]ation|mandatory)\b"
+    r"|\b(?:share|loa|letter\s+of\s+authori[sz]ation|mandatory)\b.*\barticle\s*6\b"
+)
+_NOT_OFFSETTING: tuple[tuple[re.Pattern[str], str], ...] = (
+    (_CANCELLATION, "a cancellation"),
+    (_ARTICLE6_SHARE, "the mandatory Article 6 share retirement"),
+    (
+        re.compile(r"\bndcs?\b|\bnationally\s+determined\s+contributions?\b"),
+        "a contribution toward the host country's NDC",
+    ),
+    (re.compile(r"\bcorsia\b"), "a CORSIA use (an aeroplane operator's obligation)"),
+    (re.compile(r"\bcompliance\b"), "a compliance use"),
+)
+
+
+def _plain_words(text: str) -> str:
+    """Folded words: any dash or punctuation between words is a space ("host-country NDC", "Article-6")."""
+    return " ".join(re.sub(r"[^\w%]+", " ", dashes(text).casefold()).split())
+
+
+def not_offsetting(column: str, value: str, *, free_text: bool = False) -> str | None:
+    """Why a retirement whose ``column`` says ``value`` is not an offsetting event, else ``None``.
+
+    A reason or use field (``free_text`` false) leaves a retirement out when it names a cancellation, an Article 6
+    share (of proceeds), an NDC (nationally determined contribution), CORSIA or compliance, by word in any case. A
+    free-text note (``free_text``), which may say "in compliance with ISO 14068-1", is read only for a cancellation
+    or an Article 6 share. One wording serves every importer: ``Retirement Reason 'California Compliance': a
+    compliance use, not an offsetting event``.
+    """
+    words = _plain_words(value)
+    if not words:
+        return None
+    for pattern, kind in _NOT_OFFSETTING[:2] if free_text else _NOT_OFFSETTING:
+        if pattern.search(words):
+            return f"{column} {' '.join(value.split())!r}: {kind}, not an offsetting event"
+    return None
+
+
+# An APX cancellations file (ACR, CAR, ART TREES) has one of these columns; each registry has been seen with both.
+_CANCELLATION_COLUMNS = ("Cancellation Type", "Cancellation Reason")
+
+
+def cancellation(table: Table, row: Row) -> str | None:
+    """Why a row of an APX cancellations file is not an offsetting event (the file has a ``Cancellation Type`` or
+    ``Cancellation Reason`` column: conversions to compliance credits, never retirements), else ``None``."""
+    for column in _CANCELLATION_COLUMNS:
+        if table.has(column):
+            kind = " ".join(row.get(column).split()) or "blank"
+            return f"a cancellation ({column} {kind!r}), not an offsetting event"
+    return None
+
+
+def article6_share(text: str) -> bool:
+    """Whether a note names the mandatory Article 6 share retirement (or a share of proceeds), in any wording."""
+    return bool(_ARTICLE6_SHARE.search(_plain_words(text)))
 
 
 def serial_range(serial: str, scheme: str, where: str) -> tuple[SerialRange | None, list[str]]:

@@ -13,7 +13,7 @@ from comet_cn.importers.attribution import (
     on_behalf_of,
     suggest_period,
 )
-from comet_cn.importers.fields import block_fields, notes, unread_year
+from comet_cn.importers.fields import block_fields, not_offsetting, notes, unread_year
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import Table, utc_date, year
 
@@ -67,8 +67,10 @@ def parse(table: Table, source: str) -> Parsed:
             reason = "a cancellation" if status.casefold() in ("canceled", "cancelled") else "not retired"
             excluded.append(Excluded(where, f"Credit Status {status!r}: {reason}, not an offsetting event"))
             continue
-        if row.get("Use Case").strip().casefold().startswith("compliance"):  # a reworded value is still one
-            excluded.append(Excluded(where, "Use Case 'Compliance': a compliance use, not an offsetting event"))
+        # "Compliance", and a reworded one, or "CORSIA" or "NDC": none is an offsetting event.
+        use = not_offsetting("Use Case", row.get("Use Case"))
+        if use is not None:
+            excluded.append(Excluded(where, use))
             continue
         retired_on, retired_said = utc_date(row.get("Retirement Date"))
         if retired_on is None:

@@ -47,7 +47,9 @@ def combine(imports: Iterable[ImportResult], warnings: list[str] | None = None) 
     sorted, so the checks report the conflict.
 
     :param warnings: if given, a warning is appended to it for each such conflict.
+    :raises InputError: two imports of different files are recorded under one name (see ``_distinct_sources``).
     """
+    imports = _distinct_sources(imports)
     nodes: dict[str, dict[str, Any]] = {}
     found: list[str] = []
     for result in imports:
@@ -55,6 +57,29 @@ def combine(imports: Iterable[ImportResult], warnings: list[str] | None = None) 
     if warnings is not None:
         warnings.extend(found)
     return {"@context": CONTEXT, "@graph": sorted(nodes.values(), key=_node_order)}
+
+
+def _distinct_sources(imports: Iterable[ImportResult]) -> list[ImportResult]:
+    """The imports, refused when two of different files have one ``source``: a row without a serial is minted from
+    its file name and line, so ``q1/verra.csv:2`` and ``q2/verra.csv:2`` both named ``verra.csv:2`` would become one
+    credit retired twice. (The same file imported twice is one import.)
+
+    :raises InputError: naming both files and what to change.
+    """
+    given = list(imports)
+    seen: dict[str, str] = {}
+    for result in given:
+        if result.path is None:
+            continue
+        first = seen.setdefault(result.source, result.path)
+        if first != result.path:
+            raise InputError(
+                result.source,
+                f"two different files are imported under this name ({first} and {result.path}): their rows would "
+                "become one another's; import each under its own name (import_records(..., source=...), names from "
+                "comet_cn.importers.source_names); nothing merged",
+            )
+    return given
 
 
 def _node_order(node: Mapping[str, Any]) -> tuple[int, str]:
@@ -155,7 +180,8 @@ def merge(
     :returns: a new JSON-LD document; the claim file is not changed.
     :raises InputError: the claim file is missing or unreadable, is not a comet-cn claim, holds several claims
         (name an ``event`` to pick one), or has no event ``event``; or an event to be linked to the claiming entity
-        is one the registry records for another beneficiary (or the entity has no label to compare it with).
+        is one the registry records for another beneficiary (or the entity has no label to compare it with); or two
+        imports of different files are recorded under one name.
     """
     document, name = _read_claim(claim)
     if not _uses_our_context(document.get("@context")):
@@ -176,6 +202,7 @@ def merge(
         found = "no claim" if not claims else f"{len(claims)} claims"
         raise InputError(name, f"the document holds {found}: imports are merged into exactly one claim")
     target = nodes[claims[0]]
+    imports = _distinct_sources(imports)
     conflicts: list[str] = []
     _add_nodes(nodes, (node for result in imports for node in result.nodes), conflicts)
     if warnings is not None:

@@ -128,6 +128,8 @@ class ImportResult:
     :param excluded: rows that are not offsetting events, with the reason (``"file:row: not imported: …"``).
     :param beneficiary: the beneficiary the user selected rows by; a merge takes it as the user's confirmation
         that these retirements were made for the claiming entity.
+    :param path: the file read (resolved), when known: two imports with one ``source`` but other files are refused
+        by a merge, since their rows without a serial would share IRIs.
     """
 
     format: str
@@ -138,6 +140,7 @@ class ImportResult:
     excluded: tuple[str, ...] = ()
     beneficiary: str | None = None
     selected: int = field(default=0)
+    path: str | None = None
 
     @property
     def events(self) -> tuple[str, ...]:

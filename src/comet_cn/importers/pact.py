@@ -2,7 +2,8 @@
 
 Every PACT emission figure is kgCO2e **per declared unit** (``declaredUnitAmount`` × ``declaredUnitOfMeasurement``,
 e.g. 12.5 liter). PACT has no production volume, so tonnes for a claim need the user's quantity of product in the
-period (in the declared unit of measurement): ``t = kg per declared unit × quantity ÷ declaredUnitAmount ÷ 1000``.
+period (in the declared unit of measurement): ``t = kg per declared unit × quantity ÷ (declaredUnitAmount × 1000)``,
+multiplied first so an exact result stays exact. A figure or quantity beyond 10^±30 is refused as a slip.
 Without it the footprint's total is left unsaid. The reference period's end is exclusive by the specification;
 an end at midnight on the first of a month becomes the previous day, and a warning says so either way.
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
 
@@ -22,7 +23,7 @@ from comet_cn.errors import InputError
 from comet_cn.importers.model import PROVENANCE, Excluded, Parsed
 from comet_cn.importers.reading import iso_date, number, records
 
-__all__ = ["KEYS", "NAME", "looks_like", "parse"]
+__all__ = ["KEYS", "NAME", "looks_like", "parse", "quantity_problem"]
 
 NAME = "pact"
 KEYS = ("specVersion", "pcf")
@@ -52,6 +53,45 @@ _REMOVALS = (
 )
 
 
+# No figure of a footprint, nor a quantity of product, is 10^31 or 10^-31 of its unit: beyond that a number is a
+# typing slip ("1E-999999"), and exact arithmetic on it overflows or writes megabytes of digits.
+_EXPONENT_LIMIT = 30
+
+
+def quantity_problem(value: Decimal) -> str | None:
+    """Why a number cannot be a product quantity, in words that follow it ("1E+999999 is out of range …"):
+    not finite, not positive, or beyond 10^±30; else ``None``."""
+    if not value.is_finite():
+        return "is not a number"
+    if value <= 0:
+        return "is not positive"
+    return _out_of_range(value)
+
+
+def _out_of_range(value: Decimal) -> str | None:
+    if value and not -_EXPONENT_LIMIT <= value.adjusted() <= _EXPONENT_LIMIT:
+        return f"is out of range (beyond 10^±{_EXPONENT_LIMIT}): check its exponent and write it as an ordinary decimal"
+    return None
+
+
+def _figure(pcf: Mapping[str, Any], key: str, where: str) -> Decimal | None:
+    """A PACT decimal field, or ``None`` when missing or not a number.
+
+    :raises InputError: the number is beyond 10^±30 (one line naming the footprint and the field).
+    """
+    raw = pcf.get(key)
+    text = "" if raw is None else str(raw).strip()
+    try:
+        written = Decimal(text)
+    except InvalidOperation:
+        written = None
+    if written is not None and written.is_finite():
+        problem = _out_of_range(written)
+        if problem is not None:
+            raise InputError(where, f"{key} {text} {problem}")
+    return number(text)
+
+
 def looks_like(record: Mapping[str, Any]) -> bool:
     return "specVersion" in record and "pcf" in record
 
@@ -63,8 +103,9 @@ def parse(document: Any, source: str, quantity: Decimal | None) -> Parsed:
     for position, footprint in records(document, ("data",), source):
         where = f"{source}:{position}"
         _check_version(footprint, where)
-        if str(footprint.get("status", "Active")) == "Deprecated":
-            excluded.append(Excluded(where, "status Deprecated: a superseded footprint"))
+        status = str(footprint.get("status") or "Active").strip()
+        if status.casefold() == "deprecated":  # "deprecated" or "DEPRECATED" is superseded too
+            excluded.append(Excluded(where, f"status {status!r}: a superseded footprint"))
             continue
         nodes.extend(_footprint(footprint, where, quantity, warnings))
     if quantity is None and nodes:
@@ -92,11 +133,17 @@ def _footprint(
 ) -> list[dict[str, Any]]:
     pcf: Mapping[str, Any] = footprint["pcf"]
     ident = str(footprint.get("id") or where)
-    amount = number(str(pcf.get("declaredUnitAmount", "")))
-    unit = str(pcf.get("declaredUnitOfMeasurement", "")).strip()
+    amount = _figure(pcf, "declaredUnitAmount", where)
+    raw_unit = pcf.get("declaredUnitOfMeasurement")
+    unit = raw_unit.strip() if isinstance(raw_unit, str) else ""
     if amount is None or amount <= 0:
         raise InputError(where, f"declaredUnitAmount {pcf.get('declaredUnitAmount')!r} is not a positive number")
-    total = number(str(pcf.get("pcfExcludingBiogenicUptake", "")))
+    if not unit:
+        # Every figure is per declared unit: without its unit of measurement no figure can be read.
+        raise InputError(
+            where, f"declaredUnitOfMeasurement {raw_unit!r} names no unit (liter, kilogram, piece, …): add it"
+        )
+    total = _figure(pcf, "pcfExcludingBiogenicUptake", where)
     if total is None:
         raise InputError(where, "pcfExcludingBiogenicUptake is missing or not a number")
     _check_sums(pcf, total, where, warnings)
@@ -142,12 +189,16 @@ def _footprint(
         f"product: {product_id}",
     ]
     if quantity is not None:
-        scale = quantity / amount / 1000
-        node["tonnesCO2e"] = _plain(total * scale)
+        tonnes = _tonnes(total, quantity, amount)
+        if total and not tonnes:
+            raise InputError(
+                where, f"pcfExcludingBiogenicUptake × {_plain(quantity)} {unit} ÷ {_plain(amount)} rounds to 0 t"
+            )
+        node["tonnesCO2e"] = _plain(tonnes)
         comments.append(
             f"tonnesCO2e = pcfExcludingBiogenicUptake × {_plain(quantity)} {unit} ÷ {_plain(amount)} ÷ 1000"
         )
-        parts = _parts(pcf, footprint_id, scale, where)
+        parts = _parts(pcf, footprint_id, quantity, amount, where, warnings)
         emissions = [p["@id"] for p in parts if p["@type"] == "GHGEmission"]
         removals = [p["@id"] for p in parts if p["@type"] == "GHGRemoval"]
         if emissions:
@@ -170,19 +221,37 @@ def _footprint(
     return [node, *nodes]
 
 
-def _parts(pcf: Mapping[str, Any], footprint_id: str, scale: Decimal, where: str) -> list[dict[str, Any]]:
+def _tonnes(kilograms_per_declared_unit: Decimal, quantity: Decimal, amount: Decimal) -> Decimal:
+    """kgCO2e per declared unit × quantity ÷ (declared unit amount × 1000): multiplied first, so that an exact
+    result stays exact (0.3 × 1000 ÷ 3000 is 0.1, where 1000 ÷ 3 first would give 0.0999…)."""
+    return kilograms_per_declared_unit * quantity / (amount * 1000)
+
+
+def _parts(
+    pcf: Mapping[str, Any],
+    footprint_id: str,
+    quantity: Decimal,
+    amount: Decimal,
+    where: str,
+    warnings: list[str],
+) -> list[dict[str, Any]]:
     parts: list[dict[str, Any]] = []
     for names, node_type in ((_EMISSIONS, "GHGEmission"), (_REMOVALS, "GHGRemoval")):
         for key, label in names:
-            value = number(str(pcf.get(key, "")))
+            value = _figure(pcf, key, where)
             if value is None or value == 0:
                 continue
+            if node_type == "GHGRemoval" and value > 0:
+                warnings.append(
+                    f"{where}: {key} {_plain(value)} is positive, but PACT writes removals as negative numbers: read "
+                    "as a removal of its absolute value; check the sign"
+                )
             parts.append(
                 {
                     "@id": f"{footprint_id}:{key}",
                     "@type": node_type,
                     "label": label,
-                    "tonnesCO2e": _plain(abs(value) * scale),
+                    "tonnesCO2e": _plain(_tonnes(abs(value), quantity, amount)),
                     PROVENANCE: where,
                 }
             )
@@ -191,15 +260,15 @@ def _parts(pcf: Mapping[str, Any], footprint_id: str, scale: Decimal, where: str
 
 def _check_sums(pcf: Mapping[str, Any], total: Decimal, where: str, warnings: list[str]) -> None:
     """The specification's identities: the excluding total is the sum of its parts; including adds the uptake."""
-    parts = [number(str(pcf.get(key, ""))) for key, _ in (*_EMISSIONS, *_REMOVALS)]
+    parts = [_figure(pcf, key, where) for key, _ in (*_EMISSIONS, *_REMOVALS)]
     present = [p for p in parts if p is not None]
     if present and sum(present, Decimal(0)) != total:
         warnings.append(
             f"{where}: pcfExcludingBiogenicUptake {_plain(total)} is not the sum of its parts "
             f"({_plain(sum(present, Decimal(0)))})"
         )
-    including = number(str(pcf.get("pcfIncludingBiogenicUptake", "")))
-    uptake = number(str(pcf.get("biogenicCO2Uptake", "")))
+    including = _figure(pcf, "pcfIncludingBiogenicUptake", where)
+    uptake = _figure(pcf, "biogenicCO2Uptake", where)
     if including is not None and uptake is not None and total + uptake != including:
         warnings.append(
             f"{where}: pcfIncludingBiogenicUptake {_plain(including)} is not pcfExcludingBiogenicUptake plus "

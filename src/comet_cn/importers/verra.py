@@ -16,7 +16,7 @@ from comet_cn.importers.attribution import (
     on_behalf_of,
     suggest_period,
 )
-from comet_cn.importers.fields import block_fields, dashes, notes, unread_year
+from comet_cn.importers.fields import article6_share, block_fields, dashes, not_offsetting, notes, unread_year
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import Row, Table, dmy_or_iso_date, dmy_or_utc_date, slashed, year
 
@@ -52,12 +52,11 @@ TEXT_COLUMNS = ("Name", "Retirement Beneficiary", "Retirement Details")
 REGISTRY = Organisation("verra", "Verra Registry")
 PROGRAMME = Organisation("vcs", "Verified Carbon Standard (VCS)")
 
-# The mandatory Article 6 share retirement under a letter of authorisation: no one's claim.
-_ARTICLE6_SHARE = "no owner - contributing towards global emissions reductions"
-# The registry's own details for that share; they identify it even when the beneficiary is blank.
-_ARTICLE6_SHARE_DETAILS = re.compile(
-    r"\b2\s*%\s*retirement\s+as\s+required\s+under\s+project\b.*\bloa\s+for\s+article\s*6\b", re.IGNORECASE
-)
+# The mandatory Article 6 share retirement under a letter of authorisation: no one's claim. Its beneficiary is
+# "No owner - contributing towards global emissions reductions" (also written with a comma); its details, "2%
+# retirement as required under Project … LoA for Article 6" in any rewording, identify it even when the beneficiary
+# is blank (fields.article6_share).
+_NO_OWNER = re.compile(r"\W*no\s+owner\b(?:\W*$|.*\bcontribut)", re.IGNORECASE | re.DOTALL)
 # The label a spreadsheet puts on a total row: ``Total``, ``Totals``, ``Grand total``, ``Subtotal``, ``Sub-total``.
 _TOTAL = re.compile(r"(?:grand\s+|sub\s*-?\s*)?totals?\b", re.IGNORECASE)
 _TYPE_LABELS = {"carbon dioxide removals": "RemovalCredit", "ghg emissions reductions": "ReductionCredit"}
@@ -96,10 +95,10 @@ def parse(table: Table, source: str) -> Parsed:
             continue
         beneficiary_text = row.get("Retirement Beneficiary")
         details = row.get("Retirement Details")
-        if dashes(beneficiary_text).casefold().startswith(_ARTICLE6_SHARE):
+        if _NO_OWNER.match(dashes(beneficiary_text)):
             excluded.append(Excluded(where, "the mandatory Article 6 share retirement (no owner): not a claim"))
             continue
-        if _ARTICLE6_SHARE_DETAILS.search(" ".join(details.split())):
+        if article6_share(details) or article6_share(beneficiary_text):
             # Excluded even if a beneficiary is named: the share is the registry's, and the reason says what was seen.
             named = beneficiary_or_none(beneficiary_text)
             also = f"; Retirement Beneficiary {named!r}" if named else ""
@@ -109,6 +108,14 @@ def parse(table: Table, source: str) -> Parsed:
                     where, f"the mandatory Article 6 share retirement (Retirement Details {said!r}{also}): not a claim"
                 )
             )
+            continue
+        # A reason naming a cancellation, compliance, CORSIA or an NDC, or details naming a cancellation ("Cancelled
+        # for NDC use by host country"): the export cannot tell these apart from retirements otherwise.
+        use = not_offsetting("Retirement Reason", row.get("Retirement Reason")) or not_offsetting(
+            "Retirement Details", details, free_text=True
+        )
+        if use is not None:
+            excluded.append(Excluded(where, use))
             continue
         block = block_fields(row, where, SCHEME, serial_column="Serial Number", quantity_column="Quantity Issued")
         warnings, serial, span, quantity = block.warnings, block.serial, block.span, block.quantity
