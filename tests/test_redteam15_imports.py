@@ -481,3 +481,22 @@ def test_a_positive_pact_removal_is_warned_about(tmp_path: Path) -> None:
         w.startswith("fp.json:1: technologicalCO2Removals 0.1 is positive") and "check the sign" in w
         for w in result.warnings
     )
+
+
+# ---- 7. a Verra label flag does not make the same units another block ----
+
+
+def test_the_same_verra_units_retired_twice_are_found_whatever_the_label_flag(
+    tmp_path: Path, cn_import: Callable[..., Run]
+) -> None:
+    serial = "20011-950000001-950012500-VCS-VCU-1600-VER-RW-3-98801-01012024-31122024-{}"
+    rows = [
+        {"Serial Number": serial.format(1), "Quantity Issued": "12,500", "Additional Certifications": "ICVCM CCP"},
+        {"Serial Number": serial.format(0), "Quantity Issued": "12,500", "Retirement Beneficiary": "Example Other Ltd"},
+    ]
+    path = _csv(tmp_path / "flags.csv", VERRA, *rows)
+    run = cn_import("verra", str(path), "-o", str(tmp_path / "out.jsonld"))
+    assert run.code == 0, run.err
+    assert any(
+        "flags.csv:3: block" in line and "the same units are retired twice" in line for line in _warning_lines(run)
+    )

@@ -22,6 +22,7 @@ from comet_cn.serials import (
     loose_reading,
     parse_serial,
     project_range,
+    serial_vintage,
 )
 
 # One made-up serial template per grammar: (scheme, template for units a..b, expected block key).
@@ -29,17 +30,17 @@ TEMPLATES: dict[str, tuple[str, Callable[[int, int], str], str]] = {
     "verra": (
         "verra",
         lambda a, b: f"31207-{a}-{b}-VCS-VCU-1234-VER-KE-14-47101-01072023-30062024-0",
-        "31207-VCS-VCU-1234-VER-KE-14-47101-01072023-30062024-0",
+        "31207-VCS-VCU-1234-VER-KE-14-47101-01072023-30062024",
     ),
     "verra-apx": (
         "verra",
         lambda a, b: f"804-{a}-{b}-VCU-017-APX-BR-1-4712-01012012-31122012-0",
-        "804-VCU-017-APX-BR-1-4712-01012012-31122012-0",
+        "804-VCU-017-APX-BR-1-4712-01012012-31122012",
     ),
     "verra-no-scope": (
         "verra",
         lambda a, b: f"40522-{a}-{b}-VCS-VCU-611-VER-PE-47103-01012025-31122025-1",
-        "40522-VCS-VCU-611-VER-PE-47103-01012025-31122025-1",
+        "40522-VCS-VCU-611-VER-PE-47103-01012025-31122025",
     ),
     "gold-standard": (
         "gold-standard",
@@ -443,9 +444,9 @@ def test_find_overlaps_agrees_with_comparing_all_pairs(raw: list[tuple[str, int,
 @pytest.mark.parametrize(
     ("block", "expected"),
     [
-        ("31207-VCS-VCU-1234-VER-KE-14-47101-01072023-30062024-0", "VERRA-PROJECT-47101"),
+        ("31207-VCS-VCU-1234-VER-KE-14-47101-01072023-30062024", "VERRA-PROJECT-47101"),
         ("031207-VCS-VCU-1234-VER-KE-14-047101-01072023-30062024-0", "VERRA-PROJECT-47101"),
-        ("804-VCU-017-APX-BR-1-4712-01012012-31122012-0", "VERRA-PROJECT-4712"),
+        ("804-VCU-017-APX-BR-1-4712-01012012-31122012", "VERRA-PROJECT-4712"),
         ("CAD-TRUST:VCS47101-2023", "VERRA-PROJECT-47101"),
         ("CAD-TRUST:GS47101-2023", None),  # a Gold Standard project: its own numbering
         ("EXR-2024-SOLAR", None),
@@ -456,3 +457,16 @@ def test_the_verra_project_key(block: str, expected: str | None) -> None:
     bridge = project_range(SerialRange(block, 5, 9, "explicit"))
     assert (bridge.block if bridge is not None else None) == expected
     assert bridge is None or (bridge.first, bridge.last) == (5, 9)
+
+
+def test_a_verra_label_flag_does_not_make_the_same_units_another_block() -> None:
+    """The flag says whether the block carries a label, which can be added after issuance (red team 15)."""
+    unlabelled = parse_serial("20011-950000001-950012500-VCS-VCU-1600-VER-RW-3-98801-01012023-31122023-0")
+    labelled = parse_serial("20011-950006001-950012500-VCS-VCU-1600-VER-RW-3-98801-01012023-31122023-1")
+    assert unlabelled is not None and labelled is not None
+    assert unlabelled.block == labelled.block
+    assert find_overlaps([("a", unlabelled), ("b", labelled)]) == [("a", "b", (950006001, 950012500))]
+    assert serial_vintage(labelled) == 2023
+    # A key stated with the flag (written by earlier versions) is still a Verra project's key.
+    stated = explicit_range("20011-VCS-VCU-1600-VER-RW-3-98801-01012023-31122023-1", 1, 10)
+    assert project_range(stated) == project_range(explicit_range(labelled.block, 1, 10))

@@ -244,7 +244,7 @@ def serial_vintage(span: SerialRange) -> int | None:
     """
     fields = span.block.split("_" if span.scheme == "puro" else "-")
     if span.scheme == "verra":
-        end = _ddmmyyyy(fields[-2]) if len(fields) >= 3 else None
+        end = _ddmmyyyy(fields[-1]) if len(fields) >= 3 else None
         return end.year if end is not None else None
     index = _VINTAGE_FIELD.get(span.scheme)
     if index is None or span.block.startswith("CDM:") or len(fields) <= index:
@@ -286,16 +286,17 @@ def project_range(span: SerialRange) -> SerialRange | None:
         project = cad_trust.group(1)
     else:
         fields = span.block.split("-")
+        if fields[-1] in ("0", "1"):
+            fields = fields[:-1]  # a key stated with the label flag (as comet-cn wrote Verra keys before 0.3)
         if not (
-            len(fields) >= 6
-            and "VCU" in fields[1:-4]
-            and _DIGITS.fullmatch(fields[-4])
-            and _VERRA_DATE.fullmatch(fields[-3])
+            len(fields) >= 5
+            and "VCU" in fields[1:-3]
+            and _DIGITS.fullmatch(fields[-3])
             and _VERRA_DATE.fullmatch(fields[-2])
-            and fields[-1] in ("0", "1")
+            and _VERRA_DATE.fullmatch(fields[-1])
         ):
             return None
-        project = str(int(fields[-4]))
+        project = str(int(fields[-3]))
     return SerialRange(f"VERRA-PROJECT-{project}", span.first, span.last, span.scheme)
 
 
@@ -548,8 +549,10 @@ def _verra(serial: str) -> SerialRange | None:
     first, last = _number(first_text), _number(last_text)
     if first is None or last is None or first > last:
         return None
-    # Block and project ids are integers (the export's ID column): "031207" is block 31207, not another block.
-    key = [str(int(block_id)), *middle, str(int(project)), start, end, flag]
+    # Block and project ids are integers (the export's ID column): "031207" is block 31207, not another block. The
+    # label flag is left out of the key: it says whether the block carries a label (Additional Certifications), which
+    # can change after issuance, so one block's units exported before and after a label was added are the same units.
+    key = [str(int(block_id)), *middle, str(int(project)), start, end]
     return SerialRange("-".join(key), first, last, "verra")
 
 
