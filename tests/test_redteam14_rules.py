@@ -149,3 +149,25 @@ def test_a_date_time_period_end_gets_the_same_findings_from_either_engine() -> N
     assert fast.shacl_engine == "pyshacl"
     assert [(r.rule_id, r.focus_node) for r in fast.results] == [(r.rule_id, r.focus_node) for r in reference.results]
     assert {r.rule_id for r in reference.violations} == {"CN-CLAIM-02"}
+
+
+# --- CN-PLAN-03: the base period is not the reporting period itself (§3.2.14) -----------------------------------
+
+
+@pytest.mark.rule("CN-PLAN-03")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", REASONING)
+def test_the_reporting_period_named_as_the_base_period_compares_nothing(engine: str, reasoning: str) -> None:
+    itself = edited(BASE, ("ex:baseline-2019", "hasBasePeriod", "ex:period-2024"))
+    assert violated(itself, engine, reasoning) == {"CN-PLAN-03"}
+    [message] = rule_messages(itself, engine, "CN-PLAN-03", as_of=AS_OF, reasoning=reasoning)
+    assert "is the claim's reporting period itself" in message
+
+
+@pytest.mark.rule("CN-PLAN-03")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_reporting_period_declared_the_same_as_the_base_period_is_not_historical(engine: str) -> None:
+    # owl:sameAs makes one node of the two, carrying both periods' dates, so comparing the dates alone passed.
+    same = edited(BASE, ("ex:period-2024", "owl:sameAs", {"@id": "ex:base-period-2019"}))
+    assert violated(same, engine) == {"CN-PLAN-03"}
+    assert violated(BASE, engine) == set()
