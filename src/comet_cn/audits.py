@@ -28,7 +28,7 @@ from comet_cn.reasoning import Engine, reason, reasoning_mode
 from comet_cn.results import ValidationResult, finding
 from comet_cn.rules import Rule, rule
 from comet_cn.serial_groups import double_counting_rows
-from comet_cn.serials import SerialRange, credit_range, project_range, serial_reading
+from comet_cn.serials import SerialRange, credit_range, loose_reading, project_range, serial_reading
 from comet_cn.store import Backend, GraphBackend, OxigraphBackend, oxigraph_available
 
 __all__ = [
@@ -238,6 +238,13 @@ SELECT ?claim ?credit ?serial ?block ?first ?last ?via ?holder ?claim_via ?claim
 
 # Marks a credit's key on a range swept under its Verra project's key (comet_cn.serials.project_range).
 _BRIDGE = " project:"  # a space: no IRI or blank node label holds one
+# Marks a credit's key on the loose reading of an unpadded serial (comet_cn.serials.loose_reading).
+_LOOSE = " loose"
+
+
+def _units_of(serial: str) -> tuple[int, int] | None:
+    loose = loose_reading(serial)
+    return (loose.first, loose.last) if loose is not None else None
 
 
 def _node_key(node: Node) -> str:
@@ -282,6 +289,12 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
                 # As CN-UNITS-01 does within a claim: a range stated under a block key of its own cannot hide the
                 # units its serial reads as, and a Verra project's ranges are swept together whatever their keys.
                 read = serial_reading(serial, span)
+                if span is None:
+                    # As CN-UNITS-01 reads it: an unpadded serial (EXR-2022-WIND-1-6000) is compared with the
+                    # readable ranges of its batch, and with another unpadded one only for the same units.
+                    loose = loose_reading(serial)
+                    if loose is not None:
+                        yield (_node_key(claim), f"{_node_key(credit)}{_LOOSE}", str(serial)), loose
                 for reading, text in ((span, serial_text or ""), (read, str(serial))):
                     if reading is not None:
                         yield (_node_key(claim), _node_key(credit), text), reading
@@ -293,6 +306,10 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
 
         found: set[AuditFinding] = set()
         for (claim_a, credit_a, serial_a), (claim_b, credit_b, serial_b), (low, high) in overlapping_pairs(ranges()):
+            credit_a, loose_a, _ = credit_a.partition(_LOOSE)
+            credit_b, loose_b, _ = credit_b.partition(_LOOSE)
+            if loose_a and loose_b and _units_of(serial_a) != _units_of(serial_b):
+                continue  # two loose readings share units only when they name the very same ones
             credit_a, _, kind_a = credit_a.partition(_BRIDGE)
             credit_b, _, kind_b = credit_b.partition(_BRIDGE)
             if kind_a == kind_b != "":
