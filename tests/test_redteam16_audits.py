@@ -53,3 +53,15 @@ def test_two_unpadded_serials_are_one_use_when_they_name_the_same_units(backend:
     # Two loose readings are not compared for a partial overlap (too loose: "…-2020-2024" may be years), as in
     # CN-UNITS-01; stating the range (issuanceBlock, firstUnit, lastUnit) makes it comparable.
     assert _double(acme, _beta("EXR-2022-WIND-6001-12000"), backend=backend) == []
+
+
+def test_what_a_rule_does_not_check_yet_is_listed_on_the_rules_page() -> None:
+    """A gap a red team found and that is not closed is said where users read what each rule checks."""
+    page = (EXAMPLES.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    limits = page.split("## Known limits", 1)[1]
+    for rule_id, words in [
+        ("CN-EVENT-04", "not with the edition before it"),
+        ("CN-AUDIT-IMPROVE-01", "whatever their length"),
+        ("CN-UNITS-01", "only for the very same units"),
+    ]:
+        assert f"- **{rule_id}:**" in limits and words in limits

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SH
 
 from comet_cn.audits import audits_markdown
@@ -120,9 +120,9 @@ def _rule_section(rule: Rule, examples: Mapping[str, list[str]]) -> list[str]:
     return lines
 
 
-def _rfc_notes(graph: Graph) -> list[tuple[str, str]]:
+def _rfc_notes(graph: Graph, annotation: URIRef = CNSH.rfcNote) -> list[tuple[str, str]]:
     notes: set[tuple[str, str]] = set()
-    for shape, note in graph.subject_objects(CNSH.rfcNote):
+    for shape, note in graph.subject_objects(annotation):
         rule_ids = sorted(str(r) for r in graph.objects(shape, CNSH.ruleId)) or ["(general)"]
         notes.add((rule_ids[0], str(note)))
     return sorted(notes)
@@ -162,6 +162,12 @@ def rules_markdown(graph: Graph | None = None, manifest: Sequence[Mapping[str, A
     else:
         lines.append("No departures recorded.")
     lines.append("")
+    limits = _rfc_notes(source, CNSH.knownLimit)
+    if limits:
+        # What a rule does not check yet, said where a user looks for what it checks.
+        lines += ["## Known limits", ""]
+        lines += [f"- **{rule_id}:** {_cell(note)}" for rule_id, note in limits]
+        lines.append("")
     shapes = sum(1 for _ in source.subjects(SH.severity, None))
     lines.append(f"_{len(rules)} rules; {shapes} shapes declare a severity._")
     return "\n".join(lines) + "\n"
