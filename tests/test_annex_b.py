@@ -194,8 +194,9 @@ def test_messages_name_what_is_wrong(rule_id: str, expected: str) -> None:
     assert any(expected in r.message for r in report.results if r.rule_id == rule_id)
 
 
-def test_instrument_vintage_window_is_a_parameter_read_from_the_data_graph() -> None:
-    """CN-ELEC-03: by default (12 months) electricity generated in late 2023 may cover 2024; with 0 it may not."""
+def test_instrument_vintage_window_is_a_parameter_of_the_checker_not_of_the_claim() -> None:
+    """CN-ELEC-03: by default (12 months) electricity generated in late 2023 may cover 2024; with 0 it may not. The
+    window is the checker's option: the same value stated in the claim is ignored, with a warning."""
     graph = comet_cn.load(ANNEX_B / "market-based-electricity-claim.jsonld")
     instrument = next(s for s in graph.subjects() if str(s) == EX + "go-2024-hydro")
     start = next(p for p in graph.predicates(instrument) if str(p).endswith("#generationPeriodStart"))
@@ -203,10 +204,12 @@ def test_instrument_vintage_window_is_a_parameter_read_from_the_data_graph() -> 
     graph.set((instrument, start, Literal("2023-07-01", datatype=XSD.date)))
     graph.set((instrument, end, Literal("2023-12-31", datatype=XSD.date)))
     assert comet_cn.validate(graph).conforms
-    graph.add((CNSH.parameters, CNSH.instrumentVintageWindowMonths, Literal(0, datatype=XSD.integer)))
-    report = comet_cn.validate(graph)
+    report = comet_cn.validate(graph, parameters=comet_cn.RuleParameters(instrument_vintage_window_months=0))
     assert report.rule_ids == frozenset({"CN-ELEC-03"})
     assert any("not all of it within 0 months" in r.message for r in report.results)
+    graph.add((CNSH.parameters, CNSH.instrumentVintageWindowMonths, Literal(0, datatype=XSD.integer)))
+    report = comet_cn.validate(graph)
+    assert report.conforms and [r.rule_id for r in report.warnings] == ["CN-INPUT-02"]
 
 
 def _annex_b_findings(report: comet_cn.ValidationReport) -> list[str]:

@@ -36,6 +36,7 @@ from comet_cn.serials import (
 from comet_cn.terms import UnknownTerm, bundled_terms, compact, describe, unknown_iris
 
 __all__ = [
+    "PARAMETERS",
     "UNITS_KEY",
     "Asserted",
     "UnknownTermsMode",
@@ -43,8 +44,10 @@ __all__ = [
     "asserted_facts",
     "claims_in",
     "credit_ranges",
+    "drop_stated_parameters",
     "engine_findings",
     "normalised_serial",
+    "stated_parameters_finding",
 ]
 
 UnknownTermsMode = Literal["error", "warning"]
@@ -471,6 +474,35 @@ def add_units_keys(graph: Graph) -> None:
         key = units_key(span, serial)
         if key is not None:
             graph.add((credit, UNITS_KEY, RDFLiteral(key)))
+
+
+#: The node the shapes read the rule parameters from (docs/rules.md, "Open parameters").
+PARAMETERS = URIRef("https://comet.carbon/ext/iso14068/shapes#parameters")
+
+
+def drop_stated_parameters(graph: Graph) -> int:
+    """Remove from ``graph`` (a closure) every statement about the rule-parameter node, and return how many.
+
+    The parameters are the checker's options, never the claim's: a claim stating ``cnsh:vintageMaxAgeYears 100``
+    would otherwise loosen the rule it is checked by (and, merged with others for the audits, theirs).
+    """
+    stated = list(graph.triples((PARAMETERS, None, None)))
+    for triple in stated:
+        graph.remove(triple)
+    return len(stated)
+
+
+def stated_parameters_finding(count: int, source: str | None) -> ValidationResult:
+    """CN-INPUT-02, a warning: the input stated rule parameters, which were ignored."""
+    return finding(
+        "CN-INPUT-02",
+        focus_node="cnsh:parameters",
+        message=f"the input states {count} rule parameter statement(s) on cnsh:parameters; the rules' parameters "
+        "are the checker's options (cn-validate --vintage-max-age, --retirement-window, ...; parameters= in "
+        "Python), never the claim's, so they were ignored and the options used.",
+        source=source,
+        severity=Severity.WARNING,
+    )
 
 
 def _tonnes(graph: Graph, credit: Node, span: SerialRange, source: str | None) -> Iterator[ValidationResult]:

@@ -288,6 +288,14 @@ _output_option = click.option(
     help="Months after the reporting period within which credits must be retired (§11.2).",
 )
 @click.option(
+    "--instrument-window",
+    type=click.IntRange(min=0),
+    default=_DEFAULTS.instrument_vintage_window_months,
+    show_default=True,
+    help="Months before and after the reporting period within which a contractual instrument's electricity must "
+    "have been generated (Annex B.4, CN-ELEC-03).",
+)
+@click.option(
     "--max-bytes",
     type=click.IntRange(min=1),
     default=LoadLimits().max_bytes,
@@ -369,6 +377,7 @@ def _validate_cli(
     vintage_reference: str,
     vintage_property: str,
     retirement_window: int,
+    instrument_window: int,
     max_bytes: int,
     max_depth: int,
     max_string: int,
@@ -393,6 +402,7 @@ def _validate_cli(
         vintage_reference=vintage_reference,  # type: ignore[arg-type]
         vintage_property=vintage_property,  # type: ignore[arg-type]
         retirement_window_months=retirement_window,
+        instrument_vintage_window_months=instrument_window,
         as_of=as_of.date() if as_of is not None else None,
     )
     options: dict[str, Any] = {

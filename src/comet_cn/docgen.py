@@ -55,7 +55,9 @@ shacl-engine (JavaScript, SPARQL on Comunica), on every example and gets the sam
 The text of §11.2 leaves some readings open. Each is a parameter with the reading we consider most faithful as the
 default; change it with the `parameters=` argument of `comet_cn.validate()` or the `cn-validate` options below. In
 the shapes, the parameters are read from the node `cnsh:parameters` of the data graph with the defaults built in, so
-other SHACL engines apply the same defaults.
+other SHACL engines apply the same defaults. comet-cn sets that node from its options alone: statements about it in
+the input are removed before the rules run, with a CN-INPUT-02 warning, so a claim cannot loosen the rules it is
+checked by (nor, in the audits and queries, another claim's).
 
 | Parameter | Default | `cn-validate` option | Meaning |
 |---|---|---|---|
@@ -64,6 +66,7 @@ other SHACL engines apply the same defaults.
 | `cnsh:vintageProperty` | `comet-cn:vintageEndYear` | `--vintage-year vintage\\|issuance` | which year is the vintage: the year the mitigation took place, or the issuance year (`comet-cn:issuanceYear`); §11.4 d records both |
 | `cnsh:retirementWindowMonths` | 12 | `--retirement-window` | months after the end of the reporting period by which credits must be retired |
 | `cnsh:asOfDate` | today | `--as-of` | the date of the check: a claim about a period that has not ended by then, or dated after it, does not conform (CN-CLAIM-09) |
+| `cnsh:instrumentVintageWindowMonths` | 12 | `--instrument-window` | months before and after the reporting period within which a contractual instrument's electricity must have been generated (Annex B.4, CN-ELEC-03); 0 asks for generation within the period |
 
 Two options are not parameters of the standard but of how strict the tool is with the data:
 

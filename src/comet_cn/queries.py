@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, cast
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Node
 
+from comet_cn.claim_checks import drop_stated_parameters
 from comet_cn.errors import InputError
 from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, Source, iter_sources, load
 from comet_cn.reasoning import Engine, reason, reasoning_mode
@@ -242,6 +243,7 @@ def load_sources(
     merged = Graph()
     for _, source in iter_sources(_items(sources)):
         closure = reason(load(source, limits=limits), mode, engine=engine, in_place=True)
+        drop_stated_parameters(closure.graph)  # one input must not set the parameters the queries read for all
         for triple in closure.graph:
             merged.add(triple)
     return merged
@@ -264,7 +266,9 @@ def load_into(
     mode = reasoning_mode(reasoning)
     count = 0
     for _, source in iter_sources(_items(sources)):
-        backend.add(reason(load(source, limits=limits), mode, engine=engine, in_place=True).graph)
+        graph = reason(load(source, limits=limits), mode, engine=engine, in_place=True).graph
+        drop_stated_parameters(graph)  # one input must not set the parameters the queries read for all
+        backend.add(graph)
         count += 1
     return count
 

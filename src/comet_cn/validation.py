@@ -13,7 +13,15 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SH, XSD
 from rdflib.term import Node
 
-from comet_cn.claim_checks import UnknownTermsMode, add_units_keys, asserted_facts, claims_in, engine_findings
+from comet_cn.claim_checks import (
+    UnknownTermsMode,
+    add_units_keys,
+    asserted_facts,
+    claims_in,
+    drop_stated_parameters,
+    engine_findings,
+    stated_parameters_finding,
+)
 from comet_cn.errors import CometCnError, InputError, SupportFileError
 from comet_cn.loading import (
     DEFAULT_LIMITS,
@@ -58,6 +66,8 @@ class RuleParameters:
     :param retirement_window_months: how long after the end of the reporting period credits may be retired.
     :param as_of: the date the check is made (default: today); a claim about a period that has not ended by then,
         or dated after it, does not conform (CN-CLAIM-09).
+    :param instrument_vintage_window_months: months before and after the reporting period within which a
+        contractual instrument's electricity must have been generated (Annex B.4, CN-ELEC-03).
     """
 
     vintage_max_age_years: int = 5
@@ -65,9 +75,10 @@ class RuleParameters:
     vintage_property: TypingLiteral["vintage", "issuance"] = "vintage"
     retirement_window_months: int = 12
     as_of: date | None = None
+    instrument_vintage_window_months: int = 12
 
     def __post_init__(self) -> None:
-        if self.vintage_max_age_years < 0 or self.retirement_window_months < 0:
+        if min(self.vintage_max_age_years, self.retirement_window_months, self.instrument_vintage_window_months) < 0:
             raise ValueError("rule parameters must not be negative")
         if self.vintage_reference not in ("start", "end"):
             raise ValueError("vintage_reference must be 'start' or 'end'")
@@ -84,6 +95,11 @@ class RuleParameters:
             (node, CNSH.vintageReference, Literal(self.vintage_reference)),
             (node, CNSH.vintageProperty, _VINTAGE_PROPERTIES[self.vintage_property]),
             (node, CNSH.retirementWindowMonths, Literal(self.retirement_window_months, datatype=XSD.integer)),
+            (
+                node,
+                CNSH.instrumentVintageWindowMonths,
+                Literal(self.instrument_vintage_window_months, datatype=XSD.integer),
+            ),
             *(
                 [(node, CNSH.asOfDate, Literal(self.as_of.isoformat(), datatype=XSD.date))]
                 if self.as_of is not None
@@ -216,6 +232,7 @@ def _check(
             f"the claim has {len(closure.graph)} triples after reasoning, over the limit of {max_triples} "
             "(--max-triples)",
         )
+    stated = drop_stated_parameters(closure.graph)  # the checker's options set them, never the claim
     if parameters is not None and parameters != RuleParameters():
         for triple in parameters.triples():
             closure.graph.add(triple)
@@ -235,6 +252,8 @@ def _check(
     found = set(_results(report_graph, shapes, closure, name))
     found.update(native_findings(closure.graph, name))
     found.update(engine_findings(loaded, closure, claims, source=name, unknown_terms=unknown_terms, asserted=asserted))
+    if stated:
+        found.add(stated_parameters_finding(stated, name))
     if loaded.cells:
         found = {_located(result, loaded.cells) for result in found}
     results = tuple(sorted(found, key=ValidationResult.sort_key))

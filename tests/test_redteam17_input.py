@@ -1,0 +1,69 @@
+"""Red-team round 17: inputs that switched rules off or vanished without a word.
+
+Each case is a violating example that stayed violating only while the input did not play a trick, checked next to
+the same example without the trick.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import comet_cn
+from comet_cn.queries import query
+from tests.conftest import ENGINES, EXAMPLES, with_nodes
+
+VIOLATIONS = EXAMPLES / "violations"
+AS_OF = date(2026, 12, 1)
+CNSH = "https://comet.carbon/ext/iso14068/shapes#"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
+
+def _example(name: str) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads((VIOLATIONS / name).read_text(encoding="utf-8"))
+    return document
+
+
+def _parameter(name: str, value: int) -> dict[str, Any]:
+    return {"@id": CNSH + "parameters", CNSH + name: {"@value": str(value), "@type": XSD_INTEGER}}
+
+
+def _checked(document: dict[str, Any], engine: str) -> comet_cn.ValidationReport:
+    parameters = comet_cn.RuleParameters(as_of=AS_OF)
+    return comet_cn.validate(document, parameters=parameters, shacl_engine=engine)  # type: ignore[arg-type]
+
+
+# ---- the rule parameters are the checker's, never the claim's ----
+
+
+@pytest.mark.rule("CN-INPUT-02")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("example", "rule", "parameter", "loose"),
+    [
+        ("cn-vint-01-old-vintage.jsonld", "CN-VINT-01", "vintageMaxAgeYears", 100),
+        ("cn-ret-01-late-retirement.jsonld", "CN-RET-01", "retirementWindowMonths", 600),
+    ],
+)
+def test_a_claim_cannot_loosen_the_rule_it_is_checked_by(
+    engine: str, example: str, rule: str, parameter: str, loose: int
+) -> None:
+    claim = _example(example)
+    assert rule in _checked(claim, engine).rule_ids
+    report = _checked(with_nodes(claim, _parameter(parameter, loose)), engine)
+    assert not report.conforms and rule in {r.rule_id for r in report.violations}
+    [warning] = [r for r in report.warnings if r.rule_id == "CN-INPUT-02"]
+    assert "cnsh:parameters" in warning.focus_node and "ignored" in warning.message
+
+
+def test_one_input_cannot_set_the_parameters_a_query_reads_for_all(tmp_path: Path) -> None:
+    late = VIOLATIONS / "cn-ret-01-late-retirement.jsonld"
+    alone = query("retirement-timing", late)
+    other = tmp_path / "parameters.jsonld"
+    other.write_text(json.dumps({"@graph": [_parameter("retirementWindowMonths", 600)]}), encoding="utf-8")
+    together = query("retirement-timing", [late, other])
+    assert alone.rows and together.rows == alone.rows
