@@ -67,3 +67,34 @@ def test_one_input_cannot_set_the_parameters_a_query_reads_for_all(tmp_path: Pat
     other.write_text(json.dumps({"@graph": [_parameter("retirementWindowMonths", 600)]}), encoding="utf-8")
     together = query("retirement-timing", [late, other])
     assert alone.rows and together.rows == alone.rows
+
+
+# ---- owl:sameAs may not equate a vocabulary term with anything ----
+
+CN = "https://comet.carbon/ext/iso14068#"
+OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+
+
+@pytest.mark.parametrize(
+    ("example", "trick"),
+    [
+        # One criterion met standing for another that is not (the example lacks Additional).
+        ("cn-crit-01-not-additional.jsonld", {"@id": CN + "Real", OWL_SAME_AS: {"@id": CN + "Additional"}}),
+        # An in-house procedure declared to be ISO 14064-3.
+        (
+            "cn-crit-01-not-additional.jsonld",
+            {"@id": "https://example.org/acme/in-house-review", OWL_SAME_AS: {"@id": CN + "ISO_14064_3"}},
+        ),
+    ],
+)
+def test_a_claim_may_not_declare_a_vocabulary_term_the_same_as_another(
+    example: str, trick: dict[str, Any], tmp_path: Path, cli: Any
+) -> None:
+    claim = _example(example)
+    assert not _checked(claim, "pyshacl").conforms
+    path = tmp_path / "trick.jsonld"
+    path.write_text(json.dumps(with_nodes(claim, trick)), encoding="utf-8")
+    run = cli(str(path))
+    assert run.code == 2 and run.out == ""
+    [line] = run.err.strip().splitlines()
+    assert "may not redefine the vocabulary" in line and "owl:sameAs naming" in line

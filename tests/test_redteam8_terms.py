@@ -135,7 +135,8 @@ def test_a_near_miss_of_a_comet_module_namespace_suggests_its_term() -> None:
 
 def test_a_near_miss_is_a_warning_when_unknown_terms_are_warnings() -> None:
     report = _report(_key_as(HTTP_CN + "supportsTransition"), unknown_terms="warning")
-    assert report.conforms
+    # The misspelt key is a warning; the account then does not say it supports the transition (CN-FI-02).
+    assert {r.rule_id for r in report.violations} == {"CN-FI-02"}
     assert any(f"'{HTTP_CN}supportsTransition'" in message for message in _unknown(report, warnings=True))
 
 

@@ -1064,13 +1064,32 @@ def _short(iri: Node) -> str:
     return text
 
 
+#: Namespaces whose terms a claim uses but may not equate with anything (besides the bundled ontology's terms).
+_RESERVED_NAMESPACES = (
+    "https://comet.carbon/ext/iso14068/shapes#",
+    str(RDF),
+    str(RDFS),
+    str(OWL),
+    str(XSD),
+)
+
+
+def _vocabulary_term(iri: str) -> bool:
+    from comet_cn.terms import bundled_terms  # read once per process
+
+    return iri.startswith(_RESERVED_NAMESPACES) or iri in bundled_terms()
+
+
 def check_claim_budget(graph: Graph, name: str, limits: LoadLimits = DEFAULT_LIMITS) -> None:
     """Refuse a claim that would make reasoning costly or change the vocabulary the rules are written against.
 
     A claim may not state schema (subclasses, domains, property characteristics, restrictions...): one transitive
     property of its own with a chain of 2,000 links costs owlrl minutes, and a subclass axiom could make any node a
-    claim. A user's own vocabulary belongs in an extra ontology (``--ontology``), which is trusted. ``owl:sameAs``
-    is instance data, but each statement multiplies the work, so it is capped (``limits.max_same_as``).
+    claim. Nor may it equate a term of the vocabulary with anything (``owl:sameAs``/``owl:differentFrom`` naming
+    one): ``comet-cn:Real owl:sameAs comet-cn:Additional`` would make one criterion met stand for another. A user's
+    own vocabulary belongs in an extra ontology (``--ontology``), which is trusted. ``owl:sameAs`` between the
+    claim's own nodes is instance data, but each statement multiplies the work, so it is capped
+    (``limits.max_same_as``).
 
     :raises InputError: the claim states schema, or more ``owl:sameAs`` than the limit.
     """
@@ -1085,6 +1104,15 @@ def check_claim_budget(graph: Graph, name: str, limits: LoadLimits = DEFAULT_LIM
         (subject, f"rdf:type {_short(kind)}")
         for kind in _VOCABULARY_TYPES
         for subject in graph.subjects(RDF.type, kind)
+    ]
+    # owl:sameAs is instance data, except where it names a term of the vocabulary: comet-cn:Real owl:sameAs
+    # comet-cn:Additional would make one criterion met stand for another (OWL 2 RL copies statements across it).
+    stated += [
+        (subject, f"{_short(predicate)} naming {_short(term)}")
+        for predicate in (OWL.sameAs, OWL.differentFrom)
+        for subject, other in graph.subject_objects(predicate)
+        for term in (subject, other)
+        if isinstance(term, URIRef) and _vocabulary_term(str(term))
     ]
     if stated:
         rank = subject_rank(graph)
