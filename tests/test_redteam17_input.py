@@ -98,3 +98,41 @@ def test_a_claim_may_not_declare_a_vocabulary_term_the_same_as_another(
     assert run.code == 2 and run.out == ""
     [line] = run.err.strip().splitlines()
     assert "may not redefine the vocabulary" in line and "owl:sameAs naming" in line
+
+
+# ---- statements a JSON-LD processor would drop without a word are refused ----
+
+CONFORMING: dict[str, Any] = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
+MAJOR = {"nonConformitySeverity": "major", "label": "footprint misstated"}
+
+
+def _refused(document: dict[str, Any], tmp_path: Path, cli: Any) -> str:
+    path = tmp_path / "claim.jsonld"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    run = cli(str(path))
+    assert run.code == 2 and run.out == "", run.out
+    [line] = run.err.strip().splitlines()
+    return str(line)
+
+
+@pytest.mark.parametrize("context", [None, [None], [CONFORMING["@context"][0], None]])
+def test_a_null_context_that_would_hide_a_node_s_statements_is_refused(context: Any, tmp_path: Path, cli: Any) -> None:
+    major = {"@id": "https://example.org/acme/opinion-2024", "hasNonConformity": MAJOR}
+    assert "CN-CLAIM-06" in _checked(with_nodes(CONFORMING, major), "pyshacl").rule_ids
+    line = _refused(with_nodes(CONFORMING, {"@context": context, **major}), tmp_path, cli)
+    assert "a @context of null clears the comet-cn context" in line
+
+
+@pytest.mark.parametrize(
+    ("node", "shown"),
+    [
+        ({"@id": "ex:opinion-2024", "hasNonConformity": {"@id": "ex:nc 1", **MAJOR}}, 'the id "ex:nc 1"'),
+        ({"@id": "ex:claim-2024", "hasOffsettingEvent": ["ex:retirement 2025"]}, 'hasOffsettingEvent "ex:retirement'),
+        ({"@id": "ex:x", "@type": "Carbon Credit"}, 'the type "Carbon Credit"'),
+    ],
+)
+def test_an_iri_with_white_space_is_refused_not_dropped(
+    node: dict[str, Any], shown: str, tmp_path: Path, cli: Any
+) -> None:
+    line = _refused(with_nodes(CONFORMING, node), tmp_path, cli)
+    assert shown in line and "holds white space" in line

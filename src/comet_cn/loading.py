@@ -766,6 +766,15 @@ def _check_structure(document: Any, name: str, limits: LoadLimits, max_triples: 
             raise InputError(name, f"JSON nested deeper than {limits.max_depth} levels")
         if isinstance(node, dict):
             if "@context" in node:
+                declared = node["@context"]
+                if declared is None or (isinstance(declared, list) and None in declared):
+                    # A null context clears the comet-cn context (and the marker that reports unknown keys), so every
+                    # key under it would be dropped by the JSON-LD processor without a word.
+                    raise InputError(
+                        name,
+                        "a @context of null clears the comet-cn context, so the keys under it would be dropped "
+                        "without a word: remove it",
+                    )
                 if in_context:
                     raise InputError(
                         name, "a term definition has a @context of its own (a scoped context): not accepted"
@@ -792,11 +801,34 @@ def _check_structure(document: Any, name: str, limits: LoadLimits, max_triples: 
                 )
 
 
+def _iri_valued_terms() -> frozenset[str]:
+    """The bundled context's terms whose string values are IRIs (``"@type": "@id"`` or ``"@vocab"``)."""
+    definitions = context_document().get("@context", {})
+    return frozenset(
+        term
+        for term, definition in definitions.items()
+        if isinstance(definition, dict) and definition.get("@type") in ("@id", "@vocab")
+    )
+
+
+_IRI_VALUED = _iri_valued_terms()
+
+
 def _check_node(node: dict[Any, Any], name: str, limits: LoadLimits) -> None:
     for key in ("@type", "type"):  # "type" is the bundled context's alias of @type
         types = node.get(key)
         if isinstance(types, list) and len(types) > limits.max_types_per_node:
             raise InputError(name, f"a node has {len(types)} types, over the limit of {limits.max_types_per_node}")
+    for key in ("@id", "id", "@type", "type", *(key for key in node if key in _IRI_VALUED)):
+        named = node.get(key)
+        for iri in named if isinstance(named, list) else [named]:
+            if isinstance(iri, str) and any(character.isspace() for character in iri):
+                # No IRI holds white space: a JSON-LD processor drops such a node's statements without a word.
+                raise InputError(
+                    name,
+                    f"the {key.lstrip('@')} {_quoted(iri)} holds white space, which no IRI can, so its statements "
+                    "would be dropped without a word: remove the space (or write it as %20)",
+                )
     items = node.get("@list")
     if isinstance(items, list) and len(items) > limits.max_list_items:
         raise InputError(name, f"a list has {len(items)} items, over the limit of {limits.max_list_items}")
