@@ -80,3 +80,22 @@ def test_local_dataset_names_and_plain_queries_still_run(tmp_path: Path, cn_quer
     plain = _query_file(tmp_path, "SELECT ?s WHERE { ?s a ?type } LIMIT 1")
     run = cn_query(plain, CLAIM)
     assert run.code == 0 and "(1 row)" in run.out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1",
+        "SELECT * WHERE {{ OPTIONAL {{ GRAPH <http://127.0.0.1:{port}/g.ttl> {{ ?s ?p ?o }} }} }}",
+    ],
+)
+def test_a_graph_pattern_is_one_line_not_an_internal_error(
+    text: str, tmp_path: Path, listener: Listener, cn_query: Callable[..., Run]
+) -> None:
+    # Red team 17: rdflib raised on GRAPH over the claims' single graph (exit 3, "internal error").
+    path = _query_file(tmp_path, text.format(port=listener.port) if "{port}" in text else text)
+    run = cn_query(path, CLAIM)
+    assert run.code == 2 and run.out == ""
+    refusal = "GRAPH is not allowed: the claims are one graph with no named graphs; remove the GRAPH"
+    assert run.err.strip() == f"cn-query: error: {path}: {refusal}"
+    assert listener.connections == 0

@@ -196,6 +196,12 @@ def _refuse_network(algebra: CompValue, source: str) -> None:
         if isinstance(node, CompValue):
             if node.name == "ServiceGraphPattern":
                 raise InputError(source, f"SERVICE is not allowed: {_NETWORK}")
+            if node.name == "Graph":
+                # The claims are read into one graph with no named graphs: rdflib raises on a GRAPH pattern there
+                # (an internal error), and over a dataset it would load a GRAPH <iri> from the web.
+                raise InputError(
+                    source, "GRAPH is not allowed: the claims are one graph with no named graphs; remove the GRAPH"
+                )
             if node.name == "DatasetClause":
                 for key, keyword in (("default", "FROM"), ("named", "FROM NAMED")):
                     iri = dict.get(node, key)  # CompValue.get returns the key itself when it is missing
