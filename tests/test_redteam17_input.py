@@ -136,3 +136,19 @@ def test_an_iri_with_white_space_is_refused_not_dropped(
 ) -> None:
     line = _refused(with_nodes(CONFORMING, node), tmp_path, cli)
     assert shown in line and "holds white space" in line
+
+
+# ---- CN-CLAIM-06: only a severity that is "minor" passes ----
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_severity_that_only_ends_in_minor_is_not_minor(engine: str) -> None:
+    def rated(severity: Any) -> dict[str, Any]:
+        opinion = {"@id": "ex:opinion-2024", "hasNonConformity": {"nonConformitySeverity": severity, "label": "x"}}
+        return with_nodes(CONFORMING, opinion)
+
+    assert "CN-CLAIM-06" not in _checked(rated(" minor "), engine).rule_ids
+    assert "CN-CLAIM-06" not in _checked(rated({"@id": "https://example.org/severity#minor"}), engine).rule_ids
+    assert "CN-CLAIM-06" in _checked(rated("major/minor"), engine).rule_ids
+    assert "CN-CLAIM-06" in _checked(rated("not minor"), engine).rule_ids
