@@ -152,3 +152,20 @@ def test_a_severity_that_only_ends_in_minor_is_not_minor(engine: str) -> None:
     assert "CN-CLAIM-06" not in _checked(rated({"@id": "https://example.org/severity#minor"}), engine).rule_ids
     assert "CN-CLAIM-06" in _checked(rated("major/minor"), engine).rule_ids
     assert "CN-CLAIM-06" in _checked(rated("not minor"), engine).rule_ids
+
+
+# ---- odd arguments from Python get a plain error, not a traceback from deep inside ----
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "words"),
+    [
+        ({"limits": None}, TypeError, "limits must be a comet_cn.LoadLimits"),
+        ({"max_triples": -5}, ValueError, "max_triples must be a positive whole number"),
+        ({"parameters": {"vintage_max_age_years": True}}, ValueError, "must be whole numbers"),
+        ({"parameters": {"retirement_window_months": 1.5}}, ValueError, "must be whole numbers"),
+    ],
+)
+def test_odd_arguments_are_refused_in_words(options: dict[str, Any], error: type[Exception], words: str) -> None:
+    with pytest.raises(error, match=words):
+        comet_cn.validate(EXAMPLES / "conforming-claim.jsonld", **options)

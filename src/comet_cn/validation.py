@@ -78,7 +78,11 @@ class RuleParameters:
     instrument_vintage_window_months: int = 12
 
     def __post_init__(self) -> None:
-        if min(self.vintage_max_age_years, self.retirement_window_months, self.instrument_vintage_window_months) < 0:
+        counts = (self.vintage_max_age_years, self.retirement_window_months, self.instrument_vintage_window_months)
+        if any(isinstance(count, bool) or not isinstance(count, int) for count in counts):
+            # True would be taken as 1 year or month without a word.
+            raise ValueError("rule parameters counting years or months must be whole numbers")
+        if min(counts) < 0:
             raise ValueError("rule parameters must not be negative")
         if self.vintage_reference not in ("start", "end"):
             raise ValueError("vintage_reference must be 'start' or 'end'")
@@ -149,6 +153,10 @@ def validate(
         :func:`comet_cn.loading.check_claim_budget`).
     """
     name = name or describe_source(source)
+    if not isinstance(limits, LoadLimits):
+        raise TypeError("limits must be a comet_cn.LoadLimits")
+    if isinstance(max_triples, bool) or not isinstance(max_triples, int) or max_triples < 1:
+        raise ValueError("max_triples must be a positive whole number")
     with exclusive():
         loaded = load_claim(source, format=format, limits=limits, max_triples=max_triples, store="claim")
         return _check(
