@@ -111,7 +111,7 @@ def test_verra_row_becomes_a_credit_with_thousands_separators_read_and_its_range
     result = import_records("verra", FIXTURES / "verra" / "vcus.csv")
     node = credit(result, "950000001-950007000")
     assert node["tonnesCO2e"] == "7000"  # "7,000" in the file
-    assert node["issuanceBlock"] == "20011-VCS-VCU-1600-VER-RW-3-98801-01012023-31122023"
+    assert node["issuanceBlock"] == "20011-VCS-VCU-1600-VER-RW-3-98801-01012023-31122023-1"
     assert (node["vintageEndYear"], node["issuanceYear"]) == ("2023", "2024")
     assert node["hasCreditType"] == "ReductionCredit" and "registry label" in comments(node)
     assert node["isExPostCredit"] is True and "inferred: programme rule" in comments(node)

@@ -497,6 +497,15 @@ def test_the_same_verra_units_retired_twice_are_found_whatever_the_label_flag(
     path = _csv(tmp_path / "flags.csv", VERRA, *rows)
     run = cn_import("verra", str(path), "-o", str(tmp_path / "out.jsonld"))
     assert run.code == 0, run.err
-    assert any(
-        "flags.csv:3: block" in line and "the same units are retired twice" in line for line in _warning_lines(run)
+    twice = (
+        "flags.csv:3: units 950000001-950012500 of block 20011-VCS-VCU-1600-VER-RW-3-98801-01012024-31122024 are also "
+        "retired at flags.csv:2: a double retirement, not adjacent pieces"
     )
+    assert any(line.endswith(twice) for line in _warning_lines(run))
+    # Each credit keeps the registry's block key, flag included.
+    graph = json.loads((tmp_path / "out.jsonld").read_text(encoding="utf-8"))["@graph"]
+    blocks = sorted(c["issuanceBlock"] for c in _of_type(graph, "CarbonCredit"))
+    assert blocks == [
+        serial.format(0).replace("950000001-950012500-", ""),
+        serial.format(1).replace("950000001-950012500-", ""),
+    ]

@@ -22,6 +22,7 @@ from comet_cn.serials import (
     loose_reading,
     parse_serial,
     project_range,
+    registry_block,
     serial_vintage,
 )
 
@@ -462,11 +463,17 @@ def test_the_verra_project_key(block: str, expected: str | None) -> None:
 def test_a_verra_label_flag_does_not_make_the_same_units_another_block() -> None:
     """The flag says whether the block carries a label, which can be added after issuance (red team 15)."""
     unlabelled = parse_serial("20011-950000001-950012500-VCS-VCU-1600-VER-RW-3-98801-01012023-31122023-0")
-    labelled = parse_serial("20011-950006001-950012500-VCS-VCU-1600-VER-RW-3-98801-01012023-31122023-1")
+    labelled_serial = "20011-950006001-950012500-VCS-VCU-1600-VER-RW-3-98801-01012023-31122023-1"
+    labelled = parse_serial(labelled_serial)
     assert unlabelled is not None and labelled is not None
     assert unlabelled.block == labelled.block
     assert find_overlaps([("a", unlabelled), ("b", labelled)]) == [("a", "b", (950006001, 950012500))]
     assert serial_vintage(labelled) == 2023
-    # A key stated with the flag (written by earlier versions) is still a Verra project's key.
-    stated = explicit_range("20011-VCS-VCU-1600-VER-RW-3-98801-01012023-31122023-1", 1, 10)
-    assert project_range(stated) == project_range(explicit_range(labelled.block, 1, 10))
+    # The registry's own block key (the serial without its unit fields, flag included) is what cn-import states as
+    # issuanceBlock; stated so, it lines up with the serials of either flag.
+    assert registry_block(labelled, labelled_serial) == "20011-VCS-VCU-1600-VER-RW-3-98801-01012023-31122023-1"
+    stated = explicit_range(registry_block(labelled, labelled_serial), 950006001, 950012500)
+    assert stated.block == unlabelled.block
+    bridged, read = project_range(stated), project_range(labelled)
+    assert bridged is not None and read is not None
+    assert (bridged.block, bridged.first, bridged.last) == (read.block, read.first, read.last)

@@ -35,6 +35,7 @@ __all__ = [
     "loose_reading",
     "parse_serial",
     "project_range",
+    "registry_block",
     "serial_reading",
     "serial_vintage",
     "stated_range_problem",
@@ -154,7 +155,27 @@ def explicit_range(block: str, first: int, last: int) -> SerialRange:
     if _claimed_scheme(key) is None:
         # The generic grammar reads "_" as "-"; a registry's own key (Puro's underscores) is kept as written.
         key = key.replace("_", "-")
-    return SerialRange(key, first, last, "explicit")
+    return SerialRange(_without_label_flag(key), first, last, "explicit")
+
+
+def _without_label_flag(key: str) -> str:
+    """A Verra block key as the registry writes it (the serial without its unit fields, ending in the label flag)
+    without that flag: the key the Verra grammar reads, so a stated block lines up with serials of either flag."""
+    fields = key.split("-")
+    if project_range(SerialRange(key, 0, 0, "verra")) is not None and fields[-1] in ("0", "1"):
+        return "-".join(fields[:-1])
+    return key
+
+
+def registry_block(span: SerialRange, serial: str | None) -> str:
+    """The block key as the registry's documentation writes it: for Verra, the serial without its two unit fields,
+    label flag included (``…-31122024-1``); otherwise the parsed block. What cn-import states as
+    ``comet-cn:issuanceBlock`` and names credits by; comparisons use ``span.block``, which leaves the flag out."""
+    if span.scheme == "verra" and serial is not None:
+        flag = _normalise(serial).rsplit("-", 1)[-1]
+        if flag in ("0", "1"):
+            return f"{span.block}-{flag}"
+    return span.block
 
 
 def credit_range(

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from comet_cn.importers.attribution import Period, matches_beneficiary, on_behalf_of
 from comet_cn.importers.model import PROVENANCE, Fact, ImportResult, Organisation, Parsed, Retirement
-from comet_cn.serials import SerialRange, find_overlaps, parse_serial
+from comet_cn.serials import SerialRange, find_overlaps, parse_serial, registry_block
 
 __all__ = ["BASE", "FIELD_BENEFICIARY", "NOTE_BENEFICIARY", "Selection", "build", "decimal_text"]
 
@@ -130,7 +130,7 @@ def credit_iri(retirement: Retirement) -> str:
     slug = retirement.registry.slug
     if retirement.span is not None:
         span = retirement.span
-        return _iri(slug, "credit", span.block, f"{span.first}-{span.last}")
+        return _iri(slug, "credit", registry_block(span, retirement.serial), f"{span.first}-{span.last}")
     if retirement.identity is not None:
         return _iri(slug, "retirement", retirement.identity)
     if retirement.serial is not None:
@@ -294,7 +294,7 @@ def _credit(retirement: Retirement, selection: Selection, warnings: list[str]) -
     if retirement.serial is not None:
         node["serialNumber"] = retirement.serial
     if retirement.span is not None:
-        node["issuanceBlock"] = retirement.span.block
+        node["issuanceBlock"] = registry_block(retirement.span, retirement.serial)
         node["firstUnit"] = str(retirement.span.first)
         node["lastUnit"] = str(retirement.span.last)
     if retirement.quantity is not None:
