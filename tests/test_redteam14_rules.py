@@ -160,8 +160,9 @@ def test_a_date_time_period_end_gets_the_same_findings_from_either_engine() -> N
 def test_the_reporting_period_named_as_the_base_period_compares_nothing(engine: str, reasoning: str) -> None:
     itself = edited(BASE, ("ex:baseline-2019", "hasBasePeriod", "ex:period-2024"))
     assert violated(itself, engine, reasoning) == {"CN-PLAN-03"}
-    [message] = rule_messages(itself, engine, "CN-PLAN-03", as_of=AS_OF, reasoning=reasoning)
-    assert "is the claim's reporting period itself" in message
+    # (It also has no basePeriodEnd, which CN-PLAN-03 reports on its own.)
+    messages = rule_messages(itself, engine, "CN-PLAN-03", as_of=AS_OF, reasoning=reasoning)
+    assert any("is the claim's reporting period itself" in message for message in messages)
 
 
 @pytest.mark.rule("CN-PLAN-03")
