@@ -48,3 +48,21 @@ def test_the_claiming_entity_is_read_from_either_direction(engine: str) -> None:
     # A second entity naming the same claim is a second claimant, whichever way it is said.
     other = {"@id": "ex:other", "@type": "Organization", "label": "Other Ltd", "hasClaim": "ex:claim-2024"}
     assert "CN-CLAIM-04" in violated_rules(with_nodes(BASE, other), engine, as_of=AS_OF)
+
+
+@pytest.mark.rule("CN-CLAIM-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", ["owlrl", "none"])
+def test_the_plan_s_commitment_is_stated_by_top_management_too(engine: str, reasoning: str) -> None:
+    # The plan names the claim's own commitment (stated by the board): conforms. Pointed at a copy stated by the
+    # verifier, or by nobody, while the claim keeps the board's, it did too.
+    commitment = next(n for n in BASE["@graph"] if n["@id"] == "ex:commitment")
+    for stated_by in ("ex:verifier", None):
+        copy = {**commitment, "@id": "ex:plan-commitment"}
+        copy.pop("statedBy")
+        if stated_by is not None:
+            copy["statedBy"] = stated_by
+        claim = edited(with_nodes(BASE, copy), ("ex:plan", "hasCommitment", "ex:plan-commitment"))
+        assert violated_rules(claim, engine, as_of=AS_OF, reasoning=reasoning) == {"CN-CLAIM-01"}
+        messages = rule_messages(claim, engine, "CN-CLAIM-01", as_of=AS_OF, reasoning=reasoning)
+        assert any("management plan's commitment" in m and "plan-commitment" in m for m in messages)
