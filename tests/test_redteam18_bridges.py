@@ -66,3 +66,21 @@ def test_the_plan_s_commitment_is_stated_by_top_management_too(engine: str, reas
         assert violated_rules(claim, engine, as_of=AS_OF, reasoning=reasoning) == {"CN-CLAIM-01"}
         messages = rule_messages(claim, engine, "CN-CLAIM-01", as_of=AS_OF, reasoning=reasoning)
         assert any("management plan's commitment" in m and "plan-commitment" in m for m in messages)
+
+
+@pytest.mark.rule("CN-ORG-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", ["owlrl", "none"])
+def test_indirect_emissions_typed_by_ghg_protocol_scope_are_indirect(engine: str, reasoning: str) -> None:
+    # The COMET extension's own advice: type indirect emissions comet-pcf:Scope2Emission / Scope3Emission.
+    scoped = edited(
+        BASE,
+        ("ex:emission-scope2", "@type", "comet-pcf:Scope2Emission"),
+        ("ex:emission-scope3", "@type", "comet-pcf:Scope3Emission"),
+    )
+    assert violated_rules(scoped, engine, as_of=AS_OF, reasoning=reasoning) == set()
+    # Typed as direct emissions instead, the organisation lists no indirect emission.
+    direct = edited(
+        BASE, ("ex:emission-scope2", "@type", "Scope1Emission"), ("ex:emission-scope3", "@type", "Scope1Emission")
+    )
+    assert violated_rules(direct, engine, as_of=AS_OF, reasoning=reasoning) == {"CN-ORG-01"}
