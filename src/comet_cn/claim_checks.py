@@ -20,6 +20,7 @@ from rdflib.term import Node
 from comet_cn.loading import PLAIN_DECIMAL, Loaded
 from comet_cn.reasoning import Closure
 from comet_cn.results import Severity, ValidationResult, finding
+from comet_cn.rules import CNSH
 from comet_cn.serials import (
     SerialRange,
     contradicts,
@@ -186,17 +187,20 @@ def credit_ranges(graph: Graph, credit: Node) -> tuple[SerialRange | None, str |
     must not depend on it.
     """
     serial = min(graph.objects(credit, CN.serialNumber), key=str, default=None)
-    stated = [list(graph.objects(credit, field)) for field in (CN.issuanceBlock, CN.firstUnit, CN.lastUnit)]
-    block, first, last = (values[0] if len(values) == 1 else None for values in stated)
+    block, first, last = (values[0] if len(values) == 1 else None for values in _stated_range(graph, credit))
     return credit_range(serial, block, first, last)
+
+
+def _stated_range(graph: Graph, credit: Node) -> list[list[Node]]:
+    """Every value the credit states for issuanceBlock, firstUnit and lastUnit (the one reading of both uses)."""
+    return [list(graph.objects(credit, field)) for field in (CN.issuanceBlock, CN.firstUnit, CN.lastUnit)]
 
 
 def stated_range_findings(graph: Graph, credit: Node, source: str | None) -> Iterator[ValidationResult]:
     """CN-UNITS-02 for a credit block whose explicit range cannot be read (missing a field, two values, not whole
     numbers, written backwards): its size and units are unknown, and reading its serial instead would let the
     claim choose which units it counts."""
-    stated = [list(graph.objects(credit, field)) for field in (CN.issuanceBlock, CN.firstUnit, CN.lastUnit)]
-    problem = stated_range_problem(*stated)
+    problem = stated_range_problem(*_stated_range(graph, credit))
     if problem is not None:
         yield finding(
             "CN-UNITS-02",
@@ -477,7 +481,7 @@ def add_units_keys(graph: Graph) -> None:
 
 
 #: The node the shapes read the rule parameters from (docs/rules.md, "Open parameters").
-PARAMETERS = URIRef("https://comet.carbon/ext/iso14068/shapes#parameters")
+PARAMETERS = CNSH.parameters
 
 
 def drop_stated_parameters(graph: Graph) -> int:
