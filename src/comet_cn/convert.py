@@ -35,7 +35,7 @@ from rdflib.term import Node
 from comet_cn.errors import InputError
 from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, load_claim, parse_json, read_bytes
 from comet_cn.resources import CONTEXT_IRIS, context_document
-from comet_cn.terms import MARKER
+from comet_cn.terms import MARKER, SPACED_KEY, document_terms
 
 __all__ = [
     "CONTEXT_IRI",
@@ -261,6 +261,7 @@ def _document_data(document: Mapping[str, Any] | list[Any], name: str, limits: L
     except (TypeError, ValueError):
         raise InputError(name, "not a JSON-LD document (it holds values JSON cannot)") from None
     parse_json(text, name, limits)  # the size, depth and structure limits of validation, before pyld runs
+    _refuse_spaced_keys(document, name)
     try:
         graph = _graph_with_markers(document)
     except Exception:
@@ -271,6 +272,19 @@ def _document_data(document: Mapping[str, Any] | list[Any], name: str, limits: L
         raise InputError(name, "not valid JSON-LD (the JSON-LD processor cannot expand it)") from None
     prefixes = document_prefixes(document)
     return ClaimData(graph, prefixes, _id_order(document, {**vocabulary().prefixes, **prefixes}))
+
+
+def _refuse_spaced_keys(document: Any, name: str) -> None:
+    """A key (or workbook header) holding white space that no context defines cannot be kept: JSON-LD drops it
+    with its value, and a converted claim would then pass the rules its value breaks."""
+    for term in document_terms(document).unknown:
+        if term.reason == SPACED_KEY:
+            hint = f" (did you mean {term.suggestion!r}?)" if term.suggestion else ""
+            raise InputError(
+                name,
+                f"the key or column header {term.term!r} holds white space and the context does not define it, so "
+                f"its values would be lost: rename it to a term of the context{hint}",
+            )
 
 
 class _OfflineLoader:
@@ -665,8 +679,13 @@ def write_bytes(path: Path, data: bytes) -> None:
     """
     shown = str(path)
     target = Path(os.path.abspath(path))
-    with suppress(FileNotFoundError):
+    try:
         mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        pass
+    except OSError as error:  # a file where a folder of the path should be, a name too long, no permission
+        raise InputError(shown, f"cannot write ({error.strerror})") from None
+    else:
         if not stat.S_ISREG(mode):
             raise InputError(shown, "is not a regular file; output is written only to regular files")
     if not target.parent.is_dir():

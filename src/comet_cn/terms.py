@@ -37,6 +37,7 @@ from comet_cn.claim_store import distinct_objects, distinct_predicates, distinct
 __all__ = [
     "COMET_NAMESPACES",
     "MARKER",
+    "SPACED_KEY",
     "VOCAB_MARKER",
     "DocumentTerms",
     "UnknownTerm",
@@ -526,20 +527,26 @@ def document_terms(document: Any) -> DocumentTerms:
     findings) what the marker ``@vocab`` cannot catch: keys shaped like JSON-LD keywords that are none (every
     processor drops them), the document's own ``@vocab`` (which would catch a misspelt key first, see
     :func:`_mark_vocabularies`) and terms of the bundled context that its own ``@context`` redefines."""
-    contexts, look_alikes = _scan(document)
+    contexts, look_alikes, spaced = _scan(document)
     marked, vocabularies = _mark_vocabularies(document, contexts)
-    unknown = (*_keyword_look_alikes(document, look_alikes), *_redefinitions(document, contexts))
+    unknown = (
+        *_keyword_look_alikes(document, look_alikes),
+        *_spaced_keys(document, spaced, contexts),
+        *_redefinitions(document, contexts),
+    )
     return DocumentTerms(marked, vocabularies, unknown)
 
 
 _Context = tuple[str, Any]  # a @context value and its JSON path
 
 
-def _scan(document: Any) -> tuple[list[_Context], dict[str, Mapping[str, Any]]]:
+def _scan(document: Any) -> tuple[list[_Context], dict[str, Mapping[str, Any]], dict[str, Mapping[str, Any]]]:
     """One walk of ``document``: every ``@context`` (at the top, on nodes, scoped in term definitions) with its
-    path, and each key shaped like a keyword that is none, with the first node (breadth first) that has it."""
+    path, each key shaped like a keyword that is none, and each key holding white space, with the first node
+    (breadth first) that has it."""
     contexts: list[_Context] = []
     look_alikes: dict[str, Mapping[str, Any]] = {}
+    spaced: dict[str, Mapping[str, Any]] = {}
     queue: deque[tuple[Any, str]] = deque([(document, "$")])
     while queue:  # breadth first, in document order, as _json_paths
         node, path = queue.popleft()
@@ -551,11 +558,15 @@ def _scan(document: Any) -> tuple[list[_Context], dict[str, Mapping[str, Any]]]:
                         continue
                     if key not in JSONLD_KEYWORDS and _KEYWORD_FORM.fullmatch(key):
                         look_alikes.setdefault(key, node)
+                    if key == "@value":
+                        continue  # a JSON literal's keys are data, not terms
+                elif isinstance(key, str) and any(character.isspace() for character in key):
+                    spaced.setdefault(key, node)
                 if isinstance(value, (Mapping, list)):
                     queue.append((value, f"{path}.{key}"))
         elif isinstance(node, list):
             queue.extend((item, f"{path}[{i}]") for i, item in enumerate(node) if isinstance(item, (Mapping, list)))
-    return contexts, look_alikes
+    return contexts, look_alikes, spaced
 
 
 def _context_and_scoped(context: Any, path: str) -> Iterator[_Context]:
@@ -613,6 +624,37 @@ def _keyword_look_alikes(document: Any, look_alikes: dict[str, Mapping[str, Any]
             where=tuple(_json_paths(document, key, "key"))[:3],
             suggestion=_nearest(key, keywords),
             reason="looks like a JSON-LD keyword but is none (keywords are case-sensitive), and JSON-LD ignores it",
+        )
+
+
+#: Why a key holding white space is unknown (see :func:`_spaced_keys`).
+SPACED_KEY = "holds white space, which no IRI can, so JSON-LD drops it and its value"
+
+
+def _spaced_keys(
+    document: Any, spaced: dict[str, Mapping[str, Any]], contexts: list[_Context]
+) -> Iterator[UnknownTerm]:
+    """Keys such as ``"electricity method"`` (a workbook header, say) that no context defines as a term.
+
+    The marker ``@vocab`` cannot catch them: the IRI it would make holds white space, which no IRI can, so every
+    JSON-LD processor drops the key and its value without a word. A term a context defines may hold white space.
+    """
+    if not spaced:
+        return
+    defined = set(_bundled_mappings())
+    for at, context in contexts:
+        for _, entry in _definitions(context, at):
+            defined.update(entry)
+    known = tuple(sorted(term for term in _bundled_mappings() if not term.startswith("@")))
+    for key in sorted(set(spaced) - defined):
+        identifier = spaced[key].get("@id", spaced[key].get("id"))
+        yield UnknownTerm(
+            term=key,
+            position="key",
+            node=_expanded(identifier, document) if isinstance(identifier, str) else "[blank node]",
+            where=tuple(_json_paths(document, key, "key"))[:3],
+            suggestion=joined if (joined := re.sub(r"\s+", "", key)) in known else _nearest(joined, known),
+            reason=SPACED_KEY,
         )
 
 

@@ -958,6 +958,8 @@ class _PartScan:
     which read-only mode skips without a word (it walks rows and columns forward only)."""
 
     _ROW = _SHEET_NS + "}row"
+    _FORMULA = _SHEET_NS + "}f"
+    _VALUE = _SHEET_NS + "}v"
 
     def __init__(self, where: str, budget: list[int], name: str) -> None:
         self.where, self.budget, self.name = where, budget, name
@@ -966,6 +968,11 @@ class _PartScan:
         self.row = 0  # openpyxl's row counter: the last row's number
         self.column = 0  # its column counter: the last cell's column
         self.rows_seen = False
+        # The open cell: its reference and type, whether it holds a formula and whether a stored result was seen.
+        self.cell_ref: str | None = None
+        self.cell_type: str | None = None
+        self.formula = self.valued = self.in_value = False
+        self.uncached: str | None = None  # the first formula cell with no stored result, to be refused
 
     def refuse(self, problem: str) -> None:
         raise InputError(self.name, f"{self.where}: {problem}")
@@ -979,6 +986,11 @@ class _PartScan:
         self.depth += 1
         if self.depth == self.row_depth:
             self.cell(attrs.get("r"))  # openpyxl reads every child of a row as a cell
+            self.cell_ref, self.cell_type = attrs.get("r"), attrs.get("t")
+            self.formula = self.valued = False
+        elif self.depth == self.row_depth + 1 and self.row_depth > 0:
+            self.formula |= tag == self._FORMULA
+            self.in_value = tag == self._VALUE
         elif tag == self._ROW:
             self.open_row(attrs.get("r"))
         elif self.depth == 1 and (tag.startswith(_STRICT_NS) or attrs.get("conformance") == "strict"):
@@ -1017,7 +1029,16 @@ class _PartScan:
                 self.refuse(f"cell {coordinate} comes after column {_letter(self.column)} of its row in the file")
         self.column = column
 
+    def text(self, data: str) -> None:
+        if self.in_value and data.strip():
+            self.valued = True
+
     def end(self, tag: str) -> None:
+        self.in_value = False
+        if self.depth == self.row_depth and self.formula and not self.valued and self.cell_type != "str":
+            # openpyxl reads a formula's stored result, and a workbook written by a program that does not
+            # calculate (openpyxl itself, pandas) stores none: the cell would read as empty, its value lost.
+            self.uncached = self.uncached or self.cell_ref or f"column {_letter(self.column)} of row {self.row}"
         if self.depth + 1 == self.row_depth:
             self.row_depth = -1
             # the row as read: as wide as its last cell, the gaps filled with empty values
@@ -1068,6 +1089,9 @@ def _sheet_parts(archive: Any) -> dict[str, str]:
         return {}
 
 
+_READ_SHEETS = frozenset({*(spec.name for spec in SHEETS), CHECKLIST, PREFIXES})
+
+
 def _check_archive(raw: bytes, name: str) -> None:
     """Bound the work of reading a workbook before openpyxl parses any of it (see :data:`_MAX_UNZIPPED_BYTES`)."""
     import pyexpat
@@ -1093,6 +1117,7 @@ def _check_archive(raw: bytes, name: str) -> None:
             parser.StartDoctypeDeclHandler = scan.refuse_dtd
             parser.StartElementHandler = scan.start
             parser.EndElementHandler = scan.end
+            parser.CharacterDataHandler = scan.text
             try:
                 with archive.open(info) as stream:
                     while chunk := stream.read(1 << 16):
@@ -1108,6 +1133,17 @@ def _check_archive(raw: bytes, name: str) -> None:
                     parser.Parse(b"", True)
             except (pyexpat.ExpatError, zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
                 continue  # not XML (an image...), or damaged: openpyxl refuses the parts it needs
+            if scan.uncached is not None:
+                if titles is None:
+                    titles = _sheet_parts(archive)
+                title = titles.get(info.filename)
+                if title in _READ_SHEETS:  # a sheet of the user's own is not read, so its formulas do not matter
+                    raise InputError(
+                        name,
+                        f"sheet {title!r} cell {scan.uncached} holds a formula with no stored result, which would "
+                        "read as empty: open and save the workbook in a spreadsheet program (which stores the "
+                        "results), or type the value",
+                    )
 
 
 def read_workbook(path: Path, *, data: bytes | None = None, limits: LoadLimits = DEFAULT_LIMITS) -> WorkbookClaim:
