@@ -343,7 +343,9 @@ def test_registries_never_share_a_block() -> None:
 def test_explicit_range_is_normalised_and_lines_up_with_a_generic_serial() -> None:
     stated = explicit_range(" exr-2024-solar ", 6501, 13500)
     assert stated == SerialRange("EXR-2024-SOLAR", 6501, 13500, "explicit")
-    assert explicit_range("Example batch 7", 1, 1).block == "EXAMPLEBATCH7"
+    # Spaces used throughout separate fields, as in a generic serial (EXAMPLE BATCH 7 000001 000009).
+    assert explicit_range("Example batch 7", 1, 1).block == "EXAMPLE-BATCH-7"
+    assert explicit_range("EXR - 2024 - SOLAR", 1, 1).block == "EXR-2024-SOLAR"
     parsed = _parse("generic", 1, 7000)
     assert parsed is not None and stated.overlap(parsed) == (6501, 7000)
 

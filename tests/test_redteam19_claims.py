@@ -1,0 +1,115 @@
+"""Red-team round 19: claims written from the digest that conformed although a rule was broken.
+
+Each case changes the conforming example where one rule looks, next to a twin that differs only there and
+conforms; both are checked on both SHACL engines, with reasoning (OWL 2 RL) and without.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+
+from tests.conftest import ENGINES, EXAMPLES, edited, rule_messages, violated_rules
+
+BASE: dict[str, Any] = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
+AS_OF = date(2026, 12, 1)
+REASONING = ["owlrl", "none"]
+
+
+def violated(document: dict[str, Any], engine: str, reasoning: str = "owlrl") -> set[str]:
+    return violated_rules(document, engine, as_of=AS_OF, reasoning=reasoning)
+
+
+# --- CN-UNITS-01: a stated block written with spaces or slashes is the serial's block (§11.1, §11.3 g) ----------
+
+
+def _stated(block: str, first: int, last: int) -> dict[str, Any]:
+    """The cookstove credit states units of a block; the wind credit's serial is EXR-2022-WIND-000001-006000."""
+    return edited(
+        BASE,
+        ("ex:credit-cookstoves", "issuanceBlock", block),
+        ("ex:credit-cookstoves", "firstUnit", first),
+        ("ex:credit-cookstoves", "lastUnit", last),
+    )
+
+
+@pytest.mark.rule("CN-UNITS-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", REASONING)
+@pytest.mark.parametrize("block", ["EXR 2022 WIND", "EXR/2022/WIND", "exr.2022.wind", "EXR - 2022 - WIND"])
+def test_a_stated_block_written_with_other_separators_cannot_count_the_serials_units_twice(
+    engine: str, reasoning: str, block: str
+) -> None:
+    # Units 6001-10500 of the wind block are not the wind credit's: the twin conforms.
+    assert violated(_stated(block, 6001, 10500), engine, reasoning) == set()
+    # Units 1-4500 are: the same tonnes counted twice. With the spaces deleted ("EXR2022WIND") they conformed.
+    assert violated(_stated(block, 1, 4500), engine, reasoning) == {"CN-UNITS-01"}
+
+
+@pytest.mark.rule("CN-UNITS-01")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_another_block_written_with_spaces_stays_another_block(engine: str) -> None:
+    assert violated(_stated("EXR 2022 SOLAR", 1, 4500), engine) == set()
+    # Mixed separators are no spelling of the generic grammar: the key keeps its dashes, the spaces are dropped.
+    assert violated(_stated("EXR 2022-WIND", 1, 4500), engine) == set()
+
+
+# --- CN-BAL-01: a footprint that lists no emission cannot be checked against what it was quantified from ---------
+
+
+@pytest.mark.rule("CN-BAL-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", REASONING)
+def test_a_footprint_with_no_emission_listed_is_a_violation(engine: str, reasoning: str) -> None:
+    assert violated(BASE, engine, reasoning) == set()
+    # 0 t, with nothing under it and no credits at all: it conformed.
+    zero = edited(
+        BASE,
+        ("ex:footprint-2024", "tonnesCO2e", "0.0"),
+        ("ex:footprint-2024", "hasEmission", None),
+        ("ex:footprint-2024", "hasRemoval", None),
+    )
+    messages = rule_messages(zero, engine, "CN-BAL-01", as_of=AS_OF, reasoning=reasoning)
+    assert any("lists no emission" in message for message in messages)
+
+
+@pytest.mark.rule("CN-BAL-01")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_removals_only_footprint_is_a_violation_and_one_emission_is_enough(engine: str) -> None:
+    removals_only = edited(BASE, ("ex:footprint-2024", "hasEmission", None))
+    assert any(
+        "lists no emission" in message for message in rule_messages(removals_only, engine, "CN-BAL-01", as_of=AS_OF)
+    )
+    one = edited(BASE, ("ex:footprint-2024", "hasEmission", ["ex:emission-scope1", "ex:emission-reversal-2024"]))
+    assert not any("lists no emission" in message for message in rule_messages(one, engine, "CN-BAL-01", as_of=AS_OF))
+
+
+# --- CN-INPUT-02: a key holding white space is dropped by every JSON-LD processor --------------------------------
+
+
+@pytest.mark.rule("CN-INPUT-02")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("key", ["electricity Accounting Method", "electricityAccountingMethod\n(market)", "a\tb"])
+def test_a_key_holding_white_space_is_reported_not_dropped(engine: str, key: str) -> None:
+    claim = edited(BASE, ("ex:footprint-2024", key, "MarketBasedMethod"))
+    assert violated(claim, engine) == {"CN-INPUT-02"}
+    [message] = rule_messages(claim, engine, "CN-INPUT-02", as_of=AS_OF)
+    assert repr(key) in message and "white space" in message
+
+
+@pytest.mark.rule("CN-INPUT-02")
+def test_the_nearest_term_is_suggested_for_a_spaced_key() -> None:
+    claim = edited(BASE, ("ex:footprint-2024", "electricity Accounting Method", "MarketBasedMethod"))
+    [message] = rule_messages(claim, "pyshacl", "CN-INPUT-02", as_of=AS_OF)
+    assert "did you mean 'electricityAccountingMethod'" in message
+
+
+@pytest.mark.rule("CN-INPUT-02")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_term_the_document_defines_may_hold_white_space(engine: str) -> None:
+    claim = edited(BASE, ("ex:footprint-2024", "internal note", "checked by the controller"))
+    claim["@context"] = [*claim["@context"], {"internal note": "https://example.org/ns/internalNote"}]
+    assert violated(claim, engine) == set()
