@@ -187,3 +187,16 @@ def test_an_output_path_under_a_file_is_exit_2(
         assert run.code == 2
         assert "cannot write" in run.err and run.err.count("\n") == 1
     assert blocker.read_text(encoding="utf-8") == "x"
+
+
+# ---- the dossier names the cell of a workbook's finding, as the text and JSON reports do -----------------------
+
+
+def test_the_dossier_names_the_sheet_and_row_of_a_workbook_finding(tmp_path: Path, cli: Callable[..., Run]) -> None:
+    path = tmp_path / "claim.xlsx"
+    path.write_bytes(_market_based())
+    dossier = tmp_path / "dossier.html"
+    assert cli(path, "-f", "html", "-o", dossier, "--as-of", "2026-12-01").code == 1
+    html = dossier.read_text(encoding="utf-8")
+    finding = html[html.index('<div class="finding severity-violation" data-rule="CN-ELEC-01"') :]
+    assert "<th>Cell</th><td>sheet &#x27;Footprint&#x27;, row " in finding[: finding.index("</table>")]
