@@ -200,3 +200,14 @@ def test_the_dossier_names_the_sheet_and_row_of_a_workbook_finding(tmp_path: Pat
     html = dossier.read_text(encoding="utf-8")
     finding = html[html.index('<div class="finding severity-violation" data-rule="CN-ELEC-01"') :]
     assert "<th>Cell</th><td>sheet &#x27;Footprint&#x27;, row " in finding[: finding.index("</table>")]
+
+
+@pytest.mark.rule("CN-INPUT-02")
+def test_a_prefix_that_redefines_a_term_is_located_on_its_prefixes_row(tmp_path: Path, cli: Callable[..., Run]) -> None:
+    book = _book()
+    sheet = book["Prefixes"]
+    sheet.append(["retirementDate", "https://example.org/x/"])
+    row = sheet.max_row
+    run = _validate(tmp_path, _bytes(book), cli)
+    [finding] = [f for f in run.json()["results"] if f["rule"] == "CN-INPUT-02"]
+    assert finding["location"] == f"sheet 'Prefixes', row {row}, column prefix (A{row})"

@@ -36,6 +36,7 @@ from comet_cn.claim_store import distinct_objects, distinct_predicates, distinct
 
 __all__ = [
     "COMET_NAMESPACES",
+    "CONTEXT_NODE",
     "MARKER",
     "SPACED_KEY",
     "VOCAB_MARKER",
@@ -49,6 +50,9 @@ __all__ = [
     "take_marked",
     "unknown_iris",
 ]
+
+#: The node a finding on the document's own ``@context`` names (a term it redefines).
+CONTEXT_NODE = "@context"
 
 #: Expanding with ``{"@vocab": MARKER}`` under the document's context makes undefined terms visible.
 MARKER = "urn:comet-cn:undefined-term:"
@@ -708,7 +712,7 @@ def _redefinitions(document: Any, contexts: list[_Context]) -> Iterator[UnknownT
                 yield UnknownTerm(
                     term=term,
                     position="term",
-                    node="@context",
+                    node=CONTEXT_NODE,
                     where=(f"{path}.{term}", *tuple(_json_paths(document, term, "key"))[:2]),
                     suggestion=None,
                     reason=f"(comet-cn's {bundled[term][0]!r}) is redefined by the document's own @context to {to}",

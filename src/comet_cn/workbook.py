@@ -59,7 +59,7 @@ from comet_cn.convert import (
 from comet_cn.errors import InputError
 from comet_cn.loading import DEFAULT_LIMITS, LoadLimits
 from comet_cn.resources import ontology_graph
-from comet_cn.terms import MARKER
+from comet_cn.terms import CONTEXT_NODE, MARKER
 
 __all__ = [
     "CHECKLIST",
@@ -1180,8 +1180,8 @@ def _read(book: Any, name: str, limits: LoadLimits) -> WorkbookClaim:
     budget = [_MAX_CELLS]
     vocab = vocabulary()
     own: dict[str, str] = {}
+    rows: dict[str, int] = {}
     if PREFIXES in book.sheetnames:
-        rows: dict[str, int] = {}
         for number, texts, _ in _rows(book[PREFIXES], budget, name):
             if (
                 number == 1
@@ -1206,6 +1206,12 @@ def _read(book: Any, name: str, limits: LoadLimits) -> WorkbookClaim:
     prefixes = {**vocab.prefixes, **own}
     nodes: dict[str, dict[str, Any]] = {}
     cells: dict[tuple[str, str | None], CellRef] = {}
+    if PREFIXES in book.sheetnames:
+        # A finding on the document's own context (a prefix that redefines a term the rules read) is fixed here.
+        cells.update(
+            ((CONTEXT_NODE, prefix), CellRef(PREFIXES, number, _PREFIX_HEADERS[0], "A"))
+            for prefix, number in rows.items()
+        )
     held: dict[str, list[tuple[frozenset[str], CellRef]]] = {}
     layout = {spec.name: spec for spec in SHEETS}
     for title in book.sheetnames:
