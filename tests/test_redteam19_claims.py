@@ -113,3 +113,23 @@ def test_a_term_the_document_defines_may_hold_white_space(engine: str) -> None:
     claim = edited(BASE, ("ex:footprint-2024", "internal note", "checked by the controller"))
     claim["@context"] = [*claim["@context"], {"internal note": "https://example.org/ns/internalNote"}]
     assert violated(claim, engine) == set()
+
+
+# --- CN-CLAIM-05: a footprint linked from the report only is told as such, not as "another footprint" -----------
+
+
+@pytest.mark.rule("CN-CLAIM-05")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_footprint_linked_from_the_report_only_says_the_claim_links_none(engine: str) -> None:
+    report_only = edited(
+        BASE,
+        ("ex:claim-2024", "hasCarbonFootprint", None),
+        ("ex:report-2024", "hasCarbonFootprint", "ex:footprint-2024"),
+    )
+    assert violated(report_only, engine) == {"CN-BAL-01", "CN-CLAIM-05"}
+    [message] = rule_messages(report_only, engine, "CN-CLAIM-05", as_of=AS_OF)
+    assert "linked from the report only" in message
+    # No footprint, so none that "lists no emission": CN-BAL-01 says the claim links none.
+    assert not any("lists no emission" in m for m in rule_messages(report_only, engine, "CN-BAL-01", as_of=AS_OF))
+    both = edited(BASE, ("ex:report-2024", "hasCarbonFootprint", "ex:footprint-2024"))
+    assert violated(both, engine) == set()
