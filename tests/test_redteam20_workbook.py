@@ -211,3 +211,28 @@ def test_a_prefix_that_redefines_a_term_is_located_on_its_prefixes_row(tmp_path:
     run = _validate(tmp_path, _bytes(book), cli)
     [finding] = [f for f in run.json()["results"] if f["rule"] == "CN-INPUT-02"]
     assert finding["location"] == f"sheet 'Prefixes', row {row}, column prefix (A{row})"
+
+
+# ---- merged cells: only the first holds the value the others show ---------------------------------------------
+
+
+def test_merged_cells_on_a_sheet_that_is_read_are_refused_naming_the_range() -> None:
+    book = _book()
+    sheet = book["Credits"]
+    column = [cell.value for cell in sheet[1]].index("vintageEndYear") + 1
+    first = next(r[0].row for r in sheet.iter_rows(min_row=2) if r[0].value == "ex:credit-wind")
+    letter = openpyxl.utils.get_column_letter(column)
+    sheet.merge_cells(f"{letter}{first}:{letter}{first + 1}")
+    with pytest.raises(InputError) as error:
+        read_workbook(Path("claim.xlsx"), data=_bytes(book))
+    message = str(error.value)
+    assert f"sheet 'Credits' cells {letter}{first}:{letter}{first + 1} are merged" in message
+    assert "\n" not in message
+
+
+def test_merged_cells_on_a_sheet_of_the_users_own_are_fine(tmp_path: Path, cli: Callable[..., Run]) -> None:
+    book = _book()
+    notes = book.create_sheet("My notes")
+    notes["A1"] = "Prepared by the sustainability team"
+    notes.merge_cells("A1:D1")
+    assert _validate(tmp_path, _bytes(book), cli).code == 0

@@ -960,6 +960,7 @@ class _PartScan:
     _ROW = _SHEET_NS + "}row"
     _FORMULA = _SHEET_NS + "}f"
     _VALUE = _SHEET_NS + "}v"
+    _MERGED = _SHEET_NS + "}mergeCell"
 
     def __init__(self, where: str, budget: list[int], name: str) -> None:
         self.where, self.budget, self.name = where, budget, name
@@ -973,6 +974,7 @@ class _PartScan:
         self.cell_type: str | None = None
         self.formula = self.valued = self.in_value = False
         self.uncached: str | None = None  # the first formula cell with no stored result, to be refused
+        self.merged: str | None = None  # the first merged range, to be refused
 
     def refuse(self, problem: str) -> None:
         raise InputError(self.name, f"{self.where}: {problem}")
@@ -993,6 +995,8 @@ class _PartScan:
             self.in_value = tag == self._VALUE
         elif tag == self._ROW:
             self.open_row(attrs.get("r"))
+        elif tag == self._MERGED and self.merged is None:
+            self.merged = attrs.get("ref") or "?"
         elif self.depth == 1 and (tag.startswith(_STRICT_NS) or attrs.get("conformance") == "strict"):
             raise InputError(self.name, _STRICT)
 
@@ -1133,17 +1137,25 @@ def _check_archive(raw: bytes, name: str) -> None:
                     parser.Parse(b"", True)
             except (pyexpat.ExpatError, zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
                 continue  # not XML (an image...), or damaged: openpyxl refuses the parts it needs
-            if scan.uncached is not None:
+            if scan.uncached is not None or scan.merged is not None:
                 if titles is None:
                     titles = _sheet_parts(archive)
                 title = titles.get(info.filename)
-                if title in _READ_SHEETS:  # a sheet of the user's own is not read, so its formulas do not matter
+                if title not in _READ_SHEETS:  # a sheet of the user's own is not read: its cells do not matter
+                    continue
+                if scan.uncached is not None:
                     raise InputError(
                         name,
                         f"sheet {title!r} cell {scan.uncached} holds a formula with no stored result, which would "
                         "read as empty: open and save the workbook in a spreadsheet program (which stores the "
                         "results), or type the value",
                     )
+                # A merged range holds its value in its first cell only; the others, which show it, read as empty.
+                raise InputError(
+                    name,
+                    f"sheet {title!r} cells {scan.merged} are merged, and only the first of them holds a value "
+                    "(the others read as empty): unmerge them and fill in each cell",
+                )
 
 
 def read_workbook(path: Path, *, data: bytes | None = None, limits: LoadLimits = DEFAULT_LIMITS) -> WorkbookClaim:
