@@ -236,3 +236,11 @@ def test_merged_cells_on_a_sheet_of_the_users_own_are_fine(tmp_path: Path, cli: 
     notes["A1"] = "Prepared by the sustainability team"
     notes.merge_cells("A1:D1")
     assert _validate(tmp_path, _bytes(book), cli).code == 0
+
+
+def test_an_xls_or_password_protected_workbook_is_told_as_such() -> None:
+    # Both are OLE compound files; openpyxl reads neither.
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    with pytest.raises(InputError) as error:
+        read_workbook(Path("claim.xlsx"), data=ole)
+    assert "an .xls workbook or a password-protected one" in str(error.value)

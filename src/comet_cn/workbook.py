@@ -1093,6 +1093,9 @@ def _sheet_parts(archive: Any) -> dict[str, str]:
         return {}
 
 
+#: The first bytes of an OLE compound file: an .xls workbook, or an .xlsx workbook encrypted with a password.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
 _READ_SHEETS = frozenset({*(spec.name for spec in SHEETS), CHECKLIST, PREFIXES})
 
 
@@ -1174,6 +1177,8 @@ def read_workbook(path: Path, *, data: bytes | None = None, limits: LoadLimits =
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as error:  # zipfile, XML and openpyxl errors alike: the file is not a workbook
         kind = "not a zip archive" if type(error).__name__ == "BadZipFile" else "a part is missing or malformed"
+        if raw.startswith(_OLE_MAGIC):  # the old binary format, or an .xlsx encrypted with a password
+            kind = "an .xls workbook or a password-protected one: save it as an .xlsx workbook without a password"
         raise InputError(name, f"not a valid .xlsx workbook ({kind})") from None
     if not book.sheetnames:  # every workbook has a sheet: none found is one openpyxl cannot read, not an empty one
         book.close()
