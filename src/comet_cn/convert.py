@@ -35,7 +35,7 @@ from rdflib.term import Node
 from comet_cn.errors import InputError
 from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, load_claim, parse_json, read_bytes
 from comet_cn.resources import CONTEXT_IRIS, context_document
-from comet_cn.terms import MARKER, SPACED_KEY, document_terms
+from comet_cn.terms import LOOK_ALIKE, MARKER, SPACED_KEY, document_terms
 
 __all__ = [
     "CONTEXT_IRI",
@@ -261,7 +261,7 @@ def _document_data(document: Mapping[str, Any] | list[Any], name: str, limits: L
     except (TypeError, ValueError):
         raise InputError(name, "not a JSON-LD document (it holds values JSON cannot)") from None
     parse_json(text, name, limits)  # the size, depth and structure limits of validation, before pyld runs
-    _refuse_spaced_keys(document, name)
+    _refuse_dropped_keys(document, name)
     try:
         graph = _graph_with_markers(document)
     except Exception:
@@ -274,17 +274,24 @@ def _document_data(document: Mapping[str, Any] | list[Any], name: str, limits: L
     return ClaimData(graph, prefixes, _id_order(document, {**vocabulary().prefixes, **prefixes}))
 
 
-def _refuse_spaced_keys(document: Any, name: str) -> None:
-    """A key (or workbook header) holding white space that no context defines cannot be kept: JSON-LD drops it
-    with its value, and a converted claim would then pass the rules its value breaks."""
+def _refuse_dropped_keys(document: Any, name: str) -> None:
+    """A key (or workbook header) that JSON-LD drops with its value cannot be kept, and a converted claim would then
+    pass the rules its value breaks: one holding white space that no context defines, or one shaped like a keyword
+    that is none (``@Type``)."""
     for term in document_terms(document).unknown:
-        if term.reason == SPACED_KEY:
-            hint = f" (did you mean {term.suggestion!r}?)" if term.suggestion else ""
-            raise InputError(
-                name,
-                f"the key or column header {term.term!r} holds white space and the context does not define it, so "
-                f"its values would be lost: rename it to a term of the context{hint}",
-            )
+        if term.reason not in (SPACED_KEY, LOOK_ALIKE):
+            continue
+        why = (
+            "holds white space and the context does not define it"
+            if term.reason == SPACED_KEY
+            else ("looks like a JSON-LD keyword but is none")
+        )
+        hint = f" (did you mean {term.suggestion!r}?)" if term.suggestion else ""
+        raise InputError(
+            name,
+            f"the key or column header {term.term!r} {why}, so its values would be lost: rename it to a term of the "
+            f"context{hint}",
+        )
 
 
 class _OfflineLoader:

@@ -37,6 +37,7 @@ from comet_cn.claim_store import distinct_objects, distinct_predicates, distinct
 __all__ = [
     "COMET_NAMESPACES",
     "CONTEXT_NODE",
+    "LOOK_ALIKE",
     "MARKER",
     "SPACED_KEY",
     "VOCAB_MARKER",
@@ -535,7 +536,7 @@ def document_terms(document: Any) -> DocumentTerms:
     marked, vocabularies = _mark_vocabularies(document, contexts)
     unknown = (
         *_keyword_look_alikes(document, look_alikes),
-        *_spaced_keys(document, spaced, contexts),
+        *_spaced_keys(document, spaced),
         *_redefinitions(document, contexts),
     )
     return DocumentTerms(marked, vocabularies, unknown)
@@ -546,31 +547,49 @@ _Context = tuple[str, Any]  # a @context value and its JSON path
 
 def _scan(document: Any) -> tuple[list[_Context], dict[str, Mapping[str, Any]], dict[str, Mapping[str, Any]]]:
     """One walk of ``document``: every ``@context`` (at the top, on nodes, scoped in term definitions) with its
-    path, each key shaped like a keyword that is none, and each key holding white space, with the first node
-    (breadth first) that has it."""
+    path, each key shaped like a keyword that is none, and each key holding white space that no context in its
+    scope defines, with the first node (breadth first) that has it."""
     contexts: list[_Context] = []
     look_alikes: dict[str, Mapping[str, Any]] = {}
     spaced: dict[str, Mapping[str, Any]] = {}
-    queue: deque[tuple[Any, str]] = deque([(document, "$")])
+    # Each entry carries the terms the contexts in scope define: a node's own @context holds for it and below.
+    queue: deque[tuple[Any, str, frozenset[str]]] = deque([(document, "$", frozenset())])
     while queue:  # breadth first, in document order, as _json_paths
-        node, path = queue.popleft()
+        node, path, defined = queue.popleft()
         if isinstance(node, Mapping):
+            if "@context" in node:
+                defined = _in_scope(node["@context"], defined)
             for key, value in node.items():
-                if isinstance(key, str) and key[:1] == "@":
-                    if key == "@context":
-                        contexts.extend(_context_and_scoped(value, f"{path}.@context"))
-                        continue
+                if not isinstance(key, str):
+                    continue
+                if key == "@context":
+                    contexts.extend(_context_and_scoped(value, f"{path}.@context"))
+                    continue
+                if key[:1] == "@":
                     if key not in JSONLD_KEYWORDS and _KEYWORD_FORM.fullmatch(key):
                         look_alikes.setdefault(key, node)
                     if key == "@value":
                         continue  # a JSON literal's keys are data, not terms
-                elif isinstance(key, str) and any(character.isspace() for character in key):
+                if key not in defined and any(character.isspace() for character in key):
                     spaced.setdefault(key, node)
                 if isinstance(value, (Mapping, list)):
-                    queue.append((value, f"{path}.{key}"))
+                    queue.append((value, f"{path}.{key}", defined))
         elif isinstance(node, list):
-            queue.extend((item, f"{path}[{i}]") for i, item in enumerate(node) if isinstance(item, (Mapping, list)))
+            queue.extend(
+                (item, f"{path}[{i}]", defined) for i, item in enumerate(node) if isinstance(item, (Mapping, list))
+            )
     return contexts, look_alikes, spaced
+
+
+def _in_scope(context: Any, defined: frozenset[str]) -> frozenset[str]:
+    """The terms defined once ``context`` applies over ``defined``: its own added, all dropped by a null context."""
+    terms = set(defined)
+    for entry in context if isinstance(context, list) else [context]:
+        if entry is None:
+            terms.clear()
+        elif isinstance(entry, Mapping):
+            terms.update(term for term in entry if isinstance(term, str))
+    return frozenset(terms)
 
 
 def _context_and_scoped(context: Any, path: str) -> Iterator[_Context]:
@@ -627,37 +646,36 @@ def _keyword_look_alikes(document: Any, look_alikes: dict[str, Mapping[str, Any]
             node=_expanded(identifier, document) if isinstance(identifier, str) else "[blank node]",
             where=tuple(_json_paths(document, key, "key"))[:3],
             suggestion=_nearest(key, keywords),
-            reason="looks like a JSON-LD keyword but is none (keywords are case-sensitive), and JSON-LD ignores it",
+            reason=LOOK_ALIKE,
         )
 
+
+#: Why a key shaped like a JSON-LD keyword is unknown (see :func:`_keyword_look_alikes`).
+LOOK_ALIKE = "looks like a JSON-LD keyword but is none (keywords are case-sensitive), and JSON-LD ignores it"
 
 #: Why a key holding white space is unknown (see :func:`_spaced_keys`).
 SPACED_KEY = "holds white space, which no IRI can, so JSON-LD drops it and its value"
 
 
-def _spaced_keys(
-    document: Any, spaced: dict[str, Mapping[str, Any]], contexts: list[_Context]
-) -> Iterator[UnknownTerm]:
-    """Keys such as ``"electricity method"`` (a workbook header, say) that no context defines as a term.
+def _spaced_keys(document: Any, spaced: dict[str, Mapping[str, Any]]) -> Iterator[UnknownTerm]:
+    """Keys such as ``"electricity method"`` (a workbook header, say) that no context in their scope defines.
 
     The marker ``@vocab`` cannot catch them: the IRI it would make holds white space, which no IRI can, so every
-    JSON-LD processor drops the key and its value without a word. A term a context defines may hold white space.
+    JSON-LD processor drops the key and its value without a word. A term a context defines may hold white space,
+    but only where that context applies: a node's own ``@context`` does not reach its siblings.
     """
     if not spaced:
         return
-    defined = set(_bundled_mappings())
-    for at, context in contexts:
-        for _, entry in _definitions(context, at):
-            defined.update(entry)
     known = tuple(sorted(term for term in _bundled_mappings() if not term.startswith("@")))
-    for key in sorted(set(spaced) - defined):
+    for key in sorted(spaced):
         identifier = spaced[key].get("@id", spaced[key].get("id"))
+        joined = re.sub(r"\s+", "", key).lstrip("@")
         yield UnknownTerm(
             term=key,
             position="key",
             node=_expanded(identifier, document) if isinstance(identifier, str) else "[blank node]",
             where=tuple(_json_paths(document, key, "key"))[:3],
-            suggestion=joined if (joined := re.sub(r"\s+", "", key)) in known else _nearest(joined, known),
+            suggestion=joined if joined in known else _nearest(joined, known),
             reason=SPACED_KEY,
         )
 
