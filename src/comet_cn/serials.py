@@ -151,23 +151,23 @@ def explicit_range(block: str, first: int, last: int) -> SerialRange:
     :raises ValueError: the block is empty, a unit is negative, or ``first > last``.
     :raises TypeError: a unit is not an integer.
     """
-    key = _block_key(block) if isinstance(block, str) else ""
+    key = "".join(_fold(block).split()) if isinstance(block, str) else ""
     if _claimed_scheme(key) is None:
-        # The generic grammar reads "_" as "-"; a registry's own key (Puro's underscores) is kept as written.
-        key = key.replace("_", "-")
+        # A registry's own key (Puro's underscores) is kept as written; any other is read as a generic prefix.
+        key = _block_key(block)
     return SerialRange(_without_label_flag(key), first, last, "explicit")
 
 
 def _block_key(block: str) -> str:
-    """A stated block folded as the generic grammar reads a serial's prefix: where it has neither ``-`` nor ``_``,
-    one other separator used throughout (``EXR 2022 WIND``, ``EXR/2022/WIND``) stands for ``-``, so the block
-    lines up with the serial ``EXR/2022/WIND/000001/006000``; any other white space is dropped."""
-    key = _AROUND_SEPARATOR.sub(r"\1", " ".join(_fold(block).split()))
-    if _SEPARATORS.search(key) is None:
-        others = {c for c in "/. " if c in key}
-        if len(others) == 1:
-            key = key.replace(others.pop(), "-")
-    return "".join(key.split())
+    """A stated block that names no registry, folded so that it lines up with a generic serial of the same units
+    however its fields are separated: each run of white space, ``-``, ``_``, ``/`` or ``.`` is one ``-`` (the
+    generic grammar reads a serial's ``_``, and a ``/`` or ``.`` used throughout, as ``-``). So ``EXR 2022 WIND``,
+    ``EXR / 2022 / WIND``, ``EXR-2022 WIND`` and ``exr.2022.wind`` are all the block of the serial
+    ``EXR-2022-WIND-000001-006000``."""
+    return _BLOCK_SEPARATORS.sub("-", _fold(block)).strip("-")
+
+
+_BLOCK_SEPARATORS = re.compile(r"[\s/._-]+")
 
 
 def _without_label_flag(key: str) -> str:
