@@ -975,6 +975,14 @@ class _PartScan:
         self.formula = self.valued = self.in_value = False
         self.uncached: str | None = None  # the first formula cell with no stored result, to be refused
         self.merged: str | None = None  # the first merged range, to be refused
+        self.value_seen = False
+        # Array formulas over several cells: first column, first row, last column, last row, cells left without a
+        # stored result, the range as written. Each cell of the range stores its part of the result.
+        self.arrays: list[list[Any]] = []
+
+    def unstored_array(self) -> str | None:
+        """The first array formula some of whose cells hold no stored result (they would read as empty)."""
+        return next((str(span[5]) for span in self.arrays if span[4] > 0), None)
 
     def refuse(self, problem: str) -> None:
         raise InputError(self.name, f"{self.where}: {problem}")
@@ -989,10 +997,14 @@ class _PartScan:
         if self.depth == self.row_depth:
             self.cell(attrs.get("r"))  # openpyxl reads every child of a row as a cell
             self.cell_ref, self.cell_type = attrs.get("r"), attrs.get("t")
-            self.formula = self.valued = False
+            self.formula = self.valued = self.value_seen = False
         elif self.depth == self.row_depth + 1 and self.row_depth > 0:
-            self.formula |= tag == self._FORMULA
+            if tag == self._FORMULA:
+                self.formula = True
+                if attrs.get("t") == "array":
+                    self.array(attrs.get("ref"))
             self.in_value = tag == self._VALUE
+            self.value_seen |= self.in_value
         elif tag == self._ROW:
             self.open_row(attrs.get("r"))
         elif tag == self._MERGED and self.merged is None:
@@ -1024,9 +1036,7 @@ class _PartScan:
         column = self.column + 1
         match = _COORDINATE.fullmatch(coordinate) if coordinate else None
         if match:
-            column = 0
-            for letter in match.group(1).upper():
-                column = column * 26 + ord(letter) - 64
+            column = _column_number(match.group(1))
             if int(match.group(2)) != self.row:
                 self.refuse(f"cell {coordinate} is written in row {self.row}; save the workbook again")
             if column <= self.column:
@@ -1037,12 +1047,30 @@ class _PartScan:
         if self.in_value and data.strip():
             self.valued = True
 
+    def array(self, ref: str | None) -> None:
+        """An array formula's range: each of its cells must hold a stored result (see :meth:`end`)."""
+        ends = [_COORDINATE.fullmatch(part) for part in (ref or "").split(":")]
+        if len(ends) == 2 and all(ends):
+            (first_column, first_row), (last_column, last_row) = (
+                (_column_number(match.group(1)), int(match.group(2))) for match in ends if match
+            )
+            area = (last_column - first_column + 1) * (last_row - first_row + 1)
+            if area > 1:
+                self.arrays.append([first_column, first_row, last_column, last_row, area, str(ref)])
+
     def end(self, tag: str) -> None:
         self.in_value = False
-        if self.depth == self.row_depth and self.formula and not self.valued and self.cell_type != "str":
+        if self.depth == self.row_depth:
             # openpyxl reads a formula's stored result, and a workbook written by a program that does not
-            # calculate (openpyxl itself, pandas) stores none: the cell would read as empty, its value lost.
-            self.uncached = self.uncached or self.cell_ref or f"column {_letter(self.column)} of row {self.row}"
+            # calculate (openpyxl itself, pandas) stores none: the cell would read as empty, its value lost. A text
+            # result may be empty (<v></v>), but is there.
+            stored = self.valued or (self.cell_type == "str" and self.value_seen)
+            if self.formula and not stored:
+                self.uncached = self.uncached or self.cell_ref or f"column {_letter(self.column)} of row {self.row}"
+            if stored and self.arrays:
+                for span in self.arrays:
+                    if span[0] <= self.column <= span[2] and span[1] <= self.row <= span[3]:
+                        span[4] -= 1  # one cell of the array fewer left without a stored result
         if self.depth + 1 == self.row_depth:
             self.row_depth = -1
             # the row as read: as wide as its last cell, the gaps filled with empty values
@@ -1140,6 +1168,8 @@ def _check_archive(raw: bytes, name: str) -> None:
                     parser.Parse(b"", True)
             except (pyexpat.ExpatError, zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
                 continue  # not XML (an image...), or damaged: openpyxl refuses the parts it needs
+            if scan.uncached is None and (unstored := scan.unstored_array()) is not None:
+                scan.uncached = unstored
             if scan.uncached is not None or scan.merged is not None:
                 if titles is None:
                     titles = _sheet_parts(archive)
@@ -1147,11 +1177,16 @@ def _check_archive(raw: bytes, name: str) -> None:
                 if title not in _READ_SHEETS:  # a sheet of the user's own is not read: its cells do not matter
                     continue
                 if scan.uncached is not None:
+                    what = (
+                        f"cells {scan.uncached} hold an array formula whose results are not all stored, and those "
+                        "missing"
+                        if ":" in scan.uncached
+                        else f"cell {scan.uncached} holds a formula with no stored result, which"
+                    )
                     raise InputError(
                         name,
-                        f"sheet {title!r} cell {scan.uncached} holds a formula with no stored result, which would "
-                        "read as empty: open and save the workbook in a spreadsheet program (which stores the "
-                        "results), or type the value",
+                        f"sheet {title!r} {what} would read as empty: open and save the workbook in a spreadsheet "
+                        "program (which stores the results), or type the value",
                     )
                 # A merged range holds its value in its first cell only; the others, which show it, read as empty.
                 raise InputError(
@@ -1320,6 +1355,14 @@ def _column_notes(spec: Sheet, headers: Sequence[str]) -> list[str]:
 
 def _compact(node: dict[str, Any]) -> dict[str, Any]:
     return {key: (value[0] if isinstance(value, list) and len(value) == 1 else value) for key, value in node.items()}
+
+
+def _column_number(letters: str) -> int:
+    """A column's number from its letters (A is 1)."""
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
 
 
 def _letter(index: int) -> str:
