@@ -244,3 +244,47 @@ def test_an_xls_or_password_protected_workbook_is_told_as_such() -> None:
     with pytest.raises(InputError) as error:
         read_workbook(Path("claim.xlsx"), data=ole)
     assert "an .xls workbook or a password-protected one" in str(error.value)
+
+
+def _rewritten(data: bytes, edit: Callable[[str], str]) -> bytes:
+    """``data`` with each worksheet's XML passed through ``edit``."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    target = io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                part = edit(part.decode("utf-8")).encode("utf-8")
+            out.writestr(info, part)
+    return target.getvalue()
+
+
+def _method_cell() -> tuple[bytes, str]:
+    book = _book()
+    cell = _footprint_cell(book, METHOD)
+    cell.value = "MarketBasedMethod"
+    return _bytes(book), cell.coordinate
+
+
+def test_a_text_formula_with_no_stored_value_element_is_refused() -> None:
+    data, at = _method_cell()
+    pattern = rf'<c r="{at}"[^>]*>.*?</c>'
+    no_value = _rewritten(data, lambda xml: re.sub(pattern, f'<c r="{at}" t="str"><f>"MarketBasedMethod"</f></c>', xml))
+    with pytest.raises(InputError, match=f"cell {at} holds a formula with no stored result"):
+        read_workbook(Path("claim.xlsx"), data=no_value)
+    # An empty stored text (<v></v>) is a stored result: the formula gave "".
+    empty = _rewritten(data, lambda xml: re.sub(pattern, f'<c r="{at}" t="str"><f>""</f><v></v></c>', xml))
+    read_workbook(Path("claim.xlsx"), data=empty)
+
+
+def test_an_array_formula_whose_other_cells_store_no_result_is_refused() -> None:
+    data, at = _method_cell()
+    anchor = "J" + at[1:]  # the array covers the cell left of the method and the method's
+    pattern = rf'<c r="{anchor}"[^>]*>.*?</c><c r="{at}"[^>]*>.*?</c>'
+    replacement = f'<c r="{anchor}" t="str"><f t="array" ref="{anchor}:{at}">X</f><v>ok</v></c><c r="{at}"/>'
+    missing = _rewritten(data, lambda xml: re.sub(pattern, replacement, xml))
+    assert missing != data
+    with pytest.raises(InputError, match=f"cells {anchor}:{at} hold an array formula whose results are not all"):
+        read_workbook(Path("claim.xlsx"), data=missing)
+    stored = replacement.replace(f'<c r="{at}"/>', f'<c r="{at}" t="str"><v>MarketBasedMethod</v></c>')
+    read_workbook(Path("claim.xlsx"), data=_rewritten(data, lambda xml: re.sub(pattern, stored, xml)))
