@@ -209,3 +209,24 @@ def listener() -> Iterator[Listener]:
     server = Listener()
     yield server
     server.close()
+
+
+def conforming_workbook() -> Any:
+    """The conforming example claim as an openpyxl workbook in the template's layout, to edit in a test."""
+    import io
+
+    import openpyxl
+
+    from comet_cn.workbook import workbook_bytes
+
+    document = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
+    return openpyxl.load_workbook(io.BytesIO(workbook_bytes(document)))
+
+
+def workbook_data(book: Any) -> bytes:
+    """An openpyxl workbook saved as .xlsx bytes."""
+    import io
+
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()

@@ -6,8 +6,6 @@ next to a twin that differs only in the help row, the cell or the sheet name at 
 
 from __future__ import annotations
 
-import io
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,8 +15,8 @@ import pytest
 
 import comet_cn
 from comet_cn.errors import InputError
-from comet_cn.workbook import CHECKLIST, PREFIXES, read_workbook, workbook_bytes
-from tests.conftest import EXAMPLES, Run
+from comet_cn.workbook import CHECKLIST, PREFIXES, read_workbook
+from tests.conftest import EXAMPLES, Run, conforming_workbook, workbook_data
 
 CONFORMING = EXAMPLES / "conforming-claim.jsonld"
 EX = "https://example.org/acme/"
@@ -26,15 +24,8 @@ EMISSIONS = "Emissions and removals"
 CREDITS = "Credits"
 
 
-def _book() -> Any:
-    document = json.loads(CONFORMING.read_text(encoding="utf-8"))
-    return openpyxl.load_workbook(io.BytesIO(workbook_bytes(document)))
-
-
-def _bytes(book: Any) -> bytes:
-    stream = io.BytesIO()
-    book.save(stream)
-    return stream.getvalue()
+_book = conforming_workbook
+_bytes = workbook_data
 
 
 def _column(book: Any, sheet: str, header: str) -> int:

@@ -7,7 +7,6 @@ then conformed), and an output path under a file ended in an internal error.
 from __future__ import annotations
 
 import io
-import json
 import re
 import zipfile
 from collections.abc import Callable
@@ -19,23 +18,16 @@ import pytest
 
 from comet_cn.convert_cli import convert_command, init_command
 from comet_cn.errors import InputError
-from comet_cn.workbook import read_workbook, workbook_bytes
-from tests.conftest import EXAMPLES, Run, in_process
+from comet_cn.workbook import read_workbook
+from tests.conftest import EXAMPLES, Run, conforming_workbook, in_process, workbook_data
 
 CONFORMING = EXAMPLES / "conforming-claim.jsonld"
 FOOTPRINT = "Footprint"
 METHOD = "electricityAccountingMethod"
 
 
-def _book() -> Any:
-    document = json.loads(CONFORMING.read_text(encoding="utf-8"))
-    return openpyxl.load_workbook(io.BytesIO(workbook_bytes(document)))
-
-
-def _bytes(book: Any) -> bytes:
-    stream = io.BytesIO()
-    book.save(stream)
-    return stream.getvalue()
+_book = conforming_workbook
+_bytes = workbook_data
 
 
 def _footprint_cell(book: Any, header: str) -> Any:
@@ -83,6 +75,19 @@ def test_a_header_holding_white_space_is_reported_with_its_cell(
     assert finding["location"].startswith(f"sheet '{FOOTPRINT}', row ")
 
 
+def _rewritten(data: bytes, edit: Callable[[str], str]) -> bytes:
+    """``data`` with each worksheet's XML passed through ``edit``."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    target = io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                part = edit(part.decode("utf-8")).encode("utf-8")
+            out.writestr(info, part)
+    return target.getvalue()
+
+
 def _with_formula(cached: str | None) -> bytes:
     """The market-based footprint whose method is a formula, with ``cached`` as its stored result (None: none,
     as openpyxl and pandas write formulas)."""
@@ -93,21 +98,14 @@ def _with_formula(cached: str | None) -> bytes:
     data = _bytes(book)
     if cached is None:
         return data
-    source = zipfile.ZipFile(io.BytesIO(data))
-    target = io.BytesIO()
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in source.infolist():
-            part = source.read(info)
-            if info.filename.startswith("xl/worksheets/"):
-                text = part.decode("utf-8")
-                text = re.sub(
-                    rf'<c r="{reference}"( [^>]*)?><f>(.*?)</f><v\s*/?>(</v>)?',
-                    lambda m: f'<c r="{reference}" t="str"><f>{m.group(2)}</f><v>{cached}</v>',
-                    text,
-                )
-                part = text.encode("utf-8")
-            out.writestr(info, part)
-    return target.getvalue()
+    return _rewritten(
+        data,
+        lambda xml: re.sub(
+            rf'<c r="{reference}"( [^>]*)?><f>(.*?)</f><v\s*/?>(</v>)?',
+            lambda m: f'<c r="{reference}" t="str"><f>{m.group(2)}</f><v>{cached}</v>',
+            xml,
+        ),
+    )
 
 
 def test_a_formula_with_no_stored_result_is_refused_naming_its_sheet_and_cell() -> None:
@@ -244,19 +242,6 @@ def test_an_xls_or_password_protected_workbook_is_told_as_such() -> None:
     with pytest.raises(InputError) as error:
         read_workbook(Path("claim.xlsx"), data=ole)
     assert "an .xls workbook or a password-protected one" in str(error.value)
-
-
-def _rewritten(data: bytes, edit: Callable[[str], str]) -> bytes:
-    """``data`` with each worksheet's XML passed through ``edit``."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    target = io.BytesIO()
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in source.infolist():
-            part = source.read(info)
-            if info.filename.startswith("xl/worksheets/"):
-                part = edit(part.decode("utf-8")).encode("utf-8")
-            out.writestr(info, part)
-    return target.getvalue()
 
 
 def _method_cell() -> tuple[bytes, str]:
