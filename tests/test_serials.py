@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from itertools import pairwise
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -354,6 +355,13 @@ def test_explicit_range_is_normalised_and_lines_up_with_a_generic_serial() -> No
 def test_explicit_range_refuses_impossible_ranges(block: str, first: int, last: int) -> None:
     with pytest.raises(ValueError):
         explicit_range(block, first, last)
+
+
+@pytest.mark.parametrize("block", [None, 123, " - / "])
+def test_explicit_range_refuses_a_block_that_is_no_text_or_only_separators(block: Any) -> None:
+    # A ValueError, which the importers turn into one warning per record (never a TypeError that ends the run).
+    with pytest.raises(ValueError):
+        explicit_range(block, 1, 5)
 
 
 def test_explicit_range_refuses_non_integers() -> None:

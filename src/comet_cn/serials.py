@@ -151,8 +151,8 @@ def explicit_range(block: str, first: int, last: int) -> SerialRange:
     :raises ValueError: the block is empty, a unit is negative, or ``first > last``.
     :raises TypeError: a unit is not an integer.
     """
-    key = "".join(_fold(block).split()) if isinstance(block, str) else ""
-    if _claimed_scheme(key) is None:
+    key = "".join(_fold(block).split()) if isinstance(block, str) else ""  # no block: SerialRange says so
+    if key and _claimed_scheme(key) is None:
         # A registry's own key (Puro's underscores) is kept as written; any other is read as a generic prefix.
         key = _block_key(block)
     return SerialRange(_without_label_flag(key), first, last, "explicit")
