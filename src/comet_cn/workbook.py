@@ -952,6 +952,22 @@ def _rows(sheet: Any, budget: list[int], name: str) -> Iterator[tuple[int, list[
         yield number, texts, values
 
 
+@dataclass
+class _ArrayFormula:
+    """An array formula over several cells, each of which stores its part of the result: the range as written, its
+    corners (column and row numbers) and how many of its cells have shown no stored result yet."""
+
+    ref: str
+    first_column: int
+    first_row: int
+    last_column: int
+    last_row: int
+    unstored: int
+
+    def holds(self, column: int, row: int) -> bool:
+        return self.first_column <= column <= self.last_column and self.first_row <= row <= self.last_row
+
+
 class _PartScan:
     """What openpyxl's read-only mode will make of one XML part, counted with the same XML parser (expat) before
     it parses anything: elements, cells and rows against the workbook's bounds, and rows or cells out of order,
@@ -969,20 +985,34 @@ class _PartScan:
         self.row = 0  # openpyxl's row counter: the last row's number
         self.column = 0  # its column counter: the last cell's column
         self.rows_seen = False
-        # The open cell: its reference and type, whether it holds a formula and whether a stored result was seen.
+        # The open cell: its reference and type, whether it holds a formula, whether it has a value element
+        # (value_seen) and whether that holds text (valued).
         self.cell_ref: str | None = None
         self.cell_type: str | None = None
-        self.formula = self.valued = self.in_value = False
-        self.uncached: str | None = None  # the first formula cell with no stored result, to be refused
-        self.merged: str | None = None  # the first merged range, to be refused
-        self.value_seen = False
-        # Array formulas over several cells: first column, first row, last column, last row, cells left without a
-        # stored result, the range as written. Each cell of the range stores its part of the result.
-        self.arrays: list[list[Any]] = []
+        self.formula = self.valued = self.value_seen = self.in_value = False
+        self.uncached: str | None = None  # the first formula cell with no stored result
+        self.merged: str | None = None  # the first merged range
+        self.arrays: list[_ArrayFormula] = []  # array formulas over several cells
 
-    def unstored_array(self) -> str | None:
-        """The first array formula some of whose cells hold no stored result (they would read as empty)."""
-        return next((str(span[5]) for span in self.arrays if span[4] > 0), None)
+    def unreadable(self) -> str | None:
+        """What makes cells of this part read as empty though they show a value, and what to do, in words; None when
+        nothing does."""
+        resave = "open and save the workbook in a spreadsheet program (which stores the results), or type the value"
+        if self.uncached is not None:
+            return f"cell {self.uncached} holds a formula with no stored result, which would read as empty: {resave}"
+        unstored = next((array.ref for array in self.arrays if array.unstored > 0), None)
+        if unstored is not None:
+            return (
+                f"cells {unstored} hold an array formula whose results are not all stored, and those missing would "
+                f"read as empty: {resave}"
+            )
+        if self.merged is not None:
+            # A merged range holds its value in its first cell only; the others, which show it, read as empty.
+            return (
+                f"cells {self.merged} are merged, and only the first of them holds a value (the others read as "
+                "empty): unmerge them and fill in each cell"
+            )
+        return None
 
     def refuse(self, problem: str) -> None:
         raise InputError(self.name, f"{self.where}: {problem}")
@@ -1056,7 +1086,7 @@ class _PartScan:
             )
             area = (last_column - first_column + 1) * (last_row - first_row + 1)
             if area > 1:
-                self.arrays.append([first_column, first_row, last_column, last_row, area, str(ref)])
+                self.arrays.append(_ArrayFormula(str(ref), first_column, first_row, last_column, last_row, area))
 
     def end(self, tag: str) -> None:
         self.in_value = False
@@ -1067,10 +1097,10 @@ class _PartScan:
             stored = self.valued or (self.cell_type == "str" and self.value_seen)
             if self.formula and not stored:
                 self.uncached = self.uncached or self.cell_ref or f"column {_letter(self.column)} of row {self.row}"
-            if stored and self.arrays:
-                for span in self.arrays:
-                    if span[0] <= self.column <= span[2] and span[1] <= self.row <= span[3]:
-                        span[4] -= 1  # one cell of the array fewer left without a stored result
+            if stored:
+                for array in self.arrays:
+                    if array.holds(self.column, self.row):
+                        array.unstored -= 1
         if self.depth + 1 == self.row_depth:
             self.row_depth = -1
             # the row as read: as wide as its last cell, the gaps filled with empty values
@@ -1168,32 +1198,14 @@ def _check_archive(raw: bytes, name: str) -> None:
                     parser.Parse(b"", True)
             except (pyexpat.ExpatError, zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
                 continue  # not XML (an image...), or damaged: openpyxl refuses the parts it needs
-            if scan.uncached is None and (unstored := scan.unstored_array()) is not None:
-                scan.uncached = unstored
-            if scan.uncached is not None or scan.merged is not None:
+            problem = scan.unreadable()
+            if problem is not None:
                 if titles is None:
                     titles = _sheet_parts(archive)
                 title = titles.get(info.filename)
                 if title not in _READ_SHEETS:  # a sheet of the user's own is not read: its cells do not matter
                     continue
-                if scan.uncached is not None:
-                    what = (
-                        f"cells {scan.uncached} hold an array formula whose results are not all stored, and those "
-                        "missing"
-                        if ":" in scan.uncached
-                        else f"cell {scan.uncached} holds a formula with no stored result, which"
-                    )
-                    raise InputError(
-                        name,
-                        f"sheet {title!r} {what} would read as empty: open and save the workbook in a spreadsheet "
-                        "program (which stores the results), or type the value",
-                    )
-                # A merged range holds its value in its first cell only; the others, which show it, read as empty.
-                raise InputError(
-                    name,
-                    f"sheet {title!r} cells {scan.merged} are merged, and only the first of them holds a value "
-                    "(the others read as empty): unmerge them and fill in each cell",
-                )
+                raise InputError(name, f"sheet {title!r} {problem}")
 
 
 def read_workbook(path: Path, *, data: bytes | None = None, limits: LoadLimits = DEFAULT_LIMITS) -> WorkbookClaim:
