@@ -1154,6 +1154,8 @@ def _sheet_parts(archive: Any) -> dict[str, str]:
 #: The first bytes of an OLE compound file: an .xls workbook, or an .xlsx workbook encrypted with a password.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
+# An absolute IRI: a scheme, then no character an IRI may not hold (RFC 3987's excluded ones).
+_NAMESPACE = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+')
 _READ_SHEETS = frozenset({*(spec.name for spec in SHEETS), CHECKLIST, PREFIXES})
 
 
@@ -1258,6 +1260,12 @@ def _read(book: Any, name: str, limits: LoadLimits) -> WorkbookClaim:
             if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_.-]*", prefix) or not namespace.endswith(("/", "#")):
                 raise InputError(
                     name, f"sheet {PREFIXES!r} row {number}: a prefix (letters) and a namespace ending in / or #"
+                )
+            if not _NAMESPACE.fullmatch(namespace):  # else one line from the JSON-LD processor with no row in it
+                raise InputError(
+                    name,
+                    f"sheet {PREFIXES!r} row {number}: the namespace {namespace!r} is not a full IRI: write it with "
+                    "its scheme (https://…) and no spaces, quotes or angle brackets",
                 )
             if own.get(prefix, namespace) != namespace:  # the later row would silently rename every id
                 raise InputError(
