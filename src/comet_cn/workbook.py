@@ -992,6 +992,8 @@ class _PartScan:
         self.formula = self.valued = self.value_seen = self.in_value = False
         self.uncached: str | None = None  # the first formula cell with no stored result
         self.merged: str | None = None  # the first merged range
+        self.error: str | None = None  # the first cell holding a spreadsheet error (#N/A, #REF!), and the error
+        self.error_text = ""
         self.arrays: list[_ArrayFormula] = []  # array formulas over several cells
 
     def unreadable(self) -> str | None:
@@ -1006,6 +1008,9 @@ class _PartScan:
                 f"cells {unstored} hold an array formula whose results are not all stored, and those missing would "
                 f"read as empty: {resave}"
             )
+        if self.error is not None:
+            # Read as the text "#N/A", it would be reported as a misspelt term or a malformed value.
+            return f"cell {self.error}, not a value: correct the formula or type the value"
         if self.merged is not None:
             # A merged range holds its value in its first cell only; the others, which show it, read as empty.
             return (
@@ -1028,6 +1033,7 @@ class _PartScan:
             self.cell(attrs.get("r"))  # openpyxl reads every child of a row as a cell
             self.cell_ref, self.cell_type = attrs.get("r"), attrs.get("t")
             self.formula = self.valued = self.value_seen = False
+            self.error_text = ""
         elif self.depth == self.row_depth + 1 and self.row_depth > 0:
             if tag == self._FORMULA:
                 self.formula = True
@@ -1074,8 +1080,11 @@ class _PartScan:
         self.column = column
 
     def text(self, data: str) -> None:
-        if self.in_value and data.strip():
-            self.valued = True
+        if self.in_value:
+            if data.strip():
+                self.valued = True
+            if self.cell_type == "e":
+                self.error_text += data
 
     def array(self, ref: str | None) -> None:
         """An array formula's range: each of its cells must hold a stored result (see :meth:`end`)."""
@@ -1095,6 +1104,9 @@ class _PartScan:
             # calculate (openpyxl itself, pandas) stores none: the cell would read as empty, its value lost. A text
             # result may be empty (<v></v>), but is there.
             stored = self.valued or (self.cell_type == "str" and self.value_seen)
+            if self.cell_type == "e" and self.valued and self.error is None:
+                where = self.cell_ref or f"column {_letter(self.column)} of row {self.row}"
+                self.error = f"{where} holds the spreadsheet error {self.error_text.strip()[:20]}"
             if self.formula and not stored:
                 self.uncached = self.uncached or self.cell_ref or f"column {_letter(self.column)} of row {self.row}"
             if stored:
