@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from comet_cn.errors import InputError
 from comet_cn.workbook import read_workbook
-from tests.conftest import conforming_workbook, workbook_data
+from tests.conftest import EXAMPLES, Run, conforming_workbook, run_script, workbook_data
 
 # --- the workbook's Prefixes sheet: a namespace that is no IRI is refused on its row ---------------------------
 
@@ -52,3 +55,71 @@ def test_a_spreadsheet_error_on_a_sheet_of_the_users_own_is_not_read_and_not_ref
     book = conforming_workbook()
     book.create_sheet("My notes")["A1"] = "#N/A"
     assert read_workbook(Path("claim.xlsx"), data=workbook_data(book))
+
+
+# --- cn-validate --audits reads the claims of standard input too ------------------------------------------------
+
+MULTI = EXAMPLES / "multi-period"
+
+
+def _one_line(path: Path) -> bytes:
+    return json.dumps(json.loads(path.read_text(encoding="utf-8"))).encode() + b"\n"
+
+
+@pytest.mark.rule("CN-AUDIT-DOUBLE-01")
+def test_the_audits_read_claims_given_on_standard_input() -> None:
+    # The three periods reuse a credit and raise their offsetting: as a file, the set does not conform.
+    stream = b"".join(_one_line(path) for path in sorted(MULTI.glob("*.jsonld")))
+    piped = run_script("cn-validate", "--audits", "-f", "json", "-", stdin=stream)
+    rules = set(piped.json()["summary"]["rules"])
+    # From standard input the audits were silently skipped: "3 conform", exit 0.
+    assert piped.code == 1 and {"CN-AUDIT-DOUBLE-01", "CN-AUDIT-IMPROVE-01"} <= rules
+
+
+@pytest.mark.rule("CN-AUDIT-DOUBLE-01")
+def test_the_audits_pair_a_claim_on_standard_input_with_one_in_a_file() -> None:
+    piped = run_script(
+        "cn-validate", "--audits", "-", MULTI / "acme-2024.jsonld", stdin=_one_line(MULTI / "acme-2023.jsonld")
+    )
+    assert piped.code == 1 and "CN-AUDIT-DOUBLE-01" in piped.out
+
+
+# --- -o never lands among the claims it reports on ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["claim.jsonld", "report.txt", "sub/claim.jsonld"])
+def test_an_output_inside_an_input_folder_is_refused_and_the_claim_kept(
+    tmp_path: Path, name: str, cli: Callable[..., Run]
+) -> None:
+    folder = tmp_path / "claims"
+    (folder / "sub").mkdir(parents=True)
+    claim = (EXAMPLES / "conforming-claim.jsonld").read_bytes()
+    for path in (folder / "claim.jsonld", folder / "sub" / "claim.jsonld"):
+        path.write_bytes(claim)
+    run = cli("-o", folder / name, folder)
+    # It was exit 0, and claims/claim.jsonld then held the text report: the claim was gone.
+    assert run.code == 2 and "-o is inside the input folder" in run.err and run.err.count("\n") == 1
+    assert (folder / "claim.jsonld").read_bytes() == claim and not (folder / "report.txt").exists()
+
+
+def test_cn_query_refuses_an_output_inside_a_folder_it_reads(tmp_path: Path) -> None:
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    claim = (EXAMPLES / "conforming-claim.jsonld").read_bytes()
+    (folder / "claim.jsonld").write_bytes(claim)
+    run = run_script("cn-query", "-o", folder / "claim.jsonld", "double-counting", folder)
+    assert run.code == 2 and "-o is inside the input folder" in run.err
+    assert (folder / "claim.jsonld").read_bytes() == claim
+
+
+def test_dash_as_output_is_standard_output(tmp_path: Path, cli: Callable[..., Run], monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    run = cli("-o", "-", EXAMPLES / "conforming-claim.jsonld")
+    # It wrote a file named "-".
+    assert run.code == 0 and "CONFORMS" in run.out and not (tmp_path / "-").exists()
+
+
+def test_an_empty_output_name_is_one_line_naming_the_option(cli: Callable[..., Run]) -> None:
+    run = cli("-o", "", EXAMPLES / "conforming-claim.jsonld")
+    # It said ".: is a folder".
+    assert run.code == 2 and "'-o'" in run.err and "give a file name" in run.err

@@ -12,7 +12,7 @@ import signal
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +26,7 @@ from comet_cn import __version__
 from comet_cn.batch import DEFAULT_TIMEOUT, JOBS_PER_CORE, max_jobs, validate_many
 from comet_cn.errors import InputError
 from comet_cn.loading import LoadLimits, Source, iter_inputs, iter_stream, load
-from comet_cn.output import OutputClosed, atomic_output, guarded_standard_streams, same_file
+from comet_cn.output import OutputClosed, atomic_output, guarded_standard_streams, inside_folder, same_file
 from comet_cn.queries import QUERY_FORMATS, format_result, list_queries, parse_binding, query
 from comet_cn.reporting import FORMATS, InputFailure, Outcome, ReportWriter, escape_controls
 from comet_cn.results import Severity
@@ -241,13 +241,41 @@ _format_option = click.option(
     show_default=True,
     help="Report format (html: the dossier; sarif and junit: for CI systems).",
 )
+
+
+def _output_path(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    """``-o -`` is standard output, as ``-`` is standard input among the inputs; ``-o ''`` names no file."""
+    if value is None or value == "-":
+        return None
+    if not value:
+        raise click.BadParameter("give a file name, or - for standard output", ctx=ctx, param=param)
+    return Path(value)
+
+
 _output_option = click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False),
     default=None,
-    help="Write the report to this file (atomically) instead of standard output.",
+    callback=_output_path,
+    help="Write the report to this file (atomically) instead of standard output (-).",
 )
+
+
+def _refuse_output_among(output: Path | None, inputs: Iterable[str], what: str, result: str) -> None:
+    """Refuse an output that is one of the inputs, or lies in an input folder: the report would replace the claim
+    it is about (the only copy of what was checked), or be read as a claim by the next run over that folder."""
+    if output is None:
+        return
+    for item in inputs:
+        if item == "-":
+            continue
+        if same_file(Path(item), output):
+            raise click.UsageError(f"-o is one of the {what}: write the {result} to another file")
+        if inside_folder(output, Path(item)):
+            raise click.UsageError(
+                f"-o is inside the input folder {escape_controls(item)}: write the {result} outside it"
+            )
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -422,9 +450,7 @@ def _validate_cli(
         )
     if not audits and (store or endpoint or load_endpoint):
         raise click.UsageError("--store, --endpoint and --load-endpoint choose where --audits run: add --audits")
-    if output is not None and any(item != "-" and same_file(Path(item), output) for item in inputs):
-        # The report would replace the claim it is about: the only copy of what was checked.
-        raise click.UsageError("-o is one of the inputs: write the report to another file")
+    _refuse_output_among(output, inputs, "inputs", "report")
     # Checked before any claim is validated, so a bad option costs nothing.
     backend = _backend(store, endpoint, load_endpoint, endpoint_timeout) if audits else None
     progress = _Progress(enabled=sys.stderr.isatty() and not quiet)
@@ -434,8 +460,10 @@ def _validate_cli(
     with atomic_output(output) as stream:
         writer = ReportWriter(stream, fmt, silent_lone_failure=output is None) if fmt in FORMATS else None
         kept: list[Outcome] = []
-        # html and junit read each claim's graph again: the inputs are expanded once (stdin can be read only once).
-        items = list(_expand(inputs, limits)) if fmt in ("html", "junit") else None
+        # html and junit read each claim's graph again, and the audits read every claim again: the inputs are
+        # expanded once when standard input is among them (it can be read only once) or the format needs it.
+        again = fmt in ("html", "junit") or (audits and "-" in inputs)
+        items = list(_expand(inputs, limits)) if again else None
         # The limit is enforced by killing a worker process, so without workers (-j 1) there is none unless asked.
         limit = (DEFAULT_TIMEOUT if jobs != 1 else None) if timeout is None else (timeout or None)
         outcomes = validate_many(
@@ -458,7 +486,7 @@ def _validate_cli(
         extra = None
         if audits:
             readable: list[Source] = []
-            for item in _readable(inputs, limits, skip={failure.source for failure in failures}):
+            for item in _readable(inputs, limits, {failure.source for failure in failures}, items):
                 if isinstance(item, InputFailure):  # read for its verdict, but not again: reported on its own
                     failures.append(item)
                     worst = max(worst, _exit_code([item], strict))
@@ -537,10 +565,16 @@ def _graph(
     return _load_again(item[0], item[1], limits)
 
 
-def _readable(inputs: Sequence[str], limits: LoadLimits, skip: set[str]) -> Iterator[tuple[str, Source] | InputFailure]:
+def _readable(
+    inputs: Sequence[str],
+    limits: LoadLimits,
+    skip: set[str],
+    expanded: Sequence[tuple[str, Source] | InputFailure] | None,
+) -> Iterator[tuple[str, Source] | InputFailure]:
     """The claims of the run that can be read, for the audits: those in ``skip`` (already reported as errors) are
-    not read again; one that cannot be read now is its own failure, and the audits go on without it."""
-    for item in _expand([i for i in inputs if i != "-"], limits):
+    not read again; one that cannot be read now is its own failure, and the audits go on without it. ``expanded``
+    is the run's inputs as already expanded, which holds standard input's claims (it cannot be read twice)."""
+    for item in expanded if expanded is not None else _expand(inputs, limits):
         name = item.source if isinstance(item, InputFailure) else item[0]
         if name in skip:
             continue
@@ -609,11 +643,7 @@ def _query_cli(
     for source in sources:
         if not Path(source).exists():
             raise InputError(source, "file not found")
-    if output is not None and (
-        any(same_file(Path(source), output) for source in sources)
-        or (name is not None and same_file(Path(name), output))
-    ):
-        raise click.UsageError("-o is one of the files read: write the result to another file")
+    _refuse_output_among(output, [*sources, *([name] if name is not None else [])], "files read", "result")
     if store is not None and queried_as_is:
         backend: Backend | None = OxigraphBackend(store)  # queried as it is, never emptied
     else:

@@ -48,6 +48,15 @@ def same_file(first: Path, second: Path) -> bool:
         return False
 
 
+def inside_folder(path: Path, folder: Path) -> bool:
+    """Whether ``path`` lies in ``folder`` or below it (symbolic links followed), so that a run reading the folder
+    would read it too: a report written there would replace a claim, or be read as one next time."""
+    try:
+        return folder.is_dir() and folder.resolve() in path.resolve().parents
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: a symbolic link loop on older Pythons
+        return False
+
+
 def _kind(mode: int) -> str | None:
     """What a non-regular file is, in words; None for a regular file."""
     if stat.S_ISREG(mode):
