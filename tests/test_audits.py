@@ -30,7 +30,7 @@ def test_audits_are_well_formed() -> None:
     for audit in AUDITS:
         entry = audit.rule  # name, clause, severity and hint come from the one catalogue
         assert audit.rule_id.startswith("CN-AUDIT-") and entry.severity in ("Violation", "Warning")
-        assert entry.clause.startswith("ISO 14068-1:2023 §") and entry.hint and entry.name
+        assert entry.clause.startswith(("ISO 14068-1:2023 §", "ISO 14068-1:2023 Annex")) and entry.hint and entry.name
         assert entry.kind == "audit" and entry.locations
         assert audit.query in columns and audit.focus in columns[audit.query]
         assert audit.value is None or audit.value in columns[audit.query]
@@ -99,6 +99,19 @@ def test_double_counting_findings() -> None:
         ("CN-AUDIT-DOUBLE-01", "S-4"),
     ]
     assert "2 claim(s)" in findings[0].message and "2 credit block(s)" in findings[1].message
+
+
+@pytest.mark.rule("CN-AUDIT-ID-01")
+@pytest.mark.rule("CN-AUDIT-ELEC-01")
+@pytest.mark.parametrize("reasoning", ["none", "owlrl"])
+def test_claim_identity_and_instrument_audits(reasoning: str) -> None:
+    i = "https://example.org/fixture/identity/"
+    findings = run_audits(FIXTURES / "claim-identity.ttl", reasoning=reasoning)
+    assert [(f.rule_id, f.severity, f.focus_node) for f in findings] == [
+        ("CN-AUDIT-ELEC-01", "Violation", i + "go-shared"),  # two entities' claims count one certificate
+        ("CN-AUDIT-ID-01", "Violation", i + "claim-kept"),  # one claim IRI kept for 2023 and 2024
+    ]
+    assert "2 claim(s)" in findings[0].message and "from 2023-01-01 to 2024-01-01" in findings[1].message
 
 
 def test_audit_results_over_a_loaded_graph_names_the_source() -> None:

@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from comet_cn.audits import run_audits
 from comet_cn.errors import InputError
 from comet_cn.workbook import read_workbook
-from tests.conftest import EXAMPLES, Run, conforming_workbook, run_script, workbook_data
+from tests.conftest import (
+    ENGINES,
+    EXAMPLES,
+    Run,
+    conforming_workbook,
+    edited,
+    rule_messages,
+    run_script,
+    violated_rules,
+    workbook_data,
+)
 
 # --- the workbook's Prefixes sheet: a namespace that is no IRI is refused on its row ---------------------------
 
@@ -123,3 +135,85 @@ def test_an_empty_output_name_is_one_line_naming_the_option(cli: Callable[..., R
     run = cli("-o", "", EXAMPLES / "conforming-claim.jsonld")
     # It said ".: is a folder".
     assert run.code == 2 and "'-o'" in run.err and "give a file name" in run.err
+
+
+# --- CN-ELEC-02: an instrument retired for the claimant and for someone else is claimed twice -------------------
+
+AS_OF = date(2026, 12, 1)
+MARKET = json.loads((EXAMPLES / "annex-b" / "market-based-electricity-claim.jsonld").read_text(encoding="utf-8"))
+
+
+def _market(*retired_for: str) -> dict[str, Any]:
+    document = edited(MARKET, ("ex:go-2024-hydro", "instrumentRetiredFor", list(retired_for)))
+    document["@graph"].append({"@id": "ex:customer", "@type": "Organization", "label": "A customer"})
+    return document
+
+
+@pytest.mark.rule("CN-ELEC-02")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", ["none", "owlrl"])
+def test_an_instrument_also_retired_for_another_entity_is_a_violation(engine: str, reasoning: str) -> None:
+    assert violated_rules(_market("ex:acme"), engine, as_of=AS_OF, reasoning=reasoning) == set()
+    # The claimant among those named was enough: the same certificate could back a customer's claim too.
+    twice = _market("ex:acme", "ex:customer")
+    assert violated_rules(twice, engine, as_of=AS_OF, reasoning=reasoning) == {"CN-ELEC-02"}
+    messages = rule_messages(twice, engine, "CN-ELEC-02", as_of=AS_OF, reasoning=reasoning)
+    assert any("also retired for https://example.org/acme/customer" in message for message in messages)
+
+
+# --- the audits: a claim IRI kept from one period to the next, one instrument in two claims -------------------
+
+
+def _kept_claim(tmp_path: Path) -> list[Path]:
+    """The 2022 and 2023 claims of the multi-period example, both named ex:claim-2022."""
+    paths = []
+    for year in ("2022", "2023"):
+        text = (MULTI / f"acme-{year}.jsonld").read_text(encoding="utf-8")
+        path = tmp_path / f"acme-{year}.jsonld"
+        path.write_text(text.replace("ex:claim-2023", "ex:claim-2022"), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+@pytest.mark.rule("CN-AUDIT-ID-01")
+def test_a_claim_iri_kept_for_two_periods_is_an_audit_violation(tmp_path: Path) -> None:
+    rules = [finding.rule_id for finding in run_audits(_kept_claim(tmp_path))]
+    # The two years read as one claim: the rise in offsetting was not found (nor would be a partial overlap of
+    # serial ranges), and nothing said so.
+    assert rules == ["CN-AUDIT-ID-01"]
+    assert [f.rule_id for f in run_audits([MULTI / "acme-2022.jsonld", MULTI / "acme-2023.jsonld"])] == [
+        "CN-AUDIT-IMPROVE-01"
+    ]
+
+
+@pytest.mark.rule("CN-AUDIT-ID-01")
+def test_the_same_claim_given_twice_is_one_claim(tmp_path: Path) -> None:
+    copy = tmp_path / "copy.jsonld"
+    copy.write_bytes((MULTI / "acme-2024.jsonld").read_bytes())
+    assert run_audits([MULTI / "acme-2024.jsonld", copy]) == []
+
+
+def _instrument_claim(tmp_path: Path, entity: str, name: str, certificate: str = "go-2024-hydro") -> Path:
+    """The market-based claim of ``entity``, its nodes in a namespace of its own, counting ``certificate`` (an IRI
+    of a shared tracking system's namespace)."""
+    text = (
+        json.dumps(MARKET)
+        .replace('"https://example.org/acme/"', f'"https://example.org/{entity}/"')
+        .replace('"ex:go-2024-hydro"', f'"https://registry.example/go/{certificate}"')
+    )
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.rule("CN-AUDIT-ELEC-01")
+def test_one_certificate_in_two_entities_claims_is_an_audit_violation(tmp_path: Path) -> None:
+    acme = _instrument_claim(tmp_path, "acme", "acme.jsonld")
+    beta = _instrument_claim(tmp_path, "beta", "beta.jsonld")
+    assert run_audits(acme) == [] and run_audits(beta) == []
+    findings = [f for f in run_audits([acme, beta]) if f.rule_id == "CN-AUDIT-ELEC-01"]
+    assert [f.focus_node for f in findings] == ["https://registry.example/go/go-2024-hydro"]
+    assert "2 claim(s)" in findings[0].message
+    # Beta's own certificate: no finding.
+    other = _instrument_claim(tmp_path, "beta", "beta-own.jsonld", certificate="go-2024-beta")
+    assert "CN-AUDIT-ELEC-01" not in {f.rule_id for f in run_audits([acme, other])}

@@ -118,6 +118,21 @@ def _residual_message(row: Row) -> str:
     )
 
 
+def _instrument_message(row: Row) -> str:
+    return (
+        f"CN-AUDIT-ELEC-01 (Annex B.4): contractual instrument {row['instrument']} is used by the footprints of "
+        f"{row['claims']} claim(s) and retired for {row['entities']} entity(ies); an instrument is claimed once."
+    )
+
+
+def _periods_message(row: Row) -> str:
+    return (
+        f"CN-AUDIT-ID-01 (§3.1.6, §13): claim {row['claim']} is given {row['starts']} reporting period start(s) "
+        f"(from {row['first']} to {row['last']}) and {row['ends']} end(s) across the inputs, so its periods are "
+        "read as one claim and the audits between them (double counting, continual improvement) cannot be done."
+    )
+
+
 def _value(row: Row, column: str | None) -> str | None:
     if column is None or row.get(column) is None:
         return None
@@ -142,6 +157,20 @@ AUDITS: tuple[Audit, ...] = (
         focus="serial",
         value="serial",
         path=_CN + "serialNumber",
+    ),
+    Audit(
+        rule_id="CN-AUDIT-ELEC-01",
+        message=_instrument_message,
+        focus="instrument",
+        value="claims",
+        path=_CN + "usesContractualInstrument",
+    ),
+    Audit(
+        rule_id="CN-AUDIT-ID-01",
+        message=_periods_message,
+        focus="claim",
+        value="starts",
+        path=_CN + "hasReportingPeriod",
     ),
     Audit(
         rule_id="CN-AUDIT-IMPROVE-01",
