@@ -217,3 +217,15 @@ def test_one_certificate_in_two_entities_claims_is_an_audit_violation(tmp_path: 
     # Beta's own certificate: no finding.
     other = _instrument_claim(tmp_path, "beta", "beta-own.jsonld", certificate="go-2024-beta")
     assert "CN-AUDIT-ELEC-01" not in {f.rule_id for f in run_audits([acme, other])}
+
+
+# --- a standard named in free text is refused with the term it stands for --------------------------------------
+
+
+def test_a_standard_written_as_free_text_is_told_its_term(tmp_path: Path, cli: Callable[..., Run]) -> None:
+    document = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
+    path = tmp_path / "claim.jsonld"
+    path.write_text(json.dumps(edited(document, ("ex:opinion-2024", "verificationStandard", "ISO 14064-3:2019"))))
+    run = cli(path)
+    # The fix was "remove the space (or write it as %20)", which led to two findings instead of the term.
+    assert run.code == 2 and "write the term ISO_14064_3" in run.err and "%20" not in run.err

@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -814,6 +814,19 @@ def _iri_valued_terms() -> frozenset[str]:
 _IRI_VALUED = _iri_valued_terms()
 
 
+def _term_meant(text: str) -> str | None:
+    """The bundled context's term a value written as free text stands for, when its words begin with the term's:
+    "ISO 14064-3:2019" is ISO_14064_3. None when no term of at least two words matches."""
+    words = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").upper() + "_"
+    found = [term for term in _context_terms() if "_" in term and words.startswith(term.upper() + "_")]
+    return max(found, key=len) if found else None
+
+
+@cache
+def _context_terms() -> tuple[str, ...]:
+    return tuple(term for term in context_document().get("@context", {}) if not term.startswith("@"))
+
+
 def _check_node(node: dict[Any, Any], name: str, limits: LoadLimits) -> None:
     for key in ("@type", "type"):  # "type" is the bundled context's alias of @type
         types = node.get(key)
@@ -824,10 +837,12 @@ def _check_node(node: dict[Any, Any], name: str, limits: LoadLimits) -> None:
         for iri in named if isinstance(named, list) else [named]:
             if isinstance(iri, str) and any(character.isspace() for character in iri):
                 # No IRI holds white space: a JSON-LD processor drops such a node's statements without a word.
+                term = _term_meant(iri)
+                fix = f"write the term {term}" if term else "remove the space (or write it as %20)"
                 raise InputError(
                     name,
                     f"the {key.lstrip('@')} {_quoted(iri)} holds white space, which no IRI can, so its statements "
-                    "would be dropped without a word: remove the space (or write it as %20)",
+                    f"would be dropped without a word: {fix}",
                 )
     items = node.get("@list")
     if isinstance(items, list) and len(items) > limits.max_list_items:
