@@ -42,7 +42,7 @@ def _stated(block: str, first: int, last: int) -> dict[str, Any]:
 @pytest.mark.parametrize(
     "block",
     ["EXR 2022 WIND", "EXR/2022/WIND", "exr.2022.wind", "EXR - 2022 - WIND", "EXR / 2022 / WIND", "EXR-2022 WIND",
-     "EXR 2022.WIND", "EXR:2022:WIND", "EXR|2022|WIND", "EXR\\2022\\WIND", "EXR, 2022, WIND"],
+     "EXR 2022.WIND", "EXR|2022|WIND", "EXR\\2022\\WIND", "EXR, 2022, WIND"],
 )  # fmt: skip
 def test_a_stated_block_written_with_other_separators_cannot_count_the_serials_units_twice(
     engine: str, reasoning: str, block: str

@@ -160,14 +160,15 @@ def explicit_range(block: str, first: int, last: int) -> SerialRange:
 
 def _block_key(block: str) -> str:
     """A stated block that names no registry, folded so that it lines up with a generic serial of the same units
-    however its fields are separated: each run of white space, ``-``, ``_``, ``/``, ``.``, ``:``, ``|``, ``\\`` or
-    ``,`` is one ``-`` (the generic grammar reads a serial's ``_``, and a ``/`` or ``.`` used throughout, as ``-``;
-    the others are how people type a block by hand). So ``EXR 2022 WIND``, ``EXR / 2022 / WIND``, ``EXR:2022:WIND``,
-    ``EXR, 2022, WIND`` and ``exr.2022.wind`` are all the block of the serial ``EXR-2022-WIND-000001-006000``."""
+    however its fields are separated: each run of white space, ``-``, ``_``, ``/``, ``.``, ``|``, ``\\`` or ``,`` is
+    one ``-`` (the generic grammar reads a serial's ``_``, and a ``/`` or ``.`` used throughout, as ``-``; the others
+    are how people type a block by hand). So ``EXR 2022 WIND``, ``EXR / 2022 / WIND``, ``EXR|2022|WIND``,
+    ``EXR, 2022, WIND`` and ``exr.2022.wind`` are all the block of the serial ``EXR-2022-WIND-000001-006000``. A
+    ``:`` is kept: it ends a family prefix (``CAD-TRUST:``, ``CDM:``) that the importers write."""
     return _BLOCK_SEPARATORS.sub("-", _fold(block)).strip("-")
 
 
-_BLOCK_SEPARATORS = re.compile(r"[\s/._:|\\,-]+")
+_BLOCK_SEPARATORS = re.compile(r"[\s/._|\\,-]+")
 
 
 def _without_label_flag(key: str) -> str:
