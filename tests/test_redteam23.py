@@ -229,3 +229,31 @@ def test_a_standard_written_as_free_text_is_told_its_term(tmp_path: Path, cli: C
     run = cli(path)
     # The fix was "remove the space (or write it as %20)", which led to two findings instead of the term.
     assert run.code == 2 and "write the term ISO_14064_3" in run.err and "%20" not in run.err
+
+
+# --- CN-AUDIT-DOUBLE-01: a retirement no claim names, given on its own, shares units with a claim's ------------
+
+_RETIREMENT = """@prefix cn: <https://comet.carbon/ext/iso14068#> .
+@prefix cust: <https://example.org/customer/> .
+cust:retirement-1 a cn:OffsettingEvent ; cn:retiredOnBehalfOf cust:customer ; cn:retiresCredit cust:credit-1 .
+cust:credit-1 cn:serialNumber "{serial}" .
+"""
+
+
+@pytest.mark.rule("CN-AUDIT-DOUBLE-01")
+@pytest.mark.parametrize(
+    ("serial", "shared"),
+    [("EXR-2023-BIOC-001001-003000", True), ("EXR-2023-BIOC-002001-003000", False)],
+)
+def test_a_retirement_for_another_party_given_on_its_own_is_compared_with_the_claims(
+    tmp_path: Path, serial: str, shared: bool
+) -> None:
+    retirement = tmp_path / "retirement.ttl"
+    retirement.write_text(_RETIREMENT.replace("{serial}", serial), encoding="utf-8")
+    findings = run_audits([MULTI / "acme-2023.jsonld", retirement])
+    # Units 1001-2000 of the claim's EXR-2023-BIOC-000001-002000 were retired for a customer as well: only the
+    # identical serial was found, since the range sweep read only claims' events.
+    assert [f.rule_id for f in findings] == (["CN-AUDIT-DOUBLE-01"] if shared else [])
+    if shared:
+        assert "units 1001-2000" in findings[0].message
+        assert "offsetting event https://example.org/customer/retirement-1, which no claim names" in findings[0].message

@@ -247,26 +247,30 @@ def _order(result: AuditFinding) -> tuple[object, ...]:
     return (*ValidationResult.sort_key(result), result.message)
 
 
-# One row per (claim, retired credit) with what a unit range is read from. A blank node is named as
+# One row per (claim, retired credit) with what a unit range is read from; a retirement no claim names (one made
+# for another party, given on its own) is its event's, so a claim's credits are compared with it too, as the
+# double-counting query compares identical serials. A blank node is named as
 # comet_cn.terms.describe names it: the holders (?via of ?holder, IRIs only) come back as extra rows, and the
 # smallest is picked in Python, because aggregates over unbound values differ between SPARQL engines.
 _RANGE_ROWS = """PREFIX comet-cn: <https://comet.carbon/ext/iso14068#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-SELECT ?claim ?credit ?serial ?block ?first ?last ?via ?holder ?claim_via ?claim_holder WHERE {
-    ?claim rdf:type comet-cn:CarbonNeutralityClaim ;
-        comet-cn:hasOffsettingEvent ?event .
+SELECT ?claim ?event ?credit ?serial ?block ?first ?last ?via ?holder ?claim_via ?claim_holder WHERE {
     ?event comet-cn:retiresCredit ?credit .
+    OPTIONAL { ?claim rdf:type comet-cn:CarbonNeutralityClaim ; comet-cn:hasOffsettingEvent ?event . }
     OPTIONAL { ?credit comet-cn:serialNumber ?serial . }
     OPTIONAL { ?credit comet-cn:issuanceBlock ?block . }
     OPTIONAL { ?credit comet-cn:firstUnit ?first . }
     OPTIONAL { ?credit comet-cn:lastUnit ?last . }
     OPTIONAL { ?holder ?via ?credit . FILTER (isBlank(?credit) && isIRI(?holder)) }
-    OPTIONAL { ?claim_holder ?claim_via ?claim . FILTER (isBlank(?claim) && isIRI(?claim_holder)) }
+    BIND (COALESCE(?claim, ?event) AS ?owner)
+    OPTIONAL { ?claim_holder ?claim_via ?owner . FILTER (isBlank(?owner) && isIRI(?claim_holder)) }
 }"""
 
 
 # Marks a credit's key on a range swept under its Verra project's key (comet_cn.serials.project_range).
 _BRIDGE = " project:"  # a space: no IRI or blank node label holds one
+# Marks an offsetting event that no claim names, standing in the claim's place (a space: no IRI holds one).
+_UNCLAIMED = " unclaimed"
 # Marks a credit's key on the loose reading of an unpadded serial (comet_cn.serials.loose_reading).
 _LOOSE = " loose"
 
@@ -279,6 +283,14 @@ def _units_of(serial: str) -> tuple[int, int] | None:
 def _node_key(node: Node) -> str:
     # Keys are stored as text when the sweep spills to disk: a blank node keeps its label behind "_:".
     return f"_:{node}" if isinstance(node, BNode) else str(node)
+
+
+def _owner(key: str, names: SmallestNames) -> str:
+    """Who a range is retired for, in words: a claim, or an offsetting event that no claim names."""
+    key, unclaimed, _ = key.partition(_UNCLAIMED)
+    if unclaimed:
+        return f"offsetting event {_described(key, names)}, which no claim names"
+    return f"claim {_described(key, names)}"
 
 
 def _described(key: str, names: SmallestNames) -> str:
@@ -300,17 +312,19 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
         graph = GraphBackend(graph)
     selection = graph.select(_RANGE_ROWS)
     position = {column: index for index, column in enumerate(selection.columns)}
-    at = [position[c] for c in ("claim", "credit", "serial", "block", "first", "last")]
+    at = [position[c] for c in ("claim", "event", "credit", "serial", "block", "first", "last")]
     named = [position[c] for c in ("via", "holder", "claim_via", "claim_holder")]
     with SmallestNames() as names:
 
         def ranges() -> Iterator[tuple[Key, SerialRange]]:
             for row in selection.rows:
-                claim, credit, serial, block, first, last = (row[i] for i in at)
+                claim, event, credit, serial, block, first, last = (row[i] for i in at)
                 via, holder, claim_via, claim_holder = (row[i] for i in named)
-                if claim is None or credit is None:
+                held = claim if claim is not None else event
+                if credit is None or held is None:
                     continue
-                for node, by, of in ((credit, via, holder), (claim, claim_via, claim_holder)):
+                owner = _node_key(held) if claim is not None else f"{_node_key(held)}{_UNCLAIMED}"
+                for node, by, of in ((credit, via, holder), (held, claim_via, claim_holder)):
                     if isinstance(node, BNode) and by is not None and of is not None:
                         names.offer(_node_key(node), (str(by), str(of)))
                 span, serial_text = credit_range(serial, block, first, last)
@@ -323,15 +337,15 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
                     # readable ranges of its batch, and with another unpadded one only for the same units.
                     loose = loose_reading(serial)
                     if loose is not None:
-                        yield (_node_key(claim), f"{_node_key(credit)}{_LOOSE}", str(serial)), loose
+                        yield (owner, f"{_node_key(credit)}{_LOOSE}", str(serial)), loose
                 for reading, text in ((span, serial_text or ""), (read, str(serial))):
                     if reading is not None:
-                        yield (_node_key(claim), _node_key(credit), text), reading
+                        yield (owner, _node_key(credit), text), reading
                         bridge = project_range(reading)
                         if bridge is not None:
                             # Marked, so that only a CAD Trust record and a Verra range are compared under it.
                             kind = "cad-trust" if reading.block.startswith("CAD-TRUST:") else "verra"
-                            yield (_node_key(claim), f"{_node_key(credit)}{_BRIDGE}{kind}", text), bridge
+                            yield (owner, f"{_node_key(credit)}{_BRIDGE}{kind}", text), bridge
 
         found: set[AuditFinding] = set()
         for (claim_a, credit_a, serial_a), (claim_b, credit_b, serial_b), (low, high) in overlapping_pairs(ranges()):
@@ -349,8 +363,8 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
             # order. Names are looked up only now: every row has been read, so each blank node has its smallest.
             (name_a, text_a, _), (name_b, text_b, focus) = sorted(
                 [
-                    (_described(claim_a, names), serial_a, _described(credit_a, names)),
-                    (_described(claim_b, names), serial_b, _described(credit_b, names)),
+                    (_owner(claim_a, names), serial_a, _described(credit_a, names)),
+                    (_owner(claim_b, names), serial_b, _described(credit_b, names)),
                 ]
             )
             units = f"unit {low}" if low == high else f"units {low}-{high}"
@@ -360,8 +374,8 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
                     focus_node=focus,
                     path=_CN + "serialNumber",
                     value=text_b,
-                    message=f"CN-AUDIT-DOUBLE-01 (§11.1): {units} are retired for claim {name_a} "
-                    f"(serial {text_a}) and again for claim {name_b} (serial {text_b}); a credit can be used once.",
+                    message=f"CN-AUDIT-DOUBLE-01 (§11.1): {units} are retired for {name_a} "
+                    f"(serial {text_a}) and again for {name_b} (serial {text_b}); a credit can be used once.",
                     source=source,
                 )
             )
