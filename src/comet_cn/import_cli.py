@@ -109,6 +109,19 @@ def _quantity(value: str | None) -> Decimal | None:
     return number
 
 
+def _one_quantity(results: Sequence[ImportResult]) -> None:
+    """Refuse one --quantity for footprints, from several files, of different products or declared units."""
+    products = {str(n["@id"]) for r in results for n in r.nodes if n.get("@type") == "Product"}
+    units = {str(n.get("declaredUnit")) for r in results for n in r.nodes if n.get("@type") == "CarbonFootprint"}
+    if len(products) > 1 or len(units) > 1:
+        raise InputError(
+            ", ".join(r.source for r in results),
+            f"one --quantity cannot apply to footprints of several products or declared units "
+            f"({', '.join(sorted(products))}; per {', '.join(sorted(units))}): import each on its own, with its own "
+            "--quantity; nothing written",
+        )
+
+
 def _say(results: Sequence[ImportResult], quiet: bool) -> None:
     for result in results:
         if not quiet:
@@ -158,7 +171,8 @@ _replace = click.option(
     "replace_event",
     metavar="EVENT_ID",
     default=None,
-    help="With a claim: the @id of an offsetting event of the claim that the imports replace.",
+    help="With a claim: the @id of an offsetting event, or of the carbon footprint, of the claim that the imports "
+    "replace.",
 )
 
 
@@ -250,6 +264,8 @@ def _import_cli(
             )
         except ValueError as error:  # an unknown format name, or dates in the wrong order
             raise click.UsageError(str(error)) from None
+    if quantity is not None:
+        _one_quantity(results)
     _say(results, quiet)
     if not any(result.selected for result in results):
         filtered = beneficiary or serials or retired_from or retired_to

@@ -20,7 +20,7 @@ from comet_cn.importers.attribution import (
     on_behalf_of,
     suggest_period,
 )
-from comet_cn.importers.fields import not_positive, notes, unread_year
+from comet_cn.importers.fields import not_offsetting, not_positive, notes, unread_year
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import dmy_or_utc_date, number, records, year
 from comet_cn.serials import SerialRange, cad_trust_range, explicit_range, parse_serial
@@ -102,6 +102,12 @@ def parse(document: Any, source: str) -> Parsed:
         if status.casefold() != "retired":
             what = "a cancellation" if status.casefold() == "cancelled" else "not retired"
             excluded.append(Excluded(where, f"unit_status {status!r}: {what}, not an offsetting event"))
+            continue
+        # A reason naming compliance, CORSIA or an NDC ("Cancelled for NDC") offsets nothing, as every registry's
+        # reason field is read (fields.not_offsetting).
+        use = not_offsetting("unit_status_reason", _text(record, "unit_status_reason"))
+        if use is not None:
+            excluded.append(Excluded(where, use))
             continue
         problems: list[str] = []
         quantity = _quantity(record, where, problems)

@@ -59,7 +59,7 @@ def detect_csv(header: Sequence[str]) -> str | None:
 def _first_record(document: Any) -> Mapping[str, Any] | None:
     items: Any = document
     if isinstance(document, Mapping):
-        for key in ("unit", "units", "data", "retirements", "transactions", "items", "results"):
+        for key in ("unit", "units", "data", "retirements", "transactions", "items", "results", "nodes"):
             if isinstance(document.get(key), list):
                 items = document[key]
                 break

@@ -53,6 +53,9 @@ _NOT_OFFSETTING: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+_STANDARD = re.compile(r"\b(?:in\s+)?(?:compliance|compliant)\s+with\s+(?:the\s+)?(?:iso|pas|ghg\s+protocol)\b")
+
+
 def _plain_words(text: str) -> str:
     """Folded words: any dash or punctuation between words is a space ("host-country NDC", "Article-6")."""
     return " ".join(re.sub(r"[^\w%]+", " ", dashes(text).casefold()).split())
@@ -67,7 +70,8 @@ def not_offsetting(column: str, value: str, *, free_text: bool = False) -> str |
     or an Article 6 share. One wording serves every importer: ``Retirement Reason 'California Compliance': a
     compliance use, not an offsetting event``.
     """
-    words = _plain_words(value)
+    # "in compliance with ISO 14068-1" states conformance to a standard, not a compliance use.
+    words = _STANDARD.sub(" ", _plain_words(value)).strip()
     if not words:
         return None
     for pattern, kind in _NOT_OFFSETTING[:2] if free_text else _NOT_OFFSETTING:

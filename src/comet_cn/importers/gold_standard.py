@@ -15,7 +15,8 @@ from comet_cn.importers.attribution import (
 )
 from comet_cn.importers.fields import block_fields, not_offsetting, notes, unread_year
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
-from comet_cn.importers.reading import Table, utc_date, year
+from comet_cn.importers.reading import Row, Table, utc_date, year
+from comet_cn.serials import SerialRange
 
 __all__ = ["COLUMNS", "NAME", "REQUIRED", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
 
@@ -45,6 +46,10 @@ COLUMNS = (
     "Use Case",
     "Using Entity",
     "Article Six Authorization",
+    # the older layout, before Use Case
+    "Eligible for CORSIA?",
+    "Retired for CORSIA?",
+    "CORSIA Authorisation",
 )
 SIGNATURE = ("GSID", "Serial Number")
 #: Columns without which no row can be read as a retirement: a header lacking one is refused, not read
@@ -68,7 +73,7 @@ def parse(table: Table, source: str) -> Parsed:
             excluded.append(Excluded(where, f"Credit Status {status!r}: {reason}, not an offsetting event"))
             continue
         # "Compliance", and a reworded one, or "CORSIA" or "NDC": none is an offsetting event.
-        use = not_offsetting("Use Case", row.get("Use Case"))
+        use = not_offsetting("Use Case", row.get("Use Case")) or _corsia(row)
         if use is not None:
             excluded.append(Excluded(where, use))
             continue
@@ -100,7 +105,7 @@ def parse(table: Table, source: str) -> Parsed:
                 quantity=quantity,
                 serial=serial or None,
                 span=span,
-                programme=CDM if span is not None and span.block.startswith("CDM:") else PROGRAMME,
+                programme=_programme(span, row.get("Product Type")),
                 vintage_end_year=vintage,
                 issuance_year=issued.year if issued else None,
                 credit_type=_credit_type(row.get("Label")),
@@ -128,6 +133,33 @@ def parse(table: Table, source: str) -> Parsed:
             )
         )
     return Parsed(tuple(retirements), tuple(excluded))
+
+
+# The older export layout has no Use Case: its CORSIA columns say whether a row was retired for CORSIA.
+_YES = frozenset({"yes", "y", "true"})
+_NO = frozenset({"", "no", "n", "false"})
+_CORSIA_USE = "a CORSIA use (an aeroplane operator's obligation), not an offsetting event"
+
+
+def _corsia(row: Row) -> str | None:
+    """Why a row retired for CORSIA is not an offsetting event (``Retired for CORSIA?`` yes, or an aeroplane
+    operator named), else ``None``; a ``Retired for CORSIA?`` that is neither yes nor no leaves the row out too."""
+    retired = row.get("Retired for CORSIA?")
+    if retired.casefold() in _YES:
+        return f"Retired for CORSIA? {retired!r}: {_CORSIA_USE}"
+    if retired.casefold() not in _NO:
+        return f"Retired for CORSIA? {retired!r} is neither Yes nor No: it may be a CORSIA use, so it is not imported"
+    operator = row.get("Aeroplane Operator Name")
+    if operator:
+        return f"Aeroplane Operator Name {operator!r}: {_CORSIA_USE}"
+    return None
+
+
+def _programme(span: SerialRange | None, product: str) -> Organisation:
+    """CDM for a CDM serial; where the serial does not settle it (unread), CDM for Product Type CER, else GS4GG."""
+    if span is not None:
+        return CDM if span.block.startswith("CDM:") else PROGRAMME
+    return CDM if product.strip().upper() == "CER" else PROGRAMME
 
 
 def _credit_type(label: str) -> Fact | None:

@@ -21,7 +21,7 @@ from comet_cn.importers.attribution import (
     suggest_period,
 )
 from comet_cn.importers.building import duplicate_key
-from comet_cn.importers.fields import not_positive, notes, unread_year
+from comet_cn.importers.fields import not_offsetting, not_positive, notes, unread_year
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import number, records, utc_date, year
 from comet_cn.serials import icr_serialization
@@ -73,6 +73,12 @@ def parse(document: Any, source: str) -> Parsed:
         if retired_on is None:
             excluded.append(Excluded(where, f"createdAt {created!r} is not a timestamp"))
             continue
+        reason = str(record.get("reason") or "")
+        # A reason naming compliance, CORSIA or an NDC offsets nothing, as every registry's reason field is read.
+        use = not_offsetting("reason", reason)
+        if use is not None:
+            excluded.append(Excluded(where, use))
+            continue
         warnings: list[str] = []
         if said:
             warnings.append(f"{where}: createdAt {created!r} {said}")
@@ -94,7 +100,6 @@ def parse(document: Any, source: str) -> Parsed:
             warnings.append(unread_year(where, "vintage", vintage_text, "a four-digit year", "vintageEndYear"))
         claimed = _claimed(record.get("isClaimed"), where, warnings)
         beneficiary = beneficiary_or_none(str(record.get("beneficiary") or "")) if claimed else None
-        reason = str(record.get("reason") or "")
         comment = str(record.get("comment") or "")
         period = note_period(f"{reason} {comment}", where, warnings)
         project = record.get("project") if isinstance(record.get("project"), Mapping) else {}

@@ -166,7 +166,8 @@ def parse(document: Any, source: str) -> Parsed:
                 batches[retirement_id].append(serial)
     retirements: list[Retirement] = []
     excluded: list[Excluded] = []
-    for position, record in records(document, ("retirements", "data", "results"), source):
+    # ``nodes`` is the API's paginated envelope ({"page_info": …, "nodes": […], "total_count": n}).
+    for position, record in records(document, ("retirements", "data", "results", "nodes"), source):
         where = f"{source}:{position}"
         identity = _text(record, "retirement_id", "id")
         written = _text(record, "retired_at")

@@ -24,6 +24,7 @@ from comet_cn.importers.attribution import on_behalf_of, same_name
 from comet_cn.importers.building import FIELD_BENEFICIARY, NOTE_BENEFICIARY, merge_mapping
 from comet_cn.importers.detection import detect_csv
 from comet_cn.importers.model import CONTEXT, PROVENANCE, ImportResult
+from comet_cn.importers.pact import PRODUCT_COMMENT, REPLACES
 from comet_cn.importers.reading import first_row, read_text
 from comet_cn.loading import parse_json
 from comet_cn.resources import CONTEXT_IRIS
@@ -196,6 +197,8 @@ def merge(
     for position, node in enumerate(graph):
         nodes[str(node.get("@id") or node.get("id") or f"_:merge-{position}")] = node
     claims = [key for key, node in nodes.items() if _types(node) & _CLAIM_TYPES]
+    # The nodes (the claim, its report) whose footprint is replaced: each links the imported one instead.
+    holders = [k for k, n in nodes.items() if event in {_ref(v) for v in _as_list(n.get("hasCarbonFootprint"))}]
     if event is not None:
         claims = _replace(nodes, claims, event, name)
     if len(claims) != 1:
@@ -203,6 +206,7 @@ def merge(
         raise InputError(name, f"the document holds {found}: imports are merged into exactly one claim")
     target = nodes[claims[0]]
     imports = _distinct_sources(imports)
+    footprint = _footprint_to_link(target, imports, document_prefixes(document), name)
     conflicts: list[str] = []
     _add_nodes(nodes, (node for result in imports for node in result.nodes), conflicts)
     if warnings is not None:
@@ -217,24 +221,56 @@ def merge(
             if confirmed and entity is not None and "retiredOnBehalfOf" not in nodes[event_id]:
                 _check_beneficiary(nodes, event_id, entity, document_prefixes(document), result.source)
             _link(nodes[event_id], result if confirmed else None, period, entity)
-        _link_footprint(target, result)
+    if footprint is not None:
+        _link_footprint(target, footprint)
+        for key in holders:
+            nodes[key].setdefault("hasCarbonFootprint", footprint["@id"])
     return {"@context": document.get("@context"), "@graph": list(nodes.values())}
 
 
+# What --replace may name, the link from the claim to it, and the links to the nodes removed with it.
+_REPLACEABLE = {
+    "OffsettingEvent": ("hasOffsettingEvent", ("retiresCredit",)),
+    "CarbonFootprint": ("hasCarbonFootprint", ("hasEmission", "hasRemoval")),
+}
+
+
 def _replace(nodes: dict[str, dict[str, Any]], claims: list[str], event: str, name: str) -> list[str]:
-    """Unlink and remove the event; the claims that relied on it."""
-    if event not in nodes or "OffsettingEvent" not in _types(nodes[event]):
-        known = sorted(k for k, n in nodes.items() if "OffsettingEvent" in _types(n))
-        raise InputError(name, f"no offsetting event {event!r} in the claim (events: {', '.join(known) or 'none'})")
-    users = [c for c in claims if event in {_ref(v) for v in _as_list(nodes[c].get("hasOffsettingEvent"))}]
-    for key in users:
-        remaining = [v for v in _as_list(nodes[key].get("hasOffsettingEvent")) if _ref(v) != event]
-        nodes[key]["hasOffsettingEvent"] = remaining
-    credits = {_ref(v) for v in _as_list(nodes[event].get("retiresCredit"))}
+    """Unlink and remove the offsetting event or carbon footprint ``event``, with the nodes (credits; emissions and
+    removals) nothing else links; the claims that relied on it."""
+    kind = next((k for k in _REPLACEABLE if event in nodes and k in _types(nodes[event])), None)
+    if kind is None:
+        events = sorted(k for k, n in nodes.items() if "OffsettingEvent" in _types(n))
+        footprints = sorted(k for k, n in nodes.items() if "CarbonFootprint" in _types(n))
+        raise InputError(
+            name,
+            f"no offsetting event {event!r} in the claim (events: {', '.join(events) or 'none'}), nor a carbon "
+            f"footprint of that @id (footprints: {', '.join(footprints) or 'none'})",
+        )
+    link, parts = _REPLACEABLE[kind]
+    users = [c for c in claims if event in {_ref(v) for v in _as_list(nodes[c].get(link))}]
+    # A footprint is also linked from the report; every link to it goes with it.
+    linking = (
+        users
+        if kind == "OffsettingEvent"
+        else [k for k, n in nodes.items() if event in {_ref(v) for v in _as_list(n.get(link))}]
+    )
+    for key in linking:
+        remaining = [v for v in _as_list(nodes[key].get(link)) if _ref(v) != event]
+        if remaining or link == "hasOffsettingEvent":
+            nodes[key][link] = remaining
+        else:
+            del nodes[key][link]  # a claim has one footprint: the import's is linked in its place
+    owned = {_ref(v) for part in parts for v in _as_list(nodes[event].get(part))}
     del nodes[event]
-    still_used = {_ref(v) for n in nodes.values() for v in _as_list(n.get("retiresCredit"))}
-    for credit in credits - still_used:
-        nodes.pop(credit, None)
+    if kind == "OffsettingEvent":
+        still_used = {_ref(v) for n in nodes.values() for part in parts for v in _as_list(n.get(part))}
+    else:  # an emission may also be named elsewhere (a reversal's reclassifiedAs): such a one stays
+        still_used = {
+            _ref(v) for n in nodes.values() for key, value in n.items() if key != "@id" for v in _as_list(value)
+        }
+    for node in owned - still_used:
+        nodes.pop(node, None)
     return users or claims
 
 
@@ -343,14 +379,56 @@ def _link(node: dict[str, Any], confirmed: ImportResult | None, period: Any, ent
     node["comment"] = comments
 
 
-def _link_footprint(claim: dict[str, Any], result: ImportResult) -> None:
-    """A PACT footprint becomes the claim's footprint (and its product the subject) only where the claim has none."""
-    for node in result.nodes:
-        kind = node.get("@type")
-        if kind == "CarbonFootprint" and "hasCarbonFootprint" not in claim:
-            claim["hasCarbonFootprint"] = node["@id"]
-        elif kind == "Product" and "hasSubject" not in claim:
-            claim["hasSubject"] = node["@id"]
+def _footprint_to_link(
+    claim: Mapping[str, Any], imports: Sequence[ImportResult], prefixes: Mapping[str, str], name: str
+) -> Mapping[str, Any] | None:
+    """The imported PACT footprint the claim is to be checked against, whatever the order of files and records.
+
+    A footprint another imported one supersedes (names in ``precedingPfIds``) is never it. One left is linked.
+
+    :raises InputError: several are left (which one the claim is for cannot be told), or the claim already has a
+        footprint and the import's would sit in it unchecked.
+    """
+    found: dict[str, Mapping[str, Any]] = {}
+    for result in imports:
+        for node in result.nodes:
+            if "CarbonFootprint" in _types(node):
+                found.setdefault(str(node["@id"]), node)
+    superseded = {_ref(v) for node in found.values() for v in _as_list(node.get(REPLACES))}
+    latest = sorted(key for key in found if key not in superseded)
+    if not latest:
+        return None
+    current = [_ref(v) for v in _as_list(claim.get("hasCarbonFootprint"))]
+    if current:
+        same = {expand_iri(ref, prefixes) for ref in current} == {expand_iri(key, prefixes) for key in latest}
+        if same:
+            return None  # the claim's own footprint imported again: its values are merged, the link stands
+        raise InputError(
+            name,
+            f"the claim already has the footprint {', '.join(current)}: the imported footprint {', '.join(latest)} "
+            f"would sit beside it unchecked; to check the claim against the import, give --replace {current[0]} "
+            "(or remove the claim's hasCarbonFootprint first); nothing written",
+        )
+    if len(latest) > 1:
+        raise InputError(
+            name,
+            f"the imports hold {len(latest)} footprints, none superseded by another ({', '.join(latest)}): a claim is "
+            "checked against one, and which cannot be told; import only the claim's footprint (a later version "
+            "names the earlier in precedingPfIds); nothing written",
+        )
+    return found[latest[0]]
+
+
+def _link_footprint(claim: dict[str, Any], footprint: Mapping[str, Any]) -> None:
+    """The footprint becomes the claim's footprint, and its product the subject where the claim has none."""
+    claim["hasCarbonFootprint"] = footprint["@id"]
+    products = [
+        text[len(PRODUCT_COMMENT) :]
+        for text in (c.get("@value") if isinstance(c, Mapping) else c for c in _as_list(footprint.get("comment")))
+        if isinstance(text, str) and text.startswith(PRODUCT_COMMENT)
+    ]
+    if products and "hasSubject" not in claim:
+        claim["hasSubject"] = products[0]
 
 
 def _dedupe(values: Iterable[Any]) -> list[Any]:

@@ -23,12 +23,16 @@ from comet_cn.errors import InputError
 from comet_cn.importers.model import PROVENANCE, Excluded, Parsed
 from comet_cn.importers.reading import iso_date, number, records
 
-__all__ = ["KEYS", "NAME", "looks_like", "parse", "quantity_problem"]
+__all__ = ["KEYS", "NAME", "PRODUCT_COMMENT", "REPLACES", "looks_like", "parse", "quantity_problem"]
 
 NAME = "pact"
 KEYS = ("specVersion", "pcf")
 
 _BASE = "urn:comet-cn:import:pact:"
+#: The key of the footprints a footprint supersedes (its ``precedingPfIds``), as IRIs.
+REPLACES = "dcterms:replaces"
+#: How a footprint's comment names its product (read back by a merge to make that product the claim's subject).
+PRODUCT_COMMENT = "product: "
 
 # PACT v2 names: a v2 document means something else by its figures (per one unit of measure), so it is refused.
 _V2_NAMES = (
@@ -100,6 +104,7 @@ def parse(document: Any, source: str, quantity: Decimal | None) -> Parsed:
     nodes: list[dict[str, Any]] = []
     excluded: list[Excluded] = []
     warnings: list[str] = []
+    kept: list[tuple[str, Mapping[str, Any]]] = []
     for position, footprint in records(document, ("data",), source):
         where = f"{source}:{position}"
         _check_version(footprint, where)
@@ -107,6 +112,10 @@ def parse(document: Any, source: str, quantity: Decimal | None) -> Parsed:
         if status.casefold() == "deprecated":  # "deprecated" or "DEPRECATED" is superseded too
             excluded.append(Excluded(where, f"status {status!r}: a superseded footprint"))
             continue
+        kept.append((where, footprint))
+    if quantity is not None:
+        _one_product([footprint for _, footprint in kept], source)
+    for where, footprint in kept:
         nodes.extend(_footprint(footprint, where, quantity, warnings))
     if quantity is None and nodes:
         warnings.append(
@@ -114,6 +123,27 @@ def parse(document: Any, source: str, quantity: Decimal | None) -> Parsed:
             "declared unit; give the quantity of product in the period)"
         )
     return Parsed((), tuple(excluded), tuple(warnings), tuple(nodes))
+
+
+def _product_and_unit(footprint: Mapping[str, Any]) -> str:
+    """What one quantity of product is a quantity of: the footprint's product ids and its declared unit."""
+    pcf = footprint["pcf"]
+    products = sorted(str(p) for p in footprint.get("productIds") or [] if p) or [str(footprint.get("id") or "?")]
+    return f"{', '.join(products)} per {pcf.get('declaredUnitAmount')} {pcf.get('declaredUnitOfMeasurement')}"
+
+
+def _one_product(footprints: list[Mapping[str, Any]], source: str) -> None:
+    """Refuse one quantity for footprints of several products or declared units: it would be the quantity of each.
+
+    :raises InputError: naming the products and units.
+    """
+    kinds = sorted({_product_and_unit(footprint) for footprint in footprints})
+    if len(kinds) > 1:
+        raise InputError(
+            source,
+            f"one product quantity cannot apply to footprints of {len(kinds)} products or declared units "
+            f"({'; '.join(kinds)}): import each footprint on its own, with its own quantity (--quantity)",
+        )
 
 
 def _check_version(footprint: Mapping[str, Any], where: str) -> None:
@@ -165,6 +195,11 @@ def _footprint(
         # PACT product footprints are cradle-to-gate by the specification's definition.
         "lifeCycleScope": "PartialLifeCycle",
     }
+    listed = footprint.get("precedingPfIds")
+    preceding = [str(p) for p in listed if p] if isinstance(listed, list) else []
+    if preceding:
+        # The footprints this one supersedes: a merge never links one of them while this one is imported.
+        node[REPLACES] = [{"@id": _BASE + "footprint:" + quote(p, safe="-_.")} for p in preceding]
     standards = [str(s) for s in pcf.get("crossSectoralStandards") or []]
     if "ISO14067" in standards:
         node["quantificationStandard"] = "ISO_14067"
@@ -186,7 +221,7 @@ def _footprint(
         )
     comments = [
         f"pcfExcludingBiogenicUptake (as written): {pcf.get('pcfExcludingBiogenicUptake')!r} kgCO2e per declared unit",
-        f"product: {product_id}",
+        f"{PRODUCT_COMMENT}{product_id}",
     ]
     if quantity is not None:
         tonnes = _tonnes(total, quantity, amount)
@@ -210,6 +245,7 @@ def _footprint(
         f"{key} (as written): {value!r}"
         for key, value in (
             ("id", footprint.get("id")),
+            ("precedingPfIds", preceding),
             ("specVersion", footprint.get("specVersion")),
             ("crossSectoralStandards", standards),
             ("verification", pcf.get("verification")),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import itertools
 import json
 import re
 import unicodedata
@@ -204,10 +203,25 @@ class _TableReader:
         self.layout = layout
         self.rows: list[Row] = []
         self.warnings: list[str] = []
+        self._quotes: _Quotes | None = None  # made once a quote has run on
+        self._restart = False
 
     def read_from(self, start: int) -> int | None:
-        """Read records from physical line index ``start`` on; the index to restart from when one ran on, else None."""
-        reader = csv.reader(itertools.islice(self.lines, start, None))
+        """Read records from physical line index ``start`` on; the index to restart from when one ran on, else None.
+
+        After the first run-on, the records the quote map says run on are handled without the CSV reader, and the
+        reader is given only the lines up to the next of them: read again from each following line, a file whose
+        every row opens a quote would otherwise be read to its end once per row (quadratic).
+        """
+        stop = len(self.lines)
+        if self._restart and self._quotes is None:
+            self._quotes = _Quotes(self.lines)
+        self._restart = True
+        if self._quotes is not None:
+            start, stop = self._run_ons(start, self._quotes)
+            if start >= len(self.lines):
+                return None
+        reader = csv.reader(self.lines[start:stop])
         header, width, rows = self.layout.header, self.layout.width, self.rows
         consumed = 0
         try:
@@ -229,7 +243,24 @@ class _TableReader:
             begin = start + consumed
             self._unbalanced(begin, None)
             return begin + 1
-        return None
+        return stop if stop < len(self.lines) else None
+
+    def _run_ons(self, start: int, quotes: _Quotes) -> tuple[int, int]:
+        """Warn about the records from ``start`` on that run on (each line after one is read as a record of its own);
+        the first line that does not, and the line before which the next one starts."""
+        while start < len(self.lines):
+            end = quotes.end(start)
+            if end - start == 1 or not self._ran_on(start, end, quotes.count(start, end)):
+                break
+            self._unbalanced(start, end)
+            start += 1
+        stop = start
+        while stop < len(self.lines):
+            end = quotes.end(stop)
+            if end - stop > 1 and self._ran_on(stop, end, quotes.count(stop, end)):
+                break
+            stop = end
+        return start, stop
 
     def _ran_on(self, begin: int, end: int, count: int) -> bool:
         """Whether a record over several lines is a stray quote that swallowed rows rather than a quoted line break.
@@ -309,6 +340,67 @@ class _TableReader:
                 self.rows.append(Row(line, values))
                 return
         self.warnings.append(f"{where}; this row cannot be read safely and is skipped")
+
+
+class _Quotes:
+    """Where each record would end and how many fields it would have, read from every start line in one pass.
+
+    Per physical line: from a record's start, whether it ends inside an open quote and its field count; from inside
+    a quoted field, whether it ends outside and how many separators follow the closing quote. A record opening a
+    quote at line ``b`` ends at the first later line that ends outside one.
+    """
+
+    def __init__(self, lines: list[str]) -> None:
+        size = len(lines)
+        self.opens = [False] * size
+        self.fields = [1] * size
+        closes = [False] * size
+        separators = [0] * (size + 1)  # prefix sums of the separators each line adds from inside a quote
+        for index, raw in enumerate(lines):
+            text = _strip_eol(raw)
+            if '"' not in text:  # the common line: no quote to open or close
+                self.fields[index] = text.count(",") + 1
+                separators[index + 1] = separators[index]
+                continue
+            found, open_quote = _scan(text)
+            self.opens[index], self.fields[index] = open_quote, len(found)
+            shut, added = _from_inside(text)
+            closes[index] = shut
+            separators[index + 1] = separators[index] + added
+        self.separators = separators
+        # The first line at or after each index that, entered inside a quote, ends outside it (``size``: none).
+        self.next_close = [size] * (size + 1)
+        for index in range(size - 1, -1, -1):
+            self.next_close[index] = index if closes[index] else self.next_close[index + 1]
+
+    def end(self, begin: int) -> int:
+        """The line index after the record starting at ``begin``."""
+        if not self.opens[begin]:
+            return begin + 1
+        return min(self.next_close[begin + 1] + 1, len(self.opens))
+
+    def count(self, begin: int, end: int) -> int:
+        """The field count of the record on lines ``begin`` to ``end`` (exclusive)."""
+        return self.fields[begin] + self.separators[end] - self.separators[begin + 1]
+
+
+def _from_inside(text: str) -> tuple[bool, int]:
+    """One physical line entered inside a quoted field: whether it ends outside a quote, and the separators after
+    the field's closing quote (the CSV reader's rules, as :func:`_scan`)."""
+    position = 0
+    while True:
+        quote = text.find('"', position)
+        if quote < 0:
+            return False, 0
+        if text.startswith('""', quote):
+            position = quote + 2
+            continue
+        break
+    comma = text.find(",", quote + 1)
+    if comma < 0:
+        return True, 0
+    found, open_quote = _scan(text[comma + 1 :])
+    return not open_quote, len(found)
 
 
 @dataclass(frozen=True)
@@ -403,10 +495,44 @@ def _parse_line(text: str) -> list[str]:
     return next(csv.reader([text]), None) or [""]
 
 
+class _RepeatedKey(Exception):
+    """An object of the document gives one key twice (raised from the parser's hook, told by :func:`read_json`)."""
+
+    def __init__(self, key: str, first: Any, second: Any) -> None:
+        super().__init__(key)
+        self.key, self.first, self.second = key, first, second
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's members, refusing a repeated key: the parser would keep the last value without a word."""
+    members: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in members:
+            raise _RepeatedKey(key, members[key], value)
+        members[key] = value
+    return members
+
+
+def _shown(value: Any) -> str:
+    """A JSON value as the file writes it (a Decimal as its digits), short enough for one line."""
+    text = json.dumps(value, default=str, ensure_ascii=False) if not isinstance(value, Decimal) else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def read_json(text: str, name: str) -> Any:
-    """Parse JSON keeping every fractional number exact (``12.5`` as ``Decimal``, never a float)."""
+    """Parse JSON keeping every fractional number exact (``12.5`` as ``Decimal``, never a float).
+
+    :raises InputError: not JSON, or an object gives a key twice (``"amount": 7.25, "amount": 725``): which value
+        the registry meant cannot be told, as with a CSV header naming a column twice.
+    """
     try:
-        return json.loads(text, parse_float=Decimal)
+        return json.loads(text, parse_float=Decimal, object_pairs_hook=_unique_keys)
+    except _RepeatedKey as repeated:
+        raise InputError(
+            name,
+            f"an object gives the key {repeated.key!r} twice ({_shown(repeated.first)} and {_shown(repeated.second)}):"
+            " only one value could be kept, and which the registry meant cannot be told; remove one",
+        ) from None
     except json.JSONDecodeError as error:
         raise InputError(name, f"not valid JSON ({error.msg} at line {error.lineno} column {error.colno})") from None
     except RecursionError:
