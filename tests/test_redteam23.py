@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+import comet_cn
 from comet_cn.audits import run_audits
 from comet_cn.errors import InputError
 from comet_cn.workbook import read_workbook
@@ -257,3 +258,42 @@ def test_a_retirement_for_another_party_given_on_its_own_is_compared_with_the_cl
     if shared:
         assert "units 1001-2000" in findings[0].message
         assert "offsetting event https://example.org/customer/retirement-1, which no claim names" in findings[0].message
+
+
+# --- CN-PATH-01/02/04: a target year with a time zone is a year, read and compared as one ----------------------
+
+CONFORMING = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
+
+
+def _rules_on(document: dict[str, Any], engine: str, *, as_of: date, reasoning: str) -> set[str]:
+    """The rules ``document`` violates when ``engine`` is asked for, whichever engine ran."""
+    report = comet_cn.validate(
+        document,
+        parameters=comet_cn.RuleParameters(as_of=as_of),
+        shacl_engine=engine,  # type: ignore[arg-type]
+        reasoning=reasoning,
+    )
+    return set(report.rule_ids)
+
+
+@pytest.mark.rule("CN-PATH-01")
+@pytest.mark.rule("CN-PATH-02")
+@pytest.mark.rule("CN-PATH-04")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", ["none", "owlrl"])
+def test_zoned_target_years_are_years(engine: str, reasoning: str) -> None:
+    # "2030Z" and "2040+01:00" are valid xsd:gYear values; they were "not a four-digit xsd:gYear". (pyshacl-turbo
+    # hands a claim with a zoned year to pySHACL, and says so: the verdicts are what is compared here.)
+    zoned = edited(
+        CONFORMING, ("ex:target-2030", "targetYear", "2030Z"), ("ex:pathway", "targetYearResidualOnly", "2040+01:00")
+    )
+    assert _rules_on(zoned, engine, as_of=AS_OF, reasoning=reasoning) == set()
+    # Read as years, they are compared: a 2024 target (7,000 t) the 2024 footprint (12,450 t) missed, and a
+    # residual-only year before the period of a claim with unabated emissions left.
+    missed = edited(CONFORMING, ("ex:target-2030", "targetYear", "2024Z"))
+    assert _rules_on(missed, engine, as_of=AS_OF, reasoning=reasoning) == {"CN-PATH-04"}
+    early = edited(CONFORMING, ("ex:pathway", "targetYearResidualOnly", "2023-05:00"))
+    assert _rules_on(early, engine, as_of=AS_OF, reasoning=reasoning) == {"CN-PATH-04"}
+    # The long-term target dated before the short-term one is out of order, time zone or not.
+    swapped = edited(CONFORMING, ("ex:target-2045", "targetYear", "2029Z"))
+    assert "CN-PATH-01" in _rules_on(swapped, engine, as_of=AS_OF, reasoning=reasoning)

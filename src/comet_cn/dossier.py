@@ -315,7 +315,7 @@ def _text(view: _View, node: Node, predicate: URIRef) -> str:
 
 
 def _year(node: Node | None) -> int | None:
-    match = re.match(r"^\s*(\d{4})(?:-|\s*$)", str(node)) if node is not None else None
+    match = re.match(r"^\s*(\d{4})(?:[-+Z]|\s*$)", str(node)) if node is not None else None  # 2030Z is 2030
     return int(match.group(1)) if match else None
 
 
