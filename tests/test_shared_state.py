@@ -68,3 +68,31 @@ def test_closing_the_ontology_leaves_rdflibs_literal_converters_as_they_were() -
     before = dict(_toPythonMapping)
     reasoning._compile(ontology_graph(), "owlrl")
     assert dict(_toPythonMapping) == before
+
+
+def test_a_caller_running_owlrl_first_does_not_make_zoned_years_ill_typed() -> None:
+    """pySHACL with ``inference="owlrl"`` run by the caller leaves owlrl's xsd:gYear converter in rdflib, which
+    refuses "2022Z"; a valid zoned vintage then read as ill-typed, a false violation that depended on what the
+    process had done before. The caller's converters are theirs again afterwards."""
+    import json
+
+    import pyshacl
+    from rdflib import Graph
+    from rdflib.namespace import XSD
+    from rdflib.term import XSDToPython, _toPythonMapping
+
+    data = Graph().parse(data='<urn:a> <urn:b> "2022"^^<http://www.w3.org/2001/XMLSchema#gYear> .', format="nt")
+    pyshacl.validate(data, inference="owlrl")
+    try:
+        assert XSD.gYear in _toPythonMapping  # what owlrl leaves behind, the situation under test
+        left = dict(_toPythonMapping)
+        document = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
+        text = json.dumps(document).replace('"vintageEndYear": "2022"', '"vintageEndYear": "2022Z"')
+        assert '"2022Z"' in text
+        for engine in ("auto", "owlrl"):
+            report = comet_cn.validate(json.loads(text), engine=engine)  # type: ignore[arg-type]
+            assert report.conforms, [finding.message for finding in report.results]
+        assert dict(_toPythonMapping) == left
+    finally:  # rdflib's own table again, for the tests after this one
+        _toPythonMapping.clear()
+        _toPythonMapping.update(XSDToPython)

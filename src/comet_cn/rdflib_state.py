@@ -4,7 +4,9 @@ pySHACL switches ``rdflib.NORMALIZE_LITERALS`` and rdflib's boolean converter fo
 resets them to rdflib's defaults afterwards, without a lock, and owlrl registers converters of its own; our own
 parser switches literal normalisation off.
 Two threads validating at once therefore changed each other's literals and flipped verdicts. Everything that
-parses, reasons or validates runs under :func:`exclusive`, which also puts the caller's settings back as they were.
+parses, reasons or validates runs under :func:`exclusive`, which reads with rdflib's own converters whatever the
+caller registered before (owlrl run directly leaves one that refuses ``"2030Z"``), and puts the caller's settings
+back as they were.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import rdflib
-from rdflib.term import _toPythonMapping
+from rdflib.term import XSDToPython, _toPythonMapping
 
 __all__ = ["converters_kept", "exclusive"]
 
 _LOCK = threading.RLock()
+# rdflib's own table, copied at import: owlrl's "restore" only overwrites the keys rdflib has, so it never
+# takes back the converters it added (gYear among them).
+_RDFLIB_CONVERTERS = dict(XSDToPython)
 
 
 @contextmanager
@@ -28,6 +33,9 @@ def exclusive() -> Iterator[None]:
         normalize = rdflib.NORMALIZE_LITERALS
         try:
             with converters_kept():
+                if _toPythonMapping != _RDFLIB_CONVERTERS:
+                    _toPythonMapping.clear()
+                    _toPythonMapping.update(_RDFLIB_CONVERTERS)
                 yield
         finally:
             rdflib.NORMALIZE_LITERALS = normalize
