@@ -24,6 +24,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from comet_cn.claim_store import add_triples, new_graph
+from comet_cn.iris import SCHEME
 from comet_cn.resources import CONTEXT_IRIS, context_document
 from comet_cn.terms import MARKER
 
@@ -45,7 +46,7 @@ _SHAPES: dict[str, type | tuple[type, ...]] = {
 # characters and valid percent escapes); any other goes to pyld.
 _CHAR = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})"
 _STRICT_IRI = re.compile(
-    rf"[A-Za-z][A-Za-z0-9+.\-]*:"
+    rf"{SCHEME}"
     rf"(?://(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{{2}})+(?:/{_CHAR}*)*|(?!//)(?:{_CHAR}|/)*)"
     rf"(?:\?(?:{_CHAR}|[/?])*)?"
     rf"(?:#(?:{_CHAR}|[/?])*)?"

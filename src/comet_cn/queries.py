@@ -28,6 +28,7 @@ from rdflib.term import Identifier, Node
 
 from comet_cn.claim_checks import drop_stated_parameters
 from comet_cn.errors import InputError
+from comet_cn.iris import is_absolute_iri
 from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, Source, iter_sources, load
 from comet_cn.reasoning import Engine, reason, reasoning_mode
 from comet_cn.resources import query_files
@@ -58,7 +59,6 @@ QUERY_FORMATS = ("table", "csv", "json")
 
 _HEADER = re.compile(r"^#\s*(title|question|clause|columns):\s*(.*)$")
 _COLUMN = re.compile(r"^\s*(\w+)\s*\(([^)]*)\)\s*[—-]\s*(.*)$")
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(//)?[^\s<>\"{}|^`\\]+$")
 _IRI_SCHEMES = ("http", "https", "urn", "file", "tag", "did")
 
 
@@ -293,7 +293,7 @@ def _python(term: Node | None) -> object:
 def _binding(value: object) -> Identifier:
     if isinstance(value, (URIRef, Literal, BNode)):
         return value
-    if isinstance(value, str) and _IRI.match(value) and value.split(":", 1)[0].lower() in _IRI_SCHEMES:
+    if isinstance(value, str) and is_absolute_iri(value) and value.split(":", 1)[0].lower() in _IRI_SCHEMES:
         return URIRef(value)
     return Literal(value)
 

@@ -18,6 +18,7 @@ from typing import IO, TextIO
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SH
 
+from comet_cn.iris import is_absolute_iri
 from comet_cn.results import Severity
 from comet_cn.rules import CNSH, PILLARS
 from comet_cn.terms import compact
@@ -292,11 +293,8 @@ def _literal(text: str) -> Literal:
     return Literal(_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\\ud800-\udfff]*$")
-
-
 def _node(text: str) -> URIRef | Literal:
-    return URIRef(text) if _IRI.match(text) else _literal(text)
+    return URIRef(text) if is_absolute_iri(text) else _literal(text)
 
 
 def _result_lines(result: ValidationResult) -> list[str]:

@@ -33,6 +33,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from comet_cn.claim_store import distinct_objects, distinct_predicates, distinct_subjects, first_met
+from comet_cn.iris import starts_with_scheme
 
 __all__ = [
     "COMET_NAMESPACES",
@@ -510,7 +511,6 @@ JSONLD_KEYWORDS = frozenset(
     }
 )  # fmt: skip
 _KEYWORD_FORM = re.compile(r"@[A-Za-z]+")
-_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S*")
 
 
 @dataclass(frozen=True)
@@ -627,7 +627,7 @@ def _mark_vocabularies(document: Any, contexts: list[_Context]) -> tuple[Any, tu
             if "@vocab" not in entry:
                 continue
             vocabulary = entry["@vocab"]
-            if isinstance(vocabulary, str) and _ABSOLUTE_IRI.fullmatch(vocabulary) and not _compact_form(vocabulary):
+            if isinstance(vocabulary, str) and starts_with_scheme(vocabulary) and not _compact_form(vocabulary):
                 entry["@vocab"] = f"{VOCAB_MARKER}{len(vocabularies)}:"
                 vocabularies.append(vocabulary)
             else:

@@ -57,6 +57,7 @@ from comet_cn.convert import (
     write_bytes,
 )
 from comet_cn.errors import InputError
+from comet_cn.iris import is_absolute_iri
 from comet_cn.loading import DEFAULT_LIMITS, LoadLimits
 from comet_cn.resources import ontology_graph
 from comet_cn.terms import CONTEXT_NODE, MARKER
@@ -1167,7 +1168,6 @@ def _sheet_parts(archive: Any) -> dict[str, str]:
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # An absolute IRI: a scheme, then no character an IRI may not hold (RFC 3987's excluded ones).
-_NAMESPACE = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+')
 _READ_SHEETS = frozenset({*(spec.name for spec in SHEETS), CHECKLIST, PREFIXES})
 
 
@@ -1273,7 +1273,7 @@ def _read(book: Any, name: str, limits: LoadLimits) -> WorkbookClaim:
                 raise InputError(
                     name, f"sheet {PREFIXES!r} row {number}: a prefix (letters) and a namespace ending in / or #"
                 )
-            if not _NAMESPACE.fullmatch(namespace):  # else one line from the JSON-LD processor with no row in it
+            if not is_absolute_iri(namespace):  # else one line from the JSON-LD processor with no row in it
                 raise InputError(
                     name,
                     f"sheet {PREFIXES!r} row {number}: the namespace {namespace!r} is not a full IRI: write it with "
