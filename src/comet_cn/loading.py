@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -38,7 +38,7 @@ from comet_cn.claim_store import distinct_objects, distinct_predicates, new_grap
 from comet_cn.errors import InputError
 from comet_cn.pyld_index import fast_duplicate_checks
 from comet_cn.rdflib_state import exclusive
-from comet_cn.resources import CONTEXT_IRIS, context_document, ontology_graph
+from comet_cn.resources import CONTEXT_IRIS, context_document, context_terms, ontology_graph
 from comet_cn.terms import MARKER, VOCAB_MARKER, UnknownTerm, document_terms, take_marked
 
 __all__ = [
@@ -818,13 +818,8 @@ def _term_meant(text: str) -> str | None:
     """The bundled context's term a value written as free text stands for, when its words begin with the term's:
     "ISO 14064-3:2019" is ISO_14064_3. None when no term of at least two words matches."""
     words = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").upper() + "_"
-    found = [term for term in _context_terms() if "_" in term and words.startswith(term.upper() + "_")]
+    found = [term for term in context_terms() if "_" in term and words.startswith(term.upper() + "_")]
     return max(found, key=len) if found else None
-
-
-@cache
-def _context_terms() -> tuple[str, ...]:
-    return tuple(term for term in context_document().get("@context", {}) if not term.startswith("@"))
 
 
 def _check_node(node: dict[Any, Any], name: str, limits: LoadLimits) -> None:
@@ -883,8 +878,7 @@ def _jsonld_to_loaded(document: Any, text: str | None, budget: _Budget) -> Loade
             f"the document uses {len(marked)} terms its context does not define, over the limit of "
             f"{budget.limits.max_unknown_terms}",
         )
-    terms = [term for term in context_document().get("@context", {}) if not term.startswith("@")]
-    unknown = take_marked(graph, document, terms, read.vocabularies)
+    unknown = take_marked(graph, document, context_terms(), read.vocabularies)
     # Read from the JSON, whichever reader made the graph: keys like "@Type" that JSON-LD ignores, and bundled
     # terms the document's own @context redefines.
     return Loaded(graph, (*unknown, *read.unknown))

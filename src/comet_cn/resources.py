@@ -29,6 +29,7 @@ __all__ = [
     "VERSION",
     "ReadOnlyGraph",
     "context_document",
+    "context_terms",
     "data_dir",
     "ontology_files",
     "ontology_graph",
@@ -187,3 +188,9 @@ def context_document() -> dict[str, Any]:
     """The comet-cn JSON-LD context document (a fresh copy, safe to change)."""
     document: dict[str, Any] = json.loads(_context_text())
     return document
+
+
+@lru_cache(maxsize=1)
+def context_terms() -> tuple[str, ...]:
+    """The terms the bundled context defines (keywords such as ``@vocab`` left out), in its order."""
+    return tuple(term for term in context_document()["@context"] if not term.startswith("@"))
