@@ -72,6 +72,32 @@ def test_the_indexes_answer_as_a_walk(source: Any) -> None:
     assert _answers(indexed) == _answers(walked)
 
 
+@pytest.mark.parametrize("source", CASES)
+def test_iterating_the_claim_store_gives_every_triple_once(source: Any) -> None:
+    # ClaimMemory reads a whole-graph iteration off its subject index (the reasoner and pyshacl-turbo iterate it).
+    indexed, walked = _both(source)
+    listed = list(indexed)
+    assert len(listed) == len(set(listed)) == len(walked)
+    assert set(listed) == set(walked)
+    every = list(indexed.store.triples((None, None, None)))
+    assert all(list(contexts) == [] for _, contexts in every)
+
+
+def test_iterating_after_removals_and_pattern_look_ups_are_unchanged() -> None:
+    graph = claim_store.claim_graph()
+    a, b = URIRef(EX + "a"), URIRef(EX + "b")
+    for n in range(3):
+        graph.add((a, RDF.value, Literal(n)))
+    graph.add((b, RDF.type, a))
+    graph.remove((a, RDF.value, Literal(1)))
+    assert sorted(graph) == sorted([(a, RDF.value, Literal(0)), (a, RDF.value, Literal(2)), (b, RDF.type, a)])
+    assert set(graph.triples((a, None, None))) == {(a, RDF.value, Literal(0)), (a, RDF.value, Literal(2))}
+    assert list(graph.triples((None, RDF.type, None))) == [(b, RDF.type, a)]
+    assert list(graph.triples((None, None, a))) == [(b, RDF.type, a)]
+    graph.remove((None, None, None))
+    assert list(graph) == [] and len(graph) == 0
+
+
 def test_size_counts_removals_and_duplicates() -> None:
     graph = claim_store.claim_graph()
     a, b = URIRef(EX + "a"), URIRef(EX + "b")

@@ -9,7 +9,7 @@ those indexes. Every function here gives the same answer on any other store, by 
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from typing import TypeVar
 
 from rdflib import Graph
@@ -32,6 +32,7 @@ __all__ = [
 # otherwise fall back to its public (walking) methods.
 _INDEXES = ("_SimpleMemory__spo", "_SimpleMemory__pos", "_SimpleMemory__osp")
 _INDEXED = all(hasattr(SimpleMemory(), name) for name in _INDEXES)
+_NO_CONTEXTS: tuple[object, ...] = ()  # a SimpleMemory triple is in no named graph
 
 
 class ClaimMemory(SimpleMemory):
@@ -51,6 +52,24 @@ class ClaimMemory(SimpleMemory):
     def distinct_objects(self) -> list[Node]:
         index: dict[Node, dict[Node, dict[Node, int]]] = getattr(self, _INDEXES[2])
         return [obj for obj, by_subject in index.items() if any(by_subject.values())]
+
+    def triples(  # type: ignore[override]
+        self, triple_pattern: tuple[Node | None, Node | None, Node | None], context: object = None
+    ) -> Iterator[tuple[tuple[Node, Node, Node], Iterable[object]]]:
+        # Every triple (iterating a graph: the reasoner's input, pyshacl-turbo's) read straight off the subject
+        # index, as SimpleMemory does, without comparing each term of the pattern with None in Python (rdflib's
+        # __eq__) and making a new empty context generator per triple. Any other pattern is SimpleMemory's.
+        subject, predicate, obj = triple_pattern
+        if _INDEXED and subject is None and predicate is None and obj is None:
+            return self._every_triple()
+        return super().triples(triple_pattern, context)  # type: ignore[arg-type]
+
+    def _every_triple(self) -> Iterator[tuple[tuple[Node, Node, Node], Iterable[object]]]:
+        index: dict[Node, dict[Node, dict[Node, int]]] = getattr(self, _INDEXES[0])
+        for subject, by_predicate in index.items():
+            for predicate, objects in by_predicate.items():
+                for obj in objects:
+                    yield (subject, predicate, obj), _NO_CONTEXTS
 
     def subjects_in_order(self) -> list[Node]:
         index: dict[Node, dict[Node, dict[Node, int]]] = getattr(self, _INDEXES[0])

@@ -511,6 +511,7 @@ JSONLD_KEYWORDS = frozenset(
     }
 )  # fmt: skip
 _KEYWORD_FORM = re.compile(r"@[A-Za-z]+")
+_WHITE_SPACE = re.compile(r"\s")  # the characters of str.isspace, found in C
 
 
 @dataclass(frozen=True)
@@ -570,7 +571,7 @@ def _scan(document: Any) -> tuple[list[_Context], dict[str, Mapping[str, Any]], 
                         look_alikes.setdefault(key, node)
                     if key == "@value":
                         continue  # a JSON literal's keys are data, not terms
-                if key not in defined and any(character.isspace() for character in key):
+                if key not in defined and _WHITE_SPACE.search(key):
                     spaced.setdefault(key, node)
                 if isinstance(value, (Mapping, list)):
                     queue.append((value, f"{path}.{key}", defined))
