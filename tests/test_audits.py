@@ -114,6 +114,18 @@ def test_claim_identity_and_instrument_audits(reasoning: str) -> None:
     assert "2 claim(s)" in findings[0].message and "from 2023-01-01 to 2024-01-01" in findings[1].message
 
 
+@pytest.mark.rule("CN-AUDIT-ID-02")
+@pytest.mark.parametrize("reasoning", ["none", "owlrl"])
+def test_a_subject_named_two_ways_across_inputs_is_an_audit_violation(reasoning: str) -> None:
+    a = "https://example.org/fixture/aliases/"
+    findings = run_audits(FIXTURES / "subject-aliases", reasoning=reasoning)
+    # beta: ex:beta in 2023, its register IRI (declared the same) in 2024; acme's identifier is no claim's subject.
+    assert [(f.rule_id, f.severity, f.focus_node) for f in findings] == [
+        ("CN-AUDIT-ID-02", "Violation", a + "claim-beta-2023")
+    ]
+    assert "urn:lei:5299000BETA000000001" in findings[0].message and a + "claim-beta-2024" in findings[0].message
+
+
 def test_audit_results_over_a_loaded_graph_names_the_source() -> None:
     findings = audit_results(load_sources(MULTI), source="acme")
     assert {f.source for f in findings} == {"acme"}

@@ -23,7 +23,7 @@ from comet_cn.claim_checks import normalised_serial
 from comet_cn.improvement_rows import continual_improvement_rows
 from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, Source, iter_sources, load
 from comet_cn.overlap_spill import Key, SmallestNames, overlapping_pairs
-from comet_cn.queries import _items, format_value, load_into, query_info, stream_query
+from comet_cn.queries import _items, format_value, load_into, queried, query_info, stream_query
 from comet_cn.reasoning import Engine, reason, reasoning_mode
 from comet_cn.results import ValidationResult, finding
 from comet_cn.rules import Rule, rule
@@ -133,6 +133,14 @@ def _periods_message(row: Row) -> str:
     )
 
 
+def _alias_message(row: Row) -> str:
+    return (
+        f"CN-AUDIT-ID-02 (§5.2, §9.2): the subject {row['subject']} of {row['claim']} is named {row['alias']} "
+        f"(owl:sameAs) by {row['other_claim']}, so its periods are read as two series and continual improvement "
+        "between them cannot be checked."
+    )
+
+
 def _value(row: Row, column: str | None) -> str | None:
     if column is None or row.get(column) is None:
         return None
@@ -171,6 +179,13 @@ AUDITS: tuple[Audit, ...] = (
         focus="claim",
         value="starts",
         path=_CN + "hasReportingPeriod",
+    ),
+    Audit(
+        rule_id="CN-AUDIT-ID-02",
+        message=_alias_message,
+        focus="claim",
+        value="alias",
+        path=_CN + "hasSubject",
     ),
     Audit(
         rule_id="CN-AUDIT-IMPROVE-01",
@@ -415,7 +430,7 @@ def run_audits(
         raise ValueError(f"unknown backend {backend!r}; use auto, rdflib, oxigraph or a comet_cn.store backend")
     mode = reasoning_mode(reasoning)
     closures = (
-        reason(load(item, limits=limits), mode, engine=engine, in_place=True).graph
+        queried(reason(load(item, limits=limits), mode, engine=engine, in_place=True))
         for _, item in iter_sources(_items(sources))
     )
     if backend == "oxigraph":

@@ -24,13 +24,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL
 from rdflib.term import Identifier, Node
 
 from comet_cn.claim_checks import drop_stated_parameters
 from comet_cn.errors import InputError
 from comet_cn.iris import is_absolute_iri
 from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, Source, iter_sources, load
-from comet_cn.reasoning import Engine, reason, reasoning_mode
+from comet_cn.reasoning import Closure, Engine, reason, reasoning_mode
 from comet_cn.resources import query_files
 from comet_cn.store import Backend, GraphBackend
 
@@ -48,6 +49,7 @@ __all__ = [
     "load_into",
     "load_sources",
     "parse_binding",
+    "queried",
     "query",
     "query_info",
     "run_query",
@@ -248,11 +250,25 @@ def load_sources(
     mode = reasoning_mode(reasoning)
     merged = Graph()
     for _, source in iter_sources(_items(sources)):
-        closure = reason(load(source, limits=limits), mode, engine=engine, in_place=True)
-        drop_stated_parameters(closure.graph)  # one input must not set the parameters the queries read for all
-        for triple in closure.graph:
+        for triple in queried(reason(load(source, limits=limits), mode, engine=engine, in_place=True)):
             merged.add(triple)
     return merged
+
+
+def queried(closure: Closure) -> Graph:
+    """A claim's closure as the queries and audits read it, with every other input's (changed in place).
+
+    The rule parameters a claim states are dropped: one input must not set the parameters the queries read for
+    all. Each IRI the claim declared ``owl:sameAs`` another, which reasoning merged into one node, is stated again
+    as the same as that node: another input may name the thing (a subject) by the IRI that was merged away, and
+    CN-AUDIT-ID-02 reads the pair to say so.
+    """
+    graph = closure.graph
+    drop_stated_parameters(graph)
+    for alias, node in closure.aliases:
+        if isinstance(alias, URIRef):  # a blank node is nothing another input can name
+            graph.add((alias, OWL.sameAs, node))
+    return graph
 
 
 def load_into(
@@ -272,9 +288,7 @@ def load_into(
     mode = reasoning_mode(reasoning)
     count = 0
     for _, source in iter_sources(_items(sources)):
-        graph = reason(load(source, limits=limits), mode, engine=engine, in_place=True).graph
-        drop_stated_parameters(graph)  # one input must not set the parameters the queries read for all
-        backend.add(graph)
+        backend.add(queried(reason(load(source, limits=limits), mode, engine=engine, in_place=True)))
         count += 1
     return count
 

@@ -14,7 +14,7 @@ import re
 import stat
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -23,6 +23,7 @@ from typing import cast
 
 from rdflib import BNode, Graph, Literal, Namespace
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from comet_cn.claim_store import add_triples
 from comet_cn.compiled import CompiledOntology, compile_ontology, eligible_claim
@@ -76,12 +77,15 @@ class Closure:
     :ivar mode: the reasoning mode that was asked for.
     :ivar engine: the implementation that actually ran (``"none"``, ``"owlrl-rdfs"``, ``"owlrl"``).
     :ivar inconsistencies: OWL 2 RL inconsistencies, in a stable order.
+    :ivar aliases: each node the claim declared ``owl:sameAs`` another, with the node that now stands for both in
+        ``graph`` (see :mod:`comet_cn.same_as`); what another input calls the same thing may be either.
     """
 
     graph: Graph
     mode: ReasoningMode
     engine: str
     inconsistencies: tuple[Inconsistency, ...]
+    aliases: tuple[tuple[Node, Node], ...] = ()
 
 
 def reasoning_mode(value: str) -> ReasoningMode:
@@ -122,20 +126,22 @@ def reason(
     if mode == "none":
         return Closure(graph=_merge(ontology_graph(), *extra, data), mode=mode, engine="none", inconsistencies=())
     equal = same_as_pairs(data, bundled_terms())
+    aliases: tuple[tuple[Node, Node], ...] = ()
     if equal:  # one node for each set of equal individuals, as OWL 2 RL means them (see comet_cn.same_as)
         if not in_place:
             data, in_place = _merge(data), True
-        merge_same_as(data, equal)
+        aliases = tuple(sorted(merge_same_as(data, equal).items(), key=lambda pair: (str(pair[0]), str(pair[1]))))
     if engine != "owlrl":
         tables = _tables(mode) if not extra else _compile(_merge(ontology_graph(), *extra), mode)
         if tables is not None and eligible_claim(data):
-            return _compiled_closure(tables, data, mode, in_place=in_place)
+            return replace(_compiled_closure(tables, data, mode, in_place=in_place), aliases=aliases)
         if engine == "compiled":
             raise ValueError("the compiled engine is not complete for this ontology or claim; use engine='auto'")
     graph = _merge(ontology_graph(), *extra, data)
     _owlrl_expand(graph, mode)
     _drop_literal_subjects(graph)
-    return Closure(graph=graph, mode=mode, engine=_OWLRL_ENGINE[mode], inconsistencies=_take_errors(graph))
+    errors = _take_errors(graph)
+    return Closure(graph=graph, mode=mode, engine=_OWLRL_ENGINE[mode], inconsistencies=errors, aliases=aliases)
 
 
 def warm(mode: ReasoningMode = "owlrl") -> None:

@@ -35,9 +35,19 @@ def same_as_pairs(graph: Graph, vocabulary: Collection[str] = ()) -> list[tuple[
     return pairs
 
 
-def _representative(nodes: set[Node]) -> Node:
-    # An IRI names the node in findings better than a blank node; the smallest one makes the choice reproducible.
-    return min(nodes, key=lambda node: (isinstance(node, BNode), str(node)))
+def _representative(nodes: set[Node], graph: Graph) -> Node:
+    # An IRI before a blank node: it names the node in findings, and in the audits across inputs. Then the name
+    # the claim itself uses most (its statements, not the sameAs ones): an identifier declared the same in passing
+    # (an LEI, a did:web) must not replace the IRI by which the claim, and the claim's other periods, name the
+    # subject, or the audits read one subject as two. Then the smallest, so that the choice is reproducible.
+    def uses(node: Node) -> int:
+        return sum(
+            p != OWL.sameAs
+            for t in (graph.triples((node, None, None)), graph.triples((None, None, node)))
+            for _, p, _ in t
+        )
+
+    return min(nodes, key=lambda node: (isinstance(node, BNode), -uses(node), str(node)))
 
 
 def merge_same_as(graph: Graph, pairs: list[tuple[Node, Node]]) -> dict[Node, Node]:
@@ -64,7 +74,7 @@ def merge_same_as(graph: Graph, pairs: list[tuple[Node, Node]]) -> dict[Node, No
         groups.setdefault(root(node), set()).add(node)
     replaced: dict[Node, Node] = {}
     for members in groups.values():
-        keep = _representative(members)
+        keep = _representative(members, graph)
         replaced.update((node, keep) for node in members if node != keep)
     if not replaced:
         return replaced

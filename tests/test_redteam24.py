@@ -1,0 +1,61 @@
+"""Red team 24: what outsiders' claims and sets of claims got wrong, one regression test each."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from comet_cn.audits import run_audits
+from tests.conftest import EXAMPLES
+
+MULTI = EXAMPLES / "multi-period"
+SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+
+
+# --- the audits: one subject named by an identifier declared the same in one period only ------------------------
+
+
+def _with_entity(year: str, tmp_path: Path, **entity: Any) -> Path:
+    """The multi-period example's claim for ``year``, its entity node (ex:acme) given ``entity``'s entries."""
+    document = json.loads((MULTI / f"acme-{year}.jsonld").read_text(encoding="utf-8"))
+    for node in document["@graph"]:
+        if node.get("@id") == "ex:acme":
+            node.update(entity)
+    path = tmp_path / f"acme-{year}.jsonld"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+@pytest.mark.rule("CN-AUDIT-IMPROVE-01")
+@pytest.mark.parametrize("reasoning", ["none", "owlrl"])
+def test_an_identifier_declared_the_same_in_one_period_does_not_split_the_series(
+    reasoning: str, tmp_path: Path
+) -> None:
+    # 2023's claim also gives the entity's did:web identifier. Reasoning merged the pair under "did:…", which sorts
+    # first, so 2022's ex:acme and 2023's subject were two series: the rise in offsetting went unfound, and the set
+    # conformed. The name the claim itself uses now stands for both.
+    plain = [MULTI / "acme-2022.jsonld", MULTI / "acme-2023.jsonld"]
+    assert [f.rule_id for f in run_audits(plain, reasoning=reasoning)] == ["CN-AUDIT-IMPROVE-01"]
+    alias = _with_entity("2023", tmp_path, **{SAME_AS: {"@id": "did:web:acme.example"}})
+    findings = run_audits([MULTI / "acme-2022.jsonld", alias], reasoning=reasoning)
+    assert [f.rule_id for f in findings] == ["CN-AUDIT-IMPROVE-01"]
+    assert "offsetting for https://example.org/acme/acme rose" in findings[0].message
+
+
+@pytest.mark.rule("CN-AUDIT-ID-02")
+def test_a_subject_named_by_its_alias_in_another_period_is_an_audit_violation(tmp_path: Path) -> None:
+    # 2023's claim names its subject by the register IRI and declares ex:acme the same: one subject, two names
+    # across the inputs, and no series to compare. The set is said not to conform, with the two names.
+    document = json.loads((MULTI / "acme-2023.jsonld").read_text(encoding="utf-8"))
+    register = "urn:lei:5299000ACME000000001"
+    text = json.dumps(document).replace('"ex:acme"', f'"{register}"')
+    renamed = json.loads(text)
+    renamed["@graph"].append({"@id": register, SAME_AS: {"@id": "ex:acme"}})
+    path = tmp_path / "acme-2023.jsonld"
+    path.write_text(json.dumps(renamed), encoding="utf-8")
+    findings = run_audits([MULTI / "acme-2022.jsonld", path])
+    assert [f.rule_id for f in findings] == ["CN-AUDIT-ID-02"]
+    assert register in findings[0].message and "https://example.org/acme/acme" in findings[0].message
