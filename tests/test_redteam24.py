@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from comet_cn.audits import run_audits
-from tests.conftest import EXAMPLES
+from tests.conftest import ENGINES, EXAMPLES, edited, rule_messages, violated_rules
 
 MULTI = EXAMPLES / "multi-period"
+CONFORMING: dict[str, Any] = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
+AS_OF = date(2026, 12, 1)
+SHAPES = Path(__file__).resolve().parents[1] / "shapes"
 SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 
 
@@ -59,3 +64,40 @@ def test_a_subject_named_by_its_alias_in_another_period_is_an_audit_violation(tm
     findings = run_audits([MULTI / "acme-2022.jsonld", path])
     assert [f.rule_id for f in findings] == ["CN-AUDIT-ID-02"]
     assert register in findings[0].message and "https://example.org/acme/acme" in findings[0].message
+
+
+# --- a decimal written with a leading point is a decimal everywhere (CN-BAL-01) ------------------------------------
+
+
+@pytest.mark.rule("CN-BAL-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", ["none", "owlrl"])
+def test_a_footprint_total_with_a_leading_point_is_compared_with_its_emissions(engine: str, reasoning: str) -> None:
+    # ".45" is an xsd:decimal, accepted as the footprint's total, but the comparison with the emissions (12,850 t)
+    # read only "0.45"-like forms and skipped it: a 12,450 t footprint given as .45 t conformed.
+    for total in (".45", "0.45"):
+        document = edited(CONFORMING, ("ex:footprint-2024", "tonnesCO2e", total))
+        assert "CN-BAL-01" in violated_rules(document, engine, as_of=AS_OF, reasoning=reasoning), total
+        messages = rule_messages(document, engine, "CN-BAL-01", as_of=AS_OF, reasoning=reasoning)
+        assert any("less than its emissions minus its removals" in m for m in messages), messages
+    # Written "12450." (no fraction digits, also a decimal), it is the conforming footprint.
+    same = edited(CONFORMING, ("ex:footprint-2024", "tonnesCO2e", "12450."))
+    assert violated_rules(same, engine, as_of=AS_OF, reasoning=reasoning) == set()
+
+
+_REGEX = re.compile(r'(?:sh:pattern|REGEX\(STR\(\?\w+\),)\s*"([^"]+)"')
+
+
+def test_every_decimal_pattern_in_the_shapes_takes_every_decimal_form() -> None:
+    # One narrow copy of the decimal pattern was enough to skip a comparison without a word.
+    decimal_patterns = {
+        pattern.replace("\\\\", "\\")
+        for path in SHAPES.glob("*.ttl")
+        for pattern in _REGEX.findall(path.read_text(encoding="utf-8"))
+        if "[.]" in pattern or "\\." in pattern
+    }
+    assert decimal_patterns
+    for pattern in decimal_patterns:
+        forms = ["12", "12.5", ".45", "45.", "+.5"] + (["-.5", "-12.5"] if "+-" in pattern else [])
+        for form in forms:
+            assert re.search(pattern, form), (pattern, form)
