@@ -101,3 +101,41 @@ def test_every_decimal_pattern_in_the_shapes_takes_every_decimal_form() -> None:
         forms = ["12", "12.5", ".45", "45.", "+.5"] + (["-.5", "-12.5"] if "+-" in pattern else [])
         for form in forms:
             assert re.search(pattern, form), (pattern, form)
+
+
+# --- CN-HIER-02: an offsetting action ordered one way and the reductions another were never compared -------------
+
+_ACTIONS = ("ex:action-heat-pumps", "ex:action-green-electricity", "ex:action-woodland")
+
+
+def _plan(offset: dict[str, Any], others: dict[str, Any]) -> dict[str, Any]:
+    """The conforming claim with the offsetting action's order and date set to ``offset`` and the other actions'
+    to ``others`` (a key with None removes it; an order is numbered on from 1 for the other actions)."""
+    edits: list[tuple[str, str, Any]] = []
+    for number, action in enumerate(_ACTIONS, start=1):
+        order = others.get("actionOrder")
+        edits.append((action, "actionOrder", None if order is None else number + order - 1))
+        edits.append((action, "plannedDate", others.get("plannedDate")))
+    edits += [("ex:action-offset", key, offset.get(key)) for key in ("actionOrder", "plannedDate")]
+    return edited(CONFORMING, *edits)
+
+
+@pytest.mark.rule("CN-HIER-02")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", ["none", "owlrl"])
+def test_an_offset_ordered_one_way_and_reductions_another_is_a_violation(engine: str, reasoning: str) -> None:
+    def rules(document: dict[str, Any]) -> set[str]:
+        return violated_rules(document, engine, as_of=AS_OF, reasoning=reasoning)
+
+    # Offsetting is action 1, the reductions only dated: the order was never established, and the plan passed.
+    first = _plan({"actionOrder": 1}, {"plannedDate": "2024-01-01"})
+    assert rules(first) == {"CN-HIER-02"}
+    messages = rule_messages(first, engine, "CN-HIER-02", as_of=AS_OF, reasoning=reasoning)
+    assert any("cannot be put in order" in m and "action-offset" in m for m in messages), messages
+    # The other way round: the offset only dated, the reductions only numbered.
+    assert rules(_plan({"plannedDate": "2025-03-31"}, {"actionOrder": 1})) == {"CN-HIER-02"}
+    # Ordered the same way, offsetting last, whichever way: conforms.
+    assert rules(_plan({"actionOrder": 4}, {"actionOrder": 1})) == set()
+    assert rules(_plan({"plannedDate": "2025-03-31"}, {"plannedDate": "2024-01-01"})) == set()
+    # The offset carries both, so it compares with either: conforms.
+    assert rules(_plan({"actionOrder": 4, "plannedDate": "2025-03-31"}, {"plannedDate": "2024-01-01"})) == set()
