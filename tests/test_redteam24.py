@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import comet_cn
 from comet_cn.audits import run_audits
-from tests.conftest import ENGINES, EXAMPLES, edited, rule_messages, violated_rules
+from comet_cn.errors import InputError
+from comet_cn.workbook import read_workbook
+from tests.conftest import (
+    ENGINES,
+    EXAMPLES,
+    conforming_workbook,
+    edited,
+    rule_messages,
+    violated_rules,
+    workbook_data,
+)
 
 MULTI = EXAMPLES / "multi-period"
 CONFORMING: dict[str, Any] = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
@@ -139,3 +152,76 @@ def test_an_offset_ordered_one_way_and_reductions_another_is_a_violation(engine:
     assert rules(_plan({"plannedDate": "2025-03-31"}, {"plannedDate": "2024-01-01"})) == set()
     # The offset carries both, so it compares with either: conforms.
     assert rules(_plan({"actionOrder": 4, "plannedDate": "2025-03-31"}, {"plannedDate": "2024-01-01"})) == set()
+
+
+# --- a workbook's stored numbers are read as Excel shows them -----------------------------------------------------
+
+
+def _emission_rows(book: Any) -> dict[str, int]:
+    sheet = book["Emissions and removals"]
+    return {row[0].value: row[0].row for row in sheet.iter_rows(min_row=3) if row[0].value}
+
+
+def _as_excel_stores(book: Any, *numbers: tuple[float, str]) -> bytes:
+    """The workbook saved, each number (written by openpyxl at 15 digits) stored as Excel stores it: the shortest
+    text that reads back as the same double, such as 12451.399999999998."""
+    data = workbook_data(book)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            part = source.read(item.filename)
+            for stored, written in numbers:
+                part = part.replace(f"<v>{written}</v>".encode(), f"<v>{stored!r}</v>".encode())
+            target.writestr(item, part)
+    return out.getvalue()
+
+
+@pytest.mark.rule("CN-BAL-01")
+def test_a_footprint_summed_in_the_workbook_is_read_as_excel_shows_it() -> None:
+    # The emissions typed as numbers, and the footprint the stored result of their SUM: Excel keeps the double
+    # 12451.399999999998 and shows 12451.4. It was read as the double, and the footprint fell short of its own
+    # emissions minus removals (12451.4): a false violation.
+    book = conforming_workbook()
+    sheet, rows = book["Emissions and removals"], _emission_rows(book)
+    typed = {"ex:emission-scope1": 8200.3, "ex:emission-scope2": 1900.4, "ex:emission-scope3": 2600.7}
+    for node, value in typed.items():
+        sheet.cell(row=rows[node], column=4, value=value)
+    total = 8200.3 + 1900.4 + 2600.7 + 150.0 - 400.0
+    assert repr(total) == "12451.399999999998"
+    book["Footprint"]["D3"] = total
+    document = read_workbook(Path("claim.xlsx"), data=_as_excel_stores(book, (total, "12451.4"))).document
+    footprint = next(n for n in document["@graph"] if n.get("@id") == "ex:footprint-2024")
+    assert footprint["tonnesCO2e"] == "12451.4"
+    assert comet_cn.validate(document, parameters=comet_cn.RuleParameters(as_of=AS_OF)).conforms
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [(9e-05, "0.00009"), (1.5e-10, "0.00000000015"), (0.1 + 0.2, "0.3"), (2.0, "2"), (1234.5, "1234.5")],
+)
+def test_a_stored_number_is_read_in_plain_decimal_notation(stored: float, shown: str) -> None:
+    # 0.00009 was read as "9e-05", which no rule reads as a plain decimal; 0.1 + 0.2 as 0.30000000000000004.
+    book = conforming_workbook()
+    book["Reductions"]["E3"] = stored
+    data = _as_excel_stores(book, (stored, format(stored, ".15g")))
+    document = read_workbook(Path("claim.xlsx"), data=data).document
+    reduction = next(n for n in document["@graph"] if n.get("@id") == "ex:reduction-kiln-heat-pumps")
+    assert reduction["tonnesCO2e"] == shown
+
+
+def test_a_workbook_missing_a_sheets_part_is_refused_naming_the_sheet() -> None:
+    # openpyxl skipped the sheet without a word: the claim was judged with no footprint ("must link exactly one
+    # carbon footprint"), a verdict on a damaged file.
+    book = conforming_workbook()
+    footprint = f"xl/worksheets/sheet{book.sheetnames.index('Footprint') + 1}.xml"  # as openpyxl names the parts
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook_data(book))) as source, zipfile.ZipFile(out, "w") as target:
+        parts = source.namelist()
+        assert footprint in parts
+        for part in parts:
+            if part != footprint:
+                target.writestr(part, source.read(part))
+    with pytest.raises(InputError) as refused:
+        read_workbook(Path("claim.xlsx"), data=out.getvalue())
+    message = str(refused.value)
+    assert "'Footprint' is listed but its part" in message and "damaged" in message and "\n" not in message

@@ -935,8 +935,21 @@ def _text(value: Any) -> str:
     if isinstance(value, (date, time)):
         return value.isoformat()
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+        return _number_text(value)
     return str(value)
+
+
+def _number_text(value: float) -> str:
+    """A stored number as Excel shows it: to 15 significant digits, the precision Excel keeps, in plain decimal
+    notation. The stored double of a SUM that shows 12451.4 is 12451.399999999998, and 0.00009 is 9e-05 in
+    Python's notation: read as such, a footprint summed in the sheet fell short of its own emissions, and a value
+    per unit was "not a plain decimal"."""
+    if value == 0:
+        return "0"
+    if value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    text = format(Decimal(format(value, ".15g")), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _rows(sheet: Any, budget: list[int], name: str) -> Iterator[tuple[int, list[str], tuple[Any, ...]]]:
@@ -1167,7 +1180,6 @@ def _sheet_parts(archive: Any) -> dict[str, str]:
 #: The first bytes of an OLE compound file: an .xls workbook, or an .xlsx workbook encrypted with a password.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-# An absolute IRI: a scheme, then no character an IRI may not hold (RFC 3987's excluded ones).
 _READ_SHEETS = frozenset({*(spec.name for spec in SHEETS), CHECKLIST, PREFIXES})
 
 
@@ -1220,6 +1232,16 @@ def _check_archive(raw: bytes, name: str) -> None:
                 if title not in _READ_SHEETS:  # a sheet of the user's own is not read: its cells do not matter
                     continue
                 raise InputError(name, f"sheet {title!r} {problem}")
+        # openpyxl skips, without a word, a sheet the workbook lists whose part is not in the archive: the
+        # claim's footprint sheet read as empty, and the claim was judged without it.
+        present = set(archive.namelist())
+        for part, title in (titles if titles is not None else _sheet_parts(archive)).items():
+            if title in _READ_SHEETS and part not in present:
+                raise InputError(
+                    name,
+                    f"sheet {title!r} is listed but its part {part} is missing: the file is damaged; open and save "
+                    "it in a spreadsheet program, or write the sheet again",
+                )
 
 
 def read_workbook(path: Path, *, data: bytes | None = None, limits: LoadLimits = DEFAULT_LIMITS) -> WorkbookClaim:
