@@ -22,6 +22,7 @@ from tests.conftest import (
     conforming_workbook,
     edited,
     rule_messages,
+    run_script,
     violated_rules,
     workbook_data,
 )
@@ -225,3 +226,47 @@ def test_a_workbook_missing_a_sheets_part_is_refused_naming_the_sheet() -> None:
         read_workbook(Path("claim.xlsx"), data=out.getvalue())
     message = str(refused.value)
     assert "'Footprint' is listed but its part" in message and "damaged" in message and "\n" not in message
+
+
+# --- a broken --shapes file stops the run in one line, exit 2 ------------------------------------------------------
+
+_SHAPE_HEAD = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix cn: <https://comet.carbon/ext/iso14068#> .
+<https://example.org/s#S> a sh:NodeShape ; sh:targetClass cn:CarbonNeutralityClaim ;
+"""
+BROKEN_SHAPES = {
+    # A count that is no integer: pySHACL cannot load the constraint.
+    "min-count": 'sh:property [ sh:path cn:claimDate ; sh:minCount "one" ] .',
+    # A SPARQL constraint that uses a prefix it never declares (no sh:prefixes).
+    "unbound-prefix": 'sh:sparql [ sh:select "SELECT $this WHERE { $this cn:claimDate ?d . }" ] .',
+    # A SPARQL constraint that is no query.
+    "syntax": 'sh:sparql [ sh:select "SELECT $this WHERE {" ] .',
+    # A regular expression that does not compile.
+    "regex": 'sh:property [ sh:path cn:claimDate ; sh:pattern "[" ] .',
+}
+
+
+@pytest.mark.parametrize("broken", sorted(BROKEN_SHAPES))
+def test_a_broken_shapes_file_is_one_line_and_exit_2(broken: str, tmp_path: Path, cli: Any) -> None:
+    # Each claim was "could not be validated: internal error (Exception)", exit 3, as if the claim were at fault.
+    shapes = tmp_path / "mine.ttl"
+    shapes.write_text(_SHAPE_HEAD + BROKEN_SHAPES[broken], encoding="utf-8")
+    claim = EXAMPLES / "conforming-claim.jsonld"
+    run = cli("-s", shapes, claim, claim)
+    assert run.code == 2, run
+    lines = run.err.strip().splitlines()
+    assert len(lines) == 1 and "--shapes: the shapes cannot be run" in lines[0], run.err
+    assert "internal error" not in run.err and "CONFORMS" not in run.out
+
+
+def test_a_broken_shapes_file_prints_nothing_but_its_line(tmp_path: Path) -> None:
+    # pySHACL's own logger printed the error twice more (two lines each) before the one line, in every worker.
+    shapes = tmp_path / "mine.ttl"
+    shapes.write_text(_SHAPE_HEAD + BROKEN_SHAPES["min-count"], encoding="utf-8")
+    claim = EXAMPLES / "conforming-claim.jsonld"
+    run = run_script("cn-validate", "-j", "2", "-s", shapes, claim, claim)
+    assert run.code == 2
+    assert [line for line in run.err.splitlines() if line.strip()] == [
+        "cn-validate: error: --shapes: the shapes cannot be run: ConstraintLoadError: MinCountConstraintComponent "
+        "sh:minCount must be a literal with datatype xsd:integer."
+    ]

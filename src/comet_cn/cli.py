@@ -39,6 +39,9 @@ EXIT_OUTPUT_CLOSED = 128 + 13
 
 
 _NOISY_LOGGERS = ("rdflib", "pyshacl")
+# pySHACL's validate() logs through a logger of its own, outside the "pyshacl" tree, and sets its level on every
+# call: it is switched off instead (a broken --shapes file printed its error twice before the one line).
+_SELF_LEVELLED_LOGGERS = ("pyshacl-validate",)
 
 
 @contextmanager
@@ -50,15 +53,20 @@ def _quiet_libraries() -> Iterator[None]:
     command in-process (a test, a notebook) keeps its own logging and warning settings.
     """
     levels = {name: logging.getLogger(name).level for name in _NOISY_LOGGERS}
+    disabled = {name: logging.getLogger(name).disabled for name in _SELF_LEVELLED_LOGGERS}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for name in _NOISY_LOGGERS:
             logging.getLogger(name).setLevel(logging.CRITICAL)
+        for name in _SELF_LEVELLED_LOGGERS:
+            logging.getLogger(name).disabled = True
         try:
             yield
         finally:
             for name, level in levels.items():
                 logging.getLogger(name).setLevel(level)
+            for name, was in disabled.items():
+                logging.getLogger(name).disabled = was
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:

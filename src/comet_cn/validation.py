@@ -247,9 +247,20 @@ def _check(
     add_units_keys(closure.graph)  # the balance counts blocks holding the same units once (CN-BAL-01)
     extra = tuple(extra_shapes)
     shapes = _shapes_with(extra)
-    report_graph, text, shacl_engine_name = run_shapes(
-        closure.graph, shapes, engine=shacl_engine, bundled_only=not extra
-    )
+    try:
+        report_graph, text, shacl_engine_name = run_shapes(
+            closure.graph, shapes, engine=shacl_engine, bundled_only=not extra
+        )
+    except (CometCnError, MemoryError, RecursionError):
+        raise
+    except Exception as error:
+        if not extra:
+            raise
+        # A shape of the user's own that pySHACL cannot load or run (a SPARQL syntax error, an unbound prefix, a
+        # malformed sh:minCount or regex) fails for every claim alike: one line naming the shapes, not an internal
+        # error charged to each claim.
+        said = " ".join(str(error).split("\n", 1)[0].split())[:300]
+        raise SupportFileError("--shapes", f"the shapes cannot be run: {type(error).__name__}: {said}") from None
     if not isinstance(report_graph, Graph):
         # pySHACL returns a failure object, not a report, when a shape cannot be run.
         problem = " ".join(str(text).split())
