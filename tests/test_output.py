@@ -33,8 +33,25 @@ def test_a_new_report_is_written_whole_with_no_temporary_left(tmp_path: Path) ->
     target = tmp_path / "report.json"
     _write(target, "{}\n")
     assert target.read_text(encoding="utf-8") == "{}\n"
-    assert stat.S_IMODE(target.stat().st_mode) == 0o600  # a new report is its owner's only
     assert _temporaries(tmp_path) == []
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_a_new_report_gets_a_new_files_permissions(tmp_path: Path, umask: int) -> None:
+    # It was always 0o600 (the temporary file's), whatever the umask: a report meant for colleagues was not theirs
+    # to read (red team 24). Written through cn-convert's writer too.
+    from comet_cn.convert import write_bytes
+
+    previous = os.umask(umask)
+    try:
+        target = tmp_path / "report.json"
+        _write(target, "{}\n")
+        converted = tmp_path / "claim.ttl"
+        write_bytes(converted, b"<urn:a> <urn:b> <urn:c> .\n")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
+    assert stat.S_IMODE(converted.stat().st_mode) == 0o666 & ~umask
 
 
 def test_a_relative_path_is_written_in_the_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

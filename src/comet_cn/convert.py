@@ -34,6 +34,7 @@ from rdflib.term import Node
 
 from comet_cn.errors import InputError
 from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, load_claim, parse_json, read_bytes
+from comet_cn.output import new_file_mode
 from comet_cn.resources import CONTEXT_IRIS, context_document
 from comet_cn.terms import LOOK_ALIKE, MARKER, SPACED_KEY, document_terms
 
@@ -686,6 +687,8 @@ def write_bytes(path: Path, data: bytes) -> None:
     """
     shown = str(path)
     target = Path(os.path.abspath(path))
+    # The file's permission bits: an existing file keeps its own, a new one gets a new file's (the umask's).
+    permissions = new_file_mode()
     try:
         mode = os.lstat(target).st_mode
     except FileNotFoundError:
@@ -695,6 +698,7 @@ def write_bytes(path: Path, data: bytes) -> None:
     else:
         if not stat.S_ISREG(mode):
             raise InputError(shown, "is not a regular file; output is written only to regular files")
+        permissions = stat.S_IMODE(mode) & 0o777
     if not target.parent.is_dir():
         raise InputError(shown, "cannot write: its folder does not exist")
     try:
@@ -704,6 +708,7 @@ def write_bytes(path: Path, data: bytes) -> None:
     done = False
     try:
         with os.fdopen(descriptor, "wb") as handle:
+            os.fchmod(handle.fileno(), permissions)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

@@ -29,7 +29,14 @@ try:
 except ImportError:  # pragma: no cover - Windows: temporaries are then never taken for stale
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["TEMPORARY_MARK", "OutputClosed", "atomic_output", "guarded_standard_streams", "same_file"]
+__all__ = [
+    "TEMPORARY_MARK",
+    "OutputClosed",
+    "atomic_output",
+    "guarded_standard_streams",
+    "new_file_mode",
+    "same_file",
+]
 
 #: Between the target's name and the random part in a temporary file's name: ``.<name>.cn-tmp-<random>``.
 TEMPORARY_MARK = ".cn-tmp-"
@@ -137,6 +144,22 @@ def _remove_stale(path: Path) -> None:
             os.close(descriptor)
 
 
+def new_file_mode() -> int:
+    """The permission bits ``open()`` gives a new file: 0o666 less the process's umask. A temporary file is
+    created readable by its owner only, and a report renamed from it must not stay so when the user's umask says
+    otherwise."""
+    try:  # Linux says it without changing it (another thread may be creating a file right now)
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def _temporary(path: Path) -> tuple[int, str]:
     """A new temporary file next to ``path``, locked; never one a concurrent cleaner has just removed."""
     while True:
@@ -173,9 +196,9 @@ def atomic_output(path: Path | None) -> Iterator[TextIO]:
     """Standard output, or a temporary file renamed onto ``path`` only once the report is complete.
 
     Readers of ``path`` see the old file or the whole new report, never a part. An existing file keeps its
-    permission bits (a new one is readable by its owner only). The temporary file, ``.<name>.cn-tmp-<random>`` in the
-    same folder, is removed on any exception, KeyboardInterrupt or SystemExit; one left by a killed run is removed
-    the next time a report is written to the same path.
+    permission bits; a new one gets those of any new file (0o666 less the umask). The temporary file,
+    ``.<name>.cn-tmp-<random>`` in the same folder, is removed on any exception, KeyboardInterrupt or SystemExit;
+    one left by a killed run is removed the next time a report is written to the same path.
 
     :raises InputError: ``path`` is a symbolic link, folder, FIFO, device or socket, or its folder does not exist or
         is not writable, or the report cannot be written (a full disk, say).
@@ -200,8 +223,7 @@ def atomic_output(path: Path | None) -> Iterator[TextIO]:
             os.close(descriptor)
             raise
         with io.TextIOWrapper(io.BufferedWriter(raw), encoding="utf-8") as handle:
-            if mode is not None:
-                os.fchmod(handle.fileno(), mode)
+            os.fchmod(handle.fileno(), mode if mode is not None else new_file_mode())
             yield handle
             try:
                 handle.flush()
