@@ -270,3 +270,21 @@ def test_a_broken_shapes_file_prints_nothing_but_its_line(tmp_path: Path) -> Non
         "cn-validate: error: --shapes: the shapes cannot be run: ConstraintLoadError: MinCountConstraintComponent "
         "sh:minCount must be a literal with datatype xsd:integer."
     ]
+
+
+# --- a claim saved as UTF-16 is told so, not called binary data -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encoding", "said"), [("utf-16", "UTF-16"), ("utf-16-le", "UTF-16"), ("utf-16-be", "UTF-16"), ("utf-32", "UTF-32")]
+)
+def test_a_claim_saved_as_utf16_is_told_to_save_it_as_utf8(encoding: str, said: str, tmp_path: Path, cli: Any) -> None:
+    # Windows PowerShell's ">" writes UTF-16: the claim was "binary data, not a claim".
+    claim = tmp_path / "claim.jsonld"
+    claim.write_bytes((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8").encode(encoding))
+    run = cli(claim)
+    assert run.code == 2
+    assert f"{said} text, not UTF-8: save the claim as UTF-8" in run.err and "binary" not in run.err
+    binary = tmp_path / "image.jsonld"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01\x02")
+    assert "binary data" in cli(binary).err

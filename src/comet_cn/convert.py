@@ -33,7 +33,7 @@ from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 from comet_cn.errors import InputError
-from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, load_claim, parse_json, read_bytes
+from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, load_claim, parse_json, read_bytes, wide_text
 from comet_cn.output import new_file_mode
 from comet_cn.resources import CONTEXT_IRIS, context_document
 from comet_cn.terms import LOOK_ALIKE, MARKER, SPACED_KEY, document_terms
@@ -239,6 +239,9 @@ def claim_data(
 
 def _decode(raw: bytes, name: str) -> str:
     if b"\x00" in raw:
+        wide = wide_text(raw)
+        if wide is not None:
+            raise InputError(name, f"{wide} text, not UTF-8: save the claim as UTF-8 and run again")
         raise InputError(name, "binary data, not a claim in a text format")
     try:
         return raw.decode("utf-8-sig")

@@ -526,10 +526,30 @@ def _os_problem(error: OSError) -> str:
     return error.strerror or type(error).__name__
 
 
+def wide_text(data: bytes) -> str | None:
+    """The encoding of text written two or four bytes a character (UTF-16 or UTF-32, as Windows PowerShell's ``>``
+    writes), said so it can be named instead of "binary data"; None for anything else."""
+    for bom, encoding in (
+        (b"\xff\xfe\x00\x00", "UTF-32"),
+        (b"\x00\x00\xfe\xff", "UTF-32"),
+        (b"\xff\xfe", "UTF-16"),
+        (b"\xfe\xff", "UTF-16"),
+    ):
+        if data.startswith(bom):
+            return encoding
+    head = data[:64]
+    if len(head) >= 4 and (head[1::2].count(0) == len(head) // 2 or head[0::2].count(0) == len(head) // 2):
+        return "UTF-16"  # ASCII text with a zero byte beside every character, and no byte-order mark
+    return None
+
+
 def _decode(data: bytes, name: str, limits: LoadLimits) -> str:
     if len(data) > limits.max_bytes:
         raise InputError(name, f"input is over the limit of {limits.max_bytes} bytes")
     if b"\x00" in data:
+        wide = wide_text(data)
+        if wide is not None:
+            raise InputError(name, f"{wide} text, not UTF-8: save the claim as UTF-8 and run again")
         raise InputError(name, "binary data, not a claim (JSON-LD, Turtle or N-Triples text)")
     try:
         return data.decode("utf-8-sig")
