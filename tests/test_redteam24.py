@@ -288,3 +288,9 @@ def test_a_claim_saved_as_utf16_is_told_to_save_it_as_utf8(encoding: str, said: 
     binary = tmp_path / "image.jsonld"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01\x02")
     assert "binary data" in cli(binary).err
+
+
+def test_standard_input_given_twice_is_a_usage_error(cli: Any) -> None:
+    # The second "-" read nothing: "<stdin>: ERROR empty input", beside the first one's verdict under the same name.
+    run = cli("-", "-")
+    assert run.code == 2 and "given more than once" in run.err and "CONFORMS" not in run.out

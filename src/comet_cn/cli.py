@@ -458,6 +458,8 @@ def _validate_cli(
         )
     if not audits and (store or endpoint or load_endpoint):
         raise click.UsageError("--store, --endpoint and --load-endpoint choose where --audits run: add --audits")
+    if inputs.count("-") > 1:  # standard input is read once: the second "-" was an "empty input" failure
+        raise click.UsageError("- (standard input) is given more than once: give it once")
     _refuse_output_among(output, inputs, "inputs", "report")
     # Checked before any claim is validated, so a bad option costs nothing.
     backend = _backend(store, endpoint, load_endpoint, endpoint_timeout) if audits else None
