@@ -1,8 +1,9 @@
 """American Carbon Registry (APX) retirements export; its cancellations file is recognised and imports nothing.
 
 Dates are US month-first with a 12-hour GMT time (``2/3/2026 10:15:42 AM``): only the calendar date is kept, with
-no shift into a local zone. ``Account Holder`` is the account the credits left (sometimes a number), never the
-beneficiary. There is no adjustment column.
+no shift into a local zone; a file re-saved day-first is read so, decided once per file (``fields.apx_day_first``).
+``Account Holder`` is the account the credits left (sometimes a number), never the beneficiary. There is no
+adjustment column.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from comet_cn.importers.attribution import (
     on_behalf_of,
     suggest_period,
 )
-from comet_cn.importers.fields import apx_years, block_fields, cancellation, not_offsetting, notes
+from comet_cn.importers.fields import apx_day_first, apx_years, block_fields, cancellation, not_offsetting, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
-from comet_cn.importers.reading import Table, mdy_date
+from comet_cn.importers.reading import Table, dmy_date, mdy_date
 
 __all__ = ["COLUMNS", "NAME", "REQUIRED", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
 
@@ -64,7 +65,17 @@ REGISTRY = Organisation("acr", "ACR Registry")
 PROGRAMME = Organisation("acr-standard", "ACR (American Carbon Registry) Standard")
 
 
+#: The date columns besides the retirement date; they decide the file's order when its retirement dates cannot.
+DATE_COLUMNS = ("Date Issued (GMT)", "Vintage Assignment Period Start Date", "Vintage Assignment Period End Date")
+
+
 def parse(table: Table, source: str) -> Parsed:
+    """The file's retirements and the rows that are not.
+
+    :raises InputError: its dates are in both orders, or cannot be told apart (:func:`fields.apx_day_first`).
+    """
+    day_first, said = apx_day_first(table, source, "Status Effective (GMT)", DATE_COLUMNS)
+    read_date = dmy_date if day_first else mdy_date
     retirements: list[Retirement] = []
     excluded: list[Excluded] = []
     for row in table.rows:
@@ -73,12 +84,15 @@ def parse(table: Table, source: str) -> Parsed:
         if cancelled is not None:
             excluded.append(Excluded(where, cancelled))
             continue
-        # ACR's reasons include compliance uses ("Compliance - Washington Ecology") and NDC contributions.
-        use = not_offsetting("Retirement Reason", row.get("Retirement Reason"))
+        # ACR's reasons include compliance uses ("Compliance - Washington Ecology") and NDC contributions; its
+        # purpose may name the obligation met ("… CORSIA First Phase offsetting obligation 2024").
+        use = not_offsetting("Retirement Reason", row.get("Retirement Reason")) or not_offsetting(
+            "Purpose of Retirement", row.get("Purpose of Retirement"), free_text=True
+        )
         if use is not None:
             excluded.append(Excluded(where, use))
             continue
-        retired_on = mdy_date(row.get("Status Effective (GMT)"))
+        retired_on = read_date(row.get("Status Effective (GMT)"))
         if retired_on is None:
             excluded.append(
                 Excluded(where, f"Status Effective (GMT) {row.get('Status Effective (GMT)')!r} is not a date")
@@ -123,4 +137,4 @@ def parse(table: Table, source: str) -> Parsed:
                 warnings=tuple(warnings),
             )
         )
-    return Parsed(tuple(retirements), tuple(excluded))
+    return Parsed(tuple(retirements), tuple(excluded), (said,) if said else ())

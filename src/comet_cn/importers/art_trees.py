@@ -13,9 +13,9 @@ from comet_cn.importers.attribution import (
     on_behalf_of,
     suggest_period,
 )
-from comet_cn.importers.fields import apx_years, block_fields, cancellation, not_offsetting, notes
+from comet_cn.importers.fields import apx_day_first, apx_years, block_fields, cancellation, not_offsetting, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
-from comet_cn.importers.reading import Table, mdy_date
+from comet_cn.importers.reading import Table, dmy_date, mdy_date
 
 __all__ = ["COLUMNS", "NAME", "REQUIRED", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
 
@@ -58,6 +58,12 @@ FCPF = Organisation("fcpf", "FCPF - Carbon Fund Methodological Framework")
 
 
 def parse(table: Table, source: str) -> Parsed:
+    """The file's retirements and the rows that are not.
+
+    :raises InputError: its dates are in both orders, or cannot be told apart (:func:`fields.apx_day_first`).
+    """
+    day_first, said = apx_day_first(table, source, "Status Effective", ("Date Approved",))
+    read_date = dmy_date if day_first else mdy_date
     retirements: list[Retirement] = []
     excluded: list[Excluded] = []
     for row in table.rows:
@@ -67,11 +73,14 @@ def parse(table: Table, source: str) -> Parsed:
             excluded.append(Excluded(where, cancelled))
             continue
         reason = row.get("Retirement Reason")
-        use = not_offsetting("Retirement Reason", reason)
+        purpose = row.get("Purpose of Retirement")
+        use = not_offsetting("Retirement Reason", reason) or not_offsetting(
+            "Purpose of Retirement", purpose, free_text=True
+        )
         if use is not None:
             excluded.append(Excluded(where, use))
             continue
-        retired_on = mdy_date(row.get("Status Effective"))
+        retired_on = read_date(row.get("Status Effective"))
         if retired_on is None:
             excluded.append(Excluded(where, f"Status Effective {row.get('Status Effective')!r} is not a date"))
             continue
@@ -84,7 +93,6 @@ def parse(table: Table, source: str) -> Parsed:
         if programme is None:
             warnings.append(f"{where}: Crediting Program and Standard {standard!r} names no known programme")
         approved, vintage = apx_years(row, where, warnings, issued_column="Date Approved")
-        purpose = row.get("Purpose of Retirement")
         period = note_period(purpose, where, warnings)
         retirements.append(
             Retirement(
@@ -118,7 +126,7 @@ def parse(table: Table, source: str) -> Parsed:
                 warnings=tuple(warnings),
             )
         )
-    return Parsed(tuple(retirements), tuple(excluded))
+    return Parsed(tuple(retirements), tuple(excluded), (said,) if said else ())
 
 
 def _programme(standard: str, serial: str) -> Organisation | None:

@@ -22,6 +22,7 @@ __all__ = [
     "note_period",
     "on_behalf_of",
     "same_name",
+    "several_names",
     "suggest_period",
 ]
 
@@ -93,7 +94,45 @@ def on_behalf_of(text: str) -> str | None:
         end = stop.start()
         break
     name = rest[:end].strip(" \"'")
-    return name or None
+    listed = _listed(rest) if rest[end:].lstrip().startswith(",") else None
+    return listed or name or None
+
+
+# Where a list of names after "on behalf of" ends: "for", "in respect", ";", "(" or a sentence's end.
+_LIST_END = re.compile(r"\s+for\s|\s+in\s+respect\s|\s*[;(]|[.!?\"](?=\s|$)", re.IGNORECASE)
+
+
+def _listed(rest: str) -> str | None:
+    """The whole list when the text after "on behalf of" names several parties ("Acme GmbH, Beta Ltd and Gamma
+    AG (joint programme)"): its first name alone would make a shared retirement one party's."""
+    stop = _LIST_END.search(rest)
+    text = rest[: stop.start() if stop else len(rest)].strip(" \"'")
+    return text if several_names(text) else None
+
+
+# What joins the names of a list: ", ", ", and ", " and ", " & ".
+_JOINS = re.compile(r"(\s*,\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+)", re.IGNORECASE)
+
+
+def several_names(text: str) -> list[str]:
+    """The parties a beneficiary text lists, when it lists two or more ending in a legal form; else ``[]``.
+
+    "Acme Ceramics GmbH, Beta Foods Ltd and Gamma Logistics AG" is three parties: a shared retirement, no one's
+    alone. A piece of legal forms only belongs to the name before it, so "Example Holdings, Inc." and "Example GmbH
+    & Co. KG" stay one name, and "Procter & Gamble Co." is one (one legal form).
+    """
+    pieces = _JOINS.split(" ".join(text.split()))
+    parties = [pieces[0]] if pieces[0] else []
+    for join, piece in zip(pieces[1::2], pieces[2::2], strict=True):
+        words = piece.split()
+        if not words:
+            continue
+        if parties and all(_legal_form(word) for word in words):
+            parties[-1] += join + piece
+        else:
+            parties.append(piece)
+    formal = [party for party in parties if _legal_form(party.split()[-1])]
+    return parties if len(formal) >= 2 else []
 
 
 def _fold(text: str) -> str:

@@ -17,11 +17,19 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-from comet_cn.importers.attribution import Period, matches_beneficiary, on_behalf_of
+from comet_cn.importers.attribution import Period, matches_beneficiary, on_behalf_of, several_names
 from comet_cn.importers.model import PROVENANCE, Fact, ImportResult, Organisation, Parsed, Retirement
 from comet_cn.serials import SerialRange, find_overlaps, parse_serial, registry_block
 
-__all__ = ["BASE", "FIELD_BENEFICIARY", "NOTE_BENEFICIARY", "Selection", "build", "decimal_text"]
+__all__ = [
+    "BASE",
+    "FIELD_BENEFICIARY",
+    "NOTE_BENEFICIARY",
+    "SUGGESTED_BENEFICIARY",
+    "Selection",
+    "build",
+    "decimal_text",
+]
 
 #: Every imported IRI starts here (outside the comet namespaces, which hold only ontology terms).
 BASE = "urn:comet-cn:import:"
@@ -29,6 +37,8 @@ BASE = "urn:comet-cn:import:"
 #: only a note gives. A merge reads them back to refuse linking another beneficiary's retirement to the claimant.
 FIELD_BENEFICIARY = "beneficiary as the registry writes it: "
 NOTE_BENEFICIARY = "beneficiary suggested by the registry's note: "
+#: A name the record gives besides a beneficiary field (``Retirement.suggested``), recorded only when it has none.
+SUGGESTED_BENEFICIARY = "beneficiary the record suggests (not its beneficiary field): "
 
 
 @dataclass(frozen=True)
@@ -76,6 +86,26 @@ def _registry_names(retirement: Retirement) -> list[str | None]:
     if not retirement.beneficiary:
         return []
     return [retirement.beneficiary, on_behalf_of(retirement.beneficiary)]
+
+
+def _shared(retirement: Retirement) -> tuple[str, list[str]] | None:
+    """The beneficiary text (the field, else the note's name, as rows are selected) when it lists several parties,
+    and the parties: a retirement shared by them is no one party's, so it is kept under the whole text."""
+    for text in _registry_names(retirement) or [retirement.beneficiary_note]:
+        parties = several_names(text) if text else []
+        if parties:
+            return text or "", parties
+    return None
+
+
+def _shared_warning(retirement: Retirement, shared: tuple[str, list[str]], selected: bool) -> str:
+    text, parties = shared
+    what = "" if selected else "not selected: "
+    return (
+        f"{retirement.where}: {what}the beneficiary {text!r} lists {len(parties)} parties (a shared retirement): its "
+        "quantity is not any one party's, so --beneficiary does not select it for one of them and a merge into one "
+        "party's claim is refused; have the registry retire each party's share for it"
+    )
 
 
 def _conflict(retirement: Retirement) -> bool:
@@ -140,7 +170,10 @@ def credit_iri(retirement: Retirement) -> str:
 
 def _event_key(retirement: Retirement) -> tuple[str, date, str, Period | None]:
     # A name read from a note counts too: CAR rows of one day for different third parties are different events.
-    who = " ".join((retirement.beneficiary or retirement.beneficiary_note or "").casefold().split())
+    # A name only suggested keeps its rows apart from those the registry says are that party's.
+    suggested = f"suggested: {', '.join(retirement.suggested)}" if retirement.suggested else ""
+    named = retirement.beneficiary or retirement.beneficiary_note or suggested
+    who = " ".join(named.casefold().split())
     return retirement.registry.slug, retirement.retired_on, who, retirement.period
 
 
@@ -188,6 +221,10 @@ def build(
                         retirement, "not selected by the note's name (a note does not override the field)"
                     )
                 )
+        for retirement in parsed.retirements:  # a shared retirement naming the selected party: say why not
+            shared = _shared(retirement) if id(retirement) not in kept else None
+            if shared and matches_beneficiary(selection.beneficiary, shared[1]):
+                warnings.append(_shared_warning(retirement, shared, selected=False))
     if not chosen:
         warnings.append(f"{source}: no retirement selected: nothing imported")
     nodes: dict[str, dict[str, Any]] = {}
@@ -198,6 +235,9 @@ def build(
         warnings.extend(retirement.warnings)
         if _conflict(retirement):
             warnings.append(_conflict_warning(retirement, "the field is taken as the beneficiary; check who it is"))
+        shared = _shared(retirement)
+        if shared:
+            warnings.append(_shared_warning(retirement, shared, selected=True))
         if retirement.period_suggestion:
             warnings.append(
                 f"{retirement.where}: the registry's note suggests a period ({retirement.period_suggestion}); it is "
@@ -360,6 +400,7 @@ def _event(members: Sequence[Retirement]) -> dict[str, Any]:
         )
     else:
         comments.append("the registry names no beneficiary (retiredOnBehalfOf is left out)")
+        comments.extend(f"{SUGGESTED_BENEFICIARY}{text!r}" for text in _unique(s for r in members for s in r.suggested))
     named = (first.beneficiary or "").casefold()
     for text in _unique(r.beneficiary_note for r in members if (r.beneficiary_note or "").casefold() != named):
         comments.append(f"{NOTE_BENEFICIARY}{text!r}")

@@ -14,9 +14,9 @@ from comet_cn.importers.attribution import (
     on_behalf_of,
     suggest_period,
 )
-from comet_cn.importers.fields import apx_years, block_fields, cancellation, not_offsetting, notes
+from comet_cn.importers.fields import apx_day_first, apx_years, block_fields, cancellation, not_offsetting, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
-from comet_cn.importers.reading import Table, mdy_date
+from comet_cn.importers.reading import Table, dmy_date, mdy_date
 
 __all__ = ["COLUMNS", "NAME", "REQUIRED", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
 
@@ -62,6 +62,12 @@ _TYPES = {"reduction": "ReductionCredit", "removal": "RemovalCredit"}
 
 
 def parse(table: Table, source: str) -> Parsed:
+    """The file's retirements and the rows that are not.
+
+    :raises InputError: its dates are in both orders, or cannot be told apart (:func:`fields.apx_day_first`).
+    """
+    day_first, said = apx_day_first(table, source, "Status Effective")
+    read_date = dmy_date if day_first else mdy_date
     retirements: list[Retirement] = []
     excluded: list[Excluded] = []
     for row in table.rows:
@@ -73,11 +79,14 @@ def parse(table: Table, source: str) -> Parsed:
         reason = row.get("Retirement Reason")
         # "Compliance Requirements" is the documented value; a reworded one ("California Compliance", "ARB Compliance
         # Obligation", "Washington Ecology Compliance") is still a compliance use, never an offsetting event.
-        use = not_offsetting("Retirement Reason", reason)
+        details = row.get("Retirement Reason Details")
+        use = not_offsetting("Retirement Reason", reason) or not_offsetting(
+            "Retirement Reason Details", details, free_text=True
+        )
         if use is not None:
             excluded.append(Excluded(where, use))
             continue
-        retired_on = mdy_date(row.get("Status Effective"))
+        retired_on = read_date(row.get("Status Effective"))
         if retired_on is None:
             excluded.append(Excluded(where, f"Status Effective {row.get('Status Effective')!r} is not a date"))
             continue
@@ -89,7 +98,6 @@ def parse(table: Table, source: str) -> Parsed:
             quantity_column="Quantity of Offset Credits",
         )
         warnings, serial, span, quantity = block.warnings, block.serial, block.span, block.quantity
-        details = row.get("Retirement Reason Details")
         period = note_period(details, where, warnings)
         named = on_behalf_of(details) if details else None
         holder = beneficiary_or_none(row.get("Account Holder"))
@@ -135,7 +143,7 @@ def parse(table: Table, source: str) -> Parsed:
                 warnings=tuple(warnings),
             )
         )
-    return Parsed(tuple(retirements), tuple(excluded))
+    return Parsed(tuple(retirements), tuple(excluded), (said,) if said else ())
 
 
 def _adjustment(value: str) -> Fact | None:

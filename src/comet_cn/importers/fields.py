@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from comet_cn.importers.reading import Row, Table, mdy_date, number, year
+from comet_cn.errors import InputError
+from comet_cn.importers.reading import Row, Table, dmy_date, mdy_date, number, slashed, year
 from comet_cn.serials import SerialRange, parse_serial
 
 __all__ = [
     "BlockFields",
+    "apx_day_first",
     "apx_years",
     "article6_share",
     "block_fields",
@@ -36,20 +38,49 @@ def dashes(text: str) -> str:
 # wording: a registry rewords its reasons ("Compliance - Washington Ecology", "ARB Compliance Obligation"), and a
 # reworded compliance, CORSIA or NDC use offsets nothing either. The first that fits names the kind.
 _CANCELLATION = re.compile(r"\bcancel(?:s|l?ed|l?ing|l?ations?)?\b")
-_ARTICLE6_SHARE = re.compile(
-    r"\bshare\s+of\s+proceeds\b"
-    r"|\barticle\s*6\b.*\b(?:share|loa|letter\s+of\s+authori[sz]ation|mandatory)\b"
-    r"|\b(?:share|loa|letter\s+of\s+authori[sz]ation|mandatory)\b.*\barticle\s*6\b"
+_SHARE_OF_PROCEEDS = re.compile(r"\bshare\s+of\s+proceeds\b")
+_ARTICLE6 = re.compile(r"\barticle\s*6\b")
+_SHARE_WORD = re.compile(r"\b(?:share|loa|letter\s+of\s+authori[sz]ation|mandatory)\b")
+
+
+def _article6_share(words: str) -> bool:
+    """Whether folded words name a share of proceeds, or Article 6 and a share, LoA or mandate in either order.
+
+    Searched apart, not as one ``article 6 .* share`` pattern: that backtracks over the rest of the text from every
+    "article 6" (30 s for one 120 KB cell). The two cannot overlap, so the answer is the same.
+    """
+    if _SHARE_OF_PROCEEDS.search(words):
+        return True
+    return _ARTICLE6.search(words) is not None and _SHARE_WORD.search(words) is not None
+
+
+# A note names a CORSIA or compliance use only with the obligation it meets ("to meet Example Airways Ltd's CORSIA
+# First Phase offsetting requirements", "offsetting obligation under CORSIA", "compliance obligation"); a note may
+# mention CORSIA eligibility or "compliance with ISO 14068-1" in a voluntary retirement. A few words apart at most:
+# bounded, so the search stays linear on a long cell.
+_OBLIGATION = r"(?:obligations?|requirements?|compliance|liabilit(?:y|ies))"
+_CORSIA_OBLIGATION = re.compile(
+    rf"\bcorsia(?:\s+\w+){{0,4}}?\s+{_OBLIGATION}\b|\b{_OBLIGATION}(?:\s+\w+){{0,3}}?\s+corsia\b"
 )
-_NOT_OFFSETTING: tuple[tuple[re.Pattern[str], str], ...] = (
-    (_CANCELLATION, "a cancellation"),
-    (_ARTICLE6_SHARE, "the mandatory Article 6 share retirement"),
+_COMPLIANCE_OBLIGATION = re.compile(r"\bcompliance\s+(?:obligations?|requirements?|use|purposes?|period)\b")
+
+_CORSIA_USE = "a CORSIA use (an aeroplane operator's obligation)"
+_COMPLIANCE_USE = "a compliance use"
+_NOT_OFFSETTING: tuple[tuple[Callable[[str], object], str], ...] = (
+    (_CANCELLATION.search, "a cancellation"),
+    (_article6_share, "the mandatory Article 6 share retirement"),
     (
-        re.compile(r"\bndcs?\b|\bnationally\s+determined\s+contributions?\b"),
+        re.compile(r"\bndcs?\b|\bnationally\s+determined\s+contributions?\b").search,
         "a contribution toward the host country's NDC",
     ),
-    (re.compile(r"\bcorsia\b"), "a CORSIA use (an aeroplane operator's obligation)"),
-    (re.compile(r"\bcompliance\b"), "a compliance use"),
+    (re.compile(r"\bcorsia\b").search, _CORSIA_USE),
+    (re.compile(r"\bcompliance\b").search, _COMPLIANCE_USE),
+)
+# What a free-text note is read for: a cancellation, an Article 6 share, or a CORSIA or compliance obligation met.
+_NOT_OFFSETTING_NOTE: tuple[tuple[Callable[[str], object], str], ...] = (
+    *_NOT_OFFSETTING[:2],
+    (_CORSIA_OBLIGATION.search, _CORSIA_USE),
+    (_COMPLIANCE_OBLIGATION.search, _COMPLIANCE_USE),
 )
 
 
@@ -66,16 +97,17 @@ def not_offsetting(column: str, value: str, *, free_text: bool = False) -> str |
 
     A reason or use field (``free_text`` false) leaves a retirement out when it names a cancellation, an Article 6
     share (of proceeds), an NDC (nationally determined contribution), CORSIA or compliance, by word in any case. A
-    free-text note (``free_text``), which may say "in compliance with ISO 14068-1", is read only for a cancellation
-    or an Article 6 share. One wording serves every importer: ``Retirement Reason 'California Compliance': a
-    compliance use, not an offsetting event``.
+    free-text note (``free_text``), which may say "in compliance with ISO 14068-1" or "CORSIA-eligible", is read
+    only for a cancellation, an Article 6 share, or a CORSIA or compliance obligation the retirement meets ("to meet
+    Example Airways Ltd's CORSIA offsetting requirements"). One wording serves every importer: ``Retirement Reason
+    'California Compliance': a compliance use, not an offsetting event``.
     """
     # "in compliance with ISO 14068-1" states conformance to a standard, not a compliance use.
     words = _STANDARD.sub(" ", _plain_words(value)).strip()
     if not words:
         return None
-    for pattern, kind in _NOT_OFFSETTING[:2] if free_text else _NOT_OFFSETTING:
-        if pattern.search(words):
+    for found, kind in _NOT_OFFSETTING_NOTE if free_text else _NOT_OFFSETTING:
+        if found(words):
             return f"{column} {' '.join(value.split())!r}: {kind}, not an offsetting event"
     return None
 
@@ -96,7 +128,7 @@ def cancellation(table: Table, row: Row) -> str | None:
 
 def article6_share(text: str) -> bool:
     """Whether a note names the mandatory Article 6 share retirement (or a share of proceeds), in any wording."""
-    return bool(_ARTICLE6_SHARE.search(_plain_words(text)))
+    return _article6_share(_plain_words(text))
 
 
 def serial_range(serial: str, scheme: str, where: str) -> tuple[SerialRange | None, list[str]]:
@@ -141,7 +173,9 @@ def apx_years(row: Row, where: str, warnings: list[str], *, issued_column: str |
     issued = None
     if issued_column is not None:
         issued_text = row.get(issued_column)
-        issued_on = mdy_date(issued_text)
+        # Only the year is used, and a date's year does not depend on its order: one a day-first spreadsheet
+        # re-saved (14/05/2025) gives it as well as the registry's own 5/14/2025 3:02:11 PM.
+        issued_on = mdy_date(issued_text) or dmy_date(issued_text)
         issued = issued_on.year if issued_on else None
         if issued is None and issued_text:
             warnings.append(unread_year(where, issued_column, issued_text, "a date (M/D/YYYY)", "issuanceYear"))
@@ -149,6 +183,86 @@ def apx_years(row: Row, where: str, warnings: list[str], *, issued_column: str |
     if vintage is None:
         warnings.append(unread_year(where, "Vintage", row.get("Vintage"), "a four-digit year", "vintageEndYear"))
     return issued, vintage
+
+
+_APX_READS = "APX writes M/D/YYYY (with a 12-hour AM/PM time where it gives one)"
+_APX_FIX = "re-export the file from the registry, or write its dates as M/D/YYYY; nothing imported"
+
+
+@dataclass
+class _Seen:
+    """The first date of a column that can only be day-first, only month-first, or either (in a spreadsheet's
+    24-hour form, which APX never writes), as ``'13/02/2026 10:15' (Status Effective, line 2)``."""
+
+    day_first: str | None = None
+    month_first: str | None = None
+    unsure: str | None = None
+
+
+def _seen(table: Table, column: str) -> _Seen:
+    seen = _Seen()
+    for row in table.rows:
+        value = row.get(column)
+        parts = slashed(value, timed=True)
+        if parts is None:
+            continue
+        first, second, _ = parts
+        where = f"{value!r} ({column}, line {row.line})"
+        if first > 12 >= second:
+            seen.day_first = seen.day_first or where
+        elif second > 12 >= first:
+            seen.month_first = seen.month_first or where
+        elif first != second and ":" in value and value.rstrip()[-2:].casefold() not in ("am", "pm"):
+            seen.unsure = seen.unsure or where
+    return seen
+
+
+def _both_orders(day_first: str, month_first: str) -> str:
+    return (
+        f"its dates are written in both orders: {day_first} is day-first but {month_first} is month-first, so a "
+        f"date such as 03/02/2026 cannot be read ({_APX_READS}): {_APX_FIX}"
+    )
+
+
+def apx_day_first(
+    table: Table, source: str, retired_column: str, others: Sequence[str] = ()
+) -> tuple[bool, str | None]:
+    """Whether an APX export's retirement dates are day-first, decided once for the file, and a warning if so.
+
+    APX (ACR, CAR, ART TREES) writes month-first dates; a file re-saved by a day-first spreadsheet writes
+    ``13/02/2026 10:15``, and read month-first its ``03/02/2026`` would become 2 March. So, as for Verra
+    (:func:`comet_cn.importers.verra.date_order`), one date that can only be day-first makes every retirement date
+    of the file day-first. The retirement column decides first; when its dates could all be either, the ``others``
+    (issuance, vintage period) decide, since a re-save turns every column. Only the retirement date's day and month
+    are used (the others give a year, whichever the order).
+
+    :raises InputError: one line naming the value, its column and line: the retirement column is written in both
+        orders, or the other columns are while it cannot tell, or its dates could be either in a spreadsheet's
+        24-hour form (a re-save) and nothing decides them.
+    """
+    retired = _seen(table, retired_column)
+    if retired.day_first and retired.month_first:
+        raise InputError(source, _both_orders(retired.day_first, retired.month_first))
+    decided_by = retired.day_first
+    if not decided_by and not retired.month_first:
+        if retired.unsure:
+            raise InputError(
+                source,
+                f"{retired.unsure} could be day-first or month-first (a spreadsheet's re-save: {_APX_READS}) and no "
+                f"{retired_column} date decides it: {_APX_FIX}",
+            )
+        other = [_seen(table, column) for column in others]
+        day = next((seen.day_first for seen in other if seen.day_first), None)
+        month = next((seen.month_first for seen in other if seen.month_first), None)
+        if day and month:
+            raise InputError(source, _both_orders(day, month))
+        decided_by = day
+    if not decided_by:
+        return False, None
+    return True, (
+        f"{source}: {decided_by} can only be day-first: the file was re-saved day-first, so every {retired_column} "
+        "is read as DD/MM/YYYY; check the dates"
+    )
 
 
 def notes(pairs: Iterable[tuple[str, str]]) -> tuple[str, ...]:

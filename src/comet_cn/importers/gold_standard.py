@@ -73,7 +73,11 @@ def parse(table: Table, source: str) -> Parsed:
             excluded.append(Excluded(where, f"Credit Status {status!r}: {reason}, not an offsetting event"))
             continue
         # "Compliance", and a reworded one, or "CORSIA" or "NDC": none is an offsetting event.
-        use = not_offsetting("Use Case", row.get("Use Case")) or _corsia(row)
+        use = (
+            not_offsetting("Use Case", row.get("Use Case"))
+            or _corsia(row)
+            or not_offsetting("Note", row.get("Note"), free_text=True)
+        )
         if use is not None:
             excluded.append(Excluded(where, use))
             continue

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from comet_cn.errors import InputError
 from comet_cn.importers.attribution import (
     beneficiary_or_none,
     note_period,
@@ -57,16 +58,45 @@ def _claimed(value: Any, where: str, warnings: list[str]) -> bool:
     return True
 
 
+#: The members of an object that may hold the retirements (the API's list endpoints).
+_ENVELOPES = ("retirements", "data", "items")
+
+
+def _refuse_other_envelope(document: Any, source: str) -> None:
+    """Refuse an object that is no retirement but holds a list of records under another name (``{"results": […]}``):
+    read as one record, it would be one retirement without a date, and its records would be lost unsaid.
+
+    :raises InputError: naming the member.
+    """
+    if not isinstance(document, Mapping) or looks_like(document) or any(k in document for k in _ENVELOPES):
+        return
+    held = [k for k, v in document.items() if isinstance(v, list) and v and isinstance(v[0], Mapping)]
+    wrapper = next((k for k in held if k != "inventory"), None)
+    if wrapper is not None:
+        raise InputError(
+            source,
+            f"the records are under {wrapper!r}, which is not where ICR retirements are read from: give the list "
+            f"of retirements, or an object holding it under {', '.join(repr(k) for k in _ENVELOPES)}",
+        )
+
+
+def _owner(value: Any) -> str | None:
+    """The name of the organisation that owns the retirement (``organizationOwner.fullName``), if it gives one."""
+    name = value.get("fullName") if isinstance(value, Mapping) else value
+    return beneficiary_or_none(name) if isinstance(name, str) else None
+
+
 def parse(document: Any, source: str) -> Parsed:
     inventory: dict[str, str] = {}
     if isinstance(document, Mapping):
         for _, item in records(document.get("inventory", []), (), source):
             if item.get("serialization") and item.get("type"):
                 inventory[str(item["serialization"]).strip()] = str(item["type"])
+    _refuse_other_envelope(document, source)
     retirements: list[Retirement] = []
     excluded: list[Excluded] = []
     keyed: list[tuple[str, Retirement]] = []
-    for position, record in records(document, ("retirements", "data", "items"), source):
+    for position, record in records(document, _ENVELOPES, source):
         where = f"{source}:{position}"
         created = str(record.get("createdAt") or "")
         retired_on, said = utc_date(created)
@@ -74,8 +104,10 @@ def parse(document: Any, source: str) -> Parsed:
             excluded.append(Excluded(where, f"createdAt {created!r} is not a timestamp"))
             continue
         reason = str(record.get("reason") or "")
-        # A reason naming compliance, CORSIA or an NDC offsets nothing, as every registry's reason field is read.
-        use = not_offsetting("reason", reason)
+        comment = str(record.get("comment") or "")
+        # A reason naming compliance, CORSIA or an NDC offsets nothing, as every registry's reason field is read;
+        # nor does a retirement whose comment names the obligation it meets.
+        use = not_offsetting("reason", reason) or not_offsetting("comment", comment, free_text=True)
         if use is not None:
             excluded.append(Excluded(where, use))
             continue
@@ -99,8 +131,15 @@ def parse(document: Any, source: str) -> Parsed:
         if vintage is None:
             warnings.append(unread_year(where, "vintage", vintage_text, "a four-digit year", "vintageEndYear"))
         claimed = _claimed(record.get("isClaimed"), where, warnings)
-        beneficiary = beneficiary_or_none(str(record.get("beneficiary") or "")) if claimed else None
-        comment = str(record.get("comment") or "")
+        written = beneficiary_or_none(str(record.get("beneficiary") or ""))
+        beneficiary = written if claimed else None
+        owner = _owner(record.get("organizationOwner"))
+        if written is not None and not claimed:
+            warnings.append(
+                f"{where}: isClaimed false, yet the record writes the beneficiary {written!r}: not taken as its "
+                "beneficiary (--beneficiary does not select it), but kept, so a merge into another party's claim is "
+                "refused; check the record"
+            )
         period = note_period(f"{reason} {comment}", where, warnings)
         project = record.get("project") if isinstance(record.get("project"), Mapping) else {}
         kind = inventory.get(serialization)
@@ -121,6 +160,9 @@ def parse(document: Any, source: str) -> Parsed:
                 ex_post=ex_post,
                 beneficiary=beneficiary,
                 beneficiary_note=on_behalf_of(comment) if comment else None,
+                # Without a beneficiary, the one the record still writes and the account owner are whom it may be
+                # for: never selected by, but a merge checks them against the claimant.
+                suggested=() if beneficiary else tuple(dict.fromkeys(n for n in (written, owner) if n)),
                 period=period,
                 period_suggestion=None if period else suggest_period(f"{reason} {comment}"),
                 notes=notes(
@@ -129,6 +171,7 @@ def parse(document: Any, source: str) -> Parsed:
                         ("vintage", "" if vintage else vintage_text),
                         ("createdAt", created if said else ""),  # kept raw when reading it needed a warning
                         ("isClaimed", str(record.get("isClaimed", "")).lower()),
+                        ("organizationOwner.fullName", owner or ""),
                         ("reason", reason),
                         ("comment", comment),
                         ("project.fullName", str((project or {}).get("fullName") or "")),

@@ -18,7 +18,7 @@ from itertools import pairwise
 from typing import Any
 
 from comet_cn.importers.attribution import beneficiary_or_none, note_period, suggest_period
-from comet_cn.importers.fields import notes, serial_range
+from comet_cn.importers.fields import not_offsetting, notes, serial_range
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import number, records, utc_date
 from comet_cn.serials import SerialRange
@@ -175,9 +175,18 @@ def parse(document: Any, source: str) -> Parsed:
         if retired_on is None:
             excluded.append(Excluded(where, f"retired_at {written!r} is not a timestamp"))
             continue
-        purposes = record.get("purposes") or []
-        if purposes and all(str(p) == "regulatory_requirement" for p in purposes):
-            excluded.append(Excluded(where, "purpose regulatory_requirement only: a compliance use"))
+        given = record.get("purposes") or []
+        purposes = [str(p).strip() for p in (given if isinstance(given, list) else [given])]
+        listed = ", ".join(purposes)
+        # A retirement that (also) meets a regulatory requirement is a compliance use: which part of it would be
+        # voluntary cannot be told, so none of it is counted as an offset.
+        use = (
+            f"purposes {listed!r}: a regulatory requirement among them, a compliance use, not an offsetting event"
+            if "regulatory_requirement" in purposes
+            else not_offsetting("notes", _text(record, "notes"), free_text=True)
+        )
+        if use is not None:
+            excluded.append(Excluded(where, use))
             continue
         warnings: list[str] = []
         if said:
@@ -195,7 +204,7 @@ def parse(document: Any, source: str) -> Parsed:
                 ("retirement_id", identity),
                 ("retired_at", written if said else ""),  # kept raw when reading it needed a warning
                 ("owner.name", _text(record, "owner.name", "owner_name")),
-                ("purposes", ", ".join(str(p) for p in purposes)),
+                ("purposes", listed),
                 ("notes", note),
                 ("url", _text(record, "url")),
                 ("project_id", _text(record, "project_id")),

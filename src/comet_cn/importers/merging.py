@@ -20,8 +20,8 @@ from typing import Any
 from comet_cn.convert import FORMATS as CLAIM_FORMATS
 from comet_cn.convert import Format, claim_data, document_prefixes, expand_iri, format_of, read_document, render
 from comet_cn.errors import InputError
-from comet_cn.importers.attribution import on_behalf_of, same_name
-from comet_cn.importers.building import FIELD_BENEFICIARY, NOTE_BENEFICIARY, merge_mapping
+from comet_cn.importers.attribution import on_behalf_of, same_name, several_names
+from comet_cn.importers.building import FIELD_BENEFICIARY, NOTE_BENEFICIARY, SUGGESTED_BENEFICIARY, merge_mapping
 from comet_cn.importers.detection import detect_csv
 from comet_cn.importers.model import CONTEXT, PROVENANCE, ImportResult
 from comet_cn.importers.pact import PRODUCT_COMMENT, REPLACES
@@ -331,8 +331,9 @@ def _check_beneficiary(
     if field:
         # One event holds one beneficiary's rows; each name it records must be the claimant's.
         recorded = [[name, *filter(None, [on_behalf_of(name)])] for name in field]
-    else:
-        recorded = [[name] for name in _recorded(comments, NOTE_BENEFICIARY)]
+    else:  # a note's name; else one the record suggests (ICR's account owner): someone else's is refused too
+        notes = _recorded(comments, NOTE_BENEFICIARY) or _recorded(comments, SUGGESTED_BENEFICIARY)
+        recorded = [[name] for name in notes]
     if not recorded:
         return
     names = _names(nodes, entity, prefixes)
@@ -352,6 +353,14 @@ def _check_beneficiary(
                 "(label) in the claim; nothing written",
             )
         named = " / ".join(repr(n) for n in names)
+        parties = several_names(candidates[0])
+        if parties:
+            raise InputError(
+                source,
+                f"{retired}, a retirement shared by {len(parties)} parties: its quantity is not the claiming entity "
+                f"{who}'s ({named}) alone, so it cannot back this claim (ISO 14068-1 §11.4 e); nothing written: have "
+                "the registry retire the claimant's share for it",
+            )
         raise InputError(
             source,
             f"{retired}, not for the claiming entity {who} ({named}): it cannot back this claim (ISO 14068-1 "
@@ -396,6 +405,14 @@ def _footprint_to_link(
                 found.setdefault(str(node["@id"]), node)
     superseded = {_ref(v) for node in found.values() for v in _as_list(node.get(REPLACES))}
     latest = sorted(key for key in found if key not in superseded)
+    if found and not latest:
+        # A footprint naming itself, or footprints of several files naming one another: linking none would leave
+        # the claim without a footprint (and --replace would already have removed its own).
+        raise InputError(
+            name,
+            f"every imported footprint is superseded by another ({', '.join(sorted(found))}): their precedingPfIds "
+            "form a cycle, so which one the claim is for cannot be told; correct precedingPfIds; nothing written",
+        )
     if not latest:
         return None
     current = [_ref(v) for v in _as_list(claim.get("hasCarbonFootprint"))]

@@ -66,6 +66,9 @@ class Retirement:
     :param identity: the registry's id of the retirement, for formats whose retirements have no unit range.
     :param beneficiary: the beneficiary as written; ``None`` when the registry's value names nobody.
     :param beneficiary_note: a name read from a free-text note (a suggestion, used only to select rows).
+    :param suggested: names the record gives besides a beneficiary field (ICR's ``organizationOwner``, the
+        beneficiary an unclaimed retirement still carries): never used to select rows, but recorded on the event so
+        that a merge refuses to link it to a claimant of another name.
     :param period: a period the record states in a structured form (firm); ``period_suggestion`` is free text read.
     :param notes: raw fields kept for the reader on the credit, as ``"Column (as written): 'value'"``.
     :param event_notes: notes about the retirement itself (kept on the offsetting event).
@@ -87,6 +90,7 @@ class Retirement:
     ex_post: Fact | None = None
     beneficiary: str | None = None
     beneficiary_note: str | None = None
+    suggested: tuple[str, ...] = ()
     period: Period | None = None
     period_suggestion: str | None = None
     notes: tuple[str, ...] = ()

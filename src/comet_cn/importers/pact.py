@@ -113,6 +113,7 @@ def parse(document: Any, source: str, quantity: Decimal | None) -> Parsed:
             excluded.append(Excluded(where, f"status {status!r}: a superseded footprint"))
             continue
         kept.append((where, footprint))
+    _check_succession(kept, source)
     if quantity is not None:
         _one_product([footprint for _, footprint in kept], source)
     for where, footprint in kept:
@@ -123,6 +124,61 @@ def parse(document: Any, source: str, quantity: Decimal | None) -> Parsed:
             "declared unit; give the quantity of product in the period)"
         )
     return Parsed((), tuple(excluded), tuple(warnings), tuple(nodes))
+
+
+def _preceding(footprint: Mapping[str, Any]) -> list[str]:
+    """The ids of the footprints this one supersedes (its ``precedingPfIds``)."""
+    listed = footprint.get("precedingPfIds")
+    return [str(p) for p in listed if p] if isinstance(listed, list) else []
+
+
+def _check_succession(kept: list[tuple[str, Mapping[str, Any]]], source: str) -> None:
+    """Refuse a footprint that supersedes itself, and footprints that supersede one another in a cycle (A names C in
+    its precedingPfIds, C names A): each would be superseded, so the claim would be left with no footprint.
+
+    :raises InputError: naming the footprint, or the cycle's ids.
+    """
+    edges: dict[str, list[str]] = {}
+    for where, footprint in kept:
+        ident = str(footprint.get("id") or "")
+        if not ident:
+            continue
+        if ident in _preceding(footprint):
+            raise InputError(
+                where,
+                f"footprint {ident!r} names itself in precedingPfIds: a footprint cannot supersede itself; remove "
+                "its own id",
+            )
+        edges[ident] = _preceding(footprint)
+    cycle = _cycle(edges)
+    if cycle is not None:
+        raise InputError(
+            source,
+            f"the footprints supersede one another in a cycle ({' -> '.join(cycle)} in precedingPfIds): none of them "
+            "is the latest, so which one the claim is for cannot be told; correct precedingPfIds",
+        )
+
+
+def _cycle(edges: Mapping[str, list[str]]) -> list[str] | None:
+    """A cycle of ids in the graph of ``edges`` (id → the ids it supersedes), first id repeated last; else ``None``."""
+    state: dict[str, str] = {}  # "open" while on the current path, "done" once all it reaches is explored
+    for root in edges:
+        if root in state:
+            continue
+        path, pending = [root], [iter(edges[root])]
+        state[root] = "open"
+        while pending:
+            step = next(pending[-1], None)
+            if step is None:
+                state[path.pop()] = "done"
+                pending.pop()
+            elif state.get(step) == "open":
+                return [*path[path.index(step) :], step]
+            elif step in edges and step not in state:
+                state[step] = "open"
+                path.append(step)
+                pending.append(iter(edges[step]))
+    return None
 
 
 def _product_and_unit(footprint: Mapping[str, Any]) -> str:
@@ -195,8 +251,7 @@ def _footprint(
         # PACT product footprints are cradle-to-gate by the specification's definition.
         "lifeCycleScope": "PartialLifeCycle",
     }
-    listed = footprint.get("precedingPfIds")
-    preceding = [str(p) for p in listed if p] if isinstance(listed, list) else []
+    preceding = _preceding(footprint)
     if preceding:
         # The footprints this one supersedes: a merge never links one of them while this one is imported.
         node[REPLACES] = [{"@id": _BASE + "footprint:" + quote(p, safe="-_.")} for p in preceding]
@@ -282,12 +337,21 @@ def _parts(
                     f"{where}: {key} {_plain(value)} is positive, but PACT writes removals as negative numbers: read "
                     "as a removal of its absolute value; check the sign"
                 )
+            elif node_type == "GHGEmission" and value < 0:
+                # Its absolute value would add tonnes the footprint's total does not have: kept as written, so the
+                # parts still add up to the total and CN-BAL-01 reports the negative emission.
+                warnings.append(
+                    f"{where}: {key} {_plain(value)} is negative, but an emission is zero or more (PACT states "
+                    "removals in their own fields): kept as written, a negative emission (CN-BAL-01 reports it); "
+                    "check the sign"
+                )
             parts.append(
                 {
                     "@id": f"{footprint_id}:{key}",
                     "@type": node_type,
                     "label": label,
-                    "tonnesCO2e": _plain(_tonnes(abs(value), quantity, amount)),
+                    # A removal is stated as its size (PACT writes it negative); an emission as written.
+                    "tonnesCO2e": _plain(_tonnes(abs(value) if node_type == "GHGRemoval" else value, quantity, amount)),
                     PROVENANCE: where,
                 }
             )

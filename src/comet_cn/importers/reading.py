@@ -27,6 +27,7 @@ __all__ = [
     "MAX_BYTES",
     "Row",
     "Table",
+    "dmy_date",
     "dmy_or_iso_date",
     "dmy_or_utc_date",
     "first_row",
@@ -60,6 +61,8 @@ def read_text(path: Path) -> tuple[str, str | None]:
     declared charset, and decoding it as UTF-8 with replacement would silently destroy every accented name.
     """
     name = str(path)
+    if name == "-":  # cn-validate's name for standard input: a registry file is read from its path only
+        raise InputError(name, "standard input is not read here: save it to a file and give the file's path")
     data = read_bytes(path, LoadLimits(max_bytes=MAX_BYTES))  # refuses folders, FIFOs and devices unopened
     if len(data) > MAX_BYTES:  # grew after it was measured
         raise InputError(name, f"file is over the limit of {MAX_BYTES} bytes")
@@ -671,13 +674,24 @@ def mdy_date(text: str) -> date | None:
     return _date(int(match[3]), int(match[1]), int(match[2]))
 
 
-def slashed(text: str) -> tuple[int, int, int] | None:
-    """The three numbers of a slashed date with no time (``20/06/2024``, ``6/20/2024``) as written; else ``None``.
+def dmy_date(text: str) -> date | None:
+    """Day-first ``D/M/YYYY`` or ``DD/MM/YYYY``, optionally with a time: an APX export a day-first spreadsheet
+    re-saved (``13/02/2026 10:15``), read so only once the file's order is decided (:func:`fields.apx_day_first`)."""
+    match = _SLASHED.fullmatch(text.strip())
+    if match is None:
+        return None
+    return _date(int(match[3]), int(match[2]), int(match[1]))
+
+
+def slashed(text: str, *, timed: bool = False) -> tuple[int, int, int] | None:
+    """The three numbers of a slashed date (``20/06/2024``, ``6/20/2024``) as written; else ``None``.
 
     For deciding a file's order from all its dates (:mod:`comet_cn.importers.verra`), not for reading one.
+
+    :param timed: a date followed by a time (``2/3/2026 10:15:42 AM``, as APX writes) counts too.
     """
     match = _SLASHED.fullmatch(text.strip())
-    if match is None or match[4] is not None:
+    if match is None or (match[4] is not None and not timed):
         return None
     return int(match[1]), int(match[2]), int(match[3])
 
