@@ -119,11 +119,14 @@ def test_claim_identity_and_instrument_audits(reasoning: str) -> None:
 def test_a_subject_named_two_ways_across_inputs_is_an_audit_violation(reasoning: str) -> None:
     a = "https://example.org/fixture/aliases/"
     findings = run_audits(FIXTURES / "subject-aliases", reasoning=reasoning)
-    # beta: ex:beta in 2023, its register IRI (declared the same) in 2024; acme's identifier is no claim's subject.
+    # beta: ex:beta in 2023, its register IRI (declared the same) in 2024; gamma: ex:gamma-gmbh and ex:gamma, each
+    # declared the same as one LEI; acme's identifier is no claim's subject.
     assert [(f.rule_id, f.severity, f.focus_node) for f in findings] == [
-        ("CN-AUDIT-ID-02", "Violation", a + "claim-beta-2023")
+        ("CN-AUDIT-ID-02", "Violation", a + "claim-beta-2023"),
+        ("CN-AUDIT-ID-02", "Violation", a + "claim-gamma-2024"),
     ]
     assert "urn:lei:5299000BETA000000001" in findings[0].message and a + "claim-beta-2024" in findings[0].message
+    assert a + "gamma-gmbh" in findings[1].message and a + "claim-gamma-2023" in findings[1].message
 
 
 def test_audit_results_over_a_loaded_graph_names_the_source() -> None:

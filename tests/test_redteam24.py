@@ -80,6 +80,44 @@ def test_a_subject_named_by_its_alias_in_another_period_is_an_audit_violation(tm
     assert register in findings[0].message and "https://example.org/acme/acme" in findings[0].message
 
 
+@pytest.mark.rule("CN-AUDIT-IMPROVE-01")
+def test_an_identifier_described_more_than_the_subject_does_not_rename_it(tmp_path: Path) -> None:
+    # Each period's claim names ex:acme and gives a different identifier declared the same, described with more
+    # statements (types, labels) than ex:acme itself: each was merged under its identifier, the two periods were
+    # two series, and the rise in offsetting went unfound. The node the claims refer to now stands.
+    paths = []
+    for year, identifier in (("2022", "urn:lei:5299000ACME000000001"), ("2023", "did:web:acme.example")):
+        document = json.loads((MULTI / f"acme-{year}.jsonld").read_text(encoding="utf-8"))
+        for node in document["@graph"]:
+            if node.get("@id") == "ex:acme":
+                node[SAME_AS] = {"@id": identifier}
+        described = {"@id": identifier, "@type": ["Entity", "Organization"]}
+        described["label"] = [f"Acme Ceramics GmbH ({n})" for n in range(5)]
+        document["@graph"].append(described)
+        path = tmp_path / f"acme-{year}.jsonld"
+        path.write_text(json.dumps(document), encoding="utf-8")
+        paths.append(path)
+    assert [f.rule_id for f in run_audits(paths)] == ["CN-AUDIT-IMPROVE-01"]
+
+
+@pytest.mark.rule("CN-AUDIT-ID-02")
+def test_two_names_declared_the_same_as_one_identifier_are_one_subject_named_twice(tmp_path: Path) -> None:
+    # 2022 names the subject ex:acme-gmbh, 2023 ex:acme, each declared the same as one LEI: no direct sameAs between
+    # the two names, and the set conformed.
+    lei = "urn:lei:5299000ACME000000001"
+    paths = []
+    for year, name in (("2022", "ex:acme-gmbh"), ("2023", "ex:acme")):
+        text = (MULTI / f"acme-{year}.jsonld").read_text(encoding="utf-8").replace('"ex:acme"', f'"{name}"')
+        document = json.loads(text)
+        document["@graph"].append({"@id": name, SAME_AS: {"@id": lei}})
+        path = tmp_path / f"acme-{year}.jsonld"
+        path.write_text(json.dumps(document), encoding="utf-8")
+        paths.append(path)
+    findings = run_audits(paths)
+    assert [f.rule_id for f in findings] == ["CN-AUDIT-ID-02"]
+    assert "acme-gmbh" in findings[0].message
+
+
 # --- a decimal written with a leading point is a decimal everywhere (CN-BAL-01) ------------------------------------
 
 

@@ -36,18 +36,19 @@ def same_as_pairs(graph: Graph, vocabulary: Collection[str] = ()) -> list[tuple[
 
 
 def _representative(nodes: set[Node], graph: Graph) -> Node:
-    # An IRI before a blank node: it names the node in findings, and in the audits across inputs. Then the name
-    # the claim itself uses most (its statements, not the sameAs ones): an identifier declared the same in passing
-    # (an LEI, a did:web) must not replace the IRI by which the claim, and the claim's other periods, name the
-    # subject, or the audits read one subject as two. Then the smallest, so that the choice is reproducible.
-    def uses(node: Node) -> int:
-        return sum(
-            p != OWL.sameAs
-            for t in (graph.triples((node, None, None)), graph.triples((None, None, node)))
-            for _, p, _ in t
-        )
+    # An IRI before a blank node: it names the node in findings, and in the audits across inputs. Then the name the
+    # claim refers to most (the objects of its statements: hasSubject, claimedBy, retiredOnBehalfOf), then the one
+    # it describes most: an identifier declared the same in passing (an LEI, a did:web), however well described,
+    # must not replace the IRI by which the claim, and the claim's other periods, name the subject, or the audits
+    # read one subject as two. Then the smallest, so that the choice is reproducible. sameAs statements count for
+    # neither.
+    def referred(node: Node) -> int:
+        return sum(p != OWL.sameAs for _, p, _ in graph.triples((None, None, node)))
 
-    return min(nodes, key=lambda node: (isinstance(node, BNode), -uses(node), str(node)))
+    def described(node: Node) -> int:
+        return sum(p != OWL.sameAs for _, p, _ in graph.triples((node, None, None)))
+
+    return min(nodes, key=lambda node: (isinstance(node, BNode), -referred(node), -described(node), str(node)))
 
 
 def merge_same_as(graph: Graph, pairs: list[tuple[Node, Node]]) -> dict[Node, Node]:
