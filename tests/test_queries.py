@@ -587,6 +587,13 @@ def test_command_line_binding_values_are_typed() -> None:
         "S-1",
     ]
     assert parse_binding("https://example.org/acme/acme") == "https://example.org/acme/acme"
+    # Every xsd:decimal form is a decimal: "45." and ".5" were strings, and matched no number.
+    assert [parse_binding(t) for t in ("45.", ".5", "-.5", "a.5")] == [
+        Decimal("45"),
+        Decimal("0.5"),
+        Decimal("-0.5"),
+        "a.5",
+    ]
     c = fx("continual/")
     typed = {k: parse_binding(v) for k, v in {"offset_increased": "true", "start": "2022-01-01"}.items()}
     assert [r["period"] for r in rows("continual-improvement", CONTINUAL, **typed)] == [c + "p2022"]

@@ -236,7 +236,14 @@ def test_a_footprint_summed_in_the_workbook_is_read_as_excel_shows_it() -> None:
 
 @pytest.mark.parametrize(
     ("stored", "shown"),
-    [(9e-05, "0.00009"), (1.5e-10, "0.00000000015"), (0.1 + 0.2, "0.3"), (2.0, "2"), (1234.5, "1234.5")],
+    [
+        (9e-05, "0.00009"),
+        (1.5e-10, "0.00000000015"),
+        (0.1 + 0.2, "0.3"),
+        (2.0, "2"),
+        (1234.5, "1234.5"),
+        (1234567890123456.0, "1234567890123456"),  # a whole number a double holds exactly keeps every digit
+    ],
 )
 def test_a_stored_number_is_read_in_plain_decimal_notation(stored: float, shown: str) -> None:
     # 0.00009 was read as "9e-05", which no rule reads as a plain decimal; 0.1 + 0.2 as 0.30000000000000004.

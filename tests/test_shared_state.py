@@ -96,3 +96,24 @@ def test_a_caller_running_owlrl_first_does_not_make_zoned_years_ill_typed() -> N
     finally:  # rdflib's own table again, for the tests after this one
         _toPythonMapping.clear()
         _toPythonMapping.update(XSDToPython)
+
+
+def test_a_graph_the_caller_made_after_running_owlrl_is_judged_as_a_file_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether a literal is well typed is fixed when it is made: a caller who ran owlrl, then parsed a claim with
+    rdflib and passed the Graph, had "2022Z" judged ill-typed (a false CN-VINT-01) although the same claim read from
+    a file conformed (red team 24)."""
+    from owlrl.DatatypeHandling import AltXSDToPYTHON
+    from rdflib import Graph
+    from rdflib.namespace import XSD
+    from rdflib.term import _toPythonMapping
+
+    turtle = comet_cn.load(EXAMPLES / "conforming-claim.jsonld").serialize(format="nt")
+    zoned = turtle.replace(
+        '"2022"^^<http://www.w3.org/2001/XMLSchema#gYear>', '"2022Z"^^<http://www.w3.org/2001/XMLSchema#gYear>'
+    )
+    assert zoned != turtle
+    monkeypatch.setitem(_toPythonMapping, XSD.gYear, AltXSDToPYTHON[XSD.gYear])  # as owlrl leaves it
+    graph = Graph().parse(data=zoned, format="nt")
+    assert any(getattr(o, "ill_typed", False) for o in graph.objects())  # the caller's literal, judged by owlrl's
+    report = comet_cn.validate(graph)
+    assert report.conforms, [finding.message for finding in report.results]

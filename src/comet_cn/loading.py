@@ -130,6 +130,15 @@ def describe_source(source: Source) -> str:
     return "<json-ld>"
 
 
+def _retyped(term: Node) -> Node:
+    """A typed literal of the caller's graph made again, its lexical form kept: whether it is well typed was fixed
+    when the caller made it, with whatever converters rdflib had then (owlrl, run directly, leaves one that calls
+    "2022Z" no year), and is now judged as for a claim read from a file."""
+    if isinstance(term, Literal) and term.datatype is not None:
+        return Literal(str(term), datatype=term.datatype, normalize=False)
+    return term
+
+
 def load(source: Source, *, format: str | None = None, limits: LoadLimits = DEFAULT_LIMITS) -> Graph:
     """Load one claim graph.
 
@@ -179,8 +188,8 @@ def load_claim(
     budget = _Budget(name, limits, max_triples, store)
     if isinstance(source, Graph):
         copy = Graph()
-        for triple in source:
-            copy.add(triple)
+        for s, p, o in source:
+            copy.add((s, p, _retyped(o)))
         budget.check_graph(copy)
         return Loaded(copy)
     if isinstance(source, (Mapping, list)):

@@ -319,7 +319,7 @@ def parse_binding(text: str) -> object:
         return text == "true"
     if re.fullmatch(r"[+-]?[0-9]+", text):
         return int(text)
-    if re.fullmatch(r"[+-]?[0-9]*\.[0-9]+", text):
+    if re.fullmatch(r"[+-]?([0-9]+\.[0-9]*|\.[0-9]+)", text):  # every xsd:decimal form: 12.5, .5, 45.
         return Decimal(text)
     if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         try:

@@ -946,7 +946,7 @@ def _number_text(value: float) -> str:
     per unit was "not a plain decimal"."""
     if value == 0:
         return "0"
-    if value.is_integer() and abs(value) < 1e15:
+    if value.is_integer() and abs(value) <= 2**53:  # a whole number a double holds exactly: every digit is its own
         return str(int(value))
     text = format(Decimal(format(value, ".15g")), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
