@@ -24,6 +24,7 @@ from tests.conftest import (
     rule_messages,
     run_script,
     violated_rules,
+    with_nodes,
     workbook_data,
 )
 
@@ -339,3 +340,83 @@ def test_standard_input_given_twice_is_a_usage_error(cli: Any) -> None:
     # The second "-" read nothing: "<stdin>: ERROR empty input", beside the first one's verdict under the same name.
     run = cli("-", "-")
     assert run.code == 2 and "given more than once" in run.err and "CONFORMS" not in run.out
+
+
+# --- red team 24d: a rule satisfied by another claim of the same file, or by a link on the wrong node -----------
+
+
+def _second_claim(*nodes: dict[str, Any]) -> dict[str, Any]:
+    """The conforming claim with a second claim of the same entity and period in the file (its own subject and
+    footprint), and further ``nodes``."""
+    other = {
+        "@id": "ex:claim-tiles",
+        "@type": "CarbonNeutralityClaim",
+        "claimedBy": "ex:acme",
+        "hasSubject": {"@id": "ex:tiles", "@type": "Product", "label": "Terra tiles"},
+        "hasReportingPeriod": "ex:period-2024",
+        "hasManagementPlan": "ex:plan",
+        "hasCarbonFootprint": "ex:footprint-tiles",
+    }
+    return with_nodes(CONFORMING, other, *nodes)
+
+
+@pytest.mark.rule("CN-REV-01")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_reversal_booked_in_another_claims_footprint_is_not_booked(engine: str) -> None:
+    # The organisation's claim links its woodland reversal (150 t, August 2024); the emission it became sat in the
+    # product claim's footprint of the same file, and the organisation's footprint left it out: conformed.
+    tiles = {"@id": "ex:footprint-tiles", "@type": "CarbonFootprint", "hasReportingPeriod": "ex:period-2024"}
+    own = ["ex:emission-scope1", "ex:emission-scope2", "ex:emission-scope3"]
+    moved = edited(
+        _second_claim({**tiles, "tonnesCO2e": "150.0", "hasEmission": "ex:emission-reversal-2024"}),
+        ("ex:footprint-2024", "hasEmission", own),
+        ("ex:footprint-2024", "tonnesCO2e", "12300.0"),
+    )
+    assert "CN-REV-01" in violated_rules(moved, engine, as_of=AS_OF)
+    # Booked in the organisation's own footprint too (the product's may count it as well): no CN-REV-01.
+    both = _second_claim({**tiles, "tonnesCO2e": "150.0", "hasEmission": "ex:emission-reversal-2024"})
+    assert "CN-REV-01" not in violated_rules(both, engine, as_of=AS_OF)
+
+
+@pytest.mark.rule("CN-PLAN-02")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_one_off_event_sharing_the_plan_does_not_exempt_the_other_claims_baseline(engine: str) -> None:
+    # The organisation and a one-off event share the entity's plan; its baseline states no base period. Only a
+    # one-off event's plan may rest on an estimate: the event's claim exempted the organisation's too.
+    event = {
+        "@id": "ex:claim-fair",
+        "@type": "CarbonNeutralityClaim",
+        "claimedBy": "ex:acme",
+        "hasSubject": {"@id": "ex:fair", "@type": "Event", "eventRecurrence": "OneOffEvent"},
+        "hasReportingPeriod": "ex:period-2024",
+        "hasManagementPlan": "ex:plan",
+    }
+    shared = edited(with_nodes(CONFORMING, event), ("ex:baseline-2019", "hasBasePeriod", None))
+    assert "CN-PLAN-02" in violated_rules(shared, engine, as_of=AS_OF)
+    alone = edited(CONFORMING, ("ex:baseline-2019", "hasBasePeriod", None))
+    assert "CN-PLAN-02" in violated_rules(alone, engine, as_of=AS_OF)  # the control: the organisation alone
+
+
+ELECTRICITY: dict[str, Any] = json.loads(
+    (EXAMPLES / "annex-b" / "market-based-electricity-claim.jsonld").read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.rule("CN-ELEC-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", ["none", "owlrl"])
+def test_instruments_stated_on_the_claim_are_a_violation(engine: str, reasoning: str) -> None:
+    # Stated on the claim, not its footprint, the guarantees of origin were read by neither CN-ELEC-02 (retired
+    # for whom) nor CN-ELEC-03 (vintage): a 2018 certificate for 2024, or one retired for a customer, conformed.
+    footprint = next(n for n in ELECTRICITY["@graph"] if "usesContractualInstrument" in n)
+    claim = next(n for n in ELECTRICITY["@graph"] if n.get("@type") == "CarbonNeutralityClaim")
+    instruments = footprint["usesContractualInstrument"]
+    moved = edited(
+        ELECTRICITY,
+        (footprint["@id"], "usesContractualInstrument", None),
+        (claim["@id"], "usesContractualInstrument", instruments),
+    )
+    assert violated_rules(ELECTRICITY, engine, as_of=AS_OF, reasoning=reasoning) == set()
+    assert "CN-ELEC-01" in violated_rules(moved, engine, as_of=AS_OF, reasoning=reasoning)
+    messages = rule_messages(moved, engine, "CN-ELEC-01", as_of=AS_OF, reasoning=reasoning)
+    assert any("is no carbon footprint a claim links" in m for m in messages), messages
