@@ -239,10 +239,7 @@ def claim_data(
 
 def _decode(raw: bytes, name: str) -> str:
     if b"\x00" in raw:
-        wide = wide_text(raw)
-        if wide is not None:
-            raise InputError(name, f"{wide} text, not UTF-8: save the claim as UTF-8 and run again")
-        raise InputError(name, "binary data, not a claim in a text format")
+        raise InputError(name, wide_text(raw) or "binary data, not a claim in a text format")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

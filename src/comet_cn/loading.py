@@ -10,6 +10,7 @@ what the file says, so that an ill-formed value is reported instead of silently 
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 import itertools
@@ -536,30 +537,30 @@ def _os_problem(error: OSError) -> str:
 
 
 def wide_text(data: bytes) -> str | None:
-    """The encoding of text written two or four bytes a character (UTF-16 or UTF-32, as Windows PowerShell's ``>``
-    writes), said so it can be named instead of "binary data"; None for anything else."""
-    for bom, encoding in (
-        (b"\xff\xfe\x00\x00", "UTF-32"),
-        (b"\x00\x00\xfe\xff", "UTF-32"),
-        (b"\xff\xfe", "UTF-16"),
-        (b"\xfe\xff", "UTF-16"),
-    ):
-        if data.startswith(bom):
-            return encoding
+    """What to say of text written two or four bytes a character (UTF-16 or UTF-32, as Windows PowerShell's ``>``
+    writes), which holds zero bytes and would otherwise be called binary data; None for anything else."""
+    encoding = next(
+        (
+            name
+            for marks, name in (
+                ((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE), "UTF-32"),  # before UTF-16: its mark starts the same
+                ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "UTF-16"),
+            )
+            if data.startswith(marks)
+        ),
+        None,
+    )
     head = data[:64]
-    if len(head) >= 4 and (head[1::2].count(0) == len(head) // 2 or head[0::2].count(0) == len(head) // 2):
-        return "UTF-16"  # ASCII text with a zero byte beside every character, and no byte-order mark
-    return None
+    if encoding is None and len(head) >= 4 and len(head) // 2 in (head[1::2].count(0), head[0::2].count(0)):
+        encoding = "UTF-16"  # ASCII text with a zero byte beside every character, and no byte-order mark
+    return None if encoding is None else f"{encoding} text, not UTF-8: save the claim as UTF-8 and run again"
 
 
 def _decode(data: bytes, name: str, limits: LoadLimits) -> str:
     if len(data) > limits.max_bytes:
         raise InputError(name, f"input is over the limit of {limits.max_bytes} bytes")
     if b"\x00" in data:
-        wide = wide_text(data)
-        if wide is not None:
-            raise InputError(name, f"{wide} text, not UTF-8: save the claim as UTF-8 and run again")
-        raise InputError(name, "binary data, not a claim (JSON-LD, Turtle or N-Triples text)")
+        raise InputError(name, wide_text(data) or "binary data, not a claim (JSON-LD, Turtle or N-Triples text)")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
