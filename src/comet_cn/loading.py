@@ -469,8 +469,9 @@ def iter_stream(
     stream: BinaryIO, name: str = "<stdin>", *, limits: LoadLimits = DEFAULT_LIMITS
 ) -> Iterator[tuple[str, Source] | InputError]:
     """A stream (standard input) as one claim, or as JSON Lines (one claim a line, ``name:N``) when its first
-    non-blank line is a whole JSON object and more follows: a pipeline's stream of claims then gets a verdict per
-    claim, each line within the size limit, instead of being one unreadable input."""
+    non-blank line is a whole JSON object and more follows, or its second is after one line that is not JSON: a
+    pipeline's stream of claims then gets a verdict per claim, each line within the size limit, instead of being one
+    unreadable input."""
     lines = enumerate(_bounded_lines(stream, limits), 1)
     start = next(((number, line) for number, line in lines if line is None or line.strip()), None)
     if start is None:
@@ -488,6 +489,25 @@ def iter_stream(
         yield f"{name}:{number}", JsonLine(first)
         yield from _json_line_entries(itertools.chain([second], lines), name, limits)
         return
+    if first.endswith(b"\n") and first.lstrip()[:1] not in (b"[", b"{"):
+        # A stream of claims behind one stray line (a header, a log line): the claims keep their verdicts and the
+        # stray line is refused alone. A JSON document's first line opens it, and no line of Turtle is a whole
+        # JSON object, so neither is read this way.
+        held = [first]
+        for following in lines:
+            line = following[1]
+            if line is None:
+                yield InputError(name, f"input is over the limit of {limits.max_bytes} bytes")
+                return
+            if line.strip():
+                if _one_json_object(line):
+                    yield f"{name}:{number}", JsonLine(first)
+                    yield from _json_line_entries(itertools.chain([following], lines), name, limits)
+                    return
+                held.append(line)
+                break
+            held.append(line)
+        first = b"".join(held)
     data = first + stream.read(limits.max_bytes + 1 - len(first))
     if len(data) > limits.max_bytes:
         yield InputError(name, f"input is over the limit of {limits.max_bytes} bytes")
