@@ -48,6 +48,7 @@ class _Claims:
         footprint: Literal | None = None,
         credits: list[tuple[URIRef | BNode, Literal]] = (),  # type: ignore[assignment]
         residual: Literal | None = None,
+        emissions: list[bool] = (),  # type: ignore[assignment]
     ) -> URIRef:
         self.count += 1
         claim = URIRef(f"{EX}claim-{self.count}")
@@ -62,6 +63,10 @@ class _Claims:
             node = BNode()
             g.add((claim, _p("hasCarbonFootprint"), node))
             g.add((node, _p("tonnesCO2e"), footprint))
+            for residual_emission in emissions:  # each a footprint's emission, typed residual or not
+                emission = BNode()
+                g.add((node, _p("hasEmission"), emission))
+                g.add((emission, RDF.type, _p("ResidualGHGEmission" if residual_emission else "GHGEmission")))
         if credits:
             event = BNode()
             g.add((claim, _p("hasOffsettingEvent"), event))
@@ -121,6 +126,10 @@ def _claims() -> Graph:
         credits=[(BNode(), _t("8.0"))],
         residual=_t("1", XSD.boolean),
     )
+    # hooli: every emission of the 2022 footprint residual, whatever the flag; 2023 mixed; 2024 no emission listed.
+    c.claim("hooli", "h-1", start=_day("2022-01-01"), footprint=_t("9.0"), residual=Literal(False), emissions=[True])
+    c.claim("hooli", "h-2", start=_day("2023-01-01"), footprint=_t("9.0"), emissions=[True, False])
+    c.claim("hooli", "h-3", start=_day("2024-01-01"), footprint=_t("9.0"), residual=Literal(False))
     return c.graph
 
 
@@ -144,6 +153,9 @@ def test_the_claims_cover_what_the_query_promises() -> None:
     assert {prior for period, prior in rows if period == EX + "g-d"} == {EX + "g-c", EX + "g-d"}
     assert rows[(EX + "g-b", None)]["share"] is None and rows[(EX + "g-a", None)]["share"] == 0
     assert rows[(EX + "i-2", EX + "i-1")]["residual_only"] is True
+    assert rows[(EX + "h-2", EX + "h-1")]["prior_residual_only"] is True  # every emission residual, flag false
+    assert rows[(EX + "h-2", EX + "h-1")]["residual_only"] is None  # no flag, one emission not residual
+    assert rows[(EX + "h-3", EX + "h-2")]["residual_only"] is False  # no emission listed: the flag decides
     assert not any(period == EX + "g-none" for period, _ in rows)
 
 

@@ -52,3 +52,33 @@ def test_a_stray_line_before_a_line_over_the_limit_is_refused_as_over_the_limit(
     stream = io.BytesIO(b"header\n" + b"x" * 200 + b"\n")
     (entry,) = iter_stream(stream, limits=LoadLimits(max_bytes=64))
     assert isinstance(entry, InputError) and entry.problem == "input is over the limit of 64 bytes"
+
+
+# ---- continual improvement: a residual-only state the footprint shows, lost the next period ----
+
+
+def _period(year: int, *, all_residual: bool) -> dict[str, object]:
+    document = json.loads((EXAMPLES / "multi-period" / f"acme-{year}.jsonld").read_text(encoding="utf-8"))
+    if all_residual:
+        for node in document["@graph"]:
+            if str(node.get("@id", "")).startswith("ex:emission-") and "tonnesCO2e" in node:
+                node["@type"] = [node["@type"], "ResidualGHGEmission"]
+    return document
+
+
+def test_a_residual_only_state_shown_by_the_footprint_and_lost_the_next_period_is_found() -> None:
+    # Before: only the onlyResidualEmissionsRemain flag made a period residual-only for the audit, while CN-CTYPE-01
+    # already read a footprint whose every emission is residual as residual-only; the set conformed.
+    from comet_cn import run_audits
+
+    lost = run_audits([_period(2023, all_residual=True), _period(2024, all_residual=False)])
+    found = [f for f in lost if f.rule_id == "CN-AUDIT-IMPROVE-03"]
+    assert len(found) == 1 and "period-2023" in found[0].message and "period-2024" in found[0].message
+    # Control: the same set with the 2023 footprint as the example has it, and with the state kept in 2024.
+    assert not [
+        f
+        for f in run_audits([_period(2023, all_residual=False), _period(2024, all_residual=False)])
+        if f.rule_id == "CN-AUDIT-IMPROVE-03"
+    ]
+    kept = run_audits([_period(2023, all_residual=True), _period(2024, all_residual=True)])
+    assert not [f for f in kept if f.rule_id == "CN-AUDIT-IMPROVE-03"]

@@ -113,8 +113,9 @@ def _footprint_message(row: Row) -> str:
 
 def _residual_message(row: Row) -> str:
     return (
-        f"CN-AUDIT-IMPROVE-03 (§9.2): for {row['subject']}, the claim for {row['prior_period']} says only residual "
-        f"emissions remain but the claim for {row['period']} does not; once reached, that state is to be maintained."
+        f"CN-AUDIT-IMPROVE-03 (§9.2): for {row['subject']}, only residual emissions remain in {row['prior_period']} "
+        f"(its claim says so, or every emission of its footprint is residual) but the claim for {row['period']} "
+        "says they do not; once reached, that state is to be maintained."
     )
 
 

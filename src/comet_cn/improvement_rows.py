@@ -2,10 +2,10 @@
 
 ``queries/continual-improvement.rq`` joins every subject's periods with their figures and with the prior period.
 A SPARQL engine holds those joins for the whole set at once (Oxigraph: about 300 MB more for a million retired
-credits than for a hundred thousand). The audit instead reads four plain patterns as streams (period starts,
-footprints, retired credits, the residual-only flag), writes them to a temporary SQLite database, which keeps at
-most a 32 MiB cache in memory and sorts on disk, and reads them back one subject at a time. Only one subject's
-periods are in Python at once.
+credits than for a hundred thousand). The audit instead reads five plain patterns as streams (period starts,
+footprints, retired credits, the residual-only flag, footprints whose every emission is residual), writes them to a
+temporary SQLite database, which keeps at most a 32 MiB cache in memory and sorts on disk, and reads them back one
+subject at a time. Only one subject's periods are in Python at once.
 
 On well-typed data (dates as starts, numbers as tonnes, booleans as the flag) the rows are the query's, value for
 value (tests/test_improvement_rows.py compares them on rdflib and Oxigraph). Where SPARQL engines differ among
@@ -46,6 +46,13 @@ _PATTERNS = (
     ("footprint", "?claim comet-cn:hasCarbonFootprint ?f . ?f comet-cn:tonnesCO2e ?a ."),
     ("credit", "?claim comet-cn:hasOffsettingEvent ?e . ?e comet-cn:retiresCredit ?b . ?b comet-cn:tonnesCO2e ?a ."),
     ("residual", "?claim comet-cn:onlyResidualEmissionsRemain ?a ."),
+    # Every emission of the claim's footprint residual: only residual emissions remain, as CN-CTYPE-01 reads it.
+    (
+        "residual",
+        "?claim comet-cn:hasCarbonFootprint ?f . FILTER EXISTS { ?f comet-cn:hasEmission ?e . } "
+        "FILTER NOT EXISTS { ?f comet-cn:hasEmission ?o . FILTER NOT EXISTS { ?o a comet-cn:ResidualGHGEmission . } } "
+        "BIND (true AS ?a)",
+    ),
 )
 
 #: SQLite's page cache for the facts, in KiB: what the database holds in memory before it writes to a file.
