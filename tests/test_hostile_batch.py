@@ -181,7 +181,7 @@ def test_a_lone_surrogate_is_written_as_an_escape(cli: Callable[..., Run], tmp_p
 
 def test_a_backslash_in_an_iri_is_shown_as_is(cli: Callable[..., Run], tmp_path: Path) -> None:
     run = cli(_write(tmp_path, "backslash-iri"))
-    assert "offsetting action http://example.org/off\\set\\1 is ordered before" in run.out
+    assert "offsetting action http://example.org/off\\set\\1 is not ordered after" in run.out
 
 
 def test_a_file_name_that_is_not_utf8_is_written_with_escapes(cli: Callable[..., Run], tmp_path: Path) -> None:

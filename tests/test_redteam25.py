@@ -82,3 +82,172 @@ def test_a_residual_only_state_shown_by_the_footprint_and_lost_the_next_period_i
     ]
     kept = run_audits([_period(2023, all_residual=True), _period(2024, all_residual=True)])
     assert not [f for f in kept if f.rule_id == "CN-AUDIT-IMPROVE-03"]
+
+
+# ---- a rule satisfied by a node that is no claim (red team 25b) and other single-claim gaps (25a, 25b) ----
+
+
+def _edited(path: Path, changes: dict[str, dict[str, object]], *added: dict[str, object]) -> dict[str, object]:
+    """The example with some nodes' keys set (None removes a key) and nodes added."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    graph = document["@graph"]
+    for node in graph:
+        for key, value in changes.get(str(node.get("@id")), {}).items():
+            if value is None:
+                node.pop(key, None)
+            else:
+                node[key] = value
+    graph.extend(added)
+    return document
+
+
+def _rules(document: dict[str, object], **options: object) -> list[str]:
+    """The rule ids found, the same with pySHACL and, where installed, pyshacl-turbo."""
+    from comet_cn import validate
+
+    found = [result.rule_id for result in validate(document, **options).results]  # type: ignore[arg-type]
+    if _turbo():
+        fast = validate(document, shacl_engine="turbo", **options)  # type: ignore[arg-type]
+        assert sorted(result.rule_id for result in fast.results) == sorted(found)
+    return found
+
+
+MARKET = EXAMPLES / "annex-b" / "market-based-electricity-claim.jsonld"
+PERIODS = EXAMPLES / "multi-period"
+
+
+def _reversal_left_out(*, decoy: bool) -> dict[str, object]:
+    # The 2024 claim's footprint leaves its reversal out; another footprint of the period books it.
+    verifier: dict[str, object] = {
+        "hasCarbonFootprint": "ex:footprint-site-b",
+        "hasRemovalReversal": "ex:reversal-2024-fire",
+    }
+    return _edited(
+        PERIODS / "acme-2024.jsonld",
+        {
+            "ex:footprint-2024": {
+                "tonnesCO2e": "12300.0",
+                "hasEmission": ["ex:emission-scope1-2024", "ex:emission-scope2-2024", "ex:emission-scope3-2024"],
+            },
+            "ex:verifier": verifier if decoy else {},
+        },
+        {
+            "@id": "ex:footprint-site-b",
+            "@type": "CarbonFootprint",
+            "hasReportingPeriod": "ex:period-2024",
+            "tonnesCO2e": "150.0",
+            "hasEmission": "ex:emission-reversal-2024",
+        },
+    )
+
+
+def test_a_reversal_left_out_of_the_claims_footprint_is_found_whatever_other_node_books_it() -> None:
+    # Before: giving the booking footprint, and the reversal, to the verifier (any node) made it "claimed": CONFORMS.
+    for reasoning in ("owlrl", "none"):
+        assert "CN-REV-01" in _rules(_reversal_left_out(decoy=True), reasoning=reasoning)
+        assert "CN-REV-01" in _rules(_reversal_left_out(decoy=False), reasoning=reasoning)
+    assert "CN-REV-01" not in _rules(json.loads((PERIODS / "acme-2024.jsonld").read_text(encoding="utf-8")))
+
+
+def test_instruments_on_a_claim_that_some_node_calls_its_footprint_are_still_found() -> None:
+    # Before: "ex:verifier hasCarbonFootprint <the claim>" made the claim a footprint: a 2018 certificate retired for
+    # a customer, stated on the claim, conformed.
+    instrument = {
+        "instrumentRetiredFor": "ex:customer",
+        "generationPeriodStart": "2018-01-01",
+        "generationPeriodEnd": "2018-12-31",
+    }
+    document = _edited(
+        MARKET,
+        {"ex:go-2024-hydro": instrument, "ex:verifier": {"hasCarbonFootprint": "ex:claim-2024"}},
+        {"@id": "ex:customer", "@type": "Organization", "label": "A customer"},
+    )
+    for node in document["@graph"]:  # type: ignore[union-attr]
+        if node.get("@id") == "ex:footprint-2024":
+            instruments = node.pop("usesContractualInstrument")
+        if node.get("@id") == "ex:claim-2024":
+            claim = node
+    claim["usesContractualInstrument"] = instruments
+    # The footprint's figures copied to the claim, so that the claim taken for a footprint reports what one should.
+    claim.update(tonnesCO2e="12450.0", marketBasedTonnesCO2e="12450.0", locationBasedTonnesCO2e="13380.0")
+    assert "CN-ELEC-01" in _rules(document)
+
+
+def test_a_market_based_result_or_a_market_based_baseline_asks_for_the_location_based_result() -> None:
+    # Digest §8.1 / B.4: where the market-based method is used for the quantification or the plan, the report gives
+    # both results. Before: only a declared method or instruments on the footprint asked for them.
+    result_only = _edited(CLAIM, {"ex:footprint-2024": {"marketBasedTonnesCO2e": "12450.0"}})
+    assert "CN-ELEC-01" in _rules(result_only)
+    both = _edited(
+        CLAIM, {"ex:footprint-2024": {"marketBasedTonnesCO2e": "12450.0", "locationBasedTonnesCO2e": "13380.0"}}
+    )
+    assert "CN-ELEC-01" not in _rules(both)
+    # A footprint that names the location-based method may disclose the market-based result alone.
+    disclosed = _edited(
+        CLAIM,
+        {
+            "ex:footprint-2024": {
+                "marketBasedTonnesCO2e": "12450.0",
+                "electricityAccountingMethod": "LocationBasedMethod",
+            }
+        },
+    )
+    assert "CN-ELEC-01" not in _rules(disclosed)
+
+
+def _actions(changes: dict[str, dict[str, object]]) -> dict[str, object]:
+    return _edited(CLAIM, changes)
+
+
+def test_a_removal_ordered_first_beside_reductions_with_only_dates_cannot_be_put_in_order() -> None:
+    # Before: the removal's actionOrder 1 was compared with nothing, and the plan conformed.
+    unordered = _actions(
+        {
+            "ex:action-woodland": {"actionOrder": 1, "plannedDate": None},
+            "ex:action-green-electricity": {"actionOrder": None},
+            "ex:action-heat-pumps": {"actionOrder": None},
+        }
+    )
+    assert _rules(unordered).count("CN-HIER-02") == 2
+    # Control: every action dated only (removals are not compared by date), as the rule says.
+    dated = _actions(
+        {
+            "ex:action-woodland": {"actionOrder": None},
+            "ex:action-green-electricity": {"actionOrder": None},
+            "ex:action-heat-pumps": {"actionOrder": None},
+            "ex:action-offset": {"actionOrder": None},
+        }
+    )
+    assert "CN-HIER-02" not in _rules(dated)
+
+
+def test_offsetting_at_the_same_action_order_as_a_reduction_is_not_after_it() -> None:
+    tie = _actions({"ex:action-offset": {"actionOrder": 3}})  # the woodland removal is 3, the latest before it
+    assert "CN-HIER-02" in _rules(tie)
+    assert "CN-HIER-02" not in _rules(_actions({"ex:action-offset": {"actionOrder": 5}}))
+
+
+def _turbo() -> bool:
+    from importlib.util import find_spec
+
+    return find_spec("pyshacl_turbo") is not None
+
+
+def test_a_subject_named_by_one_iri_in_every_claim_is_no_alias_whatever_identifier_it_is_the_same_as() -> None:
+    # Before: the 2024 claim used the entity's LEI (declared the same as ex:acme) twice, as claimedBy and as the
+    # beneficiary, so the LEI outranked the hasSubject IRI: a false CN-AUDIT-ID-02 and a series split in two.
+    from comet_cn import run_audits
+
+    lei = "https://lei.info/5299000J2N45DDNE4Y28"
+    latest = _edited(
+        PERIODS / "acme-2024.jsonld",
+        {
+            "ex:claim-2024": {"claimedBy": lei},
+            "ex:acme": {"http://www.w3.org/2002/07/owl#sameAs": {"@id": lei}},
+            "ex:retirement-2025-03": {"retiredOnBehalfOf": lei},
+        },
+    )
+    earlier = [json.loads((PERIODS / f"acme-{year}.jsonld").read_text(encoding="utf-8")) for year in (2022, 2023)]
+    found = run_audits([*earlier, latest])
+    assert "CN-AUDIT-ID-02" not in [f.rule_id for f in found]
+    assert {f.rule_id for f in found} == {f.rule_id for f in run_audits(PERIODS)}  # as the example set's own

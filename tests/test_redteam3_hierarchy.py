@@ -114,7 +114,7 @@ def test_offsetting_dated_before_reductions_fails_even_when_ordered_last(engine:
     finding = report.results[0]
     assert finding.focus_node == "https://example.org/acme/plan"
     assert finding.value == "https://example.org/acme/action-offset"
-    assert "is ordered before" in finding.message and "plannedDate" in finding.message
+    assert "is not ordered after" in finding.message and "plannedDate" in finding.message
 
 
 @pytest.mark.rule("CN-HIER-02")

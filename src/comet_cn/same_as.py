@@ -14,9 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF
 from rdflib.term import Node
+
+#: The claim's subject: the name a claim gives it is the one its other periods' claims use too.
+_HAS_SUBJECT = URIRef("https://comet.carbon/ext/iso14068#hasSubject")
 
 __all__ = ["merge_same_as", "same_as_pairs"]
 
@@ -36,8 +39,10 @@ def same_as_pairs(graph: Graph, vocabulary: Collection[str] = ()) -> list[tuple[
 
 
 def _representative(nodes: set[Node], graph: Graph) -> Node:
-    # An IRI before a blank node: it names the node in findings, and in the audits across inputs. Then the name the
-    # claim refers to most (the objects of its statements: hasSubject, claimedBy, retiredOnBehalfOf), then the one
+    # An IRI before a blank node: it names the node in findings, and in the audits across inputs. Then the name a
+    # claim gives its subject (hasSubject), however often an identifier declared the same is used elsewhere (as
+    # claimedBy and retiredOnBehalfOf): the claim's other periods name the subject so. Then the name the claim refers
+    # to most (the objects of its statements: hasSubject, claimedBy, retiredOnBehalfOf), then the one
     # it describes most: an identifier declared the same in passing (an LEI, a did:web), however well described,
     # must not replace the IRI by which the claim, and the claim's other periods, name the subject, or the audits
     # read one subject as two. Then the smallest, so that the choice is reproducible. sameAs statements count for
@@ -48,7 +53,13 @@ def _representative(nodes: set[Node], graph: Graph) -> Node:
     def described(node: Node) -> int:
         return sum(p != OWL.sameAs for _, p, _ in graph.triples((node, None, None)))
 
-    return min(nodes, key=lambda node: (isinstance(node, BNode), -referred(node), -described(node), str(node)))
+    def subject(node: Node) -> bool:
+        return (None, _HAS_SUBJECT, node) in graph
+
+    return min(
+        nodes,
+        key=lambda node: (isinstance(node, BNode), not subject(node), -referred(node), -described(node), str(node)),
+    )
 
 
 def merge_same_as(graph: Graph, pairs: list[tuple[Node, Node]]) -> dict[Node, Node]:
