@@ -1139,8 +1139,22 @@ class _PartScan:
         self.refuse("declares a DTD, which the parts of an .xlsx workbook may not")
 
 
-def _sheet_parts(archive: Any) -> dict[str, str]:
-    """Part name -> sheet title, from the package's relationships (best effort: {} when they cannot be read)."""
+@dataclass(frozen=True)
+class _Listed:
+    """A sheet the workbook lists (a ``<sheet>`` of its workbook part), and where its relationship leads.
+
+    ``link`` is the sheet's r:id ("" when it has none); ``part`` and ``kind`` (the relationship's type, such as
+    ".../worksheet" or ".../chartsheet") are None when no relationship has that id.
+    """
+
+    title: str
+    link: str
+    part: str | None
+    kind: str | None
+
+
+def _listed_sheets(archive: Any) -> list[_Listed]:
+    """The sheets the workbook lists, in its order (best effort: [] when its relationships cannot be read)."""
     import posixpath
     import xml.etree.ElementTree as ET
 
@@ -1165,16 +1179,55 @@ def _sheet_parts(archive: Any) -> dict[str, str]:
         )
         folder, base = posixpath.split(book)
         links = {
-            rel.get("Id"): target(folder, str(rel.get("Target")))
+            str(rel.get("Id")): (target(folder, str(rel.get("Target"))), str(rel.get("Type", "")))
             for rel in small(posixpath.join(folder, "_rels", base + ".rels")).iter(rels_ns + "Relationship")
         }
-        return {
-            links[sheet.get(doc_ns + "id")]: str(sheet.get("name"))
-            for sheet in small(book).iter("{" + _SHEET_NS + "}sheet")
-            if sheet.get(doc_ns + "id") in links
-        }
+        listed = []
+        for sheet in small(book).iter("{" + _SHEET_NS + "}sheet"):
+            link = str(sheet.get(doc_ns + "id") or "")
+            part, kind = links.get(link, (None, None)) if link else (None, None)
+            listed.append(_Listed(str(sheet.get("name")), link, part, kind))
+        return listed
     except Exception:  # the workbook is malformed: openpyxl says so
-        return {}
+        return []
+
+
+def _sheet_parts(archive: Any) -> dict[str, str]:
+    """Part name -> sheet title, from the package's relationships (best effort: {} when they cannot be read)."""
+    return {sheet.part: sheet.title for sheet in _listed_sheets(archive) if sheet.part is not None}
+
+
+def _unreadable_sheet(archive: Any) -> str | None:
+    """Why a sheet of the template that the workbook lists cannot be read, naming it; None when each can be.
+
+    openpyxl skips, without a word, a listed sheet with no r:id, or whose part is not in the archive, and reads a
+    chartsheet as a sheet without rows: the claim's footprint sheet read as empty, and the claim was judged without
+    it. A sheet of the user's own is not read, so only the template's sheets are checked; an r:id that names no
+    relationship is named for any sheet (openpyxl refuses the whole workbook, naming none).
+    """
+    damaged = "the file is damaged; open and save it in a spreadsheet program, or write the sheet again"
+    present = set(archive.namelist())
+    seen: set[str] = set()
+    for sheet in _listed_sheets(archive):
+        title = repr(sheet.title)
+        if sheet.link and sheet.part is None:
+            return f"sheet {title} is listed but its link {sheet.link!r} names no part: {damaged}"
+        if sheet.title not in _READ_SHEETS:
+            continue
+        if sheet.title in seen:
+            return f"sheet {title} is listed twice, and only one of them would be read: {damaged}"
+        seen.add(sheet.title)
+        if not sheet.link:
+            return f"sheet {title} is listed without a link to its part (no r:id): {damaged}"
+        if sheet.part not in present:
+            return f"sheet {title} is listed but its part {sheet.part} is missing: {damaged}"
+        kind = str(sheet.kind).rsplit("/", 1)[-1]
+        if kind != "worksheet":
+            return (
+                f"sheet {title} is a {kind or 'part of no type'}, not a worksheet, and holds no rows: write the "
+                f"template's rows on a worksheet named {title}, and give the {kind or 'part'} another name"
+            )
+    return None
 
 
 #: The first bytes of an OLE compound file: an .xls workbook, or an .xlsx workbook encrypted with a password.
@@ -1232,16 +1285,9 @@ def _check_archive(raw: bytes, name: str) -> None:
                 if title not in _READ_SHEETS:  # a sheet of the user's own is not read: its cells do not matter
                     continue
                 raise InputError(name, f"sheet {title!r} {problem}")
-        # openpyxl skips, without a word, a sheet the workbook lists whose part is not in the archive: the
-        # claim's footprint sheet read as empty, and the claim was judged without it.
-        present = set(archive.namelist())
-        for part, title in (titles if titles is not None else _sheet_parts(archive)).items():
-            if title in _READ_SHEETS and part not in present:
-                raise InputError(
-                    name,
-                    f"sheet {title!r} is listed but its part {part} is missing: the file is damaged; open and save "
-                    "it in a spreadsheet program, or write the sheet again",
-                )
+        problem = _unreadable_sheet(archive)
+        if problem is not None:
+            raise InputError(name, problem)
 
 
 def read_workbook(path: Path, *, data: bytes | None = None, limits: LoadLimits = DEFAULT_LIMITS) -> WorkbookClaim:
