@@ -251,3 +251,42 @@ def test_a_subject_named_by_one_iri_in_every_claim_is_no_alias_whatever_identifi
     found = run_audits([*earlier, latest])
     assert "CN-AUDIT-ID-02" not in [f.rule_id for f in found]
     assert {f.rule_id for f in found} == {f.rule_id for f in run_audits(PERIODS)}  # as the example set's own
+
+
+# ---- robustness: strangers' files (red teams 25c and 25d) ----
+
+
+def test_a_context_chaining_thousands_of_prefixes_gets_a_verdict_not_a_crash(tmp_path: Path) -> None:
+    # Before: "q2": "q1:a", "q3": "q2:a", ... passed for absolute IRIs and went to Oxigraph, whose context
+    # processing overflowed the stack: "Segmentation fault", exit 139, and no verdict for any input of the run.
+    document = json.loads(CLAIM.read_text(encoding="utf-8"))
+    chain = {"q0": "urn:example:chain#", **{f"q{i}": f"q{i - 1}:a" for i in range(1, 8000)}}
+    document["@context"] = [document["@context"][0], {**document["@context"][1], **chain}]
+    document["@graph"].append({"@id": "q7999:node", "@type": "Entity"})
+    chained = tmp_path / "chained.jsonld"
+    chained.write_text(json.dumps(document), encoding="utf-8")
+    run = run_script("cn-validate", chained, CLAIM)
+    assert run.code == 0, run.err
+    assert run.out.count("CONFORMS to ISO 14068-1") == 2
+
+
+def test_a_symbolic_link_loop_among_the_inputs_costs_only_itself_its_verdict_with_an_output_file(
+    tmp_path: Path,
+) -> None:
+    # Before: with -o, "internal error: RuntimeError: Symlink loop", exit 3, no report, the good claim's verdict lost.
+    (tmp_path / "a.jsonld").symlink_to(tmp_path / "b.jsonld")
+    (tmp_path / "b.jsonld").symlink_to(tmp_path / "a.jsonld")
+    report = tmp_path / "report.txt"
+    run = run_script("cn-validate", "-o", report, CLAIM, tmp_path / "a.jsonld")
+    assert run.code == 2
+    assert run.err.strip().endswith("a.jsonld: Too many levels of symbolic links")
+    assert "conforming-claim.jsonld: CONFORMS" in report.read_text(encoding="utf-8")
+
+
+def test_bidirectional_controls_in_a_node_name_are_shown_escaped() -> None:
+    # Before: U+202E in a credit's IRI was printed raw, and the IRI read on screen as another one.
+    from comet_cn.reporting import escape_controls
+
+    spoofed = "https://example.org/acme/credit-\u202e2202-egatniv"
+    assert escape_controls(spoofed) == "https://example.org/acme/credit-\\u202e2202-egatniv"
+    assert escape_controls("Acme Ceramics GmbH \u00e9") == "Acme Ceramics GmbH \u00e9"  # other text stays as is

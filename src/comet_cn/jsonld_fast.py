@@ -178,6 +178,14 @@ def _plain_context(context: Any) -> bool:
     entries = context if isinstance(context, list) else [context]
     if not entries:
         return False
+    # A prefix whose IRI starts with another of the context's prefixes ("q2": "q1:a") is a compact IRI, not an
+    # absolute one, however IRI-like: a long chain of them overflowed Oxigraph's stack (a crash, no verdict).
+    defined = {prefix for entry in entries if isinstance(entry, dict) for prefix in entry}
+    for entry in entries:
+        if isinstance(entry, dict) and any(
+            isinstance(iri, str) and iri.split(":", 1)[0] in defined for iri in entry.values()
+        ):
+            return False
     for entry in entries:
         if isinstance(entry, str):
             if entry not in CONTEXT_IRIS:

@@ -51,7 +51,7 @@ def same_file(first: Path, second: Path) -> bool:
         if first.exists() and second.exists():
             return os.path.samefile(first, second)
         return first.resolve() == second.resolve()
-    except (OSError, ValueError):
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: a symbolic link loop (Python 3.11 and older)
         return False
 
 

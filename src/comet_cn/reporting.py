@@ -268,7 +268,9 @@ def _input_entry(outcome: Outcome) -> dict[str, object]:
     }
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# The bidirectional controls too (U+061C, U+200E/F, U+202A-E, U+2066-9): shown raw, they reorder a node's name on
+# screen, so that one IRI reads as another.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
 # A lone surrogate (from a JSON "\ud800" escape, or a file name that is not UTF-8) cannot be written as UTF-8.
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
