@@ -290,3 +290,40 @@ def test_bidirectional_controls_in_a_node_name_are_shown_escaped() -> None:
     spoofed = "https://example.org/acme/credit-\u202e2202-egatniv"
     assert escape_controls(spoofed) == "https://example.org/acme/credit-\\u202e2202-egatniv"
     assert escape_controls("Acme Ceramics GmbH \u00e9") == "Acme Ceramics GmbH \u00e9"  # other text stays as is
+
+
+# ---- the dossier's balance is CN-BAL-01's (red team 25d) ----
+
+
+def _balance_text(document: dict[str, object]) -> str:
+    import re
+
+    from comet_cn import load, validate
+    from comet_cn.dossier import render_dossier
+
+    page = render_dossier([(validate(document), load(document))])
+    start = page.index("Balance</h3>")
+    return " ".join(re.sub("<[^>]+>", " ", page[start : page.index("Balance: footprint", start)]).split())
+
+
+def test_the_dossier_balance_counts_a_duplicated_block_once_and_reads_no_exponent_and_rounds_nothing() -> None:
+    # Before: the page counted the same serial on two nodes twice and said "The credits cover the footprint" beside
+    # CN-BAL-01; read "2.0005E3" as 2,000 t; and showed a stated 12500.4 as 12,500 beside "short by 0.4".
+    document = json.loads(CLAIM.read_text(encoding="utf-8"))
+    credits = {n["@id"]: n for n in document["@graph"] if n.get("@type") == "CarbonCredit"}
+    first, second, *_ = credits
+    credits[second]["serialNumber"] = credits[first]["serialNumber"]
+    credits[second]["tonnesCO2e"] = credits[first]["tonnesCO2e"]
+    assert "CN-BAL-01" in _rules(document)
+    text = _balance_text(document)
+    assert "The credits fall short of the footprint" in text and "cover the footprint" not in text
+
+    document = json.loads(CLAIM.read_text(encoding="utf-8"))
+    next(n for n in document["@graph"] if n.get("@id") == first)["tonnesCO2e"] = "6.0005E3"
+    text = _balance_text(document)
+    assert "1 credit block(s) state no readable quantity" in text and "cover the footprint" not in text
+
+    document = json.loads(CLAIM.read_text(encoding="utf-8"))
+    footprint = next(n for n in document["@graph"] if n.get("@id") == "ex:footprint-2024")
+    footprint["tonnesCO2e"] = "12500.4"
+    assert "Carbon footprint for the period 12,500.4" in _balance_text(document)

@@ -27,10 +27,12 @@ from rdflib.term import Node
 
 from comet_cn import __version__
 from comet_cn.claim_checks import credit_ranges
+from comet_cn.loading import PLAIN_DECIMAL
 from comet_cn.reporting import InputFailure, escape_controls
 from comet_cn.resources import ontology_graph, shapes_graph
 from comet_cn.results import Severity, ValidationReport, ValidationResult
 from comet_cn.rules import CNSH, Rule, RuleKind, rule_catalogue, shape_info
+from comet_cn.serials import units_key
 from comet_cn.svgcharts import BarSeries, LineSeries, Marker, VerticalMarker, bar_chart, format_number, line_chart
 from comet_cn.terms import compact, describe
 
@@ -293,7 +295,9 @@ def _ref(view: _View, node: Node | None) -> str:
 
 
 def _number(node: Node | None) -> Decimal | None:
-    if isinstance(node, Literal):
+    # A plain decimal only, as the rules read tonnes (CN-BAL-01): "2.0005E3" is no usable number for them, so the
+    # page must not count it either.
+    if isinstance(node, Literal) and PLAIN_DECIMAL.fullmatch(str(node)):
         value = node.toPython()
         if isinstance(value, (int, Decimal, float)) and not isinstance(value, bool):
             number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
@@ -301,11 +305,17 @@ def _number(node: Node | None) -> Decimal | None:
     return None
 
 
+def _exact(number: Decimal) -> str:
+    """A stated figure as stated, with thousands separators: the page shows the facts, never a rounded 12,500 for a
+    stated 12500.4 beside "falls short by 0.4"."""
+    return f"{number.normalize() if number == number.to_integral_value() else number:,f}"
+
+
 def _tonnes(view: _View, node: Node) -> str:
     raw = view.value(node, CN.tonnesCO2e)
     number = _number(raw)
     if number is not None:
-        return f"{format_number(number)} t"
+        return f"{_exact(number)} t"
     return '<span class="missing">not stated</span>' if raw is None else f"{_e(raw)} (not a usable number)"
 
 
@@ -436,7 +446,7 @@ def _footprint_facts(view: _View, claim: Node) -> str:
             agrees = "agrees with" if stated == total else "differs from"
             apart = " (financed emissions not counted)" if financed else ""
             check = (
-                f'<p class="note">Emissions less removals{apart}: {format_number(total)} t CO2e, which {agrees} the '
+                f'<p class="note">Emissions less removals{apart}: {_exact(total)} t CO2e, which {agrees} the '
                 "stated total.</p>"
             )
         method = view.value(footprint, CN.electricityAccountingMethod)
@@ -567,10 +577,21 @@ def _claim_credits(view: _View, claims: Iterable[Node]) -> set[Node]:
     }
 
 
+def _balance_credits(view: _View, claim: Node) -> set[Node]:
+    """One credit node for each block of units the claim retires: blocks holding the same units (the same serial,
+    however written) count once, as CN-BAL-01 counts them, so the page's balance is the rule's."""
+    kept: dict[object, Node] = {}
+    for credit in sorted(_claim_credits(view, [claim]), key=str):
+        span, serial = credit_ranges(view.graph, credit)
+        key = units_key(span, serial) or (serial.strip() if serial else None) or credit
+        kept.setdefault(key, credit)
+    return set(kept.values())
+
+
 def _balance(view: _View, claim: Node) -> _Balance:
     footprints = [_number(view.value(fp, CN.tonnesCO2e)) for fp in view.objects(claim, CN.hasCarbonFootprint)]
     known = [value for value in footprints if value is not None]
-    credits, unreadable = _sum(view, _claim_credits(view, [claim]))
+    credits, unreadable = _sum(view, _balance_credits(view, claim))
     removal_nodes = [r for fp in view.objects(claim, CN.hasCarbonFootprint) for r in view.objects(fp, CN.hasRemoval)]
     return _Balance(
         footprint=max(known) if known else None,
@@ -596,7 +617,7 @@ def _balance_section(view: _View, claim: Node, chart_id: str) -> str:
         verdict = (
             "The credits cover the footprint (net zero or less)."
             if net <= 0
-            else f"The credits fall short of the footprint by {format_number(net)} t CO2e."
+            else f"The credits fall short of the footprint by {_exact(net)} t CO2e."
         )
     rows += [
         ("Reductions achieved (already within the footprint)", _t(balance.reductions)),
@@ -623,7 +644,7 @@ def _balance_section(view: _View, claim: Node, chart_id: str) -> str:
 
 
 def _t(value: Decimal | None) -> str:
-    return '<span class="missing">not stated</span>' if value is None else format_number(value)
+    return '<span class="missing">not stated</span>' if value is None else _exact(value)
 
 
 def _f(value: Decimal | None) -> float | None:
