@@ -327,3 +327,34 @@ def test_the_dossier_balance_counts_a_duplicated_block_once_and_reads_no_exponen
     footprint = next(n for n in document["@graph"] if n.get("@id") == "ex:footprint-2024")
     footprint["tonnesCO2e"] = "12500.4"
     assert "Carbon footprint for the period 12,500.4" in _balance_text(document)
+
+
+# ---- every report format names a workbook finding's cell, and --strict's verdict (red team 25d) ----
+
+
+def test_sarif_junit_and_turtle_name_the_workbook_cell_of_a_finding(tmp_path: Path) -> None:
+    # Before: text, JSON and HTML named "sheet 'Credits', row N"; SARIF, JUnit and Turtle named no cell at all.
+    from rdflib import Graph, Namespace
+
+    from comet_cn.workbook import workbook_from_document
+
+    failing = json.loads((EXAMPLES / "violations" / "cn-vint-01-old-vintage.jsonld").read_text(encoding="utf-8"))
+    workbook = tmp_path / "claim.xlsx"
+    workbook_from_document(failing, workbook)
+    sarif = json.loads(run_script("cn-validate", "-f", "sarif", workbook).out)
+    cells = [r["properties"].get("cell", "") for r in sarif["runs"][0]["results"] if r["ruleId"] == "CN-VINT-01"]
+    assert cells and all(cell.startswith("sheet 'Credits', row ") for cell in cells)
+    assert "cell:  sheet 'Credits', row " in run_script("cn-validate", "-f", "junit", workbook).out
+    report = Graph().parse(data=run_script("cn-validate", "-f", "turtle", workbook).out, format="turtle")
+    cnsh = Namespace("https://comet.carbon/ext/iso14068/shapes#")
+    assert any(str(cell).startswith("sheet 'Credits', row ") for cell in report.objects(None, cnsh.cell))
+
+
+def test_junit_under_strict_fails_the_rules_with_warnings_as_the_exit_code_does() -> None:
+    # Before: --strict exited 1 on a warning while the JUnit report had no failure, so a CI gate reading it passed.
+    warned = EXAMPLES / "annex-b" / "cn-org-w01-subsidiary-without-group-context.jsonld"
+    plain = run_script("cn-validate", "-f", "junit", warned)
+    strict = run_script("cn-validate", "--strict", "-f", "junit", warned)
+    assert plain.code == 0 and 'failures="0"' in plain.out.split("<testsuite ", 2)[1].split(">", 1)[0]
+    assert strict.code == 1 and 'failures="1"' in strict.out.split("<testsuite ", 2)[1].split(">", 1)[0]
+    assert 'type="Warning"' in strict.out

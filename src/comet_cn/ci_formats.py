@@ -144,6 +144,7 @@ def _sarif_result(result: ValidationResult, index: dict[str, int], artifacts: _A
         "value": result.value,
         "sourceShape": result.source_shape,
         "fix": result.hint,
+        "cell": result.location,  # a workbook's sheet, row and column; SARIF's regions name no sheet
     }
     entry["properties"] = {key: value for key, value in properties.items() if value is not None}
     return entry
@@ -214,6 +215,8 @@ def _x(text: str | None) -> str:
 def _finding_text(result: ValidationResult) -> str:
     lines = [f"{str(Severity.of(result.severity)).upper()} {result.rule_id}  {result.clause}".rstrip()]
     lines.append(f"  node:  {result.focus_node}")
+    if result.location:
+        lines.append(f"  cell:  {result.location}")
     if result.path:
         lines.append(f"  path:  {result.path}")
     if result.value is not None:
@@ -234,11 +237,13 @@ def _suite(
     timestamp: str,
     hostname: str,
     error: tuple[str, str] | None = None,
+    strict: bool = False,
 ) -> None:
-    """One testsuite; each case is (case name, class name, its findings): a case with a Violation fails, one with
-    only Warnings passes and its findings go to the suite's system-out (the Ant JUnit schema has no per-case
-    output or skip)."""
-    failures = sum(1 for _, _, found in cases if any(Severity.of(r.severity) == Severity.VIOLATION for r in found))
+    """One testsuite; each case is (case name, class name, its findings): a case with a Violation fails (with
+    ``strict``, one with a Warning too, as the exit code does), one with only Warnings passes and its findings go to
+    the suite's system-out (the Ant JUnit schema has no per-case output or skip)."""
+    failing = (Severity.VIOLATION, Severity.WARNING) if strict else (Severity.VIOLATION,)
+    failures = sum(1 for _, _, found in cases if any(Severity.of(r.severity) in failing for r in found))
     suite = ET.SubElement(
         suites,
         "testsuite",
@@ -264,10 +269,12 @@ def _suite(
         ET.SubElement(case, "error", {"message": _x(message), "type": kind}).text = _x(message)
     for case_name, class_name, found in cases:
         case = ET.SubElement(suite, "testcase", {"name": _x(case_name), "classname": _x(class_name), "time": "0"})
-        violations = [r for r in found if Severity.of(r.severity) == Severity.VIOLATION]
+        violations = [r for r in found if Severity.of(r.severity) in failing]
         if violations:
-            message = violations[0].message if len(violations) == 1 else f"{len(violations)} violations"
-            failure = ET.SubElement(case, "failure", {"message": _x(message), "type": "Violation"})
+            noun = "findings" if strict else "violations"
+            message = violations[0].message if len(violations) == 1 else f"{len(violations)} {noun}"
+            kind = "Violation" if any(Severity.of(r.severity) == Severity.VIOLATION for r in found) else "Warning"
+            failure = ET.SubElement(case, "failure", {"message": _x(message), "type": kind})
             failure.text = _x("\n\n".join(_finding_text(r) for r in found))
         else:
             output.extend(_finding_text(r) for r in found)
@@ -287,6 +294,7 @@ def to_junit(
     graphs: Sequence[Graph | None] | None = None,
     timestamp: str = "1970-01-01T00:00:00",
     hostname: str = "localhost",
+    strict: bool = False,
 ) -> str:
     """JUnit XML (the Apache Ant schema most CI systems read): one testsuite per input, one testcase per rule that
     applies to it, a failure for each rule with a Violation; a rule with only Warnings passes and its warnings are
@@ -297,6 +305,7 @@ def to_junit(
     :param graphs: each input's claim graph, in the order of ``outcomes``, so that the rules that do not concern an
         input (Annex B event rules for an organization) are left out; without them every per-input rule of the
         catalogue is a testcase of a claim, and an input without a claim has only the rules it broke.
+    :param strict: a rule with only Warnings fails too, as ``cn-validate --strict`` exits 1 on warnings.
     :param timestamp: the suites' ``timestamp`` (ISO 8601, no zone); no clock is read, so that the same outcomes
         give the same bytes. Pass the time of the run to show it.
     """
@@ -328,7 +337,9 @@ def to_junit(
         ]
         verdict = "NOT A CLAIM" if not outcome.claims else "CONFORMS" if outcome.conforms else "DOES NOT CONFORM"
         properties = [("verdict", verdict), ("reasoning", outcome.reasoning), ("claims", " ".join(outcome.claims))]
-        _suite(suites, number, name, cases, properties=properties, timestamp=timestamp, hostname=hostname)
+        _suite(
+            suites, number, name, cases, properties=properties, timestamp=timestamp, hostname=hostname, strict=strict
+        )
     if extra_results is not None:
         extra = sorted(extra_results, key=ValidationResult.sort_key)
         audit_ids = [entry.rule_id for entry in rule_catalogue() if entry.kind == RuleKind.AUDIT]

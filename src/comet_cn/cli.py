@@ -536,7 +536,7 @@ def _validate_cli(
             elif fmt == "junit":
                 from comet_cn.ci_formats import to_junit
 
-                stream.write(to_junit(kept, extra, graphs=graphs))
+                stream.write(to_junit(kept, extra, graphs=graphs, strict=strict))
             else:
                 from comet_cn.ci_formats import to_sarif
 

@@ -192,6 +192,8 @@ class ReportWriter:
                 graph.add((node, SH.value, _literal(result.value)))
             if result.source_shape:
                 graph.add((node, SH.sourceShape, _node(result.source_shape)))
+            if result.location:  # a workbook's sheet, row and column
+                graph.add((node, CNSH.cell, _literal(result.location)))
 
     @property
     def extra_violations(self) -> bool:
