@@ -174,18 +174,40 @@ def _document_prefixes(context: Any) -> dict[str, str]:
     return {k: v for entry in entries if isinstance(entry, dict) for k, v in entry.items() if isinstance(v, str)}
 
 
+#: The longest chain of compact IRIs in a context ("b": "a:x", "c": "b:y") the fast reader takes.
+_MAX_CHAIN = 8
+
+
+def _longest_chain(entries: list[Any]) -> int:
+    """How many links the longest chain of prefixes defined by another prefix of the context has."""
+    targets = {
+        prefix: iri.split(":", 1)[0]
+        for entry in entries
+        if isinstance(entry, dict)
+        for prefix, iri in entry.items()
+        if isinstance(prefix, str) and isinstance(iri, str) and ":" in iri
+    }
+    longest = 0
+    for start in targets:
+        links, seen, at = 0, {start}, targets[start]
+        while at in targets and at not in seen and links <= _MAX_CHAIN:
+            seen.add(at)
+            links, at = links + 1, targets[at]
+        longest = max(longest, links)
+        if longest > _MAX_CHAIN:
+            break
+    return longest
+
+
 def _plain_context(context: Any) -> bool:
     entries = context if isinstance(context, list) else [context]
     if not entries:
         return False
     # A prefix whose IRI starts with another of the context's prefixes ("q2": "q1:a") is a compact IRI, not an
-    # absolute one, however IRI-like: a long chain of them overflowed Oxigraph's stack (a crash, no verdict).
-    defined = {prefix for entry in entries if isinstance(entry, dict) for prefix in entry}
-    for entry in entries:
-        if isinstance(entry, dict) and any(
-            isinstance(iri, str) and iri.split(":", 1)[0] in defined for iri in entry.values()
-        ):
-            return False
+    # absolute one, however IRI-like: Oxigraph expands a chain of them recursively, and a long chain overflowed its
+    # stack (a crash, no verdict). pyld reads any chain longer than a few links.
+    if _longest_chain(entries) > _MAX_CHAIN:
+        return False
     for entry in entries:
         if isinstance(entry, str):
             if entry not in CONTEXT_IRIS:

@@ -140,6 +140,17 @@ def _retyped(term: Node) -> Node:
     return term
 
 
+def retyped_copy(source: Graph) -> Graph:
+    """A copy of the caller's graph with its typed literals made again (see :func:`_retyped`), under the lock so
+    that they are judged with rdflib's own converters whoever calls (a query or an audit takes no lock of its own).
+    """
+    copy = Graph()
+    with exclusive():
+        for s, p, o in source:
+            copy.add((s, p, _retyped(o)))
+    return copy
+
+
 def load(source: Source, *, format: str | None = None, limits: LoadLimits = DEFAULT_LIMITS) -> Graph:
     """Load one claim graph.
 
@@ -188,9 +199,7 @@ def load_claim(
     name = describe_source(source)
     budget = _Budget(name, limits, max_triples, store)
     if isinstance(source, Graph):
-        copy = Graph()
-        for s, p, o in source:
-            copy.add((s, p, _retyped(o)))
+        copy = retyped_copy(source)
         budget.check_graph(copy)
         return Loaded(copy)
     if isinstance(source, (Mapping, list)):
@@ -571,6 +580,12 @@ def wide_text(data: bytes) -> str | None:
         None,
     )
     head = data[:64]
+    units = head[: len(head) // 4 * 4]
+    # Without a mark: UTF-32 (of the BMP) has zeros in the two high bytes of every four, little- or big-endian,
+    # where UTF-16 text, one zero byte a character, has characters (it was called UTF-16 too).
+    layouts = ((units[2::4] + units[3::4], units[0::4]), (units[0::4] + units[1::4], units[3::4]))
+    if encoding is None and units and any(high.count(0) == len(high) and 0 not in low for high, low in layouts):
+        encoding = "UTF-32"
     if encoding is None and len(head) >= 4 and len(head) // 2 in (head[1::2].count(0), head[0::2].count(0)):
         encoding = "UTF-16"  # ASCII text with a zero byte beside every character, and no byte-order mark
     return None if encoding is None else f"{encoding} text, not UTF-8: save the claim as UTF-8 and run again"

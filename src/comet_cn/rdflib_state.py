@@ -7,52 +7,84 @@ Two threads validating at once therefore changed each other's literals and flipp
 parses, reasons or validates runs under :func:`exclusive`, which reads with rdflib's own converters whatever the
 caller registered before (owlrl run directly leaves one that refuses ``"2030Z"``), and puts the caller's settings
 back as they were.
+
+Only the converters of the standard datatypes (XSD, RDF and OWL ones, which owlrl and pySHACL change) are swapped
+and restored, never the whole table: a datatype of the caller's own, or one another thread binds meanwhile, keeps
+its converter throughout (clearing the table once made such literals ill-typed in the caller's other threads).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 import rdflib
+from rdflib.namespace import OWL, RDF, XSD
 from rdflib.term import XSDToPython, _toPythonMapping
 
 __all__ = ["converters_kept", "exclusive"]
 
 _LOCK = threading.RLock()
+_MISSING = object()
+_STANDARD = (str(XSD), str(RDF), str(OWL))
+
+
+def _standard(datatype: object) -> bool:
+    """A datatype whose converter comet-cn's verdicts depend on (owlrl's table adds XSD, RDF and OWL ones)."""
+    return datatype is None or str(datatype).startswith(_STANDARD)
+
+
 # rdflib's own table, copied at import: owlrl's "restore" only overwrites the keys rdflib has, so it never
 # takes back the converters it added (gYear among them).
-_RDFLIB_CONVERTERS = dict(XSDToPython)
+_RDFLIB_CONVERTERS = {key: value for key, value in XSDToPython.items() if _standard(key)}
+
+
+def _standard_converters() -> dict[Any, Any]:
+    # items() copied in one step: another thread may bind a datatype meanwhile.
+    return {key: value for key, value in tuple(_toPythonMapping.items()) if _standard(key)}
+
+
+def _set_standard_converters(wanted: Mapping[Any, Any]) -> None:
+    """Make the standard datatypes' converters ``wanted``, writing only the keys that differ."""
+    now = _standard_converters()
+    for key in now.keys() - wanted.keys():
+        _toPythonMapping.pop(key, None)
+    for key, value in wanted.items():
+        if now.get(key, _MISSING) is not value:
+            _toPythonMapping[key] = value
 
 
 @contextmanager
 def exclusive() -> Iterator[None]:
-    """Hold the process-wide rdflib lock (re-entrant) and restore rdflib's global settings on exit."""
+    """Hold the process-wide rdflib lock (re-entrant) and restore rdflib's global settings on exit.
+
+    Inside, the standard datatypes have rdflib's own converters; on exit they have the caller's again, whatever
+    owlrl or pySHACL did meanwhile. Other datatypes' converters are neither changed nor restored.
+    """
     with _LOCK:
         normalize = rdflib.NORMALIZE_LITERALS
+        saved = _standard_converters()
         try:
-            with converters_kept():
-                if _toPythonMapping != _RDFLIB_CONVERTERS:
-                    _toPythonMapping.clear()
-                    _toPythonMapping.update(_RDFLIB_CONVERTERS)
-                yield
+            _set_standard_converters(_RDFLIB_CONVERTERS)
+            yield
         finally:
             rdflib.NORMALIZE_LITERALS = normalize
+            _set_standard_converters(saved)
 
 
 @contextmanager
 def converters_kept() -> Iterator[None]:
-    """Put rdflib's literal converters back as they were on exit, whoever changed them.
+    """Put the standard datatypes' converters back as they were on exit, whoever changed them, under the lock.
 
     Not only pySHACL's boolean: owlrl registers converters of its own (one refuses a year with a time zone,
     ``"2022Z"``), and left them in place after closing the ontology, so a claim's verdict depended on whether
-    the ontology had been closed earlier in the same process. Hold the lock (:func:`exclusive`) around it.
+    the ontology had been closed earlier in the same process.
     """
-    saved = dict(_toPythonMapping)
-    try:
-        yield
-    finally:
-        if _toPythonMapping != saved:
-            _toPythonMapping.clear()
-            _toPythonMapping.update(saved)
+    with _LOCK:
+        saved = _standard_converters()
+        try:
+            yield
+        finally:
+            _set_standard_converters(saved)

@@ -27,7 +27,7 @@ from rdflib.term import Node
 
 from comet_cn.claim_store import add_triples
 from comet_cn.compiled import CompiledOntology, compile_ontology, eligible_claim
-from comet_cn.rdflib_state import converters_kept
+from comet_cn.rdflib_state import exclusive
 from comet_cn.resources import ontology_files, ontology_graph
 from comet_cn.same_as import merge_same_as, same_as_pairs
 from comet_cn.terms import bundled_terms, describe
@@ -175,7 +175,9 @@ def _owlrl_expand(graph: Graph, mode: ReasoningMode) -> None:
     import owlrl  # imported here: a run that finds the closure cached and compiled reasoning needs none of it
 
     semantics = owlrl.RDFS_Semantics if mode == "rdfs" else owlrl.OWLRL_Semantics
-    with converters_kept():  # owlrl's own literal converters must not outlive its run (they change verdicts)
+    # Under the lock: owlrl registers converters of its own (they change verdicts) in rdflib's process-wide table,
+    # and they must neither outlive its run nor be seen by another thread's work; exclusive() takes them back.
+    with exclusive():
         owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
 
 

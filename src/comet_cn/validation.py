@@ -32,6 +32,7 @@ from comet_cn.loading import (
     describe_source,
     load,
     load_claim,
+    retyped_copy,
     usable_numbers,
 )
 from comet_cn.native_checks import engine_shapes, native_findings
@@ -191,8 +192,9 @@ def validate_graph(
 ) -> ValidationReport:
     """Validate an already loaded claim graph (``data`` is not modified); ``limits`` bound its work budget."""
     with exclusive():
+        # Its literals made again, as validate() does: made after owlrl ran, "2022Z" was an ill-typed year.
         return _check(
-            Loaded(data),
+            Loaded(retyped_copy(data)),
             name=name,
             reasoning=reasoning,
             extra_shapes=extra_shapes,
@@ -203,6 +205,7 @@ def validate_graph(
             max_triples=max_triples,
             limits=limits,
             shacl_engine=shacl_engine,
+            owned=True,
         )
 
 
