@@ -358,3 +358,53 @@ def test_junit_under_strict_fails_the_rules_with_warnings_as_the_exit_code_does(
     assert plain.code == 0 and 'failures="0"' in plain.out.split("<testsuite ", 2)[1].split(">", 1)[0]
     assert strict.code == 1 and 'failures="1"' in strict.out.split("<testsuite ", 2)[1].split(">", 1)[0]
     assert 'type="Warning"' in strict.out
+
+
+# ---- a user's --shapes: one claim's failure is its own, and its prefixes hold (red team 25c) ----
+
+_USER_SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix cn: <https://comet.carbon/ext/iso14068#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<urn:example:old-claim> a sh:NodeShape ;
+  sh:targetClass cn:CarbonNeutralityClaim ;
+  sh:sparql [
+    sh:message "claim made before 2000" ;
+    sh:prefixes <urn:example:prefixes> ;
+    sh:select \"\"\"SELECT $this WHERE { $this cn:claimDate ?d . FILTER (YEAR(?d) < 2000) }\"\"\" ;
+  ] .
+<urn:example:prefixes> sh:declare [ sh:prefix "cn" ; sh:namespace "https://comet.carbon/ext/iso14068#"^^xsd:anyURI ] .
+"""
+
+
+def test_a_users_shapes_declaring_their_own_prefix_for_the_namespace_run_whatever_the_hash_seed(
+    tmp_path: Path,
+) -> None:
+    # Before: the bundled comet-cn: and the user's cn: for one namespace were both added to the query, rdflib kept
+    # the last in set order, and the run stopped ("Unknown namespace prefix : cn", exit 2) for some hash seeds.
+    import os
+
+    shapes = tmp_path / "mine.ttl"
+    shapes.write_text(_USER_SHAPES, encoding="utf-8")
+    for seed in ("1", "2", "5"):
+        run = run_script("cn-validate", "-q", "-s", shapes, CLAIM, env={**os.environ, "PYTHONHASHSEED": seed})
+        assert run.code == 0 and not run.err, (seed, run.err)
+
+
+def test_a_users_shape_failing_on_one_claims_data_costs_only_that_claim_its_verdict(tmp_path: Path) -> None:
+    # Before: rdflib failed on YEAR() of the invalid "2025-13-40", the whole run stopped with "--shapes: the shapes
+    # cannot be run", exit 2, and the other claims got no verdict.
+    shapes = tmp_path / "mine.ttl"
+    shapes.write_text(_USER_SHAPES, encoding="utf-8")
+    hostile = tmp_path / "hostile.jsonld"
+    hostile.write_text(json.dumps(_edited(CLAIM, {"ex:claim-2024": {"claimDate": "2025-13-40"}})), encoding="utf-8")
+    failing = EXAMPLES / "violations" / "cn-vint-01-old-vintage.jsonld"
+    run = run_script("cn-validate", "-s", shapes, CLAIM, hostile, failing)
+    assert run.code == 2
+    assert (
+        "conforming-claim.jsonld: CONFORMS" in run.out and "cn-vint-01-old-vintage.jsonld: DOES NOT CONFORM" in run.out
+    )
+    assert (
+        run.err.strip().startswith("cn-validate: error: ")
+        and "hostile.jsonld: the --shapes cannot be run on this claim" in run.err
+    )
+    assert " at 0x" not in run.err

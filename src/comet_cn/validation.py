@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -259,10 +260,18 @@ def _check(
     except Exception as error:
         if not extra:
             raise
-        # A shape of the user's own that pySHACL cannot load or run (a SPARQL syntax error, an unbound prefix, a
+        # Without object addresses ("<SPARQLResult object at 0x7f...>"): the same failure reads the same each run.
+        said = re.sub(r"<([\w.]+) object at 0x[0-9a-f]+>", r"\1", " ".join(str(error).split("\n", 1)[0].split()))
+        said = said[:300]
+        if not _shapes_fault(error):
+            # The user's shapes load, but one of them failed on this claim's data (rdflib failing on YEAR() of an
+            # invalid date): this input's error, not every input's, so the others keep their verdicts.
+            raise InputError(
+                name or "<input>", f"the --shapes cannot be run on this claim: {type(error).__name__}: {said}"
+            ) from None
+        # A shape of the user's own that pySHACL cannot load or parse (a SPARQL syntax error, an unbound prefix, a
         # malformed sh:minCount or regex) fails for every claim alike: one line naming the shapes, not an internal
         # error charged to each claim.
-        said = " ".join(str(error).split("\n", 1)[0].split())[:300]
         raise SupportFileError("--shapes", f"the shapes cannot be run: {type(error).__name__}: {said}") from None
     if not isinstance(report_graph, Graph):
         # pySHACL returns a failure object, not a report, when a shape cannot be run.
@@ -291,6 +300,16 @@ def _check(
     )
 
 
+def _shapes_fault(error: Exception) -> bool:
+    """Whether an error of pySHACL's is the shapes' own (they cannot be loaded or parsed), which every claim meets."""
+    from pyparsing import ParseBaseException
+    from pyshacl.errors import ConstraintLoadError, ShapeLoadError
+
+    if isinstance(error, (ConstraintLoadError, ShapeLoadError, ParseBaseException, re.error)):
+        return True
+    return type(error) is Exception and str(error).startswith("Unknown namespace prefix")
+
+
 def _located(result: ValidationResult, cells: Mapping[tuple[str, str | None], Any]) -> ValidationResult:
     """The finding with the workbook cell to fix (sheet, row, column), where the workbook has one."""
     from comet_cn.workbook import locate  # imported here: only workbook inputs have cells
@@ -312,6 +331,11 @@ def _shapes_with(extra: tuple[Graph, ...]) -> Graph:
     for graph in (engine_shapes(), *extra):
         for triple in graph:
             merged.add(triple)
+    # pySHACL adds every owl:Ontology's sh:declare to the prefixes of a query whose sh:prefixes is no ontology: the
+    # bundled comet-cn: and a user's cn: for the same namespace, and rdflib keeps one prefix per namespace, the last
+    # in set order, so the user's shape failed or ran at random. Each shape names its own sh:prefixes, as SHACL
+    # asks, so the ontology typing is dropped from the merged copy only.
+    merged.remove((None, RDF.type, OWL.Ontology))
     return merged
 
 
