@@ -408,3 +408,17 @@ def test_a_users_shape_failing_on_one_claims_data_costs_only_that_claim_its_verd
         and "hostile.jsonld: the --shapes cannot be run on this claim" in run.err
     )
     assert " at 0x" not in run.err
+
+
+def test_a_turtle_file_with_thousands_of_prefixes_is_refused_quickly(tmp_path: Path) -> None:
+    # Before: 200,000 @prefix lines (6.5 MB, under --max-bytes) ran for minutes, and the claim after it waited;
+    # these 50,000 took minutes too. Refused before rdflib binds any of them.
+    prefixes = tmp_path / "prefixes.ttl"
+    prefixes.write_text(
+        "".join(f"@prefix p{i}: <https://example.org/ns{i}#> .\n" for i in range(50_000))
+        + "<urn:a> <urn:b> <urn:c> .\n",
+        encoding="utf-8",
+    )
+    run = run_script("cn-validate", prefixes, CLAIM)
+    assert run.code == 2 and "conforming-claim.jsonld: CONFORMS" in run.out
+    assert run.err.strip() == f"cn-validate: error: {prefixes}: declares 50000 prefixes, over the limit of 1000"
