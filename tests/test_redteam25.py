@@ -5,6 +5,9 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from comet_cn.errors import InputError
 from comet_cn.loading import iter_stream
@@ -422,3 +425,37 @@ def test_a_turtle_file_with_thousands_of_prefixes_is_refused_quickly(tmp_path: P
     run = run_script("cn-validate", prefixes, CLAIM)
     assert run.code == 2 and "conforming-claim.jsonld: CONFORMS" in run.out
     assert run.err.strip() == f"cn-validate: error: {prefixes}: declares 50000 prefixes, over the limit of 1000"
+
+
+# ---- the dossier and JUnit never show a file that changed after its verdict (red team 25d) ----
+
+
+@pytest.mark.parametrize("replacement", ["broken", "another claim"])
+def test_a_claim_changed_between_its_validation_and_the_dossier_is_an_error_on_the_page(
+    replacement: str, tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before: the page read the file again after its verdict: broken, it said CONFORMS with exit 2; swapped for a
+    # failing claim, it said CONFORMS beside "The credits fall short of the footprint".
+    import time
+
+    import comet_cn.cli as cli_module
+
+    claim = tmp_path / "claim.jsonld"
+    claim.write_bytes(CLAIM.read_bytes())
+    validated = cli_module.validate_many
+
+    def then_changed(*args: Any, **kwargs: Any) -> Any:
+        yield from validated(*args, **kwargs)
+        time.sleep(0.01)  # a modification time the file system tells apart
+        if replacement == "broken":
+            claim.write_text("{", encoding="utf-8")
+        else:
+            claim.write_bytes((EXAMPLES / "violations" / "cn-bal-01-credits-short.jsonld").read_bytes())
+
+    monkeypatch.setattr(cli_module, "validate_many", then_changed)
+    page = tmp_path / "d.html"
+    run = cli("-q", "-f", "html", "-o", page, claim)
+    assert run.code == 2
+    text = page.read_text(encoding="utf-8")
+    assert 'data-verdict="CONFORMS"' not in text and "The credits fall short" not in text
+    assert "ERROR" in text or "INCOMPLETE" in text

@@ -474,6 +474,8 @@ def _validate_cli(
         # expanded once when standard input is among them (it can be read only once) or the format needs it.
         again = fmt in ("html", "junit") or (audits and "-" in inputs)
         items = list(_expand(inputs, limits)) if again else None
+        # Each file's size and modification time as listed, to tell at the second read that it changed meanwhile.
+        stamps = [_stamp(item) for item in items] if items is not None else []
         # The limit is enforced by killing a worker process, so without workers (-j 1) there is none unless asked.
         limit = (DEFAULT_TIMEOUT if jobs != 1 else None) if timeout is None else (timeout or None)
         outcomes = validate_many(
@@ -522,11 +524,16 @@ def _validate_cli(
         else:
             graphs: list[Graph | None] = []
             failed = {failure.source for failure in failures}  # the audits may have found one unreadable already
-            for item, outcome in zip(items, kept, strict=True) if items is not None else ():
+            for index, (item, outcome) in enumerate(zip(items, kept, strict=True) if items is not None else ()):
                 graph = None if isinstance(item, tuple) and item[0] in failed else _graph(item, outcome, limits)
+                if isinstance(graph, Graph) and isinstance(item, tuple) and _stamp(item) != stamps[index]:
+                    graph = InputFailure(item[0], "changed while it was checked: run again on the final file")
                 if isinstance(graph, InputFailure):  # read for its verdict, but not again: reported on its own
                     failures.append(graph)
                     worst = max(worst, _exit_code([graph], strict))
+                    # The page and the JUnit report show this input's error, never the verdict of a file read before
+                    # it changed beside facts read after.
+                    kept[index] = graph
                     graph = None
                 graphs.append(graph)
             if fmt == "html":
@@ -548,6 +555,17 @@ def _validate_cli(
     if audits and worst < EXIT_NONCONFORMANT and extra_violations:
         worst = EXIT_NONCONFORMANT
     return worst
+
+
+def _stamp(item: tuple[str, Source] | InputFailure) -> tuple[int, int, int] | None:
+    """A file input's size, modification time and inode as it is now; None for anything else or a file gone."""
+    if isinstance(item, InputFailure) or not isinstance(item[1], Path):
+        return None
+    try:
+        status = item[1].stat()
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns, status.st_ino
 
 
 def _load_again(name: str, source: Source, limits: LoadLimits) -> Graph | InputFailure:
