@@ -459,3 +459,22 @@ def test_a_claim_changed_between_its_validation_and_the_dossier_is_an_error_on_t
     text = page.read_text(encoding="utf-8")
     assert 'data-verdict="CONFORMS"' not in text and "The credits fall short" not in text
     assert "ERROR" in text or "INCOMPLETE" in text
+
+
+# ---- an event's phases in the reporting period (red team 25a) ----
+
+EVENT = EXAMPLES / "annex-b" / "event-claim.jsonld"  # a one-off summit on 2024-09-18, plan of 2024-02-01, period 2024
+
+
+def test_an_event_starting_on_the_periods_last_day_leaves_its_post_event_phase_out() -> None:
+    assert "CN-EVENT-01" in _rules(_edited(EVENT, {"ex:summit-2024": {"eventStartDate": "2024-12-31"}}))
+    assert "CN-EVENT-01" not in _rules(_edited(EVENT, {"ex:summit-2024": {"eventStartDate": "2024-12-30"}}))
+
+
+def test_a_one_off_events_plan_prepared_before_the_period_leaves_its_planning_out() -> None:
+    # Digest B.2.2: the boundary covers planning, preparation, the event and the post-event phase.
+    assert "CN-EVENT-01" in _rules(_edited(EVENT, {"ex:plan": {"planPreparationDate": "2023-06-01"}}))
+    assert "CN-EVENT-01" not in _rules(_edited(EVENT, {"ex:plan": {"planPreparationDate": "2024-01-01"}}))
+    # A recurring event's plan serves the events to come: its date is not compared.
+    recurring = EXAMPLES / "annex-b" / "recurring-event-claim.jsonld"
+    assert "CN-EVENT-01" not in _rules(_edited(recurring, {"ex:plan": {"planPreparationDate": "2023-06-01"}}))
