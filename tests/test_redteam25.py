@@ -466,11 +466,6 @@ def test_a_claim_changed_between_its_validation_and_the_dossier_is_an_error_on_t
 EVENT = EXAMPLES / "annex-b" / "event-claim.jsonld"  # a one-off summit on 2024-09-18, plan of 2024-02-01, period 2024
 
 
-def test_an_event_starting_on_the_periods_last_day_leaves_its_post_event_phase_out() -> None:
-    assert "CN-EVENT-01" in _rules(_edited(EVENT, {"ex:summit-2024": {"eventStartDate": "2024-12-31"}}))
-    assert "CN-EVENT-01" not in _rules(_edited(EVENT, {"ex:summit-2024": {"eventStartDate": "2024-12-30"}}))
-
-
 def test_a_one_off_events_plan_prepared_before_the_period_leaves_its_planning_out() -> None:
     # Digest B.2.2: the boundary covers planning, preparation, the event and the post-event phase.
     assert "CN-EVENT-01" in _rules(_edited(EVENT, {"ex:plan": {"planPreparationDate": "2023-06-01"}}))
@@ -478,3 +473,69 @@ def test_a_one_off_events_plan_prepared_before_the_period_leaves_its_planning_ou
     # A recurring event's plan serves the events to come: its date is not compared.
     recurring = EXAMPLES / "annex-b" / "recurring-event-claim.jsonld"
     assert "CN-EVENT-01" not in _rules(_edited(recurring, {"ex:plan": {"planPreparationDate": "2023-06-01"}}))
+
+
+# ---- red team 25e: this session's own changes reviewed ----
+
+
+def test_a_plan_ordered_by_dates_with_some_orders_too_is_not_called_unorderable() -> None:
+    # The first version of RemovalOrderComparableShape refused a plan whose every action is dated, when only the
+    # removal (or only the reductions) also gave an actionOrder: more information made it fail.
+    removal_dated_only = _actions({"ex:action-woodland": {"actionOrder": None}})
+    assert "CN-HIER-02" not in _rules(removal_dated_only)
+    reductions_dated_only = _actions(
+        {"ex:action-green-electricity": {"actionOrder": None}, "ex:action-heat-pumps": {"actionOrder": None}}
+    )
+    assert "CN-HIER-02" not in _rules(reductions_dated_only)
+
+
+def _with_credit_copy(serial: str | None, tonnes: str) -> dict[str, object]:
+    """The conforming claim with the second credit's node replaced by a copy of the first with ``serial``."""
+    document = json.loads(CLAIM.read_text(encoding="utf-8"))
+    credits = [n for n in document["@graph"] if n.get("@type") == "CarbonCredit"]
+    first, second = credits[0], credits[1]
+    second.update({k: v for k, v in first.items() if k != "@id"})
+    second["tonnesCO2e"] = tonnes
+    if serial is not None:
+        second["serialNumber"] = serial
+    return document
+
+
+def test_the_dossier_keys_and_sizes_blocks_as_cn_bal_01_does() -> None:
+    # 25e: the page kept "serial as written" (the rule upper-cases it and drops white space) and the first node by
+    # IRI (the rule takes the largest quantity of a block), so it contradicted CN-BAL-01 either way.
+    first_serial = next(
+        n for n in json.loads(CLAIM.read_text(encoding="utf-8"))["@graph"] if n.get("@type") == "CarbonCredit"
+    )["serialNumber"]
+    # The first block again under its serial in lower case: one block for the rule, so 8,000 t against 12,450 t.
+    same_units = _with_credit_copy(first_serial.lower(), "4500.0")
+    assert "CN-BAL-01" in _rules(same_units)
+    text = _balance_text(same_units)
+    assert "The credits fall short of the footprint by 4,450 t CO2e" in text
+    # The same serial twice, the copy larger: the rule counts the larger, 10,450 + 2,000 t, and is satisfied.
+    larger_copy = _with_credit_copy(None, "10450.0")
+    assert "CN-BAL-01" not in _rules(larger_copy)
+    assert "The credits cover the footprint" in _balance_text(larger_copy)
+
+
+def test_a_reversal_no_claim_links_is_not_booked_by_a_second_reports_footprint() -> None:
+    # 25e: the claim's footprint left the reversal out, a second report's footprint booked it, and the claim does
+    # not link the reversal: a footprint "a claim or report links" sufficed. Where a claim covers the date, only a
+    # claim's footprint counts.
+    document = json.loads(CLAIM.read_text(encoding="utf-8"))
+    for node in document["@graph"]:
+        if node.get("@id") == "ex:claim-2024":
+            node.pop("hasRemovalReversal")
+        if node.get("@id") == "ex:footprint-2024":
+            node["tonnesCO2e"] = "12300.0"
+            node["hasEmission"] = [e for e in node["hasEmission"] if e != "ex:emission-reversal-2024"]
+    second = {"@id": "ex:other-report", "@type": "CarbonNeutralityReport", "hasCarbonFootprint": "ex:fp-other"}
+    booking = {
+        "@id": "ex:fp-other",
+        "@type": "CarbonFootprint",
+        "tonnesCO2e": "150.0",
+        "hasReportingPeriod": "ex:period-2024",
+        "hasEmission": ["ex:emission-reversal-2024"],
+    }
+    document["@graph"].extend([second, booking])
+    assert "CN-REV-01" in _rules(document)

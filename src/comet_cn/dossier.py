@@ -170,7 +170,26 @@ def _footprints(view: _View) -> list[Node]:
 
 
 def _market_based(view: _View) -> bool:
-    return any((fp, CN.electricityAccountingMethod, CN.MarketBasedMethod) in view.graph for fp in _footprints(view))
+    """Where CN-ELEC-01 looks: a footprint that uses the market-based method as the rule reads it (named, or counting
+    instruments, or a market-based result or baseline where the location-based method is not named), or
+    instruments stated anywhere."""
+    if (None, CN.usesContractualInstrument, None) in view.graph:
+        return True
+    plans = view.of_claims(CN.hasManagementPlan)
+    market_baseline = any(
+        (baseline, CN.electricityAccountingMethod, CN.MarketBasedMethod) in view.graph
+        for plan in plans
+        for baseline in view.objects(plan, CN.hasBaseline)
+    )
+    for footprint in _footprints(view):
+        method = set(view.graph.objects(footprint, CN.electricityAccountingMethod))
+        if CN.MarketBasedMethod in method:
+            return True
+        if CN.LocationBasedMethod not in method and (
+            market_baseline or view.value(footprint, CN.marketBasedTonnesCO2e) is not None
+        ):
+            return True
+    return False
 
 
 def _electricity_method(view: _View) -> bool:
@@ -577,21 +596,34 @@ def _claim_credits(view: _View, claims: Iterable[Node]) -> set[Node]:
     }
 
 
-def _balance_credits(view: _View, claim: Node) -> set[Node]:
-    """One credit node for each block of units the claim retires: blocks holding the same units (the same serial,
-    however written) count once, as CN-BAL-01 counts them, so the page's balance is the rule's."""
-    kept: dict[object, Node] = {}
-    for credit in sorted(_claim_credits(view, [claim]), key=str):
+def _balance_credits(view: _View, claim: Node) -> tuple[Decimal, int]:
+    """The tonnes the claim retires as CN-BAL-01 counts them, and how many credit nodes state no usable quantity.
+
+    One quantity per block of units, the largest stated, keyed as the rule keys it: the units key CN-UNITS-01
+    reads, else the serial upper-cased without white space, else the node; so that the page never says the credits
+    cover the footprint beside a CN-BAL-01 finding, or fall short without one.
+    """
+    largest: dict[object, Decimal] = {}
+    unreadable = 0
+    for credit in _claim_credits(view, [claim]):
+        number = _number(view.value(credit, CN.tonnesCO2e))
+        if number is None:
+            unreadable += 1
+            continue
         span, serial = credit_ranges(view.graph, credit)
-        key = units_key(span, serial) or (serial.strip() if serial else None) or credit
-        kept.setdefault(key, credit)
-    return set(kept.values())
+        key = units_key(span, serial) or (_SERIAL_SPACE.sub("", serial).upper() if serial is not None else credit)
+        largest[key] = max(largest.get(key, number), number)
+    return sum(largest.values(), Decimal(0)), unreadable
+
+
+#: The white space SPARQL's "\s" removes from a serial in CN-BAL-01's key (XPath's: space, tab, CR, LF).
+_SERIAL_SPACE = re.compile(r"[ \t\r\n]")
 
 
 def _balance(view: _View, claim: Node) -> _Balance:
     footprints = [_number(view.value(fp, CN.tonnesCO2e)) for fp in view.objects(claim, CN.hasCarbonFootprint)]
     known = [value for value in footprints if value is not None]
-    credits, unreadable = _sum(view, _balance_credits(view, claim))
+    credits, unreadable = _balance_credits(view, claim)
     removal_nodes = [r for fp in view.objects(claim, CN.hasCarbonFootprint) for r in view.objects(fp, CN.hasRemoval)]
     return _Balance(
         footprint=max(known) if known else None,
