@@ -539,3 +539,40 @@ def test_a_reversal_no_claim_links_is_not_booked_by_a_second_reports_footprint()
     }
     document["@graph"].extend([second, booking])
     assert "CN-REV-01" in _rules(document)
+
+
+def _icr(first_tonnes: str, second_tonnes: str) -> dict[str, object]:
+    """The conforming claim with its first two credits two retirements of one ICR class (serialization)."""
+    document = json.loads(CLAIM.read_text(encoding="utf-8"))
+    credits = [n for n in document["@graph"] if n.get("@type") == "CarbonCredit"][:2]
+    for credit, tonnes in zip(credits, (first_tonnes, second_tonnes), strict=True):
+        credit.update(serialNumber="ICR-ISL-12-98806-3-R-0-2022", vintageEndYear="2022", tonnesCO2e=tonnes)
+    return document
+
+
+def test_two_retirements_of_one_icr_class_both_count_towards_the_balance() -> None:
+    # 25e: an ICR serialization names a class many retirements share; the balance keyed blocks by the serial alone,
+    # so 6,000 and 4,500 t of one class counted 6,000 t: a false CN-BAL-01 for a claim built from an ICR export.
+    assert "CN-BAL-01" not in _rules(_icr("6000.0", "4500.0"))
+    assert "The credits cover the footprint" in _balance_text(_icr("6000.0", "4500.0"))
+    # One retirement listed twice (the same class and quantity) still counts once.
+    assert "CN-BAL-01" in _rules(_icr("6000.0", "6000.0"))
+
+
+def test_a_market_based_baseline_may_count_its_base_years_instruments() -> None:
+    # 25e: Annex B.4 asks a baseline recalculated for the market-based method; it counts the base year's
+    # instruments, which InstrumentOnFootprintShape called instruments on no footprint.
+    go_2019 = {
+        "@id": "ex:go-2019",
+        "@type": "ContractualInstrument",
+        "instrumentRetiredFor": "ex:acme",
+        "generationPeriodStart": "2019-01-01",
+        "generationPeriodEnd": "2019-12-31",
+        "generationMarket": "DE",
+        "consumptionMarket": "DE",
+    }
+    on_baseline = _edited(MARKET, {"ex:baseline-2019": {"usesContractualInstrument": "ex:go-2019"}}, go_2019)
+    assert "CN-ELEC-01" not in _rules(on_baseline)
+    # The same instrument on a node that is neither a footprint nor a baseline is still found.
+    elsewhere = _edited(MARKET, {"ex:verifier": {"usesContractualInstrument": "ex:go-2019"}}, go_2019)
+    assert "CN-ELEC-01" in _rules(elsewhere)

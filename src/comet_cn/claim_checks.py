@@ -26,6 +26,7 @@ from comet_cn.serials import (
     contradicts,
     credit_range,
     find_overlaps,
+    icr_serialization,
     loose_reading,
     parse_serial,
     project_range,
@@ -468,16 +469,32 @@ def add_units_keys(graph: Graph) -> None:
 
     The key is :func:`comet_cn.serials.units_key`, the reading CN-UNITS-01 uses, so blocks CN-UNITS-01 finds to be
     the same units however their serials are written (padding, ``_``, a Verra block id ``031207``) share a key and
-    the balance counts one of them. A block with no key (no serial, an ICR serialization) gets none, and the
-    balance keys it by its serial as written, as before. A key from the input is dropped first: a claim could
-    otherwise give two copies of one block different keys.
+    the balance counts one of them; an ICR block is keyed by its class and quantity (:func:`balance_key`). A block
+    with no key (no serial) gets none, and the balance keys it by its serial as written, as before. A key from the
+    input is dropped first: a claim could otherwise give two copies of one block different keys.
     """
     graph.remove((None, UNITS_KEY, None))
     for credit in set(graph.objects(None, CN.retiresCredit)):
-        span, serial = credit_ranges(graph, credit)
-        key = units_key(span, serial)
+        key = balance_key(graph, credit)
         if key is not None:
             graph.add((credit, UNITS_KEY, RDFLiteral(key)))
+
+
+def balance_key(graph: Graph, credit: Node) -> str | None:
+    """The key CN-BAL-01 counts a credit block once by (see :func:`add_units_keys`), or None (then its serial).
+
+    An ICR serialization names a class of units many retirements share, so two blocks of one class are two
+    retirements unless they state the same quantity: keyed by class and quantity, two retirements of 6,000 and
+    4,500 t count 10,500 t, where the serial alone counted 6,000 (a false CN-BAL-01 for an ICR export's claim); a
+    retirement listed twice still counts once, and two retirements of the same size once too (the checker cannot
+    tell them from one listed twice, so the balance is the smaller).
+    """
+    span, serial = credit_ranges(graph, credit)
+    key = units_key(span, serial)
+    if key is None and serial is not None and icr_serialization(str(serial)):
+        tonnes = min((str(value) for value in graph.objects(credit, CN.tonnesCO2e)), default="")
+        key = f"{''.join(str(serial).split()).upper()} {tonnes}"
+    return key
 
 
 #: The node the shapes read the rule parameters from (docs/rules.md, "Open parameters").

@@ -26,13 +26,12 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from comet_cn import __version__
-from comet_cn.claim_checks import credit_ranges
+from comet_cn.claim_checks import balance_key, credit_ranges
 from comet_cn.loading import PLAIN_DECIMAL
 from comet_cn.reporting import InputFailure, escape_controls
 from comet_cn.resources import ontology_graph, shapes_graph
 from comet_cn.results import Severity, ValidationReport, ValidationResult
 from comet_cn.rules import CNSH, Rule, RuleKind, rule_catalogue, shape_info
-from comet_cn.serials import units_key
 from comet_cn.svgcharts import BarSeries, LineSeries, Marker, VerticalMarker, bar_chart, format_number, line_chart
 from comet_cn.terms import compact, describe
 
@@ -610,8 +609,10 @@ def _balance_credits(view: _View, claim: Node) -> tuple[Decimal, int]:
         if number is None:
             unreadable += 1
             continue
-        span, serial = credit_ranges(view.graph, credit)
-        key = units_key(span, serial) or (_SERIAL_SPACE.sub("", serial).upper() if serial is not None else credit)
+        serial = credit_ranges(view.graph, credit)[1]
+        key = balance_key(view.graph, credit) or (
+            _SERIAL_SPACE.sub("", serial).upper() if serial is not None else credit
+        )
         largest[key] = max(largest.get(key, number), number)
     return sum(largest.values(), Decimal(0)), unreadable
 
