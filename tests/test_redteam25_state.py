@@ -59,7 +59,8 @@ def test_concurrent_reason_calls_leave_no_owlrl_converters(monkeypatch: pytest.M
     # validate_graph then reported a false CN-VINT-01.
     import owlrl
 
-    assert XSD.gYear not in _toPythonMapping
+    # As rdflib has it (a test before this one in the same process may have run owlrl directly, as a caller may).
+    monkeypatch.delitem(_toPythonMapping, XSD.gYear, raising=False)
     real = owlrl.DeductiveClosure.expand
     calls = itertools.count()
     first_expanded, second_in = threading.Event(), threading.Event()

@@ -299,6 +299,6 @@ def test_units_keys_replace_any_the_input_states() -> None:
     add_units_keys(graph)
     keys = {name: [str(k) for k in graph.objects(URIRef(EX + name), UNITS_KEY)] for name in serials}
     assert keys["a"] == keys["b"] == ["EXR-2022-WIND 1 6000"]
-    # An ICR serialization and a block without a serial get no key: the balance keys them as before (by serial
-    # as written, else by node).
-    assert keys["c"] == [] and keys["d"] == []
+    # An ICR serialization keys by its class (and quantity, where stated: two retirements of one class are two
+    # blocks); a block without a serial gets no key, and the balance keys it by node.
+    assert keys["c"] == ["ICR-KEN-3-47109-1-A-0-2023"] and keys["d"] == []

@@ -492,8 +492,9 @@ def balance_key(graph: Graph, credit: Node) -> str | None:
     span, serial = credit_ranges(graph, credit)
     key = units_key(span, serial)
     if key is None and serial is not None and icr_serialization(str(serial)):
-        tonnes = min((str(value) for value in graph.objects(credit, CN.tonnesCO2e)), default="")
-        key = f"{''.join(str(serial).split()).upper()} {tonnes}"
+        folded = "".join(str(serial).split()).upper()
+        tonnes = min((str(value) for value in graph.objects(credit, CN.tonnesCO2e)), default=None)
+        key = folded if tonnes is None else f"{folded} {tonnes}"
     return key
 
 
