@@ -112,3 +112,11 @@ def test_the_pact_notice_reproduces_section_5_in_the_docs_exactly_as_in_notice()
     section = notice[notice.index("5         Disclaimer") :].strip()
     assert section.endswith("absolute disclaimer and waiver of all liability.")
     assert section in (ROOT / "docs" / "import" / "pact.md").read_text(encoding="utf-8")
+
+
+def test_the_project_namespaces_are_spelt_in_one_module() -> None:
+    # A second spelling drifts: a module with its own copy would read terms of another namespace after a typo.
+    src = ROOT / "src" / "comet_cn"
+    spelt = re.compile(r"""Namespace\(\s*["']https://comet\.carbon/""")
+    owners = sorted(str(path.relative_to(src)) for path in src.rglob("*.py") if spelt.search(path.read_text()))
+    assert owners == ["namespaces.py"]

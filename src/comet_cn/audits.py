@@ -22,6 +22,7 @@ from rdflib.term import Node
 from comet_cn.claim_checks import normalised_serial
 from comet_cn.improvement_rows import continual_improvement_rows
 from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, Source, iter_sources, load
+from comet_cn.namespaces import CN
 from comet_cn.overlap_spill import Key, SmallestNames, overlapping_pairs
 from comet_cn.queries import _items, format_value, load_into, queried, query_info, stream_query
 from comet_cn.reasoning import Engine, reason, reasoning_mode
@@ -45,7 +46,6 @@ __all__ = [
 #: An audit finding has exactly the shape of a validation result (``source_shape`` is None).
 AuditFinding = ValidationResult
 
-_CN = "https://comet.carbon/ext/iso14068#"
 
 Row = Mapping[str, object]
 
@@ -158,42 +158,42 @@ AUDITS: tuple[Audit, ...] = (
         message=_hierarchy_message,
         focus="plan",
         value="action",
-        path=_CN + "hasAction",
+        path=str(CN.hasAction),
     ),
     Audit(
         rule_id="CN-AUDIT-DOUBLE-01",
         message=_double_message,
         focus="serial",
         value="serial",
-        path=_CN + "serialNumber",
+        path=str(CN.serialNumber),
     ),
     Audit(
         rule_id="CN-AUDIT-ELEC-01",
         message=_instrument_message,
         focus="instrument",
         value="claims",
-        path=_CN + "usesContractualInstrument",
+        path=str(CN.usesContractualInstrument),
     ),
     Audit(
         rule_id="CN-AUDIT-ID-01",
         message=_periods_message,
         focus="claim",
         value="starts",
-        path=_CN + "hasReportingPeriod",
+        path=str(CN.hasReportingPeriod),
     ),
     Audit(
         rule_id="CN-AUDIT-ID-02",
         message=_alias_message,
         focus="claim",
         value="alias",
-        path=_CN + "hasSubject",
+        path=str(CN.hasSubject),
     ),
     Audit(
         rule_id="CN-AUDIT-IMPROVE-01",
         message=_offset_message,
         focus="period",
         value="offset",
-        path=_CN + "hasOffsettingEvent",
+        path=str(CN.hasOffsettingEvent),
         keep=lambda row: row.get("offset_increased") is True,
     ),
     Audit(
@@ -201,7 +201,7 @@ AUDITS: tuple[Audit, ...] = (
         message=_footprint_message,
         focus="period",
         value="footprint_change",
-        path=_CN + "hasCarbonFootprint",
+        path=str(CN.hasCarbonFootprint),
         keep=lambda row: _positive(row.get("footprint_change")) and row.get("prior_residual_only") is not True,
     ),
     Audit(
@@ -209,7 +209,7 @@ AUDITS: tuple[Audit, ...] = (
         message=_residual_message,
         focus="period",
         value="residual_only",
-        path=_CN + "onlyResidualEmissionsRemain",
+        path=str(CN.onlyResidualEmissionsRemain),
         keep=lambda row: row.get("prior_residual_only") is True and row.get("residual_only") is False,
     ),
 )
@@ -388,7 +388,7 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
                 finding(
                     "CN-AUDIT-DOUBLE-01",
                     focus_node=focus,
-                    path=_CN + "serialNumber",
+                    path=str(CN.serialNumber),
                     value=text_b,
                     message=f"CN-AUDIT-DOUBLE-01 (§11.1): {units} are retired for {name_a} "
                     f"(serial {text_a}) and again for {name_b} (serial {text_b}); a credit can be used once.",

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from rdflib import Graph, Namespace, URIRef
+from rdflib import Graph, URIRef
 from rdflib import Literal as RDFLiteral
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
 from comet_cn.loading import PLAIN_DECIMAL, Loaded
+from comet_cn.namespaces import CN
 from comet_cn.reasoning import Closure
 from comet_cn.results import Severity, ValidationResult, finding
 from comet_cn.rules import CNSH
@@ -53,8 +54,6 @@ __all__ = [
 ]
 
 UnknownTermsMode = Literal["error", "warning"]
-
-CN = Namespace("https://comet.carbon/ext/iso14068#")
 
 
 def claims_in(graph: Graph) -> tuple[Node, ...]:
@@ -461,7 +460,7 @@ def _shared_credits(
 
 
 #: Where CN-BAL-01 finds which credit blocks hold the same units, so that it counts them once (see add_units_keys).
-UNITS_KEY = URIRef("https://comet.carbon/ext/iso14068/shapes#unitsKey")
+UNITS_KEY = CNSH.unitsKey
 
 
 def add_units_keys(graph: Graph) -> None:

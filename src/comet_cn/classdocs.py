@@ -24,6 +24,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 from rdflib.term import Node
 
 from comet_cn.convert import compact_iri, vocabulary
+from comet_cn.namespaces import CN
 from comet_cn.resources import ontology_graph, shapes_graph
 from comet_cn.rules import CNSH, rule_catalogue
 
@@ -44,7 +45,6 @@ __all__ = [
 ]
 
 SCHEMA = Namespace("http://schema.org/")
-_CN = "https://comet.carbon/ext/iso14068#"
 
 
 @dataclass(frozen=True)
@@ -262,14 +262,14 @@ def checklists() -> tuple[Checklist, ...]:
     graph = ontology_graph()
     vocab = vocabulary()
     found: list[Checklist] = []
-    for item_class in range_of(_CN + "evidenceFor"):
+    for item_class in range_of(str(CN.evidenceFor)):
         individuals = [i for i in graph.subjects(RDF.type, URIRef(item_class)) if isinstance(i, URIRef)]
         individuals.sort(key=lambda i: (str(graph.value(i, SKOS.notation) or ""), str(i)))
         items = tuple(
             (vocab.by_iri.get(str(i), compact_iri(str(i), vocab.prefixes)), _meaning(graph, i)) for i in individuals
         )
         for term in vocab.terms.values():
-            if term.iri != _CN + "evidenceFor" and item_class in range_of(term.iri):
+            if term.iri != str(CN.evidenceFor) and item_class in range_of(term.iri):
                 holders = tuple(sorted(str(d) for d in graph.objects(URIRef(term.iri), SCHEMA.domainIncludes)))
                 title = str(graph.value(URIRef(item_class), RDFS.label) or item_class)
                 found.append(Checklist(term.term, holders, items, title))

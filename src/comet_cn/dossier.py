@@ -21,13 +21,14 @@ from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from comet_cn import __version__
 from comet_cn.claim_checks import balance_key, credit_ranges
 from comet_cn.loading import PLAIN_DECIMAL
+from comet_cn.namespaces import CN, COMET
 from comet_cn.reporting import InputFailure, escape_controls
 from comet_cn.resources import ontology_graph, shapes_graph
 from comet_cn.results import Severity, ValidationReport, ValidationResult
@@ -37,8 +38,6 @@ from comet_cn.terms import compact, describe
 
 __all__ = ["Item", "Status", "applicable_rules", "render_dossier", "rule_statuses"]
 
-CN = Namespace("https://comet.carbon/ext/iso14068#")
-COMET = Namespace("https://comet.carbon/v1/core#")
 
 #: One input of the dossier: its outcome and the claim graph it was read from (as loaded, or reasoned), if known.
 Item = tuple[ValidationReport | InputFailure, Graph | None]

@@ -17,10 +17,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import BNode, Node
 
+from comet_cn.namespaces import CN, CNSH
 from comet_cn.reasoning import name_blank_nodes
 from comet_cn.resources import ReadOnlyGraph, shapes_graph
 from comet_cn.results import ValidationResult
@@ -29,8 +30,6 @@ from comet_cn.terms import describe
 
 __all__ = ["NATIVE_SHAPES", "engine_shapes", "native_findings"]
 
-CN = Namespace("https://comet.carbon/ext/iso14068#")
-CNSH = Namespace("https://comet.carbon/ext/iso14068/shapes#")
 
 # CN-EVID-01 (EvidenceShape): the shape's targets and the properties that tick an item.
 _HOLDER_LINKS = (CN.hasReport, CN.hasManagementPlan, CN.hasCommitment, CN.retiresCredit, CN.issuedByProgramme)

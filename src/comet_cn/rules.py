@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
-from rdflib import Graph, Namespace, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, SH
 from rdflib.term import Node
 
+from comet_cn.namespaces import CNSH
 from comet_cn.resources import shapes_files, shapes_graph
 
 __all__ = [
@@ -31,7 +32,6 @@ __all__ = [
     "shape_info",
 ]
 
-CNSH = Namespace("https://comet.carbon/ext/iso14068/shapes#")
 
 #: The pillars findings are grouped by, in the order the text report shows them.
 PILLARS: dict[str, str] = {

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import OWL, RDF
 from rdflib.term import Node
 
+from comet_cn.namespaces import CN
+
 #: The claim's subject: the name a claim gives it is the one its other periods' claims use too.
-_HAS_SUBJECT = URIRef("https://comet.carbon/ext/iso14068#hasSubject")
+_HAS_SUBJECT = CN.hasSubject
 
 __all__ = ["merge_same_as", "same_as_pairs"]
 

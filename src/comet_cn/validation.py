@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from typing import Literal as TypingLiteral
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF, SH, XSD
 from rdflib.term import Node
 
@@ -36,6 +36,7 @@ from comet_cn.loading import (
     retyped_copy,
     usable_numbers,
 )
+from comet_cn.namespaces import CN
 from comet_cn.native_checks import engine_shapes, native_findings
 from comet_cn.rdflib_state import exclusive
 from comet_cn.reasoning import Closure, Engine, ReasoningMode, name_blank_nodes, reason
@@ -52,8 +53,8 @@ __all__ = ["RuleParameters", "Severity", "ValidationReport", "ValidationResult",
 DEFAULT_MAX_TRIPLES = 1_000_000
 
 _VINTAGE_PROPERTIES = {
-    "vintage": URIRef("https://comet.carbon/ext/iso14068#vintageEndYear"),
-    "issuance": URIRef("https://comet.carbon/ext/iso14068#issuanceYear"),
+    "vintage": CN.vintageEndYear,
+    "issuance": CN.issuanceYear,
 }
 
 

@@ -27,6 +27,7 @@ from comet_cn.importers.model import CONTEXT, PROVENANCE, ImportResult
 from comet_cn.importers.pact import PRODUCT_COMMENT, REPLACES
 from comet_cn.importers.reading import first_row, read_text
 from comet_cn.loading import parse_json
+from comet_cn.namespaces import CN
 from comet_cn.resources import CONTEXT_IRIS
 
 __all__ = ["MERGED_FORMATS", "combine", "merge", "merged_format", "read_import", "render_merged"]
@@ -35,7 +36,7 @@ _CLAIM_TYPES = frozenset(
     {
         "CarbonNeutralityClaim",
         "comet-cn:CarbonNeutralityClaim",
-        "https://comet.carbon/ext/iso14068#CarbonNeutralityClaim",
+        str(CN.CarbonNeutralityClaim),
     }
 )
 
