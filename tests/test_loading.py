@@ -202,3 +202,20 @@ def test_a_stream_with_no_end_is_refused_after_the_limit_not_read_forever() -> N
 
 def test_one_json_object_on_one_line_is_one_claim_not_json_lines() -> None:
     assert list(iter_stream(io.BytesIO(b'{"a": 1}\n\n'))) == [("<stdin>", b'{"a": 1}\n')]
+
+
+@pytest.mark.parametrize(
+    ("suffix", "named"), [(".trig", "TriG"), (".nq", "N-Quads"), (".rdf", "RDF/XML"), (".OWL", "RDF/XML")]
+)
+def test_an_rdf_format_not_read_is_named_not_only_called_bad_turtle(tmp_path: Path, suffix: str, named: str) -> None:
+    # A user exporting their claim as TriG or RDF/XML got "not valid Turtle (syntax error at line 1 column 9)".
+    path = tmp_path / f"claim{suffix}"
+    path.write_text("<urn:g> { <urn:a> <urn:b> <urn:c> . }\n", encoding="utf-8")
+    with pytest.raises(InputError, match=f"{named} is not read here: give the claim as JSON-LD"):
+        load(path)
+
+
+def test_turtle_under_an_rdf_suffix_is_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "claim.owl"
+    path.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    assert len(load(path)) == 1

@@ -75,6 +75,18 @@ CLAIM_SUFFIXES: dict[str, str] = {
     ".yml": "yaml",
 }
 
+#: Formats a user may try that one claim is not read from: where such a file is not Turtle or JSON-LD as well, the
+#: refusal names the format, not only "not valid Turtle" at some column.
+_ONE_CLAIM = "give the claim as JSON-LD (.jsonld), Turtle (.ttl) or N-Triples (.nt)"
+_UNREAD_SUFFIXES: dict[str, str] = {
+    ".trig": f"TriG is not read here: {_ONE_CLAIM}",
+    ".nq": f"N-Quads is not read here: {_ONE_CLAIM}",
+    ".rdf": f"RDF/XML is not read here: {_ONE_CLAIM}",
+    ".owl": f"RDF/XML is not read here: {_ONE_CLAIM}",
+    ".xml": f"XML is not read here: {_ONE_CLAIM}",
+    ".jsonl": "a JSON Lines file holds one claim a line: read it with iter_sources or batch.validate_many",
+}
+
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 # Python refuses to convert longer digit strings to int (CVE-2020-10735); a quantity never needs as many.
 _MAX_INT_DIGITS = 4300
@@ -216,7 +228,14 @@ def load_claim(
             from comet_cn.textform import from_yaml  # imported here: PyYAML is an extra
 
             return _jsonld_to_loaded(from_yaml(_read_file(source, limits), name=name, limits=limits), None, budget)
-        return _load_text(_read_file(source, limits), kind, budget)
+        unread = None if kind else _UNREAD_SUFFIXES.get(source.suffix.lower())
+        try:
+            return _load_text(_read_file(source, limits), kind, budget)
+        except InputError as error:
+            if unread is None or error.source != name or not error.problem.startswith("not "):
+                raise
+            # Plain Turtle under another suffix is still read; only what fails is named for the format it is.
+            raise InputError(name, f"{unread} (read as Turtle or JSON-LD: {error.problem})") from None
     if isinstance(source, JsonLine):
         # Without its line break: a parser error past the end of a cut line is then on that line, not the next.
         return _load_text(_decode(source, name, limits).rstrip("\r\n"), "json-ld", budget, json_line=True)
