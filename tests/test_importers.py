@@ -316,6 +316,30 @@ def test_icr_retirements_are_told_apart_by_id_and_summed_per_serialization() -> 
     assert [c["@id"] for c in credits(foods)] == ["urn:comet-cn:import:icr:retirement:ret-ex-0002"]
 
 
+@pytest.mark.parametrize("order", [("exAnte", "exPost"), ("exPost", "exAnte")])
+def test_icr_inventory_items_that_disagree_leave_ex_post_unstated_whatever_their_order(
+    tmp_path: Path, order: tuple[str, str]
+) -> None:
+    # Red team 26b: the last item won, so one order conformed and the other failed CN-EXPOST-01.
+    document = json.loads((FIXTURES / "icr" / "retirements.json").read_text(encoding="utf-8"))
+    serialization = "ICR-ISL-12-98806-3-R-0-2024"
+    document["inventory"] = [{"serialization": serialization, "type": kind} for kind in order]
+    path = tmp_path / "icr.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = import_records("icr", path)
+    assert "isExPostCredit" not in credit(result, "ret-ex-0001")
+    assert has_warning(result, f"the inventory gives serialization '{serialization}' the types '{order[0]}' and")
+
+
+def test_icr_inventory_is_matched_by_serialization_key_not_by_spelling(tmp_path: Path) -> None:
+    # An exAnte item written in lower case no longer leaves the retirement to the ex-post inference.
+    document = json.loads((FIXTURES / "icr" / "retirements.json").read_text(encoding="utf-8"))
+    document["inventory"] = [{"serialization": "icr-isl-12-98806-3-r-0-2024", "type": "exAnte"}]
+    path = tmp_path / "icr.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert credit(import_records("icr", path), "ret-ex-0001")["isExPostCredit"] is False
+
+
 # ---- Puro ----
 
 

@@ -86,12 +86,35 @@ def _owner(value: Any) -> str | None:
     return beneficiary_or_none(name) if isinstance(name, str) else None
 
 
-def parse(document: Any, source: str) -> Parsed:
-    inventory: dict[str, str] = {}
+def _inventory(document: Any, source: str) -> dict[str, tuple[str, ...]]:
+    """The inventory items' types per serialization key, every type written kept (first written first)."""
+    inventory: dict[str, dict[str, None]] = defaultdict(dict)
     if isinstance(document, Mapping):
         for _, item in records(document.get("inventory", []), (), source):
             if item.get("serialization") and item.get("type"):
-                inventory[str(item["serialization"]).strip()] = str(item["type"])
+                written = str(item["serialization"]).strip()
+                inventory[icr_serialization(written) or written][str(item["type"]).strip()] = None
+    return {key: tuple(kinds) for key, kinds in inventory.items()}
+
+
+def _ex_post(kinds: tuple[str, ...], where: str, serialization: str, warnings: list[str]) -> Fact | None:
+    """Ex post from the inventory's type; left unstated (CN-EXPOST-01 asks for it) where the items disagree."""
+    if not kinds:
+        return Fact(True, "inferred: programme rule (ICR retires only activated, ex-post credits)")
+    read = {kind.casefold() for kind in kinds}
+    if len(read) == 1 and read <= {"expost", "exante"}:
+        return Fact(read == {"expost"}, f"registry field inventory type {kinds[0]!r}")
+    # Which item is right cannot be told from the file: taking the last one made the verdict follow record order.
+    shown = " and ".join(repr(kind) for kind in kinds)
+    warnings.append(
+        f"{where}: the inventory gives serialization {serialization!r} the type{'s' if len(kinds) > 1 else ''} "
+        f"{shown}: ex post left unstated; state isExPostCredit from the registry's record"
+    )
+    return None
+
+
+def parse(document: Any, source: str) -> Parsed:
+    inventory = _inventory(document, source)
     _refuse_other_envelope(document, source)
     retirements: list[Retirement] = []
     excluded: list[Excluded] = []
@@ -142,11 +165,7 @@ def parse(document: Any, source: str) -> Parsed:
             )
         period = note_period(f"{reason} {comment}", where, warnings)
         project = record.get("project") if isinstance(record.get("project"), Mapping) else {}
-        kind = inventory.get(serialization)
-        if kind is None:
-            ex_post = Fact(True, "inferred: programme rule (ICR retires only activated, ex-post credits)")
-        else:
-            ex_post = Fact(kind.casefold() == "expost", f"registry field inventory type {kind!r}")
+        ex_post = _ex_post(inventory.get(key or serialization, ()), where, serialization, warnings)
         retirements.append(
             Retirement(
                 where=where,
