@@ -1,0 +1,65 @@
+"""Red team 26 regressions: each test names what a user saw before."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+
+import comet_cn
+from tests.conftest import ENGINES, EXAMPLES, edited
+
+CONFORMING: dict[str, Any] = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
+AS_OF = date(2026, 12, 4)
+
+
+def _rules_on(document: dict[str, Any], engine: str, reasoning: str) -> set[str]:
+    report = comet_cn.validate(
+        document,
+        parameters=comet_cn.RuleParameters(as_of=AS_OF),
+        shacl_engine=engine,  # type: ignore[arg-type]
+        reasoning=reasoning,
+    )
+    return set(report.rule_ids)
+
+
+# ---- CN-PATH-04: a target's level is a year's emissions, whatever the reporting period's length ----
+
+
+def _with_target(level: str, start: str | None) -> dict[str, Any]:
+    """The example with its 2030 target due in 2024 at ``level`` t, over a period from ``start`` to 2024-12-31."""
+    return edited(
+        CONFORMING,
+        ("ex:target-2030", "targetYear", "2024"),
+        ("ex:target-2030", "tonnesCO2e", level),
+        ("ex:period-2024", "reportingPeriodStart", start),
+    )
+
+
+@pytest.mark.rule("CN-PATH-04")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", ["none", "owlrl"])
+def test_a_target_is_compared_with_the_periods_footprint_a_year(engine: str, reasoning: str) -> None:
+    # Before: the period's total was compared with the annual level. A six-month period at 12,450 t (about 24,700 t
+    # a year) conformed to a 13,000 t target, and a two-year period at 12,450 t (about 6,200 t a year) failed a
+    # 7,000 t one.
+    assert _rules_on(_with_target("13000.0", "2024-01-01"), engine, reasoning) == set()
+    assert _rules_on(_with_target("13000.0", "2024-07-01"), engine, reasoning) == {"CN-PATH-04"}
+    assert _rules_on(_with_target("7000.0", "2024-01-01"), engine, reasoning) == {"CN-PATH-04"}
+    assert _rules_on(_with_target("7000.0", "2023-01-01"), engine, reasoning) == set()
+
+
+@pytest.mark.rule("CN-PATH-04")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_period_whose_first_day_cannot_be_read_is_compared_as_stated(engine: str) -> None:
+    # Unknown length: the stated footprint is compared, so an unreadable start never hides a missed target.
+    for start in (None, "2024-13-45x", "1 July 2024"):
+        assert "CN-PATH-04" in _rules_on(_with_target("7000.0", start), engine, "owlrl")
+
+
+def test_the_finding_gives_the_figure_a_year_and_the_days() -> None:
+    report = comet_cn.validate(_with_target("13000.0", "2024-07-01"), parameters=comet_cn.RuleParameters(as_of=AS_OF))
+    (message,) = [r.message for r in report.results if r.rule_id == "CN-PATH-04"]
+    assert "footprint is 12450.0 t CO2e (24713.9 t CO2e a year over its 184 days)" in message
