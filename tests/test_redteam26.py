@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import comet_cn
+from comet_cn.errors import InputError
 from tests.conftest import ENGINES, EXAMPLES, edited
 
 CONFORMING: dict[str, Any] = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
@@ -63,3 +64,36 @@ def test_the_finding_gives_the_figure_a_year_and_the_days() -> None:
     report = comet_cn.validate(_with_target("13000.0", "2024-07-01"), parameters=comet_cn.RuleParameters(as_of=AS_OF))
     (message,) = [r.message for r in report.results if r.rule_id == "CN-PATH-04"]
     assert "footprint is 12450.0 t CO2e (24713.9 t CO2e a year over its 184 days)" in message
+
+
+# ---- a claim stating something of a term of the vocabulary ----
+
+
+def _with_node(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    copied: dict[str, Any] = json.loads(json.dumps(document))
+    copied["@graph"].append(node)
+    return copied
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.rule("CN-ORG-01")
+@pytest.mark.parametrize(
+    ("node", "named"),
+    [
+        # The inventory standard declared a verification standard: CN-CLAIM-06 then passed an opinion under it.
+        (
+            {"@id": "comet-cn:ISO_14064_1", "recognisedEquivalentOf": "ISO_14064_3"},
+            "comet-cn:ISO_14064_1 comet-cn:recognisedEquivalentOf",
+        ),
+        # The product standard declared consistent with the organisation one: CN-ORG-01 then passed.
+        ({"@id": "comet-cn:ISO_14067", "consistentWith": "ISO_14064_1"}, "comet-cn:ISO_14067 comet-cn:consistentWith"),
+    ],
+)
+def test_a_claim_may_not_state_anything_of_a_vocabulary_term(node: dict[str, Any], named: str) -> None:
+    with pytest.raises(InputError, match=f"a claim may not redefine the vocabulary \\(it states {named}\\)"):
+        comet_cn.validate(_with_node(CONFORMING, node), parameters=comet_cn.RuleParameters(as_of=AS_OF))
+
+
+def test_a_claim_may_repeat_what_the_ontology_states_of_a_term() -> None:
+    restated = _with_node(CONFORMING, {"@id": "comet-cn:ISO_14064_3", "@type": "VerificationStandard"})
+    assert comet_cn.validate(restated, parameters=comet_cn.RuleParameters(as_of=AS_OF)).conforms

@@ -35,12 +35,12 @@ from rdflib.plugins.parsers.ntriples import NTGraphSink, W3CNTriplesParser
 from rdflib.term import Node
 
 from comet_cn import jsonld_fast
-from comet_cn.claim_store import distinct_objects, distinct_predicates, new_graph, subject_rank
+from comet_cn.claim_store import distinct_objects, distinct_predicates, distinct_subjects, new_graph, subject_rank
 from comet_cn.errors import InputError
 from comet_cn.pyld_index import fast_duplicate_checks
 from comet_cn.rdflib_state import exclusive
 from comet_cn.resources import CONTEXT_IRIS, context_document, context_terms, ontology_graph
-from comet_cn.terms import MARKER, VOCAB_MARKER, UnknownTerm, document_terms, take_marked
+from comet_cn.terms import MARKER, VOCAB_MARKER, UnknownTerm, compact, document_terms, take_marked
 
 __all__ = [
     "CLAIM_SUFFIXES",
@@ -1217,6 +1217,21 @@ def _vocabulary_term(iri: str) -> bool:
     return iri.startswith(_RESERVED_NAMESPACES) or iri in bundled_terms()
 
 
+def _vocabulary_statements(graph: Graph) -> list[tuple[Node, str]]:
+    """Statements whose subject is a term of the vocabulary, other than those the bundled ontology makes."""
+    ontology = ontology_graph()
+    found: list[tuple[Node, str]] = []
+    for subject in distinct_subjects(graph):
+        if not isinstance(subject, URIRef) or not _vocabulary_term(str(subject)):
+            continue
+        found += [
+            (subject, f"{compact(str(subject))} {compact(str(predicate))}")
+            for predicate, value in graph.predicate_objects(subject)
+            if (subject, predicate, value) not in ontology
+        ]
+    return found
+
+
 def check_claim_budget(graph: Graph, name: str, limits: LoadLimits = DEFAULT_LIMITS) -> None:
     """Refuse a claim that would make reasoning costly or change the vocabulary the rules are written against.
 
@@ -1251,6 +1266,11 @@ def check_claim_budget(graph: Graph, name: str, limits: LoadLimits = DEFAULT_LIM
         for term in (subject, other)
         if isinstance(term, URIRef) and _vocabulary_term(str(term))
     ]
+    # Nor may it state anything else of a term of the vocabulary: "comet-cn:ISO_14064_1
+    # comet-cn:recognisedEquivalentOf comet-cn:ISO_14064_3" would make the inventory standard a verification standard
+    # (CN-CLAIM-06), and "comet-cn:ISO_14067 comet-cn:consistentWith comet-cn:ISO_14064_1" a product standard an
+    # organisation's (CN-ORG-01). What the bundled ontology itself states may be repeated.
+    stated += _vocabulary_statements(graph)
     if stated:
         rank = subject_rank(graph)
         first = min(stated, key=lambda item: (rank.get(item[0], -1), item[1]))[1]
