@@ -562,17 +562,26 @@ def test_merge_refuses_what_it_cannot_merge(tmp_path: Path) -> None:
         merge(document, [result])
 
 
-def test_merged_pact_footprint_becomes_the_claims_footprint_only_where_it_has_none() -> None:
+def test_merged_pact_footprint_becomes_the_claims_footprint_and_its_product_the_subject() -> None:
     pact = import_records("pact", FIXTURES / "pact" / "footprint.json", quantity=Decimal(500000))
     document = json.loads(CLAIM.read_text(encoding="utf-8"))
     claim = document["@graph"][0]
-    del claim["hasCarbonFootprint"]
+    del claim["hasCarbonFootprint"], claim["hasSubject"]
     merged = merge(document, [pact])
     assert (
         merged["@graph"][0]["hasCarbonFootprint"]
         == "urn:comet-cn:import:pact:footprint:5b2e8f10-0000-4000-8000-0000000000a1"
     )
-    assert merged["@graph"][0]["hasSubject"] == "ex:acme"  # kept
+    assert merged["@graph"][0]["hasSubject"] == "urn:example:product:interior-paint-12-5"
+
+
+def test_a_products_footprint_merged_into_a_claim_about_another_subject_is_refused() -> None:
+    # Red team 26b: the organisation claim about ex:acme took one paint pail's footprint as its own and conformed.
+    pact = import_records("pact", FIXTURES / "pact" / "footprint.json", quantity=Decimal(500000))
+    document = json.loads(CLAIM.read_text(encoding="utf-8"))
+    del document["@graph"][0]["hasCarbonFootprint"]
+    with pytest.raises(InputError, match="the claim is about ex:acme, but the imported footprint is of the product "):
+        merge(document, [pact])
 
 
 # ---- command line ----

@@ -65,11 +65,20 @@ OLD_IRI = f"urn:comet-cn:import:pact:footprint:{OLD}"
 NEW_IRI = f"urn:comet-cn:import:pact:footprint:{NEW}"
 
 
-def _claim_without_footprint(tmp_path: Path) -> Path:
+def _product_claim(tmp_path: Path, *, footprint: bool = True) -> Path:
+    """The product claim, its product declared the PACT product the footprints below are of (red team 26b: a
+    footprint of another product is refused)."""
     document = json.loads(PRODUCT_CLAIM.read_text(encoding="utf-8"))
     for node in document["@graph"]:
-        node.pop("hasCarbonFootprint", None)
+        if not footprint:
+            node.pop("hasCarbonFootprint", None)
+        if node.get("@id") == "ex:terra-tile-body":
+            node["owl:sameAs"] = {"@id": "urn:example:product:terra"}
     return _write_json(tmp_path / "claim.jsonld", document)
+
+
+def _claim_without_footprint(tmp_path: Path) -> Path:
+    return _product_claim(tmp_path, footprint=False)
 
 
 @pytest.mark.parametrize("reverse", [False, True])
@@ -110,7 +119,7 @@ def test_two_footprints_neither_superseding_the_other_are_refused(
 def test_a_footprint_merged_into_a_claim_with_one_is_refused(tmp_path: Path, cn_import: Callable[..., Run]) -> None:
     # Before: added beside the claim's footprint, unlinked, and the claim still conformed against the old one.
     path = _write_json(tmp_path / "pact.json", [_footprint(NEW, "0.90")])
-    run = cn_import("pact", path, "--quantity", "1000", "--into", PRODUCT_CLAIM)
+    run = cn_import("pact", path, "--quantity", "1000", "--into", _product_claim(tmp_path))
     assert run.code == 2
     assert "the claim already has the footprint ex:footprint-2024" in run.err
     assert "--replace ex:footprint-2024" in run.err
@@ -119,7 +128,9 @@ def test_a_footprint_merged_into_a_claim_with_one_is_refused(tmp_path: Path, cn_
 
 def test_replace_names_the_claims_footprint(tmp_path: Path, cn_import: Callable[..., Run]) -> None:
     path = _write_json(tmp_path / "pact.json", [_footprint(NEW, "0.90")])
-    run = cn_import("pact", path, "--quantity", "1000", "--into", PRODUCT_CLAIM, "--replace", "ex:footprint-2024")
+    run = cn_import(
+        "pact", path, "--quantity", "1000", "--into", _product_claim(tmp_path), "--replace", "ex:footprint-2024"
+    )
     assert run.code == 0, run.err
     merged = run.json()
     assert _claim(merged)["hasCarbonFootprint"] == NEW_IRI
@@ -135,10 +146,10 @@ def test_cn_merge_refuses_a_footprint_beside_the_claims_own(
     path = _write_json(tmp_path / "pact.json", [_footprint(NEW, "0.90")])
     written = tmp_path / "footprint.jsonld"
     assert cn_import("pact", path, "--quantity", "1000", "-o", written, "-q").code == 0
-    run = cn_merge(PRODUCT_CLAIM, written)
+    run = cn_merge(_product_claim(tmp_path), written)
     assert run.code == 2
     assert "the claim already has the footprint ex:footprint-2024" in run.err
-    replaced = cn_merge(PRODUCT_CLAIM, written, "--replace", "ex:footprint-2024")
+    replaced = cn_merge(_product_claim(tmp_path), written, "--replace", "ex:footprint-2024")
     assert replaced.code == 0, replaced.err
     assert _claim(replaced.json())["hasCarbonFootprint"] == NEW_IRI
 

@@ -208,6 +208,8 @@ def merge(
     target = nodes[claims[0]]
     imports = _distinct_sources(imports)
     footprint = _footprint_to_link(target, imports, document_prefixes(document), name)
+    if footprint is not None:
+        _check_subject(nodes, target, footprint, document_prefixes(document), name)
     conflicts: list[str] = []
     _add_nodes(nodes, (node for result in imports for node in result.nodes), conflicts)
     if warnings is not None:
@@ -437,14 +439,59 @@ def _footprint_to_link(
     return found[latest[0]]
 
 
-def _link_footprint(claim: dict[str, Any], footprint: Mapping[str, Any]) -> None:
-    """The footprint becomes the claim's footprint, and its product the subject where the claim has none."""
-    claim["hasCarbonFootprint"] = footprint["@id"]
-    products = [
+def _products(footprint: Mapping[str, Any]) -> list[str]:
+    """The product an imported PACT footprint is of, as its comment records it."""
+    return [
         text[len(PRODUCT_COMMENT) :]
         for text in (c.get("@value") if isinstance(c, Mapping) else c for c in _as_list(footprint.get("comment")))
         if isinstance(text, str) and text.startswith(PRODUCT_COMMENT)
     ]
+
+
+_SAME_AS_KEYS = ("owl:sameAs", "http://www.w3.org/2002/07/owl#sameAs")
+
+
+def _check_subject(
+    nodes: Mapping[str, Mapping[str, Any]],
+    claim: Mapping[str, Any],
+    footprint: Mapping[str, Any],
+    prefixes: Mapping[str, str],
+    name: str,
+) -> None:
+    """Refuse a product's footprint for a claim about another subject: no rule could tell it is not the subject's.
+
+    :raises InputError: the claim's subject is neither the product nor declared owl:sameAs it.
+    """
+    products = {expand_iri(product, prefixes) for product in _products(footprint)}
+    subjects = [_ref(value) for value in _as_list(claim.get("hasSubject"))]
+    if not products or not subjects:
+        return
+    # owl:sameAs stated either way round between the claim's subject and the product (a node reference: a string
+    # value of owl:sameAs is a literal, which links nothing).
+    same = {
+        frozenset({expand_iri(ref, prefixes), expand_iri(_ref(value), prefixes)})
+        for ref, node in nodes.items()
+        for key in _SAME_AS_KEYS
+        for value in _as_list(node.get(key))
+        if isinstance(value, Mapping) and "@id" in value
+    }
+    for subject in (expand_iri(subject, prefixes) for subject in subjects):
+        if subject in products or any(frozenset({subject, product}) in same for product in products):
+            return
+    product = sorted(products)[0]
+    raise InputError(
+        name,
+        f"the claim is about {subjects[0]}, but the imported footprint is of the product {product}: an organisation's "
+        "footprint covers all its emissions (ISO 14064-1), and a product's claim is checked against that product's; "
+        f"make the claim's hasSubject {product} (or state the subject owl:sameAs it) if it is that product; "
+        "nothing written",
+    )
+
+
+def _link_footprint(claim: dict[str, Any], footprint: Mapping[str, Any]) -> None:
+    """The footprint becomes the claim's footprint, and its product the subject where the claim has none."""
+    claim["hasCarbonFootprint"] = footprint["@id"]
+    products = _products(footprint)
     if products and "hasSubject" not in claim:
         claim["hasSubject"] = products[0]
 
