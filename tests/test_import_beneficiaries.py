@@ -238,12 +238,39 @@ def test_car_unusable_consumption_period_is_warned_naming_the_line(tmp_path: Pat
     result = import_records("car", path)
     assert event_of(result, "periods.csv:2")["hasReportingPeriod"].endswith("2025-01-01:2025-12-31")
     assert warnings_about(result, "periods.csv:2") == []
-    (month13,) = warnings_about(result, "periods.csv:3")
+    # Each also gets the dates as a suggestion, as written (red team 26b).
+    month13 = " ".join(warnings_about(result, "periods.csv:3"))
     assert "'Consumption Period 13/01/2025-12/31/2025' is not two MM/DD/YYYY dates" in month13
-    (backwards,) = warnings_about(result, "periods.csv:4")
+    backwards = " ".join(warnings_about(result, "periods.csv:4"))
     assert "'Consumption Period 12/31/2025-01/01/2025' starts after it ends" in backwards
     for line in (3, 4):
         assert "hasReportingPeriod" not in event_of(result, f"periods.csv:{line}")
+
+
+@pytest.mark.parametrize(
+    ("details", "suggested"),
+    [
+        ("for Consumption Period 1/1/2023-12/31/2023", "the dates 1/1/2023 to 12/31/2023 as written"),
+        ("for Consumption Period 01/01/2023 to 12/31/2023", "the dates 01/01/2023 to 12/31/2023 as written"),
+        ("Consumption Period: 01/01/2023-12/31/2023", "the dates 01/01/2023 to 12/31/2023 as written"),
+        ("for Consumption Period 2023-01-01 - 2023-12-31", "the dates 2023-01-01 to 2023-12-31"),
+    ],
+)
+def test_a_consumption_period_in_another_form_is_warned_and_suggested(
+    tmp_path: Path, details: str, suggested: str
+) -> None:
+    # Red team 26b: no warning and no suggestion; merged into the 2024 claim, the 2023 credits took its period.
+    third = "On Behalf of Third Party"
+    path = write_car(tmp_path / "periods.csv", [car_row(1, 100, "Example Climate Services Inc.", third, details)])
+    result = import_records("car", path)
+    said = " ".join(warnings_about(result, "periods.csv:2"))
+    assert "names a Consumption Period not in the form MM/DD/YYYY-MM/DD/YYYY: no period is read from it" in said
+    assert f"the registry's note suggests a period ({suggested}, from" in said
+    assert "hasReportingPeriod" not in event_of(result, "periods.csv:2")
+    warnings: list[str] = []
+    merged = merge(CLAIM, [result], for_claimant=True, warnings=warnings)
+    assert any(f"the registry's note suggests {suggested}" in w and "ex:period-2024" in w for w in warnings)
+    assert merged
 
 
 def test_car_environmental_benefit_suggests_the_account_holder(tmp_path: Path) -> None:

@@ -186,10 +186,18 @@ def note_period(text: str, where: str, warnings: list[str]) -> Period | None:
     return period
 
 
+#: A note that names a consumption period in any other form: said, since the claim's period would be used instead.
+_CONSUMPTION_NAMED = re.compile(r"(?i)consumption\s*period")
+
+
 def _consumption(text: str) -> tuple[Period | None, str | None]:
     match = _CONSUMPTION.search(text)
     if match is None:
-        return None, None
+        named = _CONSUMPTION_NAMED.search(text)
+        if named is None:
+            return None, None
+        said = " ".join(text[named.start() : named.start() + 60].split())
+        return None, f"{said!r} names a Consumption Period not in the form MM/DD/YYYY-MM/DD/YYYY"
     said = repr(match[0])
     try:
         start = date(int(match[3]), int(match[1]), int(match[2]))
@@ -202,6 +210,19 @@ def _consumption(text: str) -> tuple[Period | None, str | None]:
 
 
 _SUGGESTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # Two dates: which is the month in 1/2/2023 is not known, so the dates are given as written.
+    (
+        re.compile(
+            r"(?i)(?<![\d/])(\d{1,2}/\d{1,2}/(?:19|20)\d{2})\s*(?:-|–|to|through|until)\s*(\d{1,2}/\d{1,2}/(?:19|20)\d{2})"
+        ),
+        "the dates {start} to {end} as written",
+    ),
+    (
+        re.compile(
+            r"(?i)(?<![\d-])((?:19|20)\d{2}-\d{2}-\d{2})\s*(?:-|–|to|through|until)\s*((?:19|20)\d{2}-\d{2}-\d{2})"
+        ),
+        "the dates {start} to {end}",
+    ),
     (re.compile(r"(?i)\bCY\s?'?((?:19|20)\d{2}|\d{2})\b"), "calendar year {year}"),
     (re.compile(r"(?i)\bFY\s?'?((?:19|20)\d{2}|\d{2})\b"), "fiscal year {year} (its dates are not known)"),
     (re.compile(r"(?i)\bQ([1-4])\s?/\s?((?:19|20)\d{2})\b"), "quarter {quarter} of {year}"),
@@ -223,6 +244,8 @@ def suggest_period(text: str) -> str | None:
             continue
         if "quarter" in words:
             said = words.format(quarter=match[1], year=match[2])
+        elif "{start}" in words:
+            said = words.format(start=match[1], end=match[2])
         else:
             found = match[1]
             said = words.format(year=found if len(found) == 4 else f"20{found}")

@@ -223,7 +223,13 @@ def merge(
             confirmed = result.beneficiary is not None if for_claimant is None else for_claimant
             if confirmed and entity is not None and "retiredOnBehalfOf" not in nodes[event_id]:
                 _check_beneficiary(nodes, event_id, entity, document_prefixes(document), result.source)
-            _link(nodes[event_id], result if confirmed else None, period, entity)
+            suggested = _link(nodes[event_id], result if confirmed else None, period, entity)
+            if suggested and warnings is not None:
+                warnings.append(
+                    f"{event_id}: the registry's note suggests {'; '.join(suggested)}, but the event is given the "
+                    f"claim's period {_ref(period)}: check which period the credits were retired for, and state the "
+                    "event's hasReportingPeriod if it is another"
+                )
     if footprint is not None:
         _link_footprint(target, footprint)
         for key in holders:
@@ -372,12 +378,24 @@ def _check_beneficiary(
         )
 
 
-def _link(node: dict[str, Any], confirmed: ImportResult | None, period: Any, entity: Any) -> None:
-    """The claim's period and, when the user ``confirmed`` who the retirements were for, the claiming entity."""
+_SUGGESTED_PERIOD = "period suggested by the registry's note: "
+
+
+def _link(node: dict[str, Any], confirmed: ImportResult | None, period: Any, entity: Any) -> list[str]:
+    """The claim's period and, when the user ``confirmed`` who the retirements were for, the claiming entity.
+
+    :returns: the periods the registry's note suggested, where the event is given the claim's period instead.
+    """
     comments = _as_list(node.get("comment"))
+    suggested: list[str] = []
     if "hasReportingPeriod" not in node and period is not None:
         node["hasReportingPeriod"] = period
         comments.append("hasReportingPeriod: the claim's period, because the user merged this import into the claim")
+        suggested = [
+            text[len(_SUGGESTED_PERIOD) :].split(" (not a hasReportingPeriod")[0]
+            for text in comments
+            if isinstance(text, str) and text.startswith(_SUGGESTED_PERIOD)
+        ]
     if confirmed is not None and entity is not None and "retiredOnBehalfOf" not in node:
         node["retiredOnBehalfOf"] = entity
         why = (
@@ -389,6 +407,7 @@ def _link(node: dict[str, Any], confirmed: ImportResult | None, period: Any, ent
             f"retiredOnBehalfOf: the claiming entity, because the user {why} and merged them into its claim"
         )
     node["comment"] = comments
+    return suggested
 
 
 def _footprint_to_link(
