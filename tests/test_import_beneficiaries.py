@@ -273,6 +273,15 @@ def test_a_consumption_period_in_another_form_is_warned_and_suggested(
     assert merged
 
 
+def test_a_suggested_period_within_the_claims_period_is_not_warned_about_at_merge(tmp_path: Path) -> None:
+    third = "On Behalf of Third Party"
+    details = "for Consumption Period 1/1/2024-12/31/2024"
+    path = write_car(tmp_path / "periods.csv", [car_row(1, 100, "Example Climate Services Inc.", third, details)])
+    warnings: list[str] = []
+    merge(CLAIM, [import_records("car", path)], for_claimant=True, warnings=warnings)
+    assert not [w for w in warnings if "suggests" in w]
+
+
 def test_car_environmental_benefit_suggests_the_account_holder(tmp_path: Path) -> None:
     benefit = "Environmental Benefit"
     path = write_car(

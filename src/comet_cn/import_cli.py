@@ -138,16 +138,13 @@ def _say(results: Sequence[ImportResult], quiet: bool) -> None:
 
 
 def _say_conflicts(conflicts: Sequence[str], quiet: bool, program: str) -> None:
-    """Values two files (or a file and the claim) give one node differently: each kept, each said (a count with -q)."""
+    """The merge's warnings (values two files, or a file and the claim, give one node differently, each kept; a
+    period the registry's note suggests, overridden by the claim's): each said, a count with -q."""
     if not quiet:
         for line in conflicts:
             click.echo(f"{program}: warning: {escape_controls(line)}", err=True)
     if conflicts:
-        click.echo(
-            f"{program}: {len(conflicts)} value(s) stated differently by the files merged: both kept, so the checks "
-            "report them",
-            err=True,
-        )
+        click.echo(f"{program}: {len(conflicts)} warning(s) from the merge: check each before validating", err=True)
 
 
 _output_format = click.option(

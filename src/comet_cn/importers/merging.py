@@ -105,7 +105,7 @@ def _add_nodes(nodes: dict[str, dict[str, Any]], extra: Iterable[Mapping[str, An
             )
             warnings.append(
                 f"{key}: {name} is {one!r} in {_places(here)} but {other!r} in {_places(there)}: both values kept "
-                "(the checks report a node with two; check the registry records)"
+                "(a rule that allows one value reports the node, not every rule does; check the registry records)"
             )
 
 
@@ -178,7 +178,8 @@ def merge(
         ``retiredOnBehalfOf`` the claim's ``claimedBy``). By default, only the imports whose rows the user selected
         by beneficiary are taken as made for it.
     :param warnings: if given, a warning is appended to it for each node that the claim or another import states
-        otherwise (both values are kept, so the checks report the conflict).
+        otherwise (both values are kept, and a rule that allows one value reports the node), and for each event
+        given the claim's period although the registry's note suggests another.
     :returns: a new JSON-LD document; the claim file is not changed.
     :raises InputError: the claim file is missing or unreadable, is not a comet-cn claim, holds several claims
         (name an ``event`` to pick one), or has no event ``event``; or an event to be linked to the claiming entity
@@ -224,6 +225,7 @@ def merge(
             if confirmed and entity is not None and "retiredOnBehalfOf" not in nodes[event_id]:
                 _check_beneficiary(nodes, event_id, entity, document_prefixes(document), result.source)
             suggested = _link(nodes[event_id], result if confirmed else None, period, entity)
+            suggested = [text for text in suggested if not _within(text, _period_years(nodes, period))]
             if suggested and warnings is not None:
                 warnings.append(
                     f"{event_id}: the registry's note suggests {'; '.join(suggested)}, but the event is given the "
@@ -379,6 +381,24 @@ def _check_beneficiary(
 
 
 _SUGGESTED_PERIOD = "period suggested by the registry's note: "
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def _period_years(nodes: Mapping[str, Mapping[str, Any]], period: Any) -> tuple[int, int] | None:
+    """The years of the first and last day of the claim's period ``period``, where its node states them."""
+    node = nodes.get(_ref(period)) if period is not None else None
+    if node is None:
+        return None
+    years = [_YEAR.match(str(node.get(key) or "")) for key in ("reportingPeriodStart", "reportingPeriodEnd")]
+    if years[0] is None or years[1] is None:
+        return None
+    return int(years[0][0]), int(years[1][0])
+
+
+def _within(suggestion: str, years: tuple[int, int] | None) -> bool:
+    """Whether every year a suggested period names lies in the claim's period's years (then there is nothing to say)."""
+    named = [int(found) for found in _YEAR.findall(suggestion.split(", from ")[0])]
+    return years is not None and bool(named) and all(years[0] <= year <= years[1] for year in named)
 
 
 def _link(node: dict[str, Any], confirmed: ImportResult | None, period: Any, entity: Any) -> list[str]:
