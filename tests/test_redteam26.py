@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import comet_cn
-from comet_cn.errors import InputError
-from tests.conftest import ENGINES, EXAMPLES, edited
+from comet_cn.errors import InputError, SupportFileError
+from tests.conftest import ENGINES, EXAMPLES, edited, run_script
 
 CONFORMING: dict[str, Any] = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
 AS_OF = date(2026, 12, 4)
@@ -97,3 +98,71 @@ def test_a_claim_may_not_state_anything_of_a_vocabulary_term(node: dict[str, Any
 def test_a_claim_may_repeat_what_the_ontology_states_of_a_term() -> None:
     restated = _with_node(CONFORMING, {"@id": "comet-cn:ISO_14064_3", "@type": "VerificationStandard"})
     assert comet_cn.validate(restated, parameters=comet_cn.RuleParameters(as_of=AS_OF)).conforms
+
+
+# ---- a user's --shapes or --ontology changing the bundled rules ----
+
+SHAPES_NS = "https://comet.carbon/ext/iso14068/shapes#"
+LATE = EXAMPLES / "violations" / "cn-ret-01-late-retirement.jsonld"
+
+
+@pytest.mark.rule("CN-RET-01")
+@pytest.mark.parametrize(
+    ("statement", "named"),
+    [
+        # Before: each of these made the late retirement conform, the second at random with the hash seed.
+        (f"<{SHAPES_NS}RetirementTimingShape> sh:deactivated true .", "cnsh:RetirementTimingShape"),
+        (f"<{SHAPES_NS}RetirementTimingShape> sh:severity sh:Warning .", "cnsh:RetirementTimingShape"),
+        (
+            '<https://comet.carbon/ext/iso14068/shapes> sh:declare [ sh:prefix "comet-cn" ; '
+            'sh:namespace "urn:my-ext#"^^<http://www.w3.org/2001/XMLSchema#anyURI> ] .',
+            "https://comet.carbon/ext/iso14068/shapes",
+        ),
+    ],
+)
+def test_extra_shapes_may_not_change_a_bundled_shape(tmp_path: Path, statement: str, named: str) -> None:
+    path = tmp_path / "mine.ttl"
+    path.write_text(f"@prefix sh: <http://www.w3.org/ns/shacl#> .\n{statement}\n", encoding="utf-8")
+    with pytest.raises(
+        SupportFileError, match=f"--shapes may add shapes, not change the bundled ones \\(it states {named}"
+    ):
+        comet_cn.validate(LATE, extra_shapes=[path], parameters=comet_cn.RuleParameters(as_of=AS_OF))
+    run = run_script("cn-validate", "-s", str(path), str(LATE))
+    assert run.code == 2 and len(run.err.strip().splitlines()) == 1 and run.out == ""
+
+
+def test_extra_shapes_may_use_a_bundled_shape(tmp_path: Path) -> None:
+    path = tmp_path / "mine.ttl"
+    path.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "<urn:my:ClaimShape> a sh:NodeShape ; sh:targetNode <urn:nothing> ;\n"
+        f"    sh:node <{SHAPES_NS}RetirementTimingShape> .\n",
+        encoding="utf-8",
+    )
+    report = comet_cn.validate(LATE, extra_shapes=[path], parameters=comet_cn.RuleParameters(as_of=AS_OF))
+    assert "CN-RET-01" in report.rule_ids
+
+
+@pytest.mark.rule("CN-CLAIM-07")
+def test_an_extra_ontology_may_not_equate_two_terms_of_the_vocabulary(tmp_path: Path) -> None:
+    # Before: the claim missing summary item k conformed once k was declared the same as item j.
+    path = tmp_path / "mine.ttl"
+    path.write_text(
+        "<https://comet.carbon/ext/iso14068#ClaimSummaryItem_k> <http://www.w3.org/2002/07/owl#sameAs> "
+        "<https://comet.carbon/ext/iso14068#ClaimSummaryItem_j> .\n",
+        encoding="utf-8",
+    )
+    claim = EXAMPLES / "violations" / "cn-claim-07-summary-missing-item.jsonld"
+    with pytest.raises(SupportFileError, match="--ontology may add terms, not change the vocabulary's"):
+        comet_cn.validate(claim, extra_ontology=[path], parameters=comet_cn.RuleParameters(as_of=AS_OF))
+
+
+def test_an_extra_ontology_may_extend_a_class_of_the_vocabulary(tmp_path: Path) -> None:
+    path = tmp_path / "mine.ttl"
+    path.write_text(
+        "<urn:my:WindCredit> <http://www.w3.org/2000/01/rdf-schema#subClassOf> "
+        "<https://comet.carbon/ext/iso14068#CarbonCredit> .\n",
+        encoding="utf-8",
+    )
+    claim = EXAMPLES / "conforming-claim.jsonld"
+    assert comet_cn.validate(claim, extra_ontology=[path], parameters=comet_cn.RuleParameters(as_of=AS_OF)).conforms

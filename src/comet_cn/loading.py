@@ -37,6 +37,7 @@ from rdflib.term import Node
 from comet_cn import jsonld_fast
 from comet_cn.claim_store import distinct_objects, distinct_predicates, distinct_subjects, new_graph, subject_rank
 from comet_cn.errors import InputError
+from comet_cn.namespaces import CNSH
 from comet_cn.pyld_index import fast_duplicate_checks
 from comet_cn.rdflib_state import exclusive
 from comet_cn.resources import CONTEXT_IRIS, context_document, context_terms, ontology_graph
@@ -60,6 +61,7 @@ __all__ = [
     "parse_json",
     "read_bytes",
     "usable_numbers",
+    "vocabulary_changes",
 ]
 
 #: What ``load`` accepts: a path, JSON-LD text, a parsed JSON-LD document, Turtle text, or an rdflib Graph.
@@ -1217,17 +1219,31 @@ def _vocabulary_term(iri: str) -> bool:
     return iri.startswith(_RESERVED_NAMESPACES) or iri in bundled_terms()
 
 
-def _vocabulary_statements(graph: Graph) -> list[tuple[Node, str]]:
-    """Statements whose subject is a term of the vocabulary, other than those the bundled ontology makes."""
+def vocabulary_changes(graph: Graph) -> list[tuple[Node, str]]:
+    """What ``graph`` states that would change a term of the vocabulary, as (subject, statement named) pairs.
+
+    An ``owl:sameAs``/``owl:differentFrom`` naming a term (``comet-cn:Real owl:sameAs comet-cn:Additional`` would make
+    one criterion met stand for another: OWL 2 RL copies statements across it), and any statement about a term beyond
+    what the bundled ontology states of it (``comet-cn:ISO_14064_1 comet-cn:recognisedEquivalentOf
+    comet-cn:ISO_14064_3`` would make the inventory standard a verification standard, CN-CLAIM-06). A claim may state
+    neither, nor may an extra ontology, which adds terms of its own.
+    """
+    found: list[tuple[Node, str]] = [
+        (subject, f"{_short(predicate)} naming {compact(str(term))}")
+        for predicate in (OWL.sameAs, OWL.differentFrom)
+        for subject, other in graph.subject_objects(predicate)
+        for term in (subject, other)
+        if isinstance(term, URIRef) and _vocabulary_term(str(term))
+    ]
     ontology = ontology_graph()
-    found: list[tuple[Node, str]] = []
     for subject in distinct_subjects(graph):
-        if not isinstance(subject, URIRef) or not _vocabulary_term(str(subject)):
+        # The run's parameters node stated in a claim is dropped with a warning where the rules read it (CN-INPUT-02).
+        if not isinstance(subject, URIRef) or not _vocabulary_term(str(subject)) or subject == CNSH.parameters:
             continue
         found += [
             (subject, f"{compact(str(subject))} {compact(str(predicate))}")
             for predicate, value in graph.predicate_objects(subject)
-            if (subject, predicate, value) not in ontology
+            if predicate not in (OWL.sameAs, OWL.differentFrom) and (subject, predicate, value) not in ontology
         ]
     return found
 
@@ -1257,20 +1273,9 @@ def check_claim_budget(graph: Graph, name: str, limits: LoadLimits = DEFAULT_LIM
         for kind in _VOCABULARY_TYPES
         for subject in graph.subjects(RDF.type, kind)
     ]
-    # owl:sameAs is instance data, except where it names a term of the vocabulary: comet-cn:Real owl:sameAs
-    # comet-cn:Additional would make one criterion met stand for another (OWL 2 RL copies statements across it).
-    stated += [
-        (subject, f"{_short(predicate)} naming {_short(term)}")
-        for predicate in (OWL.sameAs, OWL.differentFrom)
-        for subject, other in graph.subject_objects(predicate)
-        for term in (subject, other)
-        if isinstance(term, URIRef) and _vocabulary_term(str(term))
-    ]
-    # Nor may it state anything else of a term of the vocabulary: "comet-cn:ISO_14064_1
-    # comet-cn:recognisedEquivalentOf comet-cn:ISO_14064_3" would make the inventory standard a verification standard
-    # (CN-CLAIM-06), and "comet-cn:ISO_14067 comet-cn:consistentWith comet-cn:ISO_14064_1" a product standard an
-    # organisation's (CN-ORG-01). What the bundled ontology itself states may be repeated.
-    stated += _vocabulary_statements(graph)
+    # owl:sameAs is instance data, except where it names a term of the vocabulary; nor may a claim state anything
+    # else of a term beyond what the bundled ontology states (see vocabulary_changes).
+    stated += vocabulary_changes(graph)
     if stated:
         rank = subject_rank(graph)
         first = min(stated, key=lambda item: (rank.get(item[0], -1), item[1]))[1]

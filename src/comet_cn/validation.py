@@ -6,11 +6,12 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from typing import Literal as TypingLiteral
 
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SH, XSD
 from rdflib.term import Node
 
@@ -35,16 +36,17 @@ from comet_cn.loading import (
     load_claim,
     retyped_copy,
     usable_numbers,
+    vocabulary_changes,
 )
 from comet_cn.namespaces import CN
 from comet_cn.native_checks import engine_shapes, native_findings
 from comet_cn.rdflib_state import exclusive
 from comet_cn.reasoning import Closure, Engine, ReasoningMode, name_blank_nodes, reason
-from comet_cn.resources import CONTEXT_IRIS, ontology_graph
+from comet_cn.resources import CONTEXT_IRIS, ontology_graph, shapes_graph
 from comet_cn.results import Severity, ValidationReport, ValidationResult, finding
 from comet_cn.rules import CNSH, ShapeInfo, shape_info
 from comet_cn.shacl_engines import ShaclEngine, run_shapes
-from comet_cn.terms import describe
+from comet_cn.terms import compact, describe
 
 __all__ = ["RuleParameters", "Severity", "ValidationReport", "ValidationResult", "validate", "validate_graph"]
 
@@ -355,7 +357,50 @@ def _load_support(item: Source, kind: str, limits: LoadLimits) -> Graph:
                 f"owl:imports <{target}> is not bundled and imports are never fetched; "
                 f"pass that file as another --{kind} instead",
             )
+    _refuse_changes(graph, kind, name)
     return graph
+
+
+def _refuse_changes(graph: Graph, kind: str, name: str) -> None:
+    """A user's shapes may add checks and a user's ontology terms, but neither may change the bundled ones.
+
+    One line in a --shapes file (``cnsh:RetirementTimingShape sh:deactivated true``, or another ``sh:severity``) took a
+    rule away without a word in the report, and a second prefix declared on the bundled shapes made verdicts follow
+    the hash seed; ``comet-cn:ClaimSummaryItem_k owl:sameAs comet-cn:ClaimSummaryItem_j`` in an ontology ticked an item
+    of the claim's summary with another.
+
+    :raises SupportFileError: the file states something of a bundled shape, or of a term of the vocabulary.
+    """
+    if kind == "shapes":
+        bundled = _bundled_shape_nodes()
+        source = shapes_graph()
+        changed = sorted(
+            f"{compact(str(subject))} {compact(str(predicate))}"
+            for subject in set(graph.subjects())
+            if isinstance(subject, URIRef) and subject in bundled
+            for predicate, value in graph.predicate_objects(subject)
+            if (subject, predicate, value) not in source
+        )
+        if changed:
+            raise SupportFileError(
+                name,
+                f"--shapes may add shapes, not change the bundled ones (it states {changed[0]}): give your shape an "
+                "IRI of its own (the bundled shapes always run)",
+            )
+        return
+    stated = sorted(text for _, text in vocabulary_changes(graph))
+    if stated:
+        raise SupportFileError(
+            name,
+            f"--ontology may add terms, not change the vocabulary's (it states {stated[0]}): give your term an IRI of "
+            "its own",
+        )
+
+
+@lru_cache(maxsize=1)
+def _bundled_shape_nodes() -> frozenset[Node]:
+    """The named nodes the bundled shapes state something of: their shapes and their prefix declarations."""
+    return frozenset(node for node in shapes_graph().subjects() if isinstance(node, URIRef))
 
 
 def _support_format(item: Source) -> str | None:
