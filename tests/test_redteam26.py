@@ -166,3 +166,38 @@ def test_an_extra_ontology_may_extend_a_class_of_the_vocabulary(tmp_path: Path) 
     )
     claim = EXAMPLES / "conforming-claim.jsonld"
     assert comet_cn.validate(claim, extra_ontology=[path], parameters=comet_cn.RuleParameters(as_of=AS_OF)).conforms
+
+
+# ---- a misspelt key through load() or cn-convert ----
+
+
+def _misspelt() -> dict[str, Any]:
+    """The major non-conformity example with its link to the non-conformity misspelt: the opinion then looks clean."""
+    text = (EXAMPLES / "violations" / "cn-claim-06-opinion-with-major-non-conformity.jsonld").read_text(
+        encoding="utf-8"
+    )
+    assert text.count('"hasNonConformity"') == 1
+    document: dict[str, Any] = json.loads(text.replace('"hasNonConformity"', '"hasNonconformity"'))
+    return document
+
+
+@pytest.mark.rule("CN-INPUT-02")
+def test_a_misspelt_key_survives_load_and_is_reported_by_validate() -> None:
+    # Before: load() dropped the statement, and validate(load(...)) said CONFORMS for a claim whose verification
+    # found a major non-conformity.
+    report = comet_cn.validate(comet_cn.load(_misspelt()), parameters=comet_cn.RuleParameters(as_of=AS_OF))
+    assert not report.conforms
+    (finding,) = [r for r in report.violations if r.rule_id == "CN-INPUT-02"]
+    assert "hasNonconformity" in finding.message and "did you mean 'hasNonConformity'" in finding.message
+
+
+@pytest.mark.rule("CN-INPUT-02")
+def test_a_misspelt_key_kept_by_cn_convert_is_reported_when_the_turtle_is_validated(tmp_path: Path) -> None:
+    # cn-convert said "cn-validate reports it (CN-INPUT-02)", but the Turtle it wrote conformed.
+    source = tmp_path / "claim.jsonld"
+    source.write_text(json.dumps(_misspelt()), encoding="utf-8")
+    turtle = tmp_path / "claim.ttl"
+    converted = run_script("cn-convert", str(source), str(turtle))
+    assert converted.code == 0 and "cn-validate reports it (CN-INPUT-02)" in converted.err
+    run = run_script("cn-validate", "--as-of", "2026-12-04", str(turtle))
+    assert run.code == 1 and "CN-INPUT-02" in run.out and "hasNonconformity" in run.out

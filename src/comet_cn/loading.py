@@ -176,7 +176,8 @@ def load(source: Source, *, format: str | None = None, limits: LoadLimits = DEFA
     :returns: a new rdflib Graph.
     :raises InputError: the source is missing, unreadable, malformed, too large, or refers to a remote document.
     """
-    return load_claim(source, format=format, limits=limits).graph
+    # An undefined key is kept as its marker IRI: dropped, a later validate(graph) could not report it (CN-INPUT-02).
+    return load_claim(source, format=format, limits=limits, keep_undefined=True).graph
 
 
 @dataclass(frozen=True)
@@ -196,10 +197,13 @@ def load_claim(
     limits: LoadLimits = DEFAULT_LIMITS,
     max_triples: int | None = None,
     store: str = "default",
+    keep_undefined: bool = False,
 ) -> Loaded:
     """Like :func:`load`, and also report the JSON-LD keys and types that the context does not define.
 
     :param max_triples: refuse the input as soon as it holds more triples than this (parsing stops there).
+    :param keep_undefined: keep the statements of an undefined key or type in the graph, under its marker IRI
+        (:data:`comet_cn.terms.MARKER`), as :func:`load` does, so that validating the graph reports them again.
     :param store: the rdflib store a JSON-LD claim is read into. Validation reads into ``"claim"``
         (:class:`comet_cn.claim_store.ClaimMemory`), about twice as fast to fill and to walk as rdflib's default and
         cheap to ask its size, but without the named graphs pySHACL's own inference needs; the default suits any
@@ -211,7 +215,7 @@ def load_claim(
             f"cannot read a {type(source).__name__}: give a pathlib.Path, text, bytes, a JSON-LD document or a Graph",
         )
     name = describe_source(source)
-    budget = _Budget(name, limits, max_triples, store)
+    budget = _Budget(name, limits, max_triples, store, keep_undefined)
     if isinstance(source, Graph):
         copy = retyped_copy(source)
         budget.check_graph(copy)
@@ -670,11 +674,14 @@ _LINE_ONE = re.compile(r"\bat line 1 column ")
 class _Budget:
     """The bounds one load works within: it stops a parse at the triple limit and checks the finished graph."""
 
-    def __init__(self, name: str, limits: LoadLimits, max_triples: int | None, store: str = "default") -> None:
+    def __init__(
+        self, name: str, limits: LoadLimits, max_triples: int | None, store: str = "default", keep: bool = False
+    ) -> None:
         self.name = name
         self.limits = limits
         self.max_triples = max_triples
         self.store = store
+        self.keep_undefined = keep
 
     def too_many(self) -> InputError:
         return InputError(self.name, f"the claim has over {self.max_triples} triples, the most allowed (--max-triples)")
@@ -976,7 +983,7 @@ def _jsonld_to_loaded(document: Any, text: str | None, budget: _Budget) -> Loade
             f"the document uses {len(marked)} terms its context does not define, over the limit of "
             f"{budget.limits.max_unknown_terms}",
         )
-    unknown = take_marked(graph, document, context_terms(), read.vocabularies)
+    unknown = take_marked(graph, document, context_terms(), read.vocabularies, keep=budget.keep_undefined)
     # Read from the JSON, whichever reader made the graph: keys like "@Type" that JSON-LD ignores, and bundled
     # terms the document's own @context redefines.
     return Loaded(graph, (*unknown, *read.unknown))

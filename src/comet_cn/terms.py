@@ -130,7 +130,12 @@ class UnknownTerm:
 
 
 def take_marked(
-    graph: Graph, document: Any, context_terms: Iterable[str], vocabularies: tuple[str, ...] = ()
+    graph: Graph,
+    document: Any,
+    context_terms: Iterable[str],
+    vocabularies: tuple[str, ...] = (),
+    *,
+    keep: bool = False,
 ) -> tuple[UnknownTerm, ...]:
     """Remove the marker triples from ``graph`` and report each undefined term, with its JSON paths.
 
@@ -138,10 +143,12 @@ def take_marked(
     :param context_terms: the terms of the bundled context, for suggestions.
     :param vocabularies: the document's own ``@vocab`` IRIs, as :func:`document_terms` numbered them; a term
         that expanded through one is reported too, and its triples get back the IRI that ``@vocab`` gave them.
+    :param keep: leave the marker triples in ``graph``, where :func:`unknown_iris` finds them again.
     """
     occurrences = _marked(graph, MARKER)
     for *_, triple in occurrences:
-        graph.remove(triple)
+        if not keep:
+            graph.remove(triple)
     known = tuple(sorted(set(context_terms)))
     found = [
         UnknownTerm(
@@ -327,6 +334,7 @@ _W3C_EXTRA = frozenset({str(RDF) + "li", str(XSD) + "anySimpleType", str(XSD) + 
 
 #: Where an IRI that may be unknown starts: one ``startswith`` per distinct IRI skips every other IRI.
 _WATCHED: tuple[str, ...] = (
+    MARKER,
     *COMET_NAMESPACES,
     "https://comet.carbon/",
     "http://comet.carbon/",
@@ -343,6 +351,11 @@ def _diagnose(iri: str, defined: frozenset[str], vocabulary_position: bool) -> _
     :param vocabulary_position: whether ``iri`` is a property, a type or a datatype (where only vocabulary
         belongs), rather than a node or a value (where a document or web page of the same site may be named).
     """
+    if iri.startswith(MARKER):
+        # A key or type the JSON-LD context did not define, kept as a marker IRI (by comet_cn.load() or cn-convert).
+        return _nearest(iri[len(MARKER) :], _context_term_names()), (
+            "is a key or type the JSON-LD context does not define (kept as a marker IRI)"
+        )
     if iri.startswith(COMET_NAMESPACES):
         if iri in defined:
             return None
@@ -452,6 +465,13 @@ def _same_namespace(iri: str, defined: frozenset[str]) -> tuple[str, ...]:
 @lru_cache(maxsize=16)
 def _candidates(namespace: str, defined: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted(term for term in defined if term.startswith(namespace)))
+
+
+@lru_cache(maxsize=1)
+def _context_term_names() -> tuple[str, ...]:
+    from comet_cn.resources import context_terms  # the bundled context, read once per process
+
+    return tuple(sorted(set(context_terms())))
 
 
 def _nearest(name: str, known: tuple[str, ...]) -> str | None:
