@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+import re
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -201,3 +202,37 @@ def test_a_misspelt_key_kept_by_cn_convert_is_reported_when_the_turtle_is_valida
     assert converted.code == 0 and "cn-validate reports it (CN-INPUT-02)" in converted.err
     run = run_script("cn-validate", "--as-of", "2026-12-04", str(turtle))
     assert run.code == 1 and "CN-INPUT-02" in run.out and "hasNonconformity" in run.out
+
+
+# ---- the date of the check is today's local date ----
+
+
+def _claim_ending(end: date, dated: date) -> str:
+    """The conforming example moved so that its reporting period ends on ``end``, the claim (its verification and
+    retirement) dated ``dated``."""
+    text = (EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8")
+    shift = end - date(2024, 12, 31)
+    text = re.sub(r'"(20\d\d-\d\d-\d\d)"', lambda m: f'"{date.fromisoformat(m[1]) + shift}"', text)
+    years = end.year - 2024
+    text = re.sub(
+        r'"(issuanceYear|targetYear|targetYearResidualOnly|vintageEndYear)": "(20\d\d)"',
+        lambda m: f'"{m[1]}": "{int(m[2]) + years}"',
+        text,
+    )
+    for key in ("claimDate", "verificationDate", "retirementDate"):
+        text = re.sub(rf'"{key}": "[0-9-]+"', f'"{key}": "{dated}"', text)
+    return text
+
+
+@pytest.mark.rule("CN-CLAIM-09")
+def test_without_as_of_a_claim_is_checked_against_the_local_date(tmp_path: Path) -> None:
+    # Before: the shapes' NOW() gave the UTC date. East of UTC a claim dated today was refused as dated after the
+    # check; west of it, a claim dated tomorrow, about a period not yet over locally, conformed.
+    east = (datetime.now(timezone.utc) + timedelta(hours=14)).date()  # today in UTC+14, the earliest zone
+    path = tmp_path / "claim.jsonld"
+    path.write_text(_claim_ending(east - timedelta(days=1), east), encoding="utf-8")
+    in_the_east = run_script("cn-validate", "-q", str(path), env={"TZ": "Etc/GMT-14"})
+    assert in_the_east.code == 0, in_the_east.out
+    # UTC-12 is a day or two behind UTC+14: there the period has not ended and the claim is dated in the future.
+    in_the_west = run_script("cn-validate", "-q", str(path), env={"TZ": "Etc/GMT+12"})
+    assert in_the_west.code == 1 and "CN-CLAIM-09" in in_the_west.out

@@ -14,7 +14,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager, suppress
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -372,7 +372,7 @@ def _refuse_output_among(output: Path | None, inputs: Iterable[str], what: str, 
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
     metavar="YYYY-MM-DD",
-    help="The date of the check (default: today): claims about periods not over by then do not conform.",
+    help="The date of the check (default: today's local date): claims about periods not over by then do not conform.",
 )
 @click.option(
     "--max-triples",
@@ -439,7 +439,8 @@ def _validate_cli(
         vintage_property=vintage_property,  # type: ignore[arg-type]
         retirement_window_months=retirement_window,
         instrument_vintage_window_months=instrument_window,
-        as_of=as_of.date() if as_of is not None else None,
+        # Today is the local date, read once: every input of the run is checked against the same day.
+        as_of=as_of.date() if as_of is not None else date.today(),
     )
     options: dict[str, Any] = {
         "reasoning": reasoning,

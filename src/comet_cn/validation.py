@@ -69,8 +69,8 @@ class RuleParameters:
     :param vintage_property: which year counts as the vintage: the year the mitigation took place (``"vintage"``,
         ``comet-cn:vintageEndYear``) or the year of issuance (``"issuance"``, ``comet-cn:issuanceYear``).
     :param retirement_window_months: how long after the end of the reporting period credits may be retired.
-    :param as_of: the date the check is made (default: today); a claim about a period that has not ended by then,
-        or dated after it, does not conform (CN-CLAIM-09).
+    :param as_of: the date the check is made (default: today's local date, read when the parameters are applied);
+        a claim about a period that has not ended by then, or dated after it, does not conform (CN-CLAIM-09).
     :param instrument_vintage_window_months: months before and after the reporting period within which a
         contractual instrument's electricity must have been generated (Annex B.4, CN-ELEC-03).
     """
@@ -109,11 +109,8 @@ class RuleParameters:
                 CNSH.instrumentVintageWindowMonths,
                 Literal(self.instrument_vintage_window_months, datatype=XSD.integer),
             ),
-            *(
-                [(node, CNSH.asOfDate, Literal(self.as_of.isoformat(), datatype=XSD.date))]
-                if self.as_of is not None
-                else []
-            ),
+            # Without a date, today's local date: the shapes' NOW() is UTC, a day off in much of the world.
+            (node, CNSH.asOfDate, Literal((self.as_of or date.today()).isoformat(), datatype=XSD.date)),
         ]
 
 
@@ -248,9 +245,8 @@ def _check(
             "(--max-triples)",
         )
     stated = drop_stated_parameters(closure.graph)  # the checker's options set them, never the claim
-    if parameters is not None and parameters != RuleParameters():
-        for triple in parameters.triples():
-            closure.graph.add(triple)
+    for triple in (parameters or RuleParameters()).triples():  # always: the date of the check is today's, locally
+        closure.graph.add(triple)
     add_units_keys(closure.graph)  # the balance counts blocks holding the same units once (CN-BAL-01)
     extra = tuple(extra_shapes)
     shapes = _shapes_with(extra)
