@@ -236,3 +236,37 @@ def test_without_as_of_a_claim_is_checked_against_the_local_date(tmp_path: Path)
     # UTC-12 is a day or two behind UTC+14: there the period has not ended and the claim is dated in the future.
     in_the_west = run_script("cn-validate", "-q", str(path), env={"TZ": "Etc/GMT+12"})
     assert in_the_west.code == 1 and "CN-CLAIM-09" in in_the_west.out
+
+
+# ---- cn-query --bind never invents rows ----
+
+
+@pytest.mark.parametrize(
+    ("name", "example", "binding"),
+    [
+        # An in-house verification bound as ISO 14064-3: the OPTIONAL kept the bound standard and said true.
+        (
+            "verification-status",
+            "violations/cn-claim-06-not-iso-14064-3.jsonld",
+            {"standard": "https://comet.carbon/ext/iso14068#ISO_14064_3"},
+        ),
+        # One adjusted credit of three: all three came back adjusted.
+        ("credit-portfolio", "conforming-claim.jsonld", {"adjusted": True}),
+    ],
+)
+def test_a_binding_keeps_rows_and_never_invents_them(name: str, example: str, binding: dict[str, object]) -> None:
+    source = EXAMPLES / example
+    everything = comet_cn.query(name, source).to_dicts()
+    ((key, value),) = binding.items()
+    kept = comet_cn.query(name, source, **binding).to_dicts()
+    assert all(row in everything for row in kept)
+    assert len(kept) <= len([row for row in everything if row.get(key) in (value, str(value))])
+
+
+def test_only_result_columns_and_query_inputs_can_be_bound() -> None:
+    # No credit of the example lacks a registry; bound, ?registry flipped a FILTER NOT EXISTS and all three were
+    # listed as lacking one. It is no column, so binding it is refused.
+    with pytest.raises(InputError, match="cannot bind 'registry': only result columns"):
+        comet_cn.query(
+            "untraceable-credits", EXAMPLES / "conforming-claim.jsonld", registry="https://example.org/acme/x"
+        )

@@ -337,12 +337,12 @@ def _same(row_value: object, bound: object) -> bool:
     return row_value == bound
 
 
+#: The suffix of a query's input variables: bound before the query runs, where every other binding filters rows.
+_INPUT_SUFFIX = "Parameter"
+
+
 def _variables(text: str) -> set[str]:
     return set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", text))
-
-
-def _assigned(text: str) -> set[str]:
-    return set(re.findall(r"\bAS\s+[?$]([A-Za-z_][A-Za-z0-9_]*)", text, flags=re.IGNORECASE))
 
 
 def _rows(result: Any, columns: tuple[str, ...]) -> Iterator[tuple[Node | None, ...]]:
@@ -356,12 +356,11 @@ def run_query(info: QueryInfo, graph: Graph | Backend, **bindings: object) -> Qu
     :mod:`comet_cn.store` loaded with :func:`load_into`.
 
     :param bindings: values for query variables: ``Decimal``, ``int``, ``bool``, ``date`` and ``str`` become typed
-        literals, a ``str`` that is an IRI (http, https, urn, file, tag, did) becomes an IRI. Variables matched by
-        patterns are passed to the engine as initial bindings; a bound column keeps only the rows whose value
-        equals the binding, also a column the query computes (aggregate, BIND), which is only filtered on. On an
-        Oxigraph store or an endpoint every binding is a filter on its column (a non-column cannot be bound).
+        literals, a ``str`` that is an IRI (http, https, urn, file, tag, did) becomes an IRI. A binding keeps only
+        the rows whose column equals it, on every backend. A variable named ``...Parameter`` is the query's input
+        (retirement-timing's ``windowParameter``): it is bound before the query runs, on rdflib only.
     :raises InputError: the text is not a SPARQL SELECT query, it would reach the network (``SERVICE``, ``FROM``
-        a web IRI), or a binding names no variable of the query (or, off rdflib, no column).
+        a web IRI), or a binding names no variable of the query, or neither a result column nor an input.
     """
     columns, rows = _stream(info, graph, bindings)
     return QueryResult(name=info.name, columns=columns, rows=tuple(rows))
@@ -385,26 +384,29 @@ def _stream(
         if key not in known:
             raise InputError(info.name, f"cannot bind {key!r}: the query has no variable ?{key}")
     terms = {key: _binding(value) for key, value in bindings.items()}
-    # A variable the query assigns (BIND, aggregate, select expression) is only filtered on: as an initial binding,
-    # rdflib would keep the bound value wherever the assignment fails and so invent rows.
-    assigned = _assigned(info.text)
-    initial = {key: term for key, term in terms.items() if key not in assigned}
+    # A binding keeps the rows whose column has that value. Only a query's input (a variable named ...Parameter, such
+    # as retirement-timing's windowParameter) is bound before the query runs: bound so, any other variable would keep
+    # its value where an OPTIONAL fails, or flip a FILTER NOT EXISTS, and so invent rows.
+    inputs = {key: term for key, term in terms.items() if key.endswith(_INPUT_SUFFIX)}
     if isinstance(graph, GraphBackend):
         graph = graph.graph
     raw_rows: Iterable[tuple[Node | None, ...]]
     if isinstance(graph, Graph):
-        result = graph.query(prepared, initBindings=initial)
+        result = graph.query(prepared, initBindings=inputs)
         columns = tuple(str(v) for v in (result.vars or ()))
         raw_rows = _rows(result, columns)
     else:
         selection = graph.select(info.text)
         columns = selection.columns
-        for key in terms:
-            if key not in columns:
-                raise InputError(
-                    info.name, f"cannot bind {key!r} on a {graph.kind} store: only result columns can be bound there"
-                )
         raw_rows = selection.rows
+        if inputs:
+            key = sorted(inputs)[0]
+            raise InputError(info.name, f"cannot bind {key!r} on a {graph.kind} store: only result columns there")
+    for key in terms:
+        if key not in columns and key not in inputs:
+            raise InputError(
+                info.name, f"cannot bind {key!r}: only result columns (and ...Parameter inputs) can be bound"
+            )
     wanted = {columns.index(key): _python(term) for key, term in terms.items() if key in columns}
     return columns, _typed_rows(raw_rows, wanted)
 
