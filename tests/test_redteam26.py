@@ -270,3 +270,25 @@ def test_only_result_columns_and_query_inputs_can_be_bound() -> None:
         comet_cn.query(
             "untraceable-credits", EXAMPLES / "conforming-claim.jsonld", registry="https://example.org/acme/x"
         )
+
+
+# ---- an rdflib Dataset as input ----
+
+
+@pytest.mark.parametrize("named", [False, True])
+def test_a_dataset_is_read_with_every_named_graph(named: bool) -> None:
+    # Before: "ValueError: too many values to unpack" from validate, query and run_audits (exit 3 in a batch).
+    from rdflib import Dataset, URIRef
+
+    def dataset(example: Path) -> Dataset:
+        data = Dataset()
+        target = data.graph(URIRef("urn:example:graph")) if named else data
+        for triple in comet_cn.load(example):
+            target.add(triple)
+        return data
+
+    parameters = comet_cn.RuleParameters(as_of=AS_OF)
+    assert comet_cn.validate(dataset(EXAMPLES / "conforming-claim.jsonld"), parameters=parameters).conforms
+    late = comet_cn.validate(dataset(LATE), parameters=parameters)
+    assert "CN-RET-01" in late.rule_ids
+    assert comet_cn.query("neutrality-balance", dataset(EXAMPLES / "conforming-claim.jsonld")).rows

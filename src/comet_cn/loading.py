@@ -29,7 +29,7 @@ from typing import Any, BinaryIO
 
 import rdflib
 from pyld import jsonld
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, ConjunctiveGraph, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.plugins.parsers.ntriples import NTGraphSink, W3CNTriplesParser
 from rdflib.term import Node
@@ -159,8 +159,14 @@ def retyped_copy(source: Graph) -> Graph:
     that they are judged with rdflib's own converters whoever calls (a query or an audit takes no lock of its own).
     """
     copy = Graph()
+    # Every named graph of a dataset too, as a JSON-LD document's named graphs are read (a Dataset yields quads).
+    triples = (
+        ((s, p, o) for s, p, o, _ in source.quads((None, None, None, None)))
+        if isinstance(source, ConjunctiveGraph)
+        else source.triples((None, None, None))
+    )
     with exclusive():
-        for s, p, o in source:
+        for s, p, o in triples:
             copy.add((s, p, _retyped(o)))
     return copy
 
@@ -170,7 +176,7 @@ def load(source: Source, *, format: str | None = None, limits: LoadLimits = DEFA
 
     :param source: a file as a :class:`pathlib.Path`; JSON-LD, Turtle or N-Triples text as ``str`` or ``bytes`` (a
         ``str`` is never opened as a file); a parsed JSON-LD document (dict or list); or an rdflib Graph (copied,
-        never modified).
+        never modified; a Dataset or ConjunctiveGraph with all its named graphs).
     :param format: ``"json-ld"``, ``"turtle"`` or ``"nt"``; guessed from the file suffix or the content if omitted.
     :param limits: size and nesting bounds for untrusted input.
     :returns: a new rdflib Graph.
