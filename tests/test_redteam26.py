@@ -292,3 +292,22 @@ def test_a_dataset_is_read_with_every_named_graph(named: bool) -> None:
     late = comet_cn.validate(dataset(LATE), parameters=parameters)
     assert "CN-RET-01" in late.rule_ids
     assert comet_cn.query("neutrality-balance", dataset(EXAMPLES / "conforming-claim.jsonld")).rows
+
+
+# ---- --max-triples counts the claim, not the vocabulary ----
+
+
+@pytest.mark.parametrize(
+    ("reasoning", "engine"), [("none", "auto"), ("rdfs", "owlrl"), ("owlrl", "auto"), ("owlrl", "owlrl")]
+)
+def test_the_triple_budget_counts_the_claim_whichever_reasoning_path_runs(reasoning: str, engine: str) -> None:
+    # Before: without reasoning, or on owlrl, the bundled ontology's 2,450 triples counted too: the 577-triple
+    # example was refused under --max-triples 1000 with -i none ("after reasoning"), accepted with -i owlrl. And
+    # owlrl's RDFS closure gave isExPostCredit true a second value 1 (and actionOrder 1 a true): the example failed
+    # CN-EXPOST-01, CN-HIER-02 and CN-CA-01 whenever RDFS reasoning fell back to owlrl.
+    claim = EXAMPLES / "conforming-claim.jsonld"
+    parameters = comet_cn.RuleParameters(as_of=AS_OF)
+    report = comet_cn.validate(claim, reasoning=reasoning, engine=engine, max_triples=1000, parameters=parameters)  # type: ignore[arg-type]
+    assert report.conforms
+    with pytest.raises(InputError, match="--max-triples"):
+        comet_cn.validate(claim, reasoning=reasoning, engine=engine, max_triples=500, parameters=parameters)  # type: ignore[arg-type]

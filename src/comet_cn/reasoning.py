@@ -22,7 +22,7 @@ from typing import Literal as TypingLiteral
 from typing import cast
 
 from rdflib import BNode, Graph, Literal, Namespace
-from rdflib.namespace import RDF
+from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 from comet_cn.claim_store import add_triples
@@ -86,6 +86,14 @@ class Closure:
     engine: str
     inconsistencies: tuple[Inconsistency, ...]
     aliases: tuple[tuple[Node, Node], ...] = ()
+    #: The triples about the claim's own nodes, where ``graph`` also holds the vocabulary (no reasoning, or owlrl);
+    #: None on the compiled path, whose graph is the claim and its entailments only.
+    claim_triples: int | None = None
+
+    @property
+    def claim_size(self) -> int:
+        """The claim's own triples and those inferred about it: what --max-triples bounds, whichever path ran."""
+        return len(self.graph) if self.claim_triples is None else self.claim_triples
 
 
 def reasoning_mode(value: str) -> ReasoningMode:
@@ -124,7 +132,10 @@ def reason(
         raise ValueError(f"unknown reasoning engine {engine!r}; use one of {', '.join(ENGINES)}")
     extra = tuple(extra_ontology)
     if mode == "none":
-        return Closure(graph=_merge(ontology_graph(), *extra, data), mode=mode, engine="none", inconsistencies=())
+        graph = _merge(ontology_graph(), *extra, data)
+        return Closure(
+            graph=graph, mode=mode, engine="none", inconsistencies=(), claim_triples=_claim_triples(graph, data)
+        )
     equal = same_as_pairs(data, bundled_terms())
     aliases: tuple[tuple[Node, Node], ...] = ()
     if equal:  # one node for each set of equal individuals, as OWL 2 RL means them (see comet_cn.same_as)
@@ -137,11 +148,36 @@ def reason(
             return replace(_compiled_closure(tables, data, mode, in_place=in_place), aliases=aliases)
         if engine == "compiled":
             raise ValueError("the compiled engine is not complete for this ontology or claim; use engine='auto'")
+    nodes = frozenset(data.subjects())
     graph = _merge(ontology_graph(), *extra, data)
     _owlrl_expand(graph, mode)
     _drop_literal_subjects(graph)
     errors = _take_errors(graph)
-    return Closure(graph=graph, mode=mode, engine=_OWLRL_ENGINE[mode], inconsistencies=errors, aliases=aliases)
+    return Closure(
+        graph=graph,
+        mode=mode,
+        engine=_OWLRL_ENGINE[mode],
+        inconsistencies=errors,
+        aliases=aliases,
+        claim_triples=_claim_triples(graph, nodes),
+    )
+
+
+#: What OWL 2 RL states of every individual, and the compiled tables leave out: not counted as the claim's size.
+_TRIVIAL_TYPES = frozenset({OWL.Thing, RDFS.Resource})
+
+
+def _claim_triples(graph: Graph, nodes: Graph | frozenset[Node]) -> int:
+    """The triples of ``graph`` about the claim's own nodes (the subjects of its data), as the compiled path counts
+    them: without ``x owl:sameAs x`` and ``x rdf:type owl:Thing``, which OWL 2 RL adds for every individual."""
+    subjects = frozenset(nodes.subjects()) if isinstance(nodes, Graph) else nodes
+    return sum(
+        1
+        for subject in subjects
+        for _, predicate, value in graph.triples((subject, None, None))
+        if not (predicate == OWL.sameAs and value == subject)
+        and not (predicate == RDF.type and value in _TRIVIAL_TYPES)
+    )
 
 
 def warm(mode: ReasoningMode = "owlrl") -> None:
@@ -175,10 +211,31 @@ def _owlrl_expand(graph: Graph, mode: ReasoningMode) -> None:
     import owlrl  # imported here: a run that finds the closure cached and compiled reasoning needs none of it
 
     semantics = owlrl.RDFS_Semantics if mode == "rdfs" else owlrl.OWLRL_Semantics
+    asserted = _literals_by_subject(graph) if mode == "rdfs" else {}
     # Under the lock: owlrl registers converters of its own (they change verdicts) in rdflib's process-wide table,
     # and they must neither outlive its run nor be seen by another thread's work; exclusive() takes them back.
     with exclusive():
         owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
+    if mode == "rdfs":
+        # owlrl's RDFS closure stands literals in with proxies that confuse values equal in Python (true and 1): a
+        # credit's isExPostCredit true gained a 1, and an actionOrder 1 a true (false CN-EXPOST-01, CN-HIER-02).
+        # RDFS only copies a literal to a super-property of the same subject, so a literal the subject never had
+        # is such a stand-in.
+        invented = [
+            (s, p, o)
+            for s, p, o in graph.triples((None, None, None))
+            if isinstance(o, Literal) and o not in asserted.get(s, ())
+        ]
+        for triple in invented:
+            graph.remove(triple)
+
+
+def _literals_by_subject(graph: Graph) -> dict[Node, set[Literal]]:
+    found: dict[Node, set[Literal]] = {}
+    for s, _, o in graph.triples((None, None, None)):
+        if isinstance(o, Literal):
+            found.setdefault(s, set()).add(o)
+    return found
 
 
 def _compile(ontology: Graph, mode: ReasoningMode) -> CompiledOntology | None:
