@@ -311,3 +311,8 @@ def test_the_triple_budget_counts_the_claim_whichever_reasoning_path_runs(reason
     assert report.conforms
     with pytest.raises(InputError, match="--max-triples"):
         comet_cn.validate(claim, reasoning=reasoning, engine=engine, max_triples=500, parameters=parameters)  # type: ignore[arg-type]
+
+
+def test_a_timeout_that_is_not_a_number_is_refused() -> None:
+    run = run_script("cn-validate", "--timeout", "nan", str(EXAMPLES / "conforming-claim.jsonld"))
+    assert run.code == 2 and "give a number of seconds" in run.err and run.out == ""

@@ -8,6 +8,7 @@ Exit codes: 0 every input conforms; 1 some input does not conform (or has warnin
 from __future__ import annotations
 
 import logging
+import math
 import signal
 import sys
 import time
@@ -260,6 +261,13 @@ def _output_path(ctx: click.Context, param: click.Parameter, value: str | None) 
     return Path(value)
 
 
+def _seconds(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """A number of seconds: NaN passes a range check (it compares false with everything), so it is refused here."""
+    if value is not None and math.isnan(value):
+        raise click.BadParameter("give a number of seconds (0: no limit)", ctx=ctx, param=param)
+    return value
+
+
 _output_option = click.option(
     "-o",
     "--output",
@@ -385,6 +393,7 @@ def _refuse_output_among(output: Path | None, inputs: Iterable[str], what: str, 
     "--timeout",
     type=click.FloatRange(min=0),
     default=None,
+    callback=_seconds,
     metavar="SECONDS",
     help=f"Time limit per claim: one that runs longer is stopped and reported (exit 2). Default {DEFAULT_TIMEOUT:g} "
     "with -j 2 or more; none with -j 1, where a limit given runs each claim in a worker process. 0: no limit.",
