@@ -96,9 +96,18 @@ def test_a_claim_may_not_state_anything_of_a_vocabulary_term(node: dict[str, Any
         comet_cn.validate(_with_node(CONFORMING, node), parameters=comet_cn.RuleParameters(as_of=AS_OF))
 
 
-def test_a_claim_may_repeat_what_the_ontology_states_of_a_term() -> None:
+def test_a_claim_may_repeat_what_the_ontology_states_of_a_term_and_label_it() -> None:
     restated = _with_node(CONFORMING, {"@id": "comet-cn:ISO_14064_3", "@type": "VerificationStandard"})
     assert comet_cn.validate(restated, parameters=comet_cn.RuleParameters(as_of=AS_OF)).conforms
+    # A label no rule reads (red team 26e: it was refused, with a hint to -e, which refused it too).
+    labelled = _with_node(CONFORMING, {"@id": "comet-cn:ISO_14064_3", "label": "ISO 14064-3:2019"})
+    assert comet_cn.validate(labelled, parameters=comet_cn.RuleParameters(as_of=AS_OF)).conforms
+
+
+def test_the_refusal_of_a_statement_about_a_term_does_not_send_the_user_to_an_ontology() -> None:
+    node = {"@id": "comet-cn:ISO_14067", "consistentWith": "ISO_14064_1"}
+    with pytest.raises(InputError, match="remove the statement, or give your own node an IRI of its own"):
+        comet_cn.validate(_with_node(CONFORMING, node), parameters=comet_cn.RuleParameters(as_of=AS_OF))
 
 
 # ---- a user's --shapes or --ontology changing the bundled rules ----

@@ -1242,7 +1242,7 @@ def vocabulary_changes(graph: Graph) -> list[tuple[Node, str]]:
     neither, nor may an extra ontology, which adds terms of its own.
     """
     found: list[tuple[Node, str]] = [
-        (subject, f"{_short(predicate)} naming {compact(str(term))}")
+        (subject, f"{_short(predicate)} naming {_name(term)}")
         for predicate in (OWL.sameAs, OWL.differentFrom)
         for subject, other in graph.subject_objects(predicate)
         for term in (subject, other)
@@ -1254,11 +1254,28 @@ def vocabulary_changes(graph: Graph) -> list[tuple[Node, str]]:
         if not isinstance(subject, URIRef) or not _vocabulary_term(str(subject)) or subject == CNSH.parameters:
             continue
         found += [
-            (subject, f"{compact(str(subject))} {compact(str(predicate))}")
+            (subject, f"{_name(subject)} {_name(predicate)}")
             for predicate, value in graph.predicate_objects(subject)
-            if predicate not in (OWL.sameAs, OWL.differentFrom) and (subject, predicate, value) not in ontology
+            if predicate not in (OWL.sameAs, OWL.differentFrom, *_ANNOTATIONS)
+            and (subject, predicate, value) not in ontology
         ]
     return found
+
+
+#: Annotations no rule reads of a vocabulary term: a claim may label ISO 14064-3 "ISO 14064-3:2019".
+_ANNOTATIONS = (
+    RDFS.label,
+    RDFS.comment,
+    URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
+    URIRef("http://www.w3.org/2004/02/skos/core#altLabel"),
+    URIRef("http://www.w3.org/2004/02/skos/core#note"),
+)
+
+
+def _name(iri: Node) -> str:
+    """An IRI as people read it: rdf:, rdfs:, owl: or a comet prefix where one fits."""
+    short = _short(iri)
+    return short if short != str(iri) else compact(str(iri))
 
 
 def check_claim_budget(graph: Graph, name: str, limits: LoadLimits = DEFAULT_LIMITS) -> None:
@@ -1286,14 +1303,23 @@ def check_claim_budget(graph: Graph, name: str, limits: LoadLimits = DEFAULT_LIM
         for kind in _VOCABULARY_TYPES
         for subject in graph.subjects(RDF.type, kind)
     ]
-    # owl:sameAs is instance data, except where it names a term of the vocabulary; nor may a claim state anything
-    # else of a term beyond what the bundled ontology states (see vocabulary_changes).
-    stated += vocabulary_changes(graph)
     if stated:
         rank = subject_rank(graph)
         first = min(stated, key=lambda item: (rank.get(item[0], -1), item[1]))[1]
         raise InputError(
             name, f"a claim may not redefine the vocabulary (it states {first}): pass your own ontology with -e"
+        )
+    # owl:sameAs is instance data, except where it names a term of the vocabulary; nor may a claim state anything
+    # else of a term beyond what the bundled ontology states (see vocabulary_changes). An extra ontology may not
+    # either, so the hint is not -e.
+    changes = vocabulary_changes(graph)
+    if changes:
+        rank = subject_rank(graph)
+        first = min(changes, key=lambda item: (rank.get(item[0], -1), item[1]))[1]
+        raise InputError(
+            name,
+            f"a claim may not redefine the vocabulary (it states {first}): remove the statement, or give your own "
+            "node an IRI of its own",
         )
     same_as = sum(1 for _ in graph.triples((None, OWL.sameAs, None)))
     if same_as > limits.max_same_as:

@@ -373,7 +373,7 @@ def _refuse_changes(graph: Graph, kind: str, name: str) -> None:
         bundled = _bundled_shape_nodes()
         source = shapes_graph()
         changed = sorted(
-            f"{compact(str(subject))} {compact(str(predicate))}"
+            f"{compact(str(subject))} {str(predicate).replace(str(SH), 'sh:')}"
             for subject in set(graph.subjects())
             if isinstance(subject, URIRef) and subject in bundled
             for predicate, value in graph.predicate_objects(subject)
