@@ -325,3 +325,19 @@ def test_the_triple_budget_counts_the_claim_whichever_reasoning_path_runs(reason
 def test_a_timeout_that_is_not_a_number_is_refused() -> None:
     run = run_script("cn-validate", "--timeout", "nan", str(EXAMPLES / "conforming-claim.jsonld"))
     assert run.code == 2 and "give a number of seconds" in run.err and run.out == ""
+
+
+def test_rdfs_on_owlrl_gives_no_literal_to_a_property_that_never_had_it() -> None:
+    # Red team 26e: with firstUnit 1 and tonnesCO2e 6000.0 beside isExPostCredit true, owlrl's RDFS closure gave
+    # isExPostCredit a 1 and firstUnit a true (values equal in Python): false CN-EXPOST-01, CN-UNITS-02, CN-BAL-01.
+    document = edited(
+        CONFORMING,
+        ("ex:credit-wind", "issuanceBlock", "EXR-2022-WIND"),
+        ("ex:credit-wind", "firstUnit", 1),
+        ("ex:credit-wind", "lastUnit", 6000),
+    )
+    parameters = comet_cn.RuleParameters(as_of=AS_OF)
+    compiled = comet_cn.validate(document, reasoning="rdfs", parameters=parameters)
+    on_owlrl = comet_cn.validate(document, reasoning="rdfs", engine="owlrl", parameters=parameters)
+    assert compiled.conforms and on_owlrl.engine == "owlrl-rdfs"
+    assert on_owlrl.rule_ids == compiled.rule_ids

@@ -217,24 +217,26 @@ def _owlrl_expand(graph: Graph, mode: ReasoningMode) -> None:
     with exclusive():
         owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(graph)
     if mode == "rdfs":
-        # owlrl's RDFS closure stands literals in with proxies that confuse values equal in Python (true and 1): a
-        # credit's isExPostCredit true gained a 1, and an actionOrder 1 a true (false CN-EXPOST-01, CN-HIER-02).
-        # RDFS only copies a literal to a super-property of the same subject, so a literal the subject never had
-        # is such a stand-in.
+        # owlrl's RDFS closure stands literals in with proxies that confuse values equal in Python (true and 1, 6000.0
+        # and 6000): a credit's isExPostCredit true gained a 1, and an actionOrder 1 a true (false CN-EXPOST-01,
+        # CN-HIER-02). RDFS gives a subject a literal only under a property it asserted that very literal with, or a
+        # super-property of one, so any other literal is such a stand-in.
         invented = [
             (s, p, o)
             for s, p, o in graph.triples((None, None, None))
-            if isinstance(o, Literal) and o not in asserted.get(s, ())
+            if isinstance(o, Literal)
+            and not any(q == p or (q, RDFS.subPropertyOf, p) in graph for q in asserted.get((s, o), ()))
         ]
         for triple in invented:
             graph.remove(triple)
 
 
-def _literals_by_subject(graph: Graph) -> dict[Node, set[Literal]]:
-    found: dict[Node, set[Literal]] = {}
-    for s, _, o in graph.triples((None, None, None)):
+def _literals_by_subject(graph: Graph) -> dict[tuple[Node, Literal], set[Node]]:
+    """The properties each subject asserts each literal with (the literal as a term, not a value)."""
+    found: dict[tuple[Node, Literal], set[Node]] = {}
+    for s, p, o in graph.triples((None, None, None)):
         if isinstance(o, Literal):
-            found.setdefault(s, set()).add(o)
+            found.setdefault((s, o), set()).add(p)
     return found
 
 
