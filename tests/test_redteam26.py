@@ -341,3 +341,49 @@ def test_rdfs_on_owlrl_gives_no_literal_to_a_property_that_never_had_it() -> Non
     on_owlrl = comet_cn.validate(document, reasoning="rdfs", engine="owlrl", parameters=parameters)
     assert compiled.conforms and on_owlrl.engine == "owlrl-rdfs"
     assert on_owlrl.rule_ids == compiled.rule_ids
+
+
+# ---- a key that makes no IRI ----
+
+
+def _with_placeholder(tmp_path: Path) -> Path:
+    document = json.loads(json.dumps(CONFORMING))
+    document["@graph"][0]["{{auditor_notes}}"] = "to be filled in"
+    path = tmp_path / "template.jsonld"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+@pytest.mark.rule("CN-INPUT-02")
+def test_a_placeholder_key_is_kept_as_an_iri_every_store_and_serializer_takes(tmp_path: Path) -> None:
+    # Red team 26e: kept raw, "urn:comet-cn:undefined-term:{{auditor_notes}}" stopped --audits --store with exit 3
+    # (every input lost its audit), and load(...).serialize() raised.
+    path = _with_placeholder(tmp_path)
+    graph = comet_cn.load(path)
+    assert any(str(p).endswith("undefined-term:%7B%7Bauditor_notes%7D%7D") for p in graph.predicates())
+    assert graph.serialize(format="turtle") and graph.serialize(format="nt")
+    report = comet_cn.validate(graph, parameters=comet_cn.RuleParameters(as_of=AS_OF))
+    assert [r.rule_id for r in report.violations] == ["CN-INPUT-02"]
+    store = tmp_path / "store"
+    run = run_script(
+        "cn-validate", "--audits", "--store", str(store), str(path), str(EXAMPLES / "conforming-claim.jsonld")
+    )
+    assert run.code == 1 and "internal error" not in run.err and "Summary: 2 input(s): 1 conform, 1 do not" in run.out
+
+
+def test_cn_convert_writes_a_placeholder_key_as_an_iri_and_reads_it_back(tmp_path: Path) -> None:
+    turtle = tmp_path / "claim.ttl"
+    assert run_script("cn-convert", str(_with_placeholder(tmp_path)), str(turtle)).code == 0
+    assert "undefined-term:%7B%7Bauditor_notes%7D%7D" in turtle.read_text(encoding="utf-8")
+    back = tmp_path / "back.jsonld"
+    assert run_script("cn-convert", str(turtle), str(back)).code == 0
+    assert '"{{auditor_notes}}": "to be filled in"' in back.read_text(encoding="utf-8")
+
+
+def test_a_turtle_iri_escaping_a_character_no_iri_may_hold_is_refused_alone(tmp_path: Path) -> None:
+    turtle = tmp_path / "claim.ttl"
+    text = comet_cn.load(EXAMPLES / "conforming-claim.jsonld").serialize(format="turtle")
+    turtle.write_text(text + '\n<urn:x:\\u007Bnotes> <urn:x:p> "x" .\n', encoding="utf-8")
+    run = run_script("cn-validate", "-q", str(turtle), str(EXAMPLES / "conforming-claim.jsonld"))
+    assert run.code == 2 and "an IRI holds '{', which no IRI may hold" in run.err
+    assert "conforming-claim.jsonld: CONFORMS" in run.out

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import unquote
 
 from pyld import jsonld
 from rdflib import BNode, Graph, URIRef
@@ -36,7 +37,7 @@ from comet_cn.errors import InputError
 from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, load_claim, parse_json, read_bytes, wide_text
 from comet_cn.output import new_file_mode
 from comet_cn.resources import CONTEXT_IRIS, context_document
-from comet_cn.terms import LOOK_ALIKE, MARKER, SPACED_KEY, document_terms
+from comet_cn.terms import LOOK_ALIKE, MARKER, SPACED_KEY, document_terms, iri_safe
 
 __all__ = [
     "CONTEXT_IRI",
@@ -310,10 +311,11 @@ def _graph_with_markers(document: Any) -> Graph:
     graph = Graph()
     blanks: dict[str, BNode] = {}
 
-    def node(term: Mapping[str, Any]) -> URIRef | BNode:
+    def node(term: Mapping[str, Any]) -> Any:
         if term["type"] == "blank node":
             return blanks.setdefault(term["value"], BNode())
-        return URIRef(term["value"])
+        # A marker made from a key such as "{{notes}}" is no IRI until encoded (the loader encodes it alike).
+        return iri_safe(URIRef(term["value"])) if term["value"].startswith(MARKER) else URIRef(term["value"])
 
     for triples in dataset.values():
         for triple in triples:
@@ -329,7 +331,7 @@ def _graph_with_markers(document: Any) -> Graph:
                     value = RdfLiteral(obj["value"], datatype=URIRef(datatype), normalize=False)
             else:
                 value = node(obj)
-            graph.add((node(triple["subject"]), URIRef(triple["predicate"]["value"]), value))
+            graph.add((node(triple["subject"]), node(triple["predicate"]), value))
     return graph
 
 
@@ -402,7 +404,7 @@ def undefined_terms(data: ClaimData) -> tuple[str, ...]:
     for _, predicate, obj in data.graph:
         for term in (predicate, obj):
             if isinstance(term, URIRef) and str(term).startswith(MARKER):
-                names.setdefault(str(term)[len(MARKER) :], None)
+                names.setdefault(unquote(str(term)[len(MARKER) :]), None)
     return tuple(names)
 
 
@@ -531,7 +533,7 @@ def _marker_name(iri: str, vocab: Vocabulary) -> str | None:
     """The undefined key or type a marker IRI stands for, when writing it back expands to the same marker."""
     if not iri.startswith(MARKER):
         return None
-    name = iri[len(MARKER) :]
+    name = unquote(iri[len(MARKER) :])
     if name and ":" not in name and not name.startswith("@") and name not in vocab.terms and name not in ("id", "type"):
         return name
     return None

@@ -747,6 +747,10 @@ class _CountingParser(W3CNTriplesParser):
 _TRIPLE_LINE = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)
 
 
+#: What an IRI may not hold (RFC 3987): white space, controls and the characters < > " { } | \ ^ `.
+_NOT_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
+
+
 def _parse_rdf_text(text: str, format: str, budget: _Budget) -> Graph:
     name = budget.name
     if format == "nt" and budget.max_triples is not None:
@@ -790,6 +794,11 @@ def _parse_rdf_text(text: str, format: str, budget: _Budget) -> Graph:
     for _, _, obj in graph:
         if isinstance(obj, Literal) and len(obj) > budget.limits.max_string_chars:
             raise InputError(name, f"a literal is longer than {budget.limits.max_string_chars} characters")
+    # rdflib takes \u escapes for characters no IRI may hold ("<urn:x:\u007B>"), which the Oxigraph store and
+    # rdflib's own serializers then refuse, losing every input's audit: refused here, for this input alone.
+    for term in (*distinct_subjects(graph), *distinct_predicates(graph), *distinct_objects(graph)):
+        if isinstance(term, URIRef) and (found := _NOT_IRI.search(term)) is not None:
+            raise InputError(name, f"an IRI holds {found[0]!r}, which no IRI may hold (RFC 3987)")
     budget.check_graph(graph)
     graph.uncap()  # the caller's graph, which may grow
     return _relabelled(graph, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
+from urllib.parse import unquote
 
 from rdflib import BNode, Graph, URIRef
 from rdflib import Literal as RDFLiteral
@@ -49,6 +50,7 @@ __all__ = [
     "defined_terms",
     "describe",
     "document_terms",
+    "iri_safe",
     "take_marked",
     "unknown_iris",
 ]
@@ -149,6 +151,10 @@ def take_marked(
     for *_, triple in occurrences:
         if not keep:
             graph.remove(triple)
+        elif any(_NOT_IRI.search(term) for term in triple if isinstance(term, URIRef)):
+            # A key such as "{{notes}}" makes no IRI: kept percent-encoded, or no store or serializer takes the graph.
+            graph.remove(triple)
+            graph.add(tuple(iri_safe(term) if isinstance(term, URIRef) else term for term in triple))  # type: ignore[arg-type]
     known = tuple(sorted(set(context_terms)))
     found = [
         UnknownTerm(
@@ -168,6 +174,15 @@ def take_marked(
 
 
 _Occurrence = tuple[str, Position, Node, tuple[Node, Node, Node]]
+
+
+#: What an IRI may not hold (RFC 3987): white space, controls and the characters < > " { } | \ ^ `.
+_NOT_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
+
+
+def iri_safe(term: URIRef) -> URIRef:
+    """``term`` with each character no IRI may hold percent-encoded (a marker IRI made from a key like "{{x}}")."""
+    return URIRef(_NOT_IRI.sub(lambda m: "".join(f"%{b:02X}" for b in m[0].encode("utf-8")), term))
 
 
 def _marked(graph: Graph, marker: str) -> list[_Occurrence]:
@@ -353,7 +368,7 @@ def _diagnose(iri: str, defined: frozenset[str], vocabulary_position: bool) -> _
     """
     if iri.startswith(MARKER):
         # A key or type the JSON-LD context did not define, kept as a marker IRI (by comet_cn.load() or cn-convert).
-        return _nearest(iri[len(MARKER) :], _context_term_names()), (
+        return _nearest(unquote(iri[len(MARKER) :]), _context_term_names()), (
             "is a key or type the JSON-LD context does not define (kept as a marker IRI)"
         )
     if iri.startswith(COMET_NAMESPACES):
