@@ -751,6 +751,17 @@ _TRIPLE_LINE = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)
 _NOT_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 
 
+def _refuse_bad_iris(graph: Graph, name: str) -> None:
+    """Refuse an IRI holding a character no IRI may hold, for this input alone.
+
+    rdflib takes Turtle's \\u escapes for them ("<urn:x:\\u007B>") and pyld an "@id" as written; the Oxigraph
+    store and rdflib's own serializers then refuse the graph, and every input lost its audit.
+    """
+    for term in (*distinct_subjects(graph), *distinct_predicates(graph), *distinct_objects(graph)):
+        if isinstance(term, URIRef) and (found := _NOT_IRI.search(term)) is not None:
+            raise InputError(name, f"an IRI holds {found[0]!r}, which no IRI may hold (RFC 3987)")
+
+
 def _parse_rdf_text(text: str, format: str, budget: _Budget) -> Graph:
     name = budget.name
     if format == "nt" and budget.max_triples is not None:
@@ -794,11 +805,7 @@ def _parse_rdf_text(text: str, format: str, budget: _Budget) -> Graph:
     for _, _, obj in graph:
         if isinstance(obj, Literal) and len(obj) > budget.limits.max_string_chars:
             raise InputError(name, f"a literal is longer than {budget.limits.max_string_chars} characters")
-    # rdflib takes \u escapes for characters no IRI may hold ("<urn:x:\u007B>"), which the Oxigraph store and
-    # rdflib's own serializers then refuse, losing every input's audit: refused here, for this input alone.
-    for term in (*distinct_subjects(graph), *distinct_predicates(graph), *distinct_objects(graph)):
-        if isinstance(term, URIRef) and (found := _NOT_IRI.search(term)) is not None:
-            raise InputError(name, f"an IRI holds {found[0]!r}, which no IRI may hold (RFC 3987)")
+    _refuse_bad_iris(graph, name)
     budget.check_graph(graph)
     graph.uncap()  # the caller's graph, which may grow
     return _relabelled(graph, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
@@ -999,6 +1006,7 @@ def _jsonld_to_loaded(document: Any, text: str | None, budget: _Budget) -> Loade
             f"{budget.limits.max_unknown_terms}",
         )
     unknown = take_marked(graph, document, context_terms(), read.vocabularies, keep=budget.keep_undefined)
+    _refuse_bad_iris(graph, budget.name)
     # Read from the JSON, whichever reader made the graph: keys like "@Type" that JSON-LD ignores, and bundled
     # terms the document's own @context redefines.
     return Loaded(graph, (*unknown, *read.unknown))
