@@ -273,13 +273,27 @@ def test_a_consumption_period_in_another_form_is_warned_and_suggested(
     assert merged
 
 
-def test_a_suggested_period_within_the_claims_period_is_not_warned_about_at_merge(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("details", "warned"),
+    [
+        ("for Consumption Period 1/1/2024-12/31/2024", False),
+        ("for Consumption Period 2024-01-01 to 2024-12-31", False),
+        ("for CY2024", False),
+        # Red team 26e: a quarter of the claim's year was "within" it by year, and the event silently took the
+        # claim's whole year.
+        ("for Consumption Period 2024-01-01 to 2024-03-31", True),
+        ("for Consumption Period 1/1/2024-3/31/2024", True),
+        ("for FY2024", True),
+    ],
+)
+def test_the_merge_warns_unless_a_suggested_period_is_the_claims_own(
+    tmp_path: Path, details: str, warned: bool
+) -> None:
     third = "On Behalf of Third Party"
-    details = "for Consumption Period 1/1/2024-12/31/2024"
     path = write_car(tmp_path / "periods.csv", [car_row(1, 100, "Example Climate Services Inc.", third, details)])
     warnings: list[str] = []
     merge(CLAIM, [import_records("car", path)], for_claimant=True, warnings=warnings)
-    assert not [w for w in warnings if "suggests" in w]
+    assert bool([w for w in warnings if "suggests" in w]) is warned
 
 
 def test_car_environmental_benefit_suggests_the_account_holder(tmp_path: Path) -> None:

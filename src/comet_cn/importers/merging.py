@@ -225,7 +225,7 @@ def merge(
             if confirmed and entity is not None and "retiredOnBehalfOf" not in nodes[event_id]:
                 _check_beneficiary(nodes, event_id, entity, document_prefixes(document), result.source)
             suggested = _link(nodes[event_id], result if confirmed else None, period, entity)
-            suggested = [text for text in suggested if not _within(text, _period_years(nodes, period))]
+            suggested = [text for text in suggested if not _within(text, _period_dates(nodes, period))]
             if suggested and warnings is not None:
                 warnings.append(
                     f"{event_id}: the registry's note suggests {'; '.join(suggested)}, but the event is given the "
@@ -381,24 +381,41 @@ def _check_beneficiary(
 
 
 _SUGGESTED_PERIOD = "period suggested by the registry's note: "
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_ISO_DATE = re.compile(r"(?:19|20)\d{2}-\d{2}-\d{2}")
 
 
-def _period_years(nodes: Mapping[str, Mapping[str, Any]], period: Any) -> tuple[int, int] | None:
-    """The years of the first and last day of the claim's period ``period``, where its node states them."""
+def _period_dates(nodes: Mapping[str, Mapping[str, Any]], period: Any) -> tuple[str, str] | None:
+    """The first and last day of the claim's period ``period`` (``YYYY-MM-DD``), where its node states them."""
     node = nodes.get(_ref(period)) if period is not None else None
     if node is None:
         return None
-    years = [_YEAR.match(str(node.get(key) or "")) for key in ("reportingPeriodStart", "reportingPeriodEnd")]
-    if years[0] is None or years[1] is None:
+    values = [node.get(key) for key in ("reportingPeriodStart", "reportingPeriodEnd")]
+    days = [_ISO_DATE.match(str(v.get("@value") if isinstance(v, Mapping) else v or "")) for v in values]
+    if days[0] is None or days[1] is None:
         return None
-    return int(years[0][0]), int(years[1][0])
+    return days[0][0], days[1][0]
 
 
-def _within(suggestion: str, years: tuple[int, int] | None) -> bool:
-    """Whether every year a suggested period names lies in the claim's period's years (then there is nothing to say)."""
-    named = [int(found) for found in _YEAR.findall(suggestion.split(", from ")[0])]
-    return years is not None and bool(named) and all(years[0] <= year <= years[1] for year in named)
+def _within(suggestion: str, period: tuple[str, str] | None) -> bool:
+    """Whether a suggested period is the claim's period itself (then there is nothing to say): the same two dates
+    (month first where written with slashes, as the firm form is), or the calendar year the claim's period is."""
+    if period is None:
+        return False
+    said = suggestion.split(", from ")[0]
+    dates = re.fullmatch(r"the dates (\S+) to (\S+)(?: as written)?", said)
+    if dates is not None:
+        return tuple(_iso(day) for day in dates.groups()) == period
+    year = re.fullmatch(r"(?:calendar year|the year) ((?:19|20)\d{2})", said)
+    return year is not None and period == (f"{year[1]}-01-01", f"{year[1]}-12-31")
+
+
+def _iso(day: str) -> str | None:
+    if _ISO_DATE.fullmatch(day):
+        return day
+    parts = day.split("/")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        return None
+    return f"{int(parts[2]):04d}-{int(parts[0]):02d}-{int(parts[1]):02d}"
 
 
 def _link(node: dict[str, Any], confirmed: ImportResult | None, period: Any, entity: Any) -> list[str]:
