@@ -401,6 +401,7 @@ PARITY_SOURCES = [
     SINGLE,
     *sorted(FIXTURES.glob("*.ttl")),
     FIXTURES / "subject-aliases",  # several inputs: the one query whose rows only a set of inputs can give
+    FIXTURES / "plan-revised",  # several inputs keeping one plan IRI: action-orders and hierarchy-audit rows
     VIOLATIONS / "cn-hier-02-offset-before-reduction.jsonld",
     VIOLATIONS / "cn-hier-03-offset-without-reduction.jsonld",
     VIOLATIONS / "cn-ret-01-late-retirement.jsonld",

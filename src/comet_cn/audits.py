@@ -11,12 +11,18 @@ audit findings like any other result.
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Literal
 
-from rdflib import BNode, Graph
+from rdflib import BNode, Graph, URIRef
+from rdflib import Literal as RDFLiteral
+from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from comet_cn.claim_checks import normalised_serial
@@ -24,11 +30,11 @@ from comet_cn.improvement_rows import continual_improvement_rows
 from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, Source, iter_sources, load
 from comet_cn.namespaces import CN
 from comet_cn.overlap_spill import Key, SmallestNames, overlapping_pairs
-from comet_cn.queries import _items, format_value, load_into, queried, query_info, stream_query
+from comet_cn.queries import _items, format_value, queried, query_info, stream_query
 from comet_cn.reasoning import Engine, reason, reasoning_mode
 from comet_cn.results import ValidationResult, finding
 from comet_cn.rules import Rule, rule
-from comet_cn.serial_groups import double_counting_rows
+from comet_cn.serial_groups import NAMED, retirement_groups
 from comet_cn.serials import SerialRange, credit_range, loose_reading, project_range, serial_reading
 from comet_cn.store import Backend, GraphBackend, OxigraphBackend, oxigraph_available
 
@@ -88,11 +94,21 @@ def _hierarchy_message(row: Row) -> str:
     return f"CN-AUDIT-HIER-01 (§4.4, §5.2): {row['reason']}: {row['action']}{before}."
 
 
+def _listed(names: object, count: object) -> str:
+    """The first names of a group and how many more there are, in brackets; nothing when none is known."""
+    shown = [str(name) for name in names] if isinstance(names, (list, tuple)) else []
+    if not shown:
+        return ""
+    more = count - len(shown) if isinstance(count, int) else 0
+    return f" ({', '.join(shown)}{f' and {more} more' if more > 0 else ''})"
+
+
 def _double_message(row: Row) -> str:
     return (
         f"CN-AUDIT-DOUBLE-01 (§11.1): credit serial {row['serial']} is retired in {row['events']} offsetting "
-        f"event(s), for {row['claims']} claim(s) and {row['entities']} entity(ies), on {row['blocks']} credit "
-        "block(s); a credit can be used once."
+        f"event(s){_listed(row.get('event_names'), row['events'])}, for {row['claims']} claim(s)"
+        f"{_listed(row.get('claim_names'), row['claims'])} and {row['entities']} entity(ies), on {row['blocks']} "
+        "credit block(s); a credit can be used once."
     )
 
 
@@ -122,7 +138,17 @@ def _residual_message(row: Row) -> str:
 def _instrument_message(row: Row) -> str:
     return (
         f"CN-AUDIT-ELEC-01 (Annex B.4): contractual instrument {row['instrument']} is used by the footprints of "
-        f"{row['claims']} claim(s) and retired for {row['entities']} entity(ies); an instrument is claimed once."
+        f"{row['claims']} claim(s){_listed(row.get('claim_names'), row['claims'])} and retired for "
+        f"{row['entities']} entity(ies); an instrument is claimed once."
+    )
+
+
+def _action_orders_message(row: Row) -> str:
+    return (
+        f"CN-AUDIT-HIER-02 (§5.2, §9.3): action {row['action']} of plan {row['plan']} is given {row['orders']} "
+        f"different actionOrder values across the inputs (from {format_value(row['first'])} to "
+        f"{format_value(row['last'])}): the plan was revised under one IRI, and one input's order cannot be told from "
+        "another's; a revised plan should keep its actions' orders or be named anew."
     )
 
 
@@ -131,6 +157,14 @@ def _periods_message(row: Row) -> str:
         f"CN-AUDIT-ID-01 (§3.1.6, §13): claim {row['claim']} is given {row['starts']} reporting period start(s) "
         f"(from {row['first']} to {row['last']}) and {row['ends']} end(s) across the inputs, so its periods are "
         "read as one claim and the audits between them (double counting, continual improvement) cannot be done."
+    )
+
+
+def _blank_subject_message(row: Row) -> str:
+    return (
+        f"CN-AUDIT-ID-03 (§5.2, §9.2): the subject of claim {row['claim']} is a blank node, which no other input "
+        "can name, so the claim's period is compared with no other period of its subject and continual improvement "
+        "(CN-AUDIT-IMPROVE-01/02/03) cannot be checked."
     )
 
 
@@ -161,6 +195,13 @@ AUDITS: tuple[Audit, ...] = (
         path=str(CN.hasAction),
     ),
     Audit(
+        rule_id="CN-AUDIT-HIER-02",
+        message=_action_orders_message,
+        focus="action",
+        value="last",
+        path=str(CN.actionOrder),
+    ),
+    Audit(
         rule_id="CN-AUDIT-DOUBLE-01",
         message=_double_message,
         focus="serial",
@@ -186,6 +227,13 @@ AUDITS: tuple[Audit, ...] = (
         message=_alias_message,
         focus="claim",
         value="alias",
+        path=str(CN.hasSubject),
+    ),
+    Audit(
+        rule_id="CN-AUDIT-ID-03",
+        message=_blank_subject_message,
+        focus="claim",
+        value="subject",
         path=str(CN.hasSubject),
     ),
     Audit(
@@ -219,28 +267,177 @@ def audit_rows(name: str, graph: Graph | Backend) -> Iterable[Row]:
     """The rows of the bundled query ``name`` as the audits read them: as a stream, since on a large store an
     answer can hold a row per claim. The double-counting and continual-improvement rows are computed from plain
     patterns grouped in bounded memory (:mod:`comet_cn.serial_groups`, :mod:`comet_cn.improvement_rows`), so that
-    a SPARQL engine need not hold their groups and joins for the whole set at once; they equal the queries' rows.
+    a SPARQL engine need not hold their groups and joins for the whole set at once. The continual-improvement rows
+    equal the query's; the double-counting and instrument-double-use rows add the first claims (and events) to name
+    in a finding, and the double-counting rows count a blank node by where it hangs (see
+    :func:`comet_cn.serial_groups.retirement_groups`) and fold a serial's compatibility forms (NFKC) too.
     """
     if name == "double-counting":
-        return double_counting_rows(graph)
+        return retirement_groups(graph)
     if name == "continual-improvement":
         return continual_improvement_rows(graph)
+    if name == "instrument-double-use":
+        return _instrument_rows(graph)
     return stream_query(query_info(name), graph)
+
+
+# The instrument-double-use query's groups, joined back to each claim using the instrument, so a finding can name
+# the claims; only the instruments reported come back, a row per claim.
+_INSTRUMENT_USES = """PREFIX comet-cn: <https://comet.carbon/ext/iso14068#>
+SELECT ?instrument ?claims ?entities ?claim WHERE {
+    {
+        SELECT ?instrument (COUNT(DISTINCT ?user) AS ?claims) (COUNT(DISTINCT ?entity) AS ?entities) WHERE {
+            ?usingFootprint comet-cn:usesContractualInstrument ?instrument .
+            ?user a comet-cn:CarbonNeutralityClaim ;
+                comet-cn:hasCarbonFootprint ?usingFootprint .
+            OPTIONAL { ?instrument comet-cn:instrumentRetiredFor ?entity . }
+        }
+        GROUP BY ?instrument
+        HAVING (COUNT(DISTINCT ?user) > 1 || COUNT(DISTINCT ?entity) > 1)
+    }
+    ?footprint comet-cn:usesContractualInstrument ?instrument .
+    ?claim a comet-cn:CarbonNeutralityClaim ;
+        comet-cn:hasCarbonFootprint ?footprint .
+}"""
+
+
+def _shown(node: Node) -> str:
+    # A blank node's label differs between engines (and between runs): findings name it alike on every backend.
+    return "[blank node]" if isinstance(node, BNode) else str(node)
+
+
+def _integer(term: Node | None) -> int:
+    value = term.toPython() if isinstance(term, RDFLiteral) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _instrument_rows(graph: Graph | Backend) -> list[Row]:
+    """The instrument-double-use rows with ``claim_names``: the :data:`comet_cn.serial_groups.NAMED` smallest names
+    of the claims using the instrument, ordered by instrument."""
+    backend = GraphBackend(graph) if isinstance(graph, Graph) else graph
+    selection = backend.select(_INSTRUMENT_USES)
+    at = [selection.columns.index(c) for c in ("instrument", "claims", "entities", "claim")]
+    found: dict[str, tuple[Node, int, int, set[str]]] = {}
+    for row in selection.rows:
+        instrument, claims, entities, claim = (row[i] for i in at)
+        if instrument is None:
+            continue
+        entry = found.setdefault(instrument.n3(), (instrument, _integer(claims), _integer(entities), set()))
+        names = entry[3]
+        if claim is not None:
+            names.add(_shown(claim))
+            if len(names) > NAMED:
+                names.remove(max(names))
+    return [
+        {"instrument": _shown(node), "claims": claims, "entities": entities, "claim_names": sorted(names)}
+        for node, claims, entities, names in sorted(found.values(), key=lambda entry: (_shown(entry[0]), entry[0]))
+    ]
+
+
+_REDUCING = (CN.Reduce_Inside_Boundary, CN.Enhance_Removal_Inside_Boundary)
+
+
+def _orderings(graph: Graph) -> Iterator[tuple[str, str, str]]:
+    """One input's offsetting actions ordered before a reduction or removal enhancement of their plan, as IRIs
+    (plan, action, before): the hierarchy-audit query's first branch over that input's statements only. A blank
+    node is left out: no other input, and no store, names it alike."""
+    for plan, action in graph.subject_objects(CN.hasAction):
+        if not (isinstance(plan, URIRef) and isinstance(action, URIRef)):
+            continue
+        if (action, CN.hierarchyStep, CN.Offset_Outside_Boundary) not in graph:
+            continue
+        for before in set(graph.objects(plan, CN.hasAction)):
+            if (
+                isinstance(before, URIRef)
+                and any((before, CN.hierarchyStep, step) in graph for step in _REDUCING)
+                and _ordered_before(graph, action, before)
+            ):
+                yield str(plan), str(action), str(before)
+
+
+def _ordered_before(graph: Graph, action: Node, before: Node) -> bool:
+    # By actionOrder when both carry one, else by plannedDate; the smallest of each, as the query's MIN.
+    for predicate in (CN.actionOrder, CN.plannedDate):
+        mine, theirs = list(graph.objects(action, predicate)), list(graph.objects(before, predicate))
+        if mine and theirs:
+            first, other = _smallest(mine), _smallest(theirs)
+            return first is not None and other is not None and _less(first, other)
+    return False
+
+
+def _smallest(values: list[Node]) -> Node | None:
+    # A value no other is before, among values all comparable with it; None where two are not comparable (SPARQL
+    # engines' MIN differ there). Equal values ("4" and "04") are both smallest: either is the same order.
+    for value in values:
+        if all(not _less(other, value) and (_less(value, other) or _same_value(value, other)) for other in values):
+            return value
+    return None
+
+
+def _same_value(a: Node, b: Node) -> bool:
+    if a == b:
+        return True
+    if not (isinstance(a, RDFLiteral) and isinstance(b, RDFLiteral)):
+        return False
+    x, y = a.toPython(), b.toPython()
+    return not isinstance(x, RDFLiteral) and type(x) is type(y) and x == y
+
+
+def _less(a: Node, b: Node) -> bool:
+    """``a < b`` as SPARQL's FILTER reads it: numbers with numbers, dates with dates, date-times with date-times of
+    the same kind (both with a time zone or both without), strings with strings, booleans with booleans; anything
+    else (an ill-typed value, a language-tagged string) is before nothing."""
+    if not (isinstance(a, RDFLiteral) and isinstance(b, RDFLiteral)):
+        return False
+    x, y = a.toPython(), b.toPython()
+    if _number(x) and _number(y):
+        if isinstance(x, float) or isinstance(y, float):
+            return float(x) < float(y)
+        return Decimal(x) < Decimal(y)
+    if isinstance(x, bool) and isinstance(y, bool):
+        return x < y
+    if isinstance(x, datetime) and isinstance(y, datetime):
+        return (x.tzinfo is None) == (y.tzinfo is None) and x < y
+    if isinstance(x, date) and isinstance(y, date) and not isinstance(x, datetime) and not isinstance(y, datetime):
+        return x < y
+    plain = (None, XSD.string)
+    if isinstance(x, str) and isinstance(y, str) and a.language is None and b.language is None:
+        return a.datatype in plain and b.datatype in plain and x < y
+    return False
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
 def audit_results(graph: Graph | Backend, *, source: str | None = None) -> list[AuditFinding]:
     """The findings of every audit over a graph of many claims already loaded and reasoned, or over a store of
     :mod:`comet_cn.store` loaded with :func:`comet_cn.queries.load_into`; every backend gives the same findings.
 
+    Which input gave which statement is not in a merged graph: of a plan action given several orders (a plan revised
+    under one IRI; CN-AUDIT-HIER-02 says so) the smallest is compared. :func:`run_audits`, which reads the inputs,
+    also leaves out an ordering that no input gives by its own statements.
+
     :param source: what to name as the findings' input (default: none).
     :returns: findings in the stable order of validation results, each once.
     """
+    return _audit_results(graph, source, None)
+
+
+def _audit_results(
+    graph: Graph | Backend, source: str | None, orderings: set[tuple[str, str, str]] | None
+) -> list[AuditFinding]:
+    """:func:`audit_results`; with ``orderings`` (what each input orders by its own statements, from
+    :func:`_orderings`), a CN-AUDIT-HIER-01 ordering between IRIs that no input gives is not reported: the merged
+    graph paired one input's order with another's (a plan revised under one IRI that gained an action)."""
     findings: set[AuditFinding] = set()
     by_query: dict[str, list[Audit]] = {}
     for audit in AUDITS:
         by_query.setdefault(audit.query, []).append(audit)
     for name, audits in by_query.items():
         for row in audit_rows(name, graph):
+            if orderings is not None and name == "hierarchy-audit" and not _given(row, orderings):
+                continue
             for audit in audits:
                 if not audit.keep(row):
                     continue
@@ -256,6 +453,14 @@ def audit_results(graph: Graph | Backend, *, source: str | None = None) -> list[
                 )
     findings.update(_range_overlaps(graph, source))
     return sorted(findings, key=_order)
+
+
+def _given(row: Row, orderings: set[tuple[str, str, str]]) -> bool:
+    # A row without "before" plans no reduction; one naming a blank node (shown _:b0) cannot be matched.
+    names = (row.get("plan"), row.get("action"), row.get("before"))
+    if row.get("before") is None or any(not isinstance(n, str) or n.startswith("_:") for n in names):
+        return True
+    return names in orderings
 
 
 def _order(result: AuditFinding) -> tuple[object, ...]:
@@ -423,22 +628,33 @@ def run_audits(
         ``"auto"``: rdflib for up to :data:`AUTO_THRESHOLD` claims, Oxigraph beyond when pyoxigraph is installed.
         The findings are the same whichever runs them.
     :raises InputError: a claim cannot be loaded, or the backend cannot be used.
+
+    A file reached twice (named twice, or named and inside a folder named too) and the same claim text given twice
+    are read once: one claim's retirements are not two. CN-AUDIT-HIER-01 reports an offsetting action ordered before
+    a reduction only where one input's own statements order it so: a plan revised between periods under one IRI
+    (renumbered, or given a new action) never has one input's order paired with another's.
     """
-    if not isinstance(backend, str):
-        load_into(backend, sources, reasoning=reasoning, engine=engine, limits=limits)
-        return audit_results(backend, source=source)
-    if backend not in ("auto", "rdflib", "oxigraph"):
+    if isinstance(backend, str) and backend not in ("auto", "rdflib", "oxigraph"):
         raise ValueError(f"unknown backend {backend!r}; use auto, rdflib, oxigraph or a comet_cn.store backend")
     mode = reasoning_mode(reasoning)
-    closures = (
-        queried(reason(load(item, limits=limits), mode, engine=engine, in_place=True))
-        for _, item in iter_sources(_items(sources))
-    )
+    orderings: set[tuple[str, str, str]] = set()
+
+    def read() -> Iterator[Graph]:
+        for item in _distinct(sources, limits):
+            closure = queried(reason(load(item, limits=limits), mode, engine=engine, in_place=True))
+            orderings.update(_orderings(closure))
+            yield closure
+
+    closures = read()
+    if not isinstance(backend, str):
+        for closure in closures:
+            backend.add(closure)
+        return _audit_results(backend, source, orderings)
     if backend == "oxigraph":
         with OxigraphBackend() as store:
             for closure in closures:
                 store.add(closure)
-            return audit_results(store, source=source)
+            return _audit_results(store, source, orderings)
     graph = Graph()
     for count, closure in enumerate(closures, start=1):
         for triple in closure:
@@ -450,8 +666,34 @@ def run_audits(
                 del graph
                 for rest in closures:
                     store.add(rest)
-                return audit_results(store, source=source)
-    return audit_results(graph, source=source)
+                return _audit_results(store, source, orderings)
+    return _audit_results(graph, source, orderings)
+
+
+def _distinct(sources: Source | Iterable[Source], limits: LoadLimits) -> Iterator[Source]:
+    """Each claim of ``sources`` once: a file by its device and inode (a link to it, or the same file named twice
+    or reached through a folder, is one file), claim text by its digest."""
+    seen: set[tuple[object, ...]] = set()
+    for _, item in iter_sources(_items(sources), limits=limits):
+        identity = _identity(item)
+        if identity is not None:
+            if identity in seen:
+                continue
+            seen.add(identity)
+        yield item
+
+
+def _identity(item: Source) -> tuple[object, ...] | None:
+    if isinstance(item, Path):
+        try:
+            status = item.stat()
+        except OSError:
+            return ("path", os.path.realpath(item))  # reading it will say what is wrong
+        return ("file", status.st_dev, status.st_ino)
+    if isinstance(item, (bytes, str)):
+        data = item if isinstance(item, bytes) else item.encode("utf-8", "surrogatepass")
+        return ("text", hashlib.blake2b(data, digest_size=16).digest())
+    return None
 
 
 def audits_markdown() -> str:

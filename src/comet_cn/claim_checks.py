@@ -35,6 +35,7 @@ from comet_cn.serials import (
     serial_vintage,
     stated_range_problem,
     units_key,
+    whole_serial_key,
 )
 from comet_cn.terms import UnknownTerm, bundled_terms, compact, describe, unknown_iris
 
@@ -214,8 +215,8 @@ def stated_range_findings(graph: Graph, credit: Node, source: str | None) -> Ite
 
 
 def normalised_serial(serial: str) -> str:
-    """A serial as registries compare it: white space removed, upper case."""
-    return "".join(serial.split()).upper()
+    """A serial as registries compare it, whole: see :func:`comet_cn.serials.whole_serial_key`."""
+    return whole_serial_key(serial)
 
 
 #: One use of a credit block: (owner, credit), the owner a claim, or an offsetting event that no claim links.

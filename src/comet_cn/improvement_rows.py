@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from datetime import date, datetime, timezone
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 from rdflib.util import from_n3
 
@@ -44,7 +45,11 @@ _CLAIM = "?claim comet-cn:hasSubject ?subject ; comet-cn:hasReportingPeriod ?per
 _PATTERNS = (
     ("start", "?period comet-cn:reportingPeriodStart ?a ."),
     ("footprint", "?claim comet-cn:hasCarbonFootprint ?f . ?f comet-cn:tonnesCO2e ?a ."),
-    ("credit", "?claim comet-cn:hasOffsettingEvent ?e . ?e comet-cn:retiresCredit ?b . ?b comet-cn:tonnesCO2e ?a ."),
+    (
+        "credit",
+        "?claim comet-cn:hasOffsettingEvent ?e . ?e comet-cn:retiresCredit ?b . ?b comet-cn:tonnesCO2e ?a . "
+        "OPTIONAL { ?b comet-cn:serialNumber ?s . }",
+    ),
     ("residual", "?claim comet-cn:onlyResidualEmissionsRemain ?a ."),
     # Every emission of the claim's footprint residual: only residual emissions remain, as CN-CTYPE-01 reads it.
     (
@@ -92,11 +97,11 @@ def continual_improvement_rows(graph: Graph | Backend) -> Iterator[dict[str, obj
 
 
 def _facts(backend: Backend, kind: str, pattern: str) -> Iterator[tuple[str, str, str, str, str, str, str]]:
-    text = f"{_PREFIX}SELECT ?subject ?period ?a ?b WHERE {{ {_CLAIM}{pattern} }}"
+    text = f"{_PREFIX}SELECT ?subject ?period ?a ?b ?s WHERE {{ {_CLAIM}{pattern} }}"
     selection = backend.select(text)
-    at = [selection.columns.index(column) for column in ("subject", "period", "a", "b")]
+    at = [selection.columns.index(column) for column in ("subject", "period", "a", "b", "s")]
     for row in selection.rows:
-        subject, period, value, credit = (row[i] for i in at)
+        subject, period, value, credit, serial = (row[i] for i in at)
         if subject is None or period is None or not isinstance(value, Literal):
             continue
         yield (
@@ -106,8 +111,21 @@ def _facts(backend: Backend, kind: str, pattern: str) -> Iterator[tuple[str, str
             str(value),
             str(value.datatype or ""),
             value.language or "",
-            "" if credit is None else _key(credit),
+            "" if credit is None else _credit_key(credit, serial),
         )
+
+
+# White space as the query's REPLACE(STR(?serial), "\\s", "") reads it: rdflib and Oxigraph both read \s as any
+# Unicode white space, as Python does.
+_SPACE = re.compile(r"\s")
+
+
+def _credit_key(credit: Node, serial: Node | None) -> str:
+    # As the query's ?creditKey: a blank credit block with a serial is keyed by the serial as written, so the same
+    # claim given twice (new blank nodes each time) counts its credits once.
+    if isinstance(credit, BNode) and isinstance(serial, (Literal, URIRef)) and _SPACE.sub("", str(serial)):
+        return f"3{serial}"
+    return _key(credit)
 
 
 def _key(node: Node) -> str:

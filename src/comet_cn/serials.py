@@ -40,6 +40,7 @@ __all__ = [
     "serial_vintage",
     "stated_range_problem",
     "units_key",
+    "whole_serial_key",
 ]
 
 #: Every value of ``SerialRange.scheme``: the grammar that read a serial, or "explicit" for a range stated in data.
@@ -477,6 +478,14 @@ def _fold(text: str) -> str:
     if not folded.isascii():
         folded = "".join(c for c in folded if unicodedata.category(c) != "Cf")
     return folded.translate(_DASHES).upper()
+
+
+def whole_serial_key(text: str) -> str:
+    """A serial as it is compared whole (a serial no grammar reads, across claims: CN-AUDIT-DOUBLE-01): folded as
+    every grammar folds it (NFKC, no invisible format characters, plain hyphens, upper case), with no white space.
+    A copy carrying a zero-width space, an en dash or full-width letters is the same serial; a label (``Serial
+    No.:``) is kept, as written."""
+    return "".join(_fold(text).split())
 
 
 def _normalise(text: str) -> str:
