@@ -372,3 +372,64 @@ def test_a_one_line_file_gets_no_hint_meant_for_library_text(cli: Callable[..., 
     assert "pathlib.Path" not in run.err + run.out
     with pytest.raises(InputError, match=r"pathlib\.Path"):
         loading.load('<urn:a> <urn:b> "x .', format="turtle")
+
+
+# A stop signal used to be raised wherever Python happened to be. These put it exactly where it was lost: in a fork
+# hook (printed as "Exception ignored", and the run went on) and between creating the pool's manager thread and
+# starting it (shutting down then failed: exit 3). Each must end the run with the signal's code and leave nothing.
+_CUT = {
+    "fork-hook": (
+        "os.register_at_fork(after_in_parent=lambda: os.kill(os.getpid(), signal.SIGHUP))",
+        128 + signal.SIGHUP,
+    ),
+    "pool-start": (
+        "from concurrent.futures import process\n"
+        "start = process._ExecutorManagerThread.start\n"
+        "def cut(self):\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    return start(self)\n"
+        "process._ExecutorManagerThread.start = cut",
+        128 + signal.SIGTERM,
+    ),
+}
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGHUP") or not hasattr(os, "register_at_fork"), reason="POSIX signals")
+@pytest.mark.parametrize("where", sorted(_CUT))
+def test_a_stop_signal_while_the_workers_start_ends_the_run_with_its_code(tmp_path: Path, where: str) -> None:
+    setup, code = _CUT[where]
+    out = tmp_path / "o.json"
+    program = "\n".join(
+        [
+            "import os, signal, sys",
+            setup,
+            "from comet_cn.cli import validate_command",
+            f"sys.argv = ['cn-validate', '-q', '-j', '2', '-f', 'json', '-o', {str(out)!r}, *sys.argv[1:]]",
+            "validate_command()",
+        ]
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", program, str(GOOD), str(EXAMPLES / "residual-only-claim.jsonld")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL),
+    )
+    assert run.returncode == code, run.stderr
+    assert "Traceback" not in run.stderr and "Exception ignored" not in run.stderr
+    assert list(tmp_path.iterdir()) == []  # no report, complete or half-written
+
+
+def test_a_stop_signal_inside_a_held_section_is_raised_as_it_ends() -> None:
+    program = (
+        "import os, signal\n"
+        "from comet_cn import stopping\n"
+        "stopping.install()\n"
+        "with stopping.held():\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    print('finished the section', flush=True)\n"
+        "print('went on')\n"
+    )
+    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 128 + signal.SIGTERM
+    assert run.stdout == "finished the section\n"

@@ -35,6 +35,7 @@ from typing import Any
 
 from rdflib import Graph
 
+from comet_cn import stopping
 from comet_cn.errors import InputError, SupportFileError
 from comet_cn.loading import Source, describe_source
 from comet_cn.reasoning import ReasoningMode, warm
@@ -250,18 +251,19 @@ class _Workers:
     def submit(self, item: _Named) -> Future[_Result]:
         if isinstance(item, InputFailure):
             return _settled(item)
-        if self._executor is None:
-            writer = None if self._timeout is None else self._starts_writer
-            self._executor = ProcessPoolExecutor(
-                max_workers=self._workers, initializer=_start_worker, initargs=(writer,)
-            )
         try:
-            if self._timeout is None:
-                return self._executor.submit(_validate_one, *item, self._options, self._keep_graph)
-            token = next(self._tokens)
-            future = self._executor.submit(_timed_validate_one, token, *item, self._options, self._keep_graph)
-            self._token_of[future] = token
-            return future
+            with stopping.held():  # submitting starts processes and threads: a stop waits until they are running
+                if self._executor is None:
+                    writer = None if self._timeout is None else self._starts_writer
+                    self._executor = ProcessPoolExecutor(
+                        max_workers=self._workers, initializer=_start_worker, initargs=(writer,)
+                    )
+                if self._timeout is None:
+                    return self._executor.submit(_validate_one, *item, self._options, self._keep_graph)
+                token = next(self._tokens)
+                future = self._executor.submit(_timed_validate_one, token, *item, self._options, self._keep_graph)
+                self._token_of[future] = token
+                return future
         except BrokenProcessPool as error:  # broken by an earlier input, not yet noticed: retried like the rest
             failed: Future[_Result] = Future()
             failed.set_exception(error)
@@ -302,15 +304,17 @@ class _Workers:
 
     def close(self) -> None:
         if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+            with stopping.held():  # a pool cut off mid-shutdown would leave its workers behind
+                self._executor.shutdown(wait=True, cancel_futures=True)
+                self._executor = None
         self._starts.close()
         self._starts_writer.close()
 
     def _recover(self, pending: deque[tuple[_Named, Future[_Result]]]) -> None:
         if self._executor is not None:
-            self._executor.shutdown(wait=True)  # returns once the broken pool has settled every future it held
-            self._executor = None
+            with stopping.held():
+                self._executor.shutdown(wait=True)  # returns once the broken pool has settled every future it held
+                self._executor = None
         suspects = []
         for index, (item, future) in enumerate(pending):
             if _broken(future):
@@ -342,10 +346,11 @@ class _Workers:
                     child = self._context.Process(
                         target=_validate_into, args=(writer, *item, self._options, self._keep_graph), daemon=True
                     )
-                    child.start()
-                    writer.close()  # the child holds the only writer left, so its death reads as end of file
-                    running[reader] = (index, item[0], child)
-                    started[reader] = time.monotonic()
+                    with stopping.held():  # a started child is in `running` before a stop can end the loop
+                        child.start()
+                        writer.close()  # the child holds the only writer left, so its death reads as end of file
+                        running[reader] = (index, item[0], child)
+                        started[reader] = time.monotonic()
                 for ready in wait(list(running), timeout=self._next_deadline(started, killed)):
                     assert isinstance(ready, Connection)
                     index, name, finished = running.pop(ready)

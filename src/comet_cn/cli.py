@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import math
-import signal
 import sys
 import time
 import warnings
@@ -17,13 +16,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager, suppress
 from datetime import date, datetime
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import click
 from rdflib import Graph
 
-from comet_cn import __version__
+from comet_cn import __version__, stopping
 from comet_cn.batch import DEFAULT_TIMEOUT, JOBS_PER_CORE, max_jobs, validate_many
 from comet_cn.errors import InputError
 from comet_cn.loading import LoadLimits, Source, iter_inputs, iter_stream, load
@@ -68,16 +66,6 @@ def _quiet_libraries() -> Iterator[None]:
                 logging.getLogger(name).setLevel(level)
             for name, was in disabled.items():
                 logging.getLogger(name).disabled = was
-
-
-def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    # Turn SIGTERM and SIGHUP into SystemExit so that `finally` blocks remove any temporary output file and stop the
-    # worker processes, as Ctrl-C (KeyboardInterrupt) does; their default action would end this process on the spot.
-    raise SystemExit(128 + signum)
-
-
-#: The signals that end a run as SystemExit (SIGHUP: the terminal or the SSH session closed; not on Windows).
-_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 def _expand(inputs: Sequence[str], limits: LoadLimits) -> Iterator[tuple[str, Source] | InputFailure]:
@@ -136,9 +124,7 @@ def _run(action: Callable[[], int], program: str) -> None:
 
 
 def _outcome_of(action: Callable[[], int], program: str) -> int:
-    for stop_signal in _STOP_SIGNALS:
-        if signal.getsignal(stop_signal) is not signal.SIG_IGN:  # under nohup, a hangup stays ignored
-            signal.signal(stop_signal, _on_sigterm)
+    stopping.install()  # SIGTERM and SIGHUP end the run as SystemExit, so that `finally` blocks clean up
     try:
         with guarded_standard_streams():
             return _handled(action, program)
