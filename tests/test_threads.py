@@ -45,3 +45,27 @@ def test_the_callers_rdflib_settings_are_left_as_they_were() -> None:
         rdflib.NORMALIZE_LITERALS = before[0]
     comet_cn.validate(FILES[0])
     assert (rdflib.NORMALIZE_LITERALS, _toPythonMapping.get(XSD.boolean)) == before
+
+
+def test_a_worker_pool_started_while_another_thread_validates_gives_every_verdict() -> None:
+    # The pool's workers were forked while the other thread held the rdflib lock: each inherited it held and waited
+    # for ever, and so did the caller. Run in a process of its own, so that a hang is a failed test, not a stuck suite.
+    import subprocess
+    import sys
+
+    program = (
+        "import sys\n"
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "from pathlib import Path\n"
+        "from comet_cn.batch import validate_many\n"
+        "files = [Path(name) for name in sys.argv[1:]]\n"
+        "def job(n):\n"
+        "    return [o.conforms for o in validate_many(files, jobs=2 if n % 2 else 1)]\n"
+        "with ThreadPoolExecutor(2) as pool:\n"
+        "    print(list(pool.map(job, range(4))))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", program, *map(str, FILES[:3])], capture_output=True, text=True, timeout=180
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == str([[True, False, False]] * 4)

@@ -15,6 +15,7 @@ its converter throughout (clearing the table once made such literals ill-typed i
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -27,6 +28,12 @@ from rdflib.term import XSDToPython, _toPythonMapping
 __all__ = ["converters_kept", "exclusive"]
 
 _LOCK = threading.RLock()
+
+# A process forked while another thread holds the lock (validate_many's worker pool started while a second thread
+# validates) would inherit it held by a thread it does not have, and wait on it for ever, and would inherit rdflib's
+# settings half switched. A fork waits for the lock and takes it; both processes then let it go.
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_LOCK.acquire, after_in_parent=_LOCK.release, after_in_child=_LOCK.release)
 _MISSING = object()
 _STANDARD = (str(XSD), str(RDF), str(OWL))
 
