@@ -433,3 +433,29 @@ def test_a_stop_signal_inside_a_held_section_is_raised_as_it_ends() -> None:
     run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
     assert run.returncode == 128 + signal.SIGTERM
     assert run.stdout == "finished the section\n"
+
+
+def test_a_closed_standard_input_is_one_input_error_and_the_others_keep_their_verdicts(tmp_path: Path) -> None:
+    # Started with standard input closed (0<&-), Python has no sys.stdin: reading "-" was an internal error that
+    # cost every other input its verdict.
+    validate = subprocess.run(
+        [*script("cn-validate"), "-f", "json", "-", str(GOOD)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert validate.returncode == 2, validate.stderr
+    assert validate.stderr.strip() == "cn-validate: error: <stdin>: standard input is closed"
+    report = json.loads(validate.stdout)
+    assert report["summary"]["conforming"] == 1 and report["summary"]["errors"] == 1
+    convert = subprocess.run(
+        [*script("cn-convert"), "--from", "jsonld", "-", str(tmp_path / "x.ttl")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=lambda: os.close(0),
+    )
+    assert convert.returncode == 2
+    assert convert.stderr.strip() == "cn-convert: error: <stdin>: standard input is closed"
+    assert list(tmp_path.iterdir()) == []

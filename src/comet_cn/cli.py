@@ -74,6 +74,8 @@ def _expand(inputs: Sequence[str], limits: LoadLimits) -> Iterator[tuple[str, So
     for item in inputs:
         try:
             stdin = item == "-"
+            if stdin and sys.stdin is None:  # started with standard input closed (0<&-)
+                raise InputError("<stdin>", "standard input is closed")
             entries = (
                 iter_stream(sys.stdin.buffer, limits=limits) if stdin else iter_inputs([Path(item)], limits=limits)
             )

@@ -28,6 +28,8 @@ _FORMAT_NAMES = ("jsonld", "json", "turtle", "ttl", "nt", "xlsx", "yaml", "yml")
 
 
 def _stdin() -> bytes:
+    if sys.stdin is None:  # started with standard input closed (0<&-)
+        raise InputError("<stdin>", "standard input is closed")
     data = sys.stdin.buffer.read(DEFAULT_LIMITS.max_bytes + 1)
     if len(data) > DEFAULT_LIMITS.max_bytes:
         raise InputError("<stdin>", f"input is over the limit of {DEFAULT_LIMITS.max_bytes} bytes")
