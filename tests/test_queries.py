@@ -4,6 +4,7 @@ bindings, sources, formats, the query catalogue and cn-query."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import types
@@ -759,3 +760,20 @@ def test_cn_query_command_line(tmp_path: Path) -> None:
     broken.write_text("SELECT WHERE {")
     bad = run_script("cn-query", broken, MULTI)
     assert bad.code == 2 and "not valid SPARQL" in bad.err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_query_file_that_is_a_fifo_or_device_is_refused_unopened_and_a_bom_is_read(tmp_path: Path) -> None:
+    # A FIFO blocked cn-query for ever and /dev/zero read until memory ran out; claims were refused, queries not.
+    fifo = tmp_path / "wait.rq"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match=r"cannot read the query file \(a FIFO"):
+        query(fifo, MULTI)
+    if Path("/dev/zero").exists():
+        with pytest.raises(InputError, match=r"cannot read the query file \(a device"):
+            query("/dev/zero", MULTI)
+    marked = tmp_path / "marked.rq"
+    marked.write_bytes(
+        b"\xef\xbb\xbfSELECT ?claim WHERE { ?claim a <https://comet.carbon/ext/iso14068#CarbonNeutralityClaim> }"
+    )
+    assert len(query(marked, MULTI).rows) == 3

@@ -30,7 +30,7 @@ from rdflib.term import Identifier, Node
 from comet_cn.claim_checks import drop_stated_parameters
 from comet_cn.errors import InputError
 from comet_cn.iris import is_absolute_iri
-from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, Source, iter_sources, load
+from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, Source, iter_sources, load, read_bytes
 from comet_cn.reasoning import Closure, Engine, reason, reasoning_mode
 from comet_cn.resources import query_files
 from comet_cn.store import Backend, GraphBackend
@@ -154,11 +154,16 @@ def query_info(name_or_path: str | Path) -> QueryInfo:
             return info
     path = Path(name_or_path)
     if path.suffix == ".rq" or path.exists():
+        try:  # read_bytes refuses a FIFO (which would block) or a device such as /dev/zero (which never ends)
+            data = read_bytes(path)
+        except InputError as error:
+            raise InputError(str(path), f"cannot read the query file ({error.problem})") from None
+        if len(data) > DEFAULT_LIMITS.max_bytes:
+            raise InputError(str(path), f"query file is over the limit of {DEFAULT_LIMITS.max_bytes} bytes")
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            problem = "file not found" if isinstance(error, FileNotFoundError) else type(error).__name__
-            raise InputError(str(path), f"cannot read the query file ({problem})") from None
+            text = data.decode("utf-8-sig")  # a byte order mark, as Windows editors write, is not SPARQL
+        except UnicodeDecodeError:
+            raise InputError(str(path), "cannot read the query file (not UTF-8)") from None
         return _parse_info(path.stem, text)
     names = ", ".join(info.name for info in list_queries())
     raise InputError(str(name_or_path), f"no such query; use a file ending in .rq or one of: {names}")
