@@ -111,6 +111,19 @@ def test_a_report_is_never_written_over_an_input(cli: Callable[..., Run], tmp_pa
     assert cli("-o", tmp_path / "report.txt", claim).code == 0
 
 
+def test_a_report_is_never_written_over_a_shapes_or_ontology_file(cli: Callable[..., Run], tmp_path: Path) -> None:
+    """Red team 27b: ``-o`` naming the ``-s`` or ``-e`` file replaced the user's shapes with the report (exit 0)."""
+    extra = tmp_path / "extra.ttl"
+    original = b"@prefix owl: <http://www.w3.org/2002/07/owl#> .\n<urn:ex:extra> a owl:Ontology .\n"
+    extra.write_bytes(original)
+    for option in ("-s", "-e"):
+        run = cli(option, extra, "-o", extra, ROOT / "examples" / "conforming-claim.jsonld")
+        assert run.code == 2 and run.err.strip() == (
+            "cn-validate: error: -o is one of the --shapes or --ontology files: write the report to another file"
+        )
+        assert extra.read_bytes() == original
+
+
 def test_a_query_result_is_never_written_over_a_source(tmp_path: Path) -> None:
     claim = tmp_path / "claim.jsonld"
     original = (ROOT / "examples" / "conforming-claim.jsonld").read_bytes()

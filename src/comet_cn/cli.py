@@ -459,6 +459,7 @@ def _validate_cli(
     if inputs.count("-") > 1:  # standard input is read once: the second "-" was an "empty input" failure
         raise click.UsageError("- (standard input) is given more than once: give it once")
     _refuse_output_among(output, inputs, "inputs", "report")
+    _refuse_output_among(output, [*shapes, *ontology], "--shapes or --ontology files", "report")
     # Checked before any claim is validated, so a bad option costs nothing.
     backend = _backend(store, endpoint, load_endpoint, endpoint_timeout) if audits else None
     progress = _Progress(enabled=sys.stderr.isatty() and not quiet)
