@@ -777,3 +777,19 @@ def test_a_query_file_that_is_a_fifo_or_device_is_refused_unopened_and_a_bom_is_
         b"\xef\xbb\xbfSELECT ?claim WHERE { ?claim a <https://comet.carbon/ext/iso14068#CarbonNeutralityClaim> }"
     )
     assert len(query(marked, MULTI).rows) == 3
+
+
+def test_a_claims_control_characters_never_reach_the_terminal_and_a_lone_surrogate_is_written() -> None:
+    # Red team 27b: a vintage holding an escape sequence set the terminal's title and cleared the screen, a newline
+    # forged a row, and a lone surrogate ("\ud800" in the claim) stopped -f json with an internal error.
+    hostile = QueryResult(
+        name="hostile", columns=("vintage",), rows=(("2022\x1b]0;pwned\x07\x1b[2J\n(0 rows)",), ("2023\ud800",))
+    )
+    table = format_result(hostile, "table")
+    assert "\x1b" not in table and "\x07" not in table and table.count("\n") == 5
+    assert "2022\\x1b]0;pwned\\x07\\x1b[2J\\n(0 rows)" in table
+    csv_text = format_result(hostile, "csv")
+    assert "\x1b" not in csv_text and '"2022\\x1b]0;pwned\\x07\\x1b[2J\n(0 rows)"' in csv_text  # quoted, kept
+    for text in (table, csv_text, format_result(hostile, "json")):
+        text.encode("utf-8")
+    assert json.loads(format_result(hostile, "json"))["rows"][1]["vintage"] == "2023\ud800"

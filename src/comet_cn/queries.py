@@ -32,6 +32,7 @@ from comet_cn.errors import InputError
 from comet_cn.iris import is_absolute_iri
 from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, Source, iter_sources, load, read_bytes
 from comet_cn.reasoning import Closure, Engine, reason, reasoning_mode
+from comet_cn.reporting import escape_controls
 from comet_cn.resources import query_files
 from comet_cn.store import Backend, GraphBackend
 
@@ -483,6 +484,16 @@ def _json_value(value: object) -> object:
     return format_value(value)
 
 
+def _csv_cell(text: str) -> str:
+    # Tabs and line breaks are CSV's to quote; any other control character (an escape sequence, a bell) is escaped.
+    return _CSV_CONTROL.sub(lambda match: escape_controls(match.group()), text)
+
+
+_CSV_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]"
+)
+
+
 def format_result(result: QueryResult, fmt: str) -> str:
     """Render a result as an aligned ``table``, ``csv`` or ``json``; the same result always gives the same text.
 
@@ -494,15 +505,19 @@ def format_result(result: QueryResult, fmt: str) -> str:
     if fmt == "json":
         rows = [{c: _json_value(v) for c, v in zip(result.columns, row, strict=True)} for row in result.rows]
         document = {"query": result.name, "columns": list(result.columns), "rows": rows}
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(document, indent=2, ensure_ascii=False)
+        # A lone surrogate (a claim's "\ud800" escape) cannot be written as UTF-8; as a JSON escape it is the same.
+        return re.sub("[\ud800-\udfff]", lambda match: f"\\u{ord(match.group()):04x}", text) + "\n"
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(result.columns)
-        writer.writerows([format_value(v) for v in row] for row in result.rows)
+        writer.writerows([_csv_cell(format_value(v)) for v in row] for row in result.rows)
         return buffer.getvalue()
     if fmt == "table":
-        cells = [list(result.columns)] + [[format_value(v) for v in row] for row in result.rows]
+        # A claim's text is escaped as cn-validate escapes it: a terminal escape or a line break in a literal would
+        # drive the reader's terminal or forge a row.
+        cells = [list(result.columns)] + [[escape_controls(format_value(v)) for v in row] for row in result.rows]
         widths = [max(len(row[i]) for row in cells) for i in range(len(result.columns))]
         lines = [
             "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in cells
