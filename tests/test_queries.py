@@ -793,3 +793,13 @@ def test_a_claims_control_characters_never_reach_the_terminal_and_a_lone_surroga
     for text in (table, csv_text, format_result(hostile, "json")):
         text.encode("utf-8")
     assert json.loads(format_result(hostile, "json"))["rows"][1]["vintage"] == "2023\ud800"
+
+
+@pytest.mark.parametrize("value", ["abc", "true", "2024-01-01", "1.5", "-9", "-99999999999999999999"])
+def test_an_input_binding_of_the_wrong_kind_is_refused(value: str) -> None:
+    # Red team 27b: windowParameter=abc gave rows whose deadline read "Non-literal passes as string: NotBoundError",
+    # 1.5 a deadline of 2025-01.5-31, and exit 0.
+    with pytest.raises(InputError, match=r"cannot bind 'windowParameter' to .*: it takes a whole number, not negative"):
+        query("retirement-timing", EXAMPLES / "conforming-claim.jsonld", windowParameter=parse_binding(value))
+    rows = query("retirement-timing", EXAMPLES / "conforming-claim.jsonld", windowParameter=parse_binding("24"))
+    assert {row[rows.columns.index("window")] for row in rows.rows} == {24}

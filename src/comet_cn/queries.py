@@ -389,6 +389,9 @@ def _stream(
     for key in bindings:
         if key not in known:
             raise InputError(info.name, f"cannot bind {key!r}: the query has no variable ?{key}")
+    for key, value in bindings.items():
+        if key.endswith(_INPUT_SUFFIX):
+            _check_input(info, key, value)
     terms = {key: _binding(value) for key, value in bindings.items()}
     # A binding keeps the rows whose column has that value. Only a query's input (a variable named ...Parameter, such
     # as retirement-timing's windowParameter) is bound before the query runs: bound so, any other variable would keep
@@ -415,6 +418,27 @@ def _stream(
             )
     wanted = {columns.index(key): _python(term) for key, term in terms.items() if key in columns}
     return columns, _typed_rows(raw_rows, wanted)
+
+
+def _check_input(info: QueryInfo, key: str, value: object) -> None:
+    """Refuse an input of another kind than the query's default for it (``COALESCE(?windowParameter, 12)``: a whole
+    number of months, not negative): bound as it is, "abc" or 1.5 gave rows with a nonsense deadline and exit 0."""
+    match = re.search(rf"COALESCE\s*\(\s*[?$]{re.escape(key)}\s*,\s*([^)\s]+)\s*\)", info.text)
+    if match is None:
+        return
+    default = parse_binding(match.group(1))
+    if isinstance(value, Literal):  # a library caller may bind an rdflib term
+        value = value.toPython()
+    if isinstance(default, bool):
+        fits, kind = isinstance(value, bool), "true or false"
+    elif isinstance(default, int):
+        fits = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        kind = "a whole number, not negative"
+    else:
+        fits, kind = type(value) is type(default), f"a value like {match.group(1)}"
+    if not fits:
+        shown = str(value).lower() if isinstance(value, bool) else str(value)
+        raise InputError(info.name, f"cannot bind {key!r} to {shown}: it takes {kind} (default {match.group(1)})")
 
 
 def _typed_rows(raw_rows: Iterable[tuple[Node | None, ...]], wanted: dict[int, object]) -> Iterator[tuple[object, ...]]:
