@@ -219,3 +219,16 @@ def test_turtle_under_an_rdf_suffix_is_still_read(tmp_path: Path) -> None:
     path = tmp_path / "claim.owl"
     path.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
     assert len(load(path)) == 1
+
+
+def test_an_n_triples_line_too_long_for_any_triple_is_refused_before_parsing(tmp_path: Path) -> None:
+    # Red team 27b: rdflib reads a long N-Triples line in time growing with its square (an IRI of 5 million
+    # characters: 79 s); a line longer than the longest literal plus room for its IRIs is refused unread.
+    limits = LoadLimits(max_string_chars=1000)
+    fine = tmp_path / "fine.nt"
+    fine.write_text(f'<urn:x:s> <urn:x:p> "{"a" * 1000}" .\n', encoding="utf-8")
+    assert len(load(fine, limits=limits)) == 1
+    long_iri = tmp_path / "long.nt"
+    long_iri.write_text(f"<urn:x:{'a' * 40_000}> <urn:x:p> <urn:x:o> .\n", encoding="utf-8")
+    with pytest.raises(InputError, match="a line is longer than 17384 characters"):
+        load(long_iri, limits=limits)

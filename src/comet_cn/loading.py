@@ -762,11 +762,22 @@ def _refuse_bad_iris(graph: Graph, name: str) -> None:
             raise InputError(name, f"an IRI holds {found[0]!r}, which no IRI may hold (RFC 3987)")
 
 
+#: Characters an N-Triples line may hold beyond the longest literal: its subject, predicate and datatype IRIs.
+_NT_LINE_ROOM = 16_384
+
+
 def _parse_rdf_text(text: str, format: str, budget: _Budget) -> Graph:
     name = budget.name
     if format == "nt" and budget.max_triples is not None:
         # One triple a line: a file over the limit is refused before rdflib spends a minute parsing it.
         budget.check_count(sum(1 for _ in _TRIPLE_LINE.finditer(text)))
+    if format == "nt":
+        # rdflib re-reads a growing line 2 KB at a time, so a line's cost grows with its square: one IRI of 5 million
+        # characters took 79 s. A line holds one triple, so one longer than the longest literal and some room for
+        # its subject and predicate cannot be read within the limits anyway.
+        longest = budget.limits.max_string_chars + _NT_LINE_ROOM
+        if any(len(line) > longest for line in text.split("\n")):
+            raise InputError(name, f"a line is longer than {longest} characters (the longest literal and its IRIs)")
     if format == "turtle":
         _check_turtle_depth(text, name, budget.limits.max_depth)
         # rdflib binds each prefix into a trie at a cost that grows with the prefixes before it: 200,000 of them in
