@@ -803,3 +803,22 @@ def test_an_input_binding_of_the_wrong_kind_is_refused(value: str) -> None:
         query("retirement-timing", EXAMPLES / "conforming-claim.jsonld", windowParameter=parse_binding(value))
     rows = query("retirement-timing", EXAMPLES / "conforming-claim.jsonld", windowParameter=parse_binding("24"))
     assert {row[rows.columns.index("window")] for row in rows.rows} == {24}
+
+
+def test_the_library_query_reads_an_ill_typed_quantity_as_the_command_line_does(tmp_path: Path) -> None:
+    # Red team 27b: comet_cn.query raised TypeError on a credit of "abc" tonnes where cn-query gave a row (its SUM
+    # unbound), and in a thread beside a validation it gave rows: the guards were on only now and then.
+    document = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
+    credit = next(node for node in document["@graph"] if node.get("@id") == "ex:credit-wind")
+    credit["tonnesCO2e"] = "abc"
+    claim = tmp_path / "ill-typed.jsonld"
+    claim.write_text(json.dumps(document), encoding="utf-8")
+    result = query("neutrality-balance", claim)
+    assert len(result.rows) == 1 and result.to_dicts()[0]["neutral"] is not True
+
+
+def test_a_user_query_failing_as_it_runs_is_an_input_error(tmp_path: Path) -> None:
+    broken = tmp_path / "strlang.rq"
+    broken.write_text('SELECT ?x WHERE { BIND (STRLANG("a", "en US!!") AS ?x) }', encoding="utf-8")
+    with pytest.raises(InputError, match=r"the query failed while running \(ValueError\)"):
+        query(broken, EXAMPLES / "conforming-claim.jsonld")

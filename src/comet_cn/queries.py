@@ -401,9 +401,7 @@ def _stream(
         graph = graph.graph
     raw_rows: Iterable[tuple[Node | None, ...]]
     if isinstance(graph, Graph):
-        result = graph.query(prepared, initBindings=inputs)
-        columns = tuple(str(v) for v in (result.vars or ()))
-        raw_rows = _rows(result, columns)
+        columns, raw_rows = _evaluated(info, graph, prepared, inputs)
     else:
         selection = graph.select(info.text)
         columns = selection.columns
@@ -418,6 +416,26 @@ def _stream(
             )
     wanted = {columns.index(key): _python(term) for key, term in terms.items() if key in columns}
     return columns, _typed_rows(raw_rows, wanted)
+
+
+def _evaluated(
+    info: QueryInfo, graph: Graph, prepared: Query, inputs: dict[str, Identifier]
+) -> tuple[tuple[str, ...], list[tuple[Node | None, ...]]]:
+    """The columns and rows of a query over an rdflib graph, evaluated under the SPARQL guards cn-validate and
+    cn-query use: a SUM over an ill-typed quantity is an error to SPARQL (the sum unbound), never a TypeError, and
+    the library gives what the command line gives whatever another thread is doing."""
+    from comet_cn.sparql_guards import engines_guarded  # imported here: it imports pySHACL
+
+    with engines_guarded():
+        try:
+            result = graph.query(prepared, initBindings=inputs)
+            columns = tuple(str(v) for v in (result.vars or ()))
+            return columns, list(_rows(result, columns))
+        except Exception as error:
+            if any(info == bundled for bundled in list_queries()):
+                raise  # a bug of ours: the caller's internal error
+            # A query of the user's that fails as it runs (STRLANG with a bad tag): rdflib's message may quote it.
+            raise InputError(info.name, f"the query failed while running ({type(error).__name__})") from None
 
 
 def _check_input(info: QueryInfo, key: str, value: object) -> None:

@@ -105,8 +105,9 @@ def _format_message(self: ConstraintComponent, message: Any, bound_vars: Any) ->
 def engines_guarded() -> Iterator[None]:
     """Swap rdflib's numeric aggregates for :class:`_Unbound` ones, its numeric casts for :func:`_finite_cast` and
     pySHACL's message formatting for :func:`_format_message` for the length of one validation (or one run of the
-    audit queries), under the process-wide rdflib lock, and put the originals back afterwards, so no other code in
-    the process sees a change."""
+    audit queries, or one query), under the process-wide rdflib lock, and put the originals back afterwards. Code
+    that takes the lock (all of comet-cn's) never sees a change; rdflib queries of the caller's own, run in another
+    thread meanwhile without the lock, do."""
     with exclusive(), decimal.localcontext() as context:
         # rdflib sums decimals in Python's default context, 28 digits: 6000 + 4500 + 1950.49999999999999999999999999
         # rounded up to 12450.5 and covered a footprint it falls short of. Exact to well past any quantity.
