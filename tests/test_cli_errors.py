@@ -131,3 +131,12 @@ def test_a_query_result_is_never_written_over_a_source(tmp_path: Path) -> None:
     run = run_script("cn-query", "double-counting", claim, "-o", claim)
     assert run.code == 2 and "-o is one of the files read" in run.err and len(run.err.strip().splitlines()) == 1
     assert claim.read_bytes() == original
+
+
+def test_a_query_variable_bound_twice_is_refused() -> None:
+    # Red team 27b: -b claim=A -b claim=B kept B without a word.
+    claim = ROOT / "examples" / "conforming-claim.jsonld"
+    run = run_script("cn-query", "-b", "claim=urn:x:a", "-b", "claim=urn:x:b", "neutrality-balance", claim)
+    assert run.code == 2 and run.err.strip() == (
+        "cn-query: error: --bind gives claim more than once: bind a variable to one value"
+    )

@@ -666,6 +666,8 @@ def _query_cli(
         key, sep, value = binding.partition("=")
         if not sep or not key.isidentifier():
             raise click.UsageError(f"--bind takes NAME=VALUE, not {binding!r}")
+        if key in values:  # the last one silently won: a row is never both
+            raise click.UsageError(f"--bind gives {key} more than once: bind a variable to one value")
         values[key] = parse_binding(value)
     for source in sources:
         if not Path(source).exists():
