@@ -140,3 +140,21 @@ def test_a_query_variable_bound_twice_is_refused() -> None:
     assert run.code == 2 and run.err.strip() == (
         "cn-query: error: --bind gives claim more than once: bind a variable to one value"
     )
+
+
+def test_a_report_is_never_written_over_the_file_on_standard_input(tmp_path: Path) -> None:
+    # Red team 27b: `cn-validate - -o claim.jsonld < claim.jsonld` replaced the claim with its report.
+    import subprocess
+
+    from tests.conftest import script
+
+    claim = tmp_path / "claim.jsonld"
+    original = (ROOT / "examples" / "conforming-claim.jsonld").read_bytes()
+    claim.write_bytes(original)
+    with claim.open("rb") as given:
+        run = subprocess.run(
+            [*script("cn-validate"), "-", "-o", str(claim)], stdin=given, capture_output=True, text=True, timeout=120
+        )
+    assert run.returncode == 2
+    assert run.stderr.strip() == "cn-validate: error: -o is standard input's file: write the report to another file"
+    assert claim.read_bytes() == original

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import math
+import os
+import stat
 import sys
 import time
 import warnings
@@ -273,6 +275,8 @@ def _refuse_output_among(output: Path | None, inputs: Iterable[str], what: str, 
         return
     for item in inputs:
         if item == "-":
+            if _stdin_is(output):
+                raise click.UsageError(f"-o is standard input's file: write the {result} to another file")
             continue
         if same_file(Path(item), output):
             raise click.UsageError(f"-o is one of the {what}: write the {result} to another file")
@@ -280,6 +284,15 @@ def _refuse_output_among(output: Path | None, inputs: Iterable[str], what: str, 
             raise click.UsageError(
                 f"-o is inside the input folder {escape_controls(item)}: write the {result} outside it"
             )
+
+
+def _stdin_is(output: Path) -> bool:
+    # `cn-validate - -o claim.jsonld < claim.jsonld` would replace the claim with its report.
+    try:
+        given, target = os.fstat(sys.stdin.fileno()), output.stat()
+    except (OSError, ValueError, AttributeError):  # no standard input, or no such file yet
+        return False
+    return stat.S_ISREG(given.st_mode) and (given.st_dev, given.st_ino) == (target.st_dev, target.st_ino)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
