@@ -97,17 +97,27 @@ def test_a_target_at_or_above_the_baseline_is_no_target_for_reductions(engine: s
     assert violated(just_below, engine, reasoning) == set()
     assert violated(at_baseline, engine, reasoning) == {"CN-PATH-01"}
     assert violated(above, engine, reasoning) == {"CN-PATH-01"}
-    # With a second, larger baseline the target is below one of them: not reported.
+    # With a second, larger baseline (for another base period) the target is below one of them: not reported.
     two_baselines = with_nodes(
         edited(above, ("ex:plan", "hasBaseline", ["ex:baseline-2019", "ex:baseline-2018"])),
         {
             "@id": "ex:baseline-2018",
             "@type": "Baseline",
             "tonnesCO2e": "30000.0",
-            "hasBasePeriod": "ex:base-period-2019",
+            "hasBasePeriod": "ex:base-period-2018",
+        },
+        {
+            "@id": "ex:base-period-2018",
+            "@type": "BasePeriod",
+            "basePeriodStart": "2018-01-01",
+            "basePeriodEnd": "2018-12-31",
         },
     )
     assert "CN-PATH-01" not in violated(two_baselines, engine, reasoning)
+    # The same larger figure for the same base period is the 2019 baseline stated twice (one of them recalculated,
+    # red team 27a): the target is below neither.
+    same_period = edited(two_baselines, ("ex:baseline-2018", "hasBasePeriod", "ex:base-period-2019"))
+    assert "CN-PATH-01" in violated(same_period, engine, reasoning)
 
 
 # --- CN-EVENT-01: the event lies within the claim's reporting period (Annex B.2.2, §3.1.6) -------------------------
