@@ -7,6 +7,7 @@ Exit codes: 0 every input conforms; 1 some input does not conform (or has warnin
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import os
@@ -490,8 +491,10 @@ def _validate_cli(
         stamps = [_stamp(item) for item in items] if items is not None else []
         # The limit is enforced by killing a worker process, so without workers (-j 1) there is none unless asked.
         limit = (DEFAULT_TIMEOUT if jobs != 1 else None) if timeout is None else (timeout or None)
+        seen = _Seen()
+        listed = iter(items) if items is not None else _expand(inputs, limits)
         outcomes = validate_many(
-            iter(items) if items is not None else _expand(inputs, limits),
+            seen.record(listed) if audits else listed,
             jobs=jobs,
             keep_graph=fmt == "turtle",
             timeout=limit,
@@ -510,7 +513,7 @@ def _validate_cli(
         extra = None
         if audits:
             readable: list[Source] = []
-            for item in _readable(inputs, limits, {failure.source for failure in failures}, items):
+            for item in _readable(inputs, limits, {failure.source for failure in failures}, items, seen):
                 if isinstance(item, InputFailure):  # read for its verdict, but not again: reported on its own
                     failures.append(item)
                     worst = max(worst, _exit_code([item], strict))
@@ -580,6 +583,29 @@ def _stamp(item: tuple[str, Source] | InputFailure) -> tuple[int, int, int] | No
     return status.st_size, status.st_mtime_ns, status.st_ino
 
 
+class _Seen:
+    """Each input as it was handed to validation, by name: the audits read the inputs again, and a claim that
+    appeared, changed or went away meanwhile would be audited without a verdict, or given one and left out."""
+
+    def __init__(self) -> None:
+        self.marks: dict[str, object] = {}
+
+    def record(self, items: Iterable[tuple[str, Source] | InputFailure]) -> Iterator[tuple[str, Source] | InputFailure]:
+        for item in items:
+            if not isinstance(item, InputFailure):
+                self.marks[item[0]] = _mark(item[1])
+            yield item
+
+
+def _mark(source: Source) -> object:
+    """What tells two reads of an input apart: a file's size, time and inode; a line's or stream's own bytes."""
+    if isinstance(source, Path):
+        return _stamp(("", source))
+    if isinstance(source, bytes):
+        return hashlib.blake2b(source, digest_size=16).digest()
+    return None
+
+
 def _load_again(name: str, source: Source, limits: LoadLimits) -> Graph | InputFailure:
     """An input's claim graph, loaded once more after its validation; whatever goes wrong is that input's failure
     (it was read a moment ago, so it has changed since, or the loader has a bug), never the run's."""
@@ -610,19 +636,36 @@ def _readable(
     limits: LoadLimits,
     skip: set[str],
     expanded: Sequence[tuple[str, Source] | InputFailure] | None,
+    seen: _Seen,
 ) -> Iterator[tuple[str, Source] | InputFailure]:
     """The claims of the run that can be read, for the audits: those in ``skip`` (already reported as errors) are
     not read again; one that cannot be read now is its own failure, and the audits go on without it. ``expanded``
-    is the run's inputs as already expanded, which holds standard input's claims (it cannot be read twice)."""
+    is the run's inputs as already expanded, which holds standard input's claims (it cannot be read twice).
+
+    Only what was validated is audited: a claim that appeared in a folder or a JSON Lines file during the run, or
+    changed since its verdict, is a failure of its own (never audited without a verdict), and one that went away
+    is one too (its credits would otherwise leave the double-counting audit without a word)."""
+    again: set[str] = set()
     for item in expanded if expanded is not None else _expand(inputs, limits):
         name = item.source if isinstance(item, InputFailure) else item[0]
         if name in skip:
             continue
+        again.add(name)
         if isinstance(item, InputFailure):
             yield item
             continue
+        if name not in seen.marks:
+            yield InputFailure(name, "appeared while the run was checking: run again to check and audit it")
+            continue
         loaded = _load_again(name, item[1], limits)
-        yield loaded if isinstance(loaded, InputFailure) else item
+        if isinstance(loaded, InputFailure):
+            yield loaded
+        elif _mark(item[1]) != seen.marks[name]:
+            yield InputFailure(name, "changed while it was checked: run again on the final file")
+        else:
+            yield item
+    for name in sorted(seen.marks.keys() - again - skip):
+        yield InputFailure(name, "went away while it was checked: run again to audit the claims as they are")
 
 
 def validate_command(argv: Sequence[str] | None = None) -> None:

@@ -1,0 +1,103 @@
+"""Red team 28 regressions and the items left open by red team 27: each test names what a user saw before."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+CLAIM = EXAMPLES / "conforming-claim.jsonld"
+SHORT = EXAMPLES / "violations" / "cn-bal-01-credits-short.jsonld"
+
+
+# ---- --audits audit only what was validated (left open by red team 27b) ----
+
+
+def _then(monkeypatch: pytest.MonkeyPatch, change: Callable[[], None]) -> None:
+    """Make ``change`` happen after every input has its verdict and before the audits read the inputs again."""
+    import comet_cn.cli as cli_module
+
+    validated = cli_module.validate_many
+
+    def then_changed(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        yield from validated(*args, **kwargs)
+        time.sleep(0.01)  # a modification time the file system tells apart
+        change()
+
+    monkeypatch.setattr(cli_module, "validate_many", then_changed)
+
+
+def test_a_claim_added_to_a_folder_during_the_run_is_not_audited_without_a_verdict(
+    tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before: the audits listed the folder again, and a claim written into it meanwhile was audited (its credits
+    # counted against the others) though it had no verdict; exit 0 or 1 said nothing of it.
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    (folder / "a.jsonld").write_bytes(CLAIM.read_bytes())
+    _then(monkeypatch, lambda: (folder / "b.jsonld").write_bytes(SHORT.read_bytes()))
+    run = cli("-q", "--audits", folder)
+    assert run.code == 2
+    assert "a.jsonld: CONFORMS" in run.out and "b.jsonld" not in run.out
+    assert f"{folder / 'b.jsonld'}: appeared while the run was checking" in run.err
+
+
+def test_a_claim_changed_after_its_verdict_is_not_audited_as_it_is_now(
+    tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    claim = tmp_path / "a.jsonld"
+    claim.write_bytes(CLAIM.read_bytes())
+    _then(monkeypatch, lambda: claim.write_bytes(SHORT.read_bytes()))
+    run = cli("-q", "--audits", claim)
+    assert run.code == 2
+    assert f"{claim}: changed while it was checked" in run.err
+
+
+def test_a_claim_gone_before_the_audits_is_an_error_not_a_silent_gap(
+    tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before: a validated claim removed from its folder left the double-counting audit without its credits, and
+    # the run said nothing: two claims retiring the same credit could pass if one went away in between.
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    (folder / "a.jsonld").write_bytes(CLAIM.read_bytes())
+    (folder / "b.jsonld").write_bytes(CLAIM.read_bytes())
+    _then(monkeypatch, (folder / "b.jsonld").unlink)
+    run = cli("-q", "--audits", folder)
+    assert run.code == 2
+    assert f"{folder / 'b.jsonld'}: went away while it was checked" in run.err
+
+
+def test_a_line_appended_to_a_json_lines_file_during_the_run_is_not_audited(
+    tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    line = json.dumps(json.loads(CLAIM.read_text(encoding="utf-8")))
+    claims = tmp_path / "claims.jsonl"
+    claims.write_text(line + "\n", encoding="utf-8")
+
+    def append() -> None:
+        with claims.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(json.loads(SHORT.read_text(encoding="utf-8"))) + "\n")
+
+    _then(monkeypatch, append)
+    run = cli("-q", "--audits", claims)
+    assert run.code == 2
+    assert f"{claims}:2: appeared while the run was checking" in run.err
+    assert f"{claims}:1: CONFORMS" in run.out
+
+
+def test_unchanged_inputs_are_audited_as_before(tmp_path: Path, cli: Any) -> None:
+    # The guard must not cost a run whose inputs stay put its audits: two copies of one claim in a folder are
+    # still audited together (no error, exit 0).
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    (folder / "a.jsonld").write_bytes(CLAIM.read_bytes())
+    (folder / "b.jsonld").write_bytes(CLAIM.read_bytes())
+    run = cli("-q", "--audits", folder)
+    assert run.code == 0, run.err
+    assert run.err == ""
