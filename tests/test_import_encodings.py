@@ -30,6 +30,21 @@ def test_a_utf16_export_imports_as_the_utf8_one(tmp_path: Path) -> None:
         assert any("UTF-16" in warning for warning in result.warnings)
 
 
+def test_a_utf32_export_imports_as_the_utf8_one(tmp_path: Path) -> None:
+    # Before (red team 27b): UTF-32's little-endian mark begins with UTF-16's, so the file was read as UTF-16 with
+    # a NUL after every character and named "not a verra export".
+    text = VERRA.read_text(encoding="utf-8")
+    expected = import_records("verra", VERRA).nodes
+    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be")):
+        (tmp_path / codec).mkdir()
+        saved = tmp_path / codec / VERRA.name
+        saved.write_bytes(bom + text.encode(codec))
+        assert detect_format(saved) == "verra"
+        result = import_records("verra", saved)
+        assert result.nodes == expected and expected
+        assert any("UTF-32" in warning for warning in result.warnings)
+
+
 @pytest.mark.parametrize(("mark", "called"), [(";", "semicolons"), ("\t", "tabs")])
 @pytest.mark.parametrize("fmt", ["verra", "auto"])
 def test_a_header_separated_otherwise_is_refused_with_what_to_do(

@@ -66,6 +66,13 @@ def read_text(path: Path) -> tuple[str, str | None]:
     data = read_bytes(path, LoadLimits(max_bytes=MAX_BYTES))  # refuses folders, FIFOs and devices unopened
     if len(data) > MAX_BYTES:  # grew after it was measured
         raise InputError(name, f"file is over the limit of {MAX_BYTES} bytes")
+    # UTF-32's little-endian mark starts with UTF-16's: read as UTF-16, every character gained a NUL after it
+    # and the file was named "not a verra export".
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        try:
+            return data.decode("utf-32"), "UTF-32 text: decoded as such"
+        except UnicodeDecodeError:
+            raise InputError(name, "UTF-32 text (it starts with a UTF-32 mark) that does not decode") from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Excel's "Unicode Text" and some exporters write UTF-16 with a BOM: lossless to decode, and its NUL bytes
         # are not binary data.
