@@ -101,3 +101,23 @@ def test_unchanged_inputs_are_audited_as_before(tmp_path: Path, cli: Any) -> Non
     run = cli("-q", "--audits", folder)
     assert run.code == 0, run.err
     assert run.err == ""
+
+
+# ---- a stream of JSON-LD arrays on standard input (left open by red team 27b) ----
+
+
+def test_a_stream_of_json_ld_arrays_on_standard_input_gets_a_verdict_per_line() -> None:
+    # Before: a JSON Lines file may hold a line as a JSON-LD array, but standard input read only lines of objects
+    # as a stream: two array lines were one document, "not JSON", and neither claim had a verdict.
+    from tests.conftest import run_script
+
+    line = json.dumps([json.loads(CLAIM.read_text(encoding="utf-8"))])
+    short = json.dumps([json.loads(SHORT.read_text(encoding="utf-8"))])
+    run = run_script("cn-validate", "-", stdin=f"{line}\n{short}\n".encode())
+    assert run.code == 1, run.err
+    verdicts = [row.split(": ", 1) for row in run.out.splitlines() if row.startswith("<stdin>:")]
+    assert [name for name, _ in verdicts] == ["<stdin>:1", "<stdin>:2"]
+    assert verdicts[0][1].startswith("CONFORMS") and verdicts[1][1].startswith("DOES NOT CONFORM")
+    # One array on one line, and nothing after it, is still one claim named <stdin>.
+    alone = run_script("cn-validate", "-", stdin=f"{line}\n".encode())
+    assert alone.code == 0 and alone.out.startswith("<stdin>: CONFORMS")

@@ -556,10 +556,15 @@ def iter_stream(
 
 
 def _one_json_object(line: bytes) -> bool:
+    """Whether a line is a whole JSON-LD document: an object, or an array of objects (JSON-LD's other top-level
+    form, which a JSON Lines file may hold a line as well; a stream of them was read as one unreadable document)."""
     try:
-        return isinstance(json.loads(line), dict)
+        value = json.loads(line)
     except (ValueError, RecursionError):
         return False
+    return isinstance(value, dict) or (
+        isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
+    )
 
 
 def read_bytes(path: Path, limits: LoadLimits = DEFAULT_LIMITS) -> bytes:
