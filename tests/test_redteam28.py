@@ -121,3 +121,49 @@ def test_a_stream_of_json_ld_arrays_on_standard_input_gets_a_verdict_per_line() 
     # One array on one line, and nothing after it, is still one claim named <stdin>.
     alone = run_script("cn-validate", "-", stdin=f"{line}\n".encode())
     assert alone.code == 0 and alone.out.startswith("<stdin>: CONFORMS")
+
+
+# ---- the report graph handed to a library caller says what the verdict says (left open by red team 27) ----
+
+
+@pytest.mark.parametrize(
+    ("source", "rule"),
+    [
+        ("{}", "CN-INPUT-01"),  # no claim at all: the SHACL report had nothing to say, so "conforms true"
+        (EXAMPLES / "violations" / "cn-vint-02-serial-names-an-older-vintage.jsonld", "CN-VINT-02"),  # a Python rule
+        (EXAMPLES / "violations" / "cn-vint-01-old-vintage.jsonld", "CN-VINT-01"),  # a shape checked natively
+    ],
+)
+def test_the_report_graph_never_says_conforms_of_what_fails(source: Path | str, rule: str, tmp_path: Path) -> None:
+    # Before: ValidationReport.report_graph was pySHACL's own graph, which lists only what the shapes found: for an
+    # empty file or a claim a rule checked in Python fails, it said sh:conforms true, and a pipeline that stored it
+    # stored a false CONFORMS.
+    from rdflib import Literal
+    from rdflib.namespace import SH
+
+    from comet_cn import validate
+    from comet_cn.rules import CNSH
+
+    if isinstance(source, str):
+        path = tmp_path / "input.jsonld"
+        path.write_text(source, encoding="utf-8")
+        source = path
+    report = validate(source)
+    graph = report.report_graph
+    assert not report.conforms and rule in {r.rule_id for r in report.results}
+    assert set(graph.objects(None, SH.conforms)) == {Literal(False)}
+    assert set(graph.objects(None, CNSH.conformsToISO14068)) == {Literal(False)}
+    assert Literal(rule) in set(graph.objects(None, CNSH.ruleId))
+
+
+def test_the_report_graph_of_a_conforming_claim_says_so() -> None:
+    from rdflib import Literal
+    from rdflib.namespace import SH
+
+    from comet_cn import validate
+    from comet_cn.rules import CNSH
+
+    report = validate(CLAIM)
+    assert report.conforms
+    assert set(report.report_graph.objects(None, SH.conforms)) == {Literal(not report.results)}
+    assert set(report.report_graph.objects(None, CNSH.conformsToISO14068)) == {Literal(True)}

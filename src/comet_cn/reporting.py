@@ -15,10 +15,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, TextIO
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import DCTERMS, RDF, SH
 
-from comet_cn.iris import is_absolute_iri
+from comet_cn.report_graphs import add_result, text_literal
 from comet_cn.results import Severity
 from comet_cn.rules import CNSH, PILLARS
 from comet_cn.terms import compact
@@ -164,9 +164,9 @@ class ReportWriter:
         report = BNode(f"report{self._reports}")
         graph = self._graph
         graph.add((report, RDF.type, SH.ValidationReport))
-        graph.add((report, CNSH.input, _literal(source)))
+        graph.add((report, CNSH.input, text_literal(source)))
         if isinstance(outcome, InputFailure):
-            graph.add((report, CNSH.error, _literal(outcome.message)))
+            graph.add((report, CNSH.error, text_literal(outcome.message)))
             return
         results = outcome.results if isinstance(outcome, ValidationReport) else tuple(outcome)
         verdict = (
@@ -177,23 +177,7 @@ class ReportWriter:
         graph.add((report, SH.conforms, Literal(not results)))
         graph.add((report, CNSH.conformsToISO14068, Literal(verdict)))
         for index, result in enumerate(results, start=1):
-            node = BNode(f"report{self._reports}result{index}")
-            graph.add((report, SH.result, node))
-            graph.add((node, RDF.type, SH.ValidationResult))
-            graph.add((node, CNSH.ruleId, Literal(result.rule_id)))
-            graph.add((node, DCTERMS.source, Literal(result.clause)))
-            graph.add((node, SH.resultSeverity, SH[str(result.severity)]))
-            graph.add((node, SH.focusNode, _node(result.focus_node)))
-            graph.add((node, SH.resultMessage, _literal(result.message)))
-            graph.add((node, CNSH.fixHint, Literal(result.hint)))
-            if result.path:
-                graph.add((node, SH.resultPath, _node(result.path)))
-            if result.value is not None:
-                graph.add((node, SH.value, _literal(result.value)))
-            if result.source_shape:
-                graph.add((node, SH.sourceShape, _node(result.source_shape)))
-            if result.location:  # a workbook's sheet, row and column
-                graph.add((node, CNSH.cell, _literal(result.location)))
+            add_result(graph, report, BNode(f"report{self._reports}result{index}"), result)
 
     @property
     def extra_violations(self) -> bool:
@@ -290,15 +274,6 @@ def _json(value: object) -> str:
     """Indented JSON, non-ASCII kept as is, lone surrogates written as JSON escapes (valid UTF-8, same string)."""
     text = json.dumps(value, indent=2, ensure_ascii=False)
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def _literal(text: str) -> Literal:
-    """A Turtle literal for text from an input; a lone surrogate, which no RDF syntax can hold, is escaped."""
-    return Literal(_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
-
-
-def _node(text: str) -> URIRef | Literal:
-    return URIRef(text) if is_absolute_iri(text) else _literal(text)
 
 
 def _result_lines(result: ValidationResult) -> list[str]:

@@ -99,8 +99,9 @@ class ValidationReport:
     :ivar source: the name of the input.
     :ivar reasoning: the reasoning mode asked for; ``engine`` names the implementation that ran.
     :ivar claims: the IRIs (or blank-node descriptions) of the claims found in the input.
-    :ivar report_graph: the SHACL validation report graph from the engine (not compared); the engine rules and the
-        shapes comet-cn checks natively (:mod:`comet_cn.native_checks`) report in ``results`` only.
+    :ivar report_graph: the SHACL validation report graph from the engine (not compared), completed with the
+        findings made outside SHACL (the engine rules, the shapes comet-cn checks natively) and the verdict as
+        ``cnsh:conformsToISO14068``: its ``sh:conforms`` is false whenever ``results`` has a finding.
     :ivar shacl_engine: the SHACL engine that ran the shapes: ``"pyshacl"`` (the reference) or ``"pyshacl-turbo"``
         (not compared: both give the same findings).
     """

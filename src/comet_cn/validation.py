@@ -42,6 +42,7 @@ from comet_cn.namespaces import CN
 from comet_cn.native_checks import engine_shapes, native_findings
 from comet_cn.rdflib_state import exclusive
 from comet_cn.reasoning import Closure, Engine, ReasoningMode, name_blank_nodes, reason
+from comet_cn.report_graphs import completed
 from comet_cn.resources import CONTEXT_IRIS, ontology_graph, shapes_graph
 from comet_cn.results import Severity, ValidationReport, ValidationResult, finding
 from comet_cn.rules import CNSH, ShapeInfo, shape_info
@@ -281,16 +282,21 @@ def _check(
             raise SupportFileError("--shapes", f"the shapes cannot be run: {problem}")
         raise CometCnError(f"the bundled shapes cannot be run: {problem}")
     claims = claims_in(closure.graph)
-    found = set(_results(report_graph, shapes, closure, name))
-    found.update(native_findings(closure.graph, name))
-    found.update(engine_findings(loaded, closure, claims, source=name, unknown_terms=unknown_terms, asserted=asserted))
+    outside = set(native_findings(closure.graph, name))  # the findings the SHACL report does not hold
+    outside.update(
+        engine_findings(loaded, closure, claims, source=name, unknown_terms=unknown_terms, asserted=asserted)
+    )
     if stated:
-        found.add(stated_parameters_finding(stated, name))
+        outside.add(stated_parameters_finding(stated, name))
+    found = set(_results(report_graph, shapes, closure, name)) | outside
     if loaded.cells:
         found = {_located(result, loaded.cells) for result in found}
+        outside = {_located(result, loaded.cells) for result in outside}
     results = tuple(sorted(found, key=ValidationResult.sort_key))
+    conforms = bool(claims) and not any(r.severity == Severity.VIOLATION for r in results)
+    completed(report_graph, sorted(outside, key=ValidationResult.sort_key), conforms)
     return ValidationReport(
-        conforms=bool(claims) and not any(r.severity == Severity.VIOLATION for r in results),
+        conforms=conforms,
         results=results,
         source=name,
         reasoning=reasoning,
