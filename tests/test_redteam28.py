@@ -167,3 +167,78 @@ def test_the_report_graph_of_a_conforming_claim_says_so() -> None:
     assert report.conforms
     assert set(report.report_graph.objects(None, SH.conforms)) == {Literal(not report.results)}
     assert set(report.report_graph.objects(None, CNSH.conformsToISO14068)) == {Literal(True)}
+
+
+# ---- a second claim that no rule checked (red team 28a) ----
+
+
+def _with_second_claim(node: dict[str, Any], owner_link: bool = False) -> dict[str, Any]:
+    """The conforming claim with ``node`` added beside its typed claim (and, if asked, named by the entity)."""
+    document = json.loads(CLAIM.read_text(encoding="utf-8"))
+    document["@graph"].append(node)
+    if owner_link:
+        entity = next(n for n in document["@graph"] if n["@id"] == "ex:acme")
+        entity["hasClaim"] = node["@id"]
+    return document
+
+
+SECOND = {
+    "@id": "ex:claim-2024-tiles",
+    "claimedBy": "ex:acme",
+    "hasSubject": "ex:acme",
+    "hasReportingPeriod": "ex:period-2024",
+    "hasOffsettingEvent": "ex:retirement-2025-03",
+    "claimDate": "2025-06-01",
+}
+
+
+@pytest.mark.parametrize("reasoning", ["none", "owlrl"])
+@pytest.mark.parametrize(
+    "node",
+    [
+        pytest.param(SECOND, id="no type, the first claim's credits reused"),
+        pytest.param({**SECOND, "@type": "ex:CarbonNeutralityClaim"}, id="a foreign type of the same name"),
+        pytest.param({**SECOND, "@type": "comet-ver:AuditClaim"}, id="another COMET class"),
+        pytest.param({"@id": "ex:claim-2025", "claimDate": "2026-02-01"}, id="only a claim date"),
+    ],
+)
+def test_a_node_written_as_a_claim_but_not_typed_as_one_fails(node: dict[str, Any], reasoning: str) -> None:
+    # Before: one typed claim made the input a claim, and a second node with the claim's properties but no (or a
+    # wrong) type was checked by no rule: the file was CONFORMS though that node reused the first claim's credits.
+    from comet_cn import validate
+
+    report = validate(_with_second_claim(dict(node)), reasoning=reasoning)  # type: ignore[arg-type]
+    assert not report.conforms
+    found = [r for r in report.results if r.rule_id == "CN-INPUT-03"]
+    assert [r.focus_node for r in found] == [f"https://example.org/acme/{node['@id'].split(':')[1]}"]
+    assert found[0].hint and "CarbonNeutralityClaim" in found[0].hint
+
+
+def test_a_claim_named_only_by_its_entity_is_a_claim_too() -> None:
+    from comet_cn import validate
+
+    bare = {"@id": "ex:claim-2025", "label": "Acme for 2025"}
+    report = validate(_with_second_claim(bare, owner_link=True), reasoning="none")
+    assert "CN-INPUT-03" in report.rule_ids
+
+
+def test_the_same_second_claim_typed_is_checked_by_the_claim_rules_not_by_cn_input_03() -> None:
+    # The control: typed, the second claim is checked like any claim, and it fails them (it uses the first
+    # claim's credits again, and has no report, plan or opinion); CN-INPUT-03 has nothing to say.
+    from comet_cn import validate
+
+    report = validate(_with_second_claim({**SECOND, "@type": "CarbonNeutralityClaim"}))
+    assert not report.conforms
+    assert "CN-INPUT-03" not in report.rule_ids and "CN-UNITS-01" in report.rule_ids
+
+
+def test_the_fast_engine_gives_the_same_finding(tmp_path: Path) -> None:
+    from comet_cn.shacl_engines import turbo_available
+    from tests.conftest import run_script
+
+    if not turbo_available():
+        pytest.skip("pyshacl-turbo is not installed")
+    example = EXAMPLES / "violations" / "cn-input-03-second-claim-untyped.jsonld"
+    run = run_script("cn-validate", "-f", "json", "--shacl-engine", "turbo", example)
+    assert run.code == 1
+    assert sorted({r["rule"] for r in run.json()["results"]}) == ["CN-INPUT-03"]

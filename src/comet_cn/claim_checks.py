@@ -1,7 +1,8 @@
 """Rules checked in Python on each claim (the catalogue's ``cnsh:EngineRule`` entries in shapes/engine-rules.ttl).
 
-These are the checks SHACL cannot express well: that there is a claim at all (CN-INPUT-01), that every term is
-known (CN-INPUT-02), and that credit units, read from serial ranges, are counted once (CN-UNITS-01..03).
+These are the checks SHACL cannot express well: that there is a claim at all (CN-INPUT-01) and every node written
+as one is typed as one (CN-INPUT-03), that every term is known (CN-INPUT-02), and that credit units, read from
+serial ranges, are counted once (CN-UNITS-01..03).
 """
 
 from __future__ import annotations
@@ -10,16 +11,18 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 from rdflib import Graph, URIRef
 from rdflib import Literal as RDFLiteral
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 from comet_cn.loading import PLAIN_DECIMAL, Loaded
 from comet_cn.namespaces import CN
 from comet_cn.reasoning import Closure
+from comet_cn.resources import ontology_graph
 from comet_cn.results import Severity, ValidationResult, finding
 from comet_cn.rules import CNSH
 from comet_cn.serials import (
@@ -46,6 +49,7 @@ __all__ = [
     "UnknownTermsMode",
     "add_units_keys",
     "asserted_facts",
+    "claim_only_properties",
     "claims_in",
     "credit_ranges",
     "drop_stated_parameters",
@@ -96,6 +100,7 @@ def engine_findings(
         raise ValueError("unknown_terms must be 'error' or 'warning'")
     facts = asserted if asserted is not None else asserted_facts(loaded)
     found = list(_no_claim(facts, claims, closure.mode, source))
+    found.extend(_untyped_claims(closure.graph, claims, source))
     severity = Severity.VIOLATION if unknown_terms == "error" else Severity.WARNING
     found.extend(_unknown_terms(facts, source, severity))
     found.extend(_units(closure.graph, claims, source))
@@ -159,6 +164,55 @@ def _no_claim(facts: Asserted, claims: tuple[Node, ...], mode: str, source: str 
         f"{contents}.",
         source=source,
     )
+
+
+# ---- CN-INPUT-03 ----
+
+_SCHEMA_DOMAIN = URIRef("http://schema.org/domainIncludes")
+# Types every node may have after reasoning; they say nothing of what the node is meant to be.
+_GENERIC_TYPES = frozenset({OWL.Thing, OWL.NamedIndividual, RDFS.Resource})
+
+
+@lru_cache(maxsize=1)
+def claim_only_properties() -> frozenset[URIRef]:
+    """The properties the ontology gives to claims alone (its schema:domainIncludes names CarbonNeutralityClaim and
+    nothing else): a node that has one is written as a claim."""
+    ontology = ontology_graph()
+    return frozenset(
+        prop
+        for prop in ontology.subjects(_SCHEMA_DOMAIN, CN.CarbonNeutralityClaim)
+        if isinstance(prop, URIRef) and set(ontology.objects(prop, _SCHEMA_DOMAIN)) == {CN.CarbonNeutralityClaim}
+    )
+
+
+def _untyped_claims(graph: Graph, claims: tuple[Node, ...], source: str | None) -> Iterator[ValidationResult]:
+    """A node written as a claim (claim-only properties, or the object of hasClaim) that is not typed as one: no
+    shape targets it, so beside a typed claim it would ride on that claim's verdict, using its credits again."""
+    if not claims:
+        return  # CN-INPUT-01: the input holds no claim at all, and its finding lists the types it has
+    typed = set(claims)
+    used: defaultdict[Node, set[str]] = defaultdict(set)
+    for prop in claim_only_properties():
+        for node in graph.subjects(prop, None):
+            if node not in typed:
+                used[node].add(compact(str(prop)))
+    for node in graph.objects(None, CN.hasClaim):  # with reasoning off, claimedBy is not inferred from it
+        if node not in typed and not isinstance(node, RDFLiteral):
+            used[node].add("the object of comet-cn:hasClaim")
+    for node in sorted(used, key=str):
+        types = sorted(
+            compact(str(t)) for t in graph.objects(node, RDF.type) if isinstance(t, URIRef) and t not in _GENERIC_TYPES
+        )
+        said = f"its types: {', '.join(types)}" if types else "it has no type"
+        yield finding(
+            "CN-INPUT-03",
+            focus_node=describe(graph, node),
+            message=f"the node is written as a carbon-neutrality claim ({', '.join(sorted(used[node]))}) but is not "
+            f"typed comet-cn:CarbonNeutralityClaim ({said}), so no rule checks it and the input's verdict would "
+            "cover it unchecked.",
+            value=", ".join(types) or None,
+            source=source,
+        )
 
 
 # ---- CN-INPUT-02 ----
