@@ -242,3 +242,38 @@ def test_the_fast_engine_gives_the_same_finding(tmp_path: Path) -> None:
     run = run_script("cn-validate", "-f", "json", "--shacl-engine", "turbo", example)
     assert run.code == 1
     assert sorted({r["rule"] for r in run.json()["results"]}) == ["CN-INPUT-03"]
+
+
+# ---- imports (red team 28b) ----
+
+IMPORTS = Path(__file__).resolve().parent / "fixtures" / "imports"
+
+
+def test_an_edited_import_whose_recorded_beneficiary_cannot_be_read_is_one_line(
+    cn_import: Any, cn_merge: Any, tmp_path: Path
+) -> None:
+    # Before: cn-merge exit 3, "internal error: SyntaxError: (unicode error) 'unicodeescape' codec can't decode".
+    imported = tmp_path / "imported.jsonld"
+    assert cn_import("verra", IMPORTS / "verra" / "vcus.csv", "-o", imported, "-q").code == 0
+    text = imported.read_text(encoding="utf-8")
+    assert "beneficiary as the registry writes it: '" in text
+    edited = tmp_path / "edited.jsonld"
+    edited.write_text(
+        text.replace("beneficiary as the registry writes it: '", "beneficiary as the registry writes it: '\\\\x", 1),
+        encoding="utf-8",
+    )
+    run = cn_merge(CLAIM, edited, "--replace", "ex:retirement-2025-03", "--for-claimant", "-o", tmp_path / "m.jsonld")
+    assert run.code == 2
+    assert "records a name that cannot be read" in run.err and len(run.err.strip().splitlines()) == 1
+    assert not (tmp_path / "m.jsonld").exists()
+
+
+def test_the_import_functions_take_a_path_given_as_text() -> None:
+    # Before: AttributeError: 'str' object has no attribute 'stat' (and 'suffix' for merge's claim).
+    from comet_cn.importers import detect_format, import_records, merge
+
+    export = IMPORTS / "verra" / "vcus.csv"
+    assert detect_format(str(export)) == detect_format(export) == "verra"
+    assert import_records("verra", str(export)) == import_records("verra", export)
+    imported = import_records("verra", export)
+    assert merge(str(CLAIM), [imported]) == merge(CLAIM, [imported])

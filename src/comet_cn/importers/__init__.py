@@ -61,11 +61,12 @@ def _is_json(text: str) -> bool:
     return text.lstrip().startswith(("{", "["))
 
 
-def detect_format(path: Path) -> str:
+def detect_format(path: Path | str) -> str:
     """The format of a registry file, from its header or first record (never from its name).
 
     :raises InputError: the file fits no known format; the message names the nearest one.
     """
+    path = Path(path)  # a path given as text, as most callers have it
     text, _ = read_text(path)
     return _detect(text, str(path))
 
@@ -119,7 +120,7 @@ def source_names(paths: Iterable[Path]) -> list[str]:
 
 def import_records(
     format: str,
-    path: Path,
+    path: Path | str,
     *,
     beneficiary: str | None = None,
     serials: Iterable[str] | None = None,
@@ -154,6 +155,7 @@ def import_records(
     name = _canonical(format)
     if name != "auto" and name not in FORMATS:
         raise ValueError(f"unknown import format {format!r} (use one of {', '.join(FORMATS)}, or auto)")
+    path = Path(path)  # a path given as text, as most callers have it
     text, decoded = read_text(path)
     if name == "auto":
         name = _detect(text, str(path))

@@ -160,7 +160,7 @@ def _uses_our_context(context: Any) -> bool:
 
 
 def merge(
-    claim: Path | Mapping[str, Any],
+    claim: Path | str | Mapping[str, Any],
     imports: Sequence[ImportResult],
     *,
     event: str | None = None,
@@ -169,8 +169,8 @@ def merge(
 ) -> dict[str, Any]:
     """The claim document with the imported nodes added and linked from the claim.
 
-    :param claim: a claim file (JSON-LD in the comet-cn context, or by its suffix the claim workbook ``.xlsx``, YAML
-        ``.yaml``/``.yml``, Turtle ``.ttl`` or N-Triples ``.nt``), or a parsed JSON-LD document.
+    :param claim: a claim file's path (JSON-LD in the comet-cn context, or by its suffix the claim workbook
+        ``.xlsx``, YAML ``.yaml``/``.yml``, Turtle ``.ttl`` or N-Triples ``.nt``), or a parsed JSON-LD document.
     :param imports: the results of :func:`comet_cn.importers.import_records`.
     :param event: the ``@id`` (as the claim writes it) of an offsetting event the imports replace: it is unlinked
         and removed, with the credits no other event retires.
@@ -186,7 +186,7 @@ def merge(
         is one the registry records for another beneficiary (or the entity has no label to compare it with); or two
         imports of different files are recorded under one name.
     """
-    document, name = _read_claim(claim)
+    document, name = _read_claim(Path(claim) if isinstance(claim, str) else claim)
     if not _uses_our_context(document.get("@context")):
         raise InputError(name, f"the claim must use the comet-cn JSON-LD context ({CONTEXT})")
     graph = document.get("@graph")
@@ -288,8 +288,12 @@ def _replace(nodes: dict[str, dict[str, Any]], claims: list[str], event: str, na
 _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 
 
-def _recorded(comments: Iterable[Any], prefix: str) -> list[str]:
-    """The names an imported event's comments record after ``prefix`` (written as ``repr`` by the import)."""
+def _recorded(comments: Iterable[Any], prefix: str, source: str) -> list[str]:
+    """The names an imported event's comments record after ``prefix`` (written as ``repr`` by the import).
+
+    :raises InputError: a recorded name cannot be read (an edited import file): the beneficiary check cannot be
+        skipped for it, so nothing is written.
+    """
     names: list[str] = []
     for comment in comments:
         text = comment.get("@value") if isinstance(comment, Mapping) else comment
@@ -297,7 +301,14 @@ def _recorded(comments: Iterable[Any], prefix: str) -> list[str]:
             continue
         quoted = _QUOTED.match(text, len(prefix))
         if quoted is not None:
-            value = ast.literal_eval(quoted.group())
+            try:
+                value = ast.literal_eval(quoted.group())
+            except (ValueError, SyntaxError, MemoryError, RecursionError):
+                raise InputError(
+                    source,
+                    f"an event's comment {text[:80]!r} records a name that cannot be read (an edited import file?): "
+                    "import the registry file again; nothing written",
+                ) from None
             if isinstance(value, str) and value.strip():
                 names.append(value)
     return names
@@ -338,12 +349,12 @@ def _check_beneficiary(
     """
     event = nodes[event_id]
     comments = _as_list(event.get("comment"))
-    field = _recorded(comments, FIELD_BENEFICIARY)
+    field = _recorded(comments, FIELD_BENEFICIARY, source)
     if field:
         # One event holds one beneficiary's rows; each name it records must be the claimant's.
         recorded = [[name, *filter(None, [on_behalf_of(name)])] for name in field]
     else:  # a note's name; else one the record suggests (ICR's account owner): someone else's is refused too
-        notes = _recorded(comments, NOTE_BENEFICIARY) or _recorded(comments, SUGGESTED_BENEFICIARY)
+        notes = _recorded(comments, NOTE_BENEFICIARY, source) or _recorded(comments, SUGGESTED_BENEFICIARY, source)
         recorded = [[name] for name in notes]
     if not recorded:
         return
@@ -560,12 +571,13 @@ def _dedupe(values: Iterable[Any]) -> list[Any]:
     return seen
 
 
-def read_import(path: Path) -> ImportResult:
+def read_import(path: Path | str) -> ImportResult:
     """An import written earlier as JSON-LD (``cn-import -o FILE``), to merge it into a claim later.
 
     :raises InputError: the file is not a JSON-LD document in the comet-cn context whose ``@graph`` nodes each have
         an ``@id`` and the ``dcterms:source`` cn-import writes, or it holds a claim (the claim goes first).
     """
+    path = Path(path)  # a path given as text, as most callers have it
     name = str(path)
     try:
         text, decoded = read_text(path)
