@@ -277,3 +277,22 @@ def test_the_import_functions_take_a_path_given_as_text() -> None:
     assert import_records("verra", str(export)) == import_records("verra", export)
     imported = import_records("verra", export)
     assert merge(str(CLAIM), [imported]) == merge(CLAIM, [imported])
+
+
+def test_an_audit_finding_over_workbooks_names_each_workbooks_sheet_and_row(tmp_path: Path, cli: Any) -> None:
+    # Before: a credit retired for two claims, each kept in a workbook, was found by CN-AUDIT-DOUBLE-01 with no
+    # file, sheet or row ("location": null), though every per-claim finding on a workbook names its cell.
+    pytest.importorskip("openpyxl")
+    from comet_cn.workbook import workbook_from_document
+
+    first = json.loads(CLAIM.read_text(encoding="utf-8"))
+    second = json.loads(json.dumps(first).replace('"ex:claim-2024"', '"ex:claim-2024-b"'))
+    workbook_from_document(first, tmp_path / "a.xlsx")
+    workbook_from_document(second, tmp_path / "b.xlsx")
+    run = cli("-q", "-f", "json", "--audits", tmp_path / "a.xlsx", tmp_path / "b.xlsx")
+    assert run.code == 1, run.err
+    doubles = [r for r in run.json()["results"] if r["rule"] == "CN-AUDIT-DOUBLE-01"]
+    wind = next(r for r in doubles if r["focus_node"] == "EXR-2022-WIND-000001-006000")
+    assert wind["location"] == "; ".join(
+        f"{tmp_path / name}: sheet 'Credits', row 3, column serialNumber (J3)" for name in ("a.xlsx", "b.xlsx")
+    )

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from rdflib import BNode, Graph, URIRef
 from rdflib import Literal as RDFLiteral
@@ -27,7 +27,7 @@ from rdflib.term import Node
 
 from comet_cn.claim_checks import normalised_serial
 from comet_cn.improvement_rows import continual_improvement_rows
-from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, Source, iter_sources, load
+from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, Source, describe_source, iter_sources, load_claim
 from comet_cn.namespaces import CN
 from comet_cn.overlap_spill import Key, SmallestNames, overlapping_pairs
 from comet_cn.queries import _items, format_value, queried, query_info, stream_query
@@ -638,23 +638,31 @@ def run_audits(
         raise ValueError(f"unknown backend {backend!r}; use auto, rdflib, oxigraph or a comet_cn.store backend")
     mode = reasoning_mode(reasoning)
     orderings: set[tuple[str, str, str]] = set()
+    # A workbook's cells, by input: an audit finding names the sheet and row to fix, as a claim's own finding does.
+    workbooks: list[tuple[str, Mapping[tuple[str, str | None], Any]]] = []
 
     def read() -> Iterator[Graph]:
         for item in _distinct(sources, limits):
-            closure = queried(reason(load(item, limits=limits), mode, engine=engine, in_place=True))
+            loaded = load_claim(item, limits=limits, keep_undefined=True)  # as load() reads it, with its cells
+            if loaded.cells:
+                workbooks.append((describe_source(item), loaded.cells))
+            closure = queried(reason(loaded.graph, mode, engine=engine, in_place=True))
             orderings.update(_orderings(closure))
             yield closure
+
+    def results(graph: Graph | Backend) -> list[AuditFinding]:
+        return _in_cells(_audit_results(graph, source, orderings), workbooks)
 
     closures = read()
     if not isinstance(backend, str):
         for closure in closures:
             backend.add(closure)
-        return _audit_results(backend, source, orderings)
+        return results(backend)
     if backend == "oxigraph":
         with OxigraphBackend() as store:
             for closure in closures:
                 store.add(closure)
-            return _audit_results(store, source, orderings)
+            return results(store)
     graph = Graph()
     for count, closure in enumerate(closures, start=1):
         for triple in closure:
@@ -666,8 +674,28 @@ def run_audits(
                 del graph
                 for rest in closures:
                     store.add(rest)
-                return _audit_results(store, source, orderings)
-    return _audit_results(graph, source, orderings)
+                return results(store)
+    return results(graph)
+
+
+def _in_cells(
+    findings: list[AuditFinding], workbooks: Sequence[tuple[str, Mapping[tuple[str, str | None], Any]]]
+) -> list[AuditFinding]:
+    """Each finding with the workbook cells it is about, in every workbook of the set that holds them ("a.xlsx:
+    sheet 'Credits', row 3, ..."): the findings of a set name no one input."""
+    if not workbooks:
+        return findings
+    from comet_cn.workbook import locate_all  # imported here: only workbook inputs have cells
+
+    located = []
+    for found in findings:
+        places = [
+            f"{name}: {cell}"
+            for name, cells in workbooks
+            for cell in locate_all(cells, found.focus_node, found.path, found.value)
+        ]
+        located.append(replace(found, location="; ".join(places)) if places else found)
+    return located
 
 
 def _distinct(sources: Source | Iterable[Source], limits: LoadLimits) -> Iterator[Source]:

@@ -584,6 +584,13 @@ class _Cells(Mapping[tuple[str, str | None], CellRef]):
         found = {cell for held, cell in self._held.get(node, ()) if keys & held}
         return found.pop() if len(found) == 1 else None
 
+    def anywhere(self, value: str) -> tuple[CellRef, ...]:
+        """Every cell, of any node, that holds the value: a finding across claims may name a value (a credit's
+        serial) rather than a node of this workbook."""
+        keys = _value_keys(value)
+        found = {cell for entries in self._held.values() for held, cell in entries if keys & held}
+        return tuple(sorted(found, key=lambda cell: (cell.sheet, cell.row, cell.letter, cell.column)))
+
 
 def locate(
     cells: Mapping[tuple[str, str | None], CellRef], focus_node: str, path: str | None, value: str | None = None
@@ -605,6 +612,20 @@ def locate(
         if held is not None:
             return held
     return cells.get((focus_node, None))
+
+
+def locate_all(
+    cells: Mapping[tuple[str, str | None], CellRef], focus_node: str, path: str | None, value: str | None = None
+) -> tuple[CellRef, ...]:
+    """The cells an audit finding is about in one workbook of the set: as :func:`locate` for a node read from it,
+    else every cell holding the finding's value (the focus is a value, such as a serial, or a node of another
+    input whose value this workbook holds too)."""
+    cell = locate(cells, focus_node, path, value)
+    if cell is not None:
+        return (cell,)
+    if not isinstance(cells, _Cells):
+        return ()
+    return tuple(dict.fromkeys(found for wanted in (value, focus_node) if wanted for found in cells.anywhere(wanted)))
 
 
 # ---- writing ----------------------------------------------------------------------------------------------------
