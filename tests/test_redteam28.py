@@ -296,3 +296,23 @@ def test_an_audit_finding_over_workbooks_names_each_workbooks_sheet_and_row(tmp_
     assert wind["location"] == "; ".join(
         f"{tmp_path / name}: sheet 'Credits', row 3, column serialNumber (J3)" for name in ("a.xlsx", "b.xlsx")
     )
+
+
+# ---- a rule evaded by leaving out a type (this session's own sweep: each violating example, one type dropped) ----
+
+
+@pytest.mark.rule("CN-ORG-01")
+@pytest.mark.parametrize("reasoning", ["none", "owlrl"])
+def test_an_organizations_only_emission_left_untyped_still_lacks_the_indirect_ones(reasoning: str) -> None:
+    # Before: CN-ORG-01 looked only at footprints with a direct emission, so dropping the @type of the only (direct)
+    # emission of annex-b/cn-org-01-direct-emissions-only made the claim CONFORMS.
+    from comet_cn import validate
+
+    document = json.loads((EXAMPLES / "annex-b" / "cn-org-01-direct-emissions-only.jsonld").read_text(encoding="utf-8"))
+    (emission,) = [node for node in document["@graph"] if node.get("@type") == "Scope1Emission"]
+    del emission["@type"]
+    report = validate(document, reasoning=reasoning)  # type: ignore[arg-type]
+    assert not report.conforms and "CN-ORG-01" in report.rule_ids
+    # An indirect emission beside it is what the rule asks for: typed, it passes.
+    emission["@type"] = "IndirectGHGEmission"
+    assert "CN-ORG-01" not in validate(document, reasoning=reasoning).rule_ids  # type: ignore[arg-type]
