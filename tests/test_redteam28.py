@@ -316,3 +316,53 @@ def test_an_organizations_only_emission_left_untyped_still_lacks_the_indirect_on
     # An indirect emission beside it is what the rule asks for: typed, it passes.
     emission["@type"] = "IndirectGHGEmission"
     assert "CN-ORG-01" not in validate(document, reasoning=reasoning).rule_ids  # type: ignore[arg-type]
+
+
+# ---- red team 28c: strangers' settings and files changing under a run ----
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_an_ascii_standard_output_gets_the_whole_report(fmt: str, tmp_path: Path) -> None:
+    # Before: PYTHONIOENCODING=ascii (or the C locale with coercion off): exit 3 at the first "§", an empty or
+    # half-written report, and neither input's verdict.
+    from tests.conftest import run_script
+
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    (folder / "a.jsonld").write_bytes(CLAIM.read_bytes())
+    (folder / "b.jsonld").write_bytes(SHORT.read_bytes())
+    run = run_script("cn-validate", "-q", "-f", fmt, folder, env={"PYTHONIOENCODING": "ascii"})
+    assert run.code == 1, run.err
+    if fmt == "json":
+        document = run.json()  # whole, and valid UTF-8 JSON
+        assert [entry["conforms"] for entry in document["inputs"]] == [True, False]
+        assert any("§" in result["message"] for result in document["results"])
+    else:
+        assert "a.jsonld: CONFORMS" in run.out and "b.jsonld: DOES NOT CONFORM" in run.out
+
+
+def test_a_claim_file_replaced_by_a_folder_while_listed_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before: the entry, listed as a file and a folder when opened, was skipped without a word: its claim had no
+    # verdict and the run exit 0.
+    import comet_cn.loading as loading
+    from comet_cn.errors import InputError
+    from comet_cn.loading import iter_inputs
+
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    (folder / "a.jsonld").write_bytes(CLAIM.read_bytes())
+    swapped = folder / "b.jsonld"
+    swapped.mkdir()  # as if the file had been replaced by a folder just after the listing
+    listed = loading._claim_files
+
+    def listing(path: Path) -> tuple[list[Path], list[InputError]]:
+        files, unlisted = listed(path)
+        return sorted([*files, swapped]), unlisted
+
+    monkeypatch.setattr(loading, "_claim_files", listing)
+    entries = list(iter_inputs([folder]))
+    assert entries[0] == (str(folder / "a.jsonld"), folder / "a.jsonld")
+    (failure,) = [e for e in entries if isinstance(e, InputError)]
+    assert failure.source == str(swapped) and "became a folder" in failure.problem

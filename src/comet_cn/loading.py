@@ -434,10 +434,12 @@ def _iter_folder(folder: Path, limits: LoadLimits) -> Iterator[tuple[str, Source
             found = True
             yield InputError(name, _os_problem(error))
             continue
-        if stat.S_ISDIR(mode):
-            continue
         found = True
-        if not stat.S_ISREG(mode):
+        if stat.S_ISDIR(mode):
+            # Listed as a file a moment ago (a folder, or a link to one, is listed apart): replaced by a folder
+            # since. Skipped without a word, its claim (and the folder's) had no verdict and the run exit 0.
+            yield InputError(name, "became a folder while the run listed it: run again on the final folder")
+        elif not stat.S_ISREG(mode):
             yield InputError(name, _not_regular(mode))
         elif entry.suffix.lower() == ".jsonl":
             yield from _iter_json_lines(entry, limits)

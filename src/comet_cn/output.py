@@ -301,11 +301,28 @@ class _StandardError(_StandardOutput):
             return memoryview(data).nbytes
 
 
-def _guarded(original: TextIO | None, raw: _StandardOutput) -> io.TextIOWrapper:
+def _guarded(original: TextIO | None, raw: _StandardOutput, *, output: bool) -> io.TextIOWrapper:
     encoding = getattr(original, "encoding", None) or "utf-8"
     errors = getattr(original, "errors", None) or "strict"
+    if not _whole_unicode(encoding):
+        # An ASCII or Latin-1 standard output (the C locale with coercion off, PYTHONIOENCODING=ascii) failed at the
+        # first "§" of a report: exit 3, and half a report. Reports are written in UTF-8, which JSON, Turtle, SARIF
+        # and JUnit require anyway (as Python's UTF-8 mode would); messages on standard error are escaped instead.
+        if output:
+            encoding = "utf-8"
+        else:
+            errors = "backslashreplace"
     line_buffering = bool(getattr(original, "line_buffering", False))
     return io.TextIOWrapper(io.BufferedWriter(raw), encoding=encoding, errors=errors, line_buffering=line_buffering)
+
+
+def _whole_unicode(encoding: str) -> bool:
+    """Whether text in ``encoding`` can hold every character (UTF-8, UTF-16, GB 18030 ...)."""
+    try:
+        "\u00a7\u2264\U0001f600".encode(encoding)
+    except (UnicodeError, LookupError):
+        return False
+    return True
 
 
 def _descriptor(stream: TextIO | None) -> int | None:
@@ -336,7 +353,7 @@ def guarded_standard_streams() -> Iterator[None]:
     err_raw = _StandardError(None)
     with suppress(OSError, ValueError):
         err_raw = _StandardError(_descriptor(original_err))
-    out, err = _guarded(original_out, out_raw), _guarded(original_err, err_raw)
+    out, err = _guarded(original_out, out_raw, output=True), _guarded(original_err, err_raw, output=False)
     err.reconfigure(line_buffering=True, write_through=True)
     sys.stdout, sys.stderr = out, err
     try:
