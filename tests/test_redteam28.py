@@ -366,3 +366,40 @@ def test_a_claim_file_replaced_by_a_folder_while_listed_is_an_error(
     assert entries[0] == (str(folder / "a.jsonld"), folder / "a.jsonld")
     (failure,) = [e for e in entries if isinstance(e, InputError)]
     assert failure.source == str(swapped) and "became a folder" in failure.problem
+
+
+def test_owlrl_run_by_the_caller_in_another_thread_never_changes_a_verdict(tmp_path: Path) -> None:
+    # Before: owlrl's closure swaps rdflib's converters without a lock; run in another thread while comet-cn
+    # validated, it made a year written "2021Z" ill-typed mid-run, and about one validation in five of this
+    # conforming claim failed CN-VINT-01.
+    import threading
+
+    import owlrl
+    from rdflib import Graph
+
+    from comet_cn import validate
+    from comet_cn.convert import claim_data, to_turtle
+
+    text = CLAIM.read_text(encoding="utf-8").replace('"vintageEndYear": "2021"', '"vintageEndYear": "2021Z"', 1)
+    assert "2021Z" in text
+    source = tmp_path / "claim.jsonld"
+    source.write_text(text, encoding="utf-8")
+    claim = tmp_path / "claim.ttl"  # as cn-convert writes it (where it was seen)
+    claim.write_text(to_turtle(claim_data(source)), encoding="utf-8")
+    expected = validate(claim)
+    assert expected.conforms, expected.rule_ids
+    stop = threading.Event()
+
+    def closures() -> None:
+        while not stop.is_set():
+            graph = Graph().parse(data="<urn:a> <urn:b> <urn:c> .", format="turtle")
+            owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+
+    other = threading.Thread(target=closures, daemon=True)
+    other.start()
+    try:
+        verdicts = [validate(claim) for _ in range(30)]
+    finally:
+        stop.set()
+        other.join(timeout=30)
+    assert [report.results for report in verdicts] == [expected.results] * 30

@@ -15,9 +15,11 @@ its converter throughout (clearing the table once made such literals ill-typed i
 
 from __future__ import annotations
 
+import functools
 import os
+import sys
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -63,6 +65,46 @@ def _set_standard_converters(wanted: Mapping[Any, Any]) -> None:
             _toPythonMapping[key] = value
 
 
+_owlrl_locked = False
+
+
+def _lock_owlrl() -> None:
+    """Make owlrl take the lock too, once it is imported (by anyone).
+
+    owlrl's closure swaps rdflib's converters for its own and back, without any lock: a caller's thread running
+    owlrl while comet-cn validated retyped comet-cn's literals mid-run (a year "2021Z" became ill-typed) and flipped
+    verdicts. Its ``expand`` and its two switches now hold the lock: such a closure waits for a validation, and a
+    validation for it; comet-cn's own owlrl calls, already under the lock, re-enter it.
+    """
+    global _owlrl_locked
+    if _owlrl_locked:
+        return
+    closure = getattr(sys.modules.get("owlrl"), "DeductiveClosure", None)
+    handling = sys.modules.get("owlrl.DatatypeHandling")
+    if closure is None or handling is None:
+        return  # not imported, or being imported: next time
+    with _LOCK:
+        for owner, name in (
+            (closure, "expand"),
+            (handling, "use_Alt_lexical_conversions"),
+            (handling, "use_RDFLib_lexical_conversions"),
+        ):
+            original = getattr(owner, name, None)
+            if callable(original) and not getattr(original, "_comet_cn_locked", False):
+                setattr(owner, name, _locked(original))
+        _owlrl_locked = True
+
+
+def _locked(function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with _LOCK:
+            return function(*args, **kwargs)
+
+    run._comet_cn_locked = True  # type: ignore[attr-defined]
+    return run
+
+
 @contextmanager
 def exclusive() -> Iterator[None]:
     """Hold the process-wide rdflib lock (re-entrant) and restore rdflib's global settings on exit.
@@ -70,6 +112,7 @@ def exclusive() -> Iterator[None]:
     Inside, the standard datatypes have rdflib's own converters; on exit they have the caller's again, whatever
     owlrl or pySHACL did meanwhile. Other datatypes' converters are neither changed nor restored.
     """
+    _lock_owlrl()
     with _LOCK:
         normalize = rdflib.NORMALIZE_LITERALS
         saved = _standard_converters()
