@@ -26,6 +26,7 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
+from urllib.parse import urldefrag
 
 import rdflib
 from pyld import jsonld
@@ -737,6 +738,17 @@ class _CappedGraph(Graph):
     def uncap(self) -> None:
         self._cap = None
 
+    def absolutize(self, uri: str, defrag: int = 1) -> URIRef:
+        # rdflib's Turtle parser passes the base it is given through here, and rdflib reads the working folder even
+        # for an absolute one: with that folder removed, every Turtle claim was "not valid Turtle".
+        if _ABSOLUTE.match(uri):
+            return URIRef(urldefrag(uri)[0] if defrag else uri)
+        return super().absolutize(uri, defrag)
+
+
+#: An absolute IRI: a scheme, then a colon (RFC 3986).
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
 
 class _CountingParser(W3CNTriplesParser):
     """rdflib's N-Triples parser, counting lines so that an error can say where it is."""
@@ -803,7 +815,8 @@ def _parse_rdf_text(text: str, format: str, budget: _Budget) -> Graph:
             if format == "nt":
                 parser.parse(io.StringIO(text))
             else:
-                graph.parse(data=text, format=format)
+                base = _turtle_base()
+                graph.parse(data=text, format=format, publicID=base)
         except _TooMany:
             raise budget.too_many() from None
         except RecursionError:  # rdflib recurses once a level: past what _check_turtle_depth counts (a bug), say so
@@ -824,6 +837,8 @@ def _parse_rdf_text(text: str, format: str, budget: _Budget) -> Graph:
         if isinstance(obj, Literal) and len(obj) > budget.limits.max_string_chars:
             raise InputError(name, f"a literal is longer than {budget.limits.max_string_chars} characters")
     _refuse_bad_iris(graph, name)
+    if format != "nt":  # Turtle's <> (or <#>) with no @base is the document itself, not a node of the claim
+        _refuse_empty_references(graph, name, (URIRef(base), URIRef(base + "#")))
     budget.check_graph(graph)
     graph.uncap()  # the caller's graph, which may grow
     return _relabelled(graph, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
@@ -1054,23 +1069,44 @@ def _jsonld_to_graph(document: Any, text: str | None, budget: _Budget) -> Graph:
     return graph
 
 
-#: What pyld resolves an empty reference ("" or ".") to when the document gives no base of its own.
-_EMPTY_REFERENCE = URIRef(jsonld.DEFAULT_BASE_IRI)
+#: What pyld resolves an empty reference ("", "." or "#") to when the document gives no base of its own.
+_EMPTY_REFERENCES = (URIRef(jsonld.DEFAULT_BASE_IRI), URIRef(jsonld.DEFAULT_BASE_IRI + "#"))
 
 
-def _refuse_empty_references(graph: Graph, name: str) -> None:
-    """A reference written "" names no node (JSON-LD reads it as the document's base IRI): a blank form field, say
-    ``"verifiedBy": ""``, would otherwise pass as a verifier. Refused, as a value that cannot be checked."""
-    predicate = next(graph.predicates(None, _EMPTY_REFERENCE), None)
-    if predicate is not None:
-        key = re.sub(r"^.*[#/]", "", str(predicate))
-        raise InputError(
-            name,
-            f'"{key}" is an empty reference (""), which names no node: give the IRI of what it refers to, or '
-            "leave the key out",
-        )
-    if (_EMPTY_REFERENCE, None, None) in graph:
-        raise InputError(name, 'a node has an empty "@id" (""), which names no node: give it an IRI or leave "@id" out')
+def _refuse_empty_references(graph: Graph, name: str, empty: tuple[URIRef, ...] = _EMPTY_REFERENCES) -> None:
+    """A reference written "" (or "." or "#") names no node (it is read as the document's base IRI): a blank form
+    field, say ``"verifiedBy": ""`` or Turtle's ``<>``, would otherwise pass as a verifier. Refused, as a value
+    that cannot be checked. ``empty`` is what such a reference resolves to in this input."""
+    for reference in empty:
+        predicate = next(graph.predicates(None, reference), None)
+        if predicate is not None:
+            key = re.sub(r"^.*[#/]", "", str(predicate))
+            raise InputError(
+                name,
+                f'"{key}" is an empty reference ("", "." or "#" in JSON-LD, <> in Turtle: the document itself), '
+                "which names no node: give the IRI of what it refers to, or leave the key out",
+            )
+        if (reference, None, None) in graph:
+            raise InputError(
+                name,
+                'a node has an empty "@id" ("", "." or "#" in JSON-LD, <> in Turtle: the document itself), which '
+                "names no node: give it an IRI",
+            )
+
+
+def _turtle_base() -> str:
+    """The base a Turtle claim's relative IRIs are resolved against when it declares none: the working folder,
+    as rdflib does, but stated (rdflib failed with "not valid Turtle" when the working folder had been removed)."""
+    try:
+        return Path.cwd().as_uri().rstrip("/") + "/"
+    except OSError:
+        from rdflib.plugins.parsers import notation3
+
+        # The parser also names blank nodes after the working folder, read once a process (they are renamed
+        # after reading anyway): a name of its own form where there is no folder to read.
+        if notation3.runNamespaceValue is None:
+            notation3.runNamespaceValue = "file:///run-" + hashlib.sha256(os.urandom(16)).hexdigest()[:16] + "#"
+        return "file:///"
 
 
 def _url_position(text: str | None, url: str | None) -> str:
