@@ -403,3 +403,41 @@ def test_owlrl_run_by_the_caller_in_another_thread_never_changes_a_verdict(tmp_p
         stop.set()
         other.join(timeout=30)
     assert [report.results for report in verdicts] == [expected.results] * 30
+
+
+# ---- a series of periods in one input (red team 28a) ----
+
+
+def _series(*names: str) -> dict[str, Any]:
+    """The multi-period example claims merged into one JSON-LD document (shared nodes once)."""
+    merged: dict[str, Any] | None = None
+    seen: set[str] = set()
+    for name in names:
+        document = json.loads((EXAMPLES / "multi-period" / name).read_text(encoding="utf-8"))
+        if merged is None:
+            merged = document
+            seen = {node["@id"] for node in document["@graph"]}
+            continue
+        merged["@graph"] += [node for node in document["@graph"] if node["@id"] not in seen]
+        seen |= {node["@id"] for node in document["@graph"]}
+    assert merged is not None
+    return merged
+
+
+def test_one_input_holding_several_periods_is_checked_for_continual_improvement() -> None:
+    # Before: acme-2022 and acme-2023 in one file (offsetting rising from 14,200 t to 16,000 t) conformed unless
+    # --audits was given; the same two files given apart fail the audit. §9.2 asks for continual improvement.
+    from comet_cn import validate
+
+    report = validate(_series("acme-2022.jsonld", "acme-2023.jsonld"))
+    assert not report.conforms
+    assert report.rule_ids == {"CN-AUDIT-IMPROVE-01"}
+    (found,) = report.violations
+    assert found.focus_node == "https://example.org/acme/period-2023" and "rose to 16000" in found.message
+
+
+def test_each_single_period_claim_is_not_audited_alone() -> None:
+    from comet_cn import validate
+
+    for name in ("acme-2022.jsonld", "acme-2023.jsonld"):
+        assert not {r for r in validate(EXAMPLES / "multi-period" / name).rule_ids if r.startswith("CN-AUDIT")}
