@@ -441,3 +441,34 @@ def test_each_single_period_claim_is_not_audited_alone() -> None:
 
     for name in ("acme-2022.jsonld", "acme-2023.jsonld"):
         assert not {r for r in validate(EXAMPLES / "multi-period" / name).rule_ids if r.startswith("CN-AUDIT")}
+
+
+# ---- the footprint above the baseline (red teams 27a and 28a) ----
+
+
+@pytest.mark.rule("CN-PATH-W01")
+@pytest.mark.parametrize(("baseline", "warned"), [("12000.0", True), ("12450.0", False), ("18400.0", False)])
+def test_a_footprint_above_every_baseline_is_warned_of(baseline: str, warned: bool) -> None:
+    # Before: a 2024 footprint of 12,450 t against a 10,000 t baseline, with reductions claimed, conformed with no
+    # word. It stays a warning (an intensity target can be right), and a footprint at the baseline is a plateau.
+    from comet_cn import validate
+
+    document = json.loads(CLAIM.read_text(encoding="utf-8"))
+    (node,) = [n for n in document["@graph"] if n["@id"] == "ex:baseline-2019"]
+    node["tonnesCO2e"] = baseline
+    report = validate(document)
+    assert report.conforms
+    assert ("CN-PATH-W01" in {r.rule_id for r in report.warnings}) is warned
+
+
+@pytest.mark.rule("CN-PATH-W01")
+def test_a_recalculated_baseline_above_the_footprint_keeps_the_warning_away() -> None:
+    from comet_cn import validate
+
+    document = json.loads(CLAIM.read_text(encoding="utf-8"))
+    (node,) = [n for n in document["@graph"] if n["@id"] == "ex:baseline-2019"]
+    node["tonnesCO2e"] = "12000.0"
+    document["@graph"].append({"@id": "ex:baseline-2019-recalculated", "@type": "Baseline", "tonnesCO2e": "13000.0"})
+    (plan,) = [n for n in document["@graph"] if n["@id"] == "ex:plan"]
+    plan["hasBaseline"] = ["ex:baseline-2019", "ex:baseline-2019-recalculated"]
+    assert "CN-PATH-W01" not in {r.rule_id for r in validate(document).warnings}

@@ -60,8 +60,13 @@ def synthetic_claim(
         "@type": "CreditingProgramme",
         "meetsProgrammeCriterion": _items("ProgrammeCriterion", 9),
     }
+    # The first emission direct, the others indirect: an organization's footprint lists both (CN-ORG-01).
     emission_nodes = [
-        {"@id": f"{base}emission-{n}", "@type": "GHGEmission", "tonnesCO2e": f"{100 + 10 * n}.0"}
+        {
+            "@id": f"{base}emission-{n}",
+            "@type": "Scope1Emission" if n == 0 else "IndirectGHGEmission",
+            "tonnesCO2e": f"{100 + 10 * n}.0",
+        }
         for n in range(emissions)
     ]
     removal = {"@id": base + "removal", "@type": "GHGRemoval", "tonnesCO2e": "20.0"}
