@@ -17,32 +17,25 @@ from tests.conftest import ROOT
 VERRA = ROOT / "tests" / "fixtures" / "imports" / "verra" / "vcus.csv"
 
 
-def test_a_utf16_export_imports_as_the_utf8_one(tmp_path: Path) -> None:
-    text = VERRA.read_text(encoding="utf-8")
+@pytest.mark.parametrize(
+    ("bom", "codec", "named"),
+    [
+        (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+        (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+        # Red team 27b: UTF-32's little-endian mark begins with UTF-16's, so the file was read as UTF-16 with a NUL
+        # after every character and named "not a verra export".
+        (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+        (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    ],
+)
+def test_a_utf16_or_utf32_export_imports_as_the_utf8_one(bom: bytes, codec: str, named: str, tmp_path: Path) -> None:
     expected = import_records("verra", VERRA).nodes  # the file's name is in the provenance: the same name below
-    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
-        (tmp_path / codec).mkdir()
-        saved = tmp_path / codec / VERRA.name
-        saved.write_bytes(bom + text.encode(codec))
-        assert detect_format(saved) == "verra"
-        result = import_records("verra", saved)
-        assert result.nodes == expected and expected
-        assert any("UTF-16" in warning for warning in result.warnings)
-
-
-def test_a_utf32_export_imports_as_the_utf8_one(tmp_path: Path) -> None:
-    # Before (red team 27b): UTF-32's little-endian mark begins with UTF-16's, so the file was read as UTF-16 with
-    # a NUL after every character and named "not a verra export".
-    text = VERRA.read_text(encoding="utf-8")
-    expected = import_records("verra", VERRA).nodes
-    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be")):
-        (tmp_path / codec).mkdir()
-        saved = tmp_path / codec / VERRA.name
-        saved.write_bytes(bom + text.encode(codec))
-        assert detect_format(saved) == "verra"
-        result = import_records("verra", saved)
-        assert result.nodes == expected and expected
-        assert any("UTF-32" in warning for warning in result.warnings)
+    saved = tmp_path / VERRA.name
+    saved.write_bytes(bom + VERRA.read_text(encoding="utf-8").encode(codec))
+    assert detect_format(saved) == "verra"
+    result = import_records("verra", saved)
+    assert result.nodes == expected and expected
+    assert any(named in warning for warning in result.warnings)
 
 
 @pytest.mark.parametrize(("mark", "called"), [(";", "semicolons"), ("\t", "tabs")])

@@ -18,6 +18,15 @@ SHORT = EXAMPLES / "violations" / "cn-bal-01-credits-short.jsonld"
 # ---- --audits audit only what was validated (left open by red team 27b) ----
 
 
+def _folder(tmp_path: Path, **claims: Path) -> Path:
+    """A folder ``claims`` holding a copy of each example under its file name."""
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    for name, example in claims.items():
+        (folder / f"{name}.jsonld").write_bytes(example.read_bytes())
+    return folder
+
+
 def _then(monkeypatch: pytest.MonkeyPatch, change: Callable[[], None]) -> None:
     """Make ``change`` happen after every input has its verdict and before the audits read the inputs again."""
     import comet_cn.cli as cli_module
@@ -37,9 +46,7 @@ def test_a_claim_added_to_a_folder_during_the_run_is_not_audited_without_a_verdi
 ) -> None:
     # Before: the audits listed the folder again, and a claim written into it meanwhile was audited (its credits
     # counted against the others) though it had no verdict; exit 0 or 1 said nothing of it.
-    folder = tmp_path / "claims"
-    folder.mkdir()
-    (folder / "a.jsonld").write_bytes(CLAIM.read_bytes())
+    folder = _folder(tmp_path, a=CLAIM)
     _then(monkeypatch, lambda: (folder / "b.jsonld").write_bytes(SHORT.read_bytes()))
     run = cli("-q", "--audits", folder)
     assert run.code == 2
@@ -47,30 +54,18 @@ def test_a_claim_added_to_a_folder_during_the_run_is_not_audited_without_a_verdi
     assert f"{folder / 'b.jsonld'}: appeared while the run was checking" in run.err
 
 
-def test_a_claim_changed_after_its_verdict_is_not_audited_as_it_is_now(
-    tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("change", ["changed", "went away"])
+def test_a_claim_changed_or_gone_after_its_verdict_is_an_error_not_audited_as_it_is_now(
+    change: str, tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    claim = tmp_path / "a.jsonld"
-    claim.write_bytes(CLAIM.read_bytes())
-    _then(monkeypatch, lambda: claim.write_bytes(SHORT.read_bytes()))
-    run = cli("-q", "--audits", claim)
-    assert run.code == 2
-    assert f"{claim}: changed while it was checked" in run.err
-
-
-def test_a_claim_gone_before_the_audits_is_an_error_not_a_silent_gap(
-    tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Before: a validated claim removed from its folder left the double-counting audit without its credits, and
-    # the run said nothing: two claims retiring the same credit could pass if one went away in between.
-    folder = tmp_path / "claims"
-    folder.mkdir()
-    (folder / "a.jsonld").write_bytes(CLAIM.read_bytes())
-    (folder / "b.jsonld").write_bytes(CLAIM.read_bytes())
-    _then(monkeypatch, (folder / "b.jsonld").unlink)
+    # Before: a claim changed after its verdict was audited as it then was; one removed from its folder left the
+    # double-counting audit without its credits (two claims retiring one credit could pass), without a word.
+    folder = _folder(tmp_path, a=CLAIM, b=CLAIM)
+    claim = folder / "b.jsonld"
+    _then(monkeypatch, claim.unlink if change == "went away" else lambda: claim.write_bytes(SHORT.read_bytes()))
     run = cli("-q", "--audits", folder)
     assert run.code == 2
-    assert f"{folder / 'b.jsonld'}: went away while it was checked" in run.err
+    assert f"{claim}: {change} while it was checked" in run.err
 
 
 def test_a_line_appended_to_a_json_lines_file_during_the_run_is_not_audited(
@@ -94,10 +89,7 @@ def test_a_line_appended_to_a_json_lines_file_during_the_run_is_not_audited(
 def test_unchanged_inputs_are_audited_as_before(tmp_path: Path, cli: Any) -> None:
     # The guard must not cost a run whose inputs stay put its audits: two copies of one claim in a folder are
     # still audited together (no error, exit 0).
-    folder = tmp_path / "claims"
-    folder.mkdir()
-    (folder / "a.jsonld").write_bytes(CLAIM.read_bytes())
-    (folder / "b.jsonld").write_bytes(CLAIM.read_bytes())
+    folder = _folder(tmp_path, a=CLAIM, b=CLAIM)
     run = cli("-q", "--audits", folder)
     assert run.code == 0, run.err
     assert run.err == ""
@@ -327,10 +319,7 @@ def test_an_ascii_standard_output_gets_the_whole_report(fmt: str, tmp_path: Path
     # half-written report, and neither input's verdict.
     from tests.conftest import run_script
 
-    folder = tmp_path / "claims"
-    folder.mkdir()
-    (folder / "a.jsonld").write_bytes(CLAIM.read_bytes())
-    (folder / "b.jsonld").write_bytes(SHORT.read_bytes())
+    folder = _folder(tmp_path, a=CLAIM, b=SHORT)
     run = run_script("cn-validate", "-q", "-f", fmt, folder, env={"PYTHONIOENCODING": "ascii"})
     assert run.code == 1, run.err
     if fmt == "json":
@@ -350,9 +339,7 @@ def test_a_claim_file_replaced_by_a_folder_while_listed_is_an_error(
     from comet_cn.errors import InputError
     from comet_cn.loading import iter_inputs
 
-    folder = tmp_path / "claims"
-    folder.mkdir()
-    (folder / "a.jsonld").write_bytes(CLAIM.read_bytes())
+    folder = _folder(tmp_path, a=CLAIM)
     swapped = folder / "b.jsonld"
     swapped.mkdir()  # as if the file had been replaced by a folder just after the listing
     listed = loading._claim_files
