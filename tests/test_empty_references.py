@@ -95,3 +95,14 @@ def test_a_turtle_claim_is_read_from_a_working_folder_that_was_removed(tmp_path:
     done = subprocess.run([sys.executable, "-c", script, str(gone), str(claim)], capture_output=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert b"CONFORMS" in done.stdout
+
+
+def test_turtles_document_metadata_on_its_own_address_is_read(tmp_path: Path) -> None:
+    # Red team 29c: "<> dcterms:title ..." (the document's own metadata, a common Turtle idiom) was refused with the
+    # empty references; only <> as a value names no node.
+    from comet_cn.convert import claim_data, to_turtle
+
+    claim = tmp_path / "claim.ttl"
+    text = to_turtle(claim_data(EXAMPLES / "conforming-claim.jsonld"))
+    claim.write_text(text + '\n<> <http://purl.org/dc/terms/title> "Acme claim for 2024" .\n', encoding="utf-8")
+    assert comet_cn.validate(claim, parameters=RuleParameters(as_of=date(2026, 1, 15))).conforms

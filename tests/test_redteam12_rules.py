@@ -228,7 +228,7 @@ def test_an_organization_footprint_of_direct_emissions_only_is_not_an_iso_14064_
     direct_only = _emissions("ex:emission-scope1", total="8200.0")
     assert violated(direct_only, engine, reasoning) == {"CN-ORG-01"}
     [message] = messages(direct_only, engine, "CN-ORG-01", reasoning)
-    assert "direct emissions only" in message and "acme" in message
+    assert "no indirect emission" in message and "acme" in message
 
 
 # --- "not blank": text made only of invisible characters names nothing (CN-PATH-03, CN-CLAIM-06) ---------------

@@ -185,32 +185,48 @@ def claim_only_properties() -> frozenset[URIRef]:
     )
 
 
+@lru_cache(maxsize=1)
+def _known_classes() -> frozenset[Node]:
+    """Every class the ontology and its imports define."""
+    ontology = ontology_graph()
+    return frozenset(
+        node
+        for kind in (OWL.Class, RDFS.Class)
+        for node in ontology.subjects(RDF.type, kind)
+        if isinstance(node, URIRef) and node not in _GENERIC_TYPES
+    )
+
+
 def _untyped_claims(graph: Graph, claims: tuple[Node, ...], source: str | None) -> Iterator[ValidationResult]:
-    """A node written as a claim (claim-only properties, or the object of hasClaim) that is not typed as one: no
-    shape targets it, so beside a typed claim it would ride on that claim's verdict, using its credits again."""
+    """A node written as a claim (a property the ontology gives claims alone) that is typed as nothing the ontology
+    knows: no shape targets it, so beside a typed claim it would ride on that claim's verdict, using its credits
+    again. ``claimedBy`` alone does not make a claim: reasoning infers it of every claim an entity lists with
+    ``hasClaim``, and an entity may list its claims of other periods, held in other files. A node of a known type
+    (a report listing its reductions) is that type's concern."""
     if not claims:
         return  # CN-INPUT-01: the input holds no claim at all, and its finding lists the types it has
     typed = set(claims)
+    known = _known_classes()
     used: defaultdict[Node, set[str]] = defaultdict(set)
     for prop in claim_only_properties():
         for node in graph.subjects(prop, None):
             if node not in typed:
                 used[node].add(compact(str(prop)))
-    for node in graph.objects(None, CN.hasClaim):  # with reasoning off, claimedBy is not inferred from it
-        if node not in typed and not isinstance(node, RDFLiteral):
-            used[node].add("the object of comet-cn:hasClaim")
     for node in sorted(used, key=str):
-        types = sorted(
-            compact(str(t)) for t in graph.objects(node, RDF.type) if isinstance(t, URIRef) and t not in _GENERIC_TYPES
-        )
-        said = f"its types: {', '.join(types)}" if types else "it has no type"
+        if used[node] <= {compact(str(CN.claimedBy))}:
+            continue
+        types = {t for t in graph.objects(node, RDF.type) if isinstance(t, URIRef) and t not in _GENERIC_TYPES}
+        if types & known:
+            continue
+        shown = sorted(compact(str(t)) for t in types)
+        said = f"its types: {', '.join(shown)}" if shown else "it has no type"
         yield finding(
             "CN-INPUT-03",
             focus_node=describe(graph, node),
             message=f"the node is written as a carbon-neutrality claim ({', '.join(sorted(used[node]))}) but is not "
             f"typed comet-cn:CarbonNeutralityClaim ({said}), so no rule checks it and the input's verdict would "
             "cover it unchecked.",
-            value=", ".join(types) or None,
+            value=", ".join(shown) or None,
             source=source,
         )
 

@@ -837,8 +837,10 @@ def _parse_rdf_text(text: str, format: str, budget: _Budget) -> Graph:
         if isinstance(obj, Literal) and len(obj) > budget.limits.max_string_chars:
             raise InputError(name, f"a literal is longer than {budget.limits.max_string_chars} characters")
     _refuse_bad_iris(graph, name)
-    if format != "nt":  # Turtle's <> (or <#>) with no @base is the document itself, not a node of the claim
-        _refuse_empty_references(graph, name, (URIRef(base), URIRef(base + "#")))
+    if format != "nt":
+        # Turtle's <> (or <#>) with no @base is the document itself: as a value (verifiedBy <>) it names no node; as
+        # a subject it is the common idiom for the document's own metadata (<> dcterms:title "..."), and is read.
+        _refuse_empty_references(graph, name, (URIRef(base), URIRef(base + "#")), as_subject=False)
     budget.check_graph(graph)
     graph.uncap()  # the caller's graph, which may grow
     return _relabelled(graph, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
@@ -1073,7 +1075,9 @@ def _jsonld_to_graph(document: Any, text: str | None, budget: _Budget) -> Graph:
 _EMPTY_REFERENCES = (URIRef(jsonld.DEFAULT_BASE_IRI), URIRef(jsonld.DEFAULT_BASE_IRI + "#"))
 
 
-def _refuse_empty_references(graph: Graph, name: str, empty: tuple[URIRef, ...] = _EMPTY_REFERENCES) -> None:
+def _refuse_empty_references(
+    graph: Graph, name: str, empty: tuple[URIRef, ...] = _EMPTY_REFERENCES, *, as_subject: bool = True
+) -> None:
     """A reference written "" (or "." or "#") names no node (it is read as the document's base IRI): a blank form
     field, say ``"verifiedBy": ""`` or Turtle's ``<>``, would otherwise pass as a verifier. Refused, as a value
     that cannot be checked. ``empty`` is what such a reference resolves to in this input."""
@@ -1086,7 +1090,7 @@ def _refuse_empty_references(graph: Graph, name: str, empty: tuple[URIRef, ...] 
                 f'"{key}" is an empty reference ("", "." or "#" in JSON-LD, <> in Turtle: the document itself), '
                 "which names no node: give the IRI of what it refers to, or leave the key out",
             )
-        if (reference, None, None) in graph:
+        if as_subject and (reference, None, None) in graph:
             raise InputError(
                 name,
                 'a node has an empty "@id" ("", "." or "#" in JSON-LD, <> in Turtle: the document itself), which '

@@ -52,19 +52,17 @@ def add_result(graph: Graph, report: Node, node: Node, result: ValidationResult)
         graph.add((node, CNSH.cell, text_literal(result.location)))
 
 
-def completed(graph: Graph, outside: Iterable[ValidationResult], verdict: bool) -> Graph:
+def completed(graph: Graph, outside: Iterable[ValidationResult], verdict: bool, *, findings: bool) -> Graph:
     """The engine's report ``graph`` with the findings made outside SHACL added as results, ``sh:conforms`` false
-    when there is any, and ``cnsh:conformsToISO14068`` the verdict (no violation, and a claim to speak of)."""
+    when there is any finding at all (``findings``; SHACL's meaning: pySHACL, allowed warnings, said true of a report
+    of warnings), and ``cnsh:conformsToISO14068`` the verdict (no violation, and a claim to speak of)."""
     report = next(iter(graph.subjects(RDF.type, SH.ValidationReport)), None)
     if report is None:
         report = BNode()
         graph.add((report, RDF.type, SH.ValidationReport))
         graph.add((report, SH.conforms, Literal(True)))
-    added = False
     for result in outside:
         add_result(graph, report, BNode(), result)
-        added = True
-    if added:
-        graph.set((report, SH.conforms, Literal(False)))
+    graph.set((report, SH.conforms, Literal(not findings)))
     graph.set((report, CNSH.conformsToISO14068, Literal(verdict)))
     return graph

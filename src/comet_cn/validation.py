@@ -289,13 +289,16 @@ def _check(
     if stated:
         outside.add(stated_parameters_finding(stated, name))
     outside.update(_improvement_within(closure.graph, claims, name))
-    found = set(_results(report_graph, shapes, closure, name)) | outside
+    from_shapes = set(_results(report_graph, shapes, closure, name))
+    # What the SHACL report graph does not hold: the findings made outside SHACL, and the reasoner's (CN-CONSIST-01).
+    outside |= {result for result in from_shapes if result.rule_id == "CN-CONSIST-01"}
+    found = from_shapes | outside
     if loaded.cells:
         found = {_located(result, loaded.cells) for result in found}
         outside = {_located(result, loaded.cells) for result in outside}
     results = tuple(sorted(found, key=ValidationResult.sort_key))
     conforms = bool(claims) and not any(r.severity == Severity.VIOLATION for r in results)
-    completed(report_graph, sorted(outside, key=ValidationResult.sort_key), conforms)
+    completed(report_graph, sorted(outside, key=ValidationResult.sort_key), conforms, findings=bool(results))
     return ValidationReport(
         conforms=conforms,
         results=results,
