@@ -506,3 +506,33 @@ def test_an_organization_footprint_of_residual_emissions_is_not_asked_for_a_scop
         if node.get("@type") in ("Scope1Emission", "IndirectGHGEmission"):
             node["@type"] = "ResidualGHGEmission"
     assert "CN-ORG-01" not in validate(document).rule_ids
+
+
+@pytest.mark.rule("CN-AUDIT-DOUBLE-01")
+def test_one_claim_iri_given_by_two_inputs_with_two_retirements_of_shared_units_is_double_counting(
+    tmp_path: Path, cli: Any
+) -> None:
+    # Red team 29c: a pair of ranges was skipped whenever both were retired for the same claim IRI (overlaps inside
+    # one claim being CN-UNITS-01's); but two inputs may give one claim IRI (two companies' "@id": "claim-2023"
+    # resolve against the same default base), each with its own event, and no input then holds both retirements.
+    text = (EXAMPLES / "multi-period" / "acme-2023.jsonld").read_text(encoding="utf-8")
+    assert text.count('"EXR-2023-BIOC-000001-002000"') == 1
+    other = text.replace("ex:retirement-2024-03", "ex:retirement-2024-03-b")
+    for name in ("wind", "cook", "biochar"):
+        other = other.replace(f'"ex:credit-2023-{name}"', f'"ex:credit-2023-{name}-b"')
+    other = (
+        other.replace("EXR-2021-WIND-020001-031000", "EXR-2021-WIND-040001-051000")
+        .replace("EXR-2022-COOK-008701-011700", "EXR-2022-COOK-018701-021700")
+        .replace("EXR-2023-BIOC-000001-002000", "EXR-2023-BIOC-001001-003000")
+    )
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    (folder / "a.jsonld").write_text(text, encoding="utf-8")
+    (folder / "b.jsonld").write_text(other, encoding="utf-8")
+    run = cli("-q", "-f", "json", "--audits", folder)
+    assert run.code == 1, run.err
+    doubles = [r for r in run.json()["results"] if r["rule"] == "CN-AUDIT-DOUBLE-01"]
+    assert len(doubles) == 1 and "units 1001-2000" in doubles[0]["message"]
+    # The same file given twice is one retirement, not two.
+    again = cli("-q", "--audits", folder / "a.jsonld", folder / "a.jsonld")
+    assert again.code == 0, again.out

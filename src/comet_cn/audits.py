@@ -492,6 +492,8 @@ SELECT ?claim ?event ?credit ?serial ?block ?first ?last ?via ?holder ?claim_via
 _BRIDGE = " project:"  # a space: no IRI or blank node label holds one
 # Marks an offsetting event that no claim names, standing in the claim's place (a space: no IRI holds one).
 _UNCLAIMED = " unclaimed"
+# Separates a claim's key from the key of the event that retires the range.
+_EVENT = " event "
 # Marks a credit's key on the loose reading of an unpadded serial (comet_cn.serials.loose_reading).
 _LOOSE = " loose"
 
@@ -545,6 +547,10 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
                 if credit is None or held is None:
                     continue
                 owner = _node_key(held) if claim is not None else f"{_node_key(held)}{_UNCLAIMED}"
+                if claim is not None and event is not None:
+                    # Which retirement, too: one claim IRI given by two inputs (two companies' "@id": "claim-2023"
+                    # both resolve against the same default base) with two events is two retirements.
+                    owner += _EVENT + _node_key(event)
                 for node, by, of in ((credit, via, holder), (held, claim_via, claim_holder)):
                     if isinstance(node, BNode) and by is not None and of is not None:
                         names.offer(_node_key(node), (str(by), str(of)))
@@ -579,7 +585,8 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
             if kind_a == kind_b != "":
                 continue  # a Verra project's key compares CAD Trust with Verra only (see comet_cn.serials)
             if claim_a == claim_b or normalised_serial(serial_a) == normalised_serial(serial_b):
-                continue
+                continue  # the same retirement read twice; within one input, two events of a claim are CN-UNITS-01's
+            claim_a, claim_b = claim_a.partition(_EVENT)[0], claim_b.partition(_EVENT)[0]
             # The pair is written in name order, so which claim comes first does not depend on the engine's row
             # order. Names are looked up only now: every row has been read, so each blank node has its smallest.
             (name_a, text_a, _), (name_b, text_b, focus) = sorted(
