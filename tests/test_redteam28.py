@@ -536,3 +536,32 @@ def test_one_claim_iri_given_by_two_inputs_with_two_retirements_of_shared_units_
     # The same file given twice is one retirement, not two.
     again = cli("-q", "--audits", folder / "a.jsonld", folder / "a.jsonld")
     assert again.code == 0, again.out
+
+
+# ---- placeholders in required texts (red team 29a) ----
+
+
+@pytest.mark.rule("CN-INPUT-04")
+@pytest.mark.parametrize("text", ["N/A", "n.a.", "TBD", "none", "-", "???", " Not applicable "])
+@pytest.mark.parametrize(("node", "key"), [("ex:pathway", "scienceBasedReference"), ("ex:opinion-2024", "verifiedBy")])
+def test_a_placeholder_in_a_required_text_is_no_answer(node: str, key: str, text: str) -> None:
+    # Before: "N/A" passed every not-blank check: a pathway based on "N/A", a claim verified by "TBD" conformed.
+    from comet_cn import validate
+
+    document = json.loads(CLAIM.read_text(encoding="utf-8"))
+    (target,) = [n for n in document["@graph"] if n["@id"] == node]
+    # verifiedBy is a reference: written as text it reads as a relative IRI, which holds no spaces.
+    target[key] = text.strip().replace(" ", "-") if key == "verifiedBy" else text
+    report = validate(document)
+    assert not report.conforms and "CN-INPUT-04" in report.rule_ids
+
+
+@pytest.mark.rule("CN-INPUT-04")
+@pytest.mark.parametrize("text", ["NACE sector pathway 2.3", "SBTi none-excluded pathway", "IEA NZE"])
+def test_real_text_that_contains_such_letters_is_read_as_text(text: str) -> None:
+    from comet_cn import validate
+
+    document = json.loads(CLAIM.read_text(encoding="utf-8"))
+    (pathway,) = [n for n in document["@graph"] if n["@id"] == "ex:pathway"]
+    pathway["scienceBasedReference"] = text
+    assert validate(document).conforms

@@ -7,6 +7,7 @@ serial ranges, are counted once (CN-UNITS-01..03).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -101,6 +102,7 @@ def engine_findings(
     facts = asserted if asserted is not None else asserted_facts(loaded)
     found = list(_no_claim(facts, claims, closure.mode, source))
     found.extend(_untyped_claims(closure.graph, claims, source))
+    found.extend(_placeholders(closure.graph, source))
     severity = Severity.VIOLATION if unknown_terms == "error" else Severity.WARNING
     found.extend(_unknown_terms(facts, source, severity))
     found.extend(_units(closure.graph, claims, source))
@@ -229,6 +231,90 @@ def _untyped_claims(graph: Graph, claims: tuple[Node, ...], source: str | None) 
             value=", ".join(shown) or None,
             source=source,
         )
+
+
+# ---- CN-INPUT-04 ----
+
+#: The texts the rules require, each with the rule that reads it: a placeholder there satisfies "not blank".
+_REQUIRED_TEXTS = {
+    CN.scienceBasedReference: "CN-PATH-03",
+    CN.verifiedBy: "CN-CLAIM-06",
+    CN.functionalUnit: "CN-PROD-02",
+    CN.declaredUnit: "CN-PROD-02",
+    CN.partialSystemRationale: "CN-PROD-03",
+    CN.reportingPeriodRationale: "CN-EVENT-05",
+    CN.serialNumber: "CN-REG-01",
+    CN.evidenceLocation: "CN-EVID-01",
+}
+#: What a form says when it has no answer yet. Compared without case, spaces, dots, slashes, underscores or hyphens
+#: ("N/A", "n.a.", "not-applicable"); a text of dashes, question marks or asterisks alone is one too.
+_PLACEHOLDERS = frozenset(
+    {
+        "na",
+        "notapplicable",
+        "notavailable",
+        "tbd",
+        "tba",
+        "tbc",
+        "todo",
+        "tobedetermined",
+        "tobeconfirmed",
+        "none",
+        "unknown",
+        "null",
+        "nil",
+        "nan",
+        "xxx",
+        "xx",
+        "x",
+        "placeholder",
+        "pending",
+        "-",
+        "--",
+        "---",
+        "?",
+        "??",
+        "???",
+    }
+)
+
+
+def _placeholder(text: str) -> bool:
+    bare = text.strip()
+    if bare and set(bare) <= {"-", "?", "*", ".", " "}:
+        return True
+    return re.sub(r"[\s./_-]+", "", bare).casefold() in _PLACEHOLDERS
+
+
+#: What a relative reference such as "N/A" resolves to in JSON-LD (pyld's base when the document gives none).
+_RELATIVE_BASE = "http://example.org/base/"
+
+
+def _written(value: Node) -> str:
+    """A literal's text; for a reference written as a relative IRI (``"verifiedBy": "N/A"`` reads as an IRI), what
+    was written; anything else, nothing to compare."""
+    if isinstance(value, RDFLiteral):
+        return str(value)
+    if isinstance(value, URIRef) and str(value).startswith(_RELATIVE_BASE):
+        return str(value)[len(_RELATIVE_BASE) :]
+    return ""
+
+
+def _placeholders(graph: Graph, source: str | None) -> Iterator[ValidationResult]:
+    """A text a rule requires, given as a placeholder ("N/A", "TBD", "none", "-"): it passes a check that the text
+    is not blank, but says nothing (a pathway "based on" "N/A", a claim verified by "TBD")."""
+    for prop, reader in _REQUIRED_TEXTS.items():
+        for node, value in graph.subject_objects(prop):
+            if _placeholder(_written(value)):
+                yield finding(
+                    "CN-INPUT-04",
+                    focus_node=describe(graph, node),
+                    message=f"{compact(str(prop))} is {str(value)!r}, a placeholder that says nothing: the rule that "
+                    f"reads it ({reader}) needs the actual text.",
+                    path=str(prop),
+                    value=str(value),
+                    source=source,
+                )
 
 
 # ---- CN-INPUT-02 ----
