@@ -20,6 +20,7 @@ from rdflib import Graph
 
 from comet_cn import __version__
 from comet_cn.dossier import Status, rule_statuses
+from comet_cn.report_graphs import escape_surrogates
 from comet_cn.reporting import InputFailure, Outcome
 from comet_cn.results import Severity, ValidationReport, ValidationResult
 from comet_cn.rules import Rule, RuleKind, rule_catalogue
@@ -33,7 +34,6 @@ SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schem
 REPORT_FORMAT_VERSION = "1.1"
 
 _LEVELS = {Severity.VIOLATION: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 # XML 1.0 cannot hold these characters at all, not even as references; they are written as \uXXXX text.
 _NOT_XML = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -201,7 +201,7 @@ def to_sarif(outcomes: Sequence[Outcome], extra_results: Iterable[ValidationResu
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     text = json.dumps(log, indent=2, ensure_ascii=False)
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return escape_surrogates(text) + "\n"
 
 
 # ---- JUnit ---------------------------------------------------------------------------------------------------------

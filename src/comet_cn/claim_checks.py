@@ -20,8 +20,8 @@ from rdflib import Literal as RDFLiteral
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
-from comet_cn.loading import PLAIN_DECIMAL, Loaded
-from comet_cn.namespaces import CN
+from comet_cn.loading import JSONLD_BASE, PLAIN_DECIMAL, Loaded
+from comet_cn.namespaces import CN, SCHEMA
 from comet_cn.reasoning import Closure
 from comet_cn.resources import ontology_graph
 from comet_cn.results import Severity, ValidationResult, finding
@@ -170,7 +170,6 @@ def _no_claim(facts: Asserted, claims: tuple[Node, ...], mode: str, source: str 
 
 # ---- CN-INPUT-03 ----
 
-_SCHEMA_DOMAIN = URIRef("http://schema.org/domainIncludes")
 # Types every node may have after reasoning; they say nothing of what the node is meant to be.
 _GENERIC_TYPES = frozenset({OWL.Thing, OWL.NamedIndividual, RDFS.Resource})
 
@@ -182,8 +181,8 @@ def claim_only_properties() -> frozenset[URIRef]:
     ontology = ontology_graph()
     return frozenset(
         prop
-        for prop in ontology.subjects(_SCHEMA_DOMAIN, CN.CarbonNeutralityClaim)
-        if isinstance(prop, URIRef) and set(ontology.objects(prop, _SCHEMA_DOMAIN)) == {CN.CarbonNeutralityClaim}
+        for prop in ontology.subjects(SCHEMA.domainIncludes, CN.CarbonNeutralityClaim)
+        if isinstance(prop, URIRef) and set(ontology.objects(prop, SCHEMA.domainIncludes)) == {CN.CarbonNeutralityClaim}
     )
 
 
@@ -286,17 +285,13 @@ def _placeholder(text: str) -> bool:
     return re.sub(r"[\s./_-]+", "", bare).casefold() in _PLACEHOLDERS
 
 
-#: What a relative reference such as "N/A" resolves to in JSON-LD (pyld's base when the document gives none).
-_RELATIVE_BASE = "http://example.org/base/"
-
-
 def _written(value: Node) -> str:
     """A literal's text; for a reference written as a relative IRI (``"verifiedBy": "N/A"`` reads as an IRI), what
     was written; anything else, nothing to compare."""
     if isinstance(value, RDFLiteral):
         return str(value)
-    if isinstance(value, URIRef) and str(value).startswith(_RELATIVE_BASE):
-        return str(value)[len(_RELATIVE_BASE) :]
+    if isinstance(value, URIRef) and str(value).startswith(JSONLD_BASE):
+        return str(value)[len(JSONLD_BASE) :]
     return ""
 
 

@@ -18,13 +18,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 from rdflib.term import Node
 
 from comet_cn.convert import compact_iri, vocabulary
-from comet_cn.namespaces import CN
+from comet_cn.namespaces import CN, SCHEMA
 from comet_cn.resources import ontology_graph, shapes_graph
 from comet_cn.rules import CNSH, rule_catalogue
 
@@ -43,8 +43,6 @@ __all__ = [
     "requirements",
     "superclasses",
 ]
-
-SCHEMA = Namespace("http://schema.org/")
 
 
 @dataclass(frozen=True)

@@ -487,14 +487,13 @@ def _validate_cli(
         # expanded once when standard input is among them (it can be read only once) or the format needs it.
         again = fmt in ("html", "junit") or (audits and "-" in inputs)
         items = list(_expand(inputs, limits)) if again else None
-        # Each file's size and modification time as listed, to tell at the second read that it changed meanwhile.
-        stamps = [_stamp(item) for item in items] if items is not None else []
         # The limit is enforced by killing a worker process, so without workers (-j 1) there is none unless asked.
         limit = (DEFAULT_TIMEOUT if jobs != 1 else None) if timeout is None else (timeout or None)
+        # Each input as handed to validation, to tell at the second read (page, JUnit, audits) that it changed.
         seen = _Seen()
         listed = iter(items) if items is not None else _expand(inputs, limits)
         outcomes = validate_many(
-            seen.record(listed) if audits else listed,
+            seen.record(listed) if audits or items is not None else listed,
             jobs=jobs,
             keep_graph=fmt == "turtle",
             timeout=limit,
@@ -541,7 +540,7 @@ def _validate_cli(
             failed = {failure.source for failure in failures}  # the audits may have found one unreadable already
             for index, (item, outcome) in enumerate(zip(items, kept, strict=True) if items is not None else ()):
                 graph = None if isinstance(item, tuple) and item[0] in failed else _graph(item, outcome, limits)
-                if isinstance(graph, Graph) and isinstance(item, tuple) and _stamp(item) != stamps[index]:
+                if isinstance(graph, Graph) and isinstance(item, tuple) and _mark(item[1]) != seen.marks.get(item[0]):
                     graph = InputFailure(item[0], "changed while it was checked: run again on the final file")
                 if isinstance(graph, InputFailure):  # read for its verdict, but not again: reported on its own
                     failures.append(graph)
@@ -572,17 +571,6 @@ def _validate_cli(
     return worst
 
 
-def _stamp(item: tuple[str, Source] | InputFailure) -> tuple[int, int, int] | None:
-    """A file input's size, modification time and inode as it is now; None for anything else or a file gone."""
-    if isinstance(item, InputFailure) or not isinstance(item[1], Path):
-        return None
-    try:
-        status = item[1].stat()
-    except OSError:
-        return None
-    return status.st_size, status.st_mtime_ns, status.st_ino
-
-
 class _Seen:
     """Each input as it was handed to validation, by name: the audits read the inputs again, and a claim that
     appeared, changed or went away meanwhile would be audited without a verdict, or given one and left out."""
@@ -600,7 +588,11 @@ class _Seen:
 def _mark(source: Source) -> object:
     """What tells two reads of an input apart: a file's size, time and inode; a line's or stream's own bytes."""
     if isinstance(source, Path):
-        return _stamp(("", source))
+        try:
+            status = source.stat()
+        except OSError:
+            return None  # gone: reading it again says so
+        return status.st_size, status.st_mtime_ns, status.st_ino
     if isinstance(source, bytes):
         return hashlib.blake2b(source, digest_size=16).digest()
     return None

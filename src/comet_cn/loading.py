@@ -1071,8 +1071,10 @@ def _jsonld_to_graph(document: Any, text: str | None, budget: _Budget) -> Graph:
     return graph
 
 
-#: What pyld resolves an empty reference ("", "." or "#") to when the document gives no base of its own.
-_EMPTY_REFERENCES = (URIRef(jsonld.DEFAULT_BASE_IRI), URIRef(jsonld.DEFAULT_BASE_IRI + "#"))
+#: What pyld resolves a relative reference against when the document gives no base of its own: "" (or "." or
+#: "#") is this very IRI, and "N/A" reads as JSONLD_BASE + "N/A".
+JSONLD_BASE: str = jsonld.DEFAULT_BASE_IRI
+_EMPTY_REFERENCES = (URIRef(JSONLD_BASE), URIRef(JSONLD_BASE + "#"))
 
 
 def _refuse_empty_references(

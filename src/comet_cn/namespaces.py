@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rdflib import Namespace
 
-__all__ = ["CN", "CNSH", "COMET"]
+__all__ = ["CN", "CNSH", "COMET", "SCHEMA"]
 
 #: The comet-cn vocabulary: ISO 14068-1's classes and properties (ontology/comet-cn.ttl).
 CN = Namespace("https://comet.carbon/ext/iso14068#")
@@ -12,3 +12,5 @@ CN = Namespace("https://comet.carbon/ext/iso14068#")
 CNSH = Namespace("https://comet.carbon/ext/iso14068/shapes#")
 #: The public COMET core vocabulary that comet-cn extends.
 COMET = Namespace("https://comet.carbon/v1/core#")
+#: schema.org, whose domainIncludes and rangeIncludes the ontology uses for its properties' holders and values.
+SCHEMA = Namespace("http://schema.org/")

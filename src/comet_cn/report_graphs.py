@@ -22,9 +22,14 @@ from comet_cn.rules import CNSH
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
+def escape_surrogates(text: str) -> str:
+    """Text with each lone surrogate (which no UTF-8 output can hold) written as its ``\\uXXXX`` escape."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def text_literal(text: str) -> Literal:
     """A literal for text from an input; a lone surrogate, which no RDF syntax can hold, is escaped."""
-    return Literal(_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+    return Literal(escape_surrogates(text))
 
 
 def result_node(text: str) -> URIRef | Literal:

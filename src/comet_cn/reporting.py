@@ -18,7 +18,7 @@ from typing import IO, TextIO
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import DCTERMS, RDF, SH
 
-from comet_cn.report_graphs import add_result, text_literal
+from comet_cn.report_graphs import add_result, escape_surrogates, text_literal
 from comet_cn.results import Severity
 from comet_cn.rules import CNSH, PILLARS
 from comet_cn.terms import compact
@@ -258,7 +258,6 @@ def _input_entry(outcome: Outcome) -> dict[str, object]:
 # screen, so that one IRI reads as another.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
 # A lone surrogate (from a JSON "\ud800" escape, or a file name that is not UTF-8) cannot be written as UTF-8.
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def escape_controls(text: str | None) -> str:
@@ -273,7 +272,7 @@ def escape_controls(text: str | None) -> str:
 def _json(value: object) -> str:
     """Indented JSON, non-ASCII kept as is, lone surrogates written as JSON escapes (valid UTF-8, same string)."""
     text = json.dumps(value, indent=2, ensure_ascii=False)
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return escape_surrogates(text)
 
 
 def _result_lines(result: ValidationResult) -> list[str]:
