@@ -107,6 +107,18 @@ def parse(table: Table, source: str) -> Parsed:
         behalf = row.get("Retired on Behalf of")
         period = note_period(purpose, where, warnings)
         removal = row.get("Verified Removal").casefold() == "yes"
+        named = on_behalf_of(purpose) if purpose else None
+        holder = beneficiary_or_none(row.get("Account Holder"))
+        # An account holder retiring for the environment with no one named may be retiring for itself (as in CAR):
+        # its name (not an account number) is recorded as the one the record suggests, so that a merge into a claim
+        # of another entity is refused.
+        for_itself = (
+            row.get("Retirement Reason").casefold() == "environmental benefit"
+            and beneficiary_or_none(behalf) is None
+            and named is None
+            and holder is not None
+            and any(character.isalpha() for character in holder)
+        )
         retirements.append(
             Retirement(
                 where=where,
@@ -121,7 +133,8 @@ def parse(table: Table, source: str) -> Parsed:
                 credit_type=Fact("RemovalCredit", "registry field Verified Removal = Yes") if removal else None,
                 ex_post=Fact(True, "inferred: programme rule (ACR issues credits after verification)"),
                 beneficiary=beneficiary_or_none(behalf),
-                beneficiary_note=on_behalf_of(purpose) if purpose else None,
+                beneficiary_note=named,
+                suggested=(holder,) if for_itself and holder is not None else (),
                 period=period,
                 period_suggestion=None if period else suggest_period(purpose),
                 notes=notes(

@@ -36,7 +36,8 @@ def beneficiary_or_none(text: str) -> str | None:
     return None if value.casefold() in _NOBODY else value
 
 
-_ON_BEHALF = re.compile(r"on\s+behalf\s+of\s+(?:the\s+)?", re.IGNORECASE)
+# "on behalf of: Beta Foods Ltd" too: a colon after "of" is a common way to write it.
+_ON_BEHALF = re.compile(r"on\s+behalf\s+of(?:\s*:\s*|\s+)(?:the\s+)?", re.IGNORECASE)
 # Where a name read after "on behalf of" may end; a comma or a full stop ends it only when no legal form follows.
 _STOPS = re.compile(r"\s+for\s|\s+in\s+respect\s|\s*[;(]|\s*,|\.(?=\s|$)|\"(?=\s|$)", re.IGNORECASE)
 # Legal forms, folded and without dots: "Example Holdings, Inc." and "Example Co. Ltd" are whole names.
@@ -95,7 +96,31 @@ def on_behalf_of(text: str) -> str | None:
         break
     name = rest[:end].strip(" \"'")
     listed = _listed(rest) if rest[end:].lstrip().startswith(",") else None
-    return listed or name or None
+    return listed or _shared(rest, end) or name or None
+
+
+# What says, in brackets after a name, that another party shares the retirement: "(jointly with Beta Foods Ltd)".
+_SHARING = re.compile(r"\b(?:jointly|joint|together|shared|co-?\w+|and|&)\b", re.IGNORECASE)
+
+
+def _shared(rest: str, end: int) -> str | None:
+    """The text naming every party when the name read is followed by another party: after a semicolon, a name
+    ending in a legal form ("Acme Ceramics GmbH; Beta Foods Ltd"), or in brackets, words of sharing or another such
+    name ("Acme Ceramics GmbH (jointly with Beta Foods Ltd)"). The first name alone would make a shared retirement
+    one party's; the whole text selects no one's rows and matches no claimant."""
+    after = rest[end:].lstrip()
+    if after.startswith(";"):
+        piece = after[1:].strip()
+        stop = _LIST_END.search(piece)
+        other = piece[: stop.start() if stop else len(piece)].strip(" \"'")
+        if other and _legal_form(other.split()[-1]):
+            return (rest[:end].strip() + "; " + other).strip(" \"'")
+    elif after.startswith("("):
+        inside = after[1:].split(")", 1)[0]
+        last = inside.split()[-1] if inside.split() else ""
+        if _SHARING.search(inside) or _legal_form(last):
+            return (rest[:end].strip() + " (" + inside.strip() + ")").strip(" \"'")
+    return None
 
 
 # Where a list of names after "on behalf of" ends: "for", "in respect", ";", "(" or a sentence's end.

@@ -137,6 +137,7 @@ def parse(document: Any, source: str) -> Parsed:
             written = _get(record, "unit_vintage_year")
             shown = "" if written is None else str(written)
             problems.append(unread_year(where, "unit_vintage_year", shown, "a four-digit year", "vintageEndYear"))
+        vintage = _earliest_vintage(vintage, span, where, problems)
         issued_text = _text(issuance, "issuance_date") if issuance else ""
         if issued is None and issued_text:
             problems.append(unread_year(where, "issuance_date", issued_text, "a date", "issuanceYear"))
@@ -181,6 +182,34 @@ def parse(document: Any, source: str) -> Parsed:
         if registry is None:
             warnings.append(f"{where}: the record names no registry: the event's inRegistry is left out (CN-REG-01)")
     return Parsed(tuple(retirements), tuple(excluded), tuple(warnings))
+
+
+def _earliest_vintage(vintage: int | None, span: SerialRange | None, where: str, problems: list[str]) -> int | None:
+    """The vintage to write: ``unit_vintage_year``, or the year the serial id names where that is earlier.
+
+    The data dictionary defines ``unit_vintage_year`` as "when the units were awarded", which may be the issuance
+    year, later than the mitigation; the serial id (``VCS98807-2017-…``) names a year of its own. Where the two
+    differ the earlier is written, with a warning, so that the five-year rule (CN-VINT-01) is never passed on the
+    later one.
+    """
+    if span is None:
+        return vintage
+    named = [int(field) for field in span.block.split(":")[-1].split("-") if re.fullmatch(r"(19|20)[0-9]{2}", field)]
+    if len(named) != 1 or named[0] == vintage:
+        return vintage
+    if vintage is None or named[0] < vintage:
+        said = "no unit_vintage_year" if vintage is None else f"unit_vintage_year {vintage}"
+        problems.append(
+            f"{where}: the serial id names the year {named[0]} but the record states {said}; vintageEndYear is "
+            f"written as {named[0]}, the earlier, so that the five-year rule is not passed on a later year (check "
+            "the registry's vintage and correct it if the serial's year is not the vintage)"
+        )
+        return named[0]
+    problems.append(
+        f"{where}: the serial id names the year {named[0]} but unit_vintage_year is {vintage}; vintageEndYear is "
+        f"written as {vintage}, the earlier (check the registry's vintage)"
+    )
+    return vintage
 
 
 def _quantity(record: Mapping[str, Any], where: str, problems: list[str]) -> Decimal | str | None:

@@ -102,6 +102,7 @@ def parse(table: Table, source: str) -> Parsed:
         named = on_behalf_of(details) if details else None
         holder = beneficiary_or_none(row.get("Account Holder"))
         event_notes: tuple[str, ...] = ()
+        suggested: tuple[str, ...] = ()
         if reason.casefold() in _FOR_ITSELF and named is None and holder is not None:
             event_notes = (
                 # The row is named: an event may group it with rows the holder did not retire for itself.
@@ -109,6 +110,9 @@ def parse(table: Table, source: str) -> Parsed:
                 f"for itself (Retirement Reason {reason!r}, no one named in the details); confirm it: --beneficiary "
                 "does not select by the account holder",
             )
+            # Recorded as the name the record suggests, so that a merge into a claim of another entity is refused
+            # rather than linking the holder's own retirement to that claimant (as an ICR account owner is).
+            suggested = (holder,)
         credit_type = _TYPES.get(row.get("Reduction/Removal").casefold())
         _, vintage = apx_years(row, where, warnings, issued_column=None)
         unit_type = serial.split("-")[1].strip().upper() if serial.count("-") > 1 else ""
@@ -127,6 +131,7 @@ def parse(table: Table, source: str) -> Parsed:
                 ex_post=Fact(True, "inferred: programme rule (CRTs are issued after verification)"),
                 beneficiary=None,  # the export has no beneficiary column
                 beneficiary_note=named,
+                suggested=suggested,
                 period=period,
                 period_suggestion=None if period else suggest_period(details),
                 event_notes=event_notes,
