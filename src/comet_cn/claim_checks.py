@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
@@ -32,11 +33,13 @@ from comet_cn.serials import (
     credit_range,
     find_overlaps,
     icr_serialization,
+    icr_vintage,
     loose_reading,
     parse_serial,
     project_range,
     serial_reading,
     serial_vintage,
+    serial_vintage_end,
     stated_range_problem,
     units_key,
     whole_serial_key,
@@ -125,8 +128,11 @@ def _serial_vintages(graph: Graph, claims: tuple[Node, ...], source: str | None)
     for credit in sorted(retired, key=str):
         serial = min(graph.objects(credit, CN.serialNumber), key=str, default=None)  # as credit_ranges reads it
         span = parse_serial(str(serial)) if serial is not None else None
-        named = serial_vintage(span) if span is not None else None
-        if span is None or named is None:
+        if span is not None:
+            named, scheme = serial_vintage(span), span.scheme
+        else:
+            named, scheme = (icr_vintage(str(serial)) if serial is not None else None), "icr"
+        if named is None:
             continue
         for stated in sorted({str(v) for v in graph.objects(credit, CN.vintageEndYear)}):
             year = stated.strip()[:4]
@@ -135,13 +141,75 @@ def _serial_vintages(graph: Graph, claims: tuple[Node, ...], source: str | None)
             yield finding(
                 "CN-VINT-02",
                 focus_node=describe(graph, credit),
-                message=f"the credit states vintageEndYear {stated}, but its {span.scheme} serial number "
+                message=f"the credit states vintageEndYear {stated}, but its {scheme} serial number "
                 f"{str(serial)!r} names vintage {named}; the registry's serial is the record, and the vintage rule "
                 "(CN-VINT-01) would otherwise be checked on a year the registry contradicts.",
                 path=str(CN.vintageEndYear),
                 value=stated,
                 source=source,
             )
+        ended = serial_vintage_end(span) if span is not None else None
+        if ended is not None:
+            yield from _vintage_ended_too_early(graph, credit, str(serial), ended, source)
+
+
+def _vintage_ended_too_early(
+    graph: Graph, credit: Node, serial: str, ended: date, source: str | None
+) -> Iterator[ValidationResult]:
+    """A Verra serial's vintage that ended before the five-year limit, to the day: CN-VINT-01 compares years, so a
+    vintage that ended in June 2019 passed for a fiscal year starting in October 2024 (limit 1 October 2019)."""
+    parameters = CNSH.parameters
+    if any(chosen != CN.vintageEndYear for chosen in graph.objects(parameters, CNSH.vintageProperty)):
+        return  # the issuance year was chosen as the vintage: the serial's days are the mitigation's
+    ages = [age.toPython() for age in graph.objects(parameters, CNSH.vintageMaxAgeYears) if isinstance(age, RDFLiteral)]
+    references = [str(kind) for kind in graph.objects(parameters, CNSH.vintageReference)] or ["start"]
+    reported: set[tuple[date, int]] = set()
+    for event in graph.subjects(CN.retiresCredit, credit):
+        periods = set(graph.objects(event, CN.hasReportingPeriod))
+        for claim in graph.subjects(CN.hasOffsettingEvent, event):
+            periods.update(graph.objects(claim, CN.hasReportingPeriod))
+        for period in periods:
+            for kind in references:
+                edge = CN.reportingPeriodEnd if kind == "end" else CN.reportingPeriodStart
+                for value in graph.objects(period, edge):
+                    reference = _plain_date(value)
+                    for age in [a for a in ages if isinstance(a, int) and not isinstance(a, bool)] or [5]:
+                        if reference is None or (reference, age) in reported:
+                            continue
+                        limit = _years_before(reference, age)
+                        if ended >= limit:
+                            continue
+                        reported.add((reference, age))
+                        yield finding(
+                            "CN-VINT-02",
+                            focus_node=describe(graph, credit),
+                            message=f"the credit's Verra serial number {serial!r} names a vintage that ended on "
+                            f"{ended.isoformat()}, before {limit.isoformat()}, {age} years before "
+                            f"{reference.isoformat()} (the reference date of the claimed reporting period): the "
+                            "credit is older than CN-VINT-01 allows, whatever year the credit states (§11.2).",
+                            path=str(CN.serialNumber),
+                            value=serial,
+                            source=source,
+                        )
+
+
+def _plain_date(value: Node) -> date | None:
+    text = str(value)
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return None  # a malformed or zoned date is the date rules' finding
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _years_before(day: date, years: int) -> date:
+    """``day`` less ``years`` years, 29 February falling back to the 28th."""
+    year = max(day.year - years, 1)
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day.replace(year=year, day=28)
 
 
 # ---- CN-INPUT-01 ----

@@ -31,7 +31,7 @@ from rdflib.term import Node
 
 from comet_cn import overlap_spill
 from comet_cn.namespaces import CN
-from comet_cn.serials import whole_serial_key
+from comet_cn.serials import icr_serialization, whole_serial_key
 from comet_cn.store import Backend, GraphBackend
 
 __all__ = ["NAMED", "double_counting_rows", "retirement_groups"]
@@ -110,6 +110,11 @@ def _as_audited(graph: Graph | Backend) -> Iterator[_Retirement]:
             entity = _anchored(claimant, claim_key, "claimant")
         credit_key = _anchored(credit, event_key, "credit")
         event_name = _named(event, str(claim) if isinstance(claim, URIRef) else None)
+        if icr_serialization(serial) is not None:
+            # An ICR serialization names a project-vintage class of units, not units: two retirements of one
+            # class are two purchases, and the retirement (its credit node; the importer names it by the
+            # registry's retirement id) is what may not be used twice.
+            serial = f"{serial} (retirement {credit if isinstance(credit, URIRef) else credit_key})"
         yield serial, event_key, claim_key, entity, credit_key, _named(claim), event_name
 
 

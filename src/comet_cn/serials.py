@@ -32,12 +32,14 @@ __all__ = [
     "explicit_range",
     "find_overlaps",
     "icr_serialization",
+    "icr_vintage",
     "loose_reading",
     "parse_serial",
     "project_range",
     "registry_block",
     "serial_reading",
     "serial_vintage",
+    "serial_vintage_end",
     "stated_range_problem",
     "units_key",
     "whole_serial_key",
@@ -266,9 +268,9 @@ def serial_reading(serial: object | None, span: SerialRange | None) -> SerialRan
 
 
 #: Where a registry's serial grammar writes the vintage year in the block key (field index of the key split on
-#: "-", Puro's on "_"). Verra writes the vintage's first and last days instead (read below); CAD Trust, ICR and
-#: the generic grammar write none, and Isometric's year is not documented as the vintage.
-_VINTAGE_FIELD = {"gold-standard": 5, "acr": 3, "car": 7, "art-trees": 3, "puro": 5}
+#: "-", Puro's on "_"). Verra writes the vintage's first and last days instead (read below), and an ICR
+#: serialization its last field (:func:`icr_vintage`); CAD Trust and the generic grammar write none.
+_VINTAGE_FIELD = {"gold-standard": 5, "acr": 3, "car": 7, "art-trees": 3, "puro": 5, "isometric": 5}
 
 
 def serial_vintage(span: SerialRange) -> int | None:
@@ -277,14 +279,29 @@ def serial_vintage(span: SerialRange) -> int | None:
     Read from the block key of :func:`parse_serial`'s result, so only for a serial a registry grammar read; a
     CDM unit hosted by Gold Standard (``CDM:`` key) and an explicit range name none.
     """
-    fields = span.block.split("_" if span.scheme == "puro" else "-")
     if span.scheme == "verra":
-        end = _ddmmyyyy(fields[-1]) if len(fields) >= 3 else None
+        end = serial_vintage_end(span)
         return end.year if end is not None else None
+    fields = span.block.split("_" if span.scheme == "puro" else "-")
     index = _VINTAGE_FIELD.get(span.scheme)
     if index is None or span.block.startswith("CDM:") or len(fields) <= index:
         return None
     return int(fields[index]) if _YEAR.fullmatch(fields[index]) else None
+
+
+def serial_vintage_end(span: SerialRange) -> date | None:
+    """The last day of the vintage a Verra serial names (``…-01012019-30062019-0`` → 2019-06-30), else ``None``:
+    the other grammars name a year only."""
+    fields = span.block.split("-")
+    if span.scheme != "verra" or len(fields) < 3:
+        return None
+    return _ddmmyyyy(fields[-1])
+
+
+def icr_vintage(text: str) -> int | None:
+    """The vintage year an ICR serialization names (its last field), else ``None``."""
+    key = icr_serialization(text)
+    return int(key.rsplit("-", 1)[1]) if key is not None else None
 
 
 def loose_reading(serial: object | None) -> SerialRange | None:
