@@ -396,9 +396,15 @@ def iter_sources(inputs: Iterable[Source], *, limits: LoadLimits = DEFAULT_LIMIT
         yield entry
 
 
+#: Other suffixes of RDF files a folder of claims may hold: each is taken as an input, read as a file named on the
+#: command line is (JSON-LD or Turtle by its content) or refused in one line naming its format. Skipped without a
+#: word, a claim saved as TriG or ".turtle" had no verdict, and the audits over the folder never saw it.
+_RDF_SUFFIXES = frozenset({*_UNREAD_SUFFIXES, ".json-ld", ".turtle", ".n3", ".nquads", ".ntriples", ".trix"})
+
+
 def _is_claim_file(path: Path) -> bool:
     # As for a file named on the command line, the suffix's case does not matter ("CLAIM.JSONLD" is a claim).
-    return path.suffix.lower() in CLAIM_SUFFIXES or path.suffix.lower() == ".jsonl"
+    return path.suffix.lower() in CLAIM_SUFFIXES or path.suffix.lower() in _RDF_SUFFIXES
 
 
 def _claim_files(folder: Path) -> tuple[list[Path], list[InputError]]:

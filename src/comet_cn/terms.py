@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from rdflib import BNode, Graph, URIRef
 from rdflib import Literal as RDFLiteral
@@ -38,6 +38,7 @@ from comet_cn.iris import starts_with_scheme
 
 __all__ = [
     "COMET_NAMESPACES",
+    "CONTEXT_NAMESPACES",
     "CONTEXT_NODE",
     "LOOK_ALIKE",
     "MARKER",
@@ -64,12 +65,19 @@ MARKER = "urn:comet-cn:undefined-term:"
 #: A document's own ``@vocab`` number ``i`` is read as ``VOCAB_MARKER + "i:"`` (see :func:`document_terms`).
 VOCAB_MARKER = "urn:comet-cn:vocab-term:"
 
-#: Namespaces whose terms must be defined by the ontology: comet-cn, every COMET module and the ISO-side IRIs.
+#: Namespaces of COMET extensions whose ontology is not bundled: their terms are those the bundled context defines.
+#: The Responsible Steel extension's are read by CN-CLAIM-06 (hasNonConformity), so a misspelt or redefined one
+#: must be found like any other.
+CONTEXT_NAMESPACES: tuple[str, ...] = ("https://comet.carbon/ext/responsiblesteel#",)
+
+#: Namespaces whose terms must be defined by the ontology (or, for :data:`CONTEXT_NAMESPACES`, by the bundled
+#: context): comet-cn, every COMET module and the ISO-side IRIs.
 COMET_NAMESPACES: tuple[str, ...] = (
     "https://comet.carbon/ext/iso14068#",
     "https://comet.carbon/v1/",
     "https://www.iso.org/standard/14068-1#",
     "https://www.iso.org/standard/14067#",
+    *CONTEXT_NAMESPACES,
 )
 
 # Schemes an IRI may use without "//"; any other "word:rest" in a property or type position is a compact IRI
@@ -290,7 +298,10 @@ def unknown_iris(graph: Graph, defined: frozenset[str]) -> tuple[UnknownTerm, ..
     diagnoses: dict[tuple[str, bool], _Diagnosis | None] = {}
 
     def diagnose(term: Node, vocabulary_position: bool) -> _Diagnosis | None:
-        if not isinstance(term, URIRef) or not str(term).startswith(_WATCHED):  # (URIRef.startswith takes no tuple)
+        if not isinstance(term, URIRef):
+            return None
+        text = str(term)  # (URIRef.startswith takes no tuple)
+        if not text.startswith(_WATCHED) and not text[:32].lower().startswith(_WATCHED_FOLDED):
             return None
         key = (str(term), vocabulary_position)
         if key not in diagnoses:
@@ -360,6 +371,10 @@ _WATCHED: tuple[str, ...] = (
 )
 
 
+#: The same, case-folded and without the "/" after the host, for IRIs written with capitals or a port.
+_WATCHED_FOLDED = ("https://comet.carbon", "http://comet.carbon", "https://www.iso.org", "http://www.iso.org")
+
+
 def _diagnose(iri: str, defined: frozenset[str], vocabulary_position: bool) -> _Diagnosis | None:
     """Why ``iri`` is unknown, with a suggestion, or None when it is fine.
 
@@ -389,7 +404,7 @@ def _diagnose(iri: str, defined: frozenset[str], vocabulary_position: bool) -> _
         )
     found = _near_miss(iri, defined)
     if found is None:
-        return None
+        return _written_otherwise(iri, defined, vocabulary_position)
     intended, namespace, near, scheme_only = found
     if intended in defined:
         suggestion: str | None = intended
@@ -398,6 +413,38 @@ def _diagnose(iri: str, defined: frozenset[str], vocabulary_position: bool) -> _
             return None  # a page of the same site, say, named as a value: no term was meant
         suggestion = _nearest(intended, _same_namespace(intended, defined))
     return suggestion, f"is in {near!r}, a near miss of the comet namespace {namespace!r}"
+
+
+def _written_otherwise(iri: str, defined: frozenset[str], vocabulary_position: bool) -> _Diagnosis | None:
+    """A property, type or datatype in a comet namespace written another way: the scheme or host in capitals, a
+    port, ``//`` or ``./`` in the path, a ``/`` before the ``#``, a file suffix (``iso14068.ttl#``) or a hyphen
+    (``iso-14068#``). Every one is another IRI, which no rule reads."""
+    if not vocabulary_position or "#" not in iri:
+        return None
+    base, _, local = iri.partition("#")
+    try:
+        parts = urlsplit(base)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return None
+    path = re.sub(r"/+", "/", parts.path.replace("/./", "/")).rstrip("/")
+    path = re.sub(r"\.(ttl|owl|rdf|jsonld|json|n3|nt|xml)$", "", path, flags=re.IGNORECASE)
+    path = path.replace("-", "").replace("_", "").lower()
+    namespace = f"https://{host}{path}#"
+    if namespace not in _hash_namespaces(defined) or namespace + local == iri:
+        return None
+    intended = namespace + local
+    suggestion = intended if intended in defined else _nearest(intended, _same_namespace(intended, defined))
+    return suggestion, f"is written otherwise than the comet namespace {namespace!r} (another IRI)"
+
+
+@lru_cache(maxsize=4)
+def _hash_namespaces(defined: frozenset[str]) -> frozenset[str]:
+    """The comet namespaces that end in ``#``, the ontology's modules (``.../v1/core#``) among them."""
+    hashed = {ns for ns in COMET_NAMESPACES if ns.endswith("#")}
+    return frozenset(
+        hashed | {t.split("#", 1)[0] + "#" for t in defined if "#" in t and t.startswith(COMET_NAMESPACES)}
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -466,10 +513,33 @@ def defined_terms(ontology: Graph) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def bundled_terms() -> frozenset[str]:
-    """Every IRI the bundled ontology says something about, read once per process."""
+    """Every IRI the bundled ontology says something about, and every term of :data:`CONTEXT_NAMESPACES` the
+    bundled context defines; read once per process."""
     from comet_cn.resources import ontology_graph
 
-    return defined_terms(ontology_graph())
+    return defined_terms(ontology_graph()) | _context_namespace_terms()
+
+
+def _context_namespace_terms() -> frozenset[str]:
+    """The IRIs in :data:`CONTEXT_NAMESPACES` that the bundled context maps a term to (``comet-rs:NonConformity``).
+
+    Read from the context's JSON with its own prefixes: the bundled context uses only ``prefix:name`` and full IRIs.
+    """
+    from comet_cn.resources import context_document
+
+    entries = context_document()["@context"]
+    prefixes = {term: iri for term, iri in entries.items() if isinstance(iri, str) and iri.endswith(("#", "/"))}
+    found = set()
+    for value in entries.values():
+        iri = value.get("@id") if isinstance(value, Mapping) else value
+        if not isinstance(iri, str):
+            continue
+        prefix, colon, rest = iri.partition(":")
+        if colon and prefix in prefixes:
+            iri = prefixes[prefix] + rest
+        if iri.startswith(CONTEXT_NAMESPACES) and iri not in CONTEXT_NAMESPACES:
+            found.add(iri)
+    return frozenset(found)
 
 
 def _same_namespace(iri: str, defined: frozenset[str]) -> tuple[str, ...]:
