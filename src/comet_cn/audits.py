@@ -168,6 +168,14 @@ def _blank_subject_message(row: Row) -> str:
     )
 
 
+def _report_periods_message(row: Row) -> str:
+    return (
+        f"CN-AUDIT-ID-04 (§12 d, §13): the {row['kind']} {row['document']} is linked by the claims of "
+        f"{row['periods']} reporting periods across the inputs (starting {row['first']} to {row['last']}); a "
+        f"{row['kind']} covers one period, so one period's is given for another."
+    )
+
+
 def _alias_message(row: Row) -> str:
     return (
         f"CN-AUDIT-ID-02 (§5.2, §9.2): the subject {row['subject']} of {row['claim']} is named {row['alias']} "
@@ -228,6 +236,13 @@ AUDITS: tuple[Audit, ...] = (
         focus="claim",
         value="alias",
         path=str(CN.hasSubject),
+    ),
+    Audit(
+        rule_id="CN-AUDIT-ID-04",
+        message=_report_periods_message,
+        focus="document",
+        value="periods",
+        path=str(CN.hasReport),
     ),
     Audit(
         rule_id="CN-AUDIT-ID-03",

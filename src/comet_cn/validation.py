@@ -288,7 +288,7 @@ def _check(
     )
     if stated:
         outside.add(stated_parameters_finding(stated, name))
-    outside.update(_improvement_within(closure.graph, claims, name))
+    outside.update(_audits_within(closure.graph, claims, name))
     from_shapes = set(_results(report_graph, shapes, closure, name))
     # What the SHACL report graph does not hold: the findings made outside SHACL, and the reasoner's (CN-CONSIST-01).
     outside |= {result for result in from_shapes if result.rule_id == "CN-CONSIST-01"}
@@ -312,13 +312,16 @@ def _check(
 
 
 #: The cross-claim audits that also run inside one input holding several claims (a series of periods in one file,
-#: which otherwise conformed with offsetting rising from one period to the next unless --audits was given).
-#: Double counting inside one input is CN-UNITS-01's, and the hierarchy within a claim CN-HIER-02's.
-_WITHIN_INPUT = frozenset({"CN-AUDIT-IMPROVE-01", "CN-AUDIT-IMPROVE-02", "CN-AUDIT-IMPROVE-03"})
+#: which otherwise conformed with offsetting rising from one period to the next, one guarantee of origin used by two
+#: periods, or one report for two, unless --audits was given). Double counting of credits inside one input is
+#: CN-UNITS-01's, and the hierarchy within a claim CN-HIER-02's.
+_WITHIN_INPUT = frozenset(
+    {"CN-AUDIT-IMPROVE-01", "CN-AUDIT-IMPROVE-02", "CN-AUDIT-IMPROVE-03", "CN-AUDIT-ELEC-01", "CN-AUDIT-ID-04"}
+)
 
 
-def _improvement_within(graph: Graph, claims: tuple[Node, ...], name: str | None) -> list[ValidationResult]:
-    """The continual-improvement audits over the claims of one input, when it holds several."""
+def _audits_within(graph: Graph, claims: tuple[Node, ...], name: str | None) -> list[ValidationResult]:
+    """The continual-improvement and instrument audits over the claims of one input, when it holds several."""
     if len(claims) < 2:
         return []
     from comet_cn.audits import audit_results  # imported here: most inputs hold one claim
