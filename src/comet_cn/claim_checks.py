@@ -161,36 +161,35 @@ def _vintage_ended_too_early(
     parameters = CNSH.parameters
     if any(chosen != CN.vintageEndYear for chosen in graph.objects(parameters, CNSH.vintageProperty)):
         return  # the issuance year was chosen as the vintage: the serial's days are the mitigation's
-    ages = [age.toPython() for age in graph.objects(parameters, CNSH.vintageMaxAgeYears) if isinstance(age, RDFLiteral)]
-    references = [str(kind) for kind in graph.objects(parameters, CNSH.vintageReference)] or ["start"]
-    reported: set[tuple[date, int]] = set()
+    given = graph.objects(parameters, CNSH.vintageMaxAgeYears)
+    stated = [age.toPython() for age in given if isinstance(age, RDFLiteral)]
+    ages = sorted({age for age in stated if isinstance(age, int) and not isinstance(age, bool)} or {5})
+    edges = [
+        CN.reportingPeriodEnd if str(kind) == "end" else CN.reportingPeriodStart
+        for kind in graph.objects(parameters, CNSH.vintageReference)
+    ] or [CN.reportingPeriodStart]
+    # The periods CN-VINT-01 measures against: the event's own and those of the claims relying on it.
+    periods: set[Node] = set()
     for event in graph.subjects(CN.retiresCredit, credit):
-        periods = set(graph.objects(event, CN.hasReportingPeriod))
+        periods.update(graph.objects(event, CN.hasReportingPeriod))
         for claim in graph.subjects(CN.hasOffsettingEvent, event):
             periods.update(graph.objects(claim, CN.hasReportingPeriod))
-        for period in periods:
-            for kind in references:
-                edge = CN.reportingPeriodEnd if kind == "end" else CN.reportingPeriodStart
-                for value in graph.objects(period, edge):
-                    reference = _plain_date(value)
-                    for age in [a for a in ages if isinstance(a, int) and not isinstance(a, bool)] or [5]:
-                        if reference is None or (reference, age) in reported:
-                            continue
-                        limit = _years_before(reference, age)
-                        if ended >= limit:
-                            continue
-                        reported.add((reference, age))
-                        yield finding(
-                            "CN-VINT-02",
-                            focus_node=describe(graph, credit),
-                            message=f"the credit's Verra serial number {serial!r} names a vintage that ended on "
-                            f"{ended.isoformat()}, before {limit.isoformat()}, {age} years before "
-                            f"{reference.isoformat()} (the reference date of the claimed reporting period): the "
-                            "credit is older than CN-VINT-01 allows, whatever year the credit states (§11.2).",
-                            path=str(CN.serialNumber),
-                            value=serial,
-                            source=source,
-                        )
+    days = {_plain_date(value) for period in periods for edge in edges for value in graph.objects(period, edge)}
+    for reference in sorted(day for day in days if day is not None):
+        for age in ages:
+            limit = _years_before(reference, age)
+            if ended < limit:
+                yield finding(
+                    "CN-VINT-02",
+                    focus_node=describe(graph, credit),
+                    message=f"the credit's Verra serial number {serial!r} names a vintage that ended on "
+                    f"{ended.isoformat()}, before {limit.isoformat()}, {age} years before {reference.isoformat()} (the "
+                    "reference date of the claimed reporting period): the credit is older than CN-VINT-01 allows, "
+                    "whatever year the credit states (§11.2).",
+                    path=str(CN.serialNumber),
+                    value=serial,
+                    source=source,
+                )
 
 
 def _plain_date(value: Node) -> date | None:
