@@ -268,7 +268,7 @@ EVENT = EXAMPLES / "annex-b" / "event-claim.jsonld"
         ("2024-09-18", "2024-12-31", "the period's first day"),
         ("2024-01-01", "2024-09-18", "the period's last day"),
         ("2024-01-01", "2024-12-31", None),
-        ("2024-09-17", "2024-09-19", None),
+        ("2024-01-15", "2024-09-19", None),
     ],
 )
 def test_a_period_that_starts_or_ends_on_the_event_day_leaves_phases_out(

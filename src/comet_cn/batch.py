@@ -145,6 +145,11 @@ def validate_many(
     :raises InputError: an extra shapes or ontology file cannot be used (that spoils every input).
     """
     options = {**options, "reasoning": reasoning}
+    for key in ("extra_shapes", "extra_ontology"):
+        # Read once, for every input: a generator would be used up by the first input (the others then checked
+        # without the caller's shapes), and cannot be sent to a worker process at all.
+        if isinstance(options.get(key), Iterator):
+            options[key] = tuple(options[key])
     named = _named(sources)
     workers = default_jobs() if jobs == 0 else max(1, jobs)
     if timeout is not None and timeout <= 0:

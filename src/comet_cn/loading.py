@@ -399,12 +399,31 @@ def iter_sources(inputs: Iterable[Source], *, limits: LoadLimits = DEFAULT_LIMIT
 #: Other suffixes of RDF files a folder of claims may hold: each is taken as an input, read as a file named on the
 #: command line is (JSON-LD or Turtle by its content) or refused in one line naming its format. Skipped without a
 #: word, a claim saved as TriG or ".turtle" had no verdict, and the audits over the folder never saw it.
-_RDF_SUFFIXES = frozenset({*_UNREAD_SUFFIXES, ".json-ld", ".turtle", ".n3", ".nquads", ".ntriples", ".trix"})
+_RDF_SUFFIXES = frozenset({".trig", ".nq", ".json-ld", ".turtle", ".n3", ".nquads", ".ntriples"})
+#: XML files are inputs only when they are RDF (their start names the RDF namespace): minutes or settings saved as
+#: XML beside the claims are not claims, and are left alone like a README.
+_XML_SUFFIXES = frozenset({".rdf", ".owl", ".xml", ".trix"})
+_RDF_NAMESPACE = b"http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
 def _is_claim_file(path: Path) -> bool:
     # As for a file named on the command line, the suffix's case does not matter ("CLAIM.JSONLD" is a claim).
-    return path.suffix.lower() in CLAIM_SUFFIXES or path.suffix.lower() in _RDF_SUFFIXES
+    suffix = path.suffix.lower()
+    if suffix in _XML_SUFFIXES:
+        return _names_rdf(path)
+    return suffix in CLAIM_SUFFIXES or suffix in _RDF_SUFFIXES or suffix == ".jsonl"
+
+
+def _names_rdf(path: Path) -> bool:
+    # A link, a FIFO or a device is not opened here (a link may lead out of the folder, a FIFO would block): it is
+    # listed, and the listing says what it is.
+    try:
+        if path.is_symlink() or not stat.S_ISREG(path.stat().st_mode):
+            return True
+        with open(path, "rb") as stream:
+            return _RDF_NAMESPACE in stream.read(65536)
+    except OSError:
+        return True  # listed as an input, whose reading then says what is wrong
 
 
 def _claim_files(folder: Path) -> tuple[list[Path], list[InputError]]:
@@ -417,7 +436,7 @@ def _claim_files(folder: Path) -> tuple[list[Path], list[InputError]]:
         unlisted.append(InputError(str(error.filename or folder), f"cannot list the folder ({_os_problem(error)})"))
 
     for parent, _, names in os.walk(folder, onerror=refuse, followlinks=False):
-        files += [Path(parent) / name for name in names if _is_claim_file(Path(name))]
+        files += [Path(parent) / name for name in names if _is_claim_file(Path(parent) / name)]
     return sorted(files), unlisted
 
 
@@ -1033,6 +1052,8 @@ def _jsonld_to_loaded(document: Any, text: str | None, budget: _Budget) -> Loade
     # The document's own @vocab would catch a misspelt key before the marker underneath does: it is read as a
     # numbered marker instead, and take_marked reports the terms it expands (and gives them back their IRI).
     read = document_terms(document)
+    if read.foreign_contexts:
+        raise InputError(budget.name, _REMOTE_CONTEXT)
     graph = _jsonld_to_graph(read.document, text, budget)
     budget.check_graph(graph)  # before the unknown terms are looked up: each costs a walk of the document
     marked = {

@@ -15,6 +15,7 @@ its converter throughout (clearing the table once made such literals ill-typed i
 
 from __future__ import annotations
 
+import decimal
 import functools
 import os
 import sys
@@ -95,6 +96,32 @@ def _lock_owlrl() -> None:
         _owlrl_locked = True
 
 
+_pyshacl_locked = False
+
+
+def _lock_pyshacl() -> None:
+    """Make pySHACL's entry points take the lock too, once pySHACL is imported (by anyone).
+
+    ``pyshacl.validate`` sets ``rdflib.NORMALIZE_LITERALS`` off and swaps the boolean converter for its run, without
+    any lock: a caller's thread running pySHACL on its own data while comet-cn parsed a Turtle claim changed how
+    the claim's numbers were read (``2.0E3`` became ``2000``), and flipped its verdict about four times in five.
+    Wrapped, such a run waits for a validation and a validation for it; comet-cn's own call re-enters the lock.
+    """
+    global _pyshacl_locked
+    if _pyshacl_locked:
+        return
+    package, entrypoints = sys.modules.get("pyshacl"), sys.modules.get("pyshacl.entrypoints")
+    if package is None or entrypoints is None or not hasattr(package, "validate"):
+        return  # not imported, or being imported: next time
+    with _LOCK:
+        for owner in (entrypoints, package):
+            for name in ("validate", "validate_each", "shacl_rules"):
+                original = getattr(owner, name, None)
+                if callable(original) and not getattr(original, "_comet_cn_locked", False):
+                    setattr(owner, name, _locked(original))
+        _pyshacl_locked = True
+
+
 def _locked(function: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(function)
     def run(*args: Any, **kwargs: Any) -> Any:
@@ -113,7 +140,10 @@ def exclusive() -> Iterator[None]:
     owlrl or pySHACL did meanwhile. Other datatypes' converters are neither changed nor restored.
     """
     _lock_owlrl()
-    with _LOCK:
+    _lock_pyshacl()
+    with _LOCK, decimal.localcontext(decimal.Context()):
+        # A fresh decimal context for the thread: a caller's own (its traps on Inexact or Rounded, its precision)
+        # raised inside rdflib's arithmetic and lost every verdict.
         normalize = rdflib.NORMALIZE_LITERALS
         saved = _standard_converters()
         try:

@@ -626,11 +626,15 @@ class DocumentTerms:
     :ivar document: the document to expand: the same object, or a copy whose own ``@vocab`` entries are markers.
     :ivar vocabularies: the ``@vocab`` IRIs the markers stand for, in their order (for :func:`take_marked`).
     :ivar unknown: keys shaped like keywords that are none, and bundled terms the document redefines.
+    :ivar foreign_contexts: every ``@context`` (or ``@import``) string that is not a bundled context's IRI: refused
+        before pyld sees it, since pyld looks a string up in its process-wide cache of contexts first, where the
+        JSON text of a context read earlier (the bundled one's, another input's) is a key.
     """
 
     document: Any
     vocabularies: tuple[str, ...]
     unknown: tuple[UnknownTerm, ...]
+    foreign_contexts: tuple[str, ...] = ()
 
 
 def document_terms(document: Any) -> DocumentTerms:
@@ -645,7 +649,18 @@ def document_terms(document: Any) -> DocumentTerms:
         *_spaced_keys(document, spaced),
         *_redefinitions(document, contexts),
     )
-    return DocumentTerms(marked, vocabularies, unknown)
+    return DocumentTerms(marked, vocabularies, unknown, tuple(_foreign_contexts(contexts)))
+
+
+def _foreign_contexts(contexts: list[_Context]) -> Iterator[str]:
+    from comet_cn.resources import CONTEXT_IRIS
+
+    for _, context in contexts:
+        for entry in context if isinstance(context, list) else [context]:
+            if isinstance(entry, Mapping):
+                entry = entry.get("@import")
+            if isinstance(entry, str) and entry not in CONTEXT_IRIS:
+                yield entry
 
 
 _Context = tuple[str, Any]  # a @context value and its JSON path

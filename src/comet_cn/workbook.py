@@ -1012,6 +1012,7 @@ class _PartScan:
     _FORMULA = _SHEET_NS + "}f"
     _VALUE = _SHEET_NS + "}v"
     _MERGED = _SHEET_NS + "}mergeCell"
+    _CALC = _SHEET_NS + "}calcPr"  # in the workbook part (same namespace)
 
     def __init__(self, where: str, budget: list[int], name: str) -> None:
         self.where, self.budget, self.name = where, budget, name
@@ -1030,6 +1031,8 @@ class _PartScan:
         self.error: str | None = None  # the first cell holding a spreadsheet error (#N/A, #REF!), and the error
         self.error_text = ""
         self.arrays: list[_ArrayFormula] = []  # array formulas over several cells
+        self.formula_cell: str | None = None  # the first cell holding a formula (with its stored result)
+        self.recalculate = False  # the workbook part asks to be recalculated when opened (fullCalcOnLoad)
 
     def unreadable(self) -> str | None:
         """What makes cells of this part read as empty though they show a value, and what to do, in words; None when
@@ -1080,6 +1083,8 @@ class _PartScan:
             self.open_row(attrs.get("r"))
         elif tag == self._MERGED and self.merged is None:
             self.merged = attrs.get("ref") or "?"
+        elif tag == self._CALC and attrs.get("fullCalcOnLoad", "").strip().lower() in ("1", "true"):
+            self.recalculate = True
         elif self.depth == 1 and (tag.startswith(_STRICT_NS) or attrs.get("conformance") == "strict"):
             raise InputError(self.name, _STRICT)
 
@@ -1144,6 +1149,8 @@ class _PartScan:
                 self.error = f"{where} holds the spreadsheet error {self.error_text.strip()[:20]}"
             if self.formula and not stored:
                 self.uncached = self.uncached or self.cell_ref or f"column {_letter(self.column)} of row {self.row}"
+            if self.formula and self.formula_cell is None:
+                self.formula_cell = self.cell_ref or f"column {_letter(self.column)} of row {self.row}"
             if stored:
                 for array in self.arrays:
                     if array.holds(self.column, self.row):
@@ -1274,6 +1281,8 @@ def _check_archive(raw: bytes, name: str) -> None:
             raise InputError(name, f"the workbook unzips to over {_MAX_UNZIPPED_BYTES} bytes")
         titles: dict[str, str] | None = None
         budget = [_MAX_ELEMENTS, _MAX_CELLS, _MAX_GRID]
+        recalculate = False  # the workbook asks to be recalculated when opened
+        formulas: list[tuple[str, str]] = []  # (part, first formula cell) of each part holding a formula
         for info in infos:
             if info.is_dir():
                 continue
@@ -1298,6 +1307,9 @@ def _check_archive(raw: bytes, name: str) -> None:
                     parser.Parse(b"", True)
             except (pyexpat.ExpatError, zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
                 continue  # not XML (an image...), or damaged: openpyxl refuses the parts it needs
+            recalculate |= scan.recalculate
+            if scan.formula_cell is not None:
+                formulas.append((info.filename, scan.formula_cell))
             problem = scan.unreadable()
             if problem is not None:
                 if titles is None:
@@ -1309,6 +1321,19 @@ def _check_archive(raw: bytes, name: str) -> None:
         problem = _unreadable_sheet(archive)
         if problem is not None:
             raise InputError(name, problem)
+        if recalculate and formulas:
+            # The results a formula stores are those of the program that saved them; a workbook that asks to be
+            # recalculated when opened may show others, and the claim would be judged on numbers no one sees.
+            titles = titles if titles is not None else _sheet_parts(archive)
+            for part, cell in formulas:
+                title = titles.get(part)
+                if title in _READ_SHEETS:
+                    raise InputError(
+                        name,
+                        f"sheet {title!r} cell {cell} holds a formula, and the workbook asks to be recalculated when "
+                        "opened (fullCalcOnLoad), so the result it stores may not be what a spreadsheet shows: open "
+                        "and save the workbook in a spreadsheet program, or type the value",
+                    )
 
 
 def read_workbook(path: Path, *, data: bytes | None = None, limits: LoadLimits = DEFAULT_LIMITS) -> WorkbookClaim:
@@ -1512,6 +1537,7 @@ def _read_nodes(
     title = sheet.title
     headers: list[str] = []
     notes: list[str] = []
+    first_rows: dict[str, int] = {}  # each id's first row on this sheet
     for number, texts, raw in _rows(sheet, budget, name):
         if number == 1:
             headers = [t.strip() for t in texts]
@@ -1533,6 +1559,15 @@ def _read_nodes(
         else:
             identifier = f"_:{re.sub(r'[^A-Za-z0-9]+', '-', title)}-row{number}"
         key = identifier if identifier.startswith("_:") else expand_iri(identifier, prefixes)
+        # Two rows of one sheet with one id would be one node with both rows' values (two quantities, say), and each
+        # finding would name the first row: the second is a mistake, named here.
+        first = first_rows.setdefault(key, number)
+        if first != number:
+            raise InputError(
+                name,
+                f"sheet {title!r} cell A{number}: the id {identifier} is also the id of row {first}; each row is one "
+                f"node: give this row an id of its own, or write its values on row {first}",
+            )
         node = nodes.setdefault(key, {"@id": identifier})
         cells.setdefault((key, None), CellRef(title, number, "id", "A"))
         typed = False

@@ -109,13 +109,13 @@ def parse(table: Table, source: str) -> Parsed:
         removal = row.get("Verified Removal").casefold() == "yes"
         named = on_behalf_of(purpose) if purpose else None
         holder = beneficiary_or_none(row.get("Account Holder"))
-        # An account holder retiring for the environment with no one named may be retiring for itself (as in CAR):
-        # its name (not an account number) is recorded as the one the record suggests, so that a merge into a claim
-        # of another entity is refused.
+        # An account holder retiring for the environment, naming no one and giving no purpose, may be retiring for
+        # itself (as in CAR): its name (not an account number) is recorded as the one the record suggests, so that a
+        # merge into a claim of another entity is refused.
         for_itself = (
             row.get("Retirement Reason").casefold() == "environmental benefit"
             and beneficiary_or_none(behalf) is None
-            and named is None
+            and not (purpose or "").strip()
             and holder is not None
             and any(character.isalpha() for character in holder)
         )

@@ -37,7 +37,10 @@ def beneficiary_or_none(text: str) -> str | None:
 
 
 # "on behalf of: Beta Foods Ltd" too: a colon after "of" is a common way to write it.
-_ON_BEHALF = re.compile(r"on\s+behalf\s+of(?:\s*:\s*|\s+)(?:the\s+)?", re.IGNORECASE)
+# "Beneficiary: Acme GmbH" and "for the benefit of Acme GmbH" name the beneficiary the same way.
+_ON_BEHALF = re.compile(
+    r"(?:on\s+behalf\s+of|for\s+the\s+benefit\s+of|\bbeneficiary)(?:\s*:\s*|\s+)(?:the\s+)?", re.IGNORECASE
+)
 # Where a name read after "on behalf of" may end; a comma or a full stop ends it only when no legal form follows.
 _STOPS = re.compile(r"\s+for\s|\s+in\s+respect\s|\s*[;(]|\s*,|\.(?=\s|$)|\"(?=\s|$)", re.IGNORECASE)
 # Legal forms, folded and without dots: "Example Holdings, Inc." and "Example Co. Ltd" are whole names.
@@ -104,22 +107,24 @@ _SHARING = re.compile(r"\b(?:jointly|joint|together|shared|co-?\w+|and|&)\b", re
 
 
 def _shared(rest: str, end: int) -> str | None:
-    """The text naming every party when the name read is followed by another party: after a semicolon, a name
-    ending in a legal form ("Acme Ceramics GmbH; Beta Foods Ltd"), or in brackets, words of sharing or another such
-    name ("Acme Ceramics GmbH (jointly with Beta Foods Ltd)"). The first name alone would make a shared retirement
-    one party's; the whole text selects no one's rows and matches no claimant."""
+    """The whole text when the name read is followed by another party, so that a shared retirement is no one's
+    alone (the whole text selects no one's rows and matches no claimant): after a semicolon, a piece that starts
+    with a capital ("Acme Ceramics GmbH; Beta Foods"; "…; for 2024 emissions" is no party); in brackets, words of
+    sharing, a share ("(50%)") or another name ending in a legal form ("(jointly with Beta Foods Ltd)"); or after
+    the brackets, "and", "&" or "," and more ("Acme Ceramics GmbH (50%) and Beta Foods Ltd (50%)")."""
     after = rest[end:].lstrip()
+    whole = " ".join(rest.split()).strip(" \"'")
     if after.startswith(";"):
         piece = after[1:].strip()
-        stop = _LIST_END.search(piece)
-        other = piece[: stop.start() if stop else len(piece)].strip(" \"'")
-        if other and _legal_form(other.split()[-1]):
-            return (rest[:end].strip() + "; " + other).strip(" \"'")
+        if piece[:1].isupper() and not re.match(r"(?i)(for|in|re|period|vintage|retire)\b", piece):
+            return whole
     elif after.startswith("("):
-        inside = after[1:].split(")", 1)[0]
+        inside, _, beyond = after[1:].partition(")")
         last = inside.split()[-1] if inside.split() else ""
-        if _SHARING.search(inside) or _legal_form(last):
-            return (rest[:end].strip() + " (" + inside.strip() + ")").strip(" \"'")
+        if _SHARING.search(inside) or "%" in inside or _legal_form(last):
+            return whole
+        if re.match(r"\s*(?:,|&|\band\b)\s*\S", beyond, re.IGNORECASE):
+            return whole
     return None
 
 

@@ -103,7 +103,9 @@ def parse(table: Table, source: str) -> Parsed:
         holder = beneficiary_or_none(row.get("Account Holder"))
         event_notes: tuple[str, ...] = ()
         suggested: tuple[str, ...] = ()
-        if reason.casefold() in _FOR_ITSELF and named is None and holder is not None:
+        # Only with the details blank: details that say anything may name the beneficiary in words no reader knows
+        # (a broker's client), and the holder is then no suggestion.
+        if reason.casefold() in _FOR_ITSELF and not details.strip() and holder is not None:
             event_notes = (
                 # The row is named: an event may group it with rows the holder did not retire for itself.
                 f"beneficiary suggested by the Account Holder of {where}: {holder!r} may have retired these credits "
