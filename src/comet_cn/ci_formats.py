@@ -36,6 +36,9 @@ REPORT_FORMAT_VERSION = "1.1"
 _LEVELS = {Severity.VIOLATION: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 # XML 1.0 cannot hold these characters at all, not even as references; they are written as \uXXXX text.
 _NOT_XML = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# The bidirectional controls: shown raw, they reorder a name or a message on screen (a failing claim's line read
+# as passing), so they are written as \uXXXX too, as the text report writes them.
+_BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def report_schema() -> dict[str, Any]:
@@ -132,7 +135,7 @@ def _sarif_result(result: ValidationResult, index: dict[str, int], artifacts: _A
         "ruleId": result.rule_id,
         "ruleIndex": index[result.rule_id],
         "level": _level(result.severity),
-        "message": {"text": result.message or result.rule_id},
+        "message": {"text": _BIDI.sub(_escaped, result.message or result.rule_id)},
     }
     location = artifacts.location(result.source, result.focus_node)
     entry["locations"] = [location] if location else []
@@ -150,13 +153,34 @@ def _sarif_result(result: ValidationResult, index: dict[str, int], artifacts: _A
     return entry
 
 
+_INPUT_ERROR = "CN-INPUT-ERROR"
+
+
+def _input_error_index(index: dict[str, int], rules: list[dict[str, Any]]) -> int:
+    """The descriptor of an input that could not be read (added once, after the catalogue's rules)."""
+    if _INPUT_ERROR not in index:
+        index[_INPUT_ERROR] = len(rules)
+        rules.append(
+            {
+                "id": _INPUT_ERROR,
+                "name": "InputCouldNotBeRead",
+                "shortDescription": {"text": "The input could not be read, so it has no verdict."},
+                "fullDescription": {"text": "The input could not be read as a claim, so it has no verdict."},
+                "help": {"text": "Correct the input as the message says and run again."},
+                "defaultConfiguration": {"level": "error"},
+            }
+        )
+    return index[_INPUT_ERROR]
+
+
 def to_sarif(outcomes: Sequence[Outcome], extra_results: Iterable[ValidationResult] = ()) -> str:
     """One SARIF 2.1.0 log with one run: every rule of the catalogue as a reporting descriptor (id, name, short and
     full description, help = the fix, properties with the clause) and one result per finding (rule, level error /
     warning / note, message, the input file as artifact location and the focus node as logical location).
 
     An input that could not be read is a tool execution notification of level error, and makes
-    ``executionSuccessful`` false, as it makes the exit code 2.
+    ``executionSuccessful`` false, as it makes the exit code 2; it is also a result of the rule ``CN-INPUT-ERROR``,
+    so that code scanning shows the file as failing, not as clean.
     """
     extra = sorted(extra_results, key=ValidationResult.sort_key)
     catalogue = list(rule_catalogue())
@@ -179,6 +203,16 @@ def to_sarif(outcomes: Sequence[Outcome], extra_results: Iterable[ValidationResu
                 notification["locations"] = [location]
             notification["properties"] = {"source": outcome.source, "internal": outcome.internal}
             notifications.append(notification)
+            # Also a result, so that a code-scanning tool shows the input as failing rather than as clean (a run
+            # with no results for a file closes its earlier alerts).
+            error: dict[str, Any] = {
+                "ruleId": _INPUT_ERROR,
+                "ruleIndex": _input_error_index(index, rules),
+                "level": "error",
+                "message": {"text": _BIDI.sub(_escaped, outcome.message)},
+                "locations": [location] if location else [],
+            }
+            results.append(error)
         else:
             results.extend(_sarif_result(result, index, artifacts) for result in outcome.results)
     results.extend(_sarif_result(result, index, artifacts) for result in extra)
@@ -209,7 +243,11 @@ def to_sarif(outcomes: Sequence[Outcome], extra_results: Iterable[ValidationResu
 
 def _x(text: str | None) -> str:
     """Text XML can hold: characters it cannot are written as \\uXXXX (a lone surrogate, a NUL, an escape)."""
-    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text or "")
+    return _BIDI.sub(_escaped, _NOT_XML.sub(_escaped, text or ""))
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def _finding_text(result: ValidationResult) -> str:

@@ -17,7 +17,7 @@ import html
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from enum import Enum
 from functools import lru_cache
 
@@ -252,7 +252,7 @@ def applicable_rules(graph: Graph) -> frozenset[str]:
 
 
 def rule_statuses(report: ValidationReport, graph: Graph | None) -> dict[str, Status]:
-    """The status of every per-input rule (and of any rule of the user's own shapes that has findings), in rule
+    """The status of every per-input rule (and of any other rule that has findings on the input), in rule
     order: violated with a Violation, warning with only Warnings, not applicable when the rule does not concern
     the input (see :func:`applicable_rules`; every rule without findings, for an input that holds no claim), else
     met. Without a graph, applicability is unknown and a rule without findings counts as met.
@@ -261,7 +261,9 @@ def rule_statuses(report: ValidationReport, graph: Graph | None) -> dict[str, St
     for result in report.results:
         severities.setdefault(result.rule_id, set()).add(Severity.of(result.severity))
     known = [entry.rule_id for entry in _per_input_rules()]
-    extra = sorted(set(severities) - {entry.rule_id for entry in rule_catalogue()})
+    # Any other rule with findings on the input too: a user's own shape's, or an audit run within an input of
+    # several claims (CN-AUDIT-ELEC-01's finding was in the verdict but in no testcase and no row of the table).
+    extra = sorted(set(severities) - set(known))
     applicable = applicable_rules(graph) if graph is not None and report.claims else None
     statuses: dict[str, Status] = {}
     for rule_id in known + extra:
@@ -635,7 +637,7 @@ def _balance(view: _View, claim: Node) -> _Balance:
     )
 
 
-def _balance_section(view: _View, claim: Node, chart_id: str) -> str:
+def _balance_section(view: _View, claim: Node, chart_id: str, balance_violated: bool = False) -> str:
     balance = _balance(view, claim)
     rows = [
         ("Carbon footprint for the period", _t(balance.footprint)),
@@ -651,6 +653,13 @@ def _balance_section(view: _View, claim: Node, chart_id: str) -> str:
             if net <= 0
             else f"The credits fall short of the footprint by {_exact(net)} t CO2e."
         )
+        if net <= 0 and balance_violated:
+            # The footprint the claim states is covered, but CN-BAL-01 found it is not the subject's whole one (a
+            # larger footprint of the subject, an emission no footprint lists, a quantity that cannot be read).
+            verdict = (
+                "The credits cover the footprint the claim states, but CN-BAL-01 is violated (see the findings): "
+                "that footprint is not shown to be the subject's whole footprint, or cannot be read as stated."
+            )
     rows += [
         ("Reductions achieved (already within the footprint)", _t(balance.reductions)),
         ("Removals inside the boundary (already within the footprint)", _t(balance.removals)),
@@ -980,7 +989,8 @@ def _offsetting_chart(view: _View, subject: Node, chart_id: str, periods: Sequen
         note = ""
         if row.footprint is not None and row.footprint > 0:
             share = row.offset * 100 / row.footprint
-            shown = share.quantize(Decimal("0.1")) if share < 1000 else share  # a huge share is shown whole
+            # Rounded down: a share 1 t short of the footprint is never shown as 100 %.
+            shown = share.quantize(Decimal("0.1"), rounding=ROUND_FLOOR) if share < 1000 else share
             note = f"{format_number(shown)} % of the footprint"
         if prior is not None and row.offset > prior:
             note += " (rose)"
@@ -1171,11 +1181,13 @@ def _input_section(number: int, outcome: ValidationReport | InputFailure, graph:
             "under Findings.</p>"
         )
     else:
+        found = outcome.results
         for index, claim in enumerate(view.claims, start=1):
             parts.append(f'<h3 id="{prefix}-claim-{index}">The claim {_ref(view, claim)}</h3>')
             parts.append(_claim_facts(view, claim))
             parts.append(f'<h3 id="{prefix}-balance-{index}">Balance</h3>')
-            parts.append(_balance_section(view, claim, f"{prefix}-balance-chart-{index}"))
+            violated = any(r.rule_id == "CN-BAL-01" and Severity.of(r.severity) == Severity.VIOLATION for r in found)
+            parts.append(_balance_section(view, claim, f"{prefix}-balance-chart-{index}", violated))
     statuses = rule_statuses(outcome, graph)
     parts.append(f'<h3 id="{prefix}-requirements">Requirements by clause</h3>')
     parts.append(_requirements(prefix, outcome, statuses))

@@ -402,7 +402,7 @@ def iter_sources(inputs: Iterable[Source], *, limits: LoadLimits = DEFAULT_LIMIT
 _RDF_SUFFIXES = frozenset({".trig", ".nq", ".json-ld", ".turtle", ".n3", ".nquads", ".ntriples"})
 #: XML files are inputs only when they are RDF (their start names the RDF namespace): minutes or settings saved as
 #: XML beside the claims are not claims, and are left alone like a README.
-_XML_SUFFIXES = frozenset({".rdf", ".owl", ".xml", ".trix"})
+_XML_SUFFIXES = frozenset({".rdf", ".xml", ".trix"})  # not ".owl": by convention an ontology, not a claim
 _RDF_NAMESPACE = b"http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 

@@ -166,6 +166,9 @@ class ReportWriter:
         graph.add((report, RDF.type, SH.ValidationReport))
         graph.add((report, CNSH.input, text_literal(source)))
         if isinstance(outcome, InputFailure):
+            # SHACL asks for exactly one sh:conforms: an input that could not be read was not shown to conform, and
+            # a reader of the file must not take the batch's only sh:conforms true for it. No ISO verdict is given.
+            graph.add((report, SH.conforms, Literal(False)))
             graph.add((report, CNSH.error, text_literal(outcome.message)))
             return
         results = outcome.results if isinstance(outcome, ValidationReport) else tuple(outcome)

@@ -25,6 +25,7 @@ Marker = Literal["circle", "diamond", "square", "triangle"]
 
 _FONT = 11
 _INVALID_XML = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,9 @@ class BarSeries:
 
 def text(value: str) -> str:
     """Text for SVG/HTML: characters XML cannot hold dropped, markup characters escaped."""
-    return html.escape(_INVALID_XML.sub("", value), quote=True)
+    # The bidirectional controls are written as \uXXXX: raw, they reorder a chart's title on screen.
+    shown = _BIDI.sub(lambda m: f"\\u{ord(m.group()):04x}", _INVALID_XML.sub("", value))
+    return html.escape(shown, quote=True)
 
 
 def format_number(value: float | Decimal) -> str:
