@@ -103,6 +103,7 @@ def test_double_counting_findings() -> None:
 
 @pytest.mark.rule("CN-AUDIT-ID-01")
 @pytest.mark.rule("CN-AUDIT-ELEC-01")
+@pytest.mark.rule("CN-AUDIT-ID-04")
 @pytest.mark.parametrize("reasoning", ["none", "owlrl"])
 def test_claim_identity_and_instrument_audits(reasoning: str) -> None:
     i = "https://example.org/fixture/identity/"
@@ -110,8 +111,10 @@ def test_claim_identity_and_instrument_audits(reasoning: str) -> None:
     assert [(f.rule_id, f.severity, f.focus_node) for f in findings] == [
         ("CN-AUDIT-ELEC-01", "Violation", i + "go-shared"),  # two entities' claims count one certificate
         ("CN-AUDIT-ID-01", "Violation", i + "claim-kept"),  # one claim IRI kept for 2023 and 2024
+        ("CN-AUDIT-ID-04", "Violation", i + "report-kept"),  # the 2023 report linked by the 2024 claim too
     ]
     assert "2 claim(s)" in findings[0].message and "from 2023-01-01 to 2024-01-01" in findings[1].message
+    assert "2 reporting periods" in findings[2].message
 
 
 @pytest.mark.rule("CN-AUDIT-ID-02")

@@ -76,7 +76,8 @@ def test_a_header_holding_white_space_is_reported_with_its_cell(
 
 
 def _rewritten(data: bytes, edit: Callable[[str], str]) -> bytes:
-    """``data`` with each worksheet's XML passed through ``edit``."""
+    """``data`` with each worksheet's XML passed through ``edit``, saved as a spreadsheet program saves it: without
+    openpyxl's request to recalculate on opening (``fullCalcOnLoad``), under which stored results are refused."""
     source = zipfile.ZipFile(io.BytesIO(data))
     target = io.BytesIO()
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
@@ -84,6 +85,8 @@ def _rewritten(data: bytes, edit: Callable[[str], str]) -> bytes:
             part = source.read(info)
             if info.filename.startswith("xl/worksheets/"):
                 part = edit(part.decode("utf-8")).encode("utf-8")
+            elif info.filename == "xl/workbook.xml":
+                part = part.replace(b' fullCalcOnLoad="1"', b"")
             out.writestr(info, part)
     return target.getvalue()
 

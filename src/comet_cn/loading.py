@@ -1053,7 +1053,7 @@ def _jsonld_to_loaded(document: Any, text: str | None, budget: _Budget) -> Loade
     # numbered marker instead, and take_marked reports the terms it expands (and gives them back their IRI).
     read = document_terms(document)
     if read.foreign_contexts:
-        raise InputError(budget.name, _REMOTE_CONTEXT)
+        raise InputError(budget.name, _REMOTE_CONTEXT + _url_position(text, read.foreign_contexts[0]))
     graph = _jsonld_to_graph(read.document, text, budget)
     budget.check_graph(graph)  # before the unknown terms are looked up: each costs a walk of the document
     marked = {
