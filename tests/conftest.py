@@ -59,6 +59,32 @@ def rule_messages(
     return [result.message for result in report.results if result.rule_id == rule]
 
 
+def violations_by_rule(document: Any, engine: str = "pyshacl", reasoning: str = "owlrl") -> dict[str, list[str]]:
+    """The messages of each rule ``document`` violates (a claim, text, a path or a parsed document), on ``engine``
+    with ``reasoning``; the report's verdict must agree (it conforms exactly when nothing is violated)."""
+    import comet_cn
+
+    report = comet_cn.validate(document, shacl_engine=engine, reasoning=reasoning)  # type: ignore[arg-type]
+    found: dict[str, list[str]] = {}
+    for result in report.results:
+        if result.severity == "Violation":
+            found.setdefault(result.rule_id, []).append(result.message)
+    assert report.conforms == (not found) or not report.claims
+    return found
+
+
+def one_instrument_two_claims(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` (the market-based example) with a 2025 copy of its claim and footprint beside them, both
+    counting the same guarantee of origin."""
+    copies = []
+    for node in document["@graph"]:
+        if node["@id"] in ("ex:claim-2024", "ex:footprint-2024"):
+            copy = json.loads(json.dumps(node).replace("ex:footprint-2024", "ex:footprint-2025"))
+            copy["@id"] = node["@id"].replace("2024", "2025")
+            copies.append(copy)
+    return with_nodes(document, *copies)
+
+
 def with_nodes(document: dict[str, Any], *nodes: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``document`` with ``nodes`` added to its graph."""
     copied: dict[str, Any] = json.loads(json.dumps(document))

@@ -14,3 +14,12 @@ CAR_HEADER = (
     "Eligible for CORSIA 2021-2023 Compliance Period,Eligible for CORSIA 2024-2026 Compliance Period,"
     "Corresponding Adjustment,ICVCM CCP Eligible,Account Holder,Retirement Reason,Retirement Reason Details"
 )
+ACR_HEADER = (
+    "fiid,Credit Serial Numbers,Date Issued (GMT),Vintage,Vintage Assignment Period Start Date,"
+    "Vintage Assignment Period End Date,Quantity of Credits,Account Holder,Status Effective (GMT),Retired on Behalf of,"
+    "Retirement Reason,Purpose of Retirement,Project ID,Project Name,Project Type,Project Methodology/Protocol,"
+    "Methodology/Protocol Version,Project Site Location,Project Site State,Project Site Country,ARB Eligible,"
+    "Ecology Eligible,CORSIA Eligible,Eligible for CORSIA 2021-2023 Compliance Period (Pilot Phase),"
+    "Eligible for CORSIA 2024-2026 Compliance Period (First Phase),CCP Approved,Verified Removal,"
+    "Sustainable Development Goal(s),Project Website,Documents,Numberoffiles"
+)

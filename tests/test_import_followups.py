@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Run
-from tests.registry_headers import CAR_HEADER
+from tests.registry_headers import ACR_HEADER, CAR_HEADER
 
 LOGISTICS = "Example Logistics AG"
 MONTH_13 = "for Consumption Period 13/01/2025-12/31/2025"
@@ -78,17 +78,6 @@ def _gs(path: Path, note: str, retired: str = "2026-02-03", quantity: str = "240
         "Not Applicable",
     ]  # fmt: skip
     return _write_csv(path, GS_HEADER.split(","), [row])
-
-
-ACR_HEADER = (
-    "fiid,Credit Serial Numbers,Date Issued (GMT),Vintage,Vintage Assignment Period Start Date,"
-    "Vintage Assignment Period End Date,Quantity of Credits,Account Holder,Status Effective (GMT),Retired on Behalf of,"
-    "Retirement Reason,Purpose of Retirement,Project ID,Project Name,Project Type,Project Methodology/Protocol,"
-    "Methodology/Protocol Version,Project Site Location,Project Site State,Project Site Country,ARB Eligible,"
-    "Ecology Eligible,CORSIA Eligible,Eligible for CORSIA 2021-2023 Compliance Period (Pilot Phase),"
-    "Eligible for CORSIA 2024-2026 Compliance Period (First Phase),CCP Approved,Verified Removal,"
-    "Sustainable Development Goal(s),Project Website,Documents,Numberoffiles"
-)
 
 
 def _acr(path: Path, note: str) -> Path:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ENGINES, edited, with_nodes
+from tests.conftest import ENGINES, edited, violations_by_rule, with_nodes
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 CLAIM = EXAMPLES / "conforming-claim.jsonld"
@@ -25,17 +25,7 @@ def _document(path: Path = CLAIM) -> dict[str, Any]:
     return document
 
 
-def _findings(source: Any, engine: str, reasoning: str) -> dict[str, list[str]]:
-    """Each violated rule's messages."""
-    from comet_cn import validate
-
-    report = validate(source, shacl_engine=engine, reasoning=reasoning)  # type: ignore[arg-type]
-    found: dict[str, list[str]] = {}
-    for result in report.results:
-        if result.severity == "Violation":
-            found.setdefault(result.rule_id, []).append(result.message)
-    assert report.conforms == (not found)
-    return found
+_findings = violations_by_rule
 
 
 # ---- each new example is a violation of its rule, everywhere ----

@@ -9,24 +9,14 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ENGINES
+from tests.conftest import ENGINES, violations_by_rule
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 CLAIM = EXAMPLES / "conforming-claim.jsonld"
 MISSPELT = EXAMPLES / "violations" / "cn-input-02-responsible-steel-term-misspelt.jsonld"
 
 
-def _findings(source: Any, engine: str = "pyshacl", reasoning: str = "owlrl") -> dict[str, list[str]]:
-    """Each violated rule's messages."""
-    from comet_cn import validate
-
-    report = validate(source, shacl_engine=engine, reasoning=reasoning)  # type: ignore[arg-type]
-    found: dict[str, list[str]] = {}
-    for result in report.results:
-        if result.severity == "Violation":
-            found.setdefault(result.rule_id, []).append(result.message)
-    assert report.conforms == (not found)
-    return found
+_findings = violations_by_rule
 
 
 @pytest.mark.rule("CN-INPUT-02")

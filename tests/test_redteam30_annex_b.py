@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from comet_cn import validate
-from tests.conftest import ENGINES, EXAMPLES, edited, with_nodes
+from tests.conftest import ENGINES, EXAMPLES, edited, one_instrument_two_claims, violations_by_rule, with_nodes
 
 ANNEX_B = EXAMPLES / "annex-b"
 MARKET = ANNEX_B / "market-based-electricity-claim.jsonld"
@@ -24,13 +23,7 @@ def _document(path: Path) -> dict[str, Any]:
     return document
 
 
-def _violations(document: Any, engine: str = "pyshacl", reasoning: str = "owlrl") -> dict[str, list[str]]:
-    report = validate(document, shacl_engine=engine, reasoning=reasoning)  # type: ignore[arg-type]
-    found: dict[str, list[str]] = {}
-    for result in report.results:
-        if result.severity == "Violation":
-            found.setdefault(result.rule_id, []).append(result.message)
-    return found
+_violations = violations_by_rule
 
 
 # ---- CN-ELEC-01, CN-ELEC-05: a baseline that counts instruments is market-based ----
@@ -88,14 +81,7 @@ def test_a_market_based_footprint_against_an_instrument_baseline_conforms() -> N
 @pytest.mark.rule("CN-AUDIT-ELEC-01")
 def test_one_guarantee_of_origin_in_two_claims_of_one_file_is_found_without_audits() -> None:
     # Before: the 2024 and 2025 claims of one file used one guarantee of origin, and only --audits said so.
-    document = _document(MARKET)
-    copies = []
-    for node in document["@graph"]:
-        if node["@id"] in ("ex:claim-2024", "ex:footprint-2024"):
-            copy = json.loads(json.dumps(node).replace("ex:footprint-2024", "ex:footprint-2025"))
-            copy["@id"] = node["@id"].replace("2024", "2025")
-            copies.append(copy)
-    found = _violations(with_nodes(document, *copies))
+    found = _violations(one_instrument_two_claims(_document(MARKET)))
     assert any("ex:go-2024-hydro" in m or "go-2024-hydro" in m for m in found.get("CN-AUDIT-ELEC-01", [])), found
 
 

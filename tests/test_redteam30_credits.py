@@ -17,7 +17,7 @@ from comet_cn.errors import InputError
 from comet_cn.importers import import_records, merge
 from comet_cn.importers.attribution import on_behalf_of
 from tests.conftest import ENGINES, EXAMPLES, Run, edited
-from tests.registry_headers import CAR_HEADER
+from tests.registry_headers import ACR_HEADER, CAR_HEADER
 
 CLAIM = EXAMPLES / "conforming-claim.jsonld"
 MULTI = EXAMPLES / "multi-period"
@@ -180,17 +180,6 @@ def _write_apx(path: Path, header: str, rows: list[list[str]]) -> Path:
     lines = [",".join(f'"{value}"' for value in row) + "," for row in [header.split(","), *rows]]
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
     return path
-
-
-ACR_HEADER = (
-    "fiid,Credit Serial Numbers,Date Issued (GMT),Vintage,Vintage Assignment Period Start Date,"
-    "Vintage Assignment Period End Date,Quantity of Credits,Account Holder,Status Effective (GMT),Retired on Behalf of,"
-    "Retirement Reason,Purpose of Retirement,Project ID,Project Name,Project Type,Project Methodology/Protocol,"
-    "Methodology/Protocol Version,Project Site Location,Project Site State,Project Site Country,ARB Eligible,"
-    "Ecology Eligible,CORSIA Eligible,Eligible for CORSIA 2021-2023 Compliance Period (Pilot Phase),"
-    "Eligible for CORSIA 2024-2026 Compliance Period (First Phase),CCP Approved,Verified Removal,"
-    "Sustainable Development Goal(s),Project Website,Documents,Numberoffiles"
-)
 
 
 def _acr_row(holder: str, reason: str) -> list[str]:

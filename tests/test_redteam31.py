@@ -17,7 +17,16 @@ import pytest
 from comet_cn import InputError, validate
 from comet_cn.batch import validate_many
 from comet_cn.importers.attribution import on_behalf_of
-from tests.conftest import ENGINES, EXAMPLES, Run, conforming_workbook, edited, with_nodes, workbook_data
+from tests.conftest import (
+    ENGINES,
+    EXAMPLES,
+    Run,
+    conforming_workbook,
+    edited,
+    violations_by_rule,
+    with_nodes,
+    workbook_data,
+)
 
 CLAIM = EXAMPLES / "conforming-claim.jsonld"
 BANK = EXAMPLES / "financial-institution-claim.jsonld"
@@ -29,13 +38,7 @@ def _claim(path: Path = CLAIM) -> dict[str, Any]:
     return document
 
 
-def _violations(document: Any, engine: str = "pyshacl", reasoning: str = "owlrl") -> dict[str, list[str]]:
-    report = validate(document, shacl_engine=engine, reasoning=reasoning)  # type: ignore[arg-type]
-    found: dict[str, list[str]] = {}
-    for result in report.results:
-        if result.severity == "Violation":
-            found.setdefault(result.rule_id, []).append(result.message)
-    return found
+_violations = violations_by_rule
 
 
 # ---- CN-BAL-01: the subject's footprints for parts of the period ----

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from comet_cn import validate
-from tests.conftest import ENGINES, EXAMPLES, Run, edited, with_nodes
+from tests.conftest import ENGINES, EXAMPLES, Run, edited, one_instrument_two_claims, violations_by_rule, with_nodes
 
 CLAIM = EXAMPLES / "conforming-claim.jsonld"
 
@@ -19,13 +18,7 @@ def _claim() -> dict[str, Any]:
     return document
 
 
-def _violations(document: Any, engine: str = "pyshacl") -> dict[str, list[str]]:
-    report = validate(document, shacl_engine=engine)  # type: ignore[arg-type]
-    found: dict[str, list[str]] = {}
-    for result in report.results:
-        if result.severity == "Violation":
-            found.setdefault(result.rule_id, []).append(result.message)
-    return found
+_violations = violations_by_rule
 
 
 # ---- CN-BAL-01: an emission is listed by a footprint or baseline, or is part of one so listed ----
@@ -102,15 +95,10 @@ MARKET = EXAMPLES / "annex-b" / "market-based-electricity-claim.jsonld"
 
 
 def _one_instrument_two_claims(tmp_path: Path) -> Path:
-    document = json.loads(MARKET.read_text(encoding="utf-8"))
-    copies = []
-    for node in document["@graph"]:
-        if node["@id"] in ("ex:claim-2024", "ex:footprint-2024"):
-            copy = json.loads(json.dumps(node).replace("ex:footprint-2024", "ex:footprint-2025"))
-            copy["@id"] = node["@id"].replace("2024", "2025")
-            copies.append(copy)
     path = tmp_path / "two-claims.jsonld"
-    path.write_text(json.dumps(with_nodes(document, *copies)), encoding="utf-8")
+    path.write_text(
+        json.dumps(one_instrument_two_claims(json.loads(MARKET.read_text(encoding="utf-8")))), encoding="utf-8"
+    )
     return path
 
 
