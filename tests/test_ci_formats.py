@@ -69,8 +69,9 @@ def test_sarif_lists_every_rule_of_the_catalogue_with_its_clause_and_fix(outcome
     driver = log["runs"][0]["tool"]["driver"]
     assert driver["name"] == "comet-cn" and driver["version"] == comet_cn.__version__
     catalogue = rule_catalogue()
-    assert [d["id"] for d in driver["rules"]] == [r.rule_id for r in catalogue]
-    for descriptor, entry in zip(driver["rules"], catalogue, strict=True):
+    # After the catalogue, the descriptor of an input that could not be read (one of the outcomes is one).
+    assert [d["id"] for d in driver["rules"]] == [r.rule_id for r in catalogue] + ["CN-INPUT-ERROR"]
+    for descriptor, entry in zip(driver["rules"][: len(catalogue)], catalogue, strict=True):
         assert descriptor["shortDescription"]["text"] == entry.name
         assert descriptor["help"]["text"] == entry.hint
         assert descriptor["properties"]["clause"] == entry.clause
@@ -89,9 +90,14 @@ def test_sarif_has_one_result_per_finding_located_in_its_input_and_node(
     findings = [r for o in outcomes if isinstance(o, ValidationReport) for r in o.results] + sorted(
         audits, key=type(audits[0]).sort_key
     )
-    assert len(run["results"]) == len(findings)
     rules = run["tool"]["driver"]["rules"]
-    for result, found in zip(run["results"], findings, strict=True):
+    # An input that could not be read is a result too, so that code scanning shows its file as failing.
+    failed = [r for r in run["results"] if r["ruleId"] == "CN-INPUT-ERROR"]
+    assert [r["message"]["text"] for r in failed] == [o.message for o in outcomes if isinstance(o, InputFailure)]
+    assert all(r["level"] == "error" and rules[r["ruleIndex"]]["id"] == "CN-INPUT-ERROR" for r in failed)
+    results = [r for r in run["results"] if r["ruleId"] != "CN-INPUT-ERROR"]
+    assert len(results) == len(findings)
+    for result, found in zip(results, findings, strict=True):
         assert result["ruleId"] == found.rule_id == rules[result["ruleIndex"]]["id"]
         assert result["level"] == {"Violation": "error", "Warning": "warning"}[str(found.severity)]
         assert result["message"]["text"] == found.message
