@@ -476,8 +476,7 @@ def _near_namespaces(defined: frozenset[str]) -> tuple[tuple[str, str, bool], ..
     """Each near miss of a comet namespace, with the namespace and whether only the scheme differs: the ``http:``
     forms of every one, and for each namespace ending in ``#`` (those of the ontology's terms too, such as
     ``.../v1/core#``) its forms with ``/``. Longest first, so that the most specific one applies."""
-    hashed = {ns for ns in COMET_NAMESPACES if ns.endswith("#")}
-    hashed |= {term.split("#", 1)[0] + "#" for term in defined if "#" in term and term.startswith(COMET_NAMESPACES)}
+    hashed = sorted(_hash_namespaces(defined))
     near: dict[str, tuple[str, bool]] = {}
     for namespace in (*COMET_NAMESPACES, *hashed):
         near["http://" + namespace.removeprefix("https://")] = (namespace, True)
