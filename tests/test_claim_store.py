@@ -113,6 +113,30 @@ def test_size_counts_removals_and_duplicates() -> None:
     assert list(claim_store.subject_rank(graph)) == [b]
 
 
+def test_size_stays_right_when_asked_between_adds_and_removals() -> None:
+    # The size is counted once and then kept by each add: asked between every kind of change, it must still be the
+    # number of triples a walk finds (a wrong size would misjudge --max-triples and pyshacl-turbo's limit).
+    graph = claim_store.claim_graph()
+    a, b = URIRef(EX + "a"), URIRef(EX + "b")
+    changes = [
+        lambda: graph.add((a, RDF.value, Literal(0))),
+        lambda: graph.add((a, RDF.value, Literal(0))),  # a duplicate: no change
+        lambda: claim_store.add_triples(graph, [(a, RDF.value, Literal(1)), (a, RDF.value, Literal(0))]),
+        lambda: claim_store.add_triples(graph, [(b, RDF.type, a), (b, RDF.type, a)]),
+        lambda: graph.set((a, RDF.value, Literal(7))),  # a removal and an add
+        lambda: graph.remove((b, None, None)),
+        lambda: graph.addN([(a, RDF.type, b, graph), (a, RDF.type, b, graph)]),
+        lambda: graph.remove((None, None, None)),
+        lambda: claim_store.add_triples(graph, [(b, RDF.value, Literal(2))]),
+    ]
+    sizes = []
+    for change in changes:
+        change()
+        sizes.append(len(graph))
+        assert len(graph) == len(list(graph.triples((None, None, None))))
+    assert sizes == [1, 1, 2, 3, 2, 1, 2, 0, 1]
+
+
 def _document(extra: dict[str, Any]) -> dict[str, Any]:
     document = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
     document["@graph"].append({"@id": EX + "extra", **extra})
