@@ -109,12 +109,12 @@ def test_size_counts_removals_and_duplicates() -> None:
     graph.remove((a, RDF.value, None))
     assert len(graph) == 1
     assert claim_store.distinct_predicates(graph) == [RDF.type]
-    assert claim_store.distinct_objects(graph) == [a]
+    assert list(claim_store.distinct_objects(graph)) == [a]
     assert list(claim_store.subject_rank(graph)) == [b]
 
 
-def test_size_stays_right_when_asked_between_adds_and_removals() -> None:
-    # The size is counted once and then kept by each add: asked between every kind of change, it must still be the
+def test_size_and_objects_stay_right_when_asked_between_adds_and_removals() -> None:
+    # The size is counted once and then kept by each add, the objects listed once until a change: asked between every kind of change, it must still be the
     # number of triples a walk finds (a wrong size would misjudge --max-triples and pyshacl-turbo's limit).
     graph = claim_store.claim_graph()
     a, b = URIRef(EX + "a"), URIRef(EX + "b")
@@ -134,6 +134,8 @@ def test_size_stays_right_when_asked_between_adds_and_removals() -> None:
         change()
         sizes.append(len(graph))
         assert len(graph) == len(list(graph.triples((None, None, None))))
+        objects = claim_store.distinct_objects(graph)
+        assert len(objects) == len(set(objects)) and set(objects) == {o for _, _, o in graph}
     assert sizes == [1, 1, 2, 3, 2, 1, 2, 0, 1]
 
 
