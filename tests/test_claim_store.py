@@ -114,8 +114,9 @@ def test_size_counts_removals_and_duplicates() -> None:
 
 
 def test_size_and_objects_stay_right_when_asked_between_adds_and_removals() -> None:
-    # The size is counted once and then kept by each add, the objects listed once until a change: asked between every kind of change, it must still be the
-    # number of triples a walk finds (a wrong size would misjudge --max-triples and pyshacl-turbo's limit).
+    # The size is counted once and kept by each add, the objects listed once until a change: asked between every
+    # kind of change, they must still be what a walk finds (a wrong size would misjudge --max-triples and
+    # pyshacl-turbo's limit).
     graph = claim_store.claim_graph()
     a, b = URIRef(EX + "a"), URIRef(EX + "b")
     changes = [

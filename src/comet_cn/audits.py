@@ -161,10 +161,17 @@ def _periods_message(row: Row) -> str:
 
 
 def _blank_subject_message(row: Row) -> str:
+    if str(row.get("how", "")).startswith("its subject is a blank node"):
+        return (
+            f"CN-AUDIT-ID-03 (§5.2, §9.2): the subject of claim {row['claim']} is a blank node, which no other input "
+            "can name, so the claim's period is compared with no other period of its subject and continual "
+            "improvement (CN-AUDIT-IMPROVE-01/02/03) cannot be checked."
+        )
     return (
-        f"CN-AUDIT-ID-03 (§5.2, §9.2): the subject of claim {row['claim']} is a blank node, which no other input "
-        "can name, so the claim's period is compared with no other period of its subject and continual improvement "
-        "(CN-AUDIT-IMPROVE-01/02/03) cannot be checked."
+        f"CN-AUDIT-ID-03 (§5.2, §9.2): claim {row['claim']}: {row.get('how')}, so it was resolved against the JSON-LD "
+        "processor's placeholder base, the same for every input: another input's claim or subject written with the "
+        "same @id is read as this one, and double counting (CN-AUDIT-DOUBLE-01) and continual improvement between "
+        "them cannot be checked."
     )
 
 

@@ -312,8 +312,18 @@ _REQUIRED_TEXTS = {
     CN.serialNumber: "CN-REG-01",
     CN.evidenceLocation: "CN-EVID-01",
 }
-#: What a form says when it has no answer yet. Compared without case, spaces, dots, slashes, underscores or hyphens
-#: ("N/A", "n.a.", "not-applicable"); a text of dashes, question marks or asterisks alone is one too.
+#: The properties that name a node (a verifier given as a node, CN-CLAIM-06).
+_NAMES = (
+    RDFS.label,
+    URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
+    URIRef("http://www.w3.org/2004/02/skos/core#altLabel"),
+    SCHEMA.name,
+    URIRef("https://schema.org/name"),
+    URIRef("http://xmlns.com/foaf/0.1/name"),
+    URIRef("http://purl.org/dc/terms/title"),
+)
+#: What a form says when it has no answer yet. Compared by its letters and digits alone, without case ("N/A", "n.a.",
+#: "not-applicable", "[TBD]"); a text with no letter or digit ("-", "?", "…") is one too.
 _PLACEHOLDERS = frozenset(
     {
         "na",
@@ -335,21 +345,19 @@ _PLACEHOLDERS = frozenset(
         "x",
         "placeholder",
         "pending",
-        "-",
-        "--",
-        "---",
-        "?",
-        "??",
-        "???",
+        "ka",  # German "k. A." (keine Angabe)
+        "keineangabe",
+        "nv",  # German "n. v." (nicht verfügbar)
     }
 )
 
 
 def _placeholder(text: str) -> bool:
     bare = text.strip()
-    if bare and set(bare) <= {"-", "?", "*", ".", " "}:
-        return True
-    return re.sub(r"[\s./_-]+", "", bare).casefold() in _PLACEHOLDERS
+    # A text with no letter or digit names nothing ("-", "?", "…", "–", "()"); otherwise its letters and digits alone
+    # are compared, so a bracket, a quote or a German "k.A." do not hide a placeholder ("[TBD]", "(none)").
+    letters = "".join(character for character in bare if character.isalnum())
+    return bool(bare) and (not letters or letters.casefold() in _PLACEHOLDERS)
 
 
 def _written(value: Node) -> str:
@@ -367,16 +375,32 @@ def _placeholders(graph: Graph, source: str | None) -> Iterator[ValidationResult
     is not blank, but says nothing (a pathway "based on" "N/A", a claim verified by "TBD")."""
     for prop, reader in _REQUIRED_TEXTS.items():
         for node, value in graph.subject_objects(prop):
-            if _placeholder(_written(value)):
+            written = _written(value)
+            if _placeholder(written):
                 yield finding(
                     "CN-INPUT-04",
                     focus_node=describe(graph, node),
-                    message=f"{compact(str(prop))} is {str(value)!r}, a placeholder that says nothing: the rule that "
+                    message=f"{compact(str(prop))} is {written!r}, a placeholder that says nothing: the rule that "
                     f"reads it ({reader}) needs the actual text.",
                     path=str(prop),
                     value=str(value),
                     source=source,
                 )
+    # A verifier given as a node names someone only by its names: every name a placeholder names no one.
+    for opinion, verifier in graph.subject_objects(CN.verifiedBy):
+        if isinstance(verifier, RDFLiteral) or _written(verifier):
+            continue
+        names = [name for prop in _NAMES for name in graph.objects(verifier, prop) if isinstance(name, RDFLiteral)]
+        if names and all(_placeholder(str(name)) for name in names):
+            yield finding(
+                "CN-INPUT-04",
+                focus_node=describe(graph, opinion),
+                message=f"the verifier {describe(graph, verifier)} is named {str(names[0])!r}, a placeholder that says "
+                "nothing: CN-CLAIM-06 needs to know who verified the claim.",
+                path=str(CN.verifiedBy),
+                value=str(names[0]),
+                source=source,
+            )
 
 
 # ---- CN-INPUT-02 ----

@@ -8,6 +8,8 @@ adjustment column.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from comet_cn.importers.attribution import (
     beneficiary_or_none,
     note_period,
@@ -17,6 +19,12 @@ from comet_cn.importers.attribution import (
 from comet_cn.importers.fields import apx_day_first, apx_years, block_fields, cancellation, not_offsetting, notes
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import Table, dmy_date, mdy_date
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import date
+
+    from comet_cn.importers.reading import Row
 
 __all__ = ["COLUMNS", "NAME", "REQUIRED", "SCHEME", "SIGNATURE", "TEXT_COLUMNS", "parse"]
 
@@ -103,6 +111,7 @@ def parse(table: Table, source: str) -> Parsed:
         )
         warnings, serial, span, quantity = block.warnings, block.serial, block.span, block.quantity
         issued, vintage = apx_years(row, where, warnings, issued_column="Date Issued (GMT)")
+        vintage = _period_vintage(row, read_date, vintage, where, warnings)
         purpose = row.get("Purpose of Retirement")
         behalf = row.get("Retired on Behalf of")
         period = note_period(purpose, where, warnings)
@@ -151,3 +160,30 @@ def parse(table: Table, source: str) -> Parsed:
             )
         )
     return Parsed(tuple(retirements), tuple(excluded), (said,) if said else ())
+
+
+def _period_vintage(
+    row: Row, read_date: Callable[[str], date | None], vintage: int | None, where: str, warnings: list[str]
+) -> int | None:
+    """The vintage year to write: ``Vintage`` (the year the serial names), or the year the vintage assignment
+    period ends where ``Vintage`` is not given.
+
+    ``Vintage`` may name the year a two-year period starts (7/1/2023 to 6/30/2024 is vintage 2023): that is no
+    contradiction. A ``Vintage`` outside the period's years contradicts it (Vintage 2023 for a 2017 period): the
+    earlier year is written, with a warning, so that the five-year rule (CN-VINT-01) is never passed on the later.
+    """
+    start = read_date(row.get("Vintage Assignment Period Start Date"))
+    end = read_date(row.get("Vintage Assignment Period End Date"))
+    if end is None:
+        return vintage
+    if vintage is None:
+        return end.year
+    if vintage == end.year or (start is not None and start.year <= vintage <= end.year):
+        return vintage  # the year the serial names too (CN-VINT-02 compares them)
+    written = min(vintage, end.year)
+    warnings.append(
+        f"{where}: Vintage is {vintage} but the vintage assignment period ends {end.isoformat()}; vintageEndYear is "
+        f"written as {written}, the earlier, so that the five-year rule is not passed on a later year (check the "
+        "registry's vintage and its period)"
+    )
+    return written

@@ -106,14 +106,25 @@ def on_behalf_of(text: str) -> str | None:
 _SHARING = re.compile(r"\b(?:jointly|joint|together|shared|co-?\w+|and|&)\b", re.IGNORECASE)
 
 
+# After a name, "for" and another party it acts for: "… GmbH for its customer Beta Foods Ltd", "for their clients".
+_FOR_ANOTHER = re.compile(
+    r"for\s+(?:(?:its|their|his|her|our|the|a|an)\s+)?(?:end[\s-]?)?(?:customers?|clients?|users?|members?|partners?"
+    r"|tenants?|guests?|passengers?|buyers?|purchasers?|subsidiar(?:y|ies)|affiliates?)\b['’]?",
+    re.IGNORECASE,
+)
+
+
 def _shared(rest: str, end: int) -> str | None:
     """The whole text when the name read is followed by another party, so that a shared retirement is no one's
-    alone (the whole text selects no one's rows and matches no claimant): after a semicolon, a piece that starts
+    alone (the whole text selects no one's rows and matches no claimant): "for" a customer or client of the name;
+    after a semicolon, a piece that starts
     with a capital ("Acme Ceramics GmbH; Beta Foods"; "…; for 2024 emissions" is no party); in brackets, words of
     sharing, a share ("(50%)") or another name ending in a legal form ("(jointly with Beta Foods Ltd)"); or after
     the brackets, "and", "&" or "," and more ("Acme Ceramics GmbH (50%) and Beta Foods Ltd (50%)")."""
     after = rest[end:].lstrip()
     whole = " ".join(rest.split()).strip(" \"'")
+    if _FOR_ANOTHER.match(after):
+        return whole  # "Acme Ceramics GmbH for its customer Beta Foods Ltd": retired for the customer's use
     if after.startswith(";"):
         piece = after[1:].strip()
         if piece[:1].isupper() and not re.match(r"(?i)(for|in|re|period|vintage|retire)\b", piece):

@@ -135,6 +135,16 @@ def _quantity(record: Mapping[str, Any], where: str, identity: str, warnings: li
             f"{where}: credit_kgs {kgs_text} and credits {credits_text} disagree: the quantity is credit_kgs ÷ 1000 "
             f"= {(kgs / Decimal(1000)).normalize():f} t; check the record"
         )
+    for name, text, value, other in (
+        ("credit_kgs", kgs_text, kgs, "credits"),
+        ("credits", credits_text, credits, "credit_kgs"),
+    ):
+        if text and value is None and quantity is not None:
+            # The other field is read alone: what this one says ("1,250,000" kg, "3000 kg") is not compared with it.
+            warnings.append(
+                f"{where}: {name} {text!r} is not a number, so it cannot be compared with {other}: the quantity is "
+                f"read from {other} alone as {quantity.normalize():f} t; check the record"
+            )
     if quantity is None:
         written = ", ".join(repr(t) for t in (kgs_text, credits_text) if t)
         warnings.append(
