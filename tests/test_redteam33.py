@@ -221,3 +221,23 @@ def test_a_quantity_stated_in_tonnes_conforms(engine: str, unit: dict[str, Any])
     document = _claim()
     next(n for n in document["@graph"] if n["@id"] == "ex:credit-wind").update(unit)
     assert _violations(document, engine) == {}
+
+
+# ---- CN-INPUT-02: the comet-cn namespace under its version IRI, or with %23 ----
+
+
+@pytest.mark.rule("CN-INPUT-02")
+@pytest.mark.parametrize(
+    "key",
+    [
+        "https://comet.carbon/ext/iso14068/0.2.0#hasNonConformity",
+        "https://comet.carbon/ext/iso14068%23hasNonConformity",
+        "https://comet.carbon/ext/iso14068/v1#hasNonConformity",
+    ],
+)
+def test_a_term_under_the_version_iri_or_with_an_encoded_hash_is_unknown(key: str) -> None:
+    # Before: a property under the ontology's version IRI (or with "%23" for "#") was another vocabulary, read by no
+    # rule and reported by none: a claim could carry its own facts under it unchecked.
+    document = edited(_claim(), ("ex:opinion-2024", key, "major"))
+    messages = _violations(document).get("CN-INPUT-02", [])
+    assert any("written otherwise than the comet namespace" in m for m in messages), messages

@@ -417,11 +417,18 @@ def _diagnose(iri: str, defined: frozenset[str], vocabulary_position: bool) -> _
 
 def _written_otherwise(iri: str, defined: frozenset[str], vocabulary_position: bool) -> _Diagnosis | None:
     """A property, type or datatype in a comet namespace written another way: the scheme or host in capitals, a
-    port, ``//`` or ``./`` in the path, a ``/`` before the ``#``, a file suffix (``iso14068.ttl#``) or a hyphen
-    (``iso-14068#``). Every one is another IRI, which no rule reads."""
-    if not vocabulary_position or "#" not in iri:
+    port, ``//`` or ``./`` in the path, a ``/`` before the ``#``, a file suffix (``iso14068.ttl#``), a hyphen
+    (``iso-14068#``), a version segment (``iso14068/0.2.0#``) or ``%23`` for the ``#``. Every one is another IRI,
+    which no rule reads."""
+    if not vocabulary_position:
         return None
-    base, _, local = iri.partition("#")
+    if "#" not in iri:
+        if "%23" not in iri.lower():
+            return None
+        at = iri.lower().index("%23")  # the "#" percent-encoded: another IRI, which no rule reads
+        base, local = iri[:at], iri[at + 3 :]
+    else:
+        base, _, local = iri.partition("#")
     try:
         parts = urlsplit(base)
         host = (parts.hostname or "").lower()
@@ -431,6 +438,9 @@ def _written_otherwise(iri: str, defined: frozenset[str], vocabulary_position: b
     path = re.sub(r"\.(ttl|owl|rdf|jsonld|json|n3|nt|xml)$", "", path, flags=re.IGNORECASE)
     path = path.replace("-", "").replace("_", "").lower()
     namespace = f"https://{host}{path}#"
+    if namespace not in _hash_namespaces(defined):
+        # A version segment before the "#" (.../iso14068/0.2.0#, the ontology's version IRI): not its namespace.
+        namespace = f"https://{host}{re.sub(r'/v?[0-9]+([.][0-9]+)*$', '', path)}#"
     if namespace not in _hash_namespaces(defined) or namespace + local == iri:
         return None
     intended = namespace + local
