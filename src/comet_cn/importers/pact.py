@@ -233,6 +233,7 @@ def _footprint(
     if total is None:
         raise InputError(where, "pcfExcludingBiogenicUptake is missing or not a number")
     _check_sums(pcf, total, where, warnings)
+    exempted = _exempted(pcf, where, warnings)
     product_ids = [str(p) for p in footprint.get("productIds") or [] if p]
     product_id = product_ids[0] if product_ids else _BASE + "product:" + quote(ident, safe="-_.")
     footprint_id = _BASE + "footprint:" + quote(ident, safe="-_.")
@@ -304,12 +305,45 @@ def _footprint(
             ("specVersion", footprint.get("specVersion")),
             ("crossSectoralStandards", standards),
             ("verification", pcf.get("verification")),
+            ("exemptedEmissionsPercent", exempted),
+            ("exemptedEmissionsDescription", pcf.get("exemptedEmissionsDescription")),
         )
         if value
     )
     node["comment"] = comments
     node[PROVENANCE] = where
     return [node, *nodes]
+
+
+def _exempted(pcf: Mapping[str, Any], where: str, warnings: list[str]) -> object:
+    """``exemptedEmissionsPercent`` as written, warned about when it leaves emissions out of the figures.
+
+    PACT lets a footprint exempt up to 5 % of its emissions (``exemptedEmissionsDescription`` says which): the figures
+    then leave them out, and an exclusion is justified in the claim's report (ISO 14068-1 §8.2 d) or added back.
+    """
+    raw = pcf.get("exemptedEmissionsPercent")
+    if raw is None or raw == "":
+        return None
+    try:
+        share = Decimal(str(raw))
+    except InvalidOperation:
+        warnings.append(
+            f"{where}: exemptedEmissionsPercent {raw!r} is not a number: the share of emissions the "
+            "footprint leaves out is unknown; check the record"
+        )
+        return raw
+    if not share.is_finite() or share < 0 or share > 5:
+        warnings.append(
+            f"{where}: exemptedEmissionsPercent {raw!r} is outside PACT's 0 to 5: the footprint leaves out an unknown "
+            "or large share of its emissions; check the record before a claim rests on it"
+        )
+    elif share > 0:
+        warnings.append(
+            f"{where}: the footprint exempts {_plain(share)} % of its emissions (exemptedEmissionsPercent; "
+            f"{pcf.get('exemptedEmissionsDescription') or 'no description'}): its figures leave them out; justify "
+            "the exclusion in the claim's report (ISO 14068-1 §8.2 d) or add them"
+        )
+    return raw
 
 
 def _tonnes(kilograms_per_declared_unit: Decimal, quantity: Decimal, amount: Decimal) -> Decimal:
