@@ -157,3 +157,140 @@ def test_a_pact_footprint_exempting_emissions_is_warned_about_and_kept(
 def test_a_pact_footprint_exempting_nothing_is_not_warned_about(tmp_path: Path) -> None:
     result = import_records("pact", _pact(tmp_path, "0"), quantity=Decimal(1000))
     assert not any("exempt" in w for w in result.warnings)
+
+
+# ---- CN-CLAIM-06: non-conformities and reviews on anything the claim's data reach ----
+
+MAJOR = {"@type": "NonConformity", "nonConformitySeverity": "major", "label": "Understated by about 3,000 t"}
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("holder", ["ex:credit-wind", "ex:emission-scope3", "ex:retirement-2025-03", "ex:pathway"])
+def test_a_major_non_conformity_on_a_credit_emission_event_or_pathway_is_refused(engine: str, holder: str) -> None:
+    # Before: only the claim, its report and their footprint or plan were read (red team 33's fix).
+    messages = _violations(edited(_read(CLAIM), (holder, "hasNonConformity", MAJOR)), engine).get("CN-CLAIM-06", [])
+    assert any(holder.removeprefix("ex:") in m and "severity major" in m for m in messages), messages
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_rejected_review_of_the_retirement_is_refused(engine: str) -> None:
+    review = {"@id": "ex:panel-review", "@type": "AssurancePanelReview", "reviewsAudit": "ex:retirement-2025-03",
+              "panelDecision": "Rejected."}  # fmt: skip
+    messages = _violations(with_nodes(_read(CLAIM), review), engine).get("CN-CLAIM-06", [])
+    assert any("panel-review" in m and "retirement-2025-03" in m for m in messages), messages
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("severity", ["Minor.", "Minor non-conformity", "minor (closed)", " MINOR "])
+def test_a_minor_non_conformity_written_with_a_note_conforms(engine: str, severity: str) -> None:
+    # Before: anything but "minor" alone was read as not minor.
+    minor = {**MAJOR, "nonConformitySeverity": severity}
+    assert _violations(edited(_read(CLAIM), ("ex:opinion-2024", "hasNonConformity", minor)), engine) == {}
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.parametrize("severity", ["minor/major", "Minor, escalated to major", "critical (minor impact)"])
+def test_a_severity_that_also_says_major_or_critical_is_not_minor(severity: str) -> None:
+    minor = {**MAJOR, "nonConformitySeverity": severity}
+    assert "CN-CLAIM-06" in _violations(edited(_read(CLAIM), ("ex:opinion-2024", "hasNonConformity", minor)))
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+def test_a_non_conformity_on_the_subject_organization_is_left_to_its_own_audits() -> None:
+    # The subject's own certification audits (COMET ResponsibleSteel records them on the organization) are not the
+    # claim's verification.
+    assert _violations(edited(_read(CLAIM), ("ex:acme", "hasNonConformity", MAJOR))) == {}
+
+
+# ---- CN-INPUT-04: verifier names and placeholders with a note ----
+
+
+@pytest.mark.rule("CN-INPUT-04")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("labels", [[{"@value": "TBD", "@language": "en"}, {"@value": "", "@language": "de"}], [""]])
+def test_a_verifier_named_only_by_placeholders_and_blanks_is_refused(engine: str, labels: list[Any]) -> None:
+    # Before: "TBD" beside an empty second label, or an empty label alone, named the verifier.
+    assert "CN-INPUT-04" in _violations(edited(_read(CLAIM), ("ex:verifier", "label", labels)), engine)
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_verifier_node_named_by_its_legal_name_conforms(engine: str) -> None:
+    verifier = {"@type": "Organization", "schema:legalName": "Example Verification AG"}
+    assert _violations(edited(_read(CLAIM), ("ex:opinion-2024", "verifiedBy", verifier)), engine) == {}
+
+
+@pytest.mark.rule("CN-INPUT-04")
+@pytest.mark.parametrize(
+    ("node", "key", "written"),
+    [
+        ("ex:credit-wind", "serialNumber", "XXXX-XXXX-XXXX"),
+        ("ex:credit-wind", "serialNumber", "TBD (pending registry)"),
+        ("ex:opinion-2024", "verifiedBy", {"@value": "[Name of verification body]"}),
+        ("ex:opinion-2024", "verifiedBy", {"@value": "N/A - not yet verified"}),
+        ("ex:opinion-2024", "verifiedBy", {"@value": "N.N."}),
+        ("ex:pathway", "scienceBasedReference", "<pathway>"),
+        ("ex:pathway", "scienceBasedReference", "link to follow"),
+    ],
+)
+def test_a_placeholder_with_a_note_a_mask_or_a_prompt_is_refused(node: str, key: str, written: Any) -> None:
+    # Before: a placeholder followed by a note, a mask of x's or a form's prompt in brackets passed as the text.
+    messages = _violations(edited(_read(CLAIM), (node, key, written))).get("CN-INPUT-04", [])
+    text = written["@value"] if isinstance(written, dict) else written
+    assert any(repr(text) in m for m in messages), messages
+
+
+@pytest.mark.rule("CN-INPUT-04")
+@pytest.mark.parametrize("written", ["[URL]", "https://", "TBD.pdf"])
+def test_an_evidence_location_that_is_a_placeholder_is_refused(written: str) -> None:
+    document = _read(CLAIM)
+    claim = next(n for n in document["@graph"] if n["@id"] == "ex:claim-2024")
+    claim["hasEvidence"][0]["evidenceLocation"] = written
+    assert "CN-INPUT-04" in _violations(document)
+
+
+# ---- CN-BAL-01: units that are tonnes, written as people write them ----
+
+
+@pytest.mark.rule("CN-BAL-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    "text", ["metric tonnes", "t CO₂e", "tonnes CO2 equivalent", "tonnes of carbon dioxide equivalent", "t CO2eq."]
+)
+def test_a_unit_of_tonnes_written_out_conforms(engine: str, text: str) -> None:
+    # Before: each of these was refused as another unit.
+    document = edited(_read(CLAIM), ("ex:credit-wind", "schema:unitText", text))
+    assert _violations(document, engine) == {}
+
+
+@pytest.mark.rule("CN-BAL-01")
+@pytest.mark.parametrize("unit", ["unit:TON_SHORT", "unit:TON_UK", "unit:KiloTON_Metric", "unit:GigaGM", "unit:T"])
+def test_a_ton_that_is_not_a_tonne_or_a_multiple_is_refused(unit: str) -> None:
+    document = edited(_read(CLAIM), ("ex:credit-wind", "qudt:hasUnit", {"@id": unit}))
+    assert "CN-BAL-01" in _violations(document)
+
+
+# ---- CN-AUDIT-ID-03: relative IRIs in Turtle ----
+
+
+@pytest.mark.rule("CN-AUDIT-ID-03")
+def test_two_companies_turtle_files_with_relative_iris_are_not_merged_silently(tmp_path: Path) -> None:
+    # Before: both files' <claim-2024> and <acme> were resolved against one folder, and the set had no finding.
+    from comet_cn.audits import run_audits
+    from comet_cn.convert import claim_data, render
+
+    text = CLAIM.read_text(encoding="utf-8").replace('"ex:', '"')
+    files = []
+    for name in ("acme", "beta"):
+        document = json.loads(text.replace("Acme Ceramics GmbH", f"{name.title()} Ltd"))
+        # Written by hand, the relative IRIs stay relative: <claim-2024>, <acme>.
+        turtle = render(claim_data(document), "turtle").replace("http://example.org/base/", "")
+        assert "<claim-2024>" in turtle
+        path = tmp_path / f"{name}.ttl"
+        path.write_text(turtle, encoding="utf-8")
+        files.append(path)
+    findings = [f for f in run_audits(files, backend="rdflib") if f.rule_id == "CN-AUDIT-ID-03"]
+    assert findings and all("in a Turtle file with no @base" in f.message for f in findings), findings

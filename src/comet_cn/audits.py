@@ -168,10 +168,10 @@ def _blank_subject_message(row: Row) -> str:
             "improvement (CN-AUDIT-IMPROVE-01/02/03) cannot be checked."
         )
     return (
-        f"CN-AUDIT-ID-03 (§5.2, §9.2): claim {row['claim']}: {row.get('how')}, so it was resolved against the JSON-LD "
-        "processor's placeholder base, the same for every input: another input's claim or subject written with the "
-        "same @id is read as this one, and double counting (CN-AUDIT-DOUBLE-01) and continual improvement between "
-        "them cannot be checked."
+        f"CN-AUDIT-ID-03 (§5.2, §9.2): claim {row['claim']}: {row.get('how')}, so it was resolved against a base "
+        "other inputs share (the JSON-LD processor's placeholder, or the folder a Turtle file was read from): another "
+        "input's claim or subject written with the same relative IRI is read as this one, and double counting "
+        "(CN-AUDIT-DOUBLE-01) and continual improvement between them cannot be checked."
     )
 
 

@@ -319,11 +319,14 @@ _NAMES = (
     URIRef("http://www.w3.org/2004/02/skos/core#altLabel"),
     SCHEMA.name,
     URIRef("https://schema.org/name"),
+    SCHEMA.legalName,
+    URIRef("https://schema.org/legalName"),
     URIRef("http://xmlns.com/foaf/0.1/name"),
     URIRef("http://purl.org/dc/terms/title"),
 )
 #: What a form says when it has no answer yet. Compared by its letters and digits alone, without case ("N/A", "n.a.",
-#: "not-applicable", "[TBD]"); a text with no letter or digit ("-", "?", "…") is one too.
+#: "not-applicable", "[TBD]"); a text with no letter or digit ("-", "?", "…"), a mask of x's, a form's prompt in
+#: brackets and a placeholder followed by a note ("TBD (to be appointed)") are ones too.
 _PLACEHOLDERS = frozenset(
     {
         "na",
@@ -348,16 +351,51 @@ _PLACEHOLDERS = frozenset(
         "ka",  # German "k. A." (keine Angabe)
         "keineangabe",
         "nv",  # German "n. v." (nicht verfügbar)
+        "nn",  # "N. N." (nomen nescio), a name not yet known
+        "tofollow",
+        "linktofollow",
+        "comingsoon",
+        "notyetknown",
+        "notyetavailable",
+        "notyetverified",
+        "notyetappointed",
+        "http",  # a link with no address: "https://", "http://www."
+        "https",
+        "httpwww",
+        "httpswww",
+        "www",
     }
 )
 
 
+#: Characters that show nothing: white space, soft hyphens, zero-width spaces and joiners, bidi controls, the BOM.
+_INVISIBLE = re.compile(r"[\s\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]+")
+#: Where a placeholder's note starts: "TBD (to be appointed)", "N/A - not yet verified", "TBD: pending".
+_NOTE = re.compile(r"\s*[(\[]|\s[-\u2013\u2014:]\s|:\s|,\s")
+
+
+def _visible(text: str) -> bool:
+    return bool(_INVISIBLE.sub("", text))
+
+
+def _says_nothing(text: str) -> bool:
+    """No letter or digit ("-", "…", "()"), a placeholder word by its letters and digits ("[TBD]", "k.A.", "N.N."),
+    or a mask of x's ("XXXX-XXXX")."""
+    letters = "".join(character for character in text if character.isalnum()).casefold()
+    return not letters or letters in _PLACEHOLDERS or set(letters) == {"x"}
+
+
 def _placeholder(text: str) -> bool:
-    bare = text.strip()
-    # A text with no letter or digit names nothing ("-", "?", "…", "–", "()"); otherwise its letters and digits alone
-    # are compared, so a bracket, a quote or a German "k.A." do not hide a placeholder ("[TBD]", "(none)").
-    letters = "".join(character for character in bare if character.isalnum())
-    return bool(bare) and (not letters or letters.casefold() in _PLACEHOLDERS)
+    bare = _INVISIBLE.sub(" ", text).strip()
+    if not bare:
+        return False  # blank: the rule that reads the text says it is missing
+    if _says_nothing(bare) or re.fullmatch(r"[\[<{].*[\]>}]", bare):
+        return True  # ... or a form's prompt left in its brackets: "[Name of verification body]", "<verifier>"
+    # A placeholder followed by a note ("TBD (to be appointed)", "N/A - not yet verified"), or named as a file
+    # ("TBD.pdf"): the text before the note, without a file name's extension, says nothing either.
+    head = _NOTE.split(bare, maxsplit=1)[0]
+    head = re.sub(r"\.[A-Za-z0-9]{2,4}$", "", head)
+    return head != bare and bool(head) and _says_nothing(head)
 
 
 def _written(value: Node) -> str:
@@ -391,7 +429,8 @@ def _placeholders(graph: Graph, source: str | None) -> Iterator[ValidationResult
         if isinstance(verifier, RDFLiteral) or _written(verifier):
             continue
         names = [name for prop in _NAMES for name in graph.objects(verifier, prop) if isinstance(name, RDFLiteral)]
-        if names and all(_placeholder(str(name)) for name in names):
+        # A blank name is no name: "TBD" beside an empty second label still names no one.
+        if names and all(_placeholder(str(name)) or not _visible(str(name)) for name in names):
             yield finding(
                 "CN-INPUT-04",
                 focus_node=describe(graph, opinion),
