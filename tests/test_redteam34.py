@@ -294,3 +294,97 @@ def test_two_companies_turtle_files_with_relative_iris_are_not_merged_silently(t
         files.append(path)
     findings = [f for f in run_audits(files, backend="rdflib") if f.rule_id == "CN-AUDIT-ID-03"]
     assert findings and all("in a Turtle file with no @base" in f.message for f in findings), findings
+
+
+# ---- CN-HIER-04: reductions and enhancements against the base period ----
+
+RESIDUAL = EXAMPLES / "residual-only-claim.jsonld"
+
+
+@pytest.mark.rule("CN-HIER-04")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_removal_enhancement_achieved_before_the_base_period_is_refused(engine: str) -> None:
+    # Before: a reduction there was dropped, but an enhancement finished in 2015 (base period 2019) still counted.
+    document = edited(_read(CLAIM), ("ex:enhancement-woodland", "achievementDate", "2015-06-30"))
+    messages = _violations(document, engine).get("CN-HIER-04", [])
+    assert any("enhancement-woodland" in m and "before the plan's base period starts" in m for m in messages)
+
+
+@pytest.mark.rule("CN-HIER-04")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_early_reduction_beside_valid_ones_is_refused_on_its_own(engine: str) -> None:
+    # Before: one valid reduction satisfied the rule, and a 5,000 t reduction from 2016 was counted beside it.
+    early = {"@id": "ex:reduction-2016", "@type": "GHGEmissionReduction", "tonnesCO2e": "5000.0",
+             "achievementDate": "2016-06-30"}  # fmt: skip
+    document = with_nodes(_read(CLAIM), early)
+    claim = next(n for n in document["@graph"] if n["@id"] == "ex:claim-2024")
+    claim["hasEmissionReduction"] = [*claim["hasEmissionReduction"], "ex:reduction-2016"]
+    messages = _violations(document, engine).get("CN-HIER-04", [])
+    assert [m for m in messages if "reduction-2016" in m] and not [m for m in messages if "kiln" in m], messages
+
+
+@pytest.mark.rule("CN-HIER-04")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_removal_enhancement_without_an_achievement_date_is_refused(engine: str) -> None:
+    document = edited(_read(CLAIM), ("ex:enhancement-woodland", "achievementDate", None))
+    messages = _violations(document, engine).get("CN-HIER-04", [])
+    assert any("removal enhancement needs one valid achievementDate" in m for m in messages), messages
+
+
+# ---- CN-CRIT-01: a bought credit is not the subject's own enhancement ----
+
+
+@pytest.mark.rule("CN-CRIT-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("key", "value", "why"),
+    [
+        ("@type", ["GHGRemovalEnhancement", "CarbonCredit"], "typed a carbon credit"),
+        ("serialNumber", "PUR-2023-BIOCHAR-000001-000400", "it has a serial number"),
+        ("hasCreditType", "RemovalCredit", "it has a credit type"),
+    ],
+)
+def test_a_credit_counted_as_the_subjects_own_removal_enhancement_is_refused(
+    engine: str, key: str, value: Any, why: str
+) -> None:
+    # Before: only a credit the claim (or another entity) retired was caught; one bought and kept passed.
+    document = edited(_read(CLAIM), ("ex:enhancement-woodland", key, value))
+    messages = _violations(document, engine).get("CN-CRIT-01", [])
+    assert any("enhancement-woodland" in m and why in m for m in messages), messages
+
+
+# ---- CN-PATH-01: the long-term target lies further ahead ----
+
+
+@pytest.mark.rule("CN-PATH-01")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_long_term_target_in_the_short_term_targets_year_is_refused(engine: str) -> None:
+    # Before: only a long-term target dated before the short-term one was refused.
+    same_year = (("ex:target-2045", "targetYear", "2030"), ("ex:target-2045", "tonnesCO2e", "7000.0"))
+    document = edited(_read(CLAIM), *same_year)
+    messages = _violations(document, engine).get("CN-PATH-01", [])
+    assert any("is dated no later than short-term target" in m for m in messages), messages
+
+
+# ---- CN-CTYPE-01: residual-only while the plan still reduces ----
+
+
+@pytest.mark.rule("CN-CTYPE-01")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_residual_only_claim_whose_pathway_still_reduces_below_its_footprint_is_refused(engine: str) -> None:
+    # Before: the claim said only residual emissions remain at 12,450 t while its pathway planned 7,000 t in 2030.
+    document = edited(_read(RESIDUAL), ("ex:target-2030", "tonnesCO2e", "7000.0"))
+    messages = _violations(document, engine).get("CN-CTYPE-01", [])
+    assert any("target-2030" in m and "not residual" in m for m in messages), messages
+    assert _violations(_read(RESIDUAL), engine) == {}  # targets held at the residual level
+
+
+# ---- CN-INPUT-04: the plan's responsible body ----
+
+
+@pytest.mark.rule("CN-INPUT-04")
+@pytest.mark.parametrize("written", ["TBD", "N/A", "-"])
+def test_a_placeholder_for_who_delivers_the_plan_is_refused(written: str) -> None:
+    # Before: "TBD" passed even --strict, while a blank name was a CN-PLAN-W01 warning.
+    messages = _violations(edited(_read(CLAIM), ("ex:plan", "responsibleForDelivery", written))).get("CN-INPUT-04", [])
+    assert any("responsibleForDelivery" in m and "CN-PLAN-W01" in m for m in messages), messages

@@ -311,7 +311,11 @@ _REQUIRED_TEXTS = {
     CN.reportingPeriodRationale: "CN-EVENT-05",
     CN.serialNumber: "CN-REG-01",
     CN.evidenceLocation: "CN-EVID-01",
+    # Not required (a warning when missing), but a placeholder pretends to name who delivers the plan.
+    CN.responsibleForDelivery: "CN-PLAN-W01",
 }
+#: The properties whose value, when a node, names a party by its names: a placeholder name names no one.
+_NAMED_PARTIES = {CN.verifiedBy: "CN-CLAIM-06", CN.responsibleForDelivery: "CN-PLAN-W01"}
 #: The properties that name a node (a verifier given as a node, CN-CLAIM-06).
 _NAMES = (
     RDFS.label,
@@ -424,22 +428,24 @@ def _placeholders(graph: Graph, source: str | None) -> Iterator[ValidationResult
                     value=str(value),
                     source=source,
                 )
-    # A verifier given as a node names someone only by its names: every name a placeholder names no one.
-    for opinion, verifier in graph.subject_objects(CN.verifiedBy):
-        if isinstance(verifier, RDFLiteral) or _written(verifier):
-            continue
-        names = [name for prop in _NAMES for name in graph.objects(verifier, prop) if isinstance(name, RDFLiteral)]
-        # A blank name is no name: "TBD" beside an empty second label still names no one.
-        if names and all(_placeholder(str(name)) or not _visible(str(name)) for name in names):
-            yield finding(
-                "CN-INPUT-04",
-                focus_node=describe(graph, opinion),
-                message=f"the verifier {describe(graph, verifier)} is named {str(names[0])!r}, a placeholder that says "
-                "nothing: CN-CLAIM-06 needs to know who verified the claim.",
-                path=str(CN.verifiedBy),
-                value=str(names[0]),
-                source=source,
-            )
+    # A verifier (or the plan's responsible body) given as a node names someone only by its names: every name a
+    # placeholder names no one.
+    for prop, reader in _NAMED_PARTIES.items():
+        for node, party in graph.subject_objects(prop):
+            if isinstance(party, RDFLiteral) or _written(party):
+                continue
+            names = [name for by in _NAMES for name in graph.objects(party, by) if isinstance(name, RDFLiteral)]
+            # A blank name is no name: "TBD" beside an empty second label still names no one.
+            if names and all(_placeholder(str(name)) or not _visible(str(name)) for name in names):
+                yield finding(
+                    "CN-INPUT-04",
+                    focus_node=describe(graph, node),
+                    message=f"{compact(str(prop))} {describe(graph, party)} is named {str(names[0])!r}, a placeholder "
+                    f"that says nothing: the rule that reads it ({reader}) needs to know who it is.",
+                    path=str(prop),
+                    value=str(names[0]),
+                    source=source,
+                )
 
 
 # ---- CN-INPUT-02 ----
