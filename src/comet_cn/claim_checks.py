@@ -389,17 +389,33 @@ def _says_nothing(text: str) -> bool:
     return not letters or letters in _PLACEHOLDERS or set(letters) == {"x"}
 
 
+#: The placeholders that still say nothing with a note after them ("TBD (to be appointed)", "N/A - not yet
+#: verified", "TBD.pdf"). Short codes are left out: "NN (Nordic Nemko) Certification", "KA - Kiwa Assurance" and
+#: "X, Y & Z Verifiers" are names.
+_NOTED_PLACEHOLDERS = frozenset(
+    {"tbd", "tba", "tbc", "todo", "none", "unknown", "pending", "null", "nil", "placeholder", "notapplicable",
+     "notavailable", "tobedetermined", "tobeconfirmed", "notyetknown", "notyetavailable", "tofollow", "comingsoon"}
+)  # fmt: skip
+
+
 def _placeholder(text: str) -> bool:
     bare = _INVISIBLE.sub(" ", text).strip()
     if not bare:
         return False  # blank: the rule that reads the text says it is missing
-    if _says_nothing(bare) or re.fullmatch(r"[\[<{].*[\]>}]", bare):
-        return True  # ... or a form's prompt left in its brackets: "[Name of verification body]", "<verifier>"
-    # A placeholder followed by a note ("TBD (to be appointed)", "N/A - not yet verified"), or named as a file
-    # ("TBD.pdf"): the text before the note, without a file name's extension, says nothing either.
+    if _says_nothing(bare):
+        return True
+    # A form's prompt left in its brackets ("[Name of verification body]", "<verifier>"): one bracketed group, not a
+    # link written in angle brackets (<https://…>) or a text with citations ("[1] SBTi … [p. 21]").
+    if re.fullmatch(r"[\[<{][^\[\]<>{}]*[\]>}]", bare) and "://" not in bare:
+        return True
+    # A placeholder followed by a note, or named as a file: the text before the note, without a file name's
+    # extension, is one of the placeholders that say nothing whatever follows ("N/A" only written so).
     head = _NOTE.split(bare, maxsplit=1)[0]
     head = re.sub(r"\.[A-Za-z0-9]{2,4}$", "", head)
-    return head != bare and bool(head) and _says_nothing(head)
+    if head == bare or not head:
+        return False
+    letters = "".join(character for character in head if character.isalnum()).casefold()
+    return letters in _NOTED_PLACEHOLDERS or (letters == "na" and bool(re.search(r"[/.]", head)))
 
 
 def _written(value: Node) -> str:
