@@ -185,3 +185,33 @@ def test_real_texts_that_look_like_placeholders_are_not(text: str) -> None:
 def test_a_science_reference_with_citations_conforms() -> None:
     text = "[1] SBTi cross-sector 1.5 °C pathway (IPCC AR6 WGIII C1) [p. 21]"
     assert _violations(edited(_read(CLAIM), ("ex:pathway", "scienceBasedReference", text))) == {}
+
+
+# ---- the dossier reads the claim as the verdict did ----
+
+
+def _sameas_credit() -> dict[str, Any]:
+    """The example whose retirement names the wind credit by an alias declared owl:sameAs the credit."""
+    document = _read(CLAIM)
+    event = next(n for n in document["@graph"] if n["@id"] == "ex:retirement-2025-03")
+    event["retiresCredit"] = ["ex:wind-alias" if c == "ex:credit-wind" else c for c in event["retiresCredit"]]
+    return with_nodes(document, {"@id": "ex:wind-alias", "owl:sameAs": {"@id": "ex:credit-wind"}})
+
+
+def test_the_dossier_balance_counts_a_credit_named_by_an_alias(cli: Any, tmp_path: Path) -> None:
+    # Before: the page read the claim as loaded and said the credits fell short by 5,950 t of a claim that conforms.
+    path = tmp_path / "alias.jsonld"
+    path.write_text(json.dumps(_sameas_credit()), encoding="utf-8")
+    assert cli(path).code == 0
+    page = cli("-f", "html", path).out
+    assert "The credits cover the footprint" in page and "fall short" not in page
+
+
+def test_the_dossier_names_a_claimant_given_by_has_claim(cli: Any, tmp_path: Path) -> None:
+    # Before: "Entity making the claim: not stated" beside "One claiming entity: met" on the same page.
+    document = edited(_read(CLAIM), ("ex:claim-2024", "claimedBy", None), ("ex:acme", "hasClaim", "ex:claim-2024"))
+    path = tmp_path / "has-claim.jsonld"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert cli(path).code == 0
+    page = cli("-f", "html", path).out
+    assert "Entity making the claim</strong></td><td>Acme Ceramics GmbH" in page

@@ -33,6 +33,7 @@ from comet_cn.reporting import InputFailure, escape_controls
 from comet_cn.resources import ontology_graph, shapes_graph
 from comet_cn.results import Severity, ValidationReport, ValidationResult
 from comet_cn.rules import CNSH, Rule, RuleKind, rule_catalogue, shape_info
+from comet_cn.same_as import merge_same_as, same_as_pairs
 from comet_cn.svgcharts import BarSeries, LineSeries, Marker, VerticalMarker, bar_chart, format_number, line_chart
 from comet_cn.terms import compact, describe
 
@@ -85,12 +86,40 @@ def _below(*graphs: Graph) -> dict[Node, frozenset[Node]]:
     return closed
 
 
+@lru_cache(maxsize=1)
+def _inverse_pairs() -> tuple[tuple[Node, Node], ...]:
+    """Each pair of the ontology's inverse properties (hasClaim, claimedBy), both ways round."""
+    pairs = [(a, b) for a, b in ontology_graph().subject_objects(OWL.inverseOf)]
+    return tuple({*pairs, *((b, a) for a, b in pairs)})
+
+
+def _as_the_rules_read(graph: Graph) -> Graph:
+    """``graph`` with the nodes it declares the same (owl:sameAs) merged and the ontology's inverse properties
+    stated both ways, as every reasoning mode reads them: the page must not show a credit as "not stated", or a
+    claimant as missing, that the verdict counted. The graph is copied only when it has either."""
+    pairs = same_as_pairs(graph)
+    inverse = [(a, b) for a, b in _inverse_pairs() if (None, a, None) in graph]
+    if not pairs and not inverse:
+        return graph
+    copy = Graph(bind_namespaces="none")
+    for triple in graph:
+        copy.add(triple)
+    for a, b in inverse:
+        for s, o in list(copy.subject_objects(a)):
+            copy.add((o, b, s))
+    merge_same_as(copy, pairs)
+    return copy
+
+
 class _View:
     """A claim graph read with the bundled ontology's class hierarchy, so that a loaded graph (not reasoned) and
     its closure answer alike."""
 
-    def __init__(self, graph: Graph) -> None:
-        self.graph = graph
+    def __init__(self, graph: Graph, *, merged: bool = True) -> None:
+        # merged: as the verdict read it (owlrl and the compiled reasoning merge sameAs and read inverses; -i none
+        # and -i rdfs do not, and the page then shows what they checked).
+        self.graph = _as_the_rules_read(graph) if merged else graph
+        graph = self.graph
         own_schema = (None, RDFS.subClassOf, None) in graph or (None, OWL.equivalentClass, None) in graph
         self._below = _below(ontology_graph(), graph) if own_schema else _ontology_below()
         self.claims = tuple(sorted(self.instances(CN.CarbonNeutralityClaim), key=str))
@@ -1168,7 +1197,7 @@ def _input_section(number: int, outcome: ValidationReport | InputFailure, graph:
         head += f"{_verdict(outcome).html()}<br><small>{_counts(outcome)}</small></p>"
     if isinstance(outcome, InputFailure):
         return head + "<p>Nothing could be checked: the input could not be read.</p></section>"
-    view = _View(graph) if graph is not None else None
+    view = _View(graph, merged=outcome.reasoning not in ("none", "rdfs")) if graph is not None else None
     parts = [head]
     if view is None:
         parts.append(
