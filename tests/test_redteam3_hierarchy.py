@@ -164,8 +164,13 @@ def test_a_reduction_achieved_on_the_first_day_of_the_base_period_counts_the_day
 
 
 @pytest.mark.rule("CN-HIER-04")
-def test_one_valid_reduction_among_old_ones_is_enough(engine: str) -> None:
-    assert violated(claim({"ex:reduction-kiln-heat-pumps": {"achievementDate": "2012-09-30"}}), engine) == set()
+def test_an_old_reduction_beside_a_valid_one_is_refused_on_its_own(engine: str) -> None:
+    # Red team 34: one valid reduction used to be enough; a 2012 reduction (base period 2019) listed beside it is
+    # already inside the baseline and would inflate the claim's reductions, so it is refused on its own.
+    report = check(claim({"ex:reduction-kiln-heat-pumps": {"achievementDate": "2012-09-30"}}), engine)
+    assert set(report.rule_ids) == {"CN-HIER-04"}
+    (finding,) = report.violations
+    assert "reduction-kiln-heat-pumps was achieved on 2012-09-30, before the plan's base period" in finding.message
 
 
 @pytest.mark.rule("CN-HIER-04")

@@ -138,7 +138,7 @@ def test_swapped_short_and_long_term_years_are_reported_once(engine: str, reason
     swapped = edited(BASE, ("ex:target-2030", "targetYear", "2045"), ("ex:target-2045", "targetYear", "2026"))
     assert violated(swapped, engine, reasoning) == {"CN-PATH-01"}
     [message] = messages(swapped, engine, "CN-PATH-01", reasoning)
-    assert "is dated before short-term target" in message
+    assert "is dated no later than short-term target" in message
 
 
 @pytest.mark.rule("CN-PATH-01")
