@@ -398,6 +398,7 @@ _NOTED_PLACEHOLDERS = frozenset(
 )  # fmt: skip
 
 
+@lru_cache(maxsize=4096)  # the same texts recur (evidence locations, names): a few regex passes each otherwise
 def _placeholder(text: str) -> bool:
     bare = _INVISIBLE.sub(" ", text).strip()
     if not bare:
