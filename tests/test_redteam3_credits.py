@@ -197,12 +197,16 @@ def test_verification_dated_before_the_retirement_fails(engine: str, reasoning: 
 def test_missing_issuance_year_fails_when_the_issuance_year_is_the_vintage(engine: str, reasoning: str) -> None:
     # The mitigation year is old (2010): by default that fails; choosing the issuance year must not skip the check.
     old = changed(BASE, (BIOCHAR, "vintageEndYear", "2010"))
-    bad = assert_pair(
-        old, changed(old, (BIOCHAR, "issuanceYear", None)), "CN-VINT-01", engine, reasoning, vintage_property="issuance"
-    )
+    assert check(old, engine, reasoning, vintage_property="issuance").rule_ids == set()
+    bad = check(changed(old, (BIOCHAR, "issuanceYear", None)), engine, reasoning, vintage_property="issuance")
+    # (Since red team 36 a retired credit without its issuance year also fails CN-EXPOST-01, §11.4 d.)
+    assert bad.rule_ids == {"CN-VINT-01", "CN-EXPOST-01"}
     assert any("states no issuanceYear" in m for m in messages(bad, "CN-VINT-01"))
     # The default parameters read the mitigation year, which is stated (and old).
-    assert check(changed(old, (BIOCHAR, "issuanceYear", None)), engine, reasoning).rule_ids == {"CN-VINT-01"}
+    assert check(changed(old, (BIOCHAR, "issuanceYear", None)), engine, reasoning).rule_ids == {
+        "CN-VINT-01",
+        "CN-EXPOST-01",
+    }
 
 
 @pytest.mark.rule("CN-VINT-01")
@@ -212,7 +216,7 @@ def test_cli_vintage_year_issuance_without_issuance_year_fails(cli: Callable[...
     path.write_text(json.dumps(document), encoding="utf-8")
     run = cli("--as-of", "2026-01-15", "--vintage-year", "issuance", "-f", "json", path)
     assert run.code == 1, run.err
-    assert {r["rule"] for r in json.loads(run.out)["results"]} == {"CN-VINT-01"}
+    assert {r["rule"] for r in json.loads(run.out)["results"]} == {"CN-VINT-01", "CN-EXPOST-01"}
 
 
 # ---- 7. only residual emissions remain when every emission is residual, whatever the flag says (§11.1) ----
