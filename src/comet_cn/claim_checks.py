@@ -18,11 +18,12 @@ from typing import Literal
 
 from rdflib import Graph, URIRef
 from rdflib import Literal as RDFLiteral
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from comet_cn.loading import JSONLD_BASE, PLAIN_DECIMAL, Loaded
 from comet_cn.namespaces import CN, SCHEMA
+from comet_cn.native_checks import INVISIBLE_CHARACTERS
 from comet_cn.reasoning import Closure
 from comet_cn.resources import ontology_graph
 from comet_cn.results import Severity, ValidationResult, finding
@@ -319,14 +320,14 @@ _NAMED_PARTIES = {CN.verifiedBy: "CN-CLAIM-06", CN.responsibleForDelivery: "CN-P
 #: The properties that name a node (a verifier given as a node, CN-CLAIM-06).
 _NAMES = (
     RDFS.label,
-    URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
-    URIRef("http://www.w3.org/2004/02/skos/core#altLabel"),
+    SKOS.prefLabel,
+    SKOS.altLabel,
     SCHEMA.name,
     URIRef("https://schema.org/name"),
     SCHEMA.legalName,
     URIRef("https://schema.org/legalName"),
-    URIRef("http://xmlns.com/foaf/0.1/name"),
-    URIRef("http://purl.org/dc/terms/title"),
+    FOAF.name,
+    DCTERMS.title,
 )
 #: What a form says when it has no answer yet. Compared by its letters and digits alone, without case ("N/A", "n.a.",
 #: "not-applicable", "[TBD]"); a text with no letter or digit ("-", "?", "…"), a mask of x's, a form's prompt in
@@ -373,7 +374,7 @@ _PLACEHOLDERS = frozenset(
 
 
 #: Characters that show nothing: white space, soft hyphens, zero-width spaces and joiners, bidi controls, the BOM.
-_INVISIBLE = re.compile(r"[\s\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]+")
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}]+")  # the class "not blank" excludes in every shape
 #: Where a placeholder's note starts: "TBD (to be appointed)", "N/A - not yet verified", "TBD: pending".
 _NOTE = re.compile(r"\s*[(\[]|\s[-\u2013\u2014:]\s|:\s|,\s")
 

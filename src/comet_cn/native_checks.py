@@ -49,7 +49,8 @@ _CODE = re.compile(r"^.*[#/]")
 # "Not blank" as every shape says it: a character that is neither white space nor an invisible format character
 # (soft hyphen, zero-width space and joiners, direction marks, word joiner, BOM), so that text made only of those
 # names nothing.
-_NOT_BLANK = re.compile("[^\\s\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+INVISIBLE_CHARACTERS = "\\s\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_NOT_BLANK = re.compile(f"[^{INVISIBLE_CHARACTERS}]")
 
 
 def _missing_evidence(graph: Graph) -> Iterator[tuple[Node, tuple[str, ...]]]:
