@@ -53,6 +53,9 @@ SAME_UNITS = {
     "unpadded-partial-overlap": (WIND, "EXR-2022-WIND-5001-7000"),
     "unpadded-inside": (WIND, "EXR-2022-WIND-1001-5500"),
     "label-prefix": (WIND, "Serial EXR-2022-WIND-000001-006000"),
+    # Red team 37: separators mixed before the range (a PDF copy).
+    "spaces-then-hyphen": (WIND, "EXR 2022 WIND 000001-006000"),
+    "colon-then-slash": (WIND, "EXR-2022-WIND: 000001/006000"),
 }
 
 # Genuinely different units: no CN-UNITS-01, the claim still conforms.
@@ -69,6 +72,7 @@ DIFFERENT_UNITS = {
     "acr-with-slashes-is-not-generic": (WIND, "ACR/CA/47104/2022/2210/1/6000"),
     "to-form-adjacent": (WIND, "EXR-2022-WIND-006001 to 012000"),
     "unpadded-other-batch": (WIND, "EXR-2022-SOLAR-1001-5500"),
+    "spaces-then-hyphen-adjacent": (WIND, "EXR 2022 WIND 006001-012000"),
 }
 
 

@@ -248,14 +248,29 @@ def test_the_loose_reading_of_an_unpadded_serial(serial: str | None, expected: S
 @pytest.mark.parametrize(
     "serial",
     [
-        "EXR/2024-SOLAR/000001/007000",  # two kinds of separator, one of them a hyphen
-        "EXR 2024/SOLAR 000001 007000",  # two other kinds
+        "EXR 2024/SOLAR 000001 007000",  # two kinds, and the range joined by a space alone
+        "EXR-2024-SOLAR-3101 20001",  # a space inside a number is not a range
         "ACR/CA/47104/2023/2210/1/7000",  # names ACR: read by its grammar only, which wants hyphens
         "EXR/2020/2024",  # years, not padded units
     ],
 )
 def test_mixed_or_registry_serials_with_other_separators_stay_unread(serial: str) -> None:
     assert parse_serial(serial) is None
+
+
+@pytest.mark.parametrize(
+    "serial",
+    [
+        "EXR 2024 SOLAR 000001-007000",  # red team 37: spaces before the range, as copied from a PDF
+        "EXR/2024-SOLAR/000001/007000",
+        "EXR-2024-SOLAR: 000001-007000",
+        "EXR-2024-SOLAR-000001/007000",
+        "EXR-2024-SOLAR-000001..007000",
+    ],
+)
+def test_a_generic_serial_mixing_separators_before_its_range_is_read(serial: str) -> None:
+    # Before: unread, so the same units retired in two claims in two spellings were not compared.
+    assert parse_serial(serial) == SerialRange("EXR-2024-SOLAR", 1, 7000, "generic")
 
 
 def test_puro_and_generic_tolerate_case_and_spacing() -> None:

@@ -709,6 +709,16 @@ def _icr(serial: str) -> SerialRange | None:
 
 
 _GENERIC_PREFIX = re.compile(r"[A-Z0-9.]+", re.ASCII)
+# A serial copied from a PDF or typed by hand may mix separators before its range ("EXR 2023 BIOC 001001-003000",
+# "EXR-2023-BIOC: 001001/003000", "EXR/2023-BIOC/001001/003000"): unread, the same units retired twice in two
+# spellings would go unseen. The range is still the two numbers at its end, joined by "-", "_", "/" or "..", never
+# by a space alone ("3101 20001" is not a range).
+_MIXED = re.compile(
+    r"(?P<prefix>[A-Z0-9.]+(?:(?:[-_/ ]|: ?)[A-Z0-9.]+)*?)(?:[-_/ ]|: ?)"
+    r"(?P<first>[0-9]+)(?:[-_/]|\.\.)(?P<last>[0-9]+)",
+    re.ASCII,
+)
+_PREFIX_SEPARATOR = re.compile(r"[-_/ ]|: ?")
 
 
 def _generic_fields(serial: str) -> tuple[str, str, str] | None:
@@ -716,22 +726,24 @@ def _generic_fields(serial: str) -> tuple[str, str, str] | None:
     with ``-`` and holding a letter; the numbers are checked by the caller.
 
     A serial with neither ``-`` nor ``_`` may use one other separator throughout, ``/``, ``.`` or a space
-    (``EXR/2023/BIOC/000001/002000``): the same credit listed twice in two spellings must not count twice.
+    (``EXR/2023/BIOC/000001/002000``): the same credit listed twice in two spellings must not count twice. So may
+    one that mixes separators before its two numbers (``EXR 2023 BIOC 000001-002000``, ``_MIXED``).
     """
     if serial.count(" TO ") == 1 and _SEPARATORS.search(serial) is not None:
         serial = serial.replace(" TO ", "-")  # {prefix}-{first} to {last}, as registries write ranges
     if _SEPARATORS.search(serial) is None:
         others = {c for c in "/. " if c in serial}
-        if len(others) != 1:
-            return None
-        fields = serial.split(others.pop())
-    elif " " in serial:
-        return None
+        fields = serial.split(others.pop()) if len(others) == 1 else []
     else:
-        fields = _SEPARATORS.split(serial)
-    if len(fields) < 3:
-        return None
-    prefix, first_text, last_text = fields[:-2], fields[-2], fields[-1]
+        fields = [] if " " in serial else _SEPARATORS.split(serial)
+    uniform = _checked_fields(fields[:-2], *fields[-2:]) if len(fields) >= 3 else None
+    if uniform is not None or (mixed := _MIXED.fullmatch(serial)) is None:
+        return uniform
+    return _checked_fields(_PREFIX_SEPARATOR.split(mixed["prefix"]), mixed["first"], mixed["last"])
+
+
+def _checked_fields(prefix: list[str], first_text: str, last_text: str) -> tuple[str, str, str] | None:
+    """The prefix re-joined with ``-`` and the two numbers, if the prefix has a letter and the numbers are digits."""
     if not all(_GENERIC_PREFIX.fullmatch(field) for field in prefix) or not any(c.isalpha() for c in "".join(prefix)):
         return None
     if not (_DIGITS.fullmatch(first_text) and _DIGITS.fullmatch(last_text)):
