@@ -1551,6 +1551,7 @@ def _read_nodes(
             if text.strip() and (index >= len(headers) or not headers[index]):
                 raise InputError(name, f"sheet {title!r} cell {_letter(index + 1)}{number}: a value under no header")
         identifier = texts[0].strip()
+        _refuse_total_row(texts, title, number, name)
         if identifier:
             ids = _tokens(identifier, f"sheet {title!r} cell A{number}")
             if len(ids) != 1 or ids[0][0] == "literal":
@@ -1596,6 +1597,29 @@ def _read_nodes(
             node.setdefault("@type" if header == "type" else header, []).extend(values)
         if not typed and spec.classes and "@type" not in node:
             node["@type"] = [spec.classes[0]]
+
+
+# A spreadsheet user's habit: a totals row under the credits or the emissions. Read, it is one more node with the
+# sum for its quantity (a credit of that many tonnes, never retired), and the findings it draws do not say why.
+_TOTAL_WORD = re.compile(
+    r"(?:grand |sub-? ?)?(?:totals?|sum)(?: (?:of|all|retired|credits?|emissions?|tonnes|t|tco2e|co2e|\(t\)|\(tco2e\)))*:?",
+    re.IGNORECASE,
+)
+
+
+def _refuse_total_row(texts: Sequence[str], title: str, number: int, name: str) -> None:
+    """Refuse a row that says it is a total ("Total", "Sum:", "Grand total"), in its id cell or, with no id, in
+    any cell: each row of a sheet is one node, and the checker sums the rows itself."""
+    identifier = texts[0].strip()
+    cells = [(0, identifier)] if identifier else list(enumerate(t.strip() for t in texts))
+    for index, text in cells:
+        if text and _TOTAL_WORD.fullmatch(text):
+            raise InputError(
+                name,
+                f"sheet {title!r} cell {_letter(index + 1)}{number}: row {number} is a total ({text!r}), and each "
+                "row is one node (a total would be read as one more, with the sum for its quantity): delete the "
+                "row; the checker sums the rows itself",
+            )
 
 
 def _serial_text(number: float, column: str, name: str, where: str) -> str:
