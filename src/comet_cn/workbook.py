@@ -1602,7 +1602,8 @@ def _read_nodes(
 # A spreadsheet user's habit: a totals row under the credits or the emissions. Read, it is one more node with the
 # sum for its quantity (a credit of that many tonnes, never retired), and the findings it draws do not say why.
 _TOTAL_WORD = re.compile(
-    r"(?:grand |sub-? ?)?(?:totals?|sum)(?: (?:of|all|retired|credits?|emissions?|tonnes|t|tco2e|co2e|\(t\)|\(tco2e\)))*:?",
+    r"(?:grand |sub-? ?)?(?:totals?|sum)"
+    r"(?: (?:of|all|retired|credits?|emissions?|tonnes|t|tco2e|co2e|\(t\)|\(tco2e\)))*:?",
     re.IGNORECASE,
 )
 
