@@ -12,10 +12,18 @@ import openpyxl
 import pytest
 
 from comet_cn.audits import run_audits
+from comet_cn.claim_checks import _placeholder
 from comet_cn.errors import InputError
+from comet_cn.importers import import_records
+from comet_cn.importers.fields import not_offsetting
+from comet_cn.importers.reading import number
 from comet_cn.workbook import read_workbook, workbook_bytes
-from tests.conftest import EXAMPLES
+from tests.conftest import ENGINES, EXAMPLES, edited, violations_by_rule, with_nodes
+from tests.test_import_beneficiaries import ACME, verra_row, write_verra
 
+CLAIM = EXAMPLES / "conforming-claim.jsonld"
+RESIDUAL = EXAMPLES / "residual-only-claim.jsonld"
+MAJOR = {"@type": "NonConformity", "nonConformitySeverity": "major", "label": "Scope 3 omitted"}
 MULTI = EXAMPLES / "multi-period"
 DOUBLE = "CN-AUDIT-DOUBLE-01"
 BIOCHAR = "EXR-2023-BIOC-000001-002000"  # retired for claim-2023 and, again, for claim-2024
@@ -79,3 +87,192 @@ def test_a_credit_named_like_a_company_that_starts_with_total_is_read() -> None:
     assert any(node["@id"] == "ex:credit-extra" for node in claim.document["@graph"])
     claim = read_workbook(Path("claim.xlsx"), data=_workbook_with_row({"label": "Total Energies SE credits"}))
     assert any("row6" in node["@id"] for node in claim.document["@graph"])
+
+
+def _read(path: Path) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return document
+
+
+def _with_severity(severity: str) -> dict[str, Any]:
+    noted = {**MAJOR, "nonConformitySeverity": severity}
+    return edited(_read(CLAIM), ("ex:opinion-2024", "hasNonConformity", noted))
+
+
+def _with_review(decision: str) -> dict[str, Any]:
+    review = {"@id": "ex:panel", "@type": "AssurancePanelReview", "reviewsAudit": "ex:opinion-2024",
+              "panelDecision": decision}  # fmt: skip
+    return with_nodes(_read(CLAIM), review)
+
+
+# ---- CN-CLAIM-06: severities and decisions as verifiers write them ----
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    "severity",
+    ["Opportunities for improvement", "Observations", "Non-conformity (minor)", "NC - minor", "Category 2 (minor)",
+     "Non-material", "Major (rectified)", "Major - addressed"],
+)  # fmt: skip
+def test_a_minor_or_closed_non_conformity_written_otherwise_conforms(engine: str, severity: str) -> None:
+    # Before: only a severity starting with "minor" (or the singular "observation") was minor.
+    assert violations_by_rule(_with_severity(severity), engine) == {}
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    "severity",
+    ["Major - not yet closed", "Major - to be closed by 2025-06-30", "Major, to be resolved before issuance",
+     "Major - must be corrected", "major, being addressed", "Not minor", "Major (re-opened after closure)"],
+)  # fmt: skip
+def test_a_non_conformity_to_be_closed_later_is_refused(engine: str, severity: str) -> None:
+    # Before: "not yet closed" and "to be closed by ..." read as closed, and the claim conformed.
+    assert "CN-CLAIM-06" in violations_by_rule(_with_severity(severity), engine)
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    "decision", ["Reviewed and approved", "Approval granted", "Decision: Approved", "Final approval", "Passed"]
+)
+def test_an_approval_written_otherwise_conforms(engine: str, decision: str) -> None:
+    assert violations_by_rule(_with_review(decision), engine) == {}
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    "decision", ["Accepted for review", "Confirmed receipt; decision to follow", "Approval refused", "Under review"]
+)
+def test_a_review_that_only_took_the_file_in_is_refused(engine: str, decision: str) -> None:
+    # Before: a decision starting with "accepted" or "confirmed" was an approval, whatever followed.
+    assert "CN-CLAIM-06" in violations_by_rule(_with_review(decision), engine)
+
+
+# ---- CN-BAL-01: tonnes as footprints write them ----
+
+
+@pytest.mark.rule("CN-BAL-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    "text",
+    ["tCO2éq", "t CO2 éq.", "t CO2-Äquivalente", "teqCO2", "t CO2e per year", "tCO2e p.a.", "tCO2e [AR5]",
+     "tCO2e, AR5", "Mg CO2e"],
+)  # fmt: skip
+def test_tonnes_written_in_french_per_year_or_with_a_note_conform(engine: str, text: str) -> None:
+    document = edited(_read(CLAIM), ("ex:credit-wind", "schema:unitText", text))
+    assert violations_by_rule(document, engine) == {}
+
+
+@pytest.mark.rule("CN-BAL-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("text", ["mg CO2e", "kt CO2e [AR5]", "kg CO2e p.a.", "kt, CO2e", "short tons per year"])
+def test_other_units_with_those_notes_are_still_refused(engine: str, text: str) -> None:
+    document = edited(_read(CLAIM), ("ex:credit-wind", "schema:unitText", text))
+    assert "CN-BAL-01" in violations_by_rule(document, engine)
+
+
+@pytest.mark.rule("CN-BAL-01")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_site_emitting_more_in_half_a_year_than_the_whole_subject_in_the_year_is_refused(engine: str) -> None:
+    # Before: only a site footprint for the same period was compared with the claim's.
+    half = {"@id": "ex:h1-2024", "@type": "ReportingPeriod", "reportingPeriodStart": "2024-01-01",
+            "reportingPeriodEnd": "2024-06-30"}  # fmt: skip
+    site = {"@id": "ex:site", "@type": "Organization", "label": "Kiln site", "partOfOrganization": "ex:acme"}
+    footprint = {"@id": "ex:site-footprint", "@type": "CarbonFootprint", "tonnesCO2e": "15800",
+                 "hasReportingPeriod": "ex:h1-2024"}  # fmt: skip
+    site["hasCarbonFootprint"] = "ex:site-footprint"
+    document = with_nodes(_read(CLAIM), half, site, footprint)
+    messages = violations_by_rule(document, engine).get("CN-BAL-01", [])
+    assert any("a part of the subject" in m for m in messages), messages
+    smaller = with_nodes(_read(CLAIM), half, site, {**footprint, "tonnesCO2e": "5800"})
+    assert "CN-BAL-01" not in violations_by_rule(smaller, engine)
+
+
+# ---- CN-CTYPE-01: removals planned after the target year ----
+
+
+@pytest.mark.rule("CN-CTYPE-01")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_removals_planned_after_the_target_year_do_not_explain_the_target(engine: str) -> None:
+    # Before: a removal planned for 2040 explained a 2030 target 1,000 t below the residual footprint.
+    def planned(on: str) -> dict[str, Any]:
+        hedges = {"@id": "ex:action-hedges", "@type": "PlanAction", "label": "Hedgerows on company land",
+                  "hierarchyStep": "Enhance_Removal_Inside_Boundary", "plannedDate": on,
+                  "tonnesCO2e": "1000.0"}  # fmt: skip
+        document = edited(_read(RESIDUAL), ("ex:target-2030", "tonnesCO2e", "11450.0"))
+        plan = next(n for n in document["@graph"] if n["@id"] == "ex:plan")
+        plan["hasAction"] = [*plan["hasAction"], "ex:action-hedges"]
+        return with_nodes(document, hedges)
+
+    assert "CN-CTYPE-01" in violations_by_rule(planned("2040-03-31"), engine)
+    assert "CN-CTYPE-01" not in violations_by_rule(planned("2029-03-31"), engine)
+
+
+# ---- CN-INPUT-04: citations, URNs and promises ----
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[SBTi Corporate Net-Zero Standard, v1.1, 2023]", "[SBTi Corporate Net-Zero Standard]",
+     "<urn:isbn:978-3-16-148410-0>", "<doi:10.1000/182>", "To Be Green Ltd"],
+)  # fmt: skip
+def test_citations_and_uris_in_brackets_are_not_placeholders(text: str) -> None:
+    assert not _placeholder(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["To be appointed", "To be announced", "to be decided", "Not yet published", "To be appointed (Q3)",
+             "[Name of verification body]", "<verifier>", "[insert date]"]
+)  # fmt: skip
+def test_promises_and_prompts_are_placeholders(text: str) -> None:
+    assert _placeholder(text)
+
+
+@pytest.mark.rule("CN-INPUT-04")
+def test_a_verifier_to_be_appointed_is_refused() -> None:
+    document = edited(_read(CLAIM), ("ex:opinion-2024", "verifiedBy", {"@value": "To be appointed"}))
+    assert violations_by_rule(document)
+
+
+# ---- imports: carbon taxes, NDC use, re-saved quantities ----
+
+
+@pytest.mark.parametrize(
+    ("reason", "details"),
+    [
+        ("Other", "Retired to satisfy Example SA carbon tax liability (Colombia) 2024"),
+        ("Colombian Carbon Tax (no causación)", f"Retired on behalf of {ACME}"),
+        ("Other", "Retired for use towards the host country NDC"),
+    ],
+)
+def test_a_verra_retirement_for_a_carbon_tax_or_the_host_ndc_is_not_imported(
+    tmp_path: Path, reason: str, details: str
+) -> None:
+    # Before: imported as a voluntary retirement for the claimant, and the claim conformed on credits another
+    # obligation had used (import-formats §1.3: carbon-tax retirements are compliance uses).
+    row = verra_row(970000001, 12500, ACME, details)
+    row[15] = reason
+    result = import_records("verra", write_verra(tmp_path / "verra.csv", [row]))
+    assert not [n for n in result.nodes if n.get("@type") == "CarbonCredit"]
+    assert result.excluded and "not an offsetting event" in result.excluded[0]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Not counted towards the host country NDC: corresponding adjustment applied",
+        "Voluntary; Acme is not subject to any carbon tax",
+        "Retired on behalf of Acme; credits not used to meet any carbon tax obligation",
+    ],
+)
+def test_a_note_that_denies_a_tax_or_ndc_use_is_still_an_offsetting_event(note: str) -> None:
+    assert not_offsetting("Retirement Details", note, free_text=True) is None
+
+
+def test_a_quantity_re_saved_with_decimals_is_read() -> None:
+    # Before: "12,500.00" (a spreadsheet's re-save of Verra's "12,500") was not a number, and 0 t were retired.
+    assert number("12,500.00", thousands=True) == 12500
+    assert number("12,50.00", thousands=True) is None

@@ -383,11 +383,30 @@ def _visible(text: str) -> bool:
     return bool(_INVISIBLE.sub("", text))
 
 
+#: "To be appointed", "Not yet published": a thing promised, not given (by their letters, as _PLACEHOLDERS).
+_PROMISED = re.compile(
+    r"(tobe|notyet|yetto(be)?)(appointed|announced|decided|defined|named|provided|added|agreed|assigned|completed"
+    r"|determined|confirmed|known|available|verified|selected|published|issued|updated|supplied|advised)"
+)
+
+
 def _says_nothing(text: str) -> bool:
-    """No letter or digit ("-", "…", "()"), a placeholder word by its letters and digits ("[TBD]", "k.A.", "N.N."),
-    or a mask of x's ("XXXX-XXXX")."""
+    """No letter or digit ("-", "…", "()"), a placeholder word by its letters and digits ("[TBD]", "k.A.", "N.N.",
+    "To be appointed"), or a mask of x's ("XXXX-XXXX")."""
     letters = "".join(character for character in text if character.isalnum()).casefold()
-    return not letters or letters in _PLACEHOLDERS or set(letters) == {"x"}
+    return not letters or letters in _PLACEHOLDERS or set(letters) == {"x"} or bool(_PROMISED.fullmatch(letters))
+
+
+#: What a form's prompt in square brackets asks for ("[Name of verification body]", "[insert date]", "[URL]"); a
+#: citation ("[SBTi Corporate Net-Zero Standard]") names a thing.
+_PROMPT_WORDS = re.compile(
+    r"\b(names?|insert|enter|add|your|company|organi[sz]ation|verifier|verification body|auditor|date|here|link|url"
+    r"|e\.g|title|placeholder|describe|specify|fill|select|choose|client|entity|value|number|reference|text"
+    r"|description|details|document|tbd|tba|tbc|xxx|to be)\b",
+    re.IGNORECASE,
+)
+#: A URI written in angle brackets: a scheme and what follows ("<https://…>", "<urn:isbn:…>", "<doi:10.…>").
+_BRACKETED_URI = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]+>")
 
 
 #: The placeholders that still say nothing with a note after them ("TBD (to be appointed)", "N/A - not yet
@@ -406,9 +425,12 @@ def _placeholder(text: str) -> bool:
         return False  # blank: the rule that reads the text says it is missing
     if _says_nothing(bare):
         return True
-    # A form's prompt left in its brackets ("[Name of verification body]", "<verifier>"): one bracketed group, not a
-    # link written in angle brackets (<https://…>) or a text with citations ("[1] SBTi … [p. 21]").
-    if re.fullmatch(r"[\[<{][^\[\]<>{}]*[\]>}]", bare) and "://" not in bare:
+    # A form's prompt left in its brackets: one group in angle or curly brackets ("<verifier>", "{name}"), not a URI
+    # written in them ("<https://…>", "<urn:isbn:…>"); in square brackets, one that asks for something and cites no
+    # number ("[Name of verification body]", not "[SBTi Corporate Net-Zero Standard, v1.1, 2023]"). A text with
+    # citations ("[1] SBTi … [p. 21]") is not one group.
+    asks = not bare.startswith("[") or (_PROMPT_WORDS.search(bare) is not None and not any(c.isdigit() for c in bare))
+    if asks and re.fullmatch(r"[\[<{][^\[\]<>{}]*[\]>}]", bare) and not _BRACKETED_URI.fullmatch(bare):
         return True
     # A placeholder followed by a note, or named as a file: the text before the note, without a file name's
     # extension, is one of the placeholders that say nothing whatever follows ("N/A" only written so).
@@ -417,7 +439,11 @@ def _placeholder(text: str) -> bool:
     if head == bare or not head:
         return False
     letters = "".join(character for character in head if character.isalnum()).casefold()
-    return letters in _NOTED_PLACEHOLDERS or (letters == "na" and bool(re.search(r"[/.]", head)))
+    return (
+        letters in _NOTED_PLACEHOLDERS
+        or bool(_PROMISED.fullmatch(letters))
+        or (letters == "na" and bool(re.search(r"[/.]", head)))
+    )
 
 
 def _written(value: Node) -> str:

@@ -64,23 +64,53 @@ _CORSIA_OBLIGATION = re.compile(
 )
 _COMPLIANCE_OBLIGATION = re.compile(r"\bcompliance\s+(?:obligations?|requirements?|use|purposes?|period)\b")
 
+# A carbon tax met with credits (Colombia's "no causación", South Africa's offset allowance): a compliance use
+# (import-formats §1.3). In a note, only with the liability it meets or in the tax's own name.
+_CARBON_TAX = r"\bcarbon\s+tax(?:es)?\b|\bno\s+causaci[oó]n\b|\bimpuesto\s+(?:nacional\s+)?al\s+carbono\b"
+_CARBON_TAX_LIABILITY = re.compile(
+    rf"\bcarbon\s+tax(?:es)?(?:\s+\w+){{0,3}}?\s+{_OBLIGATION}\b|\b{_OBLIGATION}(?:\s+\w+){{0,3}}?\s+carbon\s+tax"
+    r"|\bno\s+causaci[oó]n\b|\bimpuesto\s+(?:nacional\s+)?al\s+carbono\b|\boffset\s+allowance\b"
+)
+# A note that says the units went to the host country's NDC ("retired for use towards the host country NDC"), not
+# one that says they did not ("not counted towards the host country's NDC", a corresponding adjustment's wording).
+_NDC_USE = re.compile(
+    r"\b(?:use|used|retired|applied|counted|contribut(?:e|ed|ing|ion))\s+(?:\w+\s+){0,2}?"
+    r"(?:towards?|for|to)\s+(?:the\s+)?(?:host\s+countr(?:y|ies)\s+(?:s\s+)?)?"
+    r"(?:ndcs?|nationally\s+determined\s+contributions?)\b"
+)
+_NEGATION = re.compile(r"\b(?:not|no|never|without|nor)\b")
+
+
+def _affirmed(pattern: re.Pattern[str]) -> Callable[[str], bool]:
+    """A note's match of ``pattern`` that no negation a few words before it denies ("credits not used to meet any
+    carbon tax obligation", "not counted towards the host country's NDC")."""
+
+    def found(words: str) -> bool:
+        return any(not _NEGATION.search(words[max(0, m.start() - 40) : m.start()]) for m in pattern.finditer(words))
+
+    return found
+
+
 _CORSIA_USE = "a CORSIA use (an aeroplane operator's obligation)"
 _COMPLIANCE_USE = "a compliance use"
+_CARBON_TAX_USE = "a carbon tax met with credits, a compliance use"
+_NDC_CONTRIBUTION = "a contribution toward the host country's NDC"
 _NOT_OFFSETTING: tuple[tuple[Callable[[str], object], str], ...] = (
     (_CANCELLATION.search, "a cancellation"),
     (_article6_share, "the mandatory Article 6 share retirement"),
-    (
-        re.compile(r"\bndcs?\b|\bnationally\s+determined\s+contributions?\b").search,
-        "a contribution toward the host country's NDC",
-    ),
+    (re.compile(r"\bndcs?\b|\bnationally\s+determined\s+contributions?\b").search, _NDC_CONTRIBUTION),
     (re.compile(r"\bcorsia\b").search, _CORSIA_USE),
     (re.compile(r"\bcompliance\b").search, _COMPLIANCE_USE),
+    (re.compile(_CARBON_TAX).search, _CARBON_TAX_USE),
 )
-# What a free-text note is read for: a cancellation, an Article 6 share, or a CORSIA or compliance obligation met.
+# What a free-text note is read for: a cancellation, an Article 6 share, a CORSIA, compliance or carbon-tax
+# obligation met, or units used toward the host country's NDC.
 _NOT_OFFSETTING_NOTE: tuple[tuple[Callable[[str], object], str], ...] = (
     *_NOT_OFFSETTING[:2],
     (_CORSIA_OBLIGATION.search, _CORSIA_USE),
     (_COMPLIANCE_OBLIGATION.search, _COMPLIANCE_USE),
+    (_affirmed(_CARBON_TAX_LIABILITY), _CARBON_TAX_USE),
+    (_affirmed(_NDC_USE), _NDC_CONTRIBUTION),
 )
 
 

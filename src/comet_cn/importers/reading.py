@@ -579,14 +579,16 @@ def _unreadable_number(text: str) -> str:
 
 # ---- numbers ----
 
-_INTEGER = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+|[+-]?[0-9]+")
+# A spreadsheet re-save writes a whole count with decimals ("12,500.00"): the grouping is still checked.
+_INTEGER = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
 
 
 def number(text: str | int | Decimal | None, *, thousands: bool = False) -> Decimal | None:
     """A quantity as an exact decimal; ``None`` when blank, not a number, or 100 digits or more before the point.
 
     :param thousands: the column is documented as an integer written with ``,`` thousands separators
-        (``"1,454,054"``); the separator is accepted only where the grouping is right.
+        (``"1,454,054"``, or ``"12,500.00"`` as a spreadsheet re-saves it); the separator is accepted only where the
+        grouping is right.
     """
     if text is None or isinstance(text, bool):
         return None
