@@ -16,6 +16,7 @@ from comet_cn.claim_checks import _placeholder
 from comet_cn.errors import InputError
 from comet_cn.importers import import_records
 from comet_cn.importers.fields import not_offsetting
+from comet_cn.importers.merging import merge
 from comet_cn.importers.reading import number
 from comet_cn.workbook import read_workbook, workbook_bytes
 from tests.conftest import ENGINES, EXAMPLES, edited, violations_by_rule, with_nodes
@@ -276,3 +277,49 @@ def test_a_quantity_re_saved_with_decimals_is_read() -> None:
     # Before: "12,500.00" (a spreadsheet's re-save of Verra's "12,500") was not a number, and 0 t were retired.
     assert number("12,500.00", thousands=True) == 12500
     assert number("12,50.00", thousands=True) is None
+
+
+# ---- imports: the beneficiary's legal-entity id (CAD Trust) ----
+
+OURS = "529900EXAMPLEACME042"
+
+
+def _cad_trust_record(tmp_path: Path, lei: str) -> Path:
+    unit = {
+        "cadTrustUnitId": "0d0c2f4e-1a2b-4c3d-9e8f-000000000401", "orgUid": "example-registry-org",
+        "unitSerialId": "VCS98817-2023-500001-512500", "unitStartBlock": "500001", "unitEndBlock": "512501",
+        "unitCount": 12500, "unitMetric": "tCO2e", "unitType": "Reduction - technical", "unitVintageYear": 2023,
+        "unitStatus": "Retired",
+        "unitStatusReason": "Voluntary offsetting", "unitStatusDate": "20/03/2025",
+        "unitRetirementBeneficiary": ACME, "unitRetirementBeneficiaryId": lei,
+        "cadTrustIssuanceId": "0d0c2f4e-1a2b-4c3d-9e8f-0000000004aa",
+    }  # fmt: skip
+    issuance = {"cadTrustIssuanceId": unit["cadTrustIssuanceId"], "cadTrustProjectId": "p-1",
+                "issuanceDate": "20/11/2024"}  # fmt: skip
+    project = {"cadTrustProjectId": "p-1", "projectRegistryName": "Verra",
+               "projectCreditingProgram": "Verified Carbon Standard"}  # fmt: skip
+    path = tmp_path / "cad-trust.json"
+    path.write_text(json.dumps({"unit": [unit], "issuance": [issuance], "project": [project]}), encoding="utf-8")
+    return path
+
+
+def _claim_with_lei(lei: str | None) -> dict[str, Any]:
+    return edited(_read(CLAIM), ("ex:acme", "schema:leiCode", lei))
+
+
+def test_a_retirement_recorded_for_another_legal_entity_is_not_merged_as_the_claimants(tmp_path: Path) -> None:
+    # Before: the record's LEI was kept as a comment only, and a namesake's retirement backed the claim.
+    imported = import_records("cad-trust", _cad_trust_record(tmp_path, "5493000EXAMPLEOTHER77"), beneficiary=ACME)
+    with pytest.raises(InputError, match=r"legal entity \(LEI\) 5493000EXAMPLEOTHER77, not the claiming entity"):
+        merge(_claim_with_lei(OURS), [imported])
+    warnings: list[str] = []
+    merge(_claim_with_lei(None), [imported], warnings=warnings)  # no LEI in the claim: said, not refused
+    assert any("states none for its claiming entity" in w for w in warnings)
+
+
+def test_a_retirement_recorded_for_the_claimants_own_lei_is_merged(tmp_path: Path) -> None:
+    imported = import_records("cad-trust", _cad_trust_record(tmp_path, OURS.lower()), beneficiary=ACME)
+    warnings: list[str] = []
+    merged = merge(_claim_with_lei(OURS), [imported], warnings=warnings)
+    assert any(n.get("retiredOnBehalfOf") == "ex:acme" for n in merged["@graph"])
+    assert not any("LEI" in w for w in warnings)

@@ -224,6 +224,9 @@ def merge(
             confirmed = result.beneficiary is not None if for_claimant is None else for_claimant
             if confirmed and entity is not None and "retiredOnBehalfOf" not in nodes[event_id]:
                 _check_beneficiary(nodes, event_id, entity, document_prefixes(document), result.source)
+                lei = _check_lei(nodes, event_id, entity, document_prefixes(document), result.source)
+                if lei is not None and warnings is not None:
+                    warnings.append(lei)
             suggested = _link(nodes[event_id], result if confirmed else None, period, entity)
             suggested = [text for text in suggested if not _within(text, _period_dates(nodes, period))]
             if suggested and warnings is not None:
@@ -389,6 +392,57 @@ def _check_beneficiary(
             "§11.4 e); nothing written: import only the claimant's rows (cn-import --beneficiary), or, if "
             f"{candidates[0]!r} is the claimant under another name, add that name to {who} as altLabel",
         )
+
+
+# CAD Trust records the beneficiary's legal-entity id (import-formats: "match it to the claimant's LEI"); the import
+# keeps it as a comment, and a claim states its entity's as schema.org's leiCode.
+_RECORDED_LEI = "unit_retirement_beneficiary_id (LEI) (as written): "
+_LEI_KEYS = ("schema:leiCode", "leiCode", "http://schema.org/leiCode", "https://schema.org/leiCode")
+
+
+def _leis(nodes: Mapping[str, Mapping[str, Any]], entity: Any, prefixes: Mapping[str, str]) -> set[str]:
+    found: set[str] = set()
+    for value in _as_list(entity):
+        node = value if isinstance(value, Mapping) and len(value) > 1 else _entity_node(nodes, _ref(value), prefixes)
+        for key in _LEI_KEYS:
+            for code in _as_list(node.get(key)):
+                text = code.get("@value") if isinstance(code, Mapping) else code
+                if isinstance(text, str) and text.strip():
+                    found.add("".join(text.split()).upper())
+    return found
+
+
+def _check_lei(
+    nodes: Mapping[str, Mapping[str, Any]], event_id: str, entity: Any, prefixes: Mapping[str, str], source: str
+) -> str | None:
+    """Refuse to link an event whose record names another legal entity (LEI) than the claiming entity's.
+
+    :returns: a warning when the record names an LEI and the claim states none for its entity to compare.
+    :raises InputError: the recorded LEI is none of the claiming entity's.
+    """
+    event = nodes[event_id]
+    # The import keeps a record's raw fields on the credits it retires.
+    holders = [event, *(nodes.get(_ref(credit), {}) for credit in _as_list(event.get("retiresCredit")))]
+    comments = [comment for holder in holders for comment in _as_list(holder.get("comment"))]
+    recorded = ["".join(lei.split()).upper() for lei in _recorded(comments, _RECORDED_LEI, source)]
+    if not recorded:
+        return None
+    who = ", ".join(_ref(e) for e in _as_list(entity))
+    own = _leis(nodes, entity, prefixes)
+    if not own:
+        return (
+            f"{event_id}: the registry records the beneficiary's legal-entity id (LEI) {recorded[0]}, and the claim "
+            f"states none for its claiming entity {who} to compare it with: state it (schema:leiCode) and merge again"
+        )
+    other = next((lei for lei in recorded if lei not in own), None)
+    if other is None:
+        return None
+    rows = ", ".join(str(p) for p in _as_list(event.get(PROVENANCE))) or event_id
+    raise InputError(
+        source,
+        f"the retirement {rows} is recorded for the legal entity (LEI) {other}, not the claiming entity {who} "
+        f"(LEI {' / '.join(sorted(own))}): it cannot back this claim (ISO 14068-1 §11.4 e); nothing written",
+    )
 
 
 _SUGGESTED_PERIOD = "period suggested by the registry's note: "
