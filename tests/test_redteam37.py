@@ -11,6 +11,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+import comet_cn
 from comet_cn.audits import run_audits
 from comet_cn.claim_checks import _placeholder
 from comet_cn.errors import InputError
@@ -18,6 +19,7 @@ from comet_cn.importers import import_records
 from comet_cn.importers.fields import not_offsetting
 from comet_cn.importers.merging import merge
 from comet_cn.importers.reading import number
+from comet_cn.reporting import _result_lines
 from comet_cn.workbook import read_workbook, workbook_bytes
 from tests.conftest import ENGINES, EXAMPLES, edited, violations_by_rule, with_nodes
 from tests.test_import_beneficiaries import ACME, verra_row, write_verra
@@ -323,3 +325,12 @@ def test_a_retirement_recorded_for_the_claimants_own_lei_is_merged(tmp_path: Pat
     merged = merge(_claim_with_lei(OURS), [imported], warnings=warnings)
     assert any(n.get("retiredOnBehalfOf") == "ex:acme" for n in merged["@graph"])
     assert not any("LEI" in w for w in warnings)
+
+
+def test_a_finding_on_an_imported_node_names_the_export_row(tmp_path: Path) -> None:
+    # Before: the finding named only the node's hashed IRI (urn:comet-cn:import:…), which the export does not show.
+    imported = import_records("verra", write_verra(tmp_path / "verra.csv", [verra_row(970000001, 12500, ACME, "")]))
+    report = comet_cn.validate(merge(_read(CLAIM), [imported], for_claimant=True), reasoning="none")
+    late = [r for r in report.results if r.rule_id == "CN-RET-01" and r.focus_node.startswith("urn:comet-cn:import:")]
+    assert late and late[0].location == "export row verra.csv:2"
+    assert "    from:  export row verra.csv:2" in _result_lines(late[0])

@@ -254,7 +254,7 @@ def _finding_text(result: ValidationResult) -> str:
     lines = [f"{str(Severity.of(result.severity)).upper()} {result.rule_id}  {result.clause}".rstrip()]
     lines.append(f"  node:  {result.focus_node}")
     if result.location:
-        lines.append(f"  cell:  {result.location}")
+        lines.append(f"  {result.location_label + ':':<6} {result.location}")
     if result.path:
         lines.append(f"  path:  {result.path}")
     if result.value is not None:

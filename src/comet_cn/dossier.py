@@ -899,7 +899,7 @@ def _findings(prefix: str, results: Sequence[ValidationResult]) -> str:
         entry = catalogue.get(result.rule_id)
         rows = [("Node", f"<code>{_e(result.focus_node)}</code>")]
         if result.location:  # a workbook's sheet, row and column: where the preparer fixes it
-            rows.append(("Cell", _e(result.location)))
+            rows.append((result.location_label.capitalize(), _e(result.location)))
         if result.path:
             rows.append(("Path", f"<code>{_e(compact(result.path))}</code>"))
         if result.value is not None:

@@ -284,7 +284,7 @@ def _result_lines(result: ValidationResult) -> list[str]:
         f"    node:  {escape_controls(result.focus_node)}",
     ]
     if result.location:
-        lines.append(f"    cell:  {escape_controls(result.location)}")
+        lines.append(f"    {result.location_label + ':':<6} {escape_controls(result.location)}")
     if result.path:
         value = f"   value: {escape_controls(compact(result.value))}" if result.value is not None else ""
         lines.append(f"    path:  {escape_controls(compact(result.path))}{value}")

@@ -29,8 +29,14 @@ class ValidationResult:
     source_shape: str | None
     pillar: str
     source: str | None = None
-    #: For a workbook input: the sheet, row and column to fix.
+    #: For a workbook input: the sheet, row and column to fix; for a node cn-import wrote: "export row" and the
+    #: export's file and row.
     location: str | None = None
+
+    @property
+    def location_label(self) -> str:
+        """What :attr:`location` names, for output: ``cell`` (a workbook's) or ``from`` (an export's row)."""
+        return "from" if (self.location or "").startswith("export row ") else "cell"
 
     def sort_key(self) -> tuple[str, ...]:
         return (

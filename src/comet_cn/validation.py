@@ -12,7 +12,7 @@ from typing import Any
 from typing import Literal as TypingLiteral
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, SH, XSD
+from rdflib.namespace import DCTERMS, OWL, RDF, SH, XSD
 from rdflib.term import Node
 
 from comet_cn.claim_checks import (
@@ -296,6 +296,9 @@ def _check(
     if loaded.cells:
         found = {_located(result, loaded.cells) for result in found}
         outside = {_located(result, loaded.cells) for result in outside}
+    elif any(result.focus_node.startswith(IMPORTED) for result in found):
+        found = {_imported_row(result, closure.graph) for result in found}
+        outside = {_imported_row(result, closure.graph) for result in outside}
     results = tuple(sorted(found, key=ValidationResult.sort_key))
     conforms = bool(claims) and not any(r.severity == Severity.VIOLATION for r in results)
     completed(report_graph, sorted(outside, key=ValidationResult.sort_key), conforms, findings=bool(results))
@@ -347,6 +350,22 @@ def _located(result: ValidationResult, cells: Mapping[tuple[str, str | None], An
 
     cell = locate(cells, result.focus_node, result.path, result.value)
     return replace(result, location=str(cell)) if cell is not None else result
+
+
+#: The IRIs cn-import gives the nodes it writes; each keeps its export's file and row as dcterms:source.
+IMPORTED = "urn:comet-cn:import:"
+
+
+def _imported_row(result: ValidationResult, graph: Graph) -> ValidationResult:
+    """The finding with the export's file and row a node cn-import wrote came from (its ``dcterms:source``): its IRI
+    is a hash the user cannot look up in the export."""
+    if result.location is not None or not result.focus_node.startswith(IMPORTED):
+        return result
+    rows = sorted(str(o) for o in graph.objects(URIRef(result.focus_node), DCTERMS.source) if isinstance(o, Literal))
+    if not rows:
+        return result
+    shown = ", ".join(rows[:3]) + (f" and {len(rows) - 3} more" if len(rows) > 3 else "")
+    return replace(result, location=f"export row {shown}")
 
 
 def _parameters(value: RuleParameters | Mapping[str, object] | None) -> RuleParameters | None:
