@@ -55,7 +55,7 @@ SAME_UNITS = {
     "label-prefix": (WIND, "Serial EXR-2022-WIND-000001-006000"),
     # Red team 37: separators mixed before the range (a PDF copy).
     "spaces-then-hyphen": (WIND, "EXR 2022 WIND 000001-006000"),
-    "colon-then-slash": (WIND, "EXR-2022-WIND: 000001/006000"),
+    "colon-then-hyphen": (WIND, "EXR-2022-WIND: 000001-006000"),
 }
 
 # Genuinely different units: no CN-UNITS-01, the claim still conforms.

@@ -249,6 +249,8 @@ def test_the_loose_reading_of_an_unpadded_serial(serial: str | None, expected: S
     "serial",
     [
         "EXR 2024/SOLAR 000001 007000",  # two kinds, and the range joined by a space alone
+        "EXR/2024-SOLAR/000001/007000",  # a slash beside hyphens may end a range with its vintage ("…-0500/2022")
+        "EXR BIOC 0001-0500/2022",  # red team 38: a range and its vintage, not units 500 to 2022
         "EXR-2024-SOLAR-3101 20001",  # a space inside a number is not a range
         "ACR/CA/47104/2023/2210/1/7000",  # names ACR: read by its grammar only, which wants hyphens
         "EXR/2020/2024",  # years, not padded units
@@ -262,9 +264,8 @@ def test_mixed_or_registry_serials_with_other_separators_stay_unread(serial: str
     "serial",
     [
         "EXR 2024 SOLAR 000001-007000",  # red team 37: spaces before the range, as copied from a PDF
-        "EXR/2024-SOLAR/000001/007000",
+        "EXR/2024-SOLAR/000001-007000",
         "EXR-2024-SOLAR: 000001-007000",
-        "EXR-2024-SOLAR-000001/007000",
         "EXR-2024-SOLAR-000001..007000",
     ],
 )

@@ -364,6 +364,14 @@ _PLACEHOLDERS = frozenset(
         "notyetavailable",
         "notyetverified",
         "notyetappointed",
+        "notyet",
+        "pendingappointment",
+        "pendingselection",
+        "pendingconfirmation",
+        "select",  # a form's drop-down left at "-- Select --"
+        "pleaseselect",
+        "selectone",
+        "loremipsum",
         "http",  # a link with no address: "https://", "http://www."
         "https",
         "httpwww",
@@ -390,6 +398,17 @@ _PROMISED = re.compile(
 )
 
 
+#: A promise or a template's filler anywhere in the text ("Verifier to be appointed in Q3 2025", "Lorem ipsum
+#: dolor"): no name says that.
+_PROMISED_WORDS = re.compile(
+    r"\b(?:(?:yet\s+)?to\s+be|not\s+yet)\s+(?:appointed|announced|decided|defined|named|selected|confirmed|determined)\b"
+    r"|\blorem\s+ipsum\b",
+    re.IGNORECASE,
+)
+#: A template engine's field left unfilled: "{{verifier_name}}", "<<Verifier name>>", "[[name]]", "${verifier}".
+_TEMPLATE_FIELD = re.compile(r"\{\{.*\}\}|<<.*>>|\[\[.*\]\]|\$\{.*\}")
+
+
 def _says_nothing(text: str) -> bool:
     """No letter or digit ("-", "…", "()"), a placeholder word by its letters and digits ("[TBD]", "k.A.", "N.N.",
     "To be appointed"), or a mask of x's ("XXXX-XXXX")."""
@@ -397,12 +416,12 @@ def _says_nothing(text: str) -> bool:
     return not letters or letters in _PLACEHOLDERS or set(letters) == {"x"} or bool(_PROMISED.fullmatch(letters))
 
 
-#: What a form's prompt in square brackets asks for ("[Name of verification body]", "[insert date]", "[URL]"); a
-#: citation ("[SBTi Corporate Net-Zero Standard]") names a thing.
+#: What a form's prompt in square brackets or parentheses asks for ("[Name of verification body]", "[insert date]",
+#: "[URL]"); a citation ("[SBTi Corporate Net-Zero Standard]", "[IEA Net Zero Roadmap — Reference scenario]") names
+#: a thing.
 _PROMPT_WORDS = re.compile(
-    r"\b(names?|insert|enter|add|your|company|organi[sz]ation|verifier|verification body|auditor|date|here|link|url"
-    r"|e\.g|title|placeholder|describe|specify|fill|select|choose|client|entity|value|number|reference|text"
-    r"|description|details|document|tbd|tba|tbc|xxx|to be)\b",
+    r"\b(names?|insert|enter|add|your|verifier|verification body|auditor|date|here|link|url|e\.g|placeholder"
+    r"|describe|specify|fill|select|choose|tbd|tba|tbc|xxx|to be)\b",
     re.IGNORECASE,
 )
 #: A URI written in angle brackets: a scheme and what follows ("<https://…>", "<urn:isbn:…>", "<doi:10.…>").
@@ -423,14 +442,18 @@ def _placeholder(text: str) -> bool:
     bare = _INVISIBLE.sub(" ", text).strip()
     if not bare:
         return False  # blank: the rule that reads the text says it is missing
-    if _says_nothing(bare):
+    if _says_nothing(bare) or _TEMPLATE_FIELD.fullmatch(bare) or _PROMISED_WORDS.search(bare):
+        return True
+    # A label before the placeholder ("Verifier: TBD", "Name - N/A").
+    tail = re.split(r":\s+|\s[-\u2013\u2014]\s", bare)[-1]
+    if tail != bare and _says_nothing(tail):
         return True
     # A form's prompt left in its brackets: one group in angle or curly brackets ("<verifier>", "{name}"), not a URI
     # written in them ("<https://…>", "<urn:isbn:…>"); in square brackets, one that asks for something and cites no
     # number ("[Name of verification body]", not "[SBTi Corporate Net-Zero Standard, v1.1, 2023]"). A text with
     # citations ("[1] SBTi … [p. 21]") is not one group.
-    asks = not bare.startswith("[") or (_PROMPT_WORDS.search(bare) is not None and not any(c.isdigit() for c in bare))
-    if asks and re.fullmatch(r"[\[<{][^\[\]<>{}]*[\]>}]", bare) and not _BRACKETED_URI.fullmatch(bare):
+    asks = bare[0] in "<{" or (_PROMPT_WORDS.search(bare) is not None and not any(c.isdigit() for c in bare))
+    if asks and re.fullmatch(r"[\[<{(][^\[\]<>{}()]*[\]>})]", bare) and not _BRACKETED_URI.fullmatch(bare):
         return True
     # A placeholder followed by a note, or named as a file: the text before the note, without a file name's
     # extension, is one of the placeholders that say nothing whatever follows ("N/A" only written so).

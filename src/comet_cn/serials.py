@@ -710,12 +710,12 @@ def _icr(serial: str) -> SerialRange | None:
 
 _GENERIC_PREFIX = re.compile(r"[A-Z0-9.]+", re.ASCII)
 # A serial copied from a PDF or typed by hand may mix separators before its range ("EXR 2023 BIOC 001001-003000",
-# "EXR-2023-BIOC: 001001/003000", "EXR/2023-BIOC/001001/003000"): unread, the same units retired twice in two
-# spellings would go unseen. The range is still the two numbers at its end, joined by "-", "_", "/" or "..", never
-# by a space alone ("3101 20001" is not a range).
+# "EXR-2023-BIOC: 001001-003000", "EXR/2023/BIOC 001001-003000"): unread, the same units retired twice in two
+# spellings would go unseen. The range is still the two numbers at its end, joined by "-", "_" or "..", never by a
+# space alone ("3101 20001" is not a range) nor by "/", which also ends a range with its vintage ("0001-0500/2022").
 _MIXED = re.compile(
     r"(?P<prefix>[A-Z0-9.]+(?:(?:[-_/ ]|: ?)[A-Z0-9.]+)*?)(?:[-_/ ]|: ?)"
-    r"(?P<first>[0-9]+)(?:[-_/]|\.\.)(?P<last>[0-9]+)",
+    r"(?P<first>[0-9]+)(?:[-_]|\.\.)(?P<last>[0-9]+)",
     re.ASCII,
 )
 _PREFIX_SEPARATOR = re.compile(r"[-_/ ]|: ?")

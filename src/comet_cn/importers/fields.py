@@ -65,20 +65,17 @@ _CORSIA_OBLIGATION = re.compile(
 _COMPLIANCE_OBLIGATION = re.compile(r"\bcompliance\s+(?:obligations?|requirements?|use|purposes?|period)\b")
 
 # A carbon tax met with credits (Colombia's "no causación", South Africa's offset allowance): a compliance use
-# (import-formats §1.3). In a note, only with the liability it meets or in the tax's own name.
+# (import-formats §1.3), whether a reason or a note names it, unless the note denies it ("exempt from the carbon tax").
 _CARBON_TAX = r"\bcarbon\s+tax(?:es)?\b|\bno\s+causaci[oó]n\b|\bimpuesto\s+(?:nacional\s+)?al\s+carbono\b"
-_CARBON_TAX_LIABILITY = re.compile(
-    rf"\bcarbon\s+tax(?:es)?(?:\s+\w+){{0,3}}?\s+{_OBLIGATION}\b|\b{_OBLIGATION}(?:\s+\w+){{0,3}}?\s+carbon\s+tax"
-    r"|\bno\s+causaci[oó]n\b|\bimpuesto\s+(?:nacional\s+)?al\s+carbono\b|\boffset\s+allowance\b"
-)
-# A note that says the units went to the host country's NDC ("retired for use towards the host country NDC"), not
-# one that says they did not ("not counted towards the host country's NDC", a corresponding adjustment's wording).
+_CARBON_TAX_USE_NOTE = re.compile(rf"{_CARBON_TAX}|\boffset\s+allowance\b")
+# A note that says the units went to an NDC ("retired for use towards the host country NDC", "towards Ghana's
+# NDC"), not one that says they did not ("not counted towards the host country's NDC", an adjustment's wording).
 _NDC_USE = re.compile(
-    r"\b(?:use|used|retired|applied|counted|contribut(?:e|ed|ing|ion))\s+(?:\w+\s+){0,2}?"
-    r"(?:towards?|for|to)\s+(?:the\s+)?(?:host\s+countr(?:y|ies)\s+(?:s\s+)?)?"
-    r"(?:ndcs?|nationally\s+determined\s+contributions?)\b"
+    r"\b(?:use|used|retired|applied|counted|surrendered|contribut(?:e|ed|ing|ion))\s+(?:\w+\s+){0,2}?"
+    r"(?:towards?|for|to|against)\s+(?:\w+\s+){0,4}?(?:ndcs?|nationally\s+determined\s+contributions?)\b"
 )
-_NEGATION = re.compile(r"\b(?:not|no|never|without|nor)\b")
+# "no" only as a word of its own: "PO No. 4500123" (folded "po no 4500123") is a number, not a negation.
+_NEGATION = re.compile(r"\b(?:not|never|without|nor|exempt(?:ed|ion)?|excluding|outside)\b|\bno\b(?!\s+\d)")
 
 
 def _affirmed(pattern: re.Pattern[str]) -> Callable[[str], bool]:
@@ -109,7 +106,7 @@ _NOT_OFFSETTING_NOTE: tuple[tuple[Callable[[str], object], str], ...] = (
     *_NOT_OFFSETTING[:2],
     (_CORSIA_OBLIGATION.search, _CORSIA_USE),
     (_COMPLIANCE_OBLIGATION.search, _COMPLIANCE_USE),
-    (_affirmed(_CARBON_TAX_LIABILITY), _CARBON_TAX_USE),
+    (_affirmed(_CARBON_TAX_USE_NOTE), _CARBON_TAX_USE),
     (_affirmed(_NDC_USE), _NDC_CONTRIBUTION),
 )
 
