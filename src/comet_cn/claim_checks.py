@@ -495,6 +495,19 @@ def _placeholders(graph: Graph, source: str | None) -> Iterator[ValidationResult
                     value=str(value),
                     source=source,
                 )
+    # An empty list (JSON-LD {"@list": []}, rdf:nil) as a comet-cn value names nothing, yet it is an IRI, so a check
+    # that a verifier, a science-based reference or a responsible body is given passes on it.
+    for holder, link in sorted(set(graph.subject_predicates(RDF.nil)), key=str):
+        if isinstance(link, URIRef) and str(link).startswith(str(CN)):
+            yield finding(
+                "CN-INPUT-04",
+                focus_node=describe(graph, holder),
+                message=f"{compact(str(link))} is an empty list, which names nothing: give the value itself (or "
+                "leave the property out).",
+                path=str(link),
+                value=str(RDF.nil),
+                source=source,
+            )
     # A verifier (or the plan's responsible body) given as a node names someone only by its names: every name a
     # placeholder names no one.
     for prop, reader in _NAMED_PARTIES.items():
