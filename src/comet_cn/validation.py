@@ -38,7 +38,7 @@ from comet_cn.loading import (
     usable_numbers,
     vocabulary_changes,
 )
-from comet_cn.namespaces import CN
+from comet_cn.namespaces import CN, IMPORTED
 from comet_cn.native_checks import engine_shapes, native_findings
 from comet_cn.rdflib_state import exclusive
 from comet_cn.reasoning import Closure, Engine, ReasoningMode, name_blank_nodes, reason
@@ -350,10 +350,6 @@ def _located(result: ValidationResult, cells: Mapping[tuple[str, str | None], An
 
     cell = locate(cells, result.focus_node, result.path, result.value)
     return replace(result, location=str(cell)) if cell is not None else result
-
-
-#: The IRIs cn-import gives the nodes it writes; each keeps its export's file and row as dcterms:source.
-IMPORTED = "urn:comet-cn:import:"
 
 
 def _imported_row(result: ValidationResult, graph: Graph) -> ValidationResult:

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from comet_cn.importers.attribution import Period, matches_beneficiary, on_behalf_of, several_names
 from comet_cn.importers.model import PROVENANCE, Fact, ImportResult, Organisation, Parsed, Retirement
+from comet_cn.namespaces import IMPORTED
 from comet_cn.serials import SerialRange, find_overlaps, parse_serial, registry_block
 
 __all__ = [
@@ -31,8 +32,8 @@ __all__ = [
     "decimal_text",
 ]
 
-#: Every imported IRI starts here (outside the comet namespaces, which hold only ontology terms).
-BASE = "urn:comet-cn:import:"
+#: Every imported IRI starts here.
+BASE = IMPORTED
 #: How an event's comment records the beneficiary (``repr`` of the text follows): the registry's field, and a name
 #: only a note gives. A merge reads them back to refuse linking another beneficiary's retirement to the claimant.
 FIELD_BENEFICIARY = "beneficiary as the registry writes it: "

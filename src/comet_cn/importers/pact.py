@@ -22,13 +22,14 @@ from urllib.parse import quote
 from comet_cn.errors import InputError
 from comet_cn.importers.model import PROVENANCE, Excluded, Parsed
 from comet_cn.importers.reading import iso_date, number, records
+from comet_cn.namespaces import IMPORTED
 
 __all__ = ["KEYS", "NAME", "PRODUCT_COMMENT", "REPLACES", "looks_like", "parse", "quantity_problem"]
 
 NAME = "pact"
 KEYS = ("specVersion", "pcf")
 
-_BASE = "urn:comet-cn:import:pact:"
+_BASE = f"{IMPORTED}pact:"
 #: The key of the footprints a footprint supersedes (its ``precedingPfIds``), as IRIs.
 REPLACES = "dcterms:replaces"
 #: How a footprint's comment names its product (read back by a merge to make that product the claim's subject).
