@@ -132,6 +132,19 @@ def test_a_subject_named_two_ways_across_inputs_is_an_audit_violation(reasoning:
     assert a + "gamma-gmbh" in findings[1].message and a + "claim-gamma-2023" in findings[1].message
 
 
+@pytest.mark.rule("CN-AUDIT-ID-05")
+@pytest.mark.rule("CN-AUDIT-ID-06")
+@pytest.mark.parametrize("reasoning", ["none", "owlrl"])
+def test_claims_of_one_subject_for_one_or_overlapping_periods(reasoning: str) -> None:
+    s = "https://example.org/fixture/subject-periods/"
+    findings = run_audits(FIXTURES / "subject-periods.ttl", reasoning=reasoning)
+    assert [(f.rule_id, f.severity, f.focus_node, f.value) for f in findings] == [
+        ("CN-AUDIT-ID-05", "Violation", s + "alpha-a", s + "alpha-b"),  # two 2024 claims under two period IRIs
+        ("CN-AUDIT-ID-06", "Warning", s + "beta-cy", s + "beta-fy"),  # a calendar year over a financial year
+    ]  # alpha's 2025 claim follows 2024; gamma's reissue replaces its first claim
+    assert "2024-01-01 to 2024-12-31" in findings[0].message and "2023-04-01 to 2024-03-31" in findings[1].message
+
+
 def test_audit_results_over_a_loaded_graph_names_the_source() -> None:
     findings = audit_results(load_sources(MULTI), source="acme")
     assert {f.source for f in findings} == {"acme"}

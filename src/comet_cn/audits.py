@@ -183,6 +183,20 @@ def _report_periods_message(row: Row) -> str:
     )
 
 
+def _subject_period_message(row: Row) -> str:
+    if row.get("same") is True:
+        return (
+            f"CN-AUDIT-ID-05 (§12, §13): claims {row['claim']} and {row['other']} are both made for {row['subject']} "
+            f"and the reporting period {row['start']} to {row['end']}, and neither replaces the other; a subject has "
+            "one report and one claim per period, and the audits cannot tell which of the two is its account."
+        )
+    return (
+        f"CN-AUDIT-ID-06 (§3.1.6, §12): the reporting periods of claims {row['claim']} ({row['start']} to "
+        f"{row['end']}) and {row['other']} ({row['other_start']} to {row['other_end']}), both for {row['subject']}, "
+        "overlap; the months they share are counted and offset twice, and the periods should follow one another."
+    )
+
+
 def _alias_message(row: Row) -> str:
     return (
         f"CN-AUDIT-ID-02 (§5.2, §9.2): the subject {row['subject']} of {row['claim']} is named {row['alias']} "
@@ -250,6 +264,22 @@ AUDITS: tuple[Audit, ...] = (
         focus="document",
         value="periods",
         path=str(CN.hasReport),
+    ),
+    Audit(
+        rule_id="CN-AUDIT-ID-05",
+        message=_subject_period_message,
+        focus="claim",
+        value="other",
+        path=str(CN.hasReportingPeriod),
+        keep=lambda row: row.get("same") is True,
+    ),
+    Audit(
+        rule_id="CN-AUDIT-ID-06",
+        message=_subject_period_message,
+        focus="claim",
+        value="other",
+        path=str(CN.hasReportingPeriod),
+        keep=lambda row: row.get("same") is False,
     ),
     Audit(
         rule_id="CN-AUDIT-ID-03",

@@ -8,6 +8,7 @@ serial ranges, are counted once (CN-UNITS-01..03).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -312,11 +313,19 @@ _REQUIRED_TEXTS = {
     CN.reportingPeriodRationale: "CN-EVENT-05",
     CN.serialNumber: "CN-REG-01",
     CN.evidenceLocation: "CN-EVID-01",
+    CN.assetClass: "CN-FI-01",
     # Not required (a warning when missing), but a placeholder pretends to name who delivers the plan.
     CN.responsibleForDelivery: "CN-PLAN-W01",
 }
 #: The properties whose value, when a node, names a party by its names: a placeholder name names no one.
-_NAMED_PARTIES = {CN.verifiedBy: "CN-CLAIM-06", CN.responsibleForDelivery: "CN-PLAN-W01"}
+_NAMED_PARTIES = {
+    CN.verifiedBy: "CN-CLAIM-06",
+    CN.responsibleForDelivery: "CN-PLAN-W01",
+    CN.claimedBy: "CN-CLAIM-04",
+    CN.hasSubject: "CN-CLAIM-03",
+    CN.inRegistry: "CN-REG-01",
+    CN.retiredOnBehalfOf: "CN-RET-02",
+}
 #: The properties that name a node (a verifier given as a node, CN-CLAIM-06).
 _NAMES = (
     RDFS.label,
@@ -377,6 +386,25 @@ _PLACEHOLDERS = frozenset(
         "httpwww",
         "httpswww",
         "www",
+        # "Not applicable", "to be defined" in the languages claims are written in (NFKC first: "ＴＢＤ" is "TBD").
+        "nvt",
+        "nietvantoepassing",
+        "entfällt",
+        "entfaellt",
+        "nichtzutreffend",
+        "nichtanwendbar",
+        "noaplica",
+        "noaplicable",
+        "sansobjet",
+        "nonapplicable",
+        "àdéfinir",
+        "adefinir",
+        "待定",
+        "不适用",
+        "redacted",
+        "onrequest",
+        "uponrequest",
+        "availableonrequest",
     }
 )
 
@@ -393,7 +421,7 @@ def _visible(text: str) -> bool:
 
 #: "To be appointed", "Not yet published": a thing promised, not given (by their letters, as _PLACEHOLDERS).
 _PROMISED = re.compile(
-    r"(tobe|notyet|yetto(be)?)(appointed|announced|decided|defined|named|provided|added|agreed|assigned|completed"
+    r"(tobe|notyet|yetto(be)?|willbe)(appointed|announced|decided|defined|named|provided|added|agreed|assigned|completed"
     r"|determined|confirmed|known|available|verified|selected|published|issued|updated|supplied|advised)"
 )
 
@@ -402,7 +430,16 @@ _PROMISED = re.compile(
 #: dolor"): no name says that.
 _PROMISED_WORDS = re.compile(
     r"\b(?:(?:yet\s+)?to\s+be|not\s+yet)\s+(?:appointed|announced|decided|defined|named|selected|confirmed|determined)\b"
-    r"|\blorem\s+ipsum\b",
+    r"|\blorem\s+ipsum\b"
+    r"|\bwill\s+be\s+(?:provided|appointed|announced|named|selected|confirmed|determined|added|published|supplied)\b"
+    r"|\b(?:available\s+)?(?:on|upon)\s+request\b"
+    # A form's instruction ("Insert reference here", "Enter the verifier") and a placeholder after what it stands
+    # for ("Reference TBD", "Verifier tbc.").
+    r"|^(?:insert|enter|fill\s+in)\s+(?:the|your|a|an|names?|references?|dates?|links?|url|text|values?|details|verifiers?|here)\b|\b(?:tbd|tbc|tba)\s*[.!]?$"
+    # "TBD after tender", "TBC once selected", "Pending the tender": an answer left for later, with its condition
+    # ("TBD Logistics Ltd" is a name).
+    r"|^(?:tbd|tba|tbc|to\s*do|pending)\b[\s.:;,-]*(?:after|upon|on|once|following|pending|when|by|in|until|before"
+    r"|at|the|tender|appointment|selection|confirmation|procurement)\b",
     re.IGNORECASE,
 )
 #: A template engine's field left unfilled: "{{verifier_name}}", "<<Verifier name>>", "[[name]]", "${verifier}".
@@ -413,7 +450,9 @@ def _says_nothing(text: str) -> bool:
     """No letter or digit ("-", "…", "()"), a placeholder word by its letters and digits ("[TBD]", "k.A.", "N.N.",
     "To be appointed"), or a mask of x's ("XXXX-XXXX")."""
     letters = "".join(character for character in text if character.isalnum()).casefold()
-    return not letters or letters in _PLACEHOLDERS or set(letters) == {"x"} or bool(_PROMISED.fullmatch(letters))
+    return (
+        not letters or letters in _PLACEHOLDERS or set(letters) in ({"x"}, {"0"}) or bool(_PROMISED.fullmatch(letters))
+    )
 
 
 #: What a form's prompt in square brackets or parentheses asks for ("[Name of verification body]", "[insert date]",
@@ -439,7 +478,8 @@ _NOTED_PLACEHOLDERS = frozenset(
 
 @lru_cache(maxsize=4096)  # the same texts recur (evidence locations, names): a few regex passes each otherwise
 def _placeholder(text: str) -> bool:
-    bare = _INVISIBLE.sub(" ", text).strip()
+    # NFKC: full-width and other compatibility forms are read as the letters they show ("ＴＢＤ", "Ｎ/Ａ").
+    bare = unicodedata.normalize("NFKC", _INVISIBLE.sub(" ", text)).strip()
     if not bare:
         return False  # blank: the rule that reads the text says it is missing
     if _says_nothing(bare) or _TEMPLATE_FIELD.fullmatch(bare) or _PROMISED_WORDS.search(bare):
@@ -469,6 +509,21 @@ def _placeholder(text: str) -> bool:
     )
 
 
+#: A serial with a part masked or left to fill in ("EXR-2022-WIND-XXXXXX-XXXXXX", "VCS-1234-TBD"): it names no units.
+_SERIAL_PLACEHOLDER = re.compile(r"(?:^|[-/ ._:])(?:[xX]{3,}|tbd|tbc|tba|n/a)(?:$|[-/ ._:])", re.IGNORECASE)
+
+
+def _masked_serial(text: str) -> bool:
+    return bool(_SERIAL_PLACEHOLDER.search(unicodedata.normalize("NFKC", text)))
+
+
+#: Where evidence is kept that only its writer can open: a file on a computer, localhost, a blank page.
+_LOCAL_LOCATION = re.compile(
+    r"^\s*(?:file:|about:blank|https?://(?:localhost|127\.0\.0\.1|\[::1\])(?:[:/]|$)|[A-Za-z]:[\\/]|\\\\)",
+    re.IGNORECASE,
+)
+
+
 def _written(value: Node) -> str:
     """A literal's text; for a reference written as a relative IRI (``"verifiedBy": "N/A"`` reads as an IRI), what
     was written; anything else, nothing to compare."""
@@ -484,17 +539,22 @@ def _placeholders(graph: Graph, source: str | None) -> Iterator[ValidationResult
     is not blank, but says nothing (a pathway "based on" "N/A", a claim verified by "TBD")."""
     for prop, reader in _REQUIRED_TEXTS.items():
         for node, value in graph.subject_objects(prop):
-            written = _written(value)
-            if _placeholder(written):
-                yield finding(
-                    "CN-INPUT-04",
-                    focus_node=describe(graph, node),
-                    message=f"{compact(str(prop))} is {written!r}, a placeholder that says nothing: the rule that "
-                    f"reads it ({reader}) needs the actual text.",
-                    path=str(prop),
-                    value=str(value),
-                    source=source,
-                )
+            written = _written(value) or (str(value) if prop == CN.evidenceLocation else "")
+            if _placeholder(written) or (prop == CN.serialNumber and _masked_serial(written)):
+                what = "a placeholder that says nothing"
+            elif prop == CN.evidenceLocation and _LOCAL_LOCATION.search(written):
+                what = "a place on one computer (a local file, localhost, about:blank), which no reader can open"
+            else:
+                continue
+            yield finding(
+                "CN-INPUT-04",
+                focus_node=describe(graph, node),
+                message=f"{compact(str(prop))} is {written!r}, {what}: the rule that reads it ({reader}) needs the "
+                "actual text.",
+                path=str(prop),
+                value=str(value),
+                source=source,
+            )
     # An empty list (JSON-LD {"@list": []}, rdf:nil) as a comet-cn value names nothing, yet it is an IRI, so a check
     # that a verifier, a science-based reference or a responsible body is given passes on it.
     for holder, link in sorted(set(graph.subject_predicates(RDF.nil)), key=str):

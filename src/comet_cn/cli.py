@@ -481,7 +481,9 @@ def _validate_cli(
     worst = EXIT_OK
     extra_violations = False
     with atomic_output(output) as stream:
-        writer = ReportWriter(stream, fmt, silent_lone_failure=output is None) if fmt in FORMATS else None
+        writer = (
+            ReportWriter(stream, fmt, silent_lone_failure=output is None, strict=strict) if fmt in FORMATS else None
+        )
         kept: list[Outcome] = []
         # html and junit read each claim's graph again, and the audits read every claim again: the inputs are
         # expanded once when standard input is among them (it can be read only once) or the format needs it.

@@ -52,7 +52,9 @@ Outcome = ValidationReport | InputFailure
 
 
 class _Counts:
-    def __init__(self) -> None:
+    def __init__(self, strict: bool = False) -> None:
+        self.strict = strict
+        self.strict_failing = 0  # conforming inputs that fail --strict on their warnings
         self.inputs = 0
         self.conforming = 0
         self.failing = 0
@@ -71,6 +73,7 @@ class _Counts:
             return
         self.conforming += outcome.conforms
         self.failing += not outcome.conforms
+        self.strict_failing += self.strict and outcome.conforms and bool(outcome.warnings)
         self.not_claims += not outcome.claims
         self.per_rule.update(r.rule_id for r in outcome.results)
 
@@ -89,6 +92,8 @@ class _Counts:
             "audit_violations": self.audit_violations,
             "audit_warnings": self.audit_warnings,
             "rules": dict(sorted(self.per_rule.items())),
+            # Only with --strict: how many conforming inputs fail it on their warnings (the exit code counts them).
+            **({"strict_failing": self.strict_failing} if self.strict else {}),
         }
 
     def conforms(self) -> bool | None:
@@ -112,14 +117,18 @@ class ReportWriter:
     can open with the overall verdict. Turtle keeps the report graphs until the end (it is not meant for huge runs).
     """
 
-    def __init__(self, stream: TextIO, fmt: str, *, silent_lone_failure: bool = False) -> None:
+    def __init__(self, stream: TextIO, fmt: str, *, silent_lone_failure: bool = False, strict: bool = False) -> None:
         """:param silent_lone_failure: in text, write nothing when the run's one input could not be read (the
-        command's one-line error says it all; a summary of one unreadable input only repeats it three times)."""
+        command's one-line error says it all; a summary of one unreadable input only repeats it three times).
+        :param strict: the run fails on warnings too (``cn-validate --strict``): a conforming claim with warnings
+        still conforms to ISO 14068-1 (warnings are the standard's "should"), and the report says it fails the run.
+        """
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
         self._stream = stream
         self._fmt = fmt
-        self._counts = _Counts()
+        self._counts = _Counts(strict)
+        self._strict = strict
         self._extra: list[ValidationResult] = []
         self._results_spool: IO[str] | None = None
         self._inputs_spool: IO[str] | None = None
@@ -144,7 +153,7 @@ class ReportWriter:
             if self._silent_lone_failure and self._counts.inputs == 1 and isinstance(outcome, InputFailure):
                 self._held = outcome
             else:
-                self._stream.write("\n".join(_text_block(outcome)) + "\n")
+                self._stream.write("\n".join(_text_block(outcome, strict=self._strict)) + "\n")
         elif self._fmt == "json":
             assert self._results_spool is not None and self._inputs_spool is not None
             if isinstance(outcome, ValidationReport):
@@ -216,7 +225,11 @@ class ReportWriter:
             for result in extra:
                 self._spool(self._results_spool, result.as_dict())
             head = '{\n  "format_version": "1.1",\n  "conforms": '  # the version of this JSON format (schema)
-            self._stream.write(head + json.dumps(self._counts.conforms()) + ',\n  "results": [')
+            self._stream.write(head + json.dumps(self._counts.conforms()))
+            if self._strict:  # the run's outcome under --strict beside the ISO verdict, as the exit code reads it
+                passes = self._counts.conforms() is True and not self._counts.strict_failing
+                self._stream.write(',\n  "strict": true,\n  "passes": ' + json.dumps(passes))
+            self._stream.write(',\n  "results": [')
             self._copy(self._results_spool)
             self._stream.write('],\n  "inputs": [')
             self._copy(self._inputs_spool)
@@ -307,7 +320,7 @@ def _grouped(results: Sequence[ValidationResult]) -> list[str]:
     return lines
 
 
-def _text_block(outcome: Outcome) -> list[str]:
+def _text_block(outcome: Outcome, *, strict: bool = False) -> list[str]:
     if isinstance(outcome, InputFailure):
         return [f"{escape_controls(outcome.source)}: ERROR {escape_controls(outcome.message)}"]
     counts = f"{len(outcome.violations)} violation(s), {len(outcome.warnings)} warning(s)"
@@ -316,6 +329,8 @@ def _text_block(outcome: Outcome) -> list[str]:
         verdict = "NOT A CLAIM: no carbon-neutrality claim found"
     else:
         verdict = ("CONFORMS" if outcome.conforms else "DOES NOT CONFORM") + " to ISO 14068-1"
+        if strict and outcome.conforms and outcome.warnings:
+            verdict += ", but FAILS --strict on its warnings"
     # The SHACL engine is named only when it is not the reference, so the usual line stays as it was.
     engine = "" if outcome.shacl_engine == "pyshacl" else f"; shapes: {outcome.shacl_engine}"
     lines = [f"{escape_controls(outcome.source)}: {verdict} ({counts}; reasoning: {outcome.reasoning}{engine})"]
@@ -343,6 +358,8 @@ def _text_tail(counts: _Counts, extra: Sequence[ValidationResult]) -> list[str]:
         f"Summary: {counts.inputs} input(s): {counts.conforming} conform, {counts.failing} do not{not_claims}, "
         f"{counts.errors} could not be read.{audits} Findings per rule: {per_rule}."
     )
+    if counts.strict_failing:
+        lines.append(f"With --strict: {counts.strict_failing} conforming input(s) fail on their warnings.")
     if counts.unreadable:
         lines.append("Could not be read: " + ", ".join(escape_controls(name) for name in counts.unreadable))
     return lines

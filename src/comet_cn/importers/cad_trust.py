@@ -105,7 +105,9 @@ def parse(document: Any, source: str) -> Parsed:
             continue
         # A reason naming compliance, CORSIA or an NDC ("Cancelled for NDC") offsets nothing, as every registry's
         # reason field is read (fields.not_offsetting).
-        use = not_offsetting("unit_status_reason", _text(record, "unit_status_reason"))
+        use = not_offsetting("unit_status_reason", _text(record, "unit_status_reason")) or not_offsetting(
+            "unit_retirement_detail", _text(record, "unit_retirement_detail"), free_text=True
+        )
         if use is not None:
             excluded.append(Excluded(where, use))
             continue

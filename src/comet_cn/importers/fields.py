@@ -54,25 +54,33 @@ def _article6_share(words: str) -> bool:
     return _ARTICLE6.search(words) is not None and _SHARE_WORD.search(words) is not None
 
 
-# A note names a CORSIA or compliance use only with the obligation it meets ("to meet Example Airways Ltd's CORSIA
-# First Phase offsetting requirements", "offsetting obligation under CORSIA", "compliance obligation"); a note may
-# mention CORSIA eligibility or "compliance with ISO 14068-1" in a voluntary retirement. A few words apart at most:
-# bounded, so the search stays linear on a long cell.
-_OBLIGATION = r"(?:obligations?|requirements?|compliance|liabilit(?:y|ies))"
-_CORSIA_OBLIGATION = re.compile(
-    rf"\bcorsia(?:\s+\w+){{0,4}}?\s+{_OBLIGATION}\b|\b{_OBLIGATION}(?:\s+\w+){{0,3}}?\s+corsia\b"
-)
-_COMPLIANCE_OBLIGATION = re.compile(r"\bcompliance\s+(?:obligations?|requirements?|use|purposes?|period)\b")
-
 # A carbon tax met with credits (Colombia's "no causación", South Africa's offset allowance): a compliance use
 # (import-formats §1.3), whether a reason or a note names it, unless the note denies it ("exempt from the carbon tax").
-_CARBON_TAX = r"\bcarbon\s+tax(?:es)?\b|\bno\s+causaci[oó]n\b|\bimpuesto\s+(?:nacional\s+)?al\s+carbono\b"
+_CARBON_TAX = (
+    r"\bcarbon\s+tax(?:es)?\b|\bno\s+causaci[oó]n\b|\bimpuesto\s+(?:nacional\s+)?al\s+carbono\b|\bimpuesto\s+verde\b"
+    r"|\btaxe\s+carbone\b|\bgreen\s+tax\b|\bcarbon\s+levy\b|\bco2\s+(?:tax|levy|abgabe)\b"
+)
 _CARBON_TAX_USE_NOTE = re.compile(rf"{_CARBON_TAX}|\boffset\s+allowance\b")
 # A note that says the units went to an NDC ("retired for use towards the host country NDC", "towards Ghana's
 # NDC"), not one that says they did not ("not counted towards the host country's NDC", an adjustment's wording).
-_NDC_USE = re.compile(
-    r"\b(?:use|used|retired|applied|counted|surrendered|contribut(?:e|ed|ing|ion))\s+(?:\w+\s+){0,2}?"
-    r"(?:towards?|for|to|against)\s+(?:\w+\s+){0,4}?(?:ndcs?|nationally\s+determined\s+contributions?)\b"
+_NDC_USE = re.compile(r"\bndcs?\b|\bnationally\s+determined\s+contributions?\b")
+# A compliance scheme by name (an ETS, cap-and-trade, Alberta's TIER, the Swiss CO2 Act) or an obligation to
+# offset or surrender: a compliance use whatever the verb ("Retired under the UK ETS", "Surrendered for the Korea
+# ETS offset obligation").
+_COMPLIANCE_SCHEME = re.compile(
+    r"\bets\b|\bemissions?\s+trading\s+(?:system|scheme)s?\b|\bcap\s+and\s+(?:trade|invest)\b"
+    r"|\btier\s+regulation\b|\bco2\s+act\b|\bsafeguard\s+mechanism\b"
+    r"|\b(?:offset(?:ting)?|compensation|surrender)\s+obligations?\b|\bobligations?\s+under\b"
+)
+# Units cancelled for the overall mitigation in global emissions, or transferred as ITMOs: another's use.
+_ARTICLE6_TRANSFER = re.compile(
+    r"\bomge\b|\boverall\s+mitigation\b|\bitmos?\s+transfer|\btransfer(?:red)?\s+(?:\w+\s+){0,3}?itmos?\b"
+    r"|\barticle\s*6\s*2\s+transfer"
+)
+# What a note may say of CORSIA without a CORSIA use: the units' eligibility ("CORSIA-eligible units retired on
+# behalf of Acme", "Eligible for CORSIA 2024-2026 Compliance Period").
+_CORSIA_ELIGIBLE = re.compile(
+    r"\bcorsia\s+eligib\w*|\beligib\w*\s+for\s+corsia(?:\s+\d{4}(?:\s+\d{4})?)?(?:\s+compliance\s+period)?"
 )
 # "no" only as a word of its own: "PO No. 4500123" (folded "po no 4500123") is a number, not a negation.
 _NEGATION = re.compile(r"\b(?:not|never|without|nor|exempt(?:ed|ion)?|excluding|outside)\b|\bno\b(?!\s+\d)")
@@ -92,26 +100,37 @@ _CORSIA_USE = "a CORSIA use (an aeroplane operator's obligation)"
 _COMPLIANCE_USE = "a compliance use"
 _CARBON_TAX_USE = "a carbon tax met with credits, a compliance use"
 _NDC_CONTRIBUTION = "a contribution toward the host country's NDC"
+_ARTICLE6_USE = "an Article 6 transfer or a cancellation for the overall mitigation in global emissions"
 _NOT_OFFSETTING: tuple[tuple[Callable[[str], object], str], ...] = (
     (_CANCELLATION.search, "a cancellation"),
     (_article6_share, "the mandatory Article 6 share retirement"),
-    (re.compile(r"\bndcs?\b|\bnationally\s+determined\s+contributions?\b").search, _NDC_CONTRIBUTION),
+    (_NDC_USE.search, _NDC_CONTRIBUTION),
     (re.compile(r"\bcorsia\b").search, _CORSIA_USE),
     (re.compile(r"\bcompliance\b").search, _COMPLIANCE_USE),
     (re.compile(_CARBON_TAX).search, _CARBON_TAX_USE),
+    (_COMPLIANCE_SCHEME.search, _COMPLIANCE_USE),
+    (_ARTICLE6_TRANSFER.search, _ARTICLE6_USE),
 )
-# What a free-text note is read for: a cancellation, an Article 6 share, a CORSIA, compliance or carbon-tax
-# obligation met, or units used toward the host country's NDC.
+# What a free-text note is read for: a cancellation, an Article 6 share or transfer, CORSIA, compliance, a
+# compliance scheme or obligation, a carbon tax, or an NDC, each unless the words before it deny it ("not for
+# compliance", "not counted towards the host country's NDC", "exempt from the carbon tax"). Fail loudly: a note
+# that names one is left out with its reason, which the import report shows; what it may say without one is its
+# conformance to a standard ("in compliance with ISO 14068-1") or the units' CORSIA eligibility.
 _NOT_OFFSETTING_NOTE: tuple[tuple[Callable[[str], object], str], ...] = (
     *_NOT_OFFSETTING[:2],
-    (_CORSIA_OBLIGATION.search, _CORSIA_USE),
-    (_COMPLIANCE_OBLIGATION.search, _COMPLIANCE_USE),
+    (_affirmed(re.compile(r"\bcorsia\b")), _CORSIA_USE),
+    (_affirmed(re.compile(r"\bcompliance\b")), _COMPLIANCE_USE),
+    (_affirmed(_COMPLIANCE_SCHEME), _COMPLIANCE_USE),
     (_affirmed(_CARBON_TAX_USE_NOTE), _CARBON_TAX_USE),
     (_affirmed(_NDC_USE), _NDC_CONTRIBUTION),
+    (_ARTICLE6_TRANSFER.search, _ARTICLE6_USE),
 )
 
 
-_STANDARD = re.compile(r"\b(?:in\s+)?(?:compliance|compliant)\s+with\s+(?:the\s+)?(?:iso|pas|ghg\s+protocol)\b")
+_STANDARD = re.compile(
+    r"\b(?:in\s+)?(?:compliance|compliant)\s+with\s+(?:the\s+)?"
+    r"(?:iso|pas|ghg\s+protocol|vcs|verra|gold\s+standard|icvcm|core\s+carbon\s+principles|sbti|vcmi)\b"
+)
 
 
 def _plain_words(text: str) -> str:
@@ -131,6 +150,8 @@ def not_offsetting(column: str, value: str, *, free_text: bool = False) -> str |
     """
     # "in compliance with ISO 14068-1" states conformance to a standard, not a compliance use.
     words = _STANDARD.sub(" ", _plain_words(value)).strip()
+    if free_text:
+        words = _CORSIA_ELIGIBLE.sub(" ", words).strip()
     if not words:
         return None
     for found, kind in _NOT_OFFSETTING_NOTE if free_text else _NOT_OFFSETTING:
