@@ -376,3 +376,11 @@ def test_a_financed_accounts_asset_class_left_as_a_placeholder_is_refused() -> N
         _read(EXAMPLES / "financial-institution-claim.jsonld"), ("ex:financed-mortgages", "assetClass", "N/A")
     )
     assert "CN-INPUT-04" in violations_by_rule(document)
+
+
+@pytest.mark.rule("CN-INPUT-04")
+def test_an_ordered_list_as_a_value_is_refused_saying_why() -> None:
+    # Before: the rules read the list's head and said the claim had no offsetting events, not why.
+    events = ["ex:retirement-2025-03"]
+    messages = violations_by_rule(edited(_read(CLAIM), ("ex:claim-2024", "hasOffsettingEvent", {"@list": events})))
+    assert any("given as an ordered list (@list)" in m for m in messages.get("CN-INPUT-04", [])), messages

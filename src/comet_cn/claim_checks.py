@@ -568,6 +568,19 @@ def _placeholders(graph: Graph, source: str | None) -> Iterator[ValidationResult
                 value=str(RDF.nil),
                 source=source,
             )
+    # A non-empty list ({"@list": [...]}) as a comet-cn value is one node, the list's head, not its members: every
+    # rule reads the head, finds none of what it looks for, and its message would not say why.
+    for head in sorted(set(graph.subjects(RDF.first, None)), key=str):
+        for holder, link in sorted(graph.subject_predicates(head), key=str):
+            if isinstance(link, URIRef) and str(link).startswith(str(CN)):
+                yield finding(
+                    "CN-INPUT-04",
+                    focus_node=describe(graph, holder),
+                    message=f"{compact(str(link))} is given as an ordered list (@list), which the rules read as one "
+                    "node, not as its members: give the values as a plain JSON array (a set).",
+                    path=str(link),
+                    source=source,
+                )
     # A verifier (or the plan's responsible body) given as a node names someone only by its names: every name a
     # placeholder names no one.
     for prop, reader in _NAMED_PARTIES.items():
