@@ -200,7 +200,7 @@ def _emissions_for(periods: list[tuple[str, str]]) -> dict[str, Any]:
 def test_a_years_footprint_of_januarys_emissions_is_refused(engine: str) -> None:
     # Before: each emission was for a part of the year, so each passed, and January stood for the year.
     messages = violations_by_rule(_emissions_for([("2024-01-01", "2024-01-31")]), engine).get("CN-CLAIM-02", [])
-    assert any("do not reach its first or its last day" in m for m in messages), messages
+    assert any("do not cover it from its first day to its last" in m for m in messages), messages
 
 
 @pytest.mark.rule("CN-CLAIM-02")
@@ -384,3 +384,125 @@ def test_an_ordered_list_as_a_value_is_refused_saying_why() -> None:
     events = ["ex:retirement-2025-03"]
     messages = violations_by_rule(edited(_read(CLAIM), ("ex:claim-2024", "hasOffsettingEvent", {"@list": events})))
     assert any("given as an ordered list (@list)" in m for m in messages.get("CN-INPUT-04", [])), messages
+
+
+# ---- red team 41a: the allow-lists attacked ----
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    "severity",
+    ["Major NCs: 1 of 3 closed", "3 major NCs, 2 closed", "Major NCs closed: 0", "Critical NC, resolved as major",
+     "non-immaterial", "non - minor", "Major NC - resolved by 30 September 2025", "Major NC ＮＯＴ closed",
+     "Major, closed — не закрыто", "Major NC closed ✗"],
+)  # fmt: skip
+def test_a_severity_in_allowed_words_that_is_still_open_is_refused(engine: str, severity: str) -> None:
+    assert "CN-CLAIM-06" in violations_by_rule(_with_nonconformity(severity), engine)
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.parametrize(
+    "severity",
+    ["Minor NC raised", "Minor - acknowledged by client", "Major - closed (desk review)",
+     "Major NC closed 3 March 2025 following verification of corrective action",
+     "Resolved prior to issuance of the opinion", "Major NC – closed"],
+)  # fmt: skip
+def test_a_verifiers_ordinary_wording_of_a_closed_or_minor_finding_conforms(severity: str) -> None:
+    assert violations_by_rule(_with_nonconformity(severity)) == {}
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    "decision",
+    ["ＮＯＴ approved", "Approved — отклонено", "Approved: ✗", "Approved: 0", "Approved by 1 of 3 of the panel",
+     "Passed on by the panel"],
+)  # fmt: skip
+def test_a_decision_in_allowed_words_that_is_no_approval_is_refused(engine: str, decision: str) -> None:
+    assert "CN-CLAIM-06" in violations_by_rule(_with_panel(decision), engine)
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.parametrize(
+    "decision", ["Approved by the certification body", "Approved: yes", "All findings closed; approved"]
+)
+def test_a_reviewers_ordinary_approval_conforms(decision: str) -> None:
+    assert violations_by_rule(_with_panel(decision)) == {}
+
+
+@pytest.mark.rule("CN-BAL-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    "text",
+    ["t CO2e (kilotonnes)", "t CO2e (ktons)", "t CO2e (in kilograms)", "t CO2e, in grams", "t CO2e (thous.)",
+     "t CO2e (in Tausenden)", "t CO2e (en mil)", "t CO2e (x 100)", "t CO2e (% of baseline)"],
+)  # fmt: skip
+def test_tonnes_in_yet_another_scale_are_refused(engine: str, text: str) -> None:
+    document = edited(_read(CLAIM), ("ex:emission-scope1", "schema:unitText", text))
+    assert "CN-BAL-01" in violations_by_rule(document, engine)
+
+
+@pytest.mark.rule("CN-BAL-01")
+def test_a_unit_stated_on_an_offsetting_event_is_read() -> None:
+    document = edited(_read(CLAIM), ("ex:retirement-2025-03", "schema:unitText", "kg CO2e"))
+    assert "CN-BAL-01" in violations_by_rule(document)
+
+
+@pytest.mark.rule("CN-INPUT-04")
+@pytest.mark.parametrize(
+    "text",
+    ["To be nominated", "TBD verifier", "Will be shared later", "à confirmer", "n.t.b.", "N/D", "noch offen", "未定",
+     "Redacted (confidential)", "[Withheld]"],
+)  # fmt: skip
+def test_a_verifier_named_by_yet_another_placeholder_is_refused(text: str) -> None:
+    assert "CN-INPUT-04" in violations_by_rule(edited(_read(CLAIM), ("ex:verifier", "label", text)))
+
+
+@pytest.mark.rule("CN-INPUT-04")
+@pytest.mark.parametrize(
+    "text",
+    ["Pending the merger on 1 July 2024, the reporting period runs to 30 June", "Calendar year; next review TBA"],
+)
+def test_a_rationale_in_prose_is_not_a_placeholder(text: str) -> None:
+    event = _read(EXAMPLES / "annex-b" / "recurring-event-claim.jsonld")
+    holder = next(n["@id"] for n in event["@graph"] if "reportingPeriodRationale" in n)
+    assert violations_by_rule(edited(event, (holder, "reportingPeriodRationale", text))) == {}
+
+
+@pytest.mark.rule("CN-INPUT-04")
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("serialNumber", "EXR-2022-WIND-******-006000"), ("serialNumber", "EXR-2022-WIND-pending"),
+     ("serialNumber", "WINDXXXXXX")],
+)  # fmt: skip
+def test_a_serial_masked_otherwise_is_refused(key: str, value: str) -> None:
+    assert "CN-INPUT-04" in violations_by_rule(edited(_read(CLAIM), ("ex:credit-wind", key, value)))
+
+
+@pytest.mark.rule("CN-INPUT-04")
+@pytest.mark.parametrize(
+    "location", ["/home/alice/retirement.pdf", "smb://fileserver/retirement.pdf", "http://192.168.1.5/retirement.pdf",
+                 "Ｃ:\\\\retirement.pdf"],
+)  # fmt: skip
+def test_evidence_on_a_private_network_or_home_folder_is_refused(location: str) -> None:
+    text = json.dumps(_read(CLAIM)).replace("https://example.org/acme/evidence/registry-project-page.pdf", location)
+    assert "CN-INPUT-04" in violations_by_rule(json.loads(text))
+
+
+@pytest.mark.rule("CN-CLAIM-02")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_footprint_of_january_and_december_is_refused(engine: str) -> None:
+    # Before: the parts reached the first and the last day, and the months between were not compared.
+    document = _emissions_for([("2024-01-01", "2024-01-31"), ("2024-12-01", "2024-12-31")])
+    messages = violations_by_rule(document, engine).get("CN-CLAIM-02", [])
+    assert any("without a gap" in m for m in messages), messages
+
+
+@pytest.mark.rule("CN-AUDIT-ID-05")
+def test_the_same_period_with_a_time_zone_is_the_same_period(tmp_path: Path) -> None:
+    from comet_cn.audits import run_audits
+
+    second = _second_claim(tmp_path, "2024-01-01Z", "2024-12-31Z")
+    findings = [f for f in run_audits([MULTI / "acme-2024.jsonld", second]) if f.rule_id.startswith("CN-AUDIT-ID-0")]
+    assert [f.rule_id for f in findings if f.rule_id in ("CN-AUDIT-ID-05", "CN-AUDIT-ID-06")] == ["CN-AUDIT-ID-05"]

@@ -317,6 +317,8 @@ _REQUIRED_TEXTS = {
     # Not required (a warning when missing), but a placeholder pretends to name who delivers the plan.
     CN.responsibleForDelivery: "CN-PLAN-W01",
 }
+#: The required texts that are prose, read as placeholders only as a whole ("TBD"), not for a phrase in them.
+_PROSE = frozenset({CN.partialSystemRationale, CN.reportingPeriodRationale})
 #: The properties whose value, when a node, names a party by its names: a placeholder name names no one.
 _NAMED_PARTIES = {
     CN.verifiedBy: "CN-CLAIM-06",
@@ -405,6 +407,20 @@ _PLACEHOLDERS = frozenset(
         "onrequest",
         "uponrequest",
         "availableonrequest",
+        "àconfirmer",
+        "aconfirmer",
+        "porconfirmar",
+        "dadefinire",
+        "ntb",  # Dutch "n.t.b." (nog te bepalen)
+        "nd",  # "N/D": no data, non disponible
+        "nochoffen",
+        "wirdnachgereicht",
+        "未定",
+        "該当なし",
+        "withheld",
+        "seebelow",
+        "seeabove",
+        "seeattached",
     }
 )
 
@@ -429,17 +445,25 @@ _PROMISED = re.compile(
 #: A promise or a template's filler anywhere in the text ("Verifier to be appointed in Q3 2025", "Lorem ipsum
 #: dolor"): no name says that.
 _PROMISED_WORDS = re.compile(
-    r"\b(?:(?:yet\s+)?to\s+be|not\s+yet)\s+(?:appointed|announced|decided|defined|named|selected|confirmed|determined)\b"
-    r"|\blorem\s+ipsum\b"
-    r"|\bwill\s+be\s+(?:provided|appointed|announced|named|selected|confirmed|determined|added|published|supplied)\b"
-    r"|\b(?:available\s+)?(?:on|upon)\s+request\b"
-    # A form's instruction ("Insert reference here", "Enter the verifier") and a placeholder after what it stands
-    # for ("Reference TBD", "Verifier tbc.").
-    r"|^(?:insert|enter|fill\s+in)\s+(?:the|your|a|an|names?|references?|dates?|links?|url|text|values?|details|verifiers?|here)\b|\b(?:tbd|tbc|tba)\s*[.!]?$"
-    # "TBD after tender", "TBC once selected", "Pending the tender": an answer left for later, with its condition
-    # ("TBD Logistics Ltd" is a name).
+    r"\b(?:(?:yet\s+)?to\s+be|not\s+yet)\s+(?:appointed|announced|decided|defined|named|selected|confirmed|determined"
+    r"|nominated|identified)\b"
+    r"|\blorem\s+ipsum\b",
+    re.IGNORECASE,
+)
+#: Placeholders of a name, a reference, a serial or a location, not of prose (a rationale may say "pending the
+#: merger", "upon request of the verifier" or "next review TBA"): a promise ("will be provided", "will be shared
+#: later"), a form's instruction ("Insert reference here", "Insert pathway reference"), a placeholder after what it
+#: stands for or beside it ("Reference TBD", "SBTi validation TBD in Q3", "TBD verifier"), or one with its condition
+#: ("TBD after tender", "Pending the tender"; "TBD Logistics Ltd" is a name).
+_PLACEHOLDER_PHRASES = re.compile(
+    r"\bwill\s+be\s+(?:provided|appointed|announced|named|selected|confirmed|determined|added|published|supplied"
+    r"|shared|sent|nominated|identified)\b"
+    r"|^(?:insert|enter|fill\s+in)\s+(?:\w+\s+){0,3}?(?:the|your|a|an|names?|references?|dates?|links?|url|text|values?"
+    r"|details|verifiers?|here)\b"
+    r"|(?<=\w)\s+(?:tbd|tbc|tba)\b"
     r"|^(?:tbd|tba|tbc|to\s*do|pending)\b[\s.:;,-]*(?:after|upon|on|once|following|pending|when|by|in|until|before"
-    r"|at|the|tender|appointment|selection|confirmation|procurement)\b",
+    r"|at|the|tender|appointment|selection|confirmation|procurement|verifier|verification|body|auditor|reference"
+    r"|name|company|pathway)\b",
     re.IGNORECASE,
 )
 #: A template engine's field left unfilled: "{{verifier_name}}", "<<Verifier name>>", "[[name]]", "${verifier}".
@@ -472,17 +496,21 @@ _BRACKETED_URI = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]*:[^\s<>]+>")
 #: "X, Y & Z Verifiers" are names.
 _NOTED_PLACEHOLDERS = frozenset(
     {"tbd", "tba", "tbc", "todo", "none", "unknown", "pending", "null", "nil", "placeholder", "notapplicable",
-     "notavailable", "tobedetermined", "tobeconfirmed", "notyetknown", "notyetavailable", "tofollow", "comingsoon"}
+     "notavailable", "tobedetermined", "tobeconfirmed", "notyetknown", "notyetavailable", "tofollow", "comingsoon",
+     "redacted", "withheld"}
 )  # fmt: skip
 
 
 @lru_cache(maxsize=4096)  # the same texts recur (evidence locations, names): a few regex passes each otherwise
-def _placeholder(text: str) -> bool:
+def _placeholder(text: str, prose: bool = False) -> bool:
+    """Whether ``text`` is a form's placeholder; ``prose`` (a rationale) is read only as a whole, not for phrases."""
     # NFKC: full-width and other compatibility forms are read as the letters they show ("ＴＢＤ", "Ｎ/Ａ").
     bare = unicodedata.normalize("NFKC", _INVISIBLE.sub(" ", text)).strip()
     if not bare:
         return False  # blank: the rule that reads the text says it is missing
     if _says_nothing(bare) or _TEMPLATE_FIELD.fullmatch(bare) or _PROMISED_WORDS.search(bare):
+        return True
+    if not prose and _PLACEHOLDER_PHRASES.search(bare):
         return True
     # A label before the placeholder ("Verifier: TBD", "Name - N/A").
     tail = re.split(r":\s+|\s[-\u2013\u2014]\s", bare)[-1]
@@ -510,7 +538,10 @@ def _placeholder(text: str) -> bool:
 
 
 #: A serial with a part masked or left to fill in ("EXR-2022-WIND-XXXXXX-XXXXXX", "VCS-1234-TBD"): it names no units.
-_SERIAL_PLACEHOLDER = re.compile(r"(?:^|[-/ ._:])(?:[xX]{3,}|tbd|tbc|tba|n/a)(?:$|[-/ ._:])", re.IGNORECASE)
+_SERIAL_PLACEHOLDER = re.compile(
+    r"(?:^|[-/ ._:])(?:tbd|tbc|tba|n/a|pending|n{4,})(?:$|[-/ ._:])|[xX]{4,}(?:$|[-/ ._:])|[*?#]{2,}",
+    re.IGNORECASE,
+)
 
 
 def _masked_serial(text: str) -> bool:
@@ -519,7 +550,9 @@ def _masked_serial(text: str) -> bool:
 
 #: Where evidence is kept that only its writer can open: a file on a computer, localhost, a blank page.
 _LOCAL_LOCATION = re.compile(
-    r"^\s*(?:file:|about:blank|https?://(?:localhost|127\.0\.0\.1|\[::1\])(?:[:/]|$)|[A-Za-z]:[\\/]|\\\\)",
+    r"^\s*(?:file:|about:blank|data:|smb:|afp:|nfs:|~/|/(?:home|users|mnt|tmp|var|private|media)/|//(?!www\.)"
+    r"|https?://(?:localhost(?:\.localdomain)?|127\.\d+\.\d+\.\d+|0\.0\.0\.0|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+"
+    r"|172\.(?:1[6-9]|2\d|3[01])\.\d+\.\d+|\[::1\])(?:[:/]|$)|[A-Za-z]:[\\/]|\\\\)",
     re.IGNORECASE,
 )
 
@@ -540,9 +573,9 @@ def _placeholders(graph: Graph, source: str | None) -> Iterator[ValidationResult
     for prop, reader in _REQUIRED_TEXTS.items():
         for node, value in graph.subject_objects(prop):
             written = _written(value) or (str(value) if prop == CN.evidenceLocation else "")
-            if _placeholder(written) or (prop == CN.serialNumber and _masked_serial(written)):
+            if _placeholder(written, prop in _PROSE) or (prop == CN.serialNumber and _masked_serial(written)):
                 what = "a placeholder that says nothing"
-            elif prop == CN.evidenceLocation and _LOCAL_LOCATION.search(written):
+            elif prop == CN.evidenceLocation and _LOCAL_LOCATION.search(unicodedata.normalize("NFKC", written)):
                 what = "a place on one computer (a local file, localhost, about:blank), which no reader can open"
             else:
                 continue
