@@ -588,30 +588,22 @@ def _placeholders(graph: Graph, source: str | None) -> Iterator[ValidationResult
                 value=str(value),
                 source=source,
             )
-    # An empty list (JSON-LD {"@list": []}, rdf:nil) as a comet-cn value names nothing, yet it is an IRI, so a check
-    # that a verifier, a science-based reference or a responsible body is given passes on it.
-    for holder, link in sorted(set(graph.subject_predicates(RDF.nil)), key=str):
-        if isinstance(link, URIRef) and str(link).startswith(str(CN)):
-            yield finding(
-                "CN-INPUT-04",
-                focus_node=describe(graph, holder),
-                message=f"{compact(str(link))} is an empty list, which names nothing: give the value itself (or "
-                "leave the property out).",
-                path=str(link),
-                value=str(RDF.nil),
-                source=source,
-            )
-    # A non-empty list ({"@list": [...]}) as a comet-cn value is one node, the list's head, not its members: every
-    # rule reads the head, finds none of what it looks for, and its message would not say why.
-    for head in sorted(set(graph.subjects(RDF.first, None)), key=str):
-        for holder, link in sorted(graph.subject_predicates(head), key=str):
+    # A list as a comet-cn value: an empty one ({"@list": []}, rdf:nil) names nothing, yet it is an IRI, so a check
+    # that a verifier, a science-based reference or a responsible body is given passes on it; a non-empty one is one
+    # node, its head, which every rule reads without finding what it looks for, or saying why.
+    empty = "is an empty list, which names nothing: give the value itself (or leave the property out)."
+    ordered = "is given as an ordered list (@list), which the rules read as one node, not as its members: give the "
+    ordered += "values as a plain JSON array (a set)."
+    heads = [(RDF.nil, empty)] + [(head, ordered) for head in sorted(set(graph.subjects(RDF.first, None)), key=str)]
+    for head, what in heads:
+        for holder, link in sorted(set(graph.subject_predicates(head)), key=str):
             if isinstance(link, URIRef) and str(link).startswith(str(CN)):
                 yield finding(
                     "CN-INPUT-04",
                     focus_node=describe(graph, holder),
-                    message=f"{compact(str(link))} is given as an ordered list (@list), which the rules read as one "
-                    "node, not as its members: give the values as a plain JSON array (a set).",
+                    message=f"{compact(str(link))} {what}",
                     path=str(link),
+                    value=str(RDF.nil) if head == RDF.nil else None,
                     source=source,
                 )
     # A verifier (or the plan's responsible body) given as a node names someone only by its names: every name a
