@@ -506,3 +506,39 @@ def test_the_same_period_with_a_time_zone_is_the_same_period(tmp_path: Path) -> 
     second = _second_claim(tmp_path, "2024-01-01Z", "2024-12-31Z")
     findings = [f for f in run_audits([MULTI / "acme-2024.jsonld", second]) if f.rule_id.startswith("CN-AUDIT-ID-0")]
     assert [f.rule_id for f in findings if f.rule_id in ("CN-AUDIT-ID-05", "CN-AUDIT-ID-06")] == ["CN-AUDIT-ID-05"]
+
+
+# ---- red team 42: what the lists refused that a verifier writes ----
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.parametrize(
+    "severity",
+    ["Major (resolved prior to issue of opinion)", "Major non-conformity closed and verified by the audit team",
+     "Minor - open", "Minor NC (ISO 14064-3 §6.3)", "Minor (below 5% materiality)", "Clarification request (closed)",
+     "FAR", "CAR closed", "Not material", "Recommendation"],
+)  # fmt: skip
+def test_verification_body_wordings_of_minor_or_closed_findings_conform(severity: str) -> None:
+    assert violations_by_rule(_with_nonconformity(severity)) == {}
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.parametrize(
+    "decision",
+    ["Approved without conditions", "Approved by the Independent Review Panel", "Unanimously approved",
+     "Approved (reasonable assurance)", "Approved for issuance", "Certified", "Verification statement issued", "Pass"],
+)  # fmt: skip
+def test_verification_body_wordings_of_an_approval_conform(decision: str) -> None:
+    assert violations_by_rule(_with_panel(decision)) == {}
+
+
+@pytest.mark.rule("CN-BAL-01")
+@pytest.mark.parametrize(
+    "text",
+    ["t CO2e (FY 2024/25)", "t CO2e (location-based/market-based)", "t CO2e, per GHG Protocol Corporate Standard",
+     "t CO2e (GWP100 per IPCC AR6)", "t CO2e (site: Mt Isa smelter)", "t CO2e (k=2, 95% confidence)",
+     "t CO2e (IPCC AR6 (2021))", "t CO2e (monthly meter data aggregated)"],
+)  # fmt: skip
+def test_tonnes_whose_note_only_mentions_a_scale_word_conform(text: str) -> None:
+    # Before: "/", "per", "Mt", "k" or "monthly" anywhere in a note refused plain tonnes.
+    assert violations_by_rule(edited(_read(CLAIM), ("ex:footprint-2024", "schema:unitText", text))) == {}
