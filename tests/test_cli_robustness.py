@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from comet_cn import batch, loading, output
+from comet_cn import batch, loading, output, stopping
 from comet_cn.errors import InputError
 from comet_cn.reporting import InputFailure
 from comet_cn.textform import example_claim, from_yaml, to_yaml
@@ -459,3 +459,19 @@ def test_a_closed_standard_input_is_one_input_error_and_the_others_keep_their_ve
     assert convert.returncode == 2
     assert convert.stderr.strip() == "cn-convert: error: <stdin>: standard input is closed"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_command_run_in_process_gives_the_callers_stop_handlers_back(cli: Callable[..., Run]) -> None:
+    # A pipeline (or this suite) calling the entry point kept comet-cn's handler after the command returned: a
+    # SIGTERM meant for its later, unrelated work became SystemExit(143) inside whatever it was doing then.
+    def callers_handler(signum: int, frame: object) -> None:
+        raise AssertionError("not called")
+
+    previous = signal.signal(signal.SIGTERM, callers_handler)
+    try:
+        assert cli("-q", GOOD).code == 0
+        assert signal.getsignal(signal.SIGTERM) is callers_handler
+        if hasattr(signal, "SIGHUP"):
+            assert signal.getsignal(signal.SIGHUP) is not stopping.on_stop_signal
+    finally:
+        signal.signal(signal.SIGTERM, previous)

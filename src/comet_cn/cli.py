@@ -129,9 +129,9 @@ def _run(action: Callable[[], int], program: str) -> None:
 
 
 def _outcome_of(action: Callable[[], int], program: str) -> int:
-    stopping.install()  # SIGTERM and SIGHUP end the run as SystemExit, so that `finally` blocks clean up
+    # SIGTERM and SIGHUP end the run as SystemExit, so that `finally` blocks clean up; the caller's handlers return
     try:
-        with guarded_standard_streams():
+        with stopping.installed(), guarded_standard_streams():
             return _handled(action, program)
     except OutputClosed:
         return EXIT_OUTPUT_CLOSED

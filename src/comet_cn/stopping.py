@@ -42,6 +42,27 @@ def install() -> None:
 
 
 @contextmanager
+def installed() -> Iterator[None]:
+    """:func:`install` for the block, then the caller's handlers again.
+
+    A command run in-process (a pipeline calling the entry point, a test suite) must not leave its handler behind: a
+    stop signal arriving later would otherwise end the caller's unrelated work as SystemExit. Outside the main thread,
+    where Python cannot install handlers, the block runs with the process's handlers.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {stop_signal: signal.getsignal(stop_signal) for stop_signal in STOP_SIGNALS}
+    install()
+    try:
+        yield
+    finally:
+        for stop_signal, handler in previous.items():
+            if handler is not None:  # None: installed from outside Python, cannot be put back
+                signal.signal(stop_signal, handler)
+
+
+@contextmanager
 def held() -> Iterator[None]:
     """Hold stop signals back until the block ends, then raise the first that came as SystemExit.
 
