@@ -59,3 +59,20 @@ def test_a_folder_without_claims_lists_every_kind_it_looked_for(tmp_path: Path) 
     [refusal] = list(loading.iter_inputs([tmp_path]))
     assert isinstance(refusal, loading.InputError)
     assert "*.xlsx" in refusal.problem and "*.yaml" in refusal.problem and "*.jsonl" in refusal.problem
+
+
+def test_a_compressed_claim_file_in_a_folder_is_refused_not_skipped(cli: Callable[..., Run], tmp_path: Path) -> None:
+    # "2024.jsonl.gz" beside the claims was skipped as not a claim: its claims had no verdict, and the run exit 0.
+    import gzip
+
+    shutil.copy(CONFORMING, tmp_path / "ok.jsonld")
+    (tmp_path / "batch.jsonl.gz").write_bytes(gzip.compress(FAILING.read_bytes()))
+    (tmp_path / "late.JSONLD.bz2").write_bytes(b"BZh9")
+    (tmp_path / "README.md").write_text("notes, not a claim")
+    (tmp_path / "logs.tar.gz").write_bytes(gzip.compress(b"not a claim either"))
+    run = cli("--format", "json", str(tmp_path))
+    assert run.code == 2
+    inputs = {Path(entry["source"]).name: entry for entry in run.json()["inputs"]}
+    assert sorted(inputs) == ["batch.jsonl.gz", "late.JSONLD.bz2", "ok.jsonld"]
+    assert inputs["ok.jsonld"]["conforms"] is True
+    assert "compressed" in run.err and "batch.jsonl.gz" in run.err and "late.JSONLD.bz2" in run.err

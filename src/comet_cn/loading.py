@@ -406,9 +406,17 @@ _XML_SUFFIXES = frozenset({".rdf", ".xml", ".trix"})  # not ".owl": by conventio
 _RDF_NAMESPACE = b"http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
 
+#: Compression suffixes: a claim file compressed ("2024.jsonl.gz") is listed and refused in one line. Skipped as
+#: "not a claim", its claims had no verdict while the run over the folder said nothing and could exit 0.
+_COMPRESSED_SUFFIXES = frozenset({".gz", ".bz2", ".xz", ".zst", ".zip", ".lz4", ".br"})
+
+
 def _is_claim_file(path: Path) -> bool:
     # As for a file named on the command line, the suffix's case does not matter ("CLAIM.JSONLD" is a claim).
     suffix = path.suffix.lower()
+    if suffix in _COMPRESSED_SUFFIXES:
+        inner = Path(path.stem).suffix.lower()
+        return inner in CLAIM_SUFFIXES or inner in _RDF_SUFFIXES or inner in _XML_SUFFIXES or inner == ".jsonl"
     if suffix in _XML_SUFFIXES:
         return _names_rdf(path)
     return suffix in CLAIM_SUFFIXES or suffix in _RDF_SUFFIXES or suffix == ".jsonl"
@@ -467,6 +475,8 @@ def _iter_folder(folder: Path, limits: LoadLimits) -> Iterator[tuple[str, Source
             yield InputError(name, "became a folder while the run listed it: run again on the final folder")
         elif not stat.S_ISREG(mode):
             yield InputError(name, _not_regular(mode))
+        elif entry.suffix.lower() in _COMPRESSED_SUFFIXES:
+            yield InputError(name, f"compressed ({entry.suffix}), not read: decompress it, claims are read as text")
         elif entry.suffix.lower() == ".jsonl":
             yield from _iter_json_lines(entry, limits)
         else:
