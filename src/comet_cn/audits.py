@@ -20,8 +20,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import RDF, BNode, Graph, URIRef
 from rdflib import Literal as RDFLiteral
+from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
@@ -700,6 +701,10 @@ def run_audits(
     # A workbook's cells, by input: an audit finding names the sheet and row to fix, as a claim's own finding does.
     workbooks: list[tuple[str, Mapping[tuple[str, str | None], Any]]] = []
 
+    # Which input first gave each claim IRI, and the findings of claim IRIs that two inputs give differently.
+    first_given: dict[URIRef, Source] = {}
+    merged: list[AuditFinding] = []
+
     def read() -> Iterator[Graph]:
         for item in _distinct(sources, limits):
             loaded = load_claim(item, limits=limits, keep_undefined=True)  # as load() reads it, with its cells
@@ -707,10 +712,14 @@ def run_audits(
                 workbooks.append((describe_source(item), loaded.cells))
             closure = queried(reason(loaded.graph, mode, engine=engine, in_place=True))
             orderings.update(_orderings(closure))
+            merged.extend(_claims_given_twice(closure, item, first_given, limits, source))
             yield closure
 
     def results(graph: Graph | Backend) -> list[AuditFinding]:
-        return _in_cells(_audit_results(graph, source, orderings), workbooks)
+        found = _audit_results(graph, source, orderings)
+        if merged:
+            found = sorted({*found, *merged}, key=_order)
+        return _in_cells(found, workbooks)
 
     closures = read()
     if not isinstance(backend, str):
@@ -735,6 +744,56 @@ def run_audits(
                     store.add(rest)
                 return results(store)
     return results(graph)
+
+
+#: What describes a claim (not merely names it): its reporting period, its subject, its date.
+_DESCRIBING = (CN.hasReportingPeriod, CN.hasSubject, CN.claimDate)
+
+
+def _claims_given_twice(
+    closure: Graph,
+    item: Source,
+    first_given: dict[URIRef, Source],
+    limits: LoadLimits,
+    source: str | None,
+) -> list[AuditFinding]:
+    """CN-AUDIT-ID-01 for a claim IRI that an earlier input gave with other statements.
+
+    The audits read one IRI as one claim, so two inputs reusing a claim IRI (two companies' claims built from one
+    template, a claim kept under last year's IRI) merge: a credit both retire is one claim's, compared with itself,
+    and no double counting is found. The same claim given twice (a file and its Turtle conversion) is the same
+    graph and is no finding. Inputs are compared only when their IRIs meet, by reading both again.
+    """
+    # Only a claim an input describes (its period, subject or date): a claim named by another (a later claim's
+    # input typing last year's claim to link it) is not given twice.
+    claims = sorted(
+        claim
+        for claim in closure.subjects(RDF.type, CN.CarbonNeutralityClaim)
+        if isinstance(claim, URIRef) and any(closure.value(claim, term) is not None for term in _DESCRIBING)
+    )
+    found: list[AuditFinding] = []
+    current: Graph | None = None
+    for claim in claims:
+        earlier = first_given.setdefault(claim, item)
+        if earlier is item:
+            continue
+        if current is None:
+            current = load_claim(item, limits=limits).graph
+        if isomorphic(load_claim(earlier, limits=limits).graph, current):
+            continue
+        found.append(
+            finding(
+                "CN-AUDIT-ID-01",
+                focus_node=str(claim),
+                message=(
+                    f"claim {claim} is given by {describe_source(earlier)} and by {describe_source(item)} with other "
+                    "statements; the audits read one IRI as one claim, so the two merge and what both retire, or "
+                    "claim twice, is compared with itself and not found. Each claim needs its own IRI."
+                ),
+                source=source,
+            )
+        )
+    return found
 
 
 def _in_cells(
