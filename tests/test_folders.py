@@ -76,3 +76,34 @@ def test_a_compressed_claim_file_in_a_folder_is_refused_not_skipped(cli: Callabl
     assert sorted(inputs) == ["batch.jsonl.gz", "late.JSONLD.bz2", "ok.jsonld"]
     assert inputs["ok.jsonld"]["conforms"] is True
     assert "compressed" in run.err and "batch.jsonl.gz" in run.err and "late.JSONLD.bz2" in run.err
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n  \n"])
+def test_an_empty_json_lines_file_is_refused_not_a_conforming_report(
+    cli: Callable[..., Run], tmp_path: Path, content: bytes
+) -> None:
+    # Before: a registry export that failed and left an empty claims.jsonl gave "conforms": true and exit 0.
+    path = tmp_path / "claims.jsonl"
+    path.write_bytes(content)
+    run = cli("-f", "json", path)
+    assert run.code == 2 and run.json()["conforms"] is not True
+    assert "empty input" in run.err
+    shutil.copy(CONFORMING, tmp_path / "ok.jsonld")
+    run = cli("-f", "json", tmp_path)  # in a folder, it is named too, and the claim beside it keeps its verdict
+    assert run.code == 2
+    assert {Path(entry["source"]).name: entry["conforms"] for entry in run.json()["inputs"]} == {
+        "claims.jsonl": None,
+        "ok.jsonld": True,
+    }
+
+
+def test_a_claim_saved_as_owl_in_a_folder_gets_its_verdict(cli: Callable[..., Run], tmp_path: Path) -> None:
+    # Before: skipped without a word as an ontology: the folder conformed with a failing claim in it.
+    shutil.copy(CONFORMING, tmp_path / "ok.jsonld")
+    loading.load(FAILING).serialize(tmp_path / "late.owl", format="turtle")
+    ontology = "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n<urn:o> a owl:Ontology .\n"
+    (tmp_path / "ours.owl").write_text(ontology + "<urn:c> a <urn:CarbonNeutralityClaim> .\n", encoding="utf-8")
+    run = cli("--format", "json", str(tmp_path))
+    assert run.code == 1
+    verdicts = {Path(entry["source"]).name: entry["conforms"] for entry in run.json()["inputs"]}
+    assert verdicts == {"ok.jsonld": True, "late.owl": False}  # the ontology beside them is not an input

@@ -414,12 +414,27 @@ _COMPRESSED_SUFFIXES = frozenset({".gz", ".bz2", ".xz", ".zst", ".zip", ".lz4", 
 def _is_claim_file(path: Path) -> bool:
     # As for a file named on the command line, the suffix's case does not matter ("CLAIM.JSONLD" is a claim).
     suffix = path.suffix.lower()
+    if suffix == ".owl":
+        return _names_claim(path)
     if suffix in _COMPRESSED_SUFFIXES:
         inner = Path(path.stem).suffix.lower()
         return inner in CLAIM_SUFFIXES or inner in _RDF_SUFFIXES or inner in _XML_SUFFIXES or inner == ".jsonl"
     if suffix in _XML_SUFFIXES:
         return _names_rdf(path)
     return suffix in CLAIM_SUFFIXES or suffix in _RDF_SUFFIXES or suffix == ".jsonl"
+
+
+def _names_claim(path: Path) -> bool:
+    """Whether a ``.owl`` file in a folder is a claim: it names a claim type and declares no ontology. An ontology
+    beside the claims is left alone; a claim saved as ``.owl`` was skipped without a word and had no verdict."""
+    try:
+        if path.is_symlink() or not stat.S_ISREG(path.stat().st_mode):
+            return True
+        with open(path, "rb") as stream:
+            start = stream.read(65536)
+    except OSError:
+        return True
+    return b"NeutralityClaim" in start and b"owl:Ontology" not in start and b"owl#Ontology" not in start
 
 
 def _names_rdf(path: Path) -> bool:
@@ -537,10 +552,18 @@ def _iter_json_lines(path: Path, limits: LoadLimits) -> Iterator[tuple[str, Sour
         yield InputError(name, _os_problem(error))
         return
     with handle:
+        given = False
         try:
-            yield from _json_line_entries(enumerate(_bounded_lines(handle, limits), 1), name, limits)
+            for entry in _json_line_entries(enumerate(_bounded_lines(handle, limits), 1), name, limits):
+                given = True
+                yield entry
         except OSError as error:
             yield InputError(name, _os_problem(error))
+            return
+        if not given:
+            # No line, no verdict: an export that failed and left an empty file was a report with no input in
+            # it, which "conforms" (exit 0) and passed a pipeline's gate. As an empty claim file is, it is refused.
+            yield InputError(name, "empty input: the JSON Lines file holds no claim line")
 
 
 def iter_stream(
