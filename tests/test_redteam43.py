@@ -9,8 +9,11 @@ from typing import Any
 import pytest
 
 from comet_cn.audits import run_audits
+from comet_cn.importers import import_records, merge
+from comet_cn.importers.fields import not_offsetting
 from comet_cn.loading import load
 from tests.conftest import ENGINES, EXAMPLES, edited, violations_by_rule
+from tests.test_import_beneficiaries import car_row, write_car
 
 CLAIM = EXAMPLES / "conforming-claim.jsonld"  # claimDate 2025-05-15
 
@@ -129,3 +132,90 @@ def test_a_claim_only_named_by_another_input_is_not_given_twice(tmp_path: Path) 
     (tmp_path / "later.jsonld").write_text(json.dumps(later), encoding="utf-8")
     rules = {f.rule_id for f in run_audits([CLAIM, tmp_path / "later.jsonld"])}
     assert "CN-AUDIT-ID-01" not in rules
+
+
+# ---- Imports: uses that retire nothing for the claimant, in the words registries and users write ----
+
+
+@pytest.mark.parametrize(
+    ("note", "kind"),
+    [
+        ("to meet its offsetting requirements under the Carbon Offsetting and Reduction Scheme for International "
+         "Aviation, 2024", "CORSIA"),
+        ("under the ICAO offsetting scheme first phase", "CORSIA"),
+        ("Deposit to the AFOLU pooled buffer account", "buffer"),
+        ("Transfer to AFOLU non-permanence risk buffer", "buffer"),
+        ("Emissionshandel (nEHS) Kompensationspflicht 2024", "compliance"),
+        ("Ausgleich nach Brennstoffemissionshandelsgesetz (BEHG)", "compliance"),
+        ("Singapore carbon pricing regime (ICC eligible)", "carbon tax"),
+        ("ETS2 surrender 2024", "compliance"),
+        ("Annulation", "cancellation"),
+    ],
+)  # fmt: skip
+def test_a_note_naming_another_use_is_left_out(note: str, kind: str) -> None:
+    # Before: each was imported as a voluntary retirement, and the claim built on it conformed.
+    reason = not_offsetting("Retirement Details", note, free_text=True)
+    assert reason is not None and kind in reason
+
+
+@pytest.mark.parametrize("reason", ["RGGI", "ARB Offset", "CCA", "Annulation"])
+def test_a_compliance_programme_as_the_reason_is_left_out(reason: str) -> None:
+    assert not_offsetting("Retirement Reason", reason) is not None
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Retired on behalf of Acme Ceramics GmbH for its 2024 carbon neutrality claim",
+        "Offsetting Acme's international aviation business travel 2024",
+        "Funded by Acme's internal carbon price",
+        "Voluntary retirement - Acme 2024 (not used under any ETS)",
+        "CORSIA-eligible units retired on behalf of Acme",
+    ],
+)
+def test_a_voluntary_note_is_still_imported(note: str) -> None:
+    assert not_offsetting("Retirement Details", note, free_text=True) is None
+
+
+@pytest.mark.parametrize("status", ["cancelled", "buffer", "pending", "reserved", "active"])
+def test_an_isometric_retirement_whose_batch_is_not_retired_is_left_out(tmp_path: Path, status: str) -> None:
+    # Before: the batch's status was not read, and a cancelled batch was imported as retired.
+    retirement = {
+        "retirement_id": "ret_X1", "retired_at": "2025-03-20T09:30:00Z", "purposes": ["corporate_targets"],
+        "notes": "", "beneficiary": {"name": "Acme Ceramics GmbH"},
+        "credit_batch_size_total": {"credits": 12.5, "credit_kgs": 12500}, "sequestered_on": "2023-10-30",
+    }  # fmt: skip
+    for given, imported in ((status, False), ("retired", True)):
+        batch = {"serial_number": "ISO-1-DACS-ISL-Q7R2-2023-1-12", "status": given, "retirement_id": "ret_X1"}
+        path = tmp_path / f"isometric-{given}.json"
+        path.write_text(json.dumps({"retirements": [retirement], "credit_batches": [batch]}), encoding="utf-8")
+        result = import_records("isometric", path)
+        assert bool(result.events) is imported, (given, result.excluded)
+        if not imported:
+            assert any(f"status {given!r}" in line for line in result.excluded)
+
+
+@pytest.mark.parametrize(
+    ("details", "linked"),
+    [
+        ("for Consumption Period 1/1/2023-12/31/2023", False),
+        ("Retired for CY2023 Scope 1 and 2", False),
+        ("for Consumption Period 2023-07-01 to 2024-06-30", False),
+        ("for CY2024", True),
+        ("for Consumption Period 1/1/2024-3/31/2024", True),  # a part of the claim's period
+        ("Retired 2025 for the 2024 claim", True),  # a bare year may be the retirement's own
+        ("for FY2023", True),  # a fiscal year's dates are not known
+    ],
+)
+def test_an_event_whose_note_names_another_period_is_not_given_the_claims(
+    tmp_path: Path, details: str, linked: bool
+) -> None:
+    # Before: merged into the 2024 claim, credits its note says were retired for 2023 took the claim's period, with
+    # a warning on standard error only, and the claim conformed.
+    path = write_car(tmp_path / "periods.csv", [car_row(1, 100, "Example Climate Services Inc.", "Other", details)])
+    warnings: list[str] = []
+    merged = merge(CLAIM, [import_records("car", path)], for_claimant=True, warnings=warnings)
+    (event,) = [n for n in merged["@graph"] if ":import:" in n["@id"] and "OffsettingEvent" in str(n.get("@type"))]
+    assert ("hasReportingPeriod" in event) is linked, (event, warnings)
+    if not linked:
+        assert any("left without a period" in w for w in warnings)

@@ -242,7 +242,8 @@ def build(
         if retirement.period_suggestion:
             warnings.append(
                 f"{retirement.where}: the registry's note suggests a period ({retirement.period_suggestion}); it is "
-                "not recorded as hasReportingPeriod (merging into a claim gives the event the claim's period)"
+                "not recorded as hasReportingPeriod (merged into a claim, the event gets the claim's period only if "
+                "it is this one)"
             )
         credit_id = credit_iri(retirement)
         earlier = seen.get(credit_id)

@@ -37,7 +37,9 @@ def dashes(text: str) -> str:
 # Uses of retired units that are not offsetting events (format notes §1.3), matched as words in any case and
 # wording: a registry rewords its reasons ("Compliance - Washington Ecology", "ARB Compliance Obligation"), and a
 # reworded compliance, CORSIA or NDC use offsets nothing either. The first that fits names the kind.
-_CANCELLATION = re.compile(r"\bcancel(?:s|l?ed|l?ing|l?ations?)?\b")
+_CANCELLATION = re.compile(
+    r"\bcancel(?:s|l?ed|l?ing|l?ations?)?\b|\bannul\w*|\b(?:cancelaci|anulaci)[oó]n\b|\bannullierung\b"
+)
 _SHARE_OF_PROCEEDS = re.compile(r"\bshare\s+of\s+proceeds\b")
 _ARTICLE6 = re.compile(r"\barticle\s*6\b")
 _SHARE_WORD = re.compile(r"\b(?:share|loa|letter\s+of\s+authori[sz]ation|mandatory)\b")
@@ -59,6 +61,8 @@ def _article6_share(words: str) -> bool:
 _CARBON_TAX = (
     r"\bcarbon\s+tax(?:es)?\b|\bno\s+causaci[oó]n\b|\bimpuesto\s+(?:nacional\s+)?al\s+carbono\b|\bimpuesto\s+verde\b"
     r"|\btaxe\s+carbone\b|\bgreen\s+tax\b|\bcarbon\s+levy\b|\bco2\s+(?:tax|levy|abgabe)\b"
+    # A carbon pricing regime, not a company's own internal or shadow price that funds its offsetting.
+    r"|(?<!internal )(?<!shadow )\bcarbon\s+pric(?:e|es|ing)\b"
 )
 _CARBON_TAX_USE_NOTE = re.compile(rf"{_CARBON_TAX}|\boffset\s+allowance\b")
 # A note that says the units went to an NDC ("retired for use towards the host country NDC", "towards Ghana's
@@ -68,10 +72,18 @@ _NDC_USE = re.compile(r"\bndcs?\b|\bnationally\s+determined\s+contributions?\b")
 # offset or surrender: a compliance use whatever the verb ("Retired under the UK ETS", "Surrendered for the Korea
 # ETS offset obligation").
 _COMPLIANCE_SCHEME = re.compile(
-    r"\bets\b|\bemissions?\s+trading\s+(?:system|scheme)s?\b|\bcap\s+and\s+(?:trade|invest)\b"
+    r"\bets\d*\b|\bemissions?\s+trading\b|\bcap\s+and\s+(?:trade|invest)\b"
     r"|\btier\s+regulation\b|\bco2\s+act\b|\bsafeguard\s+mechanism\b"
     r"|\b(?:offset(?:ting)?|compensation|surrender)\s+obligations?\b|\bobligations?\s+under\b"
+    # Germany's national ETS (nEHS, BEHG), RGGI, California's ARB offsets, Washington's Climate Commitment Act.
+    r"|\w*emissionshandel\w*|\bnehs\b|\bbehg\b|\bkompensationspflicht\w*|\brggi\b|\barb\s+offsets?\b|\bcca\b"
+    r"|\bclimate\s+commitment\s+act\b|\bsurrender(?:ed|s)?\b"
 )
+# CORSIA by its full name or its body (ICAO): "under the Carbon Offsetting and Reduction Scheme for International
+# Aviation", "the ICAO offsetting scheme".
+_CORSIA = re.compile(r"\bcorsia\b|\bcarbon\s+offsetting\s+and\s+reduction\s+scheme\b|\bicao\b")
+# A deposit to a buffer pool (a reserve against reversals) retires nothing for the claimant.
+_BUFFER = re.compile(r"\bbuffer\b")
 # Units cancelled for the overall mitigation in global emissions, or transferred as ITMOs: another's use.
 _ARTICLE6_TRANSFER = re.compile(
     r"\bomge\b|\boverall\s+mitigation\b|\bitmos?\s+transfer|\btransfer(?:red)?\s+(?:\w+\s+){0,3}?itmos?\b"
@@ -100,16 +112,18 @@ _CORSIA_USE = "a CORSIA use (an aeroplane operator's obligation)"
 _COMPLIANCE_USE = "a compliance use"
 _CARBON_TAX_USE = "a carbon tax met with credits, a compliance use"
 _NDC_CONTRIBUTION = "a contribution toward the host country's NDC"
+_BUFFER_DEPOSIT = "a deposit to a buffer pool (a reserve against reversals), retired for no one"
 _ARTICLE6_USE = "an Article 6 transfer or a cancellation for the overall mitigation in global emissions"
 _NOT_OFFSETTING: tuple[tuple[Callable[[str], object], str], ...] = (
     (_CANCELLATION.search, "a cancellation"),
     (_article6_share, "the mandatory Article 6 share retirement"),
     (_NDC_USE.search, _NDC_CONTRIBUTION),
-    (re.compile(r"\bcorsia\b").search, _CORSIA_USE),
+    (_CORSIA.search, _CORSIA_USE),
     (re.compile(r"\bcompliance\b").search, _COMPLIANCE_USE),
     (re.compile(_CARBON_TAX).search, _CARBON_TAX_USE),
     (_COMPLIANCE_SCHEME.search, _COMPLIANCE_USE),
     (_ARTICLE6_TRANSFER.search, _ARTICLE6_USE),
+    (_BUFFER.search, _BUFFER_DEPOSIT),
 )
 # What a free-text note is read for: a cancellation, an Article 6 share or transfer, CORSIA, compliance, a
 # compliance scheme or obligation, a carbon tax, or an NDC, each unless the words before it deny it ("not for
@@ -118,7 +132,8 @@ _NOT_OFFSETTING: tuple[tuple[Callable[[str], object], str], ...] = (
 # conformance to a standard ("in compliance with ISO 14068-1") or the units' CORSIA eligibility.
 _NOT_OFFSETTING_NOTE: tuple[tuple[Callable[[str], object], str], ...] = (
     *_NOT_OFFSETTING[:2],
-    (_affirmed(re.compile(r"\bcorsia\b")), _CORSIA_USE),
+    (_affirmed(_CORSIA), _CORSIA_USE),
+    (_affirmed(_BUFFER), _BUFFER_DEPOSIT),
     (_affirmed(re.compile(r"\bcompliance\b")), _COMPLIANCE_USE),
     (_affirmed(_COMPLIANCE_SCHEME), _COMPLIANCE_USE),
     (_affirmed(_CARBON_TAX_USE_NOTE), _CARBON_TAX_USE),

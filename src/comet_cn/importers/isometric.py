@@ -161,12 +161,18 @@ def _quantity(record: Mapping[str, Any], where: str, identity: str, warnings: li
 def parse(document: Any, source: str) -> Parsed:
     # Every batch of a retirement is kept: one retirement may take its credits from several batches.
     batches: dict[str, list[str]] = defaultdict(list)
+    # A batch's status other than retired (cancelled, a buffer, pending, reserved, active) means its credits were
+    # not retired for anyone: the retirement that names it is left out, never counted as an offset.
+    unretired: dict[str, str] = {}
     found: list[str] = []
     if isinstance(document, Mapping):
         for position, batch in records(document.get("credit_batches", []), (), source):
             retirement_id = str(batch.get("retirement_id") or "").strip()
             if not retirement_id:
                 continue
+            status = str(batch.get("status") or "").strip()
+            if status and status.casefold() != "retired":
+                unretired.setdefault(retirement_id, status)
             serial = str(batch.get("serial_number") or "").strip()
             if not serial:
                 found.append(
@@ -195,6 +201,8 @@ def parse(document: Any, source: str) -> Parsed:
             if "regulatory_requirement" in purposes
             else not_offsetting("notes", _text(record, "notes"), free_text=True)
         )
+        if use is None and identity in unretired:
+            use = f"credit batch status {unretired[identity]!r}: not retired, not an offsetting event"
         if use is not None:
             excluded.append(Excluded(where, use))
             continue

@@ -228,8 +228,21 @@ def merge(
                 if lei is not None and warnings is not None:
                     warnings.append(lei)
             suggested = _link(nodes[event_id], result if confirmed else None, period, entity)
-            suggested = [text for text in suggested if not _within(text, _period_dates(nodes, period))]
-            if suggested and warnings is not None:
+            dates = _period_dates(nodes, period)
+            suggested = [text for text in suggested if not _within(text, dates)]
+            if any(_outside(text, dates) for text in suggested):
+                # The note names dates beyond the claim's period ("CY2023" for a 2024 claim): linked to the claim's
+                # period anyway, the event conformed and the credits counted for both. Fail loudly: the event is
+                # left without a period, which the rules report, until the user states it. A bare year ("2025")
+                # may be the retirement's own, and a fiscal year's dates are not known: those keep the warning.
+                _unlink_period(nodes[event_id])
+                if warnings is not None:
+                    warnings.append(
+                        f"{event_id}: the registry's note suggests {'; '.join(suggested)}, not the claim's period "
+                        f"{_ref(period)}: the event is left without a period; check which period the credits were "
+                        "retired for, and state the event's hasReportingPeriod"
+                    )
+            elif suggested and warnings is not None:
                 warnings.append(
                     f"{event_id}: the registry's note suggests {'; '.join(suggested)}, but the event is given the "
                     f"claim's period {_ref(period)}: check which period the credits were retired for, and state the "
@@ -474,6 +487,29 @@ def _within(suggestion: str, period: tuple[str, str] | None) -> bool:
     return year is not None and period == (f"{year[1]}-01-01", f"{year[1]}-12-31")
 
 
+def _outside(suggestion: str, period: tuple[str, str] | None) -> bool:
+    """Whether a suggested period has known dates (two dates, a calendar year, a quarter) that reach beyond the
+    claim's period."""
+    if period is None:
+        return False
+    said = suggestion.split(", from ")[0]
+    dates = re.fullmatch(r"the dates (\S+) to (\S+)(?: as written)?", said)
+    year = re.fullmatch(r"calendar year ((?:19|20)\d{2})", said)
+    quarter = re.fullmatch(r"quarter ([1-4]) of ((?:19|20)\d{2})", said)
+    if dates is not None:
+        start, end = (_iso(day) for day in dates.groups())
+    elif year is not None:
+        start, end = f"{year[1]}-01-01", f"{year[1]}-12-31"
+    elif quarter is not None:
+        first = 3 * int(quarter[1]) - 2
+        start, end = f"{quarter[2]}-{first:02d}-01", f"{quarter[2]}-{first + 2:02d}-28"
+    else:
+        return False
+    if start is None or end is None:
+        return False
+    return not (period[0] <= start and end <= period[1])
+
+
 def _iso(day: str) -> str | None:
     if _ISO_DATE.fullmatch(day):
         return day
@@ -481,6 +517,20 @@ def _iso(day: str) -> str | None:
     if len(parts) != 3 or not all(part.isdigit() for part in parts):
         return None
     return f"{int(parts[2]):04d}-{int(parts[0]):02d}-{int(parts[1]):02d}"
+
+
+_PERIOD_LINKED = "hasReportingPeriod: the claim's period, because the user merged this import into the claim"
+
+
+def _unlink_period(node: dict[str, Any]) -> None:
+    """Take back the claim's period :func:`_link` gave the event, and say why in its comment."""
+    node.pop("hasReportingPeriod", None)
+    node["comment"] = [
+        "hasReportingPeriod: not given; the registry's note suggests another period than the claim's"
+        if text == _PERIOD_LINKED
+        else text
+        for text in _as_list(node.get("comment"))
+    ]
 
 
 def _link(node: dict[str, Any], confirmed: ImportResult | None, period: Any, entity: Any) -> list[str]:
@@ -492,7 +542,7 @@ def _link(node: dict[str, Any], confirmed: ImportResult | None, period: Any, ent
     suggested: list[str] = []
     if "hasReportingPeriod" not in node and period is not None:
         node["hasReportingPeriod"] = period
-        comments.append("hasReportingPeriod: the claim's period, because the user merged this import into the claim")
+        comments.append(_PERIOD_LINKED)
         suggested = [
             text[len(_SUGGESTED_PERIOD) :].split(" (not a hasReportingPeriod")[0]
             for text in comments
