@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator
@@ -68,6 +69,10 @@ def spark() -> Iterator[SparkSession]:
     major = _java_major()
     if major is None or major < 17:
         _unavailable(f"Spark 4 needs Java 17 or later on PATH or in JAVA_HOME (found: {major or 'none'})")
+    # pyspark's worker daemon sends SIGHUP to its whole process group when it shuts down (daemon.py, os.kill(0,
+    # SIGHUP)), and that group is this test process's: an in-process command running then ended as exit 129 (CI).
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     session = (
         SparkSession.builder.master("local[2]")
         .appName("comet-cn-tests")
