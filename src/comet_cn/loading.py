@@ -427,26 +427,30 @@ def _is_claim_file(path: Path) -> bool:
 def _names_claim(path: Path) -> bool:
     """Whether a ``.owl`` file in a folder is a claim: it names a claim type and declares no ontology. An ontology
     beside the claims is left alone; a claim saved as ``.owl`` was skipped without a word and had no verdict."""
-    try:
-        if path.is_symlink() or not stat.S_ISREG(path.stat().st_mode):
-            return True
-        with open(path, "rb") as stream:
-            start = stream.read(65536)
-    except OSError:
-        return True
-    return b"NeutralityClaim" in start and b"owl:Ontology" not in start and b"owl#Ontology" not in start
+    start = _start_of(path)
+    return start is None or (
+        b"NeutralityClaim" in start and b"owl:Ontology" not in start and b"owl#Ontology" not in start
+    )
 
 
 def _names_rdf(path: Path) -> bool:
-    # A link, a FIFO or a device is not opened here (a link may lead out of the folder, a FIFO would block): it is
-    # listed, and the listing says what it is.
+    start = _start_of(path)
+    return start is None or _RDF_NAMESPACE in start
+
+
+def _start_of(path: Path) -> bytes | None:
+    """A folder entry's first 64 KiB, to tell by content whether it is an input; ``None``: list it unread.
+
+    A link, a FIFO or a device is not opened here (a link may lead out of the folder, a FIFO would block): it is
+    listed, and the listing says what it is; so is a file that cannot be read, whose reading then says why.
+    """
     try:
         if path.is_symlink() or not stat.S_ISREG(path.stat().st_mode):
-            return True
+            return None
         with open(path, "rb") as stream:
-            return _RDF_NAMESPACE in stream.read(65536)
+            return stream.read(65536)
     except OSError:
-        return True  # listed as an input, whose reading then says what is wrong
+        return None
 
 
 def _claim_files(folder: Path) -> tuple[list[Path], list[InputError]]:
