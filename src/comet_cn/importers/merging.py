@@ -10,6 +10,7 @@ another beneficiary is never linked to the claimant: the merge is refused (ISO 1
 from __future__ import annotations
 
 import ast
+import calendar
 import copy
 import json
 import re
@@ -477,37 +478,33 @@ def _period_dates(nodes: Mapping[str, Mapping[str, Any]], period: Any) -> tuple[
 def _within(suggestion: str, period: tuple[str, str] | None) -> bool:
     """Whether a suggested period is the claim's period itself (then there is nothing to say): the same two dates
     (month first where written with slashes, as the firm form is), or the calendar year the claim's period is."""
-    if period is None:
-        return False
-    said = suggestion.split(", from ")[0]
-    dates = re.fullmatch(r"the dates (\S+) to (\S+)(?: as written)?", said)
-    if dates is not None:
-        return tuple(_iso(day) for day in dates.groups()) == period
-    year = re.fullmatch(r"(?:calendar year|the year) ((?:19|20)\d{2})", said)
-    return year is not None and period == (f"{year[1]}-01-01", f"{year[1]}-12-31")
+    return period is not None and _span(suggestion, bare_year=True) == period
 
 
 def _outside(suggestion: str, period: tuple[str, str] | None) -> bool:
     """Whether a suggested period has known dates (two dates, a calendar year, a quarter) that reach beyond the
     claim's period."""
-    if period is None:
-        return False
+    span = _span(suggestion, bare_year=False)
+    return period is not None and span is not None and not (period[0] <= span[0] and span[1] <= period[1])
+
+
+def _span(suggestion: str, *, bare_year: bool) -> tuple[str, str] | None:
+    """The first and last day of a suggested period whose dates are known, as ISO dates; ``None`` otherwise. A bare
+    year ("the year 2025", perhaps the retirement's own) counts only where ``bare_year`` says so."""
     said = suggestion.split(", from ")[0]
     dates = re.fullmatch(r"the dates (\S+) to (\S+)(?: as written)?", said)
-    year = re.fullmatch(r"calendar year ((?:19|20)\d{2})", said)
-    quarter = re.fullmatch(r"quarter ([1-4]) of ((?:19|20)\d{2})", said)
     if dates is not None:
         start, end = (_iso(day) for day in dates.groups())
-    elif year is not None:
-        start, end = f"{year[1]}-01-01", f"{year[1]}-12-31"
-    elif quarter is not None:
-        first = 3 * int(quarter[1]) - 2
-        start, end = f"{quarter[2]}-{first:02d}-01", f"{quarter[2]}-{first + 2:02d}-28"
-    else:
-        return False
-    if start is None or end is None:
-        return False
-    return not (period[0] <= start and end <= period[1])
+        return (start, end) if start is not None and end is not None else None
+    year = re.fullmatch(r"(calendar year|the year) ((?:19|20)\d{2})", said)
+    if year is not None and (bare_year or year[1] == "calendar year"):
+        return f"{year[2]}-01-01", f"{year[2]}-12-31"
+    quarter = re.fullmatch(r"quarter ([1-4]) of ((?:19|20)\d{2})", said)
+    if quarter is not None:
+        first, last = 3 * int(quarter[1]) - 2, 3 * int(quarter[1])
+        days = calendar.monthrange(int(quarter[2]), last)[1]
+        return f"{quarter[2]}-{first:02d}-01", f"{quarter[2]}-{last:02d}-{days:02d}"
+    return None
 
 
 def _iso(day: str) -> str | None:
