@@ -59,9 +59,14 @@ def _java_major() -> int | None:
     return int(found.group(2) or 0) if major == 1 else major
 
 
-@pytest.fixture(scope="session")
+# The whole file on one xdist worker (--dist loadgroup), so that one JVM starts, not one per worker.
+pytestmark = pytest.mark.xdist_group("spark")
+
+
+@pytest.fixture(scope="module")
 def spark() -> Iterator[SparkSession]:
-    """One local[2] session for the whole file: the JVM takes seconds to start."""
+    """One local[2] session for the file: the JVM takes seconds to start, and it stops when the file's tests are
+    done rather than living (with its heap) through the rest of the run."""
     try:
         from pyspark.sql import SparkSession
     except ImportError:
