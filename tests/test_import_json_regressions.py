@@ -165,8 +165,9 @@ def test_puro_only_retirement_transactions_are_retirements(tmp_path: Path) -> No
         "puro.json",
         [
             _transaction("tx-ex-33", "retirement", 250, [f"{PURO_BLOCK}_1-250"]),
-            _transaction("tx-ex-34", "UNRETIRE", 250, [f"{PURO_BLOCK}_1-250"]),
-            _transaction("tx-ex-35", "RETIREMENT_REVERSAL", 250, [f"{PURO_BLOCK}_1-250"]),
+            # Other units: an UNRETIRE of the retired ones refuses the import (tests/test_redteam44.py).
+            _transaction("tx-ex-34", "UNRETIRE", 250, [f"{PURO_BLOCK}_251-500"]),
+            _transaction("tx-ex-35", "RETIREMENT_REVERSAL", 250, [f"{PURO_BLOCK}_501-750"]),
         ],
     )
     result = import_records("puro", path)

@@ -822,3 +822,17 @@ def test_a_user_query_failing_as_it_runs_is_an_input_error(tmp_path: Path) -> No
     broken.write_text('SELECT ?x WHERE { BIND (STRLANG("a", "en US!!") AS ?x) }', encoding="utf-8")
     with pytest.raises(InputError, match=r"the query failed while running \(ValueError\)"):
         query(broken, EXAMPLES / "conforming-claim.jsonld")
+
+
+# --- document-subjects ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.rule("CN-AUDIT-ID-07")
+def test_document_subjects_rows() -> None:
+    d = "https://example.org/fixture/documents/"
+    found = rows("document-subjects", FIXTURES / "document-subjects.ttl")
+    assert [(str(r["document"]), r["kind"], r["subject"], r["other"], r["subjects"]) for r in found] == [
+        (d + "footprint-acme", "carbon footprint", d + "acme", d + "beta", 2),
+        (d + "opinion-acme", "verification opinion", d + "acme", d + "gamma", 3),
+        (d + "report-acme", "report", d + "acme", d + "beta", 2),
+    ]

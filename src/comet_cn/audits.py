@@ -184,6 +184,14 @@ def _report_periods_message(row: Row) -> str:
     )
 
 
+def _document_subjects_message(row: Row) -> str:
+    return (
+        f"CN-AUDIT-ID-07 (§12 a, §13): the {row['kind']} {row['document']} is linked by the claims of "
+        f"{row['subjects']} subjects ({row['subject']} and {row['other']}); a {row['kind']} is one subject's, so one "
+        "subject's is given for another's."
+    )
+
+
 def _subject_period_message(row: Row) -> str:
     if row.get("same") is True:
         return (
@@ -264,6 +272,13 @@ AUDITS: tuple[Audit, ...] = (
         message=_report_periods_message,
         focus="document",
         value="periods",
+        path=str(CN.hasReport),
+    ),
+    Audit(
+        rule_id="CN-AUDIT-ID-07",
+        message=_document_subjects_message,
+        focus="document",
+        value="subjects",
         path=str(CN.hasReport),
     ),
     Audit(

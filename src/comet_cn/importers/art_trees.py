@@ -13,7 +13,15 @@ from comet_cn.importers.attribution import (
     on_behalf_of,
     suggest_period,
 )
-from comet_cn.importers.fields import apx_day_first, apx_years, block_fields, cancellation, not_offsetting, notes
+from comet_cn.importers.fields import (
+    apx_day_first,
+    apx_years,
+    block_fields,
+    cancellation,
+    not_offsetting,
+    notes,
+    units_named,
+)
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import Table, dmy_date, mdy_date
 
@@ -68,9 +76,10 @@ def parse(table: Table, source: str) -> Parsed:
     excluded: list[Excluded] = []
     for row in table.rows:
         where = f"{source}:{row.line}"
+        units = units_named([row.get("Credit Serial Numbers")], SCHEME)  # a kept retirement sharing them is refused
         cancelled = cancellation(table, row)
         if cancelled is not None:
-            excluded.append(Excluded(where, cancelled))
+            excluded.append(Excluded(where, cancelled, units))
             continue
         reason = row.get("Retirement Reason")
         purpose = row.get("Purpose of Retirement")
@@ -78,11 +87,11 @@ def parse(table: Table, source: str) -> Parsed:
             "Purpose of Retirement", purpose, free_text=True
         )
         if use is not None:
-            excluded.append(Excluded(where, use))
+            excluded.append(Excluded(where, use, units))
             continue
         retired_on = read_date(row.get("Status Effective"))
         if retired_on is None:
-            excluded.append(Excluded(where, f"Status Effective {row.get('Status Effective')!r} is not a date"))
+            excluded.append(Excluded(where, f"Status Effective {row.get('Status Effective')!r} is not a date", units))
             continue
         block = block_fields(
             row, where, SCHEME, serial_column="Credit Serial Numbers", quantity_column="Quantity of Credits"

@@ -17,8 +17,9 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
+from comet_cn.errors import InputError
 from comet_cn.importers.attribution import Period, matches_beneficiary, on_behalf_of, several_names
-from comet_cn.importers.model import PROVENANCE, Fact, ImportResult, Organisation, Parsed, Retirement
+from comet_cn.importers.model import PROVENANCE, Excluded, Fact, ImportResult, Organisation, Parsed, Retirement
 from comet_cn.namespaces import IMPORTED
 from comet_cn.serials import SerialRange, find_overlaps, parse_serial, registry_block
 
@@ -30,6 +31,7 @@ __all__ = [
     "Selection",
     "build",
     "decimal_text",
+    "refuse_shared_units",
 ]
 
 #: Every imported IRI starts here.
@@ -228,6 +230,9 @@ def build(
                 warnings.append(_shared_warning(retirement, shared, selected=False))
     if not chosen:
         warnings.append(f"{source}: no retirement selected: nothing imported")
+    kept_units = tuple((r.where, r.span) for r in chosen if r.span is not None)
+    withheld = _withheld(parsed, chosen)
+    refuse_shared_units([(source, kept_units, withheld)])
     nodes: dict[str, dict[str, Any]] = {}
     provenance: dict[str, list[str]] = defaultdict(list)
     events: dict[tuple[str, date, str, Period | None], list[Retirement]] = defaultdict(list)
@@ -305,7 +310,59 @@ def build(
         excluded=tuple(str(e) for e in parsed.excluded),
         beneficiary=selection.beneficiary,
         selected=len(chosen),
+        kept_units=kept_units,
+        withheld=withheld,
     )
+
+
+def _withheld(parsed: Parsed, chosen: Sequence[Retirement]) -> tuple[Excluded, ...]:
+    """The records left out that name units: those not imported (a cancellation, a compliance use, an UNRETIRE)
+    and the retirements the selection left out (another beneficiary's, another date's)."""
+    kept = {id(r) for r in chosen}
+    unselected = (
+        Excluded(
+            r.where,
+            f"not selected: retired on {r.retired_on.isoformat()} for "
+            + (repr(r.beneficiary or r.beneficiary_note) if r.beneficiary or r.beneficiary_note else "no one named"),
+            (r.span,),
+        )
+        for r in parsed.retirements
+        if id(r) not in kept and r.span is not None
+    )
+    return (*(e for e in parsed.excluded if e.spans), *unselected)
+
+
+def refuse_shared_units(
+    imports: Iterable[tuple[str, Sequence[tuple[str, SerialRange]], Sequence[Excluded]]],
+) -> None:
+    """Refuse retirements that share units with a record left out, in the same file or another one.
+
+    A unit is retired, cancelled or used once: a retirement kept for the claim whose units another record says were
+    retired for someone else, used for compliance, cancelled, unretired or never retired is contradicted, and
+    importing it quietly would give the claim credits that are not its own (§11.1). Which record stands cannot be
+    told from the export, so nothing is imported until the user leaves out the one that does not.
+
+    :param imports: ``(source, kept (where, units), records left out)`` per file.
+    :raises InputError: naming the kept retirement, the other record and why that one was left out.
+    """
+    given = list(imports)
+    by_block: dict[str, list[tuple[Excluded, SerialRange]]] = defaultdict(list)  # a large export: compare per block
+    for _, _, withheld in given:
+        for other in withheld:
+            for units in other.spans:
+                by_block[units.block].append((other, units))
+    for source, kept_units, _ in given:
+        for where, span in kept_units:
+            for other, units in by_block.get(span.block, ()):
+                shared = span.overlap(units)
+                if shared is not None:
+                    raise InputError(
+                        source,
+                        f"{where} retires units {shared[0]}-{shared[1]} of block {span.block} that {other.where} "
+                        f"also names ({other.reason}): a unit is retired, cancelled or used once, so one of the two "
+                        "records does not stand; check both with the registry and import without the one that does "
+                        "not (nothing imported)",
+                    )
 
 
 def _differences(node: Mapping[str, Any], other: Mapping[str, Any]) -> dict[str, Any]:

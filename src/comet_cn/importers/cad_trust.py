@@ -91,17 +91,19 @@ def parse(document: Any, source: str) -> Parsed:
     warnings: list[str] = []
     for position, record in records(document, ("unit", "units", "data"), source):
         where = f"{source}:{position}"
+        units = _units(record, where)  # a kept retirement sharing them with a record left out is refused
         conflict = _twice(record)
         if conflict is not None:
-            excluded.append(Excluded(where, conflict))
+            excluded.append(Excluded(where, conflict, units))
             continue
         if _get(record, "unit_start_block") is None and _get(record, "unit_block_start") is not None:
-            excluded.append(Excluded(where, "a CAD Trust v1 (Chia CADT) unit record: only v2.0.2 units are read"))
+            v1 = "a CAD Trust v1 (Chia CADT) unit record: only v2.0.2 units are read"
+            excluded.append(Excluded(where, v1, units))
             continue
         status = _text(record, "unit_status")
         if status.casefold() != "retired":
             what = "a cancellation" if status.casefold() == "cancelled" else "not retired"
-            excluded.append(Excluded(where, f"unit_status {status!r}: {what}, not an offsetting event"))
+            excluded.append(Excluded(where, f"unit_status {status!r}: {what}, not an offsetting event", units))
             continue
         # A reason naming compliance, CORSIA or an NDC ("Cancelled for NDC") offsets nothing, as every registry's
         # reason field is read (fields.not_offsetting).
@@ -109,17 +111,17 @@ def parse(document: Any, source: str) -> Parsed:
             "unit_retirement_detail", _text(record, "unit_retirement_detail"), free_text=True
         )
         if use is not None:
-            excluded.append(Excluded(where, use))
+            excluded.append(Excluded(where, use, units))
             continue
         problems: list[str] = []
         quantity = _quantity(record, where, problems)
         if isinstance(quantity, str):
-            excluded.append(Excluded(where, quantity))
+            excluded.append(Excluded(where, quantity, units))
             continue
         status_date = _text(record, "unit_status_date")
         retired_on, retired_said = dmy_or_utc_date(status_date)
         if retired_on is None:
-            excluded.append(Excluded(where, f"unit_status_date {status_date!r} is not a date"))
+            excluded.append(Excluded(where, f"unit_status_date {status_date!r} is not a date", units))
             continue
         if retired_said:
             problems.append(f"{where}: unit_status_date {status_date!r} {retired_said}")
@@ -240,6 +242,13 @@ def _quantity(record: Mapping[str, Any], where: str, problems: list[str]) -> Dec
     if count <= 0:
         problems.append(not_positive(where, "unit_count", count))
     return count * factor
+
+
+def _units(record: Mapping[str, Any], where: str) -> tuple[SerialRange, ...]:
+    """The units a record names, read quietly (for a record that is not imported: its problems are not reported)."""
+    serial, start, end = (_text(record, key) for key in ("unit_serial_id", "unit_start_block", "unit_end_block"))
+    span = _span(serial, start, end, where, []) if serial or start or end else None
+    return (span,) if span is not None else ()
 
 
 def _span(serial: str, start: str, end: str, where: str, problems: list[str]) -> SerialRange | None:

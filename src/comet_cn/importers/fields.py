@@ -23,6 +23,7 @@ __all__ = [
     "not_positive",
     "notes",
     "serial_range",
+    "units_named",
     "unread_year",
 ]
 
@@ -205,6 +206,13 @@ def serial_range(serial: str, scheme: str, where: str) -> tuple[SerialRange | No
             "string (CN-UNITS-03)"
         ]
     return span, []
+
+
+def units_named(serials: Iterable[str], scheme: str) -> tuple[SerialRange, ...]:
+    """The unit ranges a record that is not imported names, read quietly (no warning: the record is not kept), so
+    that a kept retirement sharing its units is caught (building.build)."""
+    spans = (parse_serial(serial, scheme) for serial in serials if serial and serial.strip())
+    return tuple(span for span in spans if span is not None)
 
 
 def not_positive(where: str, field: str, quantity: Decimal) -> str:

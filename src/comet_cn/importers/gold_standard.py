@@ -13,7 +13,7 @@ from comet_cn.importers.attribution import (
     on_behalf_of,
     suggest_period,
 )
-from comet_cn.importers.fields import block_fields, not_offsetting, notes, unread_year
+from comet_cn.importers.fields import block_fields, not_offsetting, notes, units_named, unread_year
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import Row, Table, utc_date, year
 from comet_cn.serials import SerialRange
@@ -67,10 +67,11 @@ def parse(table: Table, source: str) -> Parsed:
     excluded: list[Excluded] = []
     for row in table.rows:
         where = f"{source}:{row.line}"
+        units = units_named([row.get("Serial Number")], SCHEME)  # a kept retirement sharing them is refused
         status = row.get("Credit Status")
         if status.casefold() != "retired":
             reason = "a cancellation" if status.casefold() in ("canceled", "cancelled") else "not retired"
-            excluded.append(Excluded(where, f"Credit Status {status!r}: {reason}, not an offsetting event"))
+            excluded.append(Excluded(where, f"Credit Status {status!r}: {reason}, not an offsetting event", units))
             continue
         # "Compliance", and a reworded one, or "CORSIA" or "NDC": none is an offsetting event.
         use = (
@@ -79,11 +80,11 @@ def parse(table: Table, source: str) -> Parsed:
             or not_offsetting("Note", row.get("Note"), free_text=True)
         )
         if use is not None:
-            excluded.append(Excluded(where, use))
+            excluded.append(Excluded(where, use, units))
             continue
         retired_on, retired_said = utc_date(row.get("Retirement Date"))
         if retired_on is None:
-            excluded.append(Excluded(where, f"Retirement Date {row.get('Retirement Date')!r} is not a date"))
+            excluded.append(Excluded(where, f"Retirement Date {row.get('Retirement Date')!r} is not a date", units))
             continue
         block = block_fields(row, where, SCHEME, serial_column="Serial Number", quantity_column="Quantity")
         warnings, serial, span, quantity = block.warnings, block.serial, block.span, block.quantity

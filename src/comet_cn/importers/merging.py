@@ -22,7 +22,13 @@ from comet_cn.convert import FORMATS as CLAIM_FORMATS
 from comet_cn.convert import Format, claim_data, document_prefixes, expand_iri, format_of, read_document, render
 from comet_cn.errors import InputError
 from comet_cn.importers.attribution import on_behalf_of, same_name, several_names
-from comet_cn.importers.building import FIELD_BENEFICIARY, NOTE_BENEFICIARY, SUGGESTED_BENEFICIARY, merge_mapping
+from comet_cn.importers.building import (
+    FIELD_BENEFICIARY,
+    NOTE_BENEFICIARY,
+    SUGGESTED_BENEFICIARY,
+    merge_mapping,
+    refuse_shared_units,
+)
 from comet_cn.importers.detection import detect_csv
 from comet_cn.importers.model import CONTEXT, PROVENANCE, ImportResult
 from comet_cn.importers.pact import PRODUCT_COMMENT, REPLACES
@@ -82,6 +88,8 @@ def _distinct_sources(imports: Iterable[ImportResult]) -> list[ImportResult]:
                 "become one another's; import each under its own name (import_records(..., source=...), names from "
                 "comet_cn.importers.source_names); nothing merged",
             )
+    # A retirement in one file whose units another file says are someone else's, cancelled or unretired.
+    refuse_shared_units((result.source, result.kept_units, result.withheld) for result in given)
     return given
 
 

@@ -100,10 +100,15 @@ class Retirement:
 
 @dataclass(frozen=True)
 class Excluded:
-    """A record that is not an offsetting event (a cancellation, a compliance use, …) and why."""
+    """A record that is not an offsetting event (a cancellation, a compliance use, …) and why.
+
+    :param spans: the units the record names, where its serials read as ranges: a kept retirement that shares units
+        with it is refused (a unit is retired, cancelled or used once; one of the two records does not stand).
+    """
 
     where: str
     reason: str
+    spans: tuple[SerialRange, ...] = ()
 
     def __str__(self) -> str:
         return f"{self.where}: not imported: {self.reason}"
@@ -145,6 +150,10 @@ class ImportResult:
     beneficiary: str | None = None
     selected: int = field(default=0)
     path: str | None = None
+    #: ``(where, units)`` of each imported retirement with a unit range, and the records left out that name units
+    #: (a merge of several files refuses a kept retirement sharing units with one: building.refuse_shared_units).
+    kept_units: tuple[tuple[str, SerialRange], ...] = ()
+    withheld: tuple[Excluded, ...] = ()
 
     @property
     def events(self) -> tuple[str, ...]:

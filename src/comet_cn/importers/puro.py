@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from comet_cn.importers.attribution import beneficiary_or_none, note_period, suggest_period
-from comet_cn.importers.fields import not_positive, notes, serial_range, unread_year
+from comet_cn.importers.fields import not_positive, notes, serial_range, units_named, unread_year
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import number, records, utc_date, year
 from comet_cn.serials import parse_serial
@@ -111,23 +111,24 @@ def parse(document: Any, source: str) -> Parsed:
     excluded: list[Excluded] = []
     for position, record in records(document, ("transactions", "data", "items"), source):
         where = f"{source}:{position}"
+        # The units it names: a kept retirement sharing them with a transaction left out (an UNRETIRE) is refused.
+        units = units_named([certificate for certificate, _, _ in _bundles(record)], SCHEME)
         kind = str(record.get("type") or "")
         # An exact match: a substring test would read UNRETIRE (and the like) as a retirement.
         if kind.strip().casefold() not in RETIREMENT_TYPES:
-            excluded.append(
-                Excluded(where, f"transaction type {kind!r}: not a retirement (only RETIREMENT transactions are)")
-            )
+            what = f"transaction type {kind!r}: not a retirement (only RETIREMENT transactions are)"
+            excluded.append(Excluded(where, what, units))
             continue
         completed = str(record.get("completedOn") or "")
         retired_on, said = utc_date(completed)
         if retired_on is None:
-            excluded.append(Excluded(where, f"completedOn {record.get('completedOn')!r} is not a date"))
+            excluded.append(Excluded(where, f"completedOn {record.get('completedOn')!r} is not a date", units))
             continue
         beneficiary = beneficiary_or_none(str(record.get("beneficiaryName") or ""))
         note = str(record.get("retirementPurpose") or record.get("description") or "")
         bundles = list(_bundles(record))
         if not bundles:
-            excluded.append(Excluded(where, "no certificates: nothing to say which units were retired"))
+            excluded.append(Excluded(where, "no certificates: nothing to say which units were retired", units))
             continue
         shared: list[str] = []  # the transaction's warnings, given once, with its first bundle
         if said:

@@ -16,7 +16,15 @@ from comet_cn.importers.attribution import (
     on_behalf_of,
     suggest_period,
 )
-from comet_cn.importers.fields import article6_share, block_fields, dashes, not_offsetting, notes, unread_year
+from comet_cn.importers.fields import (
+    article6_share,
+    block_fields,
+    dashes,
+    not_offsetting,
+    notes,
+    units_named,
+    unread_year,
+)
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import Row, Table, dmy_or_iso_date, dmy_or_utc_date, slashed, year
 
@@ -82,23 +90,25 @@ def parse(table: Table, source: str) -> Parsed:
     excluded: list[Excluded] = []
     for row in table.rows:
         where = f"{source}:{row.line}"
+        units = units_named([row.get("Serial Number")], SCHEME)  # a kept retirement sharing them is refused
         retired_text = row.get("Retirement/Cancellation Date")
         summary = _summary_row(row)
         if summary is not None:
             # Dated or not: a subtotal a spreadsheet added under the day's rows carries that day and their sum.
-            excluded.append(Excluded(where, summary))
+            excluded.append(Excluded(where, summary, units))
             continue
         if not retired_text:
-            excluded.append(Excluded(where, "no Retirement/Cancellation Date: an unretired block, not a retirement"))
+            unretired = "no Retirement/Cancellation Date: an unretired block, not a retirement"
+            excluded.append(Excluded(where, unretired, units))
             continue
         retired_on, retired_said = dmy_or_utc_date(retired_text)
         if retired_on is None:
-            excluded.append(Excluded(where, f"Retirement/Cancellation Date {retired_text!r} is not a date"))
+            excluded.append(Excluded(where, f"Retirement/Cancellation Date {retired_text!r} is not a date", units))
             continue
         beneficiary_text = row.get("Retirement Beneficiary")
         details = row.get("Retirement Details")
         if _no_owner(dashes(beneficiary_text)):
-            excluded.append(Excluded(where, "the mandatory Article 6 share retirement (no owner): not a claim"))
+            excluded.append(Excluded(where, "the mandatory Article 6 share retirement (no owner): not a claim", units))
             continue
         if article6_share(details) or article6_share(beneficiary_text):
             # Excluded even if a beneficiary is named: the share is the registry's, and the reason says what was seen.
@@ -117,7 +127,7 @@ def parse(table: Table, source: str) -> Parsed:
             "Retirement Details", details, free_text=True
         )
         if use is not None:
-            excluded.append(Excluded(where, use))
+            excluded.append(Excluded(where, use, units))
             continue
         block = block_fields(row, where, SCHEME, serial_column="Serial Number", quantity_column="Quantity Issued")
         warnings, serial, span, quantity = block.warnings, block.serial, block.span, block.quantity
