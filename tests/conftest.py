@@ -256,3 +256,23 @@ def workbook_data(book: Any) -> bytes:
     stream = io.BytesIO()
     book.save(stream)
     return stream.getvalue()
+
+
+def own_documents(document: dict[str, Any], claim: dict[str, Any], suffix: str) -> None:
+    """Give ``claim`` (a copy of the example claim for another subject, in ``document``) its own report, verification
+    opinion and carbon footprint, copies of the example's: one subject's documents are not another's
+    (CN-AUDIT-ID-07)."""
+    nodes = {node["@id"]: node for node in document["@graph"]}
+    for key, iri in (("hasReport", "ex:report-2024"), ("hasVerificationOpinion", "ex:opinion-2024"),
+                     ("hasCarbonFootprint", "ex:footprint-2024")):  # fmt: skip
+        copy = json.loads(json.dumps(nodes[iri]))
+        copy["@id"] = iri + suffix
+        if key == "hasReport":  # the report names the opinion and footprint too: its own copies
+            for linked, target in (
+                ("hasVerificationOpinion", "ex:opinion-2024"),
+                ("hasCarbonFootprint", "ex:footprint-2024"),
+            ):
+                if copy.get(linked) == target:
+                    copy[linked] = target + suffix
+        document["@graph"].append(copy)
+        claim[key] = copy["@id"]

@@ -21,7 +21,7 @@ import comet_cn
 from comet_cn import RuleParameters, ValidationReport
 from comet_cn.results import Severity, ValidationResult
 from comet_cn.serials import contradicts, explicit_range, parse_serial, serial_reading
-from tests.conftest import ENGINES, EXAMPLES
+from tests.conftest import ENGINES, EXAMPLES, own_documents
 
 BASE: dict[str, Any] = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
 AS_OF = RuleParameters(as_of=date(2026, 1, 15))
@@ -180,6 +180,7 @@ def test_two_claims_sharing_a_credit_are_still_named_as_two_claims(engine: str) 
     nodes = _nodes(document)
     claim = dict(nodes["ex:claim-2024"], **{"@id": "ex:claim-2024-logistics", "hasSubject": "ex:acme-logistics"})
     document["@graph"].append(claim)
+    own_documents(document, claim, "-logistics")
     # A division of the entity (partOfOrganization), so the second claim's subject is the entity's to claim for.
     logistics = {"@id": "ex:acme-logistics", "@type": "Organization", "label": "Acme Logistics"}
     document["@graph"].append(dict(logistics, partOfOrganization="ex:acme"))

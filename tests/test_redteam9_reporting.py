@@ -88,12 +88,16 @@ def test_the_opinion_s_period_is_named_once_in_the_message(engine: str) -> None:
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("reasoning", REASONING)
 def test_a_claim_made_before_its_plan_was_prepared_is_made_too_early(engine: str, reasoning: str) -> None:
-    on_the_claim_date = edited(BASE, ("ex:plan", "planPreparationDate", "2025-05-15"))
+    # The example's credits are retired on 2025-03-20 and its opinion is dated 2025-04-30: a plan prepared after
+    # either is CN-CLAIM-09's too (red team 44), so the plan prepared in time is dated before both.
+    in_time = edited(BASE, ("ex:plan", "planPreparationDate", "2025-03-20"))
     after_the_period = edited(BASE, ("ex:plan", "planPreparationDate", "2025-02-01"))
+    on_the_claim_date = edited(BASE, ("ex:plan", "planPreparationDate", "2025-05-15"))
     after_the_claim = edited(BASE, ("ex:plan", "planPreparationDate", "2025-06-01"))
     day_after = edited(BASE, ("ex:plan", "planPreparationDate", "2025-05-16"))
-    assert violated(on_the_claim_date, engine, reasoning) == set()
+    assert violated(in_time, engine, reasoning) == set()
     assert violated(after_the_period, engine, reasoning) == set()  # left to another rule, if any
+    assert violated(on_the_claim_date, engine, reasoning) == {"CN-CLAIM-09"}  # after the retirement and opinion
     assert violated(after_the_claim, engine, reasoning) == {"CN-CLAIM-09"}
     assert violated(day_after, engine, reasoning) == {"CN-CLAIM-09"}
 
@@ -103,8 +107,9 @@ def test_a_claim_made_before_its_plan_was_prepared_is_made_too_early(engine: str
 def test_the_message_names_the_plan_s_date(engine: str) -> None:
     after_the_claim = edited(BASE, ("ex:plan", "planPreparationDate", "2025-06-01"))
     found = messages(after_the_claim, engine, "CN-CLAIM-09")
-    assert len(found) == 1
-    assert "management plan" in found[0] and "2025-06-01" in found[0] and "2025-05-15" in found[0]
+    assert len(found) == 3  # the claim, the retirement and the opinion each dated before the plan
+    late = "before its management plan was prepared (2025-06-01): a claim"
+    assert any(late in m and "2025-05-15" in m for m in found)
 
 
 # --- CN-CLAIM-06: the opinion may be linked through the claim's own report (§12 w, §13) ----------------------------

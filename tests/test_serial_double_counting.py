@@ -22,7 +22,7 @@ from comet_cn.audits import run_audits
 from comet_cn.claim_checks import UNITS_KEY, add_units_keys
 from comet_cn.results import Severity
 from comet_cn.serials import parse_serial, units_key
-from tests.conftest import ENGINES, EXAMPLES
+from tests.conftest import ENGINES, EXAMPLES, own_documents
 
 BASE: dict[str, Any] = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
 AS_OF = RuleParameters(as_of=date(2026, 12, 1))
@@ -228,6 +228,7 @@ def with_second_claim(*, own_event: bool, second_serials: tuple[str, str, str] |
     nodes = _nodes(document)
     claim = dict(nodes["ex:claim-2024"], **{"@id": "ex:claim-2024-logistics", "hasSubject": "ex:acme-logistics"})
     document["@graph"].append(claim)
+    own_documents(document, claim, "-logistics")
     # A division of the entity (partOfOrganization), so the second claim's subject is the entity's to claim for.
     logistics = {"@id": "ex:acme-logistics", "@type": "Organization", "label": "Acme Logistics"}
     document["@graph"].append(dict(logistics, partOfOrganization="ex:acme"))
