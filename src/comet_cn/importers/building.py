@@ -346,23 +346,21 @@ def refuse_shared_units(
     :raises InputError: naming the kept retirement, the other record and why that one was left out.
     """
     given = list(imports)
-    by_block: dict[str, list[tuple[Excluded, SerialRange]]] = defaultdict(list)  # a large export: compare per block
-    for _, _, withheld in given:
-        for other in withheld:
-            for units in other.spans:
-                by_block[units.block].append((other, units))
-    for source, kept_units, _ in given:
-        for where, span in kept_units:
-            for other, units in by_block.get(span.block, ()):
-                shared = span.overlap(units)
-                if shared is not None:
-                    raise InputError(
-                        source,
-                        f"{where} retires units {shared[0]}-{shared[1]} of block {span.block} that {other.where} "
-                        f"also names ({other.reason}): a unit is retired, cancelled or used once, so one of the two "
-                        "records does not stand; check both with the registry and import without the one that does "
-                        "not (nothing imported)",
-                    )
+    kept: list[tuple[tuple[str, str, str] | Excluded, SerialRange]] = [
+        ((source, where, span.block), span) for source, kept_units, _ in given for where, span in kept_units
+    ]
+    left_out = [(other, units) for _, _, withheld in given for other in withheld for units in other.spans]
+    # One n log n sweep over both (a large export); kept come first, so a mixed pair names the kept one first.
+    for first, second, (low, high) in find_overlaps([*kept, *left_out]):
+        if isinstance(first, tuple) and isinstance(second, Excluded):
+            source, where, block = first
+            raise InputError(
+                source,
+                f"{where} retires units {low}-{high} of block {block} that {second.where} "
+                f"also names ({second.reason}): a unit is retired, cancelled or used once, so one of the two "
+                "records does not stand; check both with the registry and import without the one that does "
+                "not (nothing imported)",
+            )
 
 
 def _differences(node: Mapping[str, Any], other: Mapping[str, Any]) -> dict[str, Any]:
