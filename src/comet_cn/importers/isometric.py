@@ -21,7 +21,7 @@ from comet_cn.importers.attribution import beneficiary_or_none, note_period, sug
 from comet_cn.importers.fields import not_offsetting, notes, serial_range
 from comet_cn.importers.model import Excluded, Fact, Organisation, Parsed, Retirement
 from comet_cn.importers.reading import number, records, utc_date
-from comet_cn.serials import SerialRange
+from comet_cn.serials import SerialRange, parse_serial
 
 __all__ = ["KEYS", "NAME", "SCHEME", "looks_like", "parse"]
 
@@ -158,6 +158,11 @@ def _quantity(record: Mapping[str, Any], where: str, identity: str, warnings: li
     return quantity
 
 
+def _units(batches: Mapping[str, Sequence[str]], identity: str) -> tuple[SerialRange, ...]:
+    """The units of a retirement left out, from its credit batches: a kept one sharing them is refused."""
+    return tuple(span for span in (parse_serial(serial, SCHEME) for serial in batches.get(identity, ())) if span)
+
+
 def parse(document: Any, source: str) -> Parsed:
     # Every batch of a retirement is kept: one retirement may take its credits from several batches.
     batches: dict[str, list[str]] = defaultdict(list)
@@ -189,7 +194,7 @@ def parse(document: Any, source: str) -> Parsed:
         written = _text(record, "retired_at")
         retired_on, said = utc_date(written)
         if retired_on is None:
-            excluded.append(Excluded(where, f"retired_at {written!r} is not a timestamp"))
+            excluded.append(Excluded(where, f"retired_at {written!r} is not a timestamp", _units(batches, identity)))
             continue
         given = record.get("purposes") or []
         purposes = [str(p).strip() for p in (given if isinstance(given, list) else [given])]
@@ -204,7 +209,7 @@ def parse(document: Any, source: str) -> Parsed:
         if use is None and identity in unretired:
             use = f"credit batch status {unretired[identity]!r}: not retired, not an offsetting event"
         if use is not None:
-            excluded.append(Excluded(where, use))
+            excluded.append(Excluded(where, use, _units(batches, identity)))
             continue
         warnings: list[str] = []
         if said:
