@@ -69,11 +69,14 @@ def test_a_compressed_claim_file_in_a_folder_is_refused_not_skipped(cli: Callabl
     (tmp_path / "batch.jsonl.gz").write_bytes(gzip.compress(FAILING.read_bytes()))
     (tmp_path / "late.JSONLD.bz2").write_bytes(b"BZh9")
     (tmp_path / "README.md").write_text("notes, not a claim")
+    # An archive's names cannot be seen without opening it: "claims-2024.tar.gz" may hold claims, so every archive
+    # is refused too (red team 45), "logs" or not.
     (tmp_path / "logs.tar.gz").write_bytes(gzip.compress(b"not a claim either"))
     run = cli("--format", "json", str(tmp_path))
     assert run.code == 2
     inputs = {Path(entry["source"]).name: entry for entry in run.json()["inputs"]}
-    assert sorted(inputs) == ["batch.jsonl.gz", "late.JSONLD.bz2", "ok.jsonld"]
+    assert sorted(inputs) == ["batch.jsonl.gz", "late.JSONLD.bz2", "logs.tar.gz", "ok.jsonld"]
+    assert "an archive (.tar.gz)" in inputs["logs.tar.gz"]["error"]
     assert inputs["ok.jsonld"]["conforms"] is True
     assert "compressed" in run.err and "batch.jsonl.gz" in run.err and "late.JSONLD.bz2" in run.err
 

@@ -9,7 +9,10 @@ from typing import Any
 import pytest
 
 from comet_cn.errors import InputError
-from comet_cn.importers import import_records
+from comet_cn.importers import import_records, merge
+from comet_cn.importers.attribution import on_behalf_of
+from tests.conftest import EXAMPLES
+from tests.test_import_beneficiaries import ACME, CLAIM, verra_row, write_verra
 
 # ---- Imports: an Isometric retirement sharing units with one left out ----
 # Before: a retirement left out (a regulatory use, a timestamp that does not read) named no units, so a kept
@@ -40,3 +43,82 @@ def test_an_isometric_retirement_sharing_units_with_a_compliance_use_is_refused(
     apart = _isometric(tmp_path / "apart.json", ["regulatory_requirement"], "ISO-1-DACS-ISL-Q7R2-2023-13-24")
     result = import_records("isometric", apart)
     assert result.selected == 1 and any("regulatory" in line for line in result.excluded)
+
+
+# ---- Imports: a note naming the beneficiary without "on behalf of" ----
+# Before: a Verra row with a blank beneficiary field, or a CAR row (whose notes are the only place it names one),
+# whose note said "in the name of Beta Foods Ltd" or "Retired for Beta Foods Ltd" was merged into Acme's claim as
+# Acme's retirement, with no warning, and the claim conformed on another company's credits (§11.4 e).
+
+
+@pytest.mark.parametrize(
+    ("note", "named"),
+    [
+        (
+            "Retirement of environmental credits in the name of Beta Foods Ltd for Consumption Period 2024",
+            "Beta Foods Ltd",
+        ),
+        ("Retired for Beta Foods Ltd, Consumption Period 01/01/2024-12/31/2024", "Beta Foods Ltd"),
+        ("In favour of Beta Foods Ltd, 2024 emissions", "Beta Foods Ltd"),
+        ("Offsetting Beta Foods Ltd's 2024 emissions", "Beta Foods Ltd"),
+        ("Retired on Beta Foods Ltd's behalf", "Beta Foods Ltd"),
+        ("Im Namen von Beta Foods GmbH stillgelegt", "Beta Foods GmbH"),
+        ("Retirado en nombre de Beta Foods SA", "Beta Foods SA"),
+        ("Retiré au nom de Beta Foods SA pour 2024", "Beta Foods SA"),
+        ("Retired for FY2024 Acme Ceramics GmbH", "Acme Ceramics GmbH"),
+        # No one is named: a period, a scope, a pronoun.
+        ("Retired for Consumption Period 01/01/2024-12/31/2024", None),
+        ("Retired for Scope 1 and 2 emissions CY2024", None),
+        ("Retired on its behalf for 2024", None),
+    ],
+)
+def test_a_note_names_its_beneficiary_in_other_words(note: str, named: str | None) -> None:
+    assert on_behalf_of(note) == named
+
+
+@pytest.mark.parametrize("note", ["Retired in the name of Beta Foods Ltd", "Retired for Beta Foods Ltd"])
+def test_a_retirement_a_note_names_for_another_is_not_merged_into_the_claim(tmp_path: Path, note: str) -> None:
+    path = write_verra(tmp_path / "verra.csv", [verra_row(950000001, 12500, "", note)])
+    result = import_records("verra", path)
+    with pytest.raises(InputError, match=r"retired for 'Beta Foods Ltd', not for the claiming entity"):
+        merge(CLAIM, [result], event="ex:retirement-2025-03", for_claimant=True)
+    ours = write_verra(tmp_path / "ours.csv", [verra_row(950000001, 12500, "", f"Retired in the name of {ACME}")])
+    merged = merge(CLAIM, [import_records("verra", ours)], event="ex:retirement-2025-03", for_claimant=True)
+    assert any(node.get("retiredOnBehalfOf") == "ex:acme" for node in merged["@graph"])
+
+
+# ---- Folders: claims a run skipped without a word ----
+# Before: a linked folder leading out of the folder, a ".ndjson" file and an archive were skipped, and the run said
+# every claim conformed (exit 0) while theirs had no verdict.
+
+
+def test_a_linked_folder_leading_out_is_refused_and_json_lines_and_archives_are_listed(
+    tmp_path: Path, cli: Any
+) -> None:
+    claim = (EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "hidden.jsonld").write_text(claim, encoding="utf-8")
+    folder = tmp_path / "claims"
+    (folder / "inner").mkdir(parents=True)
+    (folder / "a.jsonld").write_text(claim, encoding="utf-8")
+    (folder / "out").symlink_to(outside, target_is_directory=True)
+    (folder / "in").symlink_to("inner", target_is_directory=True)  # stays inside: listed where it is
+    one_line = json.dumps(json.loads(claim))
+    (folder / "more.ndjson").write_text(one_line + "\n" + one_line + "\n", encoding="utf-8")
+    (folder / "claims-2024.zip").write_bytes(b"PK\x03\x04")
+    (folder / "claims-2024.tar.gz").write_bytes(b"\x1f\x8b")
+    run = cli("-f", "json", folder)
+    entries = {e["source"]: (e["conforms"], e["error"]) for e in run.json()["inputs"]}
+    assert entries == {
+        str(folder / "a.jsonld"): (True, None),
+        str(folder / "out"): (None, "symbolic link out of the folder, not followed"),
+        f"{folder / 'more.ndjson'}:1": (True, None),
+        f"{folder / 'more.ndjson'}:2": (True, None),
+        str(folder / "claims-2024.zip"): (None, "an archive (.zip), not read: extract it and give the claims it holds"),
+        str(folder / "claims-2024.tar.gz"): (
+            None,
+            "an archive (.tar.gz), not read: extract it and give the claims it holds",
+        ),
+    }
+    assert run.code == 2

@@ -46,6 +46,7 @@ from comet_cn.terms import MARKER, VOCAB_MARKER, UnknownTerm, compact, document_
 
 __all__ = [
     "CLAIM_SUFFIXES",
+    "JSON_LINES_SUFFIXES",
     "NUMERIC_TYPES",
     "PLAIN_DECIMAL",
     "JsonLine",
@@ -88,7 +89,12 @@ _UNREAD_SUFFIXES: dict[str, str] = {
     ".owl": f"RDF/XML is not read here: {_ONE_CLAIM}",
     ".xml": f"XML is not read here: {_ONE_CLAIM}",
     ".jsonl": "a JSON Lines file holds one claim a line: read it with iter_sources or batch.validate_many",
+    ".ndjson": "a JSON Lines file holds one claim a line: read it with iter_sources or batch.validate_many",
+    ".ldjson": "a JSON Lines file holds one claim a line: read it with iter_sources or batch.validate_many",
 }
+
+#: JSON Lines, under each of its usual names (newline-delimited JSON, line-delimited JSON): one claim a line.
+JSON_LINES_SUFFIXES = frozenset({".jsonl", ".ndjson", ".ldjson"})
 
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 # Python refuses to convert longer digit strings to int (CVE-2020-10735); a quantity never needs as many.
@@ -379,7 +385,7 @@ def iter_inputs(
         path = Path(item) if isinstance(item, (str, Path)) and describe_source(item) == str(item) else None
         if path is not None and path.is_dir():
             yield from _iter_folder(path, limits)
-        elif path is not None and path.suffix.lower() == ".jsonl":
+        elif path is not None and path.suffix.lower() in JSON_LINES_SUFFIXES:
             yield from _iter_json_lines(path, limits)
         else:
             yield describe_source(item), item
@@ -409,6 +415,9 @@ _RDF_NAMESPACE = b"http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 #: Compression suffixes: a claim file compressed ("2024.jsonl.gz") is listed and refused in one line. Skipped as
 #: "not a claim", its claims had no verdict while the run over the folder said nothing and could exit 0.
 _COMPRESSED_SUFFIXES = frozenset({".gz", ".bz2", ".xz", ".zst", ".zip", ".lz4", ".br"})
+#: Archives hold files whose names cannot be seen without opening them ("claims-2024.zip", "more.tar.gz"): every
+#: one in a folder of claims is listed and refused, since skipping it would leave any claim inside without a verdict.
+_ARCHIVE_SUFFIXES = frozenset({".zip", ".tar", ".tgz", ".tbz", ".tbz2", ".txz", ".tzst", ".7z", ".rar"})
 
 
 def _is_claim_file(path: Path) -> bool:
@@ -416,12 +425,20 @@ def _is_claim_file(path: Path) -> bool:
     suffix = path.suffix.lower()
     if suffix == ".owl":
         return _names_claim(path)
+    if suffix in _ARCHIVE_SUFFIXES:
+        return True
     if suffix in _COMPRESSED_SUFFIXES:
         inner = Path(path.stem).suffix.lower()
-        return inner in CLAIM_SUFFIXES or inner in _RDF_SUFFIXES or inner in _XML_SUFFIXES or inner == ".jsonl"
+        return (
+            inner in CLAIM_SUFFIXES
+            or inner in _RDF_SUFFIXES
+            or inner in _XML_SUFFIXES
+            or inner in JSON_LINES_SUFFIXES
+            or inner in _ARCHIVE_SUFFIXES
+        )
     if suffix in _XML_SUFFIXES:
         return _names_rdf(path)
-    return suffix in CLAIM_SUFFIXES or suffix in _RDF_SUFFIXES or suffix == ".jsonl"
+    return suffix in CLAIM_SUFFIXES or suffix in _RDF_SUFFIXES or suffix in JSON_LINES_SUFFIXES
 
 
 def _names_claim(path: Path) -> bool:
@@ -455,16 +472,23 @@ def _start_of(path: Path) -> bytes | None:
 
 def _claim_files(folder: Path) -> tuple[list[Path], list[InputError]]:
     """The claim files under ``folder`` and a refusal for each folder in it that cannot be listed (silently
-    skipping one would leave its claims without a verdict). Linked folders are not descended into."""
+    skipping one would leave its claims without a verdict). Linked folders are not descended into: one that leads
+    out of the folder is refused (its claims are not the folder's, and skipped silently they had no verdict), one
+    that stays inside is listed where it really is."""
     files: list[Path] = []
     unlisted: list[InputError] = []
+    root = os.path.realpath(folder)
 
     def refuse(error: OSError) -> None:
         unlisted.append(InputError(str(error.filename or folder), f"cannot list the folder ({_os_problem(error)})"))
 
-    for parent, _, names in os.walk(folder, onerror=refuse, followlinks=False):
+    for parent, folders, names in os.walk(folder, onerror=refuse, followlinks=False):
         files += [Path(parent) / name for name in names if _is_claim_file(Path(parent) / name)]
-    return sorted(files), unlisted
+        for name in folders:
+            linked = Path(parent) / name
+            if linked.is_symlink() and os.path.commonpath([root, os.path.realpath(linked)]) != root:
+                unlisted.append(InputError(str(linked), "symbolic link out of the folder, not followed"))
+    return sorted(files), sorted(unlisted, key=str)
 
 
 def _iter_folder(folder: Path, limits: LoadLimits) -> Iterator[tuple[str, Source] | InputError]:
@@ -494,14 +518,17 @@ def _iter_folder(folder: Path, limits: LoadLimits) -> Iterator[tuple[str, Source
             yield InputError(name, "became a folder while the run listed it: run again on the final folder")
         elif not stat.S_ISREG(mode):
             yield InputError(name, _not_regular(mode))
+        elif entry.suffix.lower() in _ARCHIVE_SUFFIXES or Path(entry.stem).suffix.lower() in _ARCHIVE_SUFFIXES:
+            shown = entry.suffix if entry.suffix.lower() in _ARCHIVE_SUFFIXES else "".join(entry.suffixes[-2:])
+            yield InputError(name, f"an archive ({shown}), not read: extract it and give the claims it holds")
         elif entry.suffix.lower() in _COMPRESSED_SUFFIXES:
             yield InputError(name, f"compressed ({entry.suffix}), not read: decompress it, claims are read as text")
-        elif entry.suffix.lower() == ".jsonl":
+        elif entry.suffix.lower() in JSON_LINES_SUFFIXES:
             yield from _iter_json_lines(entry, limits)
         else:
             yield name, entry
     if not found:
-        kinds = ", ".join(f"*{suffix}" for suffix in (*CLAIM_SUFFIXES, ".jsonl"))
+        kinds = ", ".join(f"*{suffix}" for suffix in (*CLAIM_SUFFIXES, ".jsonl", ".ndjson"))
         yield InputError(str(folder), f"directory holds no claim files ({kinds})")
 
 

@@ -38,8 +38,27 @@ def beneficiary_or_none(text: str) -> str | None:
 
 # "on behalf of: Beta Foods Ltd" too: a colon after "of" is a common way to write it.
 # "Beneficiary: Acme GmbH" and "for the benefit of Acme GmbH" name the beneficiary the same way.
+# So do "in the name of", "in favour of" and their French, German and Spanish forms ("im Namen von", "au nom de",
+# "en nombre de"): registries' notes are written by account holders in their own words.
 _ON_BEHALF = re.compile(
-    r"(?:on\s+behalf\s+of|for\s+the\s+benefit\s+of|\bbeneficiary)(?:\s*:\s*|\s+)(?:the\s+)?", re.IGNORECASE
+    r"(?:on\s+behalf\s+of|for\s+the\s+benefit\s+of|\bbeneficiary|\bin\s+the\s+name\s+of|\bin\s+favou?r\s+of"
+    r"|\bim\s+(?:namen|auftrag)\s+(?:von|der|des)|\bzugunsten(?:\s+von)?|\bau\s+nom\s+de|\bpour\s+le\s+compte\s+de"
+    r"|\ben\s+faveur\s+de|\b(?:en|a)\s+nombre\s+del?|\bpor\s+cuenta\s+del?|\ba\s+favor\s+del?)"
+    r"(?:\s*:\s*|\s+)(?:the\s+)?",
+    re.IGNORECASE,
+)
+# "on Beta Foods Ltd's behalf" (not "on its behalf": a pronoun names no one).
+_BEHALF_AFTER = re.compile(
+    r"\bon\s+(?:the\s+)?(?!(?:its|their|our|his|her|my|your)\s)([^,;()]{1,120}?)['’]s?\s+behalf\b", re.IGNORECASE
+)
+# "Retired for Beta Foods Ltd" or "Offsetting Beta Foods Ltd's 2024 emissions": a capitalised name after "for" or an
+# offsetting verb, ending in a legal form (so "for Consumption Period …" or "for Scope 1" names no one), or in a
+# possessive before what was offset.
+_NAME_WORDS = r"[A-Z0-9][\w&.\-]*(?:\s+(?:&\s+)?[A-Z0-9][\w&.\-]*){0,7}"
+_FOR_NAMED = re.compile(
+    r"\b(?i:for|offsetting|to\s+offset|compensating|neutrali[sz]ing)\s+(?:(?i:the)\s+)?"
+    rf"(?P<name>{_NAME_WORDS})(?P<possessive>['’]s?\s+(?:\d{{4}}\s+)?(?:[\w-]+\s+){{0,3}}?"
+    r"(?i:emissions|footprint|operations|flights|travel|products?|scope))?"
 )
 # Where a name read after "on behalf of" may end; a comma or a full stop ends it only when no legal form follows.
 _STOPS = re.compile(r"\s+for\s|\s+in\s+respect\s|\s*[;(]|\s*,|\.(?=\s|$)|\"(?=\s|$)", re.IGNORECASE)
@@ -74,7 +93,7 @@ def on_behalf_of(text: str) -> str | None:
     flat = " ".join(text.split())
     found = _ON_BEHALF.search(flat)
     if found is None:
-        return None
+        return _named_otherwise(flat)
     rest = flat[found.end() :]
     if rest.startswith(('"', "“")):  # a quoted name: up to its closing quote
         closing = re.search(r"[\"”]", rest[1:])
@@ -97,9 +116,38 @@ def on_behalf_of(text: str) -> str | None:
                 break
         end = stop.start()
         break
-    name = rest[:end].strip(" \"'")
+    name = _ending_in_legal_form(rest[:end].strip(" \"'"))
     listed = _listed(rest) if rest[end:].lstrip().startswith(",") else None
     return listed or _shared(rest, end) or name or None
+
+
+def _ending_in_legal_form(name: str) -> str:
+    """The name without lower-case words after its legal form: "Beta Foods GmbH stillgelegt" is Beta Foods GmbH."""
+    words = name.split()
+    last = max((i for i, word in enumerate(words) if i > 0 and _legal_form(word)), default=None)
+    if last is None or any(word[:1].isupper() for word in words[last + 1 :]):
+        return name
+    return " ".join(words[: last + 1])
+
+
+def _named_otherwise(flat: str) -> str | None:
+    """The party a note names without "on behalf of": "on X's behalf", "for X Ltd", "offsetting X's emissions"."""
+    behalf = _BEHALF_AFTER.search(flat)
+    if behalf is not None:
+        return behalf.group(1).strip(" \"'") or None
+    for found in _FOR_NAMED.finditer(flat):
+        words = found.group("name").rstrip(".,").split()
+        while words and any(c.isdigit() for c in words[0]):
+            words.pop(0)  # "for FY2024 Acme Ceramics GmbH": the period is not part of the name
+        if not words:
+            continue
+        if found.group("possessive"):
+            return " ".join(words)
+        # The name ends at its last legal form: "for Beta Foods Ltd 2024 emissions" names Beta Foods Ltd.
+        last = max((i for i, word in enumerate(words) if _legal_form(word) and i > 0), default=None)
+        if last is not None:
+            return " ".join(words[: last + 1])
+    return None
 
 
 # What says, in brackets after a name, that another party shares the retirement: "(jointly with Beta Foods Ltd)".
