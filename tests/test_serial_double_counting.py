@@ -31,6 +31,9 @@ EX = "https://example.org/acme/"
 WIND = "EXR-2022-WIND-000001-006000"  # the conforming example's wind credit, 6000 t
 VERRA = "31207-400000001-400006000-VCS-VCU-1234-VER-KE-14-47101-01012022-31122022-0"
 VERRA_TAIL = "VCS-VCU-1234-VER-KE-14-47101-01012022-31122022-0"
+ACR = "ACR-US-98803-2022-3101-1-6000"
+GOLD = "GS1-1-KE-GS47102-16-2022-51007-1-6000"
+CAR = "CAR-1-US-98804-31-1100-TX-2022-10101-1-6000"
 
 # (serial of ex:credit-wind, serial of a second 6000 t block): the same units spelt differently.
 SAME_UNITS = {
@@ -56,10 +59,17 @@ SAME_UNITS = {
     # Red team 37: separators mixed before the range (a PDF copy).
     "spaces-then-hyphen": (WIND, "EXR 2022 WIND 000001-006000"),
     "colon-then-hyphen": (WIND, "EXR-2022-WIND: 000001-006000"),
+    # Red team 45: a registry's project or batch number copied with a leading zero (from a certificate, by hand).
+    "acr-batch-zero-padded": (ACR, "ACR-US-98803-2022-03101-1 to 6,000"),
+    "acr-overlap-batch-zero-padded": (ACR, "ACR-US-98803-2022-03101-5001-11000"),
+    "gold-standard-batch-zero-padded": (GOLD, GOLD.replace("-51007-", "-051007-")),
+    "car-project-zero-padded": (CAR, CAR.replace("-98804-", "-098804-")),
 }
 
 # Genuinely different units: no CN-UNITS-01, the claim still conforms.
 DIFFERENT_UNITS = {
+    "acr-other-batch-zero-padded": (ACR, "ACR-US-98803-2022-03102-1-6000"),
+    "acr-adjacent-batch-zero-padded": (ACR, "ACR-US-98803-2022-03101-6001-12000"),
     "adjacent-padded": (WIND, "EXR-2022-WIND-006001-012000"),
     "adjacent-unpadded": (WIND, "EXR-2022-WIND-6001-12000"),
     "other-vintage-unpadded": (WIND, "EXR-2023-WIND-1-6000"),

@@ -155,9 +155,14 @@ def explicit_range(block: str, first: int, last: int) -> SerialRange:
     :raises TypeError: a unit is not an integer.
     """
     key = "".join(_fold(block).split()) if isinstance(block, str) else ""  # no block: SerialRange says so
-    if key and _claimed_scheme(key) is None:
+    scheme = _claimed_scheme(key) if key else None
+    if key and scheme is None:
         # A registry's own key (Puro's underscores) is kept as written; any other is read as a generic prefix.
         key = _block_key(block)
+    elif scheme in _NUMBERED_KEYS:
+        # Read as that registry reads its serials' keys, so a stated block lines up with a serial's however padded.
+        parsed = _GRAMMARS[scheme](f"{key}-1-1")
+        key = parsed.block if parsed is not None else key
     return SerialRange(_without_label_flag(key), first, last, "explicit")
 
 
@@ -535,6 +540,12 @@ def _fields_match(fields: Sequence[str], patterns: Sequence[re.Pattern[str]]) ->
     return len(fields) == len(patterns) and all(p.fullmatch(f) for p, f in zip(patterns, fields, strict=True))
 
 
+def _canonical(fields: Sequence[str], patterns: Sequence[re.Pattern[str]]) -> str:
+    """The key of matched fields, a number field without leading zeros: registries number projects and batches as
+    integers, so "03101" copied from a certificate is batch 3101, and its units are the same units."""
+    return "-".join(str(int(f)) if p is _DIGITS else f for p, f in zip(patterns, fields, strict=True))
+
+
 def _split_range(serial: str) -> tuple[list[str], int, int] | None:
     """Split ``{key fields}-{first} TO {last}`` or ``{key fields}-{first}-{last}`` into key fields and units."""
     if serial.count(" TO ") == 1:
@@ -623,7 +634,7 @@ def _gold_standard(serial: str) -> SerialRange | None:
     """``GS1-1-{CC}-GS{id}-{type}-{vintage}-{batch}-{first}-{last}``, or a CDM range the registry hosts."""
     split = _split_range(serial)
     if split is not None and _fields_match(split[0], _GS_KEY):
-        return SerialRange("-".join(split[0]), split[1], split[2], "gold-standard")
+        return SerialRange(_canonical(split[0], _GS_KEY), split[1], split[2], "gold-standard")
     return _kyoto(serial)
 
 
@@ -655,7 +666,7 @@ def _keyed(scheme: str, patterns: Sequence[re.Pattern[str]]) -> Callable[[str], 
         split = _split_range(serial)
         if split is None or not _fields_match(split[0], patterns):
             return None
-        return SerialRange("-".join(split[0]), split[1], split[2], scheme)
+        return SerialRange(_canonical(split[0], patterns), split[1], split[2], scheme)
 
     return parse
 
@@ -778,6 +789,9 @@ def _unpadded(serial: str) -> SerialRange | None:
     first, last = int(first_text), int(last_text)
     return SerialRange(prefix, first, last, "generic") if first <= last else None
 
+
+#: Registries whose keys number projects and batches as integers (see ``_canonical``).
+_NUMBERED_KEYS = frozenset({"gold-standard", "acr", "car", "art-trees", "isometric"})
 
 _GRAMMARS: dict[str, Callable[[str], SerialRange | None]] = {
     "verra": _verra,
