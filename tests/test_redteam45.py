@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 from comet_cn.errors import InputError
 from comet_cn.importers import import_records, merge
 from comet_cn.importers.attribution import on_behalf_of
-from tests.conftest import EXAMPLES
+from tests.conftest import ENGINES, EXAMPLES, edited, rule_messages, violated_rules
 from tests.test_import_beneficiaries import ACME, CLAIM, verra_row, write_verra
 
 # ---- Imports: an Isometric retirement sharing units with one left out ----
@@ -122,3 +123,94 @@ def test_a_linked_folder_leading_out_is_refused_and_json_lines_and_archives_are_
         ),
     }
     assert run.code == 2
+
+
+# ---- CN-HIER-04: the baseline a reduction is measured against ----
+# Before: a plan naming a second, older base period with no baseline figure (2005, beside the 2019 baseline) let
+# reductions of 2010 and 2011 count, and a reduction of 50,000 t against a baseline of 18,400 t conformed.
+
+AS_OF = date(2026, 12, 1)
+
+
+def _example() -> dict[str, Any]:
+    return json.loads(CLAIM.read_text(encoding="utf-8"))
+
+
+def _old_base_period(achieved: tuple[str, str], *, with_baseline: bool) -> dict[str, Any]:
+    document = edited(
+        _example(),
+        ("ex:reduction-kiln-heat-pumps", "achievementDate", achieved[0]),
+        ("ex:reduction-green-electricity", "achievementDate", achieved[1]),
+    )
+    document["@graph"].append(
+        {
+            "@id": "ex:base-period-2005",
+            "@type": "BasePeriod",
+            "basePeriodStart": "2005-01-01",
+            "basePeriodEnd": "2005-12-31",
+        }
+    )
+    plan = next(node for node in document["@graph"] if node["@id"] == "ex:plan")
+    if with_baseline:  # an old baseline kept beside the recalculated one: the latest is in effect
+        document["@graph"].append(
+            {
+                "@id": "ex:baseline-2005",
+                "@type": "Baseline",
+                "tonnesCO2e": "24000.0",
+                "hasBasePeriod": "ex:base-period-2005",
+            }
+        )
+        plan["hasBaseline"] = ["ex:baseline-2019", "ex:baseline-2005"]
+    else:
+        plan["hasBasePeriod"] = "ex:base-period-2005"
+    return document
+
+
+@pytest.mark.rule("CN-HIER-04")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("with_baseline", [False, True])
+def test_reductions_inside_the_baseline_do_not_count_beside_an_older_base_period(
+    engine: str, with_baseline: bool
+) -> None:
+    old = _old_base_period(("2010-03-31", "2011-01-01"), with_baseline=with_baseline)
+    messages = rule_messages(old, engine, "CN-HIER-04", as_of=AS_OF)
+    assert any("the claim shows no emission reduction achieved" in m for m in messages)
+    assert sum("before the plan's base period starts (2019-01-01)" in m for m in messages) == 2
+    recent = _old_base_period(("2023-09-30", "2024-01-01"), with_baseline=with_baseline)
+    assert "CN-HIER-04" not in violated_rules(recent, engine, as_of=AS_OF)
+
+
+@pytest.mark.rule("CN-HIER-04")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", ["owlrl", "none"])
+def test_a_reduction_larger_than_the_baseline_is_refused(engine: str, reasoning: str) -> None:
+    larger = edited(_example(), ("ex:reduction-kiln-heat-pumps", "tonnesCO2e", "18400.5"))
+    messages = rule_messages(larger, engine, "CN-HIER-04", as_of=AS_OF, reasoning=reasoning)
+    assert len(messages) == 1 and "states 18400.5 t CO2e, more than the baseline" in messages[0]
+    equal = edited(_example(), ("ex:reduction-kiln-heat-pumps", "tonnesCO2e", "18400.0"))
+    assert "CN-HIER-04" not in violated_rules(equal, engine, as_of=AS_OF, reasoning=reasoning)
+
+
+# ---- CN-HIER-02: credits retired before any reduction was achieved ----
+# Before: credits retired on 2024-06-01 for reductions achieved on 2024-12-30 conformed: the claim offset first.
+
+
+def _retired_then_reduced(retired: str) -> dict[str, Any]:
+    return edited(
+        _example(),
+        ("ex:retirement-2025-03", "retirementDate", retired),
+        ("ex:reduction-kiln-heat-pumps", "achievementDate", "2024-12-30"),
+        ("ex:reduction-green-electricity", "achievementDate", "2024-12-30"),
+    )
+
+
+@pytest.mark.rule("CN-HIER-02")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", ["owlrl", "none"])
+def test_credits_retired_before_any_reduction_was_achieved_are_refused(engine: str, reasoning: str) -> None:
+    messages = rule_messages(
+        _retired_then_reduced("2024-06-01"), engine, "CN-HIER-02", as_of=AS_OF, reasoning=reasoning
+    )
+    assert len(messages) == 1 and "retired on 2024-06-01, before any emission reduction" in messages[0]
+    after = _retired_then_reduced("2025-01-15")
+    assert "CN-HIER-02" not in violated_rules(after, engine, as_of=AS_OF, reasoning=reasoning)
