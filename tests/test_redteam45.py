@@ -214,3 +214,23 @@ def test_credits_retired_before_any_reduction_was_achieved_are_refused(engine: s
     assert len(messages) == 1 and "retired on 2024-06-01, before any emission reduction" in messages[0]
     after = _retired_then_reduced("2025-01-15")
     assert "CN-HIER-02" not in violated_rules(after, engine, as_of=AS_OF, reasoning=reasoning)
+
+
+# ---- A claim that imports another document ----
+# Before: a claim stating owl:imports of a file elsewhere was judged without it (nothing is fetched) and conformed:
+# docs/security.md says such a file is refused, as an extra ontology or shapes file is.
+
+
+def test_a_claim_importing_another_document_is_refused_in_one_line(tmp_path: Path, cli: Any) -> None:
+    document = _example()
+    document["@graph"].append({"@id": "ex:claim-file", "owl:imports": {"@id": "https://example.org/acme/more.ttl"}})
+    path = tmp_path / "imports.jsonld"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    run = cli(str(path))
+    assert run.code == 2 and "CONFORMS" not in run.out
+    (line,) = run.err.strip().splitlines()
+    assert "imports <https://example.org/acme/more.ttl> (owl:imports), which is never fetched nor read" in line
+    # Importing the bundled ontology says nothing the checker does not read anyway.
+    document["@graph"][-1]["owl:imports"] = {"@id": "https://comet.carbon/ext/iso14068"}
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert cli(str(path)).code == 0
