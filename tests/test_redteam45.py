@@ -9,9 +9,12 @@ from typing import Any
 
 import pytest
 
+import comet_cn
+from comet_cn.batch import validate_many
 from comet_cn.errors import InputError
 from comet_cn.importers import import_records, merge
 from comet_cn.importers.attribution import on_behalf_of
+from comet_cn.reporting import InputFailure
 from tests.conftest import ENGINES, EXAMPLES, edited, rule_messages, violated_rules
 from tests.test_import_beneficiaries import ACME, CLAIM, verra_row, write_verra
 
@@ -234,3 +237,28 @@ def test_a_claim_importing_another_document_is_refused_in_one_line(tmp_path: Pat
     document["@graph"][-1]["owl:imports"] = {"@id": "https://comet.carbon/ext/iso14068"}
     path.write_text(json.dumps(document), encoding="utf-8")
     assert cli(str(path)).code == 0
+
+
+# ---- Documents built in Python holding what JSON cannot ----
+# Before: a date, a Path or an Enum among a document's values was turned into text and a function dropped, so the
+# claim said something else than its author wrote; with jobs=2 a function failed as an internal error instead.
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"), [(date(2025, 5, 15), "date"), (Path("x.pdf"), "PosixPath"), (lambda: 1, "function")]
+)
+def test_a_python_value_that_is_not_json_is_refused(value: Any, kind: str) -> None:
+    document = edited(_example(), ("ex:claim-2024", "claimDate", value))
+    with pytest.raises(InputError, match=rf"a value is a Python {kind}, not JSON"):
+        comet_cn.validate(document)
+
+
+def test_a_document_that_cannot_reach_a_worker_gets_the_same_outcome_as_in_process() -> None:
+    unsendable = _example()
+    unsendable["@graph"][0]["label"] = lambda: 1
+    for jobs in (1, 2):
+        outcomes = list(validate_many([("ok", _example()), ("odd", unsendable), ("ok2", _example())], jobs=jobs))
+        assert [type(o).__name__ for o in outcomes] == ["ValidationReport", "InputFailure", "ValidationReport"]
+        failure = outcomes[1]
+        assert isinstance(failure, InputFailure) and "a value is a Python function, not JSON" in failure.message
+        assert not failure.internal

@@ -24,7 +24,7 @@ import signal
 import struct
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import wait as wait_futures
 from concurrent.futures.process import BrokenProcessPool
@@ -304,6 +304,10 @@ class _Workers:
         error = future.exception()
         if error is not None:  # a worker could not take the input or return its outcome (pickling): this input only
             assert not isinstance(item, InputFailure)
+            if isinstance(item[1], (Mapping, list)):
+                # A document built in Python that cannot be sent to a worker (a function among its values) is checked
+                # here instead, so it gets the outcome it gets with jobs=1 (refused: not JSON), not an internal error.
+                return _outcome(_validate_one(item[0], item[1], self._options, self._keep_graph))
             return _internal_failure(item[0], error)
         return _outcome(future.result())
 

@@ -997,6 +997,10 @@ _JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
 _JSON_BRACKET = re.compile(r"[\[\]{}]")
 
 
+#: The values a JSON document holds (Decimal: json.loads(..., parse_float=Decimal) keeps decimals exact).
+_JSON_SCALARS = (int, float, bool, Decimal, type(None))
+
+
 def _check_structure(document: Any, name: str, limits: LoadLimits, max_triples: int | None = None) -> None:
     """Walk a parsed JSON document without recursion and refuse what would make the JSON-LD processor slow.
 
@@ -1032,14 +1036,24 @@ def _check_structure(document: Any, name: str, limits: LoadLimits, max_triples: 
             if not in_context:
                 _check_node(node, name, limits)
             for key, child in node.items():
-                if isinstance(key, str) and len(key) > limits.max_string_chars:
+                if not isinstance(key, str):
+                    raise InputError(name, f"a key is {type(key).__name__} {key!r:.40}, not a JSON string")
+                if len(key) > limits.max_string_chars:
                     raise InputError(name, f"a JSON string is longer than {limits.max_string_chars} characters")
                 stack.append((child, depth + 1, in_context or key == "@context"))
         elif isinstance(node, list):
             stack.extend((child, depth + 1, in_context) for child in node)
         else:
-            if isinstance(node, str) and len(node) > limits.max_string_chars:
-                raise InputError(name, f"a JSON string is longer than {limits.max_string_chars} characters")
+            if isinstance(node, str):
+                if len(node) > limits.max_string_chars:
+                    raise InputError(name, f"a JSON string is longer than {limits.max_string_chars} characters")
+            elif not isinstance(node, _JSON_SCALARS):
+                # A document built in Python may hold what JSON cannot (a date, a Path, an Enum, a function): turned
+                # into text, or dropped, it changed what the claim says; with -j it failed as an internal error.
+                raise InputError(
+                    name,
+                    f"a value is a Python {type(node).__name__}, not JSON: give text, a number, true/false or null",
+                )
             values += not in_context
             if max_values is not None and values > max_values:
                 raise InputError(
