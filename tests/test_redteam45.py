@@ -70,6 +70,24 @@ def test_an_isometric_retirement_sharing_units_with_a_compliance_use_is_refused(
         ("Retirado en nombre de Beta Foods SA", "Beta Foods SA"),
         ("Retiré au nom de Beta Foods SA pour 2024", "Beta Foods SA"),
         ("Retired for FY2024 Acme Ceramics GmbH", "Acme Ceramics GmbH"),
+        # Red team 46: the claimant under a descriptor is the claimant; a party the credits were used for is not.
+        ("Au nom de la société Acme Ceramics GmbH", ACME),
+        ("im Namen der Firma Acme Ceramics GmbH", ACME),
+        ("Retired by Example Climate Services on behalf of our client Acme Ceramics GmbH", ACME),
+        ("on behalf of the company Acme Ceramics GmbH for its 2024 footprint", ACME),
+        ("Retired by Example Climate Services Inc. for its customer Acme Ceramics GmbH", ACME),
+        ("on behalf of Acme Ceramics GmbH (client of Example Climate Services Inc.)", ACME),
+        ("Retired on behalf of Acme Ceramics GmbH, a customer of Example Broker Ltd", ACME),
+        (
+            "Retired on behalf of Acme Ceramics GmbH for Beta Foods Ltd's 2024 footprint",
+            "Acme Ceramics GmbH for Beta Foods Ltd's 2024 footprint",
+        ),
+        (
+            "Retired on behalf of Acme Ceramics GmbH as agent for Beta Foods Ltd, 2024",
+            "Acme Ceramics GmbH as agent for Beta Foods Ltd, 2024",
+        ),
+        ("Acme Ceramics GmbH as agent for Beta Foods Ltd, 2024", "Beta Foods Ltd"),
+        ("on behalf of Company Shop Ltd", "Company Shop Ltd"),
         # No one is named: a period, a scope, a pronoun.
         ("Retired for Consumption Period 01/01/2024-12/31/2024", None),
         ("Retired for Scope 1 and 2 emissions CY2024", None),
@@ -262,3 +280,22 @@ def test_a_document_that_cannot_reach_a_worker_gets_the_same_outcome_as_in_proce
         failure = outcomes[1]
         assert isinstance(failure, InputFailure) and "a value is a Python function, not JSON" in failure.message
         assert not failure.internal
+
+
+@pytest.mark.rule("CN-HIER-02")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_reduction_of_nothing_dated_early_does_not_hide_an_early_retirement(engine: str) -> None:
+    # Red team 46: a 0 t "reduction" dated before the retirement made the retirement look as if it came after one.
+    document = _retired_then_reduced("2024-06-01")
+    document["@graph"].append(
+        {
+            "@id": "ex:reduction-nothing",
+            "@type": "GHGEmissionReduction",
+            "tonnesCO2e": "0.0",
+            "achievementDate": "2024-01-15",
+        }
+    )
+    claim = next(node for node in document["@graph"] if node["@id"] == "ex:claim-2024")
+    claim["hasEmissionReduction"] = [*claim["hasEmissionReduction"], "ex:reduction-nothing"]
+    messages = rule_messages(document, engine, "CN-HIER-02", as_of=AS_OF)
+    assert len(messages) == 1 and "(the first on 2024-12-30)" in messages[0]

@@ -36,6 +36,12 @@ def beneficiary_or_none(text: str) -> str | None:
     return None if value.casefold() in _NOBODY else value
 
 
+# What a note may put before the name it gives: "our client Acme Ceramics GmbH", "la société Acme Ceramics GmbH".
+_DESCRIPTOR = (
+    r"(?:(?:our|its|their|his|her)\s+(?:end[\s-]?)?(?:client|customer|member|partner)\s+|(?:the\s+)?(?-i:company|firm)\s+"
+    r"|la\s+soci[ée]t[ée]\s+|l['’]entreprise\s+|(?:la\s+)?(?:empresa|compañía|compania)\s+|(?:die\s+|der\s+)?firma\s+"
+    r"|(?:dem\s+|das\s+)?unternehmen\s+)"
+)
 # "on behalf of: Beta Foods Ltd" too: a colon after "of" is a common way to write it.
 # "Beneficiary: Acme GmbH" and "for the benefit of Acme GmbH" name the beneficiary the same way.
 # So do "in the name of", "in favour of" and their French, German and Spanish forms ("im Namen von", "au nom de",
@@ -44,7 +50,7 @@ _ON_BEHALF = re.compile(
     r"(?:on\s+behalf\s+of|for\s+the\s+benefit\s+of|\bbeneficiary|\bin\s+the\s+name\s+of|\bin\s+favou?r\s+of"
     r"|\bim\s+(?:namen|auftrag)\s+(?:von|der|des)|\bzugunsten(?:\s+von)?|\bau\s+nom\s+de|\bpour\s+le\s+compte\s+de"
     r"|\ben\s+faveur\s+de|\b(?:en|a)\s+nombre\s+del?|\bpor\s+cuenta\s+del?|\ba\s+favor\s+del?)"
-    r"(?:\s*:\s*|\s+)(?:the\s+)?",
+    rf"(?:\s*:\s*|\s+)(?:the\s+)?{_DESCRIPTOR}?",
     re.IGNORECASE,
 )
 # "on Beta Foods Ltd's behalf" (not "on its behalf": a pronoun names no one).
@@ -56,7 +62,7 @@ _BEHALF_AFTER = re.compile(
 # possessive before what was offset.
 _NAME_WORDS = r"[A-Z0-9][\w&.\-]*(?:\s+(?:&\s+)?[A-Z0-9][\w&.\-]*){0,7}"
 _FOR_NAMED = re.compile(
-    r"\b(?i:for|offsetting|to\s+offset|compensating|neutrali[sz]ing)\s+(?:(?i:the)\s+)?"
+    rf"\b(?i:for|offsetting|to\s+offset|compensating|neutrali[sz]ing)\s+(?:(?i:the)\s+)?(?i:{_DESCRIPTOR})?"
     rf"(?P<name>{_NAME_WORDS})(?P<possessive>['’]s?\s+(?:\d{{4}}\s+)?(?:[\w-]+\s+){{0,3}}?"
     r"(?i:emissions|footprint|operations|flights|travel|products?|scope))?"
 )
@@ -162,6 +168,20 @@ _FOR_ANOTHER = re.compile(
 )
 
 
+# "as agent for", "as broker for": the name read acts for someone else, who used the credits.
+_AGENT = re.compile(
+    r"(?:,\s*)?as\s+(?:an?\s+|the\s+|their\s+|its\s+)?(?:agent|broker|intermediary|trustee|nominee|representative|"
+    r"reseller|retailer)\s+(?:for|of|on\s+behalf\s+of)\b",
+    re.IGNORECASE,
+)
+# What says whose customer or part the name is: "a customer of Example Broker Ltd", "(client of …)", "a subsidiary
+# of …": the relation, not a second party sharing the retirement.
+_RELATION = re.compile(
+    r"\s*(?:a\s+|an\s+|the\s+)?(?:client|customer|member|subsidiary|division|unit|brand|affiliate|part)\s+of\b",
+    re.IGNORECASE,
+)
+
+
 def _shared(rest: str, end: int) -> str | None:
     """The whole text when the name read is followed by another party, so that a shared retirement is no one's
     alone (the whole text selects no one's rows and matches no claimant): "for" a customer or client of the name;
@@ -171,8 +191,13 @@ def _shared(rest: str, end: int) -> str | None:
     the brackets, "and", "&" or "," and more ("Acme Ceramics GmbH (50%) and Beta Foods Ltd (50%)")."""
     after = rest[end:].lstrip()
     whole = " ".join(rest.split()).strip(" \"'")
-    if _FOR_ANOTHER.match(after):
+    if _FOR_ANOTHER.match(after) or _AGENT.match(after):
         return whole  # "Acme Ceramics GmbH for its customer Beta Foods Ltd": retired for the customer's use
+    if after[:4].casefold() == "for ":
+        # "… Acme Ceramics GmbH for Beta Foods Ltd's 2024 footprint": used for the party named after "for".
+        other = _named_otherwise(after)
+        if other is not None and not same_name(other, _ending_in_legal_form(rest[:end].strip(" \"'"))):
+            return whole
     if after.startswith(";"):
         piece = after[1:].strip()
         if piece[:1].isupper() and not re.match(r"(?i)(for|in|re|period|vintage|retire)\b", piece):
@@ -180,6 +205,8 @@ def _shared(rest: str, end: int) -> str | None:
     elif after.startswith("("):
         inside, _, beyond = after[1:].partition(")")
         last = inside.split()[-1] if inside.split() else ""
+        if _RELATION.match(inside):  # "(client of Example Climate Services Inc.)" says whose client, not a sharer
+            return whole if re.match(r"\s*(?:,|&|\band\b)\s*\S", beyond, re.IGNORECASE) else None
         if _SHARING.search(inside) or "%" in inside or _legal_form(last):
             return whole
         if re.match(r"\s*(?:,|&|\band\b)\s*\S", beyond, re.IGNORECASE):
@@ -218,6 +245,8 @@ def several_names(text: str) -> list[str]:
             continue
         if parties and all(_legal_form(word) for word in words):
             parties[-1] += join + piece
+        elif parties and _RELATION.match(piece):
+            continue  # "Acme Ceramics GmbH, a customer of Example Broker Ltd": whose customer, not a second party
         else:
             parties.append(piece)
     formal = [party for party in parties if _legal_form(party.split()[-1])]
