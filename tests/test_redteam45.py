@@ -299,3 +299,29 @@ def test_a_reduction_of_nothing_dated_early_does_not_hide_an_early_retirement(en
     claim["hasEmissionReduction"] = [*claim["hasEmissionReduction"], "ex:reduction-nothing"]
     messages = rule_messages(document, engine, "CN-HIER-02", as_of=AS_OF)
     assert len(messages) == 1 and "(the first on 2024-12-30)" in messages[0]
+
+
+# ---- CN-CLAIM-09: a revised plan keeps the date it was first prepared ----
+# Red team 46: a plan revised after the retirements, stating the plan it revises (prepared years before), was read
+# with the revision's date, and the claim was refused although the plan was in place when the credits were retired.
+
+
+def _revised_plan(original_prepared: str) -> dict[str, Any]:
+    document = edited(
+        _example(),
+        ("ex:plan", "planPreparationDate", "2025-04-10"),
+        ("ex:plan", "prov:wasRevisionOf", {"@id": "ex:plan-2022"}),
+    )
+    document["@graph"].append(
+        {"@id": "ex:plan-2022", "@type": "CarbonNeutralityManagementPlan", "planPreparationDate": original_prepared}
+    )
+    return document
+
+
+@pytest.mark.rule("CN-CLAIM-09")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_revised_plan_is_read_with_the_date_it_was_first_prepared(engine: str) -> None:
+    assert "CN-CLAIM-09" not in violated_rules(_revised_plan("2022-06-01"), engine, as_of=AS_OF)
+    # Revising a plan first prepared after the retirement does not make it earlier.
+    late = rule_messages(_revised_plan("2025-04-01"), engine, "CN-CLAIM-09", as_of=AS_OF)
+    assert any("before its management plan was prepared (2025-04-01)" in m for m in late)
