@@ -1460,6 +1460,9 @@ def _name(iri: Node) -> str:
     return short if short != str(iri) else compact(str(iri))
 
 
+_COMET_VOCABULARIES = "https://comet.carbon/"
+
+
 @lru_cache(maxsize=1)
 def _bundled_iris() -> frozenset[str]:
     """The bundled ontology's IRIs (and version IRIs) and contexts': what a claim may import, already read."""
@@ -1515,7 +1518,12 @@ def check_claim_budget(graph: Graph, name: str, limits: LoadLimits = DEFAULT_LIM
         )
     # A claim that imports another document says part of it is elsewhere; imports are never fetched, so judged
     # without that part it could conform on less than it claims to be. The bundled ontology is read anyway.
-    imported = sorted({str(target) for target in graph.objects(None, OWL.imports)} - _bundled_iris())
+    # COMET's own vocabularies (any version, the public extension's 0.1.0 too) say nothing about the claim: allowed.
+    imported = sorted(
+        target
+        for target in {str(o) for o in graph.objects(None, OWL.imports)} - _bundled_iris()
+        if not target.startswith(_COMET_VOCABULARIES)
+    )
     if imported:
         raise InputError(
             name,
