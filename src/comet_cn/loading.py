@@ -88,13 +88,16 @@ _UNREAD_SUFFIXES: dict[str, str] = {
     ".rdf": f"RDF/XML is not read here: {_ONE_CLAIM}",
     ".owl": f"RDF/XML is not read here: {_ONE_CLAIM}",
     ".xml": f"XML is not read here: {_ONE_CLAIM}",
-    ".jsonl": "a JSON Lines file holds one claim a line: read it with iter_sources or batch.validate_many",
-    ".ndjson": "a JSON Lines file holds one claim a line: read it with iter_sources or batch.validate_many",
-    ".ldjson": "a JSON Lines file holds one claim a line: read it with iter_sources or batch.validate_many",
 }
 
 #: JSON Lines, under each of its usual names (newline-delimited JSON, line-delimited JSON): one claim a line.
 JSON_LINES_SUFFIXES = frozenset({".jsonl", ".ndjson", ".ldjson"})
+_UNREAD_SUFFIXES.update(
+    dict.fromkeys(
+        JSON_LINES_SUFFIXES,
+        "a JSON Lines file holds one claim a line: read it with iter_sources or batch.validate_many",
+    )
+)
 
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 # Python refuses to convert longer digit strings to int (CVE-2020-10735); a quantity never needs as many.
@@ -1464,8 +1467,9 @@ _COMET_VOCABULARIES = "https://comet.carbon/"
 
 
 @lru_cache(maxsize=1)
-def _bundled_iris() -> frozenset[str]:
-    """The bundled ontology's IRIs (and version IRIs) and contexts': what a claim may import, already read."""
+def bundled_ontology_iris() -> frozenset[str]:
+    """The bundled ontology's IRIs (and version IRIs) and contexts': what a claim or an extra ontology or shapes
+    file may import, since it is read anyway (imports are never fetched)."""
     graph = ontology_graph()
     iris = {str(s) for s in graph.subjects(RDF.type, OWL.Ontology)} | {
         str(o) for o in graph.objects(None, OWL.versionIRI)
@@ -1521,7 +1525,7 @@ def check_claim_budget(graph: Graph, name: str, limits: LoadLimits = DEFAULT_LIM
     # COMET's own vocabularies (any version, the public extension's 0.1.0 too) say nothing about the claim: allowed.
     imported = sorted(
         target
-        for target in {str(o) for o in graph.objects(None, OWL.imports)} - _bundled_iris()
+        for target in {str(o) for o in graph.objects(None, OWL.imports)} - bundled_ontology_iris()
         if not target.startswith(_COMET_VOCABULARIES)
     )
     if imported:

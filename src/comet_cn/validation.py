@@ -30,6 +30,7 @@ from comet_cn.loading import (
     Loaded,
     LoadLimits,
     Source,
+    bundled_ontology_iris,
     check_claim_budget,
     describe_source,
     load,
@@ -43,7 +44,7 @@ from comet_cn.native_checks import engine_shapes, native_findings
 from comet_cn.rdflib_state import exclusive
 from comet_cn.reasoning import Closure, Engine, ReasoningMode, name_blank_nodes, reason
 from comet_cn.report_graphs import completed
-from comet_cn.resources import CONTEXT_IRIS, ontology_graph, shapes_graph
+from comet_cn.resources import shapes_graph
 from comet_cn.results import Severity, ValidationReport, ValidationResult, finding
 from comet_cn.rules import CNSH, ShapeInfo, shape_info
 from comet_cn.shacl_engines import ShaclEngine, run_shapes
@@ -394,7 +395,7 @@ def _load_support(item: Source, kind: str, limits: LoadLimits) -> Graph:
         graph = load(item, format=_support_format(item), limits=limits)
     except InputError as error:
         raise SupportFileError(error.source, error.problem) from None
-    bundled = _bundled_ontology_iris()
+    bundled = bundled_ontology_iris()
     for target in sorted(str(o) for o in graph.objects(None, OWL.imports)):
         if target not in bundled:
             raise SupportFileError(
@@ -452,13 +453,6 @@ def _support_format(item: Source) -> str | None:
     if isinstance(item, (str, Path)) and describe_source(item) == str(item):
         return None if Path(item).suffix in (".jsonld", ".json", ".nt") else "turtle"
     return None
-
-
-def _bundled_ontology_iris() -> frozenset[str]:
-    graph = ontology_graph()
-    iris = {str(s) for s in graph.subjects(RDF.type, OWL.Ontology)}
-    iris |= {str(o) for o in graph.objects(None, OWL.versionIRI)}
-    return frozenset(iris | set(CONTEXT_IRIS))
 
 
 def _term_text(graph: Graph, term: Node | None) -> str | None:
