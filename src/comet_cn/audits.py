@@ -192,12 +192,40 @@ def _document_subjects_message(row: Row) -> str:
     )
 
 
-def _subject_period_message(row: Row) -> str:
+def _day(text: object) -> date | None:
+    try:
+        return date.fromisoformat(str(text)[:10])
+    except ValueError:
+        return None
+
+
+def _same_period(row: Row) -> bool:
+    """Whether two claims' periods are one: the same dates, or the same start with ends a day apart.
+
+    A period written with an exclusive end (2024-01-01 to 2025-01-01) is the same year as one written with its last
+    day (to 2024-12-31): read as a mere overlap, the second account of one year was only a warning.
+    """
     if row.get("same") is True:
+        return True
+    if (
+        row.get("same") is not False
+        or _day(row.get("start")) is None
+        or _day(row.get("start")) != _day(row.get("other_start"))
+    ):
+        return False
+    end, other_end = _day(row.get("end")), _day(row.get("other_end"))
+    return end is not None and other_end is not None and abs((end - other_end).days) == 1
+
+
+def _subject_period_message(row: Row) -> str:
+    if _same_period(row):
+        # Ends a day apart: one of them was written as the day after the period (an exclusive end).
+        written = "" if row.get("same") is True else f" (written by the other as ending {row['other_end']})"
         return (
             f"CN-AUDIT-ID-05 (§12, §13): claims {row['claim']} and {row['other']} are both made for {row['subject']} "
-            f"and the reporting period {row['start']} to {row['end']}, and neither replaces the other; a subject has "
-            "one report and one claim per period, and the audits cannot tell which of the two is its account."
+            f"and the reporting period {row['start']} to {row['end']}{written}, and neither replaces the other; a "
+            "subject has one report and one claim per period, and the audits cannot tell which of the two is its "
+            "account."
         )
     return (
         f"CN-AUDIT-ID-06 (§3.1.6, §12): the reporting periods of claims {row['claim']} ({row['start']} to "
@@ -287,7 +315,7 @@ AUDITS: tuple[Audit, ...] = (
         focus="claim",
         value="other",
         path=str(CN.hasReportingPeriod),
-        keep=lambda row: row.get("same") is True,
+        keep=_same_period,
     ),
     Audit(
         rule_id="CN-AUDIT-ID-06",
@@ -295,7 +323,7 @@ AUDITS: tuple[Audit, ...] = (
         focus="claim",
         value="other",
         path=str(CN.hasReportingPeriod),
-        keep=lambda row: row.get("same") is False,
+        keep=lambda row: row.get("same") is False and not _same_period(row),
     ),
     Audit(
         rule_id="CN-AUDIT-ID-03",
