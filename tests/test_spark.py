@@ -23,7 +23,7 @@ import pytest
 
 from comet_cn.batch import validate_many
 from comet_cn.errors import InputError
-from comet_cn.loading import LoadLimits, iter_sources
+from comet_cn.loading import LoadLimits, iter_inputs, iter_sources
 from comet_cn.reporting import InputFailure, Outcome
 from comet_cn.synthetic import VIOLATIONS, as_json_line, synthetic_batch, synthetic_claim
 from comet_cn.validation import RuleParameters
@@ -308,3 +308,31 @@ def test_without_pyspark_the_module_imports_and_the_error_names_the_extra(monkey
     assert "verdict" in [column[0] for column in module.FINDINGS_COLUMNS]
     with pytest.raises(ImportError, match=re.escape('pip install "comet-cn[spark]"')):
         module.findings_schema()
+
+
+@pytest.mark.slow
+def test_a_folder_is_listed_as_cn_validate_lists_it(spark: SparkSession, tmp_path: Path) -> None:
+    """Red team 47: Spark's listing skipped "_draft.jsonld", ".x.jsonld", "_2024/" (Hadoop hides such names),
+    "A.JSONLD" (its suffix filter was case-sensitive) and a compressed claim, without a row: the findings said every
+    claim conformed where cn-validate failed three of them."""
+    from comet_cn.spark import validate_folder
+
+    bad = EXAMPLES / "violations" / "cn-bal-01-credits-short.jsonld"
+    folder = tmp_path / "claims"
+    (folder / "_2024").mkdir(parents=True)
+    shutil.copyfile(EXAMPLES / "conforming-claim.jsonld", folder / "good.jsonld")
+    for name in ("_draft.jsonld", ".hidden.jsonld", "UPPER.JSONLD", "_2024/bad.jsonld"):
+        shutil.copyfile(bad, folder / name)
+    (folder / "more.jsonld.gz").write_bytes(b"\x1f\x8b")
+
+    found = spark_verdicts(validate_folder(spark, str(folder)))
+    # As cn-validate runs it: a refused entry is that input's error.
+    listing = [InputFailure(e.source, e.problem) if isinstance(e, InputError) else e for e in iter_inputs([folder])]
+    expected = local_verdicts(validate_many(listing))
+    assert found == expected
+    assert sorted(verdict[0] for verdict in found.values()) == ["conforms", *["does not conform"] * 4, "input error"]
+    # Spark's own listing (any other file system) reads the suffix in any case and gives the compressed file a row;
+    # Hadoop still hides "_" and "." names there (documented).
+    listed = spark_verdicts(validate_folder(spark, f"file://{folder}", listing="spark"))
+    assert sorted(Path(name).name for name in listed) == ["UPPER.JSONLD", "good.jsonld", "more.jsonld.gz"]
+    assert listed[f"{folder}/more.jsonld.gz"][0] == "input error"

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from collections.abc import Iterable, Iterator, Mapping
-from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, Literal
 
 from comet_cn.batch import _validate_one
 from comet_cn.errors import InputError
-from comet_cn.loading import CLAIM_SUFFIXES, DEFAULT_LIMITS, LoadLimits
+from comet_cn.loading import CLAIM_SUFFIXES, DEFAULT_LIMITS, LoadLimits, iter_inputs
 from comet_cn.reasoning import Engine, ReasoningMode, reasoning_mode, warm
 from comet_cn.reporting import InputFailure, Outcome
 from comet_cn.shacl_engines import SHACL_ENGINES, ShaclEngine
@@ -143,13 +144,20 @@ def validate_folder(
     limits: LoadLimits = DEFAULT_LIMITS,
     max_triples: int = DEFAULT_MAX_TRIPLES,
     shacl_engine: ShaclEngine = "pyshacl",
+    listing: Literal["auto", "spark"] = "auto",
 ) -> DataFrame:
     """Validate every claim file under ``path`` (any file system Spark reads: local, HDFS, S3, ...).
 
-    Files are found recursively by suffix (:data:`FOLDER_SUFFIXES`) and each is parsed as its suffix says; its
-    ``input_id`` is its path (a plain path for a local file, else the URI Spark gives). A file over
-    ``limits.max_bytes`` is an input error without being read. JSON Lines files are not read here: load them with
-    ``spark.read.text`` and use :func:`validate_dataframe`. Options as for :func:`validate_dataframe`.
+    A local folder (a plain path or a ``file:`` URI) is listed on the driver exactly as ``cn-validate`` lists it
+    (:func:`comet_cn.loading.iter_inputs`): every claim file whatever its name (``_draft.jsonld``, ``.x.jsonld``,
+    ``CLAIM.JSONLD``), JSON Lines a claim a line, and a refused entry (an archive, a compressed file, a link leading
+    out) an ``input error`` row; each file is then read and validated on an executor, as ``cn-validate`` reads it.
+    Any other file system is listed by Spark, by suffix in any case; Hadoop's listing leaves out names starting
+    with ``_`` or ``.`` (and folders so named) there, and a compressed or archived claim file is an ``input error``
+    row. ``input_id`` is the file's path (a plain path for a local file, else the URI Spark gives). A file over
+    ``limits.max_bytes`` is an input error without being read. ``listing="spark"`` has Spark list a local folder
+    too (for a folder too large to list on the driver, with the same limits as another file system's). Other
+    options as for :func:`validate_dataframe`.
 
     :raises InputError: ``path`` holds no claim file.
     """
@@ -158,22 +166,69 @@ def validate_folder(
     except ImportError as error:
         raise _pyspark_missing(error) from None
     options = _options(parameters, reasoning, engine, limits, max_triples, shacl_engine)
-    suffixes = ",".join(sorted(suffix.lstrip(".") for suffix in FOLDER_SUFFIXES))
-    files = (
-        spark.read.format("binaryFile")
-        .option("recursiveFileLookup", "true")
-        .option("pathGlobFilter", f"*.{{{suffixes}}}")
-        .load(path)
-    )
-    if not files.inputFiles():  # listed on the driver, no job
-        raise InputError(path, f"directory holds no claim files (*.{{{suffixes}}})")
+    if listing not in ("auto", "spark"):
+        raise ValueError(f"unknown listing {listing!r}; use 'auto' or 'spark'")
+    local = _local_folder(path) if listing == "auto" else None
+    if local is not None:
+        # Skipped by Spark's listing without a word, a claim named "_draft.jsonld" or "A.JSONLD", or a compressed
+        # one, had no row, and the findings said every claim conformed where cn-validate failed them.
+        listed: list[_Input] = []
+        for entry in iter_inputs([local], limits=limits):
+            if isinstance(entry, InputError):
+                if entry.problem.startswith("directory holds no claim files"):
+                    raise entry
+                listed.append((entry.source, _Refused(entry.problem), None))
+            else:
+                listed.append((entry[0], entry[1], None))
+        rows = spark.sparkContext.parallelize(listed, max(1, min(len(listed), spark.sparkContext.defaultParallelism)))
+        return _findings(spark, rows, options)
+    files = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(path)
+    lowered = F.lower(F.col("path"))
+    claims = files.where(lowered.rlike(_suffix_pattern(FOLDER_SUFFIXES)))
+    packed = files.where(lowered.rlike(_suffix_pattern(_PACKED_SUFFIXES)))
+    if claims.select("path").isEmpty() and packed.select("path").isEmpty():
+        raise InputError(path, f"directory holds no claim files (*.{{{_listed(FOLDER_SUFFIXES)}}})")
     # A file over the limit is refused from its length alone: Spark never reads it (nor fails on one over 2 GiB).
-    small = files.where(F.col("length") <= limits.max_bytes).select("path", "content").rdd
-    large = files.where(F.col("length") > limits.max_bytes).select("path", "length").rdd
-    rows = small.map(lambda row: (_local_path(row[0]), bytes(row[1]), _format_of(row[0]))).union(
-        large.map(lambda row: (_local_path(row[0]), _TooLarge(row[1]), None))
+    small = claims.where(F.col("length") <= limits.max_bytes).select("path", "content").rdd
+    large = claims.where(F.col("length") > limits.max_bytes).select("path", "length").rdd
+    rows = (
+        small.map(lambda row: (_local_path(row[0]), bytes(row[1]), _format_of(row[0])))
+        .union(large.map(lambda row: (_local_path(row[0]), _TooLarge(row[1]), None)))
+        .union(packed.select("path").rdd.map(lambda row: (_local_path(row[0]), _Refused(_packed(row[0])), None)))
     )
     return _findings(spark, rows, options)
+
+
+#: Suffixes of a file that may hold claims but is not read as one (a compressed file, an archive): a row of its own.
+_PACKED_SUFFIXES = (".gz", ".bz2", ".xz", ".zst", ".zip", ".lz4", ".br", ".tar", ".tgz", ".7z", ".rar")
+
+
+def _listed(suffixes: Iterable[str]) -> str:
+    return ",".join(sorted(suffix.lstrip(".") for suffix in suffixes))
+
+
+def _suffix_pattern(suffixes: Iterable[str]) -> str:
+    return r"\.(" + "|".join(sorted(re.escape(suffix.lstrip(".")) for suffix in suffixes)) + r")$"
+
+
+def _packed(uri: str) -> str:
+    suffix = PurePosixPath(uri).suffix
+    return f"compressed or archived ({suffix}), not read: extract it and give the claims it holds"
+
+
+def _local_folder(path: str) -> Path | None:
+    """``path`` as a local folder when it names one (a plain path, or a ``file:`` URI), else ``None``."""
+    if "://" in path and not path.startswith("file:"):
+        return None
+    local = Path(_local_path(path)) if path.startswith("file:") else Path(path)
+    return local if local.is_dir() else None
+
+
+@dataclasses.dataclass(frozen=True)
+class _Refused:
+    """Stands in for an entry the listing refused (an archive, a link leading out): its one-line problem."""
+
+    problem: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -227,6 +282,8 @@ def _validate_partition(rows: Iterable[_Input], options: dict[str, Any]) -> Iter
 def _outcome(name: str, content: Any, kind: str | None, options: dict[str, Any]) -> Outcome:
     if content is None:
         return InputFailure(name, "empty input (null)")
+    if isinstance(content, _Refused):
+        return InputFailure(name, content.problem)
     if isinstance(content, _TooLarge):
         limit = options["limits"].max_bytes
         return InputFailure(name, f"file is {content.size} bytes, over the limit of {limit} bytes")
