@@ -178,6 +178,10 @@ def with_stated_block(block: str, first: int, last: int, serial: str) -> dict[st
         # CAD Trust's record of the same Verra units: its key names the project, not the Verra block.
         ("CAD-TRUST:VCS47101-2022", 400000001, 400006000, "VCS47101-2022-400000001-400006000"),
         ("CAD-TRUST:VCS47101-2022", 400005001, 400007000, "VCS47101-2022-400005001-400007000"),
+        # Red team 47: the mirror's id spelt otherwise (a dash, VCU, no vintage, the bare project number).
+        ("CAD-TRUST:VCS-47101-2022", 400000001, 400006000, "VCS-47101-2022-400000001-400006000"),
+        ("CAD-TRUST:VCU-47101", 400000001, 400006000, "VCU-47101-400000001-400006000"),
+        ("CAD-TRUST:47101-2022", 400000001, 400006000, "47101-2022-400000001-400006000"),
     ],
 )
 def test_a_verra_projects_units_under_another_block_key_fail(

@@ -475,12 +475,18 @@ def test_find_overlaps_agrees_with_comparing_all_pairs(raw: list[tuple[str, int,
         ("031207-VCS-VCU-1234-VER-KE-14-047101-01072023-30062024-0", "VERRA-PROJECT-47101"),
         ("804-VCU-017-APX-BR-1-4712-01012012-31122012", "VERRA-PROJECT-4712"),
         ("CAD-TRUST:VCS47101-2023", "VERRA-PROJECT-47101"),
-        ("CAD-TRUST:GS47101-2023", None),  # a Gold Standard project: its own numbering
+        ("CAD-TRUST:VCS-47101-2023", "VERRA-PROJECT-47101"),
+        ("CAD-TRUST:VCU-047101", "VERRA-PROJECT-47101"),
+        ("CAD-TRUST:47101-2023", "VERRA-PROJECT-47101"),
+        ("CAD-TRUST:47101", None),  # a bare number with no vintage names no registry's project
+        # A Gold Standard project and vintage (its batches number their units alike; CAD Trust names no batch).
+        ("CAD-TRUST:GS47101-2023", "GS-PROJECT-47101-2023"),
+        ("GS1-1-IN-GS47101-12-2023-40201", "GS-PROJECT-47101-2023"),
         ("EXR-2024-SOLAR", None),
         ("ACR-CA-47104-2023-2210", None),
     ],
 )
-def test_the_verra_project_key(block: str, expected: str | None) -> None:
+def test_the_project_key_a_cad_trust_record_is_compared_under(block: str, expected: str | None) -> None:
     bridge = project_range(SerialRange(block, 5, 9, "explicit"))
     assert (bridge.block if bridge is not None else None) == expected
     assert bridge is None or (bridge.first, bridge.last) == (5, 9)

@@ -862,8 +862,13 @@ def _cad_trust(span: SerialRange) -> bool:
 
 def _units_text(block: str, low: int, high: int) -> str:
     units = f"{'unit' if low == high else 'units'} {low}{'' if low == high else f'-{high}'}"
-    project = block.removeprefix("VERRA-PROJECT-")  # comet_cn.serials.project_range's key
-    return f"{units} of Verra project {project}" if project != block else f"{units} of issuance block {block}"
+    # comet_cn.serials.project_range's keys
+    if block.startswith("VERRA-PROJECT-"):
+        return f"{units} of Verra project {block.removeprefix('VERRA-PROJECT-')}"
+    if block.startswith("GS-PROJECT-"):
+        project, _, vintage = block.removeprefix("GS-PROJECT-").partition("-")
+        return f"{units} of Gold Standard project GS{project}, vintage {vintage} (a CAD Trust record names no batch)"
+    return f"{units} of issuance block {block}"
 
 
 def _retired_in(graph: Graph, use: _Use, owners: frozenset[Node], via: dict[_Use, list[Node]]) -> str:

@@ -326,21 +326,39 @@ def loose_reading(serial: object | None) -> SerialRange | None:
 
 
 _VERRA_DATE = re.compile(r"[0-9]{8}", re.ASCII)
-_CAD_TRUST_VERRA = re.compile(r"CAD-TRUST:VCS0*([0-9]+)-[0-9]{4}", re.ASCII)
+# A CAD Trust serial id of a Verra project, however the mirror spells it: VCS98801-2023, VCS-98801-2023,
+# VCU-98801 (a Verra prefix, with or without the vintage), or the bare project number with its vintage, 98801-2023
+# (CAD Trust writes no registry into the id itself).
+_CAD_TRUST_VERRA = re.compile(
+    r"CAD-TRUST:(?:(?:VCS|VCU|VERRA)-?0*([0-9]+)(?:-[0-9]{4})?|0*([0-9]+)-[0-9]{4})", re.ASCII
+)
+# A CAD Trust serial id of a Gold Standard project and vintage (GS98842-2023, GS-98842-2023).
+_CAD_TRUST_GS = re.compile(r"CAD-TRUST:GS-?0*([0-9]+)-([0-9]{4})", re.ASCII)
 
 
 def project_range(span: SerialRange) -> SerialRange | None:
     """The same units under a key naming their Verra project, for a Verra block key or a CAD Trust key whose serial
-    id names a Verra project (``CAD-TRUST:VCS98816-2023``), else ``None``.
+    id names a Verra project (``CAD-TRUST:VCS98816-2023``), or their Gold Standard project and vintage, for a Gold
+    Standard block key or a CAD Trust key naming one (``CAD-TRUST:GS98842-2023``); else ``None``.
 
     CAD Trust records Verra units with Verra's own numbers under a serial id of its own, so a CAD Trust range and a
     Verra range of one project that share numbers are the same units. CN-UNITS-01 and CN-AUDIT-DOUBLE-01 sweep this
     key beside the block key and keep only such CAD Trust-against-Verra pairs: two Verra blocks are compared by
-    their block keys, since a block's own numbering (APX-era serials start at 1) may repeat another's.
+    their block keys, since a block's own numbering (APX-era serials start at 1) may repeat another's. A Gold
+    Standard record is bridged to its project and vintage: CAD Trust's id names no batch, so a CAD Trust range and
+    a Gold Standard batch of that project and vintage sharing numbers are read as the same units.
     """
+    gold = _CAD_TRUST_GS.fullmatch(span.block)
+    if gold is not None:
+        return SerialRange(f"GS-PROJECT-{int(gold.group(1))}-{gold.group(2)}", span.first, span.last, span.scheme)
+    fields = span.block.split("-")
+    if len(fields) == len(_GS_KEY) and _fields_match(fields, _GS_KEY):
+        # The batch is left out: CAD Trust's id names none, so its record is compared with every batch of the
+        # project's vintage (CAD Trust against Gold Standard only; two batches may number their units alike).
+        return SerialRange(f"GS-PROJECT-{int(fields[3][2:])}-{fields[5]}", span.first, span.last, span.scheme)
     cad_trust = _CAD_TRUST_VERRA.fullmatch(span.block)
     if cad_trust is not None:
-        project = cad_trust.group(1)
+        project = str(int(cad_trust.group(1) or cad_trust.group(2)))
     else:
         fields = span.block.split("-")
         if fields[-1] in ("0", "1"):
