@@ -131,3 +131,141 @@ def test_cad_trusts_record_of_a_gold_standard_retirement_is_the_same_units(engin
     ):
         other = _gold_standard_and_its_mirror(serial, block, 1, 6000)
         assert "CN-UNITS-01" not in violated_rules(other, engine, as_of=as_of)
+
+
+# ---- Imports (PACT): the claim's product named by a later entry of productIds ----
+# Before: only productIds[0] was compared with the claim's subject, so a footprint whose second id was the one the
+# claim declared owl:sameAs its product was refused as another product's.
+
+
+@pytest.mark.parametrize("order", [0, 1])
+def test_any_product_id_of_a_pact_footprint_names_the_claims_product(tmp_path: Path, order: int) -> None:
+    from decimal import Decimal
+
+    from comet_cn.importers import import_records, merge
+    from tests.test_redteam23_imports import _claim, _footprint, _product_claim, _write_json
+
+    footprint = _footprint(OLD_PACT, "0.83")
+    ids = ["urn:example:gtin:04012345000017", "urn:example:product:terra"]
+    footprint["productIds"] = ids if order else ids[::-1]
+    result = import_records("pact", _write_json(tmp_path / "pact.json", [footprint]), quantity=Decimal(15000000))
+    merged = merge(_product_claim(tmp_path, footprint=False), [result])
+    assert _claim(merged)["hasCarbonFootprint"] == f"urn:comet-cn:import:pact:footprint:{OLD_PACT}"
+    # The product node names its other ids as itself.
+    (product,) = [node for node in merged["@graph"] if node.get("@id") == footprint["productIds"][0]]
+    assert product["owl:sameAs"] == [{"@id": footprint["productIds"][1]}]
+
+
+OLD_PACT = "aaaaaaaa-0000-4000-8000-000000000047"
+
+
+# ---- Workbook: a date column's cell holding a date and a time ----
+# Before: a retirement timestamp pasted into the workbook (2025-03-20 18:30, formatted dd/mm/yyyy hh:mm) was read
+# as "2025-03-20T18:30:00", not an xsd:date, and the claim failed CN-RET-01 as if the date were missing.
+
+
+@pytest.mark.rule("CN-RET-01")
+def test_a_date_and_time_in_a_date_column_is_read_as_its_calendar_date() -> None:
+    from datetime import datetime
+
+    from comet_cn.workbook import read_workbook, workbook_bytes
+    from tests.test_workbook import CONFORMING, _edit
+
+    data = workbook_bytes(json.loads(CONFORMING.read_text(encoding="utf-8")))
+    data = _edit(data, "Offsetting events", "ex:retirement-2025-03", "retirementDate", datetime(2025, 3, 20, 18, 30))
+    claim = read_workbook(Path("c.xlsx"), data=data)
+    nodes = {n["@id"]: n for n in claim.document["@graph"]}
+    assert nodes["ex:retirement-2025-03"]["retirementDate"] == "2025-03-20"
+    # A text column keeps the time it was given.
+    data = _edit(data, "Claim", "ex:claim-2024", "label", datetime(2025, 3, 20, 18, 30))
+    nodes = {n["@id"]: n for n in read_workbook(Path("c.xlsx"), data=data).document["@graph"]}
+    assert nodes["ex:claim-2024"]["label"] == "2025-03-20T18:30:00"
+
+
+# ---- validate_many: the same outcome whatever jobs is ----
+# Before: with jobs=2 a function given as a source was an internal error (exit 3 in the CLI's terms), where jobs=1
+# refused it; and an error of the caller's iterator of sources lost the outcomes of the inputs read ahead of it.
+
+
+def test_a_source_that_is_none_is_refused_alike_with_workers() -> None:
+    from comet_cn.batch import validate_many
+    from comet_cn.reporting import InputFailure
+
+    def outcomes(jobs: int) -> list[tuple[str, bool | None, bool]]:
+        sources = [("fn", lambda: 1), ("claim", EXAMPLES / "conforming-claim.jsonld")]
+        found = []
+        for outcome in validate_many(sources, jobs=jobs):
+            failed = isinstance(outcome, InputFailure)
+            found.append(
+                (outcome.message if failed else "", None if failed else outcome.conforms, failed and outcome.internal)
+            )  # type: ignore[union-attr]
+        return found
+
+    assert outcomes(2) == outcomes(1)
+    assert outcomes(1)[0][0].startswith("cannot read a function")
+
+
+def test_an_error_of_the_sources_iterator_comes_after_the_outcomes_before_it() -> None:
+    from comet_cn.batch import validate_many
+
+    def sources() -> Any:
+        for index in range(4):
+            if index == 2:
+                raise RuntimeError("the caller's source broke")
+            yield f"claim-{index}", EXAMPLES / "conforming-claim.jsonld"
+
+    for jobs in (1, 2):
+        seen = []
+        with pytest.raises(RuntimeError, match="source broke"):
+            for outcome in validate_many(sources(), jobs=jobs):
+                seen.append(outcome.source)
+        assert seen == ["claim-0", "claim-1"], jobs
+
+
+# ---- CN-RET-01: credits retired before the period they offset began ----
+# Before: only the late side was bounded (twelve months after the period); credits retired months before the
+# period began, when none of its footprint could be known, were accepted for it (§11.1, §3.1.1).
+
+
+def _example() -> dict[str, Any]:
+    return json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
+
+
+@pytest.mark.rule("CN-RET-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", ["owlrl", "none"])
+def test_credits_retired_before_the_period_began_are_refused(engine: str, reasoning: str) -> None:
+    from tests.conftest import edited
+
+    as_of = date(2026, 12, 5)
+    early = edited(_example(), ("ex:retirement-2025-03", "retirementDate", "2023-12-31"))
+    messages = rule_messages(early, engine, "CN-RET-01", as_of=as_of, reasoning=reasoning)
+    assert len(messages) == 1 and "before the reporting period they offset began on 2024-01-01" in messages[0]
+    on_the_first_day = edited(_example(), ("ex:retirement-2025-03", "retirementDate", "2024-01-01"))
+    assert rule_messages(on_the_first_day, engine, "CN-RET-01", as_of=as_of, reasoning=reasoning) == []
+
+
+# ---- CN-HIER-04: reductions that together exceed the baseline ----
+# Before: one reduction larger than the baseline was refused, but two or three whose sum was (10,000 t + 9,000 t
+# against a baseline of 18,400 t) passed.
+
+
+@pytest.mark.rule("CN-HIER-04")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", ["owlrl", "none"])
+def test_reductions_larger_together_than_the_baseline_are_refused(engine: str, reasoning: str) -> None:
+    from tests.conftest import edited
+
+    as_of = date(2026, 12, 5)
+
+    def reductions(green: str) -> dict[str, Any]:
+        return edited(
+            _example(),
+            ("ex:reduction-kiln-heat-pumps", "tonnesCO2e", "10000.0"),
+            ("ex:reduction-green-electricity", "tonnesCO2e", green),
+        )
+
+    messages = rule_messages(reductions("9000.0"), engine, "CN-HIER-04", as_of=as_of, reasoning=reasoning)
+    assert len(messages) == 1 and "2 emission reductions state 19000" in messages[0]
+    # Together exactly the baseline (18,400 t): not more than there was to decrease.
+    assert rule_messages(reductions("8400.0"), engine, "CN-HIER-04", as_of=as_of, reasoning=reasoning) == []

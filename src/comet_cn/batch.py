@@ -24,13 +24,14 @@ import signal
 import struct
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import wait as wait_futures
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from pathlib import PurePath
 from typing import Any
 
 from rdflib import Graph
@@ -160,20 +161,41 @@ def validate_many(
             yield item if isinstance(item, InputFailure) else _outcome(_validate_one(*item, options, keep_graph))
         return
     # The inputs are read lazily, but a few are read ahead: fewer inputs than workers need only as many workers.
-    head = list(itertools.islice(named, workers))
+    # An error of the caller's own iterator of sources is raised after the outcomes of the inputs it gave before,
+    # as with jobs=1, where those were yielded already; read ahead, they were lost with it.
+    failure: Exception | None = None
+    head: list[_Named] = []
+    try:
+        head.extend(itertools.islice(named, workers))
+    except Exception as error:
+        failure = error
+    if not head and failure is not None:
+        raise failure
     if len(head) < workers:
         workers = max(1, sum(not isinstance(item, InputFailure) for item in head))
     pool = _Workers(workers, options, keep_graph, timeout)
     pending: deque[tuple[_Named, Future[_Result]]] = deque()
+    rest: Iterator[_Named] = iter(()) if failure is not None else named
     try:
-        for item in itertools.chain(head, named):
+        for item in head:
             pending.append((item, pool.submit(item)))
-            if len(pending) >= workers * 4:
+        while failure is None:
+            while len(pending) >= workers * 4:
                 yield pool.next_outcome(pending)
+            try:
+                item = next(rest)
+            except StopIteration:
+                break
+            except Exception as error:
+                failure = error
+                break
+            pending.append((item, pool.submit(item)))
         while pending:
             yield pool.next_outcome(pending)
     finally:
         pool.close()
+    if failure is not None:
+        raise failure
 
 
 def _settled(result: _Result) -> Future[_Result]:
@@ -304,9 +326,10 @@ class _Workers:
         error = future.exception()
         if error is not None:  # a worker could not take the input or return its outcome (pickling): this input only
             assert not isinstance(item, InputFailure)
-            if isinstance(item[1], (Mapping, list)):
-                # A document built in Python that cannot be sent to a worker (a function among its values) is checked
-                # here instead, so it gets the outcome it gets with jobs=1 (refused: not JSON), not an internal error.
+            if not isinstance(item[1], (str, bytes, PurePath)):
+                # A document built in Python that cannot be sent to a worker (a function among its values), or a
+                # source that is none (a function), is checked here instead, so it gets the outcome it gets with
+                # jobs=1 (refused: not JSON, or not a source), not an internal error.
                 return _outcome(_validate_one(item[0], item[1], self._options, self._keep_graph))
             return _internal_failure(item[0], error)
         return _outcome(future.result())

@@ -34,7 +34,7 @@ from types import ModuleType
 from typing import Any
 
 from rdflib import URIRef
-from rdflib.namespace import RDFS, SKOS
+from rdflib.namespace import RDFS, SKOS, XSD
 
 from comet_cn.classdocs import (
     Checklist,
@@ -1579,6 +1579,10 @@ def _read_nodes(
             where = f"sheet {title!r} cell {letter}{number}"
             if header in _SERIAL_COLUMNS and index < len(raw) and type(raw[index]) in (int, float):
                 text = _serial_text(raw[index], header, name, where)
+            elif index < len(raw) and isinstance(raw[index], datetime) and _date_column(header):
+                # A date column's cell holding a date and a time (a retirement's timestamp pasted from a registry,
+                # formatted dd/mm/yyyy hh:mm): its calendar date, as the importers read registry timestamps.
+                text = raw[index].date().isoformat()
             _check_length(text, f"{name}: {where}", limits)
             try:
                 values = _decode(text, header, where)
@@ -1621,6 +1625,12 @@ def _refuse_total_row(texts: Sequence[str], title: str, number: int, name: str) 
                 "row is one node (a total would be read as one more, with the sum for its quantity): delete the "
                 "row; the checker sums the rows itself",
             )
+
+
+def _date_column(column: str) -> bool:
+    """Whether a column's term takes an xsd:date."""
+    definition = vocabulary().terms.get(column)
+    return definition is not None and definition.datatype == str(XSD.date)
 
 
 def _serial_text(number: float, column: str, name: str, where: str) -> str:

@@ -239,6 +239,9 @@ def _footprint(
     product_id = product_ids[0] if product_ids else _BASE + "product:" + quote(ident, safe="-_.")
     footprint_id = _BASE + "footprint:" + quote(ident, safe="-_.")
     product: dict[str, Any] = {"@id": product_id, "@type": "Product", PROVENANCE: where}
+    if len(product_ids) > 1:
+        # Every entry of productIds identifies the product (a GTIN, a company's own URN): one product, many names.
+        product["owl:sameAs"] = [{"@id": other} for other in product_ids[1:]]
     if footprint.get("productNameCompany"):
         product["label"] = str(footprint["productNameCompany"])
     product["comment"] = [
@@ -278,7 +281,7 @@ def _footprint(
         )
     comments = [
         f"pcfExcludingBiogenicUptake (as written): {pcf.get('pcfExcludingBiogenicUptake')!r} kgCO2e per declared unit",
-        f"{PRODUCT_COMMENT}{product_id}",
+        *(f"{PRODUCT_COMMENT}{name}" for name in (product_ids or [product_id])),
     ]
     if quantity is not None:
         tonnes = _tonnes(total, quantity, amount)
