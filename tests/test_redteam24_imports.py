@@ -205,9 +205,19 @@ def test_apx_retirement_dates_in_both_orders_are_refused(tmp_path: Path, cn_impo
 
 
 def test_re_saved_apx_dates_that_could_be_either_are_refused(tmp_path: Path, cn_import: Callable[..., Run]) -> None:
-    # A spreadsheet's 24-hour time (APX writes AM/PM) and nothing in the column to tell the order: as Verra refuses.
-    path = _csv(tmp_path / "acr.csv", ACR, {"Status Effective (GMT)": "03/02/2026 10:15"})
+    # A spreadsheet's 24-hour time (APX writes AM/PM) and nothing in the file to tell the order: as Verra refuses.
+    # (Red team 48: another column's date that can only be one order decides it, as docs/import/acr.md says.)
+    undecided = {
+        "Status Effective (GMT)": "03/02/2026 10:15",
+        "Date Issued (GMT)": "5/6/2025 15:02",
+        "Vintage Assignment Period End Date": "1/12/2024",
+    }
+    path = _csv(tmp_path / "acr.csv", ACR, undecided)
     _refused(cn_import("acr", path), "cn-import", "'03/02/2026 10:15'", "could be day-first or month-first")
+    decided = _csv(tmp_path / "decided.csv", ACR, {"Status Effective (GMT)": "03/02/2026 10:15"})
+    run = cn_import("acr", decided)
+    assert run.code == 0, run.err
+    assert _dates(run) == ["2026-03-02"]  # 12/31/2024 and 5/14/2025 can only be month-first
 
 
 # ---- 2. a retirement shared by several parties ----

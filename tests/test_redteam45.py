@@ -207,8 +207,10 @@ def test_reductions_inside_the_baseline_do_not_count_beside_an_older_base_period
 def test_a_reduction_larger_than_the_baseline_is_refused(engine: str, reasoning: str) -> None:
     larger = edited(_example(), ("ex:reduction-kiln-heat-pumps", "tonnesCO2e", "18400.5"))
     messages = rule_messages(larger, engine, "CN-HIER-04", as_of=AS_OF, reasoning=reasoning)
-    assert len(messages) == 1 and "states 18400.5 t CO2e, more than the baseline" in messages[0]
-    equal = edited(_example(), ("ex:reduction-kiln-heat-pumps", "tonnesCO2e", "18400.0"))
+    # (With the other reduction, the two together are above the baseline too: red team 48's finding, its own.)
+    assert [m for m in messages if "states 18400.5 t CO2e, more than the baseline" in m]
+    # The baseline itself is not more than the baseline: the two reductions together (16,900 t + 1,500 t) equal it.
+    equal = edited(_example(), ("ex:reduction-kiln-heat-pumps", "tonnesCO2e", "16900.0"))
     assert "CN-HIER-04" not in violated_rules(equal, engine, as_of=AS_OF, reasoning=reasoning)
 
 

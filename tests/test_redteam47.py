@@ -269,3 +269,141 @@ def test_reductions_larger_together_than_the_baseline_are_refused(engine: str, r
     assert len(messages) == 1 and "2 emission reductions state 19000" in messages[0]
     # Together exactly the baseline (18,400 t): not more than there was to decrease.
     assert rule_messages(reductions("8400.0"), engine, "CN-HIER-04", as_of=as_of, reasoning=reasoning) == []
+
+
+# ---- Audits on Oxigraph: one input's odd IRI or language tag ----
+# Before: a literal's datatype IRI holding "{" or a language tag that is not BCP 47 ("en-a-b") passed the input
+# checks, and the Oxigraph store (the audits' default from 50 inputs, or --store) refused the whole set: exit 3 and
+# every input's verdict lost. An IRI Oxigraph's stricter parser refuses ("urn:a%zz") did the same.
+
+
+@pytest.mark.parametrize(
+    ("literal", "problem"),
+    [
+        ({"@value": "v", "@type": "urn:a{b"}, "datatype IRI holds '{'"),
+        ({"@value": "v", "@language": "en-a-b"}, "language tag that is not valid (BCP 47)"),
+    ],
+)
+def test_a_literal_no_store_can_hold_is_that_inputs_error(literal: dict[str, str], problem: str) -> None:
+    import comet_cn
+    from comet_cn.errors import InputError
+
+    document = _example()
+    document["@graph"][0]["https://example.org/ns#note"] = literal
+    with pytest.raises(InputError, match=re.escape(problem)):
+        comet_cn.load(document)
+
+
+@pytest.mark.parametrize("tag", ["en", "de-CH-1996", "zh-Hant-TW", "en-a-bbb-x-a-ccc", "x-private", "i-klingon"])
+def test_well_formed_language_tags_are_read(tag: str) -> None:
+    from comet_cn.loading import well_formed_language_tag
+
+    assert well_formed_language_tag(tag)
+
+
+def test_an_iri_oxigraph_refuses_is_stored_and_given_back_as_written() -> None:
+    pytest.importorskip("pyoxigraph")
+    from rdflib import Graph, Literal, URIRef
+
+    from comet_cn.store import OxigraphBackend
+
+    graph = Graph()
+    odd = URIRef("urn:a%zz")
+    graph.add((odd, URIRef("urn:p#q#r"), Literal("v", datatype=URIRef("http://ex.org:port/t"))))
+    with OxigraphBackend() as store:
+        store.add(graph)
+        selection = store.select("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+        rows = list(selection.rows)
+    assert rows == [(odd, URIRef("urn:p#q#r"), Literal("v", datatype=URIRef("http://ex.org:port/t")))]
+
+
+# ---- Imports: a note naming two periods ----
+# Before: "for Consumption Period 01/01/2024-12/31/2024 and Consumption Period 01/01/2025-12/31/2025" (or "… and
+# CY2025 emissions") was read as the first period, without a word: the whole retirement counted for 2024.
+
+FIRM = "Consumption Period 01/01/2024-12/31/2024"
+
+
+@pytest.mark.parametrize(
+    ("note", "other"),
+    [
+        (f"on behalf of Acme for {FIRM} and Consumption Period 01/01/2025-12/31/2025", "01/01/2025-12/31/2025"),
+        (f"for {FIRM} (6,225 t) and 01/01/2025-12/31/2025 (6,225 t)", "01/01/2025-12/31/2025"),
+        ("for Consumption Period 01/01/2024-12/31/2024 and CY2025 emissions", "CY2025"),
+        ("for Consumption Period 01/01/2024-12/31/2024 and Q1/2025", "Q1/2025"),
+    ],
+)  # fmt: skip
+def test_a_note_naming_two_periods_gives_no_firm_period(note: str, other: str) -> None:
+    from comet_cn.importers.attribution import note_period, suggest_period
+
+    warnings: list[str] = []
+    assert note_period(note, "row 2", warnings) is None
+    assert len(warnings) == 1 and "names more than one period" in warnings[0] and repr(other) in warnings[0]
+    # The span both cover, which a merge into a one-year claim finds outside its period.
+    assert suggest_period(note) is not None and suggest_period(note).startswith("the dates 2024-01-01 to 2025-")  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "for Consumption Period 01/01/2024-12/31/2024",
+        "for Consumption Period 01/01/2024-12/31/2024, CY2024 emissions",
+        "retired 2025 for Consumption Period 01/01/2024-12/31/2024",  # a bare year: perhaps the retirement's own
+        "for Consumption Period 01/01/2024-12/31/2024 (Q3/2024 deliveries)",  # inside the period
+    ],
+)
+def test_a_note_naming_one_period_keeps_it(note: str) -> None:
+    from comet_cn.importers.attribution import Period, note_period
+
+    warnings: list[str] = []
+    assert note_period(note, "row 2", warnings) == Period(date(2024, 1, 1), date(2024, 12, 31))
+    assert warnings == []
+
+
+# ---- Imports (ACR): dates re-saved by a spreadsheet ----
+# Before: a re-saved export whose retirement date could be read both ways (3/2/2025 10:15) was refused although its
+# issuance date (5/14/2024) could only be month-first, as docs/import/acr.md promises it decides; and an ISO
+# timestamp (2025-03-20 10:15:42, an ISO-date locale's re-save) was "not a date".
+
+_ACR_HEADER = (
+    "fiid,Credit Serial Numbers,Date Issued (GMT),Vintage,Vintage Assignment Period Start Date,"
+    "Vintage Assignment Period End Date,Quantity of Credits,Account Holder,Status Effective (GMT),"
+    "Retired on Behalf of,Retirement Reason,Purpose of Retirement,Project ID,Project Name"
+)
+
+
+def _acr(tmp_path: Path, issued: str, retired: str, vintage_end: str = "12/31/2023") -> Path:
+    row = (
+        f"98803,ACR-US-98803-2023-3101-20001 to 32450,{issued},2023,1/1/2023,{vintage_end},12450,Example Retail LLC,"
+        f"{retired},Acme Ceramics GmbH,On Behalf of Third Party,Acme Ceramics GmbH 2024 emissions,ACR98803,Example"
+    )
+    path = tmp_path / "acr.csv"
+    path.write_text(f"\ufeff{_ACR_HEADER}\r\n{row}\r\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("issued", "retired", "vintage_end", "expected"),
+    [
+        ("5/14/2024 15:02", "3/2/2025 10:15", "12/31/2023", "2025-03-02"),  # the other dates are month-first
+        ("14/5/2024 15:02", "3/2/2025 10:15", "31/12/2023", "2025-02-03"),  # ... or day-first
+        ("5/14/2024 15:02", "2025-03-20 10:15:42", "12/31/2023", "2025-03-20"),  # ISO cannot be read two ways
+    ],
+)
+def test_a_resaved_acr_export_is_read_by_its_other_dates(
+    tmp_path: Path, issued: str, retired: str, vintage_end: str, expected: str
+) -> None:
+    from comet_cn.importers import import_records
+
+    result = import_records("acr", _acr(tmp_path, issued, retired, vintage_end))
+    graph = result.document()["@graph"]
+    dates = [node.get("retirementDate") for node in graph if node.get("@type") == "OffsettingEvent"]
+    assert dates == [expected]
+
+
+def test_a_resaved_acr_export_nothing_decides_is_still_refused(tmp_path: Path) -> None:
+    from comet_cn.errors import InputError
+    from comet_cn.importers import import_records
+
+    with pytest.raises(InputError, match="could be day-first or month-first"):
+        import_records("acr", _acr(tmp_path, "5/6/2024 15:02", "3/2/2025 10:15", "1/12/2023"))

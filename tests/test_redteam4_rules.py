@@ -228,9 +228,11 @@ def test_a_claim_verified_by_the_claiming_entity_still_conforms(engine: str) -> 
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_credits_retired_before_the_period_starts_still_conform(engine: str) -> None:
-    # c35b: §11.2 bounds retirement only from above (12 months after the period ends) and the vintage from below;
-    # the digest states no earliest retirement date, and the event is retired for the claim's period.
+def test_credits_retired_before_the_period_starts_are_refused(engine: str) -> None:
+    # c35b was left alone here: §11.2 bounds retirement only from above. Red team 48 read §11.1 ("retire credits
+    # equal to the subject's carbon footprint for the reporting period") and §3.1.1 as bounding it from below too:
+    # credits retired before the period began were retired before any of its footprint could be known. Reversed:
+    # CN-RET-01 refuses it (docs/rules.md).
     early = edited(
         BASE,
         ("ex:retirement-2025-03", "retirementDate", "2023-11-01"),
@@ -239,7 +241,7 @@ def test_credits_retired_before_the_period_starts_still_conform(engine: str) -> 
         ("ex:credit-biochar", "vintageEndYear", "2022"),
         ("ex:credit-biochar", "issuanceYear", "2023"),
     )
-    assert violated(early, engine) == set()
+    assert violated(early, engine) == {"CN-RET-01"}
 
 
 # --- The violating examples added to examples/violations/ (listed in examples/manifest.json) --------------------

@@ -871,6 +871,62 @@ def _refuse_bad_iris(graph: Graph, name: str) -> None:
     for term in (*distinct_subjects(graph), *distinct_predicates(graph), *distinct_objects(graph)):
         if isinstance(term, URIRef) and (found := _NOT_IRI.search(term)) is not None:
             raise InputError(name, f"an IRI holds {found[0]!r}, which no IRI may hold (RFC 3987)")
+        if isinstance(term, Literal):
+            # A literal's datatype IRI and language tag reach the Oxigraph store too (red team 48): accepted by
+            # rdflib and pyld, "urn:a{b" or "en-a-b" made it refuse the whole set, and every input lost its audit.
+            if term.datatype is not None and (found := _NOT_IRI.search(term.datatype)) is not None:
+                raise InputError(name, f"a literal's datatype IRI holds {found[0]!r}, which no IRI may hold (RFC 3987)")
+            if term.language is not None and not well_formed_language_tag(term.language):
+                raise InputError(name, "a literal has a language tag that is not valid (BCP 47)")
+
+
+# RFC 5646's well-formed tags: language, script, region, variants, extensions (a singleton other than x, then
+# subtags of 2-8 characters), private use; and the grandfathered tags it lists.
+_ALNUM = "[a-z0-9]"
+_LANGUAGE_TAG = re.compile(
+    rf"(?:[a-z]{{2,3}}(?:-[a-z]{{3}}){{0,3}}|[a-z]{{4,8}})"
+    rf"(?:-[a-z]{{4}})?(?:-(?:[a-z]{{2}}|[0-9]{{3}}))?"
+    rf"(?:-(?:{_ALNUM}{{5,8}}|[0-9]{_ALNUM}{{3}}))*"
+    rf"(?:-[0-9a-wyz](?:-{_ALNUM}{{2,8}})+)*"
+    rf"(?:-x(?:-{_ALNUM}{{1,8}})+)?"
+    rf"|x(?:-{_ALNUM}{{1,8}})+",
+    re.IGNORECASE | re.ASCII,
+)
+_GRANDFATHERED = frozenset(
+    [
+        "en-gb-oed",
+        "i-ami",
+        "i-bnn",
+        "i-default",
+        "i-enochian",
+        "i-hak",
+        "i-klingon",
+        "i-lux",
+        "i-mingo",
+        "i-navajo",
+        "i-pwn",
+        "i-tao",
+        "i-tay",
+        "i-tsu",
+        "sgn-be-fr",
+        "sgn-be-nl",
+        "sgn-ch-de",
+        "art-lojban",
+        "cel-gaulish",
+        "no-bok",
+        "no-nyn",
+        "zh-guoyu",
+        "zh-hakka",
+        "zh-min",
+        "zh-min-nan",
+        "zh-xiang",
+    ]
+)
+
+
+def well_formed_language_tag(tag: str) -> bool:
+    """Whether ``tag`` is a well-formed BCP 47 language tag (RFC 5646 §2.1), as RDF stores check it."""
+    return _LANGUAGE_TAG.fullmatch(tag) is not None or tag.lower() in _GRANDFATHERED
 
 
 #: Characters an N-Triples line may hold beyond the longest literal: its subject, predicate and datatype IRIs.

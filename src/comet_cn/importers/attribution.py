@@ -8,6 +8,7 @@ and anything else ("CY2025", "FY24", "2025 emissions") is a suggestion for the u
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -301,7 +302,66 @@ def note_period(text: str, where: str, warnings: list[str]) -> Period | None:
     period, problem = _consumption(text)
     if problem:
         warnings.append(f"{where}: the note's {problem}: no period is read from it")
+    several = _several_periods(text)
+    if several is not None:
+        # "… Consumption Period 01/01/2024-12/31/2024 and … 01/01/2025-12/31/2025": read as the first, the whole
+        # retirement counted for 2024 without a word. No period is firm; suggest_period gives the span they cover.
+        warnings.append(
+            f"{where}: the note names more than one period ({several[2]!r} besides the Consumption Period): no "
+            "period is read from it; a retirement is for one reporting period, so split it or state which"
+        )
+        return None
     return period
+
+
+def _several_periods(text: str) -> tuple[date, date, str] | None:
+    """When a note's firm Consumption Period is joined by another period it names with known dates (a second
+    Consumption Period, two dates, CY2025, Q1/2025), the first and last day they cover together and what names
+    the other; else ``None``. A bare year or a fiscal year (perhaps the retirement's own year, dates unknown) does
+    not count."""
+    firm, _ = _consumption(text)
+    match = _CONSUMPTION.search(text)
+    if firm is None or match is None:
+        return None
+    rest = " ".join((text[: match.start()] + " " + text[match.end() :]).split())
+    for start, end, said in _named_spans(rest):
+        if not (firm.start <= start and end <= firm.end):
+            return min(start, firm.start), max(end, firm.end), said
+    return None
+
+
+def _named_spans(text: str) -> Iterable[tuple[date, date, str]]:
+    """Periods with known dates a note names, in the order of :data:`_SUGGESTIONS` (month first where slashes are
+    written, as the firm form is)."""
+    for match in re.finditer(
+        r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})\s*(?:-|–|to|through|until)\s*(\d{1,2})/(\d{1,2})/(\d{4})", text
+    ):
+        try:
+            yield (
+                date(int(match[3]), int(match[1]), int(match[2])),
+                date(int(match[6]), int(match[4]), int(match[5])),
+                match[0],
+            )
+        except ValueError:
+            continue
+    for match in re.finditer(
+        r"(?<![\d-])((?:19|20)\d{2})-(\d{2})-(\d{2})\s*(?:-|–|to|through|until)\s*((?:19|20)\d{2})-(\d{2})-(\d{2})",
+        text,
+    ):
+        try:
+            yield (
+                date(int(match[1]), int(match[2]), int(match[3])),
+                date(int(match[4]), int(match[5]), int(match[6])),
+                match[0],
+            )
+        except ValueError:
+            continue
+    for match in re.finditer(r"(?i)\bCY\s?'?((?:19|20)\d{2}|\d{2})\b", text):
+        year = int(match[1]) if len(match[1]) == 4 else 2000 + int(match[1])
+        yield date(year, 1, 1), date(year, 12, 31), match[0]
+    for match in re.finditer(r"(?i)\bQ([1-4])\s?/\s?((?:19|20)\d{2})\b", text):
+        year, last = int(match[2]), 3 * int(match[1])
+        yield date(year, last - 2, 1), date(year, last, calendar.monthrange(year, last)[1]), match[0]
 
 
 #: A note that names a consumption period in any other form: said, since the claim's period would be used instead.
@@ -355,6 +415,10 @@ def suggest_period(text: str) -> str | None:
     Never a ``hasReportingPeriod``: "FY24" has unknown dates, and "2025" may be the retirement's year, not the
     claim's.
     """
+    several = _several_periods(text)
+    if several is not None:
+        start, end, said = several
+        return f"the dates {start.isoformat()} to {end.isoformat()}, from a Consumption Period and {said!r}"
     flat = " ".join(text.split())
     for pattern, words in _SUGGESTIONS:
         match = pattern.search(flat)

@@ -316,17 +316,19 @@ def apx_day_first(
         raise InputError(source, _both_orders(retired.day_first, retired.month_first))
     decided_by = retired.day_first
     if not decided_by and not retired.month_first:
-        if retired.unsure:
-            raise InputError(
-                source,
-                f"{retired.unsure} could be day-first or month-first (a spreadsheet's re-save: {_APX_READS}) and no "
-                f"{retired_column} date decides it: {_APX_FIX}",
-            )
         other = [_seen(table, column) for column in others]
         day = next((seen.day_first for seen in other if seen.day_first), None)
         month = next((seen.month_first for seen in other if seen.month_first), None)
         if day and month:
             raise InputError(source, _both_orders(day, month))
+        if retired.unsure and not (day or month):
+            # A re-save's 24-hour form, and no other column's date decides the order either (a re-save turns them
+            # all, so one that can only be month-first or day-first settles every retirement date of the file).
+            raise InputError(
+                source,
+                f"{retired.unsure} could be day-first or month-first (a spreadsheet's re-save: {_APX_READS}) and no "
+                f"{retired_column} date decides it: {_APX_FIX}",
+            )
         decided_by = day
     if not decided_by:
         return False, None

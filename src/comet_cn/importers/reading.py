@@ -676,7 +676,11 @@ def utc_date(text: str) -> tuple[date | None, str | None]:
 
 
 def mdy_date(text: str) -> date | None:
-    """US month-first ``M/D/YYYY`` or ``MM/DD/YYYY``, optionally with ``h:mm:ss AM/PM`` (APX registries)."""
+    """US month-first ``M/D/YYYY`` or ``MM/DD/YYYY``, optionally with ``h:mm:ss AM/PM`` (APX registries); or an ISO
+    date, which a spreadsheet in an ISO-date locale writes on a re-save (``2025-03-20 10:15:42``) and which cannot
+    be read two ways."""
+    if _ISO_DATE.fullmatch(text.strip()):
+        return iso_date(text)
     match = _SLASHED.fullmatch(text.strip())
     if match is None:
         return None
@@ -685,7 +689,10 @@ def mdy_date(text: str) -> date | None:
 
 def dmy_date(text: str) -> date | None:
     """Day-first ``D/M/YYYY`` or ``DD/MM/YYYY``, optionally with a time: an APX export a day-first spreadsheet
-    re-saved (``13/02/2026 10:15``), read so only once the file's order is decided (:func:`fields.apx_day_first`)."""
+    re-saved (``13/02/2026 10:15``), read so only once the file's order is decided (:func:`fields.apx_day_first`);
+    or an ISO date, as :func:`mdy_date` reads it."""
+    if _ISO_DATE.fullmatch(text.strip()):
+        return iso_date(text)
     match = _SLASHED.fullmatch(text.strip())
     if match is None:
         return None
