@@ -407,3 +407,27 @@ def test_a_resaved_acr_export_nothing_decides_is_still_refused(tmp_path: Path) -
 
     with pytest.raises(InputError, match="could be day-first or month-first"):
         import_records("acr", _acr(tmp_path, "5/6/2024 15:02", "3/2/2025 10:15", "1/12/2023"))
+
+
+# ---- Imports: an NDC contribution in other words ----
+# Before: "Host Country N.D.C." and "Contribution à la CDN du pays hôte" were imported as offsetting events.
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "Retired AND Host Country N.D.C.",
+        "Contribution à la CDN du pays hôte",
+        "Contribución determinada a nivel nacional de Perú",
+    ],
+)
+def test_an_ndc_contribution_in_other_words_is_not_an_offsetting_event(reason: str) -> None:
+    from comet_cn.importers.fields import not_offsetting
+
+    assert "NDC" in (not_offsetting("Retirement Reason", reason) or "")
+
+
+def test_a_company_named_cdn_is_no_ndc() -> None:
+    from comet_cn.importers.fields import not_offsetting
+
+    assert not_offsetting("Purpose of Retirement", "for CDN Ceramics Ltd 2024 emissions", free_text=True) is None

@@ -68,7 +68,14 @@ _CARBON_TAX = (
 _CARBON_TAX_USE_NOTE = re.compile(rf"{_CARBON_TAX}|\boffset\s+allowance\b")
 # A note that says the units went to an NDC ("retired for use towards the host country NDC", "towards Ghana's
 # NDC"), not one that says they did not ("not counted towards the host country's NDC", an adjustment's wording).
-_NDC_USE = re.compile(r"\bndcs?\b|\bnationally\s+determined\s+contributions?\b")
+# Also "N.D.C." (read as "n d c") and French/Spanish forms ("contribution à la CDN du pays hôte"): "CDN" only beside
+# its article or "du"/"del", since alone it is also Canada's abbreviation.
+_NDC_USE = re.compile(
+    r"\bndcs?\b|\bn d c\b|\bnationally\s+determined\s+contributions?\b"
+    r"|\b(?:la|à la|a la|de la) cdns?\b|\bcdns? (?:du|del|de)\b"
+    r"|\bcontributions? d[ée]termin[ée]es? (?:au|a) niveau national"
+    r"|\bcontribuci[oó]n(?:es)? determinadas? a nivel nacional"
+)
 # A compliance scheme by name (an ETS, cap-and-trade, Alberta's TIER, the Swiss CO2 Act) or an obligation to
 # offset or surrender: a compliance use whatever the verb ("Retired under the UK ETS", "Surrendered for the Korea
 # ETS offset obligation").
