@@ -431,3 +431,103 @@ def test_a_company_named_cdn_is_no_ndc() -> None:
     from comet_cn.importers.fields import not_offsetting
 
     assert not_offsetting("Purpose of Retirement", "for CDN Ceramics Ltd 2024 emissions", free_text=True) is None
+
+
+# ---- CN-BAL-01: two ICR retirements of one class and size on different days ----
+# Before: keyed by class and quantity, two retirements of 6,250 t on 20 and 21 March (two retirement ids, two
+# events) counted 6,250 t, and the claim built from the ICR export failed CN-BAL-01.
+
+
+@pytest.mark.rule("CN-BAL-01")
+def test_two_icr_retirements_of_one_size_on_two_days_both_count() -> None:
+    import comet_cn
+
+    document = _example()
+    nodes = {node["@id"]: node for node in document["@graph"]}
+    for credit in ("ex:credit-wind", "ex:credit-cookstoves"):
+        nodes[credit].update(serialNumber="ICR-ISL-12-98806-3-R-0-2022", vintageEndYear="2022", tonnesCO2e="6250.0")
+    nodes["ex:retirement-2025-03"]["retiresCredit"] = ["ex:credit-wind", "ex:credit-biochar"]
+    second = dict(nodes["ex:retirement-2025-03"], **{"@id": "ex:retirement-2025-03b", "retirementDate": "2025-03-21"})
+    second["retiresCredit"] = ["ex:credit-cookstoves"]
+    document["@graph"].append(second)
+    nodes["ex:claim-2024"]["hasOffsettingEvent"] = ["ex:retirement-2025-03", "ex:retirement-2025-03b"]
+    report = comet_cn.validate(document)
+    assert "CN-BAL-01" not in report.rule_ids, [r.message for r in report.results]
+    # The same retirement listed in two events of one day is still one.
+    second["retirementDate"] = nodes["ex:retirement-2025-03"]["retirementDate"]
+    assert "CN-BAL-01" in comet_cn.validate(document).rule_ids
+
+
+# ---- Imports: a status that says the retirement did not happen ----
+# Before: a Puro RETIREMENT transaction with "status": "FAILED", and a Verra row whose added Status column said
+# "Cancelled", were imported as retirements, and the claim conformed on credits never retired for it.
+
+_PURO_CERTIFICATE = "PURO_PR_CORC100+_SE_EX0031_2023_3a9d1c55-2b7e-4f10-8d3c-6e5f4a3b2c11_1-12500"
+
+
+@pytest.mark.parametrize(("status", "kept"), [("FAILED", False), ("PENDING", False), ("COMPLETED", True), (None, True)])
+def test_a_puro_transaction_that_did_not_complete_is_left_out(tmp_path: Path, status: str | None, kept: bool) -> None:
+    from comet_cn.importers import import_records
+
+    record: dict[str, Any] = {
+        "transactionId": "tx-1", "type": "RETIREMENT", "completedOn": "2025-03-20T14:00:00Z", "volume": 12500,
+        "beneficiaryName": "Acme Ceramics GmbH",
+        "certificates": [{"certificates": _PURO_CERTIFICATE, "volume": 12500, "vintage": 2023}],
+    }  # fmt: skip
+    if status is not None:
+        record["status"] = status
+    path = tmp_path / "puro.json"
+    path.write_text(json.dumps([record]), encoding="utf-8")
+    result = import_records("puro", path)
+    assert bool(result.events) is kept
+    if not kept:
+        assert any(f"transaction status {status!r}" in str(x) for x in result.excluded)
+
+
+_VERRA_HEADER = (
+    "Issuance Date,Sustainable Development Goals,Vintage Start,Vintage End,ID,Name,Country/Area,Project Type,"
+    "Methodology,Total Vintage Quantity,Quantity Issued,Serial Number,Additional Certifications,"
+    "Retirement/Cancellation Date,Retirement Beneficiary,Retirement Reason,Retirement Details,Status"
+)
+
+
+@pytest.mark.parametrize(("status", "kept"), [("Cancelled", False), ("Retired", True), ("", True)])
+def test_a_verra_row_whose_status_column_says_cancelled_is_left_out(tmp_path: Path, status: str, kept: bool) -> None:
+    from comet_cn.importers import import_records
+
+    row = (
+        '2024-11-20,,2023-01-01,2023-12-31,98816,Example Cookstoves,Malawi,Energy demand,VMR0006,"96,400","12,500",'
+        "20031-970000001-970012500-VCS-VCU-1600-VER-MW-3-98816-01012023-31122023-1,,2025-03-20,Acme Ceramics GmbH,"
+        f"Environmental Benefit,Retired for 2024 emissions,{status}"
+    )
+    path = tmp_path / "verra.csv"
+    path.write_text(f"{_VERRA_HEADER}\n{row}\n", encoding="utf-8")
+    result = import_records("verra", path)
+    assert bool(result.events) is kept
+
+
+# ---- Workbook: a second table on a sheet ----
+# Before: the header row repeated below the first table was read as a node named "id", and the findings it drew
+# (CN-BAL-01, CN-PROG-01) did not say why.
+
+
+def test_a_repeated_header_row_is_refused_naming_its_cell() -> None:
+    from comet_cn.errors import InputError
+    from comet_cn.workbook import read_workbook, workbook_bytes
+    from tests.test_workbook import CONFORMING
+
+    data = workbook_bytes(json.loads(CONFORMING.read_text(encoding="utf-8")))
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book["Credits"]
+    headers = [cell.value for cell in sheet[1]]
+    row = sheet.max_row + 2
+    for column, header in enumerate(headers, start=1):
+        sheet.cell(row=row, column=column, value=header)
+    stream = io.BytesIO()
+    book.save(stream)
+    with pytest.raises(InputError, match=rf"sheet 'Credits' cell A{row}: row {row} repeats the headers"):
+        read_workbook(Path("c.xlsx"), data=stream.getvalue())

@@ -954,17 +954,25 @@ def balance_key(graph: Graph, credit: Node) -> str | None:
     """The key CN-BAL-01 counts a credit block once by (see :func:`add_units_keys`), or None (then its serial).
 
     An ICR serialization names a class of units many retirements share, so two blocks of one class are two
-    retirements unless they state the same quantity: keyed by class and quantity, two retirements of 6,000 and
-    4,500 t count 10,500 t, where the serial alone counted 6,000 (a false CN-BAL-01 for an ICR export's claim); a
-    retirement listed twice still counts once, and two retirements of the same size once too (the checker cannot
-    tell them from one listed twice, so the balance is the smaller).
+    retirements unless they state the same quantity and retirement date: keyed by class, quantity and the dates of
+    the events retiring them, two retirements of 6,000 and 4,500 t count 10,500 t, where the serial alone counted
+    6,000 (a false CN-BAL-01 for an ICR export's claim), and two of 6,250 t on 20 and 21 March count 12,500 t (red
+    team 49); a retirement listed twice still counts once, and two of the same size on the same day once too (the
+    checker cannot tell them from one listed twice, so the balance is the smaller).
     """
     span, serial = credit_ranges(graph, credit)
     key = units_key(span, serial)
     if key is None and serial is not None and icr_serialization(str(serial)):
         folded = "".join(str(serial).split()).upper()
         tonnes = min((str(value) for value in graph.objects(credit, CN.tonnesCO2e)), default=None)
-        key = folded if tonnes is None else f"{folded} {tonnes}"
+        dates = sorted(
+            {
+                str(day)
+                for event in graph.subjects(CN.retiresCredit, credit)
+                for day in graph.objects(event, CN.retirementDate)
+            }
+        )
+        key = " ".join([folded, *([tonnes] if tonnes is not None else []), *dates])
     return key
 
 

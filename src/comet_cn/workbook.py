@@ -1552,6 +1552,14 @@ def _read_nodes(
                 raise InputError(name, f"sheet {title!r} cell {_letter(index + 1)}{number}: a value under no header")
         identifier = texts[0].strip()
         _refuse_total_row(texts, title, number, name)
+        if identifier == "id":
+            # Row 1's headers again: a second table pasted below the first. Read as a node named "id" whose values
+            # are the header names, it drew findings that did not say why.
+            raise InputError(
+                name,
+                f"sheet {title!r} cell A{number}: row {number} repeats the headers (a second table on the sheet): "
+                "move its rows under the first table's, without the header row",
+            )
         if identifier:
             ids = _tokens(identifier, f"sheet {title!r} cell A{number}")
             if len(ids) != 1 or ids[0][0] == "literal":

@@ -28,6 +28,13 @@ KEYS = ("transactionId", "completedOn", "certificates")
 REGISTRY = Organisation("puro", "Puro Registry")
 PROGRAMME = Organisation("puro-standard", "Puro Standard")
 
+#: Fields a transaction may state its status in, and the values that say it completed (case-insensitive). A
+#: transaction with no status field is read by its type and completedOn alone.
+_STATUS_KEYS = ("status", "transactionStatus", "state")
+_COMPLETED = frozenset(
+    {"completed", "complete", "success", "succeeded", "successful", "done", "settled", "finalized", "confirmed"}
+)
+
 #: Transaction types read as retirements (case-insensitive); every other type is listed as not imported.
 RETIREMENT_TYPES = frozenset({"retirement"})
 
@@ -117,6 +124,13 @@ def parse(document: Any, source: str) -> Parsed:
         # An exact match: a substring test would read UNRETIRE (and the like) as a retirement.
         if kind.strip().casefold() not in RETIREMENT_TYPES:
             what = f"transaction type {kind!r}: not a retirement (only RETIREMENT transactions are)"
+            excluded.append(Excluded(where, what, units))
+            continue
+        status = next((str(record[key]) for key in _STATUS_KEYS if record.get(key) not in (None, "")), None)
+        if status is not None and status.strip().casefold() not in _COMPLETED:
+            # A transaction that did not complete (FAILED, PENDING, CANCELLED, REVERSED) retired nothing, whatever
+            # its type and completedOn say; a status not known to mean completed is left out too (fail loudly).
+            what = f"transaction status {status!r}: not a completed retirement (only a completed transaction is)"
             excluded.append(Excluded(where, what, units))
             continue
         completed = str(record.get("completedOn") or "")

@@ -79,6 +79,22 @@ _DATE_FORMS = "a date (YYYY-MM-DD or DD/MM/YYYY)"
 _FIX = "re-export the file from the registry, or write its dates as YYYY-MM-DD; nothing imported"
 
 
+#: Columns a Verra export (an export of the newer registry, or one a user added) may state a row's status in. Where
+#: one is given, only a row it calls retired is a retirement: "Cancelled" there was dropped with the column.
+_STATUS_COLUMNS = ("Status", "Credit Status", "Retirement Status", "Unit Status", "Transaction Type")
+_RETIRED_STATUSES = frozenset({"retired", "retirement", "retire"})
+
+
+def _stated_status(table: Table, row: Row) -> str | None:
+    """Why a row whose status column says it is not retired is not an offsetting event, else ``None``."""
+    for column in _STATUS_COLUMNS:
+        if table.has(column):
+            value = " ".join(row.get(column).split())
+            if value and value.casefold() not in _RETIRED_STATUSES:
+                return f"{column} {value!r}: not a retirement (only a row whose status says retired is)"
+    return None
+
+
 def parse(table: Table, source: str) -> Parsed:
     """The file's retirements and the rows that are not.
 
@@ -104,6 +120,10 @@ def parse(table: Table, source: str) -> Parsed:
         retired_on, retired_said = dmy_or_utc_date(retired_text)
         if retired_on is None:
             excluded.append(Excluded(where, f"Retirement/Cancellation Date {retired_text!r} is not a date", units))
+            continue
+        stated = _stated_status(table, row)
+        if stated is not None:
+            excluded.append(Excluded(where, stated, units))
             continue
         beneficiary_text = row.get("Retirement Beneficiary")
         details = row.get("Retirement Details")
