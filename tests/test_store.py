@@ -12,7 +12,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -278,3 +278,66 @@ def test_a_store_without_the_extra_names_it(
     monkeypatch.setattr(builtins, "__import__", no_pyoxigraph)
     _one_line_exit_2(cli("--audits", "--store", tmp_path / "s", MULTI), "comet-cn[store]")
     assert run_audits(MULTI, backend="auto") == run_audits(MULTI, backend="rdflib")
+
+
+# ---- Red team 49: endpoints that drip, redirect or answer another query ----
+
+
+class _Hostile(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:  # the name http.server calls
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path.startswith("/drip"):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.end_headers()
+            try:
+                for _ in range(20):  # a byte every 0.3 s: each read is quick, the whole answer is not
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.3)
+                self.wfile.write(b'{"head": {"vars": []}, "results": {"bindings": []}}')
+            except OSError:
+                pass  # the client gave up, as it should
+        elif self.path.startswith("/redirect"):
+            self.send_response(302)
+            self.send_header("Location", "http://localhost:1/elsewhere")
+            self.end_headers()
+        else:  # another query's columns
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.end_headers()
+            self.wfile.write(json.dumps({"head": {"vars": ["serial"]}, "results": {"bindings": []}}).encode())
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def hostile_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_endpoint_that_drips_its_answer_is_stopped_at_the_time_limit(hostile_server: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(InputError, match=r"no whole answer within 1 s"):
+        audit_results(EndpointBackend(f"{hostile_server}/drip", timeout=1))
+    assert time.monotonic() - started < 5  # the drip lasts 6 s
+
+
+def test_an_endpoint_that_redirects_is_not_followed(hostile_server: str) -> None:
+    with pytest.raises(InputError, match=r"redirects \(HTTP 302\) to 'http://localhost:1/elsewhere', which is not"):
+        audit_results(EndpointBackend(f"{hostile_server}/redirect", timeout=5))
+
+
+def test_an_answer_with_another_querys_columns_is_one_line_and_exit_2(
+    hostile_server: str, cli: Callable[..., Run]
+) -> None:
+    # Before: KeyError deep in an audit's message, exit 3.
+    _one_line_exit_2(cli("--audits", "--endpoint", f"{hostile_server}/other", MULTI), "lacks its column(s)")

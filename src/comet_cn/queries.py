@@ -406,6 +406,16 @@ def _stream(
         selection = graph.select(info.text)
         columns = selection.columns
         raw_rows = selection.rows
+        missing = [name for name, _, _ in info.columns if name not in columns]
+        if missing:
+            # An endpoint answering with other columns (another query's, a proxy's canned answer): read as rows,
+            # a column it lacks failed deep in an audit's message (exit 3) instead of saying what the answer is.
+            from comet_cn.store import BackendError
+
+            raise BackendError(
+                str(getattr(graph, "query_url", graph.kind)),
+                f"the answer to query {info.name} lacks its column(s) {', '.join(missing)}: not this query's result",
+            )
         if inputs:
             key = sorted(inputs)[0]
             raise InputError(info.name, f"cannot bind {key!r} on a {graph.kind} store: only result columns there")

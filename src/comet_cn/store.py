@@ -19,6 +19,7 @@ import hashlib
 import itertools
 import json
 import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -323,11 +324,19 @@ def _checked_url(url: str, what: str) -> str:
 _LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Refuse every redirect: only the URLs the user named are reached (a redirect led to another host, dropping
+    the query, or to ftp://). The endpoint's 3xx answer is reported as such."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
 def _opener(url: str) -> urllib.request.OpenerDirector:
     host = urllib.parse.urlsplit(url).hostname or ""
     if host in _LOOPBACK:
-        return urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    return urllib.request.build_opener()
+        return urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
+    return urllib.request.build_opener(_NoRedirect())
 
 
 class EndpointBackend(_Closing):
@@ -356,6 +365,13 @@ class EndpointBackend(_Closing):
         try:
             return _opener(url).open(request, timeout=self.timeout)
         except urllib.error.HTTPError as error:
+            if 300 <= error.code < 400:
+                # Not followed (_NoRedirect): the user names the URL that is reached.
+                target = " ".join(str(error.headers.get("Location", "")).split())[:200]
+                raise BackendError(
+                    url,
+                    f"the endpoint redirects (HTTP {error.code}) to {target!r}, which is not followed: name that URL",
+                ) from None
             detail = " ".join(error.read(300).decode("utf-8", "replace").split())
             raise BackendError(url, f"the endpoint answered HTTP {error.code}: {detail[:200]}") from None
         except urllib.error.URLError as error:
@@ -407,7 +423,7 @@ class EndpointBackend(_Closing):
             self.query_url, text.encode("utf-8"), "application/sparql-query", "application/sparql-results+json"
         ) as answer:
             try:
-                raw = answer.read(_MAX_ANSWER + 1)
+                raw = self._read_whole(answer)
             except TimeoutError:
                 raise BackendError(self.query_url, f"no answer within {self.timeout:g} s") from None
             except OSError as error:
@@ -426,6 +442,23 @@ class EndpointBackend(_Closing):
                 self.query_url, f"the answer is not SPARQL JSON results (Content-Type {kind}); is it a SPARQL endpoint?"
             ) from None
         return Selection(columns, self._rows(bindings, columns))
+
+    def _read_whole(self, answer: Any) -> bytes:
+        """The answer's body (up to one byte over the limit), within the time limit as a whole: the socket's
+        timeout bounds each read only, so an endpoint sending a byte a second held the run for as long as it
+        liked."""
+        deadline = time.monotonic() + self.timeout
+        chunks: list[bytes] = []
+        size = 0
+        while size <= _MAX_ANSWER:
+            if time.monotonic() > deadline:
+                raise BackendError(self.query_url, f"no whole answer within {self.timeout:g} s")
+            chunk = answer.read1(min(65536, _MAX_ANSWER + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
 
     def _rows(self, bindings: Iterable[Any], columns: tuple[str, ...]) -> Iterator[tuple[Node | None, ...]]:
         for binding in bindings:
