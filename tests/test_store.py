@@ -222,16 +222,20 @@ class _Garbage(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def garbage_server() -> Iterator[str]:
-    server = HTTPServer(("127.0.0.1", 0), _Garbage)
+def _serving(server: HTTPServer, path: str = "") -> Iterator[str]:
+    """The server's URL (with ``path``) while it serves in a thread; shut down afterwards."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
+        yield f"http://127.0.0.1:{server.server_address[1]}{path}"
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def garbage_server() -> Iterator[str]:
+    yield from _serving(HTTPServer(("127.0.0.1", 0), _Garbage), "/sparql")
 
 
 def _one_line_exit_2(run: Run, expected: str) -> None:
@@ -314,14 +318,7 @@ class _Hostile(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def hostile_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    yield from _serving(ThreadingHTTPServer(("127.0.0.1", 0), _Hostile))
 
 
 def test_an_endpoint_that_drips_its_answer_is_stopped_at_the_time_limit(hostile_server: str) -> None:
