@@ -421,6 +421,9 @@ _COMPRESSED_SUFFIXES = frozenset({".gz", ".bz2", ".xz", ".zst", ".zip", ".lz4", 
 #: Archives hold files whose names cannot be seen without opening them ("claims-2024.zip", "more.tar.gz"): every
 #: one in a folder of claims is listed and refused, since skipping it would leave any claim inside without a verdict.
 _ARCHIVE_SUFFIXES = frozenset({".zip", ".tar", ".tgz", ".tbz", ".tbz2", ".txz", ".tzst", ".7z", ".rar"})
+#: What a folder lists and refuses unread: a compressed file or an archive (the Spark listing of other file systems
+#: refuses the same).
+PACKED_SUFFIXES = _COMPRESSED_SUFFIXES | _ARCHIVE_SUFFIXES
 
 
 def _is_claim_file(path: Path) -> bool:

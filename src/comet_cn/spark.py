@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from comet_cn.batch import _validate_one
 from comet_cn.errors import InputError
-from comet_cn.loading import CLAIM_SUFFIXES, DEFAULT_LIMITS, LoadLimits, iter_inputs
+from comet_cn.loading import CLAIM_SUFFIXES, DEFAULT_LIMITS, PACKED_SUFFIXES, LoadLimits, iter_inputs
 from comet_cn.reasoning import Engine, ReasoningMode, reasoning_mode, warm
 from comet_cn.reporting import InputFailure, Outcome
 from comet_cn.shacl_engines import SHACL_ENGINES, ShaclEngine
@@ -175,7 +175,7 @@ def validate_folder(
         listed: list[_Input] = []
         for entry in iter_inputs([local], limits=limits):
             if isinstance(entry, InputError):
-                if entry.problem.startswith("directory holds no claim files"):
+                if entry.source == str(local):  # the folder itself: it holds no claim file
                     raise entry
                 listed.append((entry.source, _Refused(entry.problem), None))
             else:
@@ -185,7 +185,7 @@ def validate_folder(
     files = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(path)
     lowered = F.lower(F.col("path"))
     claims = files.where(lowered.rlike(_suffix_pattern(FOLDER_SUFFIXES)))
-    packed = files.where(lowered.rlike(_suffix_pattern(_PACKED_SUFFIXES)))
+    packed = files.where(lowered.rlike(_suffix_pattern(PACKED_SUFFIXES)))
     if claims.select("path").isEmpty() and packed.select("path").isEmpty():
         raise InputError(path, f"directory holds no claim files (*.{{{_listed(FOLDER_SUFFIXES)}}})")
     # A file over the limit is refused from its length alone: Spark never reads it (nor fails on one over 2 GiB).
@@ -197,10 +197,6 @@ def validate_folder(
         .union(packed.select("path").rdd.map(lambda row: (_local_path(row[0]), _Refused(_packed(row[0])), None)))
     )
     return _findings(spark, rows, options)
-
-
-#: Suffixes of a file that may hold claims but is not read as one (a compressed file, an archive): a row of its own.
-_PACKED_SUFFIXES = (".gz", ".bz2", ".xz", ".zst", ".zip", ".lz4", ".br", ".tar", ".tgz", ".7z", ".rar")
 
 
 def _listed(suffixes: Iterable[str]) -> str:

@@ -331,37 +331,37 @@ def _several_periods(text: str) -> tuple[date, date, str] | None:
 
 
 def _named_spans(text: str) -> Iterable[tuple[date, date, str]]:
-    """Periods with known dates a note names, in the order of :data:`_SUGGESTIONS` (month first where slashes are
-    written, as the firm form is)."""
-    for match in re.finditer(
-        r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})\s*(?:-|–|to|through|until)\s*(\d{1,2})/(\d{1,2})/(\d{4})", text
-    ):
-        try:
-            yield (
-                date(int(match[3]), int(match[1]), int(match[2])),
-                date(int(match[6]), int(match[4]), int(match[5])),
-                match[0],
-            )
-        except ValueError:
-            continue
-    for match in re.finditer(
-        r"(?<![\d-])((?:19|20)\d{2})-(\d{2})-(\d{2})\s*(?:-|–|to|through|until)\s*((?:19|20)\d{2})-(\d{2})-(\d{2})",
-        text,
-    ):
-        try:
-            yield (
-                date(int(match[1]), int(match[2]), int(match[3])),
-                date(int(match[4]), int(match[5]), int(match[6])),
-                match[0],
-            )
-        except ValueError:
-            continue
-    for match in re.finditer(r"(?i)\bCY\s?'?((?:19|20)\d{2}|\d{2})\b", text):
+    """Periods with known dates a note names, as :data:`_SUGGESTIONS` reads them (two dates, month first where
+    slashes are written as the firm form writes them; a calendar year; a quarter). A fiscal year's dates are not
+    known, and a bare year may be the retirement's own: neither is one."""
+    for pattern, words in _SUGGESTIONS:
+        for match in pattern.finditer(text):
+            span = _known_span(words, match)
+            if span is not None:
+                yield span[0], span[1], match[0]
+
+
+def _known_span(words: str, match: re.Match[str]) -> tuple[date, date] | None:
+    if "{start}" in words:
+        start, end = _day(match[1]), _day(match[2])
+        return (start, end) if start is not None and end is not None else None
+    if words.startswith("calendar year"):
         year = int(match[1]) if len(match[1]) == 4 else 2000 + int(match[1])
-        yield date(year, 1, 1), date(year, 12, 31), match[0]
-    for match in re.finditer(r"(?i)\bQ([1-4])\s?/\s?((?:19|20)\d{2})\b", text):
+        return date(year, 1, 1), date(year, 12, 31)
+    if words.startswith("quarter"):
         year, last = int(match[2]), 3 * int(match[1])
-        yield date(year, last - 2, 1), date(year, last, calendar.monthrange(year, last)[1]), match[0]
+        return date(year, last - 2, 1), date(year, last, calendar.monthrange(year, last)[1])
+    return None
+
+
+def _day(text: str) -> date | None:
+    """``M/D/YYYY`` (month first, as the firm form) or ``YYYY-MM-DD``; ``None`` when it is no day."""
+    numbers = text.split("/") if "/" in text else text.split("-")
+    month, day, year = (numbers[0], numbers[1], numbers[2]) if "/" in text else (numbers[1], numbers[2], numbers[0])
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
 
 
 #: A note that names a consumption period in any other form: said, since the claim's period would be used instead.
