@@ -35,7 +35,7 @@ from comet_cn.queries import _items, format_value, queried, query_info, stream_q
 from comet_cn.reasoning import Engine, reason, reasoning_mode
 from comet_cn.results import ValidationResult, finding
 from comet_cn.rules import Rule, rule
-from comet_cn.serial_groups import NAMED, retirement_groups
+from comet_cn.serial_groups import NAMED, reissue_lineage, retirement_groups
 from comet_cn.serials import SerialRange, credit_range, loose_reading, project_range, serial_reading
 from comet_cn.store import Backend, GraphBackend, OxigraphBackend, oxigraph_available
 
@@ -629,6 +629,10 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
     """
     if isinstance(graph, Graph):
         graph = GraphBackend(graph)
+    # A claim and its reissue restate one set of retirements (comet_cn.serial_groups.reissue_lineage).
+    reissued = {
+        frozenset((_node_key(old), _node_key(new))) for old, line in reissue_lineage(graph).items() for new in line
+    }
     selection = graph.select(_RANGE_ROWS)
     position = {column: index for index, column in enumerate(selection.columns)}
     at = [position[c] for c in ("claim", "event", "credit", "serial", "block", "first", "last")]
@@ -683,6 +687,8 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
             if claim_a == claim_b or normalised_serial(serial_a) == normalised_serial(serial_b):
                 continue  # the same retirement read twice; within one input, two events of a claim are CN-UNITS-01's
             claim_a, claim_b = claim_a.partition(_EVENT)[0], claim_b.partition(_EVENT)[0]
+            if frozenset((claim_a, claim_b)) in reissued:
+                continue  # a claim and its reissue: the same retirements stated twice
             # The pair is written in name order, so which claim comes first does not depend on the engine's row
             # order. Names are looked up only now: every row has been read, so each blank node has its smallest.
             (name_a, text_a, _), (name_b, text_b, focus) = sorted(

@@ -20,6 +20,7 @@ from rdflib import Graph
 
 from comet_cn import __version__
 from comet_cn.dossier import Status, rule_statuses
+from comet_cn.loading import JSON_LINES_SUFFIXES
 from comet_cn.report_graphs import escape_surrogates
 from comet_cn.reporting import InputFailure, Outcome
 from comet_cn.results import Severity, ValidationReport, ValidationResult
@@ -92,13 +93,19 @@ def _user_descriptor(result: ValidationResult) -> dict[str, Any]:
     }
 
 
+# A JSON Lines claim is named "file:N" (comet_cn.loading), whichever JSON Lines suffix its file has.
+_JSON_LINE = re.compile(
+    r"(.+(?:%s)):(\d+)" % "|".join(re.escape(suffix) for suffix in sorted(JSON_LINES_SUFFIXES)), re.IGNORECASE
+)
+
+
 def _artifact(source: str | None) -> tuple[str, int | None] | None:
     """The URI reference of an input file (and the line of a JSON Lines claim), or None for a pseudo-input such as
     ``<stdin>`` or ``<all inputs>``."""
     if not source or (source.startswith("<") and source.endswith(">")):
         return None
     line = None
-    match = re.fullmatch(r"(.+\.jsonl):(\d+)", source)
+    match = _JSON_LINE.fullmatch(source)
     if match:
         source, line = match.group(1), int(match.group(2))
     # Percent-encoded, so that "a b.jsonld" or "x:y" stays a relative reference; lone surrogates pass as bytes.

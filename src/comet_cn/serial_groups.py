@@ -17,6 +17,11 @@ blocks with one serial under one event are one block given twice), a blank offse
 beneficiary by its event and a blank claimant by its claim. So the same claim given twice (its JSON-LD and its
 Turtle conversion, each read with blank nodes of its own) is counted once. Within one input, a serial listed twice
 under one event or one claim is CN-UNITS-01's finding. The groups also name the first claims and events.
+
+A claim and its reissue given together (the newer one ``dcterms:replaces`` or ``prov:wasRevisionOf`` the older, for
+the same subject and the same reporting period dates) are one claim stated twice: a retirement of the older claim
+that a newer one of its line restates (the same serial) is not counted again (:func:`reissue_lineage`). Anything
+else of the older claim still counts, so a credit it shares with a third claim is reported.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from comet_cn.namespaces import CN
 from comet_cn.serials import icr_serialization, whole_serial_key
 from comet_cn.store import Backend, GraphBackend
 
-__all__ = ["NAMED", "double_counting_rows", "retirement_groups"]
+__all__ = ["NAMED", "double_counting_rows", "reissue_lineage", "retirement_groups"]
 
 #: How many claims and offsetting events a CN-AUDIT-DOUBLE-01 finding names (the smallest names); counts give the rest.
 NAMED = 3
@@ -57,6 +62,63 @@ _COLUMNS = ("raw", "event", "claim", "beneficiary", "claimant", "credit")
 # (serial, event, claim, entity, credit) keys, then the names of the claim and the event (None where unbound).
 _Retirement = tuple[str, str | None, str | None, str | None, str | None, str | None, str | None]
 _Group = tuple[str, int, int, int, int]
+
+
+# Pairs of claims where the newer replaces the older, with the days each one's periods start and end on.
+_REISSUES = """PREFIX comet-cn: <https://comet.carbon/ext/iso14068#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT DISTINCT ?new ?old ?claim ?start ?end WHERE {
+    VALUES ?replaces { dcterms:replaces prov:wasRevisionOf }
+    ?new ?replaces ?old ;
+        rdf:type comet-cn:CarbonNeutralityClaim ;
+        comet-cn:hasSubject ?subject .
+    ?old rdf:type comet-cn:CarbonNeutralityClaim ;
+        comet-cn:hasSubject ?subject .
+    FILTER (?new != ?old)
+    VALUES ?side { 0 1 }
+    BIND (IF(?side = 0, ?new, ?old) AS ?claim)
+    OPTIONAL {
+        ?claim comet-cn:hasReportingPeriod ?period .
+        OPTIONAL { ?period comet-cn:reportingPeriodStart ?start . }
+        OPTIONAL { ?period comet-cn:reportingPeriodEnd ?end . }
+    }
+}"""
+
+
+def reissue_lineage(graph: Graph | Backend) -> dict[Node, frozenset[Node]]:
+    """Each claim that another claim given together reissues, with every newer claim of its line.
+
+    A reissue replaces (``dcterms:replaces``) or revises (``prov:wasRevisionOf``) the older claim, names the same
+    subject and states the same reporting period days (the first ten characters of each start and end): a claim
+    that "replaces" one for another period, or states no period, is not its reissue, and what they share is
+    reported as any two claims' would be. Chains are followed: a claim's line holds its reissue's reissues too.
+    """
+    backend = GraphBackend(graph) if isinstance(graph, Graph) else graph
+    selection = backend.select(_REISSUES)
+    at = [selection.columns.index(c) for c in ("new", "old", "claim", "start", "end")]
+    periods: dict[tuple[Node, Node], dict[Node, set[tuple[str | None, str | None]]]] = {}
+    for row in selection.rows:
+        new, old, claim, start, end = (row[i] for i in at)
+        if new is None or old is None or claim is None:
+            continue
+        days = periods.setdefault((new, old), {new: set(), old: set()})
+        days[claim].add((None if start is None else str(start)[:10], None if end is None else str(end)[:10]))
+    newer: dict[Node, set[Node]] = {}
+    for (new, old), days in periods.items():
+        if days[new] == days[old] and all(None not in day for day in days[new]) and days[new]:
+            newer.setdefault(old, set()).add(new)
+    # The transitive closure: a few claims a line, so a fixed point is cheap.
+    changed = True
+    while changed:
+        changed = False
+        for line in newer.values():
+            more = set().union(*(newer.get(claim, set()) for claim in line)) - line
+            if more:
+                line |= more
+                changed = True
+    return {old: frozenset(line - {old}) for old, line in newer.items() if line - {old}}
 
 
 def _key(term: Node | None) -> str | None:
@@ -101,7 +163,13 @@ def _named(node: Node | None, holder: str | None = None) -> str | None:
 
 
 def _as_audited(graph: Graph | Backend) -> Iterator[_Retirement]:
+    lineage = reissue_lineage(graph)
+    # What the newer claims of a line retire, by serial: read in a first pass only when a set holds a reissue.
+    newer = set().union(*lineage.values()) if lineage else set()
+    restated = {(claim, serial) for serial, (_, claim, *_) in _rows(graph) if claim in newer} if newer else set()
     for serial, (event, claim, beneficiary, claimant, credit) in _rows(graph):
+        if claim in lineage and any((line, serial) in restated for line in lineage[claim]):
+            continue  # the older claim's retirement, restated by its reissue: one retirement, not two
         claim_key = _key(claim)
         event_key = _anchored(event, claim_key, "event")
         if beneficiary is not None:
