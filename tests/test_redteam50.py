@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from collections.abc import Callable
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import EXAMPLES, Run
+from tests.conftest import ENGINES, EXAMPLES, Run, edited, rule_messages, violated_rules, with_nodes
 
 MULTI = EXAMPLES / "multi-period"
 ACME_2024 = MULTI / "acme-2024.jsonld"
@@ -133,3 +134,167 @@ def test_sarif_names_the_file_and_line_of_every_json_lines_suffix(
     assert [artifact["location"]["uri"] for artifact in run["artifacts"]] == [str(lines)]
     located = [result["locations"][0]["physicalLocation"] for result in run["results"]]
     assert located and all(place["region"] == {"startLine": 2} for place in located)
+
+
+@pytest.mark.rule("CN-AUDIT-ID-07")
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_one_plan_under_a_second_subject_iri_is_an_audit_violation(tmp_path: Path, backend: str) -> None:
+    # Before: the 2023 claim named its subject by a new IRI (same name, part of Acme) and kept Acme's management plan;
+    # the continual-improvement audits follow a subject's periods, so offsetting that rose from 2022 to 2023 passed
+    # every audit and the set conformed.
+    from comet_cn.audits import run_audits
+
+    document = json.loads((MULTI / "acme-2023.jsonld").read_text(encoding="utf-8"))
+    for node in document["@graph"]:
+        if node["@id"] == "ex:claim-2023":
+            node["hasSubject"] = "ex:acme-ceramics"
+    document["@graph"].append(
+        {
+            "@id": "ex:acme-ceramics",
+            "@type": "Organization",
+            "label": "Acme Ceramics GmbH",
+            "partOfOrganization": "ex:acme",
+        }
+    )
+    renamed = tmp_path / "acme-2023.jsonld"
+    renamed.write_text(json.dumps(document), encoding="utf-8")
+    found = [
+        f
+        for f in run_audits([MULTI / "acme-2022.jsonld", renamed, MULTI / "acme-2024.jsonld"], backend=backend)  # type: ignore[arg-type]
+        if f.rule_id == "CN-AUDIT-ID-07"
+    ]
+    assert [f.focus_node for f in found] == ["https://example.org/acme/plan"]
+    assert "carbon neutrality management plan" in found[0].message and "acme-ceramics" in found[0].message
+    # The set as published, one subject IRI throughout, shares its plan across periods without a finding.
+    published = sorted(MULTI.glob("acme-*.jsonld"))
+    assert not [f for f in run_audits(published, backend=backend) if f.rule_id == "CN-AUDIT-ID-07"]  # type: ignore[arg-type]
+
+
+def _gold_standard_row(
+    tmp_path: Path, *, use_case: str = "Voluntary", note: str = "Retired for 2024 emissions"
+) -> Path:
+    from tests.test_import_followups import GS_HEADER, _write_csv
+
+    row = [
+        "2023", "Retired", "12500", "98817", "Example Hydro Peru", "Example Energia SAC", "Peru", "VER", "Hydro",
+        "ACM0002", "", "", "2024-01-15", "2025-03-20", "2023-01-01", "2023-12-31",
+        "GS1-1-PE-GS98817-12-2023-40201-1-12500", note, "", "Emission Reduction", use_case, "Acme Ceramics GmbH",
+        "Not Applicable",
+    ]  # fmt: skip
+    return _write_csv(tmp_path / "gold-standard.csv", GS_HEADER.split(","), [row])
+
+
+@pytest.mark.parametrize(
+    "use_case", ["Non-voluntary", "Mandatory", "Regulatory", "Tax", "Article 6.2", "OIMP", "Domestic use", "Obligation"]
+)
+def test_a_gold_standard_use_case_that_is_not_voluntary_is_not_an_offsetting_event(
+    tmp_path: Path, use_case: str
+) -> None:
+    # Before: Gold Standard's Use Case was read as a list of banned words (Compliance, CORSIA, ETS...), so a row
+    # whose Use Case said "Non-voluntary", "Tax" or "Article 6.2" was imported and the claim conformed on it.
+    from comet_cn.importers import import_records
+
+    result = import_records("gold-standard", _gold_standard_row(tmp_path, use_case=use_case))
+    assert result.events == ()
+    (excluded,) = result.excluded
+    assert f"Use Case {use_case!r}" in excluded
+
+
+@pytest.mark.parametrize("use_case", ["Voluntary", " VOLUNTARY ", "", "Voluntary use"])
+def test_a_voluntary_or_blank_gold_standard_use_case_is_imported(tmp_path: Path, use_case: str) -> None:
+    from comet_cn.importers import import_records
+
+    result = import_records("gold-standard", _gold_standard_row(tmp_path, use_case=use_case))
+    assert len(result.events) == 1 and result.excluded == ()
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Unretired at the request of the account holder",
+        "Retirement reversed on 2025-04-02 (credits returned to account)",
+        "Retirement voided - duplicate request",
+        "Retired in error; replaced by retirement 88231",
+        "Un-retired 2025-04-01",
+    ],
+)
+def test_a_retirement_its_note_says_was_undone_is_not_an_offsetting_event(tmp_path: Path, note: str) -> None:
+    # Before: a note saying the retirement was unretired, reversed, voided or made in error was imported silently,
+    # and the claim conformed on units that were not retired for it.
+    from comet_cn.importers import import_records
+
+    result = import_records("gold-standard", _gold_standard_row(tmp_path, note=note))
+    assert result.events == ()
+    (excluded,) = result.excluded
+    assert "a retirement undone" in excluded
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["Retired on behalf of Acme Ceramics GmbH to avoid emissions", "Retired for 2024 emissions. Not reversed."],
+)
+def test_a_note_that_undoes_nothing_keeps_its_retirement(tmp_path: Path, note: str) -> None:
+    from comet_cn.importers import import_records
+
+    result = import_records("gold-standard", _gold_standard_row(tmp_path, note=note))
+    assert len(result.events) == 1 and result.excluded == ()
+
+
+def _two_opinions(*, report_links_both: bool) -> dict[str, Any]:
+    claim = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
+    second = {
+        "@id": "ex:opinion-2024b",
+        "@type": "VerificationOpinion",
+        "verificationStandard": "ISO_14064_3",
+        "verifiedBy": "ex:verifier",
+        "verificationDate": "2025-04-10",
+    }
+    both = ["ex:opinion-2024", "ex:opinion-2024b"]
+    document = edited(with_nodes(claim, second), ("ex:claim-2024", "hasVerificationOpinion", both))
+    return edited(document, ("ex:report-2024", "hasVerificationOpinion", both)) if report_links_both else document
+
+
+@pytest.mark.rule("CN-REPORT-01")
+@pytest.mark.parametrize("reasoning", ["owlrl", "none"])
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_opinion_the_claim_links_beside_its_reports_is_in_the_report(engine: str, reasoning: str) -> None:
+    # Before: a claim linking its report's opinion and a second one the report does not hold conformed, while the
+    # same claim linking only the second was refused: the report's opinion beside it hid the second.
+    as_of = date(2026, 12, 5)
+    found = rule_messages(
+        _two_opinions(report_links_both=False), engine, "CN-REPORT-01", as_of=as_of, reasoning=reasoning
+    )
+    assert len(found) == 1 and "opinion-2024b" in found[0] and "does not include" in found[0]
+    assert "CN-REPORT-01" not in violated_rules(
+        _two_opinions(report_links_both=True), engine, as_of=as_of, reasoning=reasoning
+    )
+
+
+@pytest.mark.parametrize(
+    ("wanted", "written", "same"),
+    [
+        ("A&B Ceramics GmbH", "AB Ceramics GmbH", False),
+        ("A.B. Ceramics GmbH", "A&B Ceramics GmbH", False),
+        ("Acme Ceramics and Tiles GmbH", "Acme Ceramics & Tiles GmbH", True),
+        ("Procter & Gamble Co.", "PROCTER&GAMBLE CO", True),
+        ("Acme Ceramics GmbH", "ACME Ceramics, G.m.b.H.", True),
+    ],
+)
+def test_an_ampersand_is_the_word_and_in_a_beneficiarys_name(wanted: str, written: str, same: bool) -> None:
+    # Before: "&" was dropped as punctuation, so --beneficiary "A&B Ceramics GmbH" selected the retirements of
+    # "AB Ceramics GmbH", another company, and the merge linked them to the claimant; "& Tiles" and "and Tiles"
+    # did not match.
+    from comet_cn.importers.attribution import matches_beneficiary
+
+    assert matches_beneficiary(wanted, [written]) is same
+
+
+def test_another_companys_retirement_is_not_selected_for_an_ampersand_name(tmp_path: Path) -> None:
+    from comet_cn.importers import import_records
+
+    path = _gold_standard_row(tmp_path)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Acme Ceramics GmbH", "AB Ceramics GmbH"), encoding="utf-8"
+    )
+    assert import_records("gold-standard", path, beneficiary="A&B Ceramics GmbH").events == ()
+    assert len(import_records("gold-standard", path, beneficiary="AB Ceramics GmbH").events) == 1

@@ -95,7 +95,7 @@ def _user_descriptor(result: ValidationResult) -> dict[str, Any]:
 
 # A JSON Lines claim is named "file:N" (comet_cn.loading), whichever JSON Lines suffix its file has.
 _JSON_LINE = re.compile(
-    r"(.+(?:%s)):(\d+)" % "|".join(re.escape(suffix) for suffix in sorted(JSON_LINES_SUFFIXES)), re.IGNORECASE
+    r"(.+(?:" + "|".join(re.escape(suffix) for suffix in sorted(JSON_LINES_SUFFIXES)) + r")):(\d+)", re.IGNORECASE
 )
 
 

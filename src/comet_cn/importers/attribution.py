@@ -256,8 +256,9 @@ def several_names(text: str) -> list[str]:
 
 def _fold(text: str) -> str:
     """A name without case, white space or punctuation: "ACME Ceramics, G.m.b.H." and "Acme Ceramics GmbH" fold
-    alike. Letters, digits, marks and symbols stay, so names in any script keep what tells them apart."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    alike. Letters, digits, marks and symbols stay, so names in any script keep what tells them apart; an ampersand
+    is the word "and" ("A&B Ceramics" is "A and B Ceramics", not "AB Ceramics")."""
+    folded = unicodedata.normalize("NFKC", text).casefold().replace("&", " and ")
     return "".join(c for c in folded if not c.isspace() and not unicodedata.category(c).startswith("P"))
 
 

@@ -97,6 +97,15 @@ _ARTICLE6_TRANSFER = re.compile(
     r"\bomge\b|\boverall\s+mitigation\b|\bitmos?\s+transfer|\btransfer(?:red)?\s+(?:\w+\s+){0,3}?itmos?\b"
     r"|\barticle\s*6\s*2\s+transfer"
 )
+# A retirement the registry undid or says was made by mistake ("Unretired at the request of the account holder",
+# "Retirement reversed on 2025-04-02", "Retirement voided - duplicate request", "Retired in error"): its units are
+# not retired for anyone, or not by this retirement.
+_UNDONE = re.compile(
+    r"\bun ?retire\w*|\bretirements? (?:(?:was|were|has been|have been|is|are) )?"
+    r"(?:reversed|voided|revoked|rescinded|withdrawn|undone|annulled)\b"
+    r"|\b(?:reversed|voided|revoked|rescinded) retirements?\b|\breversal of (?:the |this )?retirement\b"
+    r"|\bvoid(?:ed)?\b|\bretired (?:in error|by mistake)\b|\breturned to (?:the |its )?(?:holding )?account\b"
+)
 # What a note may say of CORSIA without a CORSIA use: the units' eligibility ("CORSIA-eligible units retired on
 # behalf of Acme", "Eligible for CORSIA 2024-2026 Compliance Period").
 _CORSIA_ELIGIBLE = re.compile(
@@ -122,6 +131,7 @@ _CARBON_TAX_USE = "a carbon tax met with credits, a compliance use"
 _NDC_CONTRIBUTION = "a contribution toward the host country's NDC"
 _BUFFER_DEPOSIT = "a deposit to a buffer pool (a reserve against reversals), retired for no one"
 _ARTICLE6_USE = "an Article 6 transfer or a cancellation for the overall mitigation in global emissions"
+_UNDONE_RETIREMENT = "a retirement undone (unretired, reversed, voided or made in error)"
 _NOT_OFFSETTING: tuple[tuple[Callable[[str], object], str], ...] = (
     (_CANCELLATION.search, "a cancellation"),
     (_article6_share, "the mandatory Article 6 share retirement"),
@@ -132,12 +142,13 @@ _NOT_OFFSETTING: tuple[tuple[Callable[[str], object], str], ...] = (
     (_COMPLIANCE_SCHEME.search, _COMPLIANCE_USE),
     (_ARTICLE6_TRANSFER.search, _ARTICLE6_USE),
     (_BUFFER.search, _BUFFER_DEPOSIT),
+    (_UNDONE.search, _UNDONE_RETIREMENT),
 )
 # What a free-text note is read for: a cancellation, an Article 6 share or transfer, CORSIA, compliance, a
-# compliance scheme or obligation, a carbon tax, or an NDC, each unless the words before it deny it ("not for
-# compliance", "not counted towards the host country's NDC", "exempt from the carbon tax"). Fail loudly: a note
-# that names one is left out with its reason, which the import report shows; what it may say without one is its
-# conformance to a standard ("in compliance with ISO 14068-1") or the units' CORSIA eligibility.
+# compliance scheme or obligation, a carbon tax, an NDC, or a retirement undone, each unless the words before it
+# deny it ("not for compliance", "not counted towards the host country's NDC", "exempt from the carbon tax").
+# Fail loudly: a note that names one is left out with its reason, which the import report shows; what it may say
+# without one is its conformance to a standard ("in compliance with ISO 14068-1") or the units' CORSIA eligibility.
 _NOT_OFFSETTING_NOTE: tuple[tuple[Callable[[str], object], str], ...] = (
     *_NOT_OFFSETTING[:2],
     (_affirmed(_CORSIA), _CORSIA_USE),
@@ -147,6 +158,7 @@ _NOT_OFFSETTING_NOTE: tuple[tuple[Callable[[str], object], str], ...] = (
     (_affirmed(_CARBON_TAX_USE_NOTE), _CARBON_TAX_USE),
     (_affirmed(_NDC_USE), _NDC_CONTRIBUTION),
     (_ARTICLE6_TRANSFER.search, _ARTICLE6_USE),
+    (_affirmed(_UNDONE), _UNDONE_RETIREMENT),
 )
 
 

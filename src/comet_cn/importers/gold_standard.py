@@ -7,6 +7,8 @@ column is an authorisation label, not an adjustment, and leaves it unsaid.
 
 from __future__ import annotations
 
+import re
+
 from comet_cn.importers.attribution import (
     beneficiary_or_none,
     note_period,
@@ -76,6 +78,7 @@ def parse(table: Table, source: str) -> Parsed:
         # "Compliance", and a reworded one, or "CORSIA" or "NDC": none is an offsetting event.
         use = (
             not_offsetting("Use Case", row.get("Use Case"))
+            or _not_voluntary(row.get("Use Case"))
             or _corsia(row)
             or not_offsetting("Note", row.get("Note"), free_text=True)
         )
@@ -138,6 +141,16 @@ def parse(table: Table, source: str) -> Parsed:
             )
         )
     return Parsed(tuple(retirements), tuple(excluded))
+
+
+def _not_voluntary(use_case: str) -> str | None:
+    """Why a row whose Use Case is neither Voluntary nor blank is left out, else ``None``: the field is closed
+    (Voluntary or Compliance), so any other value ("Non-voluntary", "Mandatory", "Tax", "Article 6.2") is a use that
+    may not be the claimant's voluntary offsetting, and fails loudly rather than counting."""
+    words = " ".join(re.sub(r"[^\w]+", " ", use_case.casefold()).split())
+    if not words or words == "voluntary" or (words.startswith("voluntary ") and "non" not in words.split()):
+        return None
+    return f"Use Case {' '.join(use_case.split())!r}: not Voluntary, so not taken as an offsetting event"
 
 
 # The older export layout has no Use Case: its CORSIA columns say whether a row was retired for CORSIA.
