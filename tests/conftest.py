@@ -260,11 +260,11 @@ def workbook_data(book: Any) -> bytes:
 
 def own_documents(document: dict[str, Any], claim: dict[str, Any], suffix: str) -> None:
     """Give ``claim`` (a copy of the example claim for another subject, in ``document``) its own report, verification
-    opinion and carbon footprint, copies of the example's: one subject's documents are not another's
+    opinion, carbon footprint and management plan, copies of the example's: one subject's documents are not another's
     (CN-AUDIT-ID-07)."""
     nodes = {node["@id"]: node for node in document["@graph"]}
     for key, iri in (("hasReport", "ex:report-2024"), ("hasVerificationOpinion", "ex:opinion-2024"),
-                     ("hasCarbonFootprint", "ex:footprint-2024")):  # fmt: skip
+                     ("hasCarbonFootprint", "ex:footprint-2024"), ("hasManagementPlan", "ex:plan")):  # fmt: skip
         copy = json.loads(json.dumps(nodes[iri]))
         copy["@id"] = iri + suffix
         if key == "hasReport":  # the report names the opinion and footprint too: its own copies

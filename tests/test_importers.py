@@ -538,7 +538,7 @@ def test_merged_export_overlapping_an_existing_credit_gives_cn_units_01() -> Non
     overlap = import_records("verra", FIXTURES / "verra" / "vcus-ddmmyyyy.csv", beneficiary=ACME)
     report = comet_cn.validate(merge(claim, [overlap]))
     (finding,) = [r for r in report.results if r.rule_id == "CN-UNITS-01"]
-    assert "units 950012001-950014000 of issuance block 20011-VCS-VCU-1600-VER-RW-3-98801" in finding.message
+    assert "units 950012001-950014000 of issuance block 20011-VCS-VCU-1600-VER-RW-98801" in finding.message
 
 
 @pytest.mark.rule("CN-UNITS-01")

@@ -498,7 +498,7 @@ def test_the_same_verra_units_retired_twice_are_found_whatever_the_label_flag(
     run = cn_import("verra", str(path), "-o", str(tmp_path / "out.jsonld"))
     assert run.code == 0, run.err
     twice = (
-        "flags.csv:3: units 950000001-950012500 of block 20011-VCS-VCU-1600-VER-RW-3-98801-01012024-31122024 are also "
+        "flags.csv:3: units 950000001-950012500 of block 20011-VCS-VCU-1600-VER-RW-98801-01012024-31122024 are also "
         "retired at flags.csv:2: a double retirement, not adjacent pieces"
     )
     assert any(line.endswith(twice) for line in _warning_lines(run))

@@ -298,3 +298,28 @@ def test_another_companys_retirement_is_not_selected_for_an_ampersand_name(tmp_p
     )
     assert import_records("gold-standard", path, beneficiary="A&B Ceramics GmbH").events == ()
     assert len(import_records("gold-standard", path, beneficiary="AB Ceramics GmbH").events) == 1
+
+
+@pytest.mark.rule("CN-UNITS-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("cook_units", "twice"), [("970000001-970004500", True), ("970006001-970010500", False)])
+def test_one_verra_block_written_with_and_without_its_sectoral_scope_is_one_block(
+    engine: str, cook_units: str, twice: bool
+) -> None:
+    # Before: Verra's newer platform writes a block's serial without the sectoral scope (…-VER-MW-98816-…), the
+    # older with it (…-VER-MW-3-98816-…); the two were read as two blocks, so the same units retired twice counted
+    # twice and the claim conformed on them.
+    claim = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
+    document = edited(
+        claim,
+        (
+            "ex:credit-wind",
+            "serialNumber",
+            "20031-970000001-970006000-VCS-VCU-1600-VER-MW-3-98816-01012022-31122022-1",
+        ),
+        ("ex:credit-cookstoves", "serialNumber", f"20031-{cook_units}-VCS-VCU-1600-VER-MW-98816-01012022-31122022-0"),
+    )
+    found = rule_messages(document, engine, "CN-UNITS-01", as_of=date(2026, 12, 5))
+    assert bool(found) is twice
+    if twice:
+        assert "970000001-970004500" in found[0]

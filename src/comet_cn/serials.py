@@ -181,11 +181,35 @@ _BLOCK_SEPARATORS = re.compile(r"[\s/._|\\,-]+")
 
 def _without_label_flag(key: str) -> str:
     """A Verra block key as the registry writes it (the serial without its unit fields, ending in the label flag)
-    without that flag: the key the Verra grammar reads, so a stated block lines up with serials of either flag."""
+    without that flag or the sectoral scope: the key the Verra grammar reads, so a stated block lines up with serials
+    of either flag, written with or without the scope."""
     fields = key.split("-")
-    if project_range(SerialRange(key, 0, 0, "verra")) is not None and fields[-1] in ("0", "1"):
-        return "-".join(fields[:-1])
-    return key
+    if fields[-1] in ("0", "1"):
+        fields = fields[:-1]
+    if not _verra_key(fields):
+        return key
+    return "-".join([fields[0], *_without_scope(fields[1:-3]), *fields[-3:]])
+
+
+def _verra_key(fields: list[str]) -> bool:
+    """Whether the fields (label flag left out) are a Verra block key: block id, a middle holding ``VCU``, project
+    id, and the vintage's first and last days."""
+    return (
+        len(fields) >= 5
+        and "VCU" in fields[1:-3]
+        and _DIGITS.fullmatch(fields[-3]) is not None
+        and _VERRA_DATE.fullmatch(fields[-2]) is not None
+        and _VERRA_DATE.fullmatch(fields[-1]) is not None
+    )
+
+
+def _without_scope(middle: list[str]) -> list[str]:
+    """A Verra serial's middle fields without the sectoral scope: the number after the two-letter country
+    (``…-VER-MW-3`` is ``…-VER-MW``). One block is exported with and without it (the scope was dropped on Verra's newer
+    platform), and its block id, project and vintage already name it, so its units compare alike either way."""
+    if len(middle) >= 2 and _DIGITS.fullmatch(middle[-1]) and _CC2.fullmatch(middle[-2]):
+        return middle[:-1]
+    return middle
 
 
 def registry_block(span: SerialRange, serial: str | None) -> str:
@@ -193,9 +217,10 @@ def registry_block(span: SerialRange, serial: str | None) -> str:
     label flag included (``…-31122024-1``); otherwise the parsed block. What cn-import states as
     ``comet-cn:issuanceBlock`` and names credits by; comparisons use ``span.block``, which leaves the flag out."""
     if span.scheme == "verra" and serial is not None:
-        flag = _normalise(serial).rsplit("-", 1)[-1]
-        if flag in ("0", "1"):
-            return f"{span.block}-{flag}"
+        fields = _normalise(serial).split("-")
+        if len(fields) >= 11 and fields[-1] in ("0", "1"):
+            # As written, sectoral scope included (the compared key leaves it out), block and project ids unpadded.
+            return "-".join([str(int(fields[0])), *fields[3:-4], str(int(fields[-4])), *fields[-3:]])
     return span.block
 
 
@@ -363,13 +388,7 @@ def project_range(span: SerialRange) -> SerialRange | None:
         fields = span.block.split("-")
         if fields[-1] in ("0", "1"):
             fields = fields[:-1]  # a key stated with the label flag (as comet-cn wrote Verra keys before 0.3)
-        if not (
-            len(fields) >= 5
-            and "VCU" in fields[1:-3]
-            and _DIGITS.fullmatch(fields[-3])
-            and _VERRA_DATE.fullmatch(fields[-2])
-            and _VERRA_DATE.fullmatch(fields[-1])
-        ):
+        if not _verra_key(fields):
             return None
         project = str(int(fields[-3]))
     return SerialRange(f"VERRA-PROJECT-{project}", span.first, span.last, span.scheme)
@@ -641,7 +660,8 @@ def _verra(serial: str) -> SerialRange | None:
     # Block and project ids are integers (the export's ID column): "031207" is block 31207, not another block. The
     # label flag is left out of the key: it says whether the block carries a label (Additional Certifications), which
     # can change after issuance, so one block's units exported before and after a label was added are the same units.
-    key = [str(int(block_id)), *middle, str(int(project)), start, end]
+    # The sectoral scope is left out too (_without_scope): one block is exported with and without it.
+    key = [str(int(block_id)), *_without_scope(middle), str(int(project)), start, end]
     return SerialRange("-".join(key), first, last, "verra")
 
 
