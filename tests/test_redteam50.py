@@ -323,3 +323,47 @@ def test_one_verra_block_written_with_and_without_its_sectoral_scope_is_one_bloc
     assert bool(found) is twice
     if twice:
         assert "970000001-970004500" in found[0]
+
+
+@pytest.fixture
+def cn_query(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    from comet_cn.cli import query_command
+    from tests.conftest import in_process
+
+    return in_process(query_command, capsys)
+
+
+def test_a_store_whose_load_did_not_finish_is_not_queried_as_it_is(
+    tmp_path: Path, cli: Callable[..., Run], cn_query: Callable[..., Run]
+) -> None:
+    # Before: a --store run stopped or failed while loading left the store emptied (or half loaded), and
+    # `cn-query double-counting --store DIR` then answered "(0 rows)" with exit 0: no double counting, on nothing.
+    pytest.importorskip("pyoxigraph")
+    from comet_cn.store import OxigraphBackend
+
+    store = tmp_path / "store"
+    assert cli("--audits", "-q", "--store", str(store), str(MULTI)).code == 1  # the examples' own audit findings
+    whole = cn_query("double-counting", "--store", str(store), "-f", "csv")
+    assert whole.code == 0 and "EXR-2023-BIOC" in whole.out
+    # A run interrupted while loading: emptied, one claim's graph added, never finished.
+    from comet_cn.loading import load_claim
+
+    partial = OxigraphBackend(store, clear=True)
+    partial.add(load_claim(ACME_2024).graph)
+    partial.close()
+    stopped = cn_query("double-counting", "--store", str(store))
+    assert stopped.code == 2 and "was not loaded to the end" in stopped.err and stopped.out == ""
+    # Every input unreadable: the store is emptied and holds no claim.
+    broken = tmp_path / "broken.jsonld"
+    broken.write_text("{", encoding="utf-8")
+    assert cli("--audits", "-q", "--store", str(store), str(broken)).code == 2
+    empty = cn_query("double-counting", "--store", str(store))
+    assert empty.code == 2 and "holds no claim" in empty.err
+    # One input unreadable beside the claims: answered, with a warning that says what the store lacks.
+    assert cli("--audits", "-q", "--store", str(store), str(broken), str(MULTI)).code == 2
+    warned = cn_query("double-counting", "--store", str(store), "-f", "csv")
+    assert warned.code == 0 and "EXR-2023-BIOC" in warned.out
+    assert "1 input(s) could not be read" in warned.err and "3 claim(s)" in warned.err
+    # Rebuilt by cn-query from SOURCE, then queried as it is.
+    assert cn_query("double-counting", "--store", str(store), str(MULTI)).code == 0
+    assert cn_query("double-counting", "--store", str(store)).code == 0

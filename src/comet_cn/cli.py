@@ -208,6 +208,27 @@ def _store_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def _finished_store(store: Path) -> OxigraphBackend:
+    """The on-disk store to query as it is, refused unless its last load finished and left a claim in it."""
+    backend = OxigraphBackend(store)
+    state = backend.loaded_state()
+    if state is None or state[0] == 0:
+        backend.close()
+        why = (
+            "holds no claim: the run that built it could read none of its inputs"
+            if state is not None
+            else "was not loaded to the end (the run that built it stopped or failed while loading)"
+        )
+        raise InputError(str(store), f"{why}; give SOURCE to rebuild it")
+    if state[1]:
+        click.echo(
+            f"cn-query: warning: {store}: built by a run where {state[1]} input(s) could not be read; the answer "
+            f"covers the {state[0]} claim(s) it holds",
+            err=True,
+        )
+    return backend
+
+
 def _backend(store: Path | None, endpoint: str | None, load_url: str | None, timeout: float) -> Backend | None:
     """The backend the options name, or None for the default."""
     if store is not None and endpoint is not None:
@@ -533,6 +554,9 @@ def _validate_cli(
                 else:
                     with closing(backend):
                         extra = run_audits(readable, reasoning=reasoning, limits=limits, backend=backend)
+                        if isinstance(backend, OxigraphBackend):
+                            # Only now is the store whole: cn-query reads it as it is only once this is recorded.
+                            backend.mark_loaded(unread=len(failures))
             extra_violations = any(Severity.of(r.severity) == Severity.VIOLATION for r in extra)
         if writer is not None:
             writer.add_extra(extra or ())
@@ -724,7 +748,7 @@ def _query_cli(
             raise InputError(source, "file not found")
     _refuse_output_among(output, [*sources, *([name] if name is not None else [])], "files read", "result")
     if store is not None and queried_as_is:
-        backend: Backend | None = OxigraphBackend(store)  # queried as it is, never emptied
+        backend: Backend | None = _finished_store(store)  # queried as it is, never emptied
     else:
         backend = _backend(store, endpoint, load_endpoint, endpoint_timeout)
     from comet_cn.sparql_guards import engines_guarded
@@ -735,6 +759,8 @@ def _query_cli(
         else:
             with closing(backend):
                 result = query(name, [Path(s) for s in sources], reasoning=reasoning, backend=backend, **values)  # type: ignore[arg-type]
+                if sources and isinstance(backend, OxigraphBackend):
+                    backend.mark_loaded()  # rebuilt from SOURCE to the end: later runs may query it as it is
     with atomic_output(output) as stream:
         stream.write(format_result(result, fmt))
     return EXIT_OK

@@ -265,6 +265,42 @@ class OxigraphBackend(_Closing):
         self._flush()
         return len(self._store)
 
+    def mark_loaded(self, unread: int = 0) -> None:
+        """Record in the store that a load finished, with how many claims it holds and how many inputs of that run
+        could not be read (``unread``). ``cn-query --store DIR`` without a SOURCE answers only from a store so
+        marked, holding a claim: a run that stopped or failed while loading leaves it emptied or half loaded, and an
+        answer from it (no row of double counting) would read as one about the whole set. Kept in a named graph of
+        its own, which no bundled query reads."""
+        ox = self._ox
+        self._flush()
+        counted = self._store.query(
+            "SELECT (COUNT(DISTINCT ?claim) AS ?claims) WHERE { ?claim a <https://comet.carbon/ext/iso14068#"
+            "CarbonNeutralityClaim> }"
+        )
+        claims = next(iter(counted))[0].value
+        marker = ox.NamedNode(_STATE)
+        if self._store.contains_named_graph(marker):
+            self._store.remove_graph(marker)
+        for predicate, value in ((_STATE_CLAIMS, claims), (_STATE_UNREAD, str(unread))):
+            literal = ox.Literal(str(value), datatype=ox.NamedNode(_XSD + "integer"))
+            self._store.add(ox.Quad(marker, ox.NamedNode(predicate), literal, marker))
+
+    def loaded_state(self) -> tuple[int, int] | None:
+        """``(claims, unread)`` as the last finished load recorded them (:meth:`mark_loaded`), or ``None`` when no
+        load of this store finished since it was emptied."""
+        ox = self._ox
+        self._flush()
+        marker = ox.NamedNode(_STATE)
+        found: dict[str, int] = {}
+        for quad in self._store.quads_for_pattern(marker, None, None, marker):
+            try:
+                found[quad.predicate.value] = int(quad.object.value)
+            except ValueError:
+                return None
+        if set(found) != {_STATE_CLAIMS, _STATE_UNREAD}:
+            return None
+        return found[_STATE_CLAIMS], found[_STATE_UNREAD]
+
     def select(self, text: str) -> Selection:
         self._flush()
         try:
@@ -301,6 +337,10 @@ class OxigraphBackend(_Closing):
 
 #: The prefix of a stand-in for an IRI Oxigraph refuses (see ``OxigraphBackend._named``).
 _STAND_IN = "urn:comet-cn:stored-iri:"
+# Where an on-disk store records that a load finished (OxigraphBackend.mark_loaded): a named graph and its two facts.
+_STATE = "urn:comet-cn:store-state"
+_STATE_CLAIMS = "urn:comet-cn:store-state:claims"
+_STATE_UNREAD = "urn:comet-cn:store-state:unread"
 
 
 def _literal(value: str, language: str | None, datatype: str | None) -> Literal:
