@@ -367,3 +367,27 @@ def test_a_store_whose_load_did_not_finish_is_not_queried_as_it_is(
     # Rebuilt by cn-query from SOURCE, then queried as it is.
     assert cn_query("double-counting", "--store", str(store), str(MULTI)).code == 0
     assert cn_query("double-counting", "--store", str(store)).code == 0
+
+
+@pytest.mark.parametrize(("transaction", "counted"), [(100, None), (12450, "12450")])
+def test_a_puro_transaction_and_its_bundle_that_disagree_on_the_volume_count_neither(
+    tmp_path: Path, transaction: int, counted: str | None
+) -> None:
+    # Before: a transaction retiring 100 t whose bundle states 12450 t was imported at 12450 t, with a warning, and
+    # the claim conformed on tonnes the retirement does not support.
+    from comet_cn.importers import import_records
+
+    record = {
+        "transactionId": "tx-ex-0031", "type": "RETIREMENT", "completedOn": "2025-01-30T14:00:00Z",
+        "volume": transaction, "beneficiaryName": "Acme Ceramics GmbH",
+        "certificates": [{
+            "certificates": "PURO_PR_CORC100+_SE_EX0021_2024_3a9d1c55-2b7e-4f10-8d3c-6e5f4a3b2c10_1-12450",
+            "volume": 12450, "vintage": 2024, "creditType": "CORC100+", "issuanceDate": "2024-11-03",
+        }],
+    }  # fmt: skip
+    path = tmp_path / "puro.json"
+    path.write_text(json.dumps([record]), encoding="utf-8")
+    result = import_records("puro", path)
+    credits = [node for node in result.nodes if "CarbonCredit" in str(node.get("@type"))]
+    assert [node.get("tonnesCO2e") for node in credits] == [counted]
+    assert bool([w for w in result.warnings if "neither is taken" in w]) is (counted is None)

@@ -106,10 +106,14 @@ def _quantities(
     if total is not None and stated and 0 not in groups and all(v is not None for v in stated):
         summed = sum((v for v in stated if v is not None), Decimal(0))
         if summed != total:
+            # Two records of one retirement that disagree: neither wins (the bundles' 12450 t would be counted for a
+            # transaction of 100 t), so the tonnes are left unsaid and CN-BAL-01 asks for them.
             warnings.append(
                 f"{where}: the transaction's volume {total.normalize():f} is not the sum of its bundles' volumes "
-                f"({summed.normalize():f}); each bundle's own volume is used"
+                f"({summed.normalize():f}); neither is taken, so the certificates' tonnesCO2e are left out: state the "
+                "tonnes the registry's retirement certificate gives"
             )
+            return [None] * len(bundles)
     return result
 
 
