@@ -37,7 +37,7 @@ TEMPLATES: dict[str, tuple[str, Callable[[int, int], str], str]] = {
     "verra-apx": (
         "verra",
         lambda a, b: f"804-{a}-{b}-VCU-017-APX-BR-1-4712-01012012-31122012-0",
-        "804-VCU-017-APX-BR-1-4712-01012012-31122012",
+        "804-VCU-017-APX-BR-4712-01012012-31122012",
     ),
     "verra-no-scope": (
         "verra",
