@@ -204,7 +204,10 @@ def test_an_isometric_retirement_whose_batch_is_not_retired_is_left_out(tmp_path
         ("for CY2024", True),
         ("for Consumption Period 1/1/2024-3/31/2024", True),  # a part of the claim's period
         ("Retired 2025 for the 2024 claim", True),  # a bare year may be the retirement's own
-        ("for FY2023", True),  # a fiscal year's dates are not known
+        # A fiscal year's dates are not known, but no FY2023 (named by the year it starts or ends in) is calendar
+        # 2024: since red team 52 it is another period; FY2024 may be the claim's.
+        ("for FY2023", False),
+        ("for FY2024", True),
     ],
 )
 def test_an_event_whose_note_names_another_period_is_not_given_the_claims(

@@ -391,3 +391,37 @@ def test_a_puro_transaction_and_its_bundle_that_disagree_on_the_volume_count_nei
     credits = [node for node in result.nodes if "CarbonCredit" in str(node.get("@type"))]
     assert [node.get("tonnesCO2e") for node in credits] == [counted]
     assert bool([w for w in result.warnings if "neither is taken" in w]) is (counted is None)
+
+
+@pytest.mark.parametrize(
+    ("note", "kept"),
+    [
+        ("Acme Ceramics GmbH 2022 Scope 1 emissions", False),  # neither the retirement's year (2025) nor the vintage
+        ("Offsetting Acme Ceramics GmbH FY2023 Scope 1 and 2 emissions", False),  # no FY2023 is calendar 2024
+        ("Offsetting FY2024 emissions", True),  # FY2024 may be the claim's 2024
+        ("Vintage 2023 credits retired for Acme", True),  # the credits' vintage
+        ("Retired 2025 for Acme", True),  # the retirement's own year
+    ],
+)
+def test_a_note_naming_another_year_leaves_the_merged_event_without_a_period(note: str, kept: bool) -> None:
+    # Before: a bare year or a fiscal year in the registry's note ("… 2023 Scope 1 emissions" for a 2024 claim) only
+    # gave a warning; the event took the claim's period and the credits the registry says were for 2023 counted
+    # for 2024, and the claim conformed.
+    import tempfile
+
+    from comet_cn.importers import import_records
+    from comet_cn.importers.merging import merge
+
+    with tempfile.TemporaryDirectory() as folder:
+        result = import_records("gold-standard", _gold_standard_row(Path(folder), note=note))
+    warnings: list[str] = []
+    document = merge(
+        EXAMPLES / "conforming-claim.jsonld",
+        [result],
+        event="ex:retirement-2025-03",
+        for_claimant=True,
+        warnings=warnings,
+    )
+    (event,) = [node for node in document["@graph"] if node.get("@id") in result.events]
+    assert ("hasReportingPeriod" in event) is kept
+    assert any("the registry's note suggests" in warning for warning in warnings)

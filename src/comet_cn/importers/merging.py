@@ -239,11 +239,13 @@ def merge(
             suggested = _link(nodes[event_id], result if confirmed else None, period, entity)
             dates = _period_dates(nodes, period)
             suggested = [text for text in suggested if not _within(text, dates)]
-            if any(_outside(text, dates) for text in suggested):
+            own = _own_years(nodes, nodes[event_id])
+            if any(_outside(text, dates, own) for text in suggested):
                 # The note names dates beyond the claim's period ("CY2023" for a 2024 claim): linked to the claim's
                 # period anyway, the event conformed and the credits counted for both. Fail loudly: the event is
                 # left without a period, which the rules report, until the user states it. A bare year ("2025")
-                # may be the retirement's own, and a fiscal year's dates are not known: those keep the warning.
+                # may be the retirement's own or its credits' vintage, and a fiscal year may be the claim's period
+                # (its dates are not known): those keep the warning.
                 _unlink_period(nodes[event_id])
                 if warnings is not None:
                     warnings.append(
@@ -489,11 +491,42 @@ def _within(suggestion: str, period: tuple[str, str] | None) -> bool:
     return period is not None and _span(suggestion, bare_year=True) == period
 
 
-def _outside(suggestion: str, period: tuple[str, str] | None) -> bool:
-    """Whether a suggested period has known dates (two dates, a calendar year, a quarter) that reach beyond the
-    claim's period."""
+def _outside(suggestion: str, period: tuple[str, str] | None, own: frozenset[str] = frozenset()) -> bool:
+    """Whether a suggested period cannot be the claim's: known dates (two dates, a calendar year, a quarter) that
+    reach beyond the claim's period; a bare year that is not the claim's, nor the year of the retirement or of its
+    credits' vintage (``own``: "2023" in the note of a 2025 retirement of 2022 credits, for a 2024 claim); or a
+    fiscal year that cannot be the claim's period whether it is named by the year it starts or ends in."""
+    if period is None:
+        return False
+    said = suggestion.split(", from ")[0]
+    bare = re.fullmatch(r"the year ((?:19|20)\d{2})", said)
+    if bare is not None and bare[1] not in own:
+        return not (period[0][:4] <= bare[1] <= period[1][:4])
+    fiscal = re.fullmatch(r"fiscal year ((?:19|20)\d{2})\b.*", said)
+    if fiscal is not None:
+        year = int(fiscal[1])
+        # FY2023 starts in 2022 or 2023 (named by the year it ends or starts in) and ends in 2023 or 2024.
+        return not (str(year - 1) <= period[0][:4] <= str(year) and str(year) <= period[1][:4] <= str(year + 1))
     span = _span(suggestion, bare_year=False)
-    return period is not None and span is not None and not (period[0] <= span[0] and span[1] <= period[1])
+    return span is not None and not (period[0] <= span[0] and span[1] <= period[1])
+
+
+def _own_years(nodes: Mapping[str, Mapping[str, Any]], event: Mapping[str, Any]) -> frozenset[str]:
+    """The years a bare year in an event's note may name without naming a period: the retirement's, and the vintage
+    of each credit it retires."""
+    years: set[str] = set()
+    retired = event.get("retirementDate")
+    retired = retired.get("@value") if isinstance(retired, Mapping) else retired
+    if isinstance(retired, str) and re.match(r"\d{4}", retired):
+        years.add(retired[:4])
+    for credit in _as_list(event.get("retiresCredit")):
+        node = nodes.get(_ref(credit), {})
+        for key in ("vintageEndYear", "vintageStartYear"):
+            value = node.get(key)
+            value = value.get("@value") if isinstance(value, Mapping) else value
+            if value is not None and re.match(r"\d{4}", str(value)):
+                years.add(str(value)[:4])
+    return frozenset(years)
 
 
 def _span(suggestion: str, *, bare_year: bool) -> tuple[str, str] | None:
