@@ -425,3 +425,13 @@ def test_a_note_naming_another_year_leaves_the_merged_event_without_a_period(not
     (event,) = [node for node in document["@graph"] if node.get("@id") in result.events]
     assert ("hasReportingPeriod" in event) is kept
     assert any("the registry's note suggests" in warning for warning in warnings)
+
+
+@pytest.mark.rule("CN-AUDIT-DOUBLE-01")
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_claims_that_replace_each_other_exempt_nothing(tmp_path: Path, backend: str) -> None:
+    # Two claims each saying it replaces the other are no reissue: their shared credits, and a third claim's use of
+    # them, are reported.
+    first = _restated(tmp_path, "claim-2024-a", **{"dcterms:replaces": {"@id": "ex:claim-2024-b"}})
+    second = _restated(tmp_path, "claim-2024-b", **{"dcterms:replaces": {"@id": "ex:claim-2024-a"}})
+    assert len(_double([first, second], backend)) == 3

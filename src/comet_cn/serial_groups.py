@@ -118,7 +118,9 @@ def reissue_lineage(graph: Graph | Backend) -> dict[Node, frozenset[Node]]:
             if more:
                 line |= more
                 changed = True
-    return {old: frozenset(line - {old}) for old, line in newer.items() if line - {old}}
+    # A claim its own line reaches (A replaces B and B replaces A) has no newer claim: neither is the reissue, so a
+    # cycle exempts nothing, and a credit both and a third claim use is still reported.
+    return {old: frozenset(line) for old, line in newer.items() if old not in line}
 
 
 def _key(term: Node | None) -> str | None:
