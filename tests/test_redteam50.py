@@ -435,3 +435,62 @@ def test_claims_that_replace_each_other_exempt_nothing(tmp_path: Path, backend: 
     first = _restated(tmp_path, "claim-2024-a", **{"dcterms:replaces": {"@id": "ex:claim-2024-b"}})
     second = _restated(tmp_path, "claim-2024-b", **{"dcterms:replaces": {"@id": "ex:claim-2024-a"}})
     assert len(_double([first, second], backend)) == 3
+
+
+UNDONE_NOTES = [
+    "Stilllegung storniert",
+    "Stilllegung rückgängig gemacht",
+    "Retiro rescindido",
+    "Retirada anulada",
+    "Retrait révoqué",
+    "Retirement was subsequently reversed",
+    "Retirement status: reversed",
+    "Transaction reversed 2025-04-02",
+    "Reversed at the request of the account holder",
+    "Retirement rolled back by registry",
+    "Retirement nullified",
+    "Erroneous retirement",
+    "Retired erroneously",
+    "Units returned to the seller's account",
+    "Retirement corrected: credits re-credited to holding account",
+]
+KEPT_NOTES = [
+    "Partial retirement; remaining 2,500 credits returned to the holding account",
+    "Retired for 2024 emissions. This retirement is irreversible and cannot be voided.",
+    "Resubmitted after request #4411 was voided (not executed); retired for 2024 emissions",
+    "Retired for 2024 emissions (UN retirement reference 5512)",
+    "Retired on behalf of VOID Watches AB for 2024 emissions",
+    "Retired for 2024 emissions. Project reversal risk covered by buffer pool.",
+    "Retirement was not reversed",
+    "Retired on behalf of Acme Ceramics GmbH to avoid emissions; kiln returned to service",
+]
+
+
+@pytest.mark.parametrize("note", UNDONE_NOTES)
+def test_a_retirement_undone_in_other_words_is_not_an_offsetting_event(note: str) -> None:
+    # Red team 53b: only a few English phrasings were read; these were imported silently.
+    from comet_cn.importers.fields import not_offsetting
+
+    assert "a retirement undone" in (not_offsetting("Note", note, free_text=True) or "")
+
+
+@pytest.mark.parametrize("note", KEPT_NOTES)
+def test_a_note_that_undoes_nothing_is_imported(note: str) -> None:
+    # Red team 53a: the rest of a block returned, a retirement that "cannot be voided", another request voided, the
+    # UN, a company named VOID, a project's buffer: none undoes this retirement.
+    from comet_cn.importers.fields import not_offsetting
+
+    assert not_offsetting("Note", note, free_text=True) is None
+
+
+@pytest.mark.rule("CN-AUDIT-DOUBLE-01")
+def test_a_reissue_whose_period_end_is_written_a_day_apart_is_still_the_reissue(tmp_path: Path) -> None:
+    # Red team 53a: the first claim wrote its year "2024-01-01 to 2025-01-01" (the day after, as many systems write an
+    # end), the reissue 2024-01-01 to 2024-12-31; CN-AUDIT-ID-05 reads one period, and so does the reissue exemption.
+    first = _restated(tmp_path, "claim-2024-v1", period=("2024-01-01", "2025-01-01"))
+    second = _restated(tmp_path, "claim-2024-v2", **{"dcterms:replaces": {"@id": "ex:claim-2024-v1"}})
+    assert _double([first, second]) == []
+    # A reissue that changes the period itself (half a year to the whole year) is not exempt.
+    half = _restated(tmp_path, "claim-2024-h", period=("2024-01-01", "2024-06-30"))
+    whole = _restated(tmp_path, "claim-2024-w", **{"dcterms:replaces": {"@id": "ex:claim-2024-h"}})
+    assert len(_double([half, whole])) == 3

@@ -92,27 +92,65 @@ _COMPLIANCE_SCHEME = re.compile(
 _CORSIA = re.compile(r"\bcorsia\b|\bcarbon\s+offsetting\s+and\s+reduction\s+scheme\b|\bicao\b")
 # A deposit to a buffer pool (a reserve against reversals) retires nothing for the claimant.
 _BUFFER = re.compile(r"\bbuffer\b")
+# What a note may say of the project's buffer without these units going to it ("reversal risk covered by the
+# buffer pool").
+_PROJECT_BUFFER = re.compile(
+    r"\b(?:covered|insured|backed|protected|mitigated|secured) by (?:the |a |its |an )?(?:\w+ )?buffer\b"
+    r"|\breversal risk buffer\b"
+)
+
+
+def _buffer_deposit(words: str) -> bool:
+    return _affirmed(_BUFFER)(_PROJECT_BUFFER.sub(" ", words))
+
+
 # Units cancelled for the overall mitigation in global emissions, or transferred as ITMOs: another's use.
 _ARTICLE6_TRANSFER = re.compile(
     r"\bomge\b|\boverall\s+mitigation\b|\bitmos?\s+transfer|\btransfer(?:red)?\s+(?:\w+\s+){0,3}?itmos?\b"
     r"|\barticle\s*6\s*2\s+transfer"
 )
 # A retirement the registry undid or says was made by mistake ("Unretired at the request of the account holder",
-# "Retirement reversed on 2025-04-02", "Retirement voided - duplicate request", "Retired in error"): its units are
-# not retired for anyone, or not by this retirement.
-_UNDONE = re.compile(
-    r"\bun ?retire\w*|\bretirements? (?:(?:was|were|has been|have been|is|are) )?"
-    r"(?:reversed|voided|revoked|rescinded|withdrawn|undone|annulled)\b"
-    r"|\b(?:reversed|voided|revoked|rescinded) retirements?\b|\breversal of (?:the |this )?retirement\b"
-    r"|\bvoid(?:ed)?\b|\bretired (?:in error|by mistake)\b|\breturned to (?:the |its )?(?:holding )?account\b"
+# "Retirement was subsequently reversed", "Stilllegung storniert", "Retiro rescindido", "Erroneous retirement",
+# "credits returned to the holding account"): its units are not retired for anyone, or not by this retirement. An
+# undoing word counts beside a retirement, transaction, units or credits (a few words either way), or opening the
+# note; a few unambiguous forms count anywhere. What a note may say of reversals without undoing anything ("low
+# reversal risk", "reversal buffer") is taken out first.
+_UNDO_WORD = (
+    r"(?:revers\w*|revert\w*|revok\w*|revoc\w*|rescind\w*|withdrawn|undone|retract\w*|nullif\w*|rolled back"
+    r"|voided|annull\w*|storn\w*|rückgängig\w*|anulad\w*|revertid\w*|r[ée]voqu\w*|invers[ée]\w*)"
 )
+_UNDO_OBJECT = (
+    r"(?:retire\w*|retirements?|retiro|retirada|retrait|stilllegung\w*|transactions?|transacci\w*|units?|credits?)"
+)
+_UNDONE = re.compile(
+    rf"\b{_UNDO_OBJECT}(?: \w+){{0,4}}? {_UNDO_WORD}\b|\b{_UNDO_WORD} (?:(?:the|this|that|its|our|a) )?{_UNDO_OBJECT}\b"
+    rf"|^{_UNDO_WORD}\b"
+    r"|\bunretir\w*|\bun retir(?:e|ed|es|ing)\b|\bre ?credited\b|\b(?:restored|returned) to (?:\w+ ){0,3}?account\b"
+    r"|\berroneous(?:ly)?\b|\bmistaken\b|\b(?:in|by) error\b|\bby mistake\b"
+)
+# What a note may say of reversals or of what went back without undoing this retirement ("low reversal risk",
+# "remaining 2,500 credits returned to the holding account"); taken out before the undoing words are looked for.
+_NOT_UNDOING = re.compile(
+    r"\b(?:non )?revers\w* (?:risk|buffer|pool|rate|management)s?\b"
+    r"|\b(?:remaining|remainder|rest|balance|unused)\b(?: \w+){0,4}? (?:restored|returned) to\b"
+)
+
+
+def _undone(words: str) -> bool:
+    # A negation before the match or inside it ("Retirement was not reversed") denies it.
+    words = _NOT_UNDOING.sub(" ", words)
+    return any(not _NEGATION.search(words[max(0, m.start() - 40) : m.end()]) for m in _UNDONE.finditer(words))
+
+
 # What a note may say of CORSIA without a CORSIA use: the units' eligibility ("CORSIA-eligible units retired on
 # behalf of Acme", "Eligible for CORSIA 2024-2026 Compliance Period").
 _CORSIA_ELIGIBLE = re.compile(
     r"\bcorsia\s+eligib\w*|\beligib\w*\s+for\s+corsia(?:\s+\d{4}(?:\s+\d{4})?)?(?:\s+compliance\s+period)?"
 )
 # "no" only as a word of its own: "PO No. 4500123" (folded "po no 4500123") is a number, not a negation.
-_NEGATION = re.compile(r"\b(?:not|never|without|nor|exempt(?:ed|ion)?|excluding|outside)\b|\bno\b(?!\s+\d)")
+_NEGATION = re.compile(
+    r"\b(?:not|never|without|nor|cannot|can t|exempt(?:ed|ion)?|excluding|outside)\b|\bno\b(?!\s+\d)"
+)
 
 
 def _affirmed(pattern: re.Pattern[str]) -> Callable[[str], bool]:
@@ -142,7 +180,7 @@ _NOT_OFFSETTING: tuple[tuple[Callable[[str], object], str], ...] = (
     (_COMPLIANCE_SCHEME.search, _COMPLIANCE_USE),
     (_ARTICLE6_TRANSFER.search, _ARTICLE6_USE),
     (_BUFFER.search, _BUFFER_DEPOSIT),
-    (_UNDONE.search, _UNDONE_RETIREMENT),
+    (_undone, _UNDONE_RETIREMENT),
 )
 # What a free-text note is read for: a cancellation, an Article 6 share or transfer, CORSIA, compliance, a
 # compliance scheme or obligation, a carbon tax, an NDC, or a retirement undone, each unless the words before it
@@ -152,13 +190,13 @@ _NOT_OFFSETTING: tuple[tuple[Callable[[str], object], str], ...] = (
 _NOT_OFFSETTING_NOTE: tuple[tuple[Callable[[str], object], str], ...] = (
     *_NOT_OFFSETTING[:2],
     (_affirmed(_CORSIA), _CORSIA_USE),
-    (_affirmed(_BUFFER), _BUFFER_DEPOSIT),
+    (_buffer_deposit, _BUFFER_DEPOSIT),
     (_affirmed(re.compile(r"\bcompliance\b")), _COMPLIANCE_USE),
     (_affirmed(_COMPLIANCE_SCHEME), _COMPLIANCE_USE),
     (_affirmed(_CARBON_TAX_USE_NOTE), _CARBON_TAX_USE),
     (_affirmed(_NDC_USE), _NDC_CONTRIBUTION),
     (_ARTICLE6_TRANSFER.search, _ARTICLE6_USE),
-    (_affirmed(_UNDONE), _UNDONE_RETIREMENT),
+    (_undone, _UNDONE_RETIREMENT),
 )
 
 
