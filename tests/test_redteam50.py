@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -494,3 +495,51 @@ def test_a_reissue_whose_period_end_is_written_a_day_apart_is_still_the_reissue(
     half = _restated(tmp_path, "claim-2024-h", period=("2024-01-01", "2024-06-30"))
     whole = _restated(tmp_path, "claim-2024-w", **{"dcterms:replaces": {"@id": "ex:claim-2024-h"}})
     assert len(_double([half, whole])) == 3
+
+
+def _with_sites(first: str, second: str, *, nested: bool = False) -> dict[str, Any]:
+    """The example claim with two parts of Acme (sites) that have footprints of their own for 2024."""
+    claim = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
+    nodes: list[dict[str, Any]] = []
+    for name, tonnes, whole in (("a", first, "ex:acme"), ("b", second, "ex:site-a" if nested else "ex:acme")):
+        nodes.append({"@id": f"ex:site-{name}", "@type": "Organization", "partOfOrganization": whole,
+                      "hasCarbonFootprint": f"ex:fp-site-{name}"})  # fmt: skip
+        nodes.append({"@id": f"ex:fp-site-{name}", "@type": "CarbonFootprint", "tonnesCO2e": tonnes,
+                      "hasReportingPeriod": "ex:period-2024"})  # fmt: skip
+    return with_nodes(claim, *nodes)
+
+
+@pytest.mark.rule("CN-BAL-01")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_parts_of_the_subject_that_together_emit_more_than_the_claims_footprint(engine: str) -> None:
+    # Red team 54b: two sites of Acme with 8000 and 7000 t of their own for 2024 beside a claim footprint of 12,850 t
+    # before removals conformed; one site alone above the whole was already caught.
+    as_of = date(2026, 12, 5)
+    found = rule_messages(_with_sites("7000.0", "6000.0"), engine, "CN-BAL-01", as_of=as_of)
+    assert len(found) == 1 and "2 parts of the subject" in found[0] and re.search(r"totalling 13000(\.0)? t", found[0])
+    assert "CN-BAL-01" not in violated_rules(_with_sites("6000.0", "6000.0"), engine, as_of=as_of)
+    # A site inside another site that has a footprint of its own is counted in that one's.
+    assert "CN-BAL-01" not in violated_rules(_with_sites("7000.0", "6000.0", nested=True), engine, as_of=as_of)
+
+
+def _opinion_verified(footprint: str | list[str]) -> dict[str, Any]:
+    claim = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
+    other = {"@id": "ex:fp-2023", "@type": "CarbonFootprint", "tonnesCO2e": "13600.0", "hasReportingPeriod": {
+        "@id": "ex:period-2023", "@type": "ReportingPeriod", "reportingPeriodStart": "2023-01-01",
+        "reportingPeriodEnd": "2023-12-31"}}  # fmt: skip
+    return edited(with_nodes(claim, other), ("ex:opinion-2024", "hasCarbonFootprint", footprint))
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.parametrize("reasoning", ["owlrl", "none"])
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_opinion_that_verified_another_footprint_is_not_the_claims_verification(engine: str, reasoning: str) -> None:
+    # Red team 54b: the claim's only opinion named the 2023 footprint (or another company's) as the one it verified,
+    # and the claim conformed.
+    as_of = date(2026, 12, 5)
+    found = rule_messages(_opinion_verified("ex:fp-2023"), engine, "CN-CLAIM-06", as_of=as_of, reasoning=reasoning)
+    assert len(found) == 1 and "fp-2023" in found[0] and "footprint-2024" in found[0]
+    verified_own = _opinion_verified("ex:footprint-2024")
+    assert "CN-CLAIM-06" not in violated_rules(verified_own, engine, as_of=as_of, reasoning=reasoning)
+    both = _opinion_verified(["ex:footprint-2024", "ex:fp-2023"])
+    assert "CN-CLAIM-06" not in violated_rules(both, engine, as_of=as_of, reasoning=reasoning)
