@@ -543,3 +543,29 @@ def test_an_opinion_that_verified_another_footprint_is_not_the_claims_verificati
     assert "CN-CLAIM-06" not in violated_rules(verified_own, engine, as_of=as_of, reasoning=reasoning)
     both = _opinion_verified(["ex:footprint-2024", "ex:fp-2023"])
     assert "CN-CLAIM-06" not in violated_rules(both, engine, as_of=as_of, reasoning=reasoning)
+
+
+@pytest.mark.parametrize(
+    ("serial", "block"),
+    [
+        ("ACR-US-98803-2023-3101", "ACR-US-98803-2023-3101"),  # the registry's block id, no range
+        ("ACR-US-98803-2023-3101-20001", "ACR-US-98803-2023-3101"),  # the block id and its first unit
+        ("XYZ-PROJECT-7", "CAD-TRUST:XYZ-PROJECT-7"),  # no registry's grammar: the whole id, under CAD-TRUST:
+    ],
+)
+def test_a_cad_trust_serial_without_its_range_keys_the_registrys_block(tmp_path: Path, serial: str, block: str) -> None:
+    # Red team 54a: "…-2023-3101" was read as units 2023-3101 of a block CAD-TRUST:ACR-US-98803, which no registry's
+    # key meets, so the same units in the ACR export and in CAD Trust counted twice and the claim conformed.
+    from comet_cn.importers import import_records
+
+    record = {
+        "unitSerialId": serial, "unitStartBlock": "20001", "unitEndBlock": "32501", "unitCount": 12500,
+        "unitVintageYear": 2023, "unitStatus": "Retired", "unitStatusDate": "20/03/2025",
+        "unitRetirementBeneficiary": "Acme Ceramics GmbH", "unitMetric": "tCO2e",
+    }  # fmt: skip
+    path = tmp_path / "cad-trust.json"
+    path.write_text(json.dumps({"unit": [record]}), encoding="utf-8")
+    result = import_records("cad-trust", path)
+    (credit,) = [node for node in result.nodes if "CarbonCredit" in str(node.get("@type"))]
+    assert (credit["issuanceBlock"], str(credit["firstUnit"]), str(credit["lastUnit"])) == (block, "20001", "32500")
+    assert credit["serialNumber"] == serial

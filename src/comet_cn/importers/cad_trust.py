@@ -267,8 +267,7 @@ def _span(serial: str, start: str, end: str, where: str, problems: list[str]) ->
     # A negative or fractional block was warned about above: the record is kept, its unit range left out.
     if first is None or last is None or first < 0 or last <= first or first != first.to_integral_value():
         return None
-    parsed = parse_serial(serial, "cad-trust") if serial else None
-    block = parsed.block if parsed is not None else "CAD-TRUST:" + serial if serial else ""
+    block = _stated_block(serial, int(first), int(last) - 1) if serial else ""
     if not block:
         return None
     # The blocks are the structured fields: their range is stated, the serial id kept as written.
@@ -277,6 +276,30 @@ def _span(serial: str, start: str, end: str, where: str, problems: list[str]) ->
     except ValueError as error:  # one bad record is a warning, never the end of the whole import
         problems.append(f"{where}: unit_start_block {start!r}, unit_end_block {end!r}: {error}: no unit range read")
         return None
+
+
+def _stated_block(serial: str, first: int, last: int) -> str:
+    """The block key of a record whose serial id does not end in the blocks' range: the registry's own key where the
+    serial id, with the blocks' range after it, is a serial of a known registry (``ACR-US-98803-2023-3101``, or the
+    same with the first unit after it); else the whole serial id under ``CAD-TRUST:``. Read as ending in a range,
+    "…-2023-3101" gave the key ``CAD-TRUST:ACR-US-98803`` (units 2023-3101), which no registry's key meets, so the
+    same units in the registry's export and in CAD Trust counted twice."""
+    candidates = [serial]
+    if serial.endswith(f"-{first}"):
+        candidates.append(serial[: -len(f"-{first}")])
+    for candidate in candidates:
+        native = parse_serial(f"{candidate}-{first}-{last}")
+        if (
+            native is not None
+            and native.scheme not in ("generic", "cad-trust")
+            and (native.first, native.last)
+            == (
+                first,
+                last,
+            )
+        ):
+            return native.block
+    return "CAD-TRUST:" + serial
 
 
 def _registry(
