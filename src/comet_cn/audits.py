@@ -31,6 +31,7 @@ from comet_cn.improvement_rows import continual_improvement_rows
 from comet_cn.loading import DEFAULT_LIMITS, LoadLimits, Source, describe_source, iter_sources, load_claim
 from comet_cn.namespaces import CN
 from comet_cn.overlap_spill import Key, SmallestNames, overlapping_pairs
+from comet_cn.periods import one_period
 from comet_cn.queries import _items, format_value, queried, query_info, stream_query
 from comet_cn.reasoning import Engine, reason, reasoning_mode
 from comet_cn.results import ValidationResult, finding
@@ -192,29 +193,18 @@ def _document_subjects_message(row: Row) -> str:
     )
 
 
-def _day(text: object) -> date | None:
-    try:
-        return date.fromisoformat(str(text)[:10])
-    except ValueError:
-        return None
-
-
 def _same_period(row: Row) -> bool:
-    """Whether two claims' periods are one: the same dates, or the same start with ends a day apart.
+    """Whether two claims' periods are one: the same dates, or the same start with ends a day apart
+    (:func:`comet_cn.periods.one_period`).
 
     A period written with an exclusive end (2024-01-01 to 2025-01-01) is the same year as one written with its last
     day (to 2024-12-31): read as a mere overlap, the second account of one year was only a warning.
     """
     if row.get("same") is True:
         return True
-    if (
-        row.get("same") is not False
-        or _day(row.get("start")) is None
-        or _day(row.get("start")) != _day(row.get("other_start"))
-    ):
-        return False
-    end, other_end = _day(row.get("end")), _day(row.get("other_end"))
-    return end is not None and other_end is not None and abs((end - other_end).days) == 1
+    return row.get("same") is False and one_period(
+        row.get("start"), row.get("end"), row.get("other_start"), row.get("other_end")
+    )
 
 
 def _subject_period_message(row: Row) -> str:

@@ -29,7 +29,6 @@ from __future__ import annotations
 import itertools
 import tempfile
 from collections.abc import Iterable, Iterator
-from datetime import date
 from pathlib import Path
 
 from rdflib import BNode, Graph, URIRef
@@ -37,6 +36,7 @@ from rdflib.term import Node
 
 from comet_cn import overlap_spill
 from comet_cn.namespaces import CN
+from comet_cn.periods import one_period
 from comet_cn.serials import icr_serialization, whole_serial_key
 from comet_cn.store import Backend, GraphBackend
 
@@ -135,11 +135,7 @@ def _same_periods(first: set[tuple[str | None, str | None]], second: set[tuple[s
     if len(first) != 1 or len(second) != 1:
         return False
     ((start_a, end_a),), ((start_b, end_b),) = first, second
-    try:
-        gap = abs((date.fromisoformat(str(end_a)) - date.fromisoformat(str(end_b))).days)
-    except ValueError:
-        return False
-    return start_a == start_b and gap <= 1
+    return one_period(start_a, end_a, start_b, end_b)
 
 
 def _key(term: Node | None) -> str | None:

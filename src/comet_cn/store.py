@@ -34,6 +34,7 @@ from rdflib.term import Node
 
 from comet_cn.errors import InputError
 from comet_cn.loading import PLAIN_DECIMAL
+from comet_cn.namespaces import CN
 
 __all__ = [
     "DEFAULT_ENDPOINT_TIMEOUT",
@@ -274,8 +275,7 @@ class OxigraphBackend(_Closing):
         ox = self._ox
         self._flush()
         counted = self._store.query(
-            "SELECT (COUNT(DISTINCT ?claim) AS ?claims) WHERE { ?claim a <https://comet.carbon/ext/iso14068#"
-            "CarbonNeutralityClaim> }"
+            f"SELECT (COUNT(DISTINCT ?claim) AS ?claims) WHERE {{ ?claim a <{CN.CarbonNeutralityClaim}> }}"
         )
         claims = next(iter(counted))[0].value
         marker = ox.NamedNode(_STATE)

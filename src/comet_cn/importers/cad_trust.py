@@ -289,15 +289,8 @@ def _stated_block(serial: str, first: int, last: int) -> str:
         candidates.append(serial[: -len(f"-{first}")])
     for candidate in candidates:
         native = parse_serial(f"{candidate}-{first}-{last}")
-        if (
-            native is not None
-            and native.scheme not in ("generic", "cad-trust")
-            and (native.first, native.last)
-            == (
-                first,
-                last,
-            )
-        ):
+        registry = native is not None and native.scheme not in ("generic", "cad-trust")
+        if native is not None and registry and (native.first, native.last) == (first, last):
             return native.block
     return "CAD-TRUST:" + serial
 
