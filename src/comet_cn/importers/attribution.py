@@ -406,6 +406,22 @@ _SUGGESTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?i)\bFY\s?'?((?:19|20)\d{2}|\d{2})\b"), "fiscal year {year} (its dates are not known)"),
     (re.compile(r"(?i)\bQ([1-4])\s?/\s?((?:19|20)\d{2})\b"), "quarter {quarter} of {year}"),
     (re.compile(r"(?i)\bF((?:19|20)\d{2})\b"), "financial year {year} (its dates are not known)"),
+    # A year the note says the emissions are of ("2023 emissions", "footprint for 2023", "Emissionen 2023"): a
+    # period, even when it is also the credits' vintage, which a bare year may only be.
+    (
+        re.compile(
+            r"(?i)(?<![\d/.-])((?:19|20)\d{2})(?![\d/.-])\s+(?:(?:ghg|co2e?|carbon|residual|scope[\s\d,&+and]*)\s+)*"
+            r"(?:emissions?|emissionen|émissions|emisiones|footprint|inventory)\b"
+        ),
+        "the emissions of the year {year}",
+    ),
+    (
+        re.compile(
+            r"(?i)\b(?:emissions?|emissionen|émissions|emisiones|footprint|inventory)\s+(?:(?:of|for|in|from|during|"
+            r"des|de|del|the|year|jahr|année|año|calendar)\s+)*((?:19|20)\d{2})(?![\d/.-])"
+        ),
+        "the emissions of the year {year}",
+    ),
     (re.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?![\d/.-])"), "the year {year}"),
 )
 

@@ -103,7 +103,10 @@ def parse(document: Any, source: str) -> Parsed:
         status = _text(record, "unit_status")
         if status.casefold() != "retired":
             what = "a cancellation" if status.casefold() == "cancelled" else "not retired"
-            excluded.append(Excluded(where, f"unit_status {status!r}: {what}, not an offsetting event", units))
+            # A Rejected record is one the registry did not accept: it holds, uses or moves no units, so it does not
+            # contradict a retirement of the same units (a Held or Exported one does: those units are elsewhere).
+            named = () if status.casefold() == "rejected" else units
+            excluded.append(Excluded(where, f"unit_status {status!r}: {what}, not an offsetting event", named))
             continue
         # A reason naming compliance, CORSIA or an NDC ("Cancelled for NDC") offsets nothing, as every registry's
         # reason field is read (fields.not_offsetting).

@@ -105,6 +105,13 @@ def _add_nodes(nodes: dict[str, dict[str, Any]], extra: Iterable[Mapping[str, An
             nodes[key] = copy.deepcopy(dict(node))
             continue
         target = nodes[key]
+        earlier, later = _as_list(target.get(PROVENANCE)), _as_list(node.get(PROVENANCE))
+        if "CarbonCredit" in _types(node) and earlier and later and not set(map(str, later)) & set(map(str, earlier)):
+            # The same units in two files (two downloads that overlap): counted once, and the user is told so.
+            warnings.append(
+                f"{key}: the same credit is in {_places(earlier)} and {_places(later)}: kept once (two exports that "
+                "overlap; if they are two retirements of these units, one of them does not stand)"
+            )
         before = {name: target.get(name) for name in node}
         for name in merge_mapping(target, copy.deepcopy(dict(node))):
             # Said in one order (by value) whichever file came first.
@@ -502,6 +509,11 @@ def _outside(suggestion: str, period: tuple[str, str] | None, own: frozenset[str
     bare = re.fullmatch(r"the year ((?:19|20)\d{2})", said)
     if bare is not None and bare[1] not in own:
         return not (period[0][:4] <= bare[1] <= period[1][:4])
+    # The year the note says the emissions are of: a period, even when it is the vintage's or the retirement's year
+    # ("Offsetting 2023 emissions" on 2023 credits retired in 2025, for a 2024 claim).
+    emissions = re.fullmatch(r"the emissions of the year ((?:19|20)\d{2})", said)
+    if emissions is not None:
+        return not (period[0][:4] <= emissions[1] <= period[1][:4])
     fiscal = re.fullmatch(r"fiscal year ((?:19|20)\d{2})\b.*", said)
     if fiscal is not None:
         year = int(fiscal[1])
@@ -537,7 +549,7 @@ def _span(suggestion: str, *, bare_year: bool) -> tuple[str, str] | None:
     if dates is not None:
         start, end = (_iso(day) for day in dates.groups())
         return (start, end) if start is not None and end is not None else None
-    year = re.fullmatch(r"(calendar year|the year) ((?:19|20)\d{2})", said)
+    year = re.fullmatch(r"(calendar year|the year|the emissions of the year) ((?:19|20)\d{2})", said)
     if year is not None and (bare_year or year[1] == "calendar year"):
         return f"{year[2]}-01-01", f"{year[2]}-12-31"
     quarter = re.fullmatch(r"quarter ([1-4]) of ((?:19|20)\d{2})", said)

@@ -9,6 +9,7 @@ bundles); it has not been checked against a live export.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -34,6 +35,14 @@ _STATUS_KEYS = ("status", "transactionStatus", "state")
 _COMPLETED = frozenset(
     {"completed", "complete", "success", "succeeded", "successful", "done", "settled", "finalized", "confirmed"}
 )
+
+#: Statuses of a transaction that never ran (case-insensitive, spaces, hyphens and underscores alike): it moved no
+#: units, so a completed retirement of the same units (the retry of a failed one) is not contradicted by it. A
+#: REVERSED or UNRETIRED one did move them and still is.
+_NEVER_RAN = frozenset(
+    {"failed", "failure", "pending", "rejected", "declined", "cancelled", "canceled", "expired", "error",
+     "in progress", "processing", "queued", "submitted", "requested", "draft"}
+)  # fmt: skip
 
 #: Transaction types read as retirements (case-insensitive); every other type is listed as not imported.
 RETIREMENT_TYPES = frozenset({"retirement"})
@@ -135,7 +144,8 @@ def parse(document: Any, source: str) -> Parsed:
             # A transaction that did not complete (FAILED, PENDING, CANCELLED, REVERSED) retired nothing, whatever
             # its type and completedOn say; a status not known to mean completed is left out too (fail loudly).
             what = f"transaction status {status!r}: not a completed retirement (only a completed transaction is)"
-            excluded.append(Excluded(where, what, units))
+            never_ran = " ".join(re.split(r"[\s_-]+", status.strip().casefold())) in _NEVER_RAN
+            excluded.append(Excluded(where, what, () if never_ran else units))
             continue
         completed = str(record.get("completedOn") or "")
         retired_on, said = utc_date(completed)

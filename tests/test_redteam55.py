@@ -1,0 +1,154 @@
+"""Red team 55: each test names what a user saw before."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ENGINES, EXAMPLES, edited, rule_messages, with_nodes
+
+AS_OF = date(2026, 6, 1)
+CLAIM: dict[str, Any] = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
+BEFORE_BASE = "is not after the base period"
+
+
+def _short_term_target(year: str) -> dict[str, Any]:
+    """The example claim with its short-term target (13,000 t, met by the period's 12,450 t) dated ``year``."""
+    return edited(CLAIM, ("ex:target-2030", "targetYear", year), ("ex:target-2030", "tonnesCO2e", "13000.0"))
+
+
+@pytest.mark.rule("CN-PATH-01")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_target_dated_in_or_before_the_base_period_is_no_target(engine: str) -> None:
+    """A 2018 (or 2019) short-term target against a 2019 baseline, already met, conformed: it sets nothing ahead."""
+    for year in ("2018", "2019"):
+        messages = rule_messages(_short_term_target(year), engine, "CN-PATH-01", as_of=AS_OF)
+        assert any(BEFORE_BASE in m and year in m and "2019-12-31" in m for m in messages), messages
+    assert not rule_messages(_short_term_target("2020"), engine, "CN-PATH-01", as_of=AS_OF)
+
+
+@pytest.mark.rule("CN-PATH-01")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_target_between_an_original_and_a_recalculated_base_period_stands(engine: str) -> None:
+    """A plan keeping its 2019 baseline beside one recalculated for 2022: a 2021 interim target is not reported."""
+    recalculated = with_nodes(
+        _short_term_target("2021"),
+        {"@id": "ex:baseline-2022", "@type": "Baseline", "tonnesCO2e": "15000.0", "hasBasePeriod": "ex:bp-2022"},
+        {"@id": "ex:bp-2022", "@type": "BasePeriod", "basePeriodStart": "2022-01-01", "basePeriodEnd": "2022-12-31"},
+    )
+    plan = next(node for node in recalculated["@graph"] if node["@id"] == "ex:plan")
+    plan["hasBaseline"] = ["ex:baseline-2019", "ex:baseline-2022"]
+    messages = rule_messages(recalculated, engine, "CN-PATH-01", as_of=AS_OF)
+    assert not [m for m in messages if BEFORE_BASE in m], messages
+    plan["hasBaseline"] = ["ex:baseline-2022"]
+    messages = rule_messages(recalculated, engine, "CN-PATH-01", as_of=AS_OF)
+    assert any(BEFORE_BASE in m and "2022-12-31" in m for m in messages), messages
+
+
+# ---- cn-merge: a note naming the year the emissions are of, which is also the credits' vintage ----
+
+
+@pytest.mark.parametrize(
+    ("note", "kept"),
+    [
+        ("Offsetting Acme Ceramics GmbH 2023 emissions (Scope 1 and 2)", False),
+        ("Kompensation der Emissionen 2023", False),
+        ("Footprint for calendar year 2023", False),
+        ("2023 vintage credits retired for our 2024 emissions", True),
+        ("Vintage 2023 credits retired for Acme", True),  # the vintage alone names no period
+    ],
+)
+def test_a_note_naming_the_vintage_year_as_the_emissions_year_leaves_the_event_without_a_period(
+    tmp_path: Path, note: str, kept: bool
+) -> None:
+    # Before: "2023 emissions" on 2023 credits retired in 2025 was read as perhaps the vintage, so merged into the
+    # 2024 claim the event took the claim's period with a warning, and the claim conformed on credits the registry
+    # says were retired for 2023.
+    from comet_cn.importers import import_records
+    from comet_cn.importers.merging import merge
+    from tests.test_redteam50 import _gold_standard_row
+
+    result = import_records("gold-standard", _gold_standard_row(tmp_path, note=note))
+    warnings: list[str] = []
+    document = merge(
+        EXAMPLES / "conforming-claim.jsonld", [result], event="ex:retirement-2025-03", for_claimant=True,
+        warnings=warnings,
+    )  # fmt: skip
+    (event,) = [node for node in document["@graph"] if node.get("@id") in result.events]
+    assert ("hasReportingPeriod" in event) is kept
+    assert any("the event is left without a period" in warning for warning in warnings) is not kept
+
+
+# ---- Records that never ran do not contradict the retirement of the same units ----
+
+ACME = "Acme Ceramics GmbH"
+PURO_CERTIFICATE = "PURO_PR_CORC100+_SE_EX0101_2023_3a9d1c55-2b7e-4f10-8d3c-6e5f4a3b2c10_"
+
+
+def _puro_retry(path: Path, status: str) -> Path:
+    transactions = [
+        {"transactionId": "tx-1", "type": "RETIREMENT", "status": status, "completedOn": "2025-03-19T14:00:00Z",
+         "volume": 500, "beneficiaryName": ACME, "certificates": [{"certificates": PURO_CERTIFICATE + "1-500",
+                                                                   "volume": 500}]},
+        {"transactionId": "tx-2", "type": "RETIREMENT", "status": "COMPLETED", "completedOn": "2025-03-20T10:00:00Z",
+         "volume": 500, "beneficiaryName": ACME, "certificates": [{"certificates": PURO_CERTIFICATE + "1-500",
+                                                                   "volume": 500}]},
+    ]  # fmt: skip
+    path.write_text(json.dumps(transactions), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("status", ["FAILED", "PENDING", "Rejected", "in_progress"])
+def test_a_puro_retirement_retried_after_one_that_never_ran_is_imported(tmp_path: Path, status: str) -> None:
+    # Before: a FAILED (or PENDING) transaction for the same certificate refused the whole file as a double use.
+    from comet_cn.importers import import_records
+
+    result = import_records("puro", _puro_retry(tmp_path / "puro.json", status), beneficiary=ACME)
+    assert result.selected == 1
+    assert any(f"transaction status {status!r}" in text for text in result.excluded)
+
+
+def test_a_puro_retirement_sharing_units_with_a_reversed_one_is_still_refused(tmp_path: Path) -> None:
+    from comet_cn.errors import InputError
+    from comet_cn.importers import import_records
+
+    with pytest.raises(InputError, match=r"puro\.json:2 retires units 1-500 .*REVERSED"):
+        import_records("puro", _puro_retry(tmp_path / "puro.json", "REVERSED"), beneficiary=ACME)
+
+
+def _cad_pair(path: Path, first_status: str) -> Path:
+    def unit(uid: str, status: str) -> dict[str, Any]:
+        return {"cadTrustUnitId": uid, "unitSerialId": "EXR98840-2023-1-6000", "unitStartBlock": "1",
+                "unitEndBlock": "6001", "unitCount": 6000, "unitVintageYear": 2023, "unitStatus": status,
+                "unitStatusDate": "20/03/2025", "unitMetric": "tCO2e", "unitRetirementBeneficiary": ACME,
+                "unitStatusReason": "Voluntary offsetting"}  # fmt: skip
+
+    path.write_text(json.dumps({"unit": [unit("u-1", first_status), unit("u-2", "Retired")]}), encoding="utf-8")
+    return path
+
+
+def test_a_cad_trust_retirement_beside_a_rejected_record_of_its_units_is_imported(tmp_path: Path) -> None:
+    # Before: a Rejected record of the block refused the file; a Held one still does (those units are elsewhere).
+    from comet_cn.errors import InputError
+    from comet_cn.importers import import_records
+
+    assert import_records("cad-trust", _cad_pair(tmp_path / "cad.json", "Rejected"), beneficiary=ACME).selected == 1
+    with pytest.raises(InputError, match=r"held\.json:2 retires units 1-6000 .*Held"):
+        import_records("cad-trust", _cad_pair(tmp_path / "held.json", "Held"), beneficiary=ACME)
+
+
+def test_the_same_credit_in_two_exports_is_kept_once_and_said(tmp_path: Path, cn_import: Any) -> None:
+    # Before: two downloads repeating a row were merged without a word (import formats: de-duplicate and say so).
+    first, second = _puro_retry(tmp_path / "march.json", "FAILED"), tmp_path / "april.json"
+    second.write_text(json.dumps(json.loads(first.read_text(encoding="utf-8"))[1:]), encoding="utf-8")
+    out = tmp_path / "credits.jsonld"
+    run = cn_import("puro", str(first), str(second), "-o", str(out))
+    assert run.code == 0, run.err
+    assert re.search(r"the same credit is in march\.json:2 and april\.json:1: kept once", run.err), run.err
+    credits = [n for n in json.loads(out.read_text(encoding="utf-8"))["@graph"] if n["@type"] == "CarbonCredit"]
+    assert len(credits) == 1
