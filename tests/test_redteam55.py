@@ -152,3 +152,40 @@ def test_the_same_credit_in_two_exports_is_kept_once_and_said(tmp_path: Path, cn
     assert re.search(r"the same credit is in march\.json:2 and april\.json:1: kept once", run.err), run.err
     credits = [n for n in json.loads(out.read_text(encoding="utf-8"))["@graph"] if n["@type"] == "CarbonCredit"]
     assert len(credits) == 1
+
+
+# ---- CN-AUDIT-DOUBLE-01: a serial with its registry's name written before it ----
+
+VERRA_SERIAL = "20031-970000001-970010000-VCS-VCU-1600-VER-MW-3-98816-01012020-31122020-1"
+
+
+@pytest.mark.parametrize("label", ["VERRA ", "VCU ", "Verra serial: ", "VCS: "])
+def test_a_serial_prefixed_with_its_registrys_name_is_read_as_that_serial(label: str) -> None:
+    from comet_cn.serials import parse_serial
+
+    assert parse_serial(label + VERRA_SERIAL) == parse_serial(VERRA_SERIAL) is not None
+    assert parse_serial("ART 2023 BIOC 001001-003000") is None  # a prefix naming no registry's grammar stays
+
+
+@pytest.mark.rule("CN-AUDIT-DOUBLE-01")
+@pytest.mark.parametrize("backend", ["rdflib", "oxigraph"])
+def test_two_companies_retiring_one_verra_block_are_found_when_one_writes_verra_before_it(
+    tmp_path: Path, backend: str
+) -> None:
+    # Before: Beta's copy "VERRA 20031-…" was read as no format, compared as a whole string, and the set of two
+    # companies retiring the same 10,000 units gave only a CN-UNITS-03 warning (exit 0).
+    from comet_cn.audits import run_audits
+
+    def company(name: str, serial: str) -> Path:
+        document = json.loads((EXAMPLES / "multi-period" / "acme-2022.jsonld").read_text(encoding="utf-8"))
+        document["@context"][1]["ex"] = f"https://example.org/{name}/"
+        for node in document["@graph"]:
+            if node["@id"] == "ex:credit-2022-wind":
+                node["serialNumber"] = serial
+        path = tmp_path / f"{name}.jsonld"
+        path.write_text(json.dumps(document), encoding="utf-8")
+        return path
+
+    paths = [company("acme", VERRA_SERIAL), company("beta", "VERRA " + VERRA_SERIAL)]
+    found = [f for f in run_audits(paths, backend=backend) if f.rule_id == "CN-AUDIT-DOUBLE-01"]  # type: ignore[arg-type]
+    assert any("970000001" in f.message for f in found), [f.message for f in found]

@@ -138,6 +138,10 @@ def _parse(text: str, scheme: str | None) -> SerialRange | None:
         return None
     if scheme is not None:
         return _GRAMMARS[scheme](serial)
+    labelled = _REGISTRY_LABEL.match(serial)
+    if labelled is not None and _claimed_scheme(serial[labelled.end() :]) is not None:
+        # "VERRA 20031-…-VCU-…", "VCU: …": the registry's name copied before the serial, which is still its grammar's.
+        serial = serial[labelled.end() :]
     claimed = _claimed_scheme(serial)
     if claimed is not None:
         # The serial names its registry: a malformed one must not fall through to the looser generic grammar.
@@ -527,6 +531,14 @@ _SEPARATORS = re.compile(r"[-_]")
 _ANY_SEPARATOR = re.compile(r"[-_/. ]")
 # A label copied along with the serial from a certificate or a statement ("Serial No.: …", "S/N …").
 _LABEL = re.compile(r"^(?:SERIAL(?: ?(?:NUMBER|NO\.?|NR\.?|#))?|S/N)(?: ?: ?| )(?=[A-Z0-9])", re.ASCII)
+# A registry's or unit type's name copied before a serial ("Verra 20031-…", "VCU: …", "Gold Standard GS1-…"); only
+# dropped when what follows names its registry itself, so a generic prefix ("ART 2023 BIOC 001001-…") is kept.
+_REGISTRY_LABEL = re.compile(
+    r"^(?:VERRA|VCS|VCUS?|VERIFIED CARBON STANDARD|GOLD STANDARD|GS|VERS?|ACR|AMERICAN CARBON REGISTRY|CAR|"
+    r"CRTS?|CLIMATE ACTION RESERVE|ART(?: TREES)?|TREES|ISOMETRIC|PURO(?:\.EARTH)?|CORCS?|ICR)(?: REGISTRY)?"
+    r"(?: SERIAL(?: ?(?:NUMBER|NO\.?|NR\.?|#))?)?(?: ?: ?| )(?=[A-Z0-9])",
+    re.ASCII,
+)
 _UUID = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}", re.ASCII)
 
 
