@@ -836,3 +836,14 @@ def test_document_subjects_rows() -> None:
         (d + "opinion-acme", "verification opinion", d + "acme", d + "gamma", 3),
         (d + "report-acme", "report", d + "acme", d + "beta", 2),
     ]
+
+
+# --- baseline-figures ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.rule("CN-AUDIT-ID-08")
+def test_baseline_figures_lists_a_baseline_given_two_figures_once() -> None:
+    found = rows("baseline-figures", FIXTURES / "baseline-figures.ttl")
+    assert [(r["baseline"], float(r["low"]), float(r["high"])) for r in found] == [
+        ("https://example.org/fixtures/baseline-recalculated", 18400.0, 21000.0)
+    ]

@@ -189,3 +189,34 @@ def test_two_companies_retiring_one_verra_block_are_found_when_one_writes_verra_
     paths = [company("acme", VERRA_SERIAL), company("beta", "VERRA " + VERRA_SERIAL)]
     found = [f for f in run_audits(paths, backend=backend) if f.rule_id == "CN-AUDIT-DOUBLE-01"]  # type: ignore[arg-type]
     assert any("970000001" in f.message for f in found), [f.message for f in found]
+
+
+# ---- CN-AUDIT-ID-08: one baseline IRI given two figures by two inputs ----
+
+
+def _acme_with_baseline(tmp_path: Path, year: str, figure: str) -> Path:
+    document = json.loads((EXAMPLES / "multi-period" / f"acme-{year}.jsonld").read_text(encoding="utf-8"))
+    (baseline,) = [node for node in document["@graph"] if node["@id"] == "ex:baseline-2019"]
+    baseline["tonnesCO2e"] = figure
+    path = tmp_path / f"acme-{year}.jsonld"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+@pytest.mark.rule("CN-AUDIT-ID-08")
+@pytest.mark.parametrize("backend", ["rdflib", "oxigraph"])
+@pytest.mark.parametrize(("later", "reported"), [("21000.0", True), ("18400", False), ("18400.0", False)])
+def test_a_baseline_recalculated_under_its_iri_between_periods_is_reported(
+    tmp_path: Path, backend: str, later: str, reported: bool
+) -> None:
+    # Before: the 2022 claim's baseline of 18,400 t was 21,000 t in the 2024 claim under the same IRI, no change
+    # explained, and the set conformed (each claim did on its own).
+    from comet_cn.audits import run_audits
+
+    paths = [_acme_with_baseline(tmp_path, "2022", "18400.0"), _acme_with_baseline(tmp_path, "2024", later)]
+    found = [f for f in run_audits(paths, backend=backend) if f.rule_id == "CN-AUDIT-ID-08"]  # type: ignore[arg-type]
+    assert bool(found) is reported, [f.message for f in found]
+    if reported:
+        (finding,) = found
+        assert finding.focus_node == "https://example.org/acme/baseline-2019"
+        assert "18400" in finding.message and "21000" in finding.message

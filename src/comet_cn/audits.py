@@ -193,6 +193,15 @@ def _document_subjects_message(row: Row) -> str:
     )
 
 
+def _baseline_figures_message(row: Row) -> str:
+    return (
+        f"CN-AUDIT-ID-08 (§12 g, §3.2.13): baseline {row['baseline']} is given different figures across the inputs "
+        f"(from {format_value(row['low'])} to {format_value(row['high'])} t CO2e): recalculated "
+        "under one IRI, it cannot be told which figure each claim's reductions and targets are measured against; a "
+        "recalculated baseline should be a node of its own, its change explained in the report."
+    )
+
+
 def _same_period(row: Row) -> bool:
     """Whether two claims' periods are one: the same dates, or the same start with ends a day apart
     (:func:`comet_cn.periods.one_period`).
@@ -298,6 +307,13 @@ AUDITS: tuple[Audit, ...] = (
         focus="document",
         value="subjects",
         path=str(CN.hasReport),
+    ),
+    Audit(
+        rule_id="CN-AUDIT-ID-08",
+        message=_baseline_figures_message,
+        focus="baseline",
+        value="high",
+        path=str(CN.tonnesCO2e),
     ),
     Audit(
         rule_id="CN-AUDIT-ID-05",
