@@ -220,3 +220,47 @@ def test_a_baseline_recalculated_under_its_iri_between_periods_is_reported(
         (finding,) = found
         assert finding.focus_node == "https://example.org/acme/baseline-2019"
         assert "18400" in finding.message and "21000" in finding.message
+
+
+# ---- The claim workbook: an id typed without its prefix ----
+
+
+def test_a_finding_on_a_workbook_node_whose_id_has_no_prefix_names_its_cell(tmp_path: Path) -> None:
+    # Before: "credit-wind" typed for "ex:credit-wind" was read as a relative IRI (the JSON-LD processor's placeholder
+    # base), and no finding on that credit named its sheet and row.
+    import comet_cn
+    from tests.conftest import conforming_workbook, workbook_data
+
+    book = conforming_workbook()
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and "ex:credit-wind" in cell.value:
+                    cell.value = cell.value.replace("ex:credit-wind", "credit-wind")
+    credits = book["Credits"]
+    headers = [cell.value for cell in credits[1]]
+    (row,) = [r for r in credits.iter_rows(min_row=2) if r[0].value == "credit-wind"]
+    row[headers.index("vintageEndYear")].value = 2015
+    path = tmp_path / "claim.xlsx"
+    path.write_bytes(workbook_data(book))
+    report = comet_cn.validate(path, parameters=comet_cn.RuleParameters(as_of=AS_OF))
+    (vintage,) = [r for r in report.violations if r.rule_id == "CN-VINT-01"]
+    assert vintage.focus_node.endswith("/credit-wind")
+    assert vintage.location is not None and "sheet 'Credits'" in vintage.location
+    assert "vintageEndYear" in vintage.location, vintage.location
+
+
+@pytest.mark.parametrize(
+    ("suffix", "says"),
+    [(".csv", "a CSV file is not a claim"), (".ods", "OpenDocument"), (".xlsm", "macro-enabled"), (".xls", "97-2003")],
+)
+def test_a_spreadsheet_or_csv_given_as_a_claim_is_named_for_what_it_is(
+    tmp_path: Path, cli: Any, suffix: str, says: str
+) -> None:
+    # Before: a .csv or .ods was "not valid Turtle (syntax error at line 1 column 1)", an .xlsm "binary data".
+    path = tmp_path / f"claim{suffix}"
+    path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" if suffix != ".csv" else b"id,tonnesCO2e\nex:claim,12450\n")
+    run = cli(path)
+    assert run.code == 2 and "Traceback" not in run.err
+    (line,) = run.err.strip().splitlines()
+    assert says in line and ".xlsx" in line, line

@@ -90,6 +90,20 @@ _UNREAD_SUFFIXES: dict[str, str] = {
     ".xml": f"XML is not read here: {_ONE_CLAIM}",
 }
 
+_SPREADSHEET = "save it as .xlsx, the claim workbook (cn-init writes the template), or give the claim as JSON-LD"
+_UNREAD_SUFFIXES.update(
+    {
+        ".csv": "a CSV file is not a claim: import a registry export with cn-import FORMAT FILE, or give the claim "
+        "as JSON-LD (.jsonld), Turtle (.ttl), N-Triples (.nt) or the claim workbook (.xlsx)",
+        ".tsv": "a TSV file is not a claim: give the claim as JSON-LD (.jsonld), Turtle (.ttl), N-Triples (.nt) or "
+        "the claim workbook (.xlsx)",
+        ".ods": f"an OpenDocument spreadsheet is not read: {_SPREADSHEET}",
+        ".xls": f"an Excel 97-2003 workbook is not read: {_SPREADSHEET}",
+        ".xlsm": f"a macro-enabled workbook is not read: {_SPREADSHEET}",
+        ".xlsb": f"a binary Excel workbook is not read: {_SPREADSHEET}",
+    }
+)
+
 #: JSON Lines, under each of its usual names (newline-delimited JSON, line-delimited JSON): one claim a line.
 JSON_LINES_SUFFIXES = frozenset({".jsonl", ".ndjson", ".ldjson"})
 _UNREAD_SUFFIXES.update(
@@ -254,7 +268,7 @@ def load_claim(
         try:
             return _load_text(_read_file(source, limits), kind, budget)
         except InputError as error:
-            if unread is None or error.source != name or not error.problem.startswith("not "):
+            if unread is None or error.source != name or not error.problem.startswith(("not ", "binary")):
                 raise
             # Plain Turtle under another suffix is still read; only what fails is named for the format it is.
             raise InputError(name, f"{unread} (read as Turtle or JSON-LD: {error.problem})") from None

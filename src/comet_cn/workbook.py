@@ -32,6 +32,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import urljoin
 
 from rdflib import URIRef
 from rdflib.namespace import RDFS, SKOS, XSD
@@ -58,7 +59,7 @@ from comet_cn.convert import (
 )
 from comet_cn.errors import InputError
 from comet_cn.iris import is_absolute_iri
-from comet_cn.loading import DEFAULT_LIMITS, LoadLimits
+from comet_cn.loading import DEFAULT_LIMITS, JSONLD_BASE, LoadLimits
 from comet_cn.resources import ontology_graph
 from comet_cn.terms import CONTEXT_NODE, MARKER
 
@@ -1423,7 +1424,20 @@ def _read(book: Any, name: str, limits: LoadLimits) -> WorkbookClaim:
         _read_checklist(book[CHECKLIST], name, budget, prefixes, nodes, cells, limits)
     graph = [_compact(node) for node in nodes.values()]
     context: Any = [CONTEXT_IRI, dict(sorted(own.items()))] if own else CONTEXT_IRI
-    return WorkbookClaim({"@context": context, "@graph": graph}, _Cells(cells, held))
+    return WorkbookClaim({"@context": context, "@graph": graph}, _Cells(_as_read(cells), _as_read(held)))
+
+
+def _as_read(keyed: Mapping[Any, Any]) -> dict[Any, Any]:
+    """``keyed`` with each node named as the claim is read: an id without a prefix (``credit-1``) is a relative IRI,
+    which the JSON-LD processor resolves against its placeholder base, so a finding on that node names it so and is
+    placed at its cells only under that name."""
+
+    def node(name: str) -> str:
+        if name == CONTEXT_NODE or name.startswith("_:") or is_absolute_iri(name):
+            return name
+        return urljoin(JSONLD_BASE, name)
+
+    return {((node(key[0]), *key[1:]) if isinstance(key, tuple) else node(key)): value for key, value in keyed.items()}
 
 
 def _check_own_sheet(sheet: Any, name: str, budget: list[int]) -> None:
