@@ -838,12 +838,15 @@ def test_document_subjects_rows() -> None:
     ]
 
 
-# --- baseline-figures ----------------------------------------------------------------------------------------------
+# --- plan-figures --------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.rule("CN-AUDIT-ID-08")
-def test_baseline_figures_lists_a_baseline_given_two_figures_once() -> None:
-    found = rows("baseline-figures", FIXTURES / "baseline-figures.ttl")
-    assert [(r["baseline"], float(r["low"]), float(r["high"])) for r in found] == [
-        ("https://example.org/fixtures/baseline-recalculated", 18400.0, 21000.0)
+def test_plan_figures_lists_each_node_given_two_values_once_a_kind() -> None:
+    found = rows("plan-figures", FIXTURES / "plan-figures.ttl")
+    assert [(r["node"].rsplit("/", 1)[1], r["kind"], float(r["low"]), float(r["high"])) for r in found] == [
+        ("baseline-recalculated", "baseline figure (tonnesCO2e)", 18400.0, 21000.0),
+        ("pathway-a", "residual-only target year", 2040.0, 2055.0),
+        ("target-loosened", "target level (tonnesCO2e)", 7000.0, 10000.0),
+        ("target-loosened", "target year", 2030.0, 2031.0),
     ]

@@ -324,3 +324,41 @@ def test_one_market_written_with_a_trailing_space_is_one_market(engine: str) -> 
     assert not rule_messages(document, engine, "CN-ELEC-04", as_of=AS_OF)
     instrument["generationMarket"] = "Germany" if instrument["consumptionMarket"] != "Germany" else "DE"
     assert rule_messages(document, engine, "CN-ELEC-04", as_of=AS_OF)
+
+
+@pytest.mark.rule("CN-AUDIT-ID-08")
+@pytest.mark.parametrize("backend", ["rdflib", "oxigraph"])
+def test_a_pathway_loosened_under_its_iris_between_periods_is_reported(tmp_path: Path, backend: str) -> None:
+    # Before: the 2024 claim moved the residual-only year from 2040 to 2055 and loosened the 2030 target from 7,000 t
+    # to 10,000 t under the same IRIs, no revision identified (§9.3), and the set gave only its usual findings.
+    from comet_cn.audits import run_audits
+
+    paths = []
+    for year in ("2022", "2023", "2024"):
+        document = json.loads((EXAMPLES / "multi-period" / f"acme-{year}.jsonld").read_text(encoding="utf-8"))
+        for node in document["@graph"]:
+            if year == "2024" and node["@id"] == "ex:pathway":
+                node["targetYearResidualOnly"] = "2055"
+            if year == "2024" and node["@id"] == "ex:target-2030":
+                node["tonnesCO2e"] = "10000.0"
+        paths.append(tmp_path / f"acme-{year}.jsonld")
+        paths[-1].write_text(json.dumps(document), encoding="utf-8")
+    found = [f for f in run_audits(paths, backend=backend) if f.rule_id == "CN-AUDIT-ID-08"]  # type: ignore[arg-type]
+    assert sorted((f.focus_node.rsplit("/", 1)[1], f.value) for f in found) == [
+        ("pathway", "2055"),
+        ("target-2030", "10000"),
+    ], [f.message for f in found]
+    assert any("residual-only target year" in f.message and "2040" in f.message for f in found)
+
+
+@pytest.mark.rule("CN-EVENT-02")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_one_off_event_measured_against_an_earlier_edition_is_not_one_off(engine: str) -> None:
+    # Before: declared one-off, the sixth edition of a summit whose baseline named the 2019 edition as its reference
+    # event escaped CN-EVENT-04's comparison with it, and conformed.
+    document = json.loads((EXAMPLES / "annex-b" / "event-claim.jsonld").read_text(encoding="utf-8"))
+    earlier = {"@id": "ex:summit-2019", "@type": "Event", "label": "Acme Summit 2019", "eventStartDate": "2019-05-01"}
+    with_reference = with_nodes(edited(document, ("ex:baseline-2019", "referenceEvent", "ex:summit-2019")), earlier)
+    messages = rule_messages(with_reference, engine, "CN-EVENT-02", as_of=AS_OF)
+    assert any("is declared one-off" in m and "summit-2019" in m for m in messages), messages
+    assert not rule_messages(with_nodes(document, earlier), engine, "CN-EVENT-02", as_of=AS_OF)

@@ -193,12 +193,12 @@ def _document_subjects_message(row: Row) -> str:
     )
 
 
-def _baseline_figures_message(row: Row) -> str:
+def _plan_figures_message(row: Row) -> str:
     return (
-        f"CN-AUDIT-ID-08 (§12 g, §3.2.13): baseline {row['baseline']} is given different figures across the inputs "
-        f"(from {format_value(row['low'])} to {format_value(row['high'])} t CO2e): recalculated "
-        "under one IRI, it cannot be told which figure each claim's reductions and targets are measured against; a "
-        "recalculated baseline should be a node of its own, its change explained in the report."
+        f"CN-AUDIT-ID-08 (§9.3, §12 g): {row['node']} is given different values of its {row['kind']} across the "
+        f"inputs (from {format_value(row['low'])} to {format_value(row['high'])}): revised under one IRI, it cannot be "
+        "told which value each claim was measured against; a revised baseline or target should be a node of its "
+        "own, the change identified in the plan's revision (and, for a baseline, explained in the report)."
     )
 
 
@@ -310,10 +310,9 @@ AUDITS: tuple[Audit, ...] = (
     ),
     Audit(
         rule_id="CN-AUDIT-ID-08",
-        message=_baseline_figures_message,
-        focus="baseline",
+        message=_plan_figures_message,
+        focus="node",
         value="high",
-        path=str(CN.tonnesCO2e),
     ),
     Audit(
         rule_id="CN-AUDIT-ID-05",
