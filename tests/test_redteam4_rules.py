@@ -186,7 +186,7 @@ def test_one_opinion_written_out_in_place_twice_is_one_opinion(engine: str) -> N
     inline = {k: v for k, v in OTHER_OPINION.items() if k != "@id"}
     twice = edited(BASE, (CLAIM, "hasVerificationOpinion", inline), (REPORT, "hasVerificationOpinion", inline))
     assert violated(twice, engine) == set()
-    other_verifier = dict(inline, verifiedBy="ex:acme")
+    other_verifier = dict(inline, verifiedBy="ex:second-verifier")
     differ = edited(BASE, (CLAIM, "hasVerificationOpinion", inline), (REPORT, "hasVerificationOpinion", other_verifier))
     assert violated(differ, engine) == {"CN-REPORT-01"}
 
@@ -221,10 +221,12 @@ def test_a_generated_claims_report_states_its_footprint(engine: str) -> None:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_a_claim_verified_by_the_claiming_entity_still_conforms(engine: str) -> None:
-    # c15: §13 requires verification to ISO 14064-3 or an equivalent; the digest (§12, §15 item 7, §17) found no
-    # third-party requirement in the text, so the verifier's independence is an open question, not a rule.
-    assert violated(edited(BASE, ("ex:opinion-2024", "verifiedBy", "ex:acme")), engine) == set()
+def test_a_claim_verified_by_the_claiming_entity_is_refused(engine: str) -> None:
+    # c15 was left alone here: the digest (§12, §15 item 7, §17) found no third-party requirement in §13. Red team
+    # 57b read §13's ISO 14064-3, whose verifier is independent of what it verifies: the claimant verifying its own
+    # claim is no such verification. Reversed: CN-CLAIM-06 refuses it; whether a third party is required stays open
+    # (a verifier that is part of the claimant is not reported, tests/test_redteam55.py).
+    assert violated(edited(BASE, ("ex:opinion-2024", "verifiedBy", "ex:acme")), engine) == {"CN-CLAIM-06"}
 
 
 @pytest.mark.parametrize("engine", ENGINES)
