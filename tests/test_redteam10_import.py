@@ -98,12 +98,14 @@ def test_a_block_two_files_state_differently_keeps_both_values_in_either_order(
     assert credit[key] == both
 
 
-def test_the_same_block_in_two_files_that_agree_is_one_value_and_no_warning(tmp_path: Path) -> None:
+def test_the_same_block_in_two_files_that_agree_is_one_value_and_said_once(tmp_path: Path) -> None:
+    # Red team 55b: the import formats' rule is "de-duplicate it and say so" (this test expected no warning before).
     first = import_records("verra", _verra(tmp_path, "short.csv", _verra_row()))
     again = import_records("verra", _verra(tmp_path, "again.csv", _verra_row()))
     said: list[str] = []
     document = combine([first, again], said)
-    assert said == []
+    (warning,) = said
+    assert "the same credit is in again.csv:2 and short.csv:2: kept once" in warning
     (credit,) = _nodes(document, "CarbonCredit")
     assert credit["tonnesCO2e"] == "6000" and credit["vintageEndYear"] == "2023"
 

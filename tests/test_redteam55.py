@@ -158,7 +158,7 @@ def test_the_same_credit_in_two_exports_is_kept_once_and_said(tmp_path: Path, cn
     out = tmp_path / "credits.jsonld"
     run = cn_import("puro", str(first), str(second), "-o", str(out))
     assert run.code == 0, run.err
-    assert re.search(r"the same credit is in march\.json:2 and april\.json:1: kept once", run.err), run.err
+    assert re.search(r"the same credit is in april\.json:1 and march\.json:2: kept once", run.err), run.err
     credits = [n for n in json.loads(out.read_text(encoding="utf-8"))["@graph"] if n["@type"] == "CarbonCredit"]
     assert len(credits) == 1
 

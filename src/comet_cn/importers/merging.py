@@ -106,12 +106,9 @@ def _add_nodes(nodes: dict[str, dict[str, Any]], extra: Iterable[Mapping[str, An
             continue
         target = nodes[key]
         earlier, later = _as_list(target.get(PROVENANCE)), _as_list(node.get(PROVENANCE))
-        if "CarbonCredit" in _types(node) and earlier and later and not set(map(str, later)) & set(map(str, earlier)):
-            # The same units in two files (two downloads that overlap): counted once, and the user is told so.
-            warnings.append(
-                f"{key}: the same credit is in {_places(earlier)} and {_places(later)}: kept once (two exports that "
-                "overlap; if they are two retirements of these units, one of them does not stand)"
-            )
+        shared = {*map(str, later)} & {*map(str, earlier)}
+        repeated = "CarbonCredit" in _types(node) and bool(earlier) and bool(later) and not shared
+        said = len(warnings)
         before = {name: target.get(name) for name in node}
         for name in merge_mapping(target, copy.deepcopy(dict(node))):
             # Said in one order (by value) whichever file came first.
@@ -122,6 +119,14 @@ def _add_nodes(nodes: dict[str, dict[str, Any]], extra: Iterable[Mapping[str, An
             warnings.append(
                 f"{key}: {name} is {one!r} in {_places(here)} but {other!r} in {_places(there)}: both values kept "
                 "(a rule that allows one value reports the node, not every rule does; check the registry records)"
+            )
+        if repeated and len(warnings) == said:
+            # The same units in two files that agree (two downloads that overlap): counted once, and the user is told
+            # so (a disagreement is said above, naming both files). Said in one order whichever file came first.
+            first, second = sorted([_places(earlier), _places(later)])
+            warnings.append(
+                f"{key}: the same credit is in {first} and {second}: kept once (two exports that overlap; if they "
+                "are two retirements of these units, one of them does not stand)"
             )
 
 
