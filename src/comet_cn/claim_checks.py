@@ -571,11 +571,13 @@ def _placeholders(graph: Graph, source: str | None) -> Iterator[ValidationResult
     """A text a rule requires, given as a placeholder ("N/A", "TBD", "none", "-"): it passes a check that the text
     is not blank, but says nothing (a pathway "based on" "N/A", a claim verified by "TBD")."""
     for prop, reader in _REQUIRED_TEXTS.items():
+        # Compared once a property, not once a value (an attribute of the namespace is a call each time).
+        location, serial, prose = prop == CN.evidenceLocation, prop == CN.serialNumber, prop in _PROSE
         for node, value in graph.subject_objects(prop):
-            written = _written(value) or (str(value) if prop == CN.evidenceLocation else "")
-            if _placeholder(written, prop in _PROSE) or (prop == CN.serialNumber and _masked_serial(written)):
+            written = _written(value) or (str(value) if location else "")
+            if _placeholder(written, prose) or (serial and _masked_serial(written)):
                 what = "a placeholder that says nothing"
-            elif prop == CN.evidenceLocation and _LOCAL_LOCATION.search(unicodedata.normalize("NFKC", written)):
+            elif location and _LOCAL_LOCATION.search(unicodedata.normalize("NFKC", written)):
                 what = "a place on one computer (a local file, localhost, about:blank), which no reader can open"
             else:
                 continue

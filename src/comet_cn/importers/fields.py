@@ -418,9 +418,29 @@ def block_fields(row: Row, where: str, scheme: str, *, serial_column: str, quant
     serial = row.get(serial_column)
     span, problems = serial_range(serial, scheme, where)
     warnings.extend(problems)
-    quantity = number(row.get(quantity_column), thousands=True)
+    written = row.get(quantity_column)
+    quantity = number(written, thousands=True)
     if quantity is None:
-        warnings.append(f"{where}: {quantity_column} {row.get(quantity_column)!r} is not a number")
+        warnings.append(f"{where}: {quantity_column} {written!r} is not a number")
+    elif _DOT_GROUPED.fullmatch(written.strip()):
+        # "1.000" is one unit to a decimal reader and a thousand to one who groups with dots: these registries write
+        # whole units grouped with commas, so which was meant cannot be told (taken as 1, a thousandfold error).
+        warnings.append(
+            f"{where}: {quantity_column} {written!r} may be {quantity.normalize():f} or "
+            f"{written.strip().replace('.', '')} (a dot between thousands): these units are whole tonnes written with "
+            "',' between thousands; the quantity is left out"
+        )
+        quantity = None
+    elif quantity != quantity.to_integral_value():
+        warnings.append(
+            f"{where}: {quantity_column} {written!r} is not a whole number of units (a unit is one tonne, issued "
+            "whole); the quantity is left out"
+        )
+        quantity = None
     elif quantity <= 0:
         warnings.append(not_positive(where, quantity_column, quantity))
     return BlockFields(serial, span, quantity, warnings)
+
+
+# Digits grouped in threes by dots and no comma ("1.000", "12.500", "1.234.567"): a dot as thousands separator.
+_DOT_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:\.[0-9]{3})+")
