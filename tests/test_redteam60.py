@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from comet_cn.errors import InputError
 from comet_cn.importers import import_records
+from comet_cn.importers.model import ImportResult
+from tests.conftest import ENGINES, EXAMPLES, edited, rule_messages, violated_rules
+
+AS_OF = date(2026, 6, 1)
+CLAIM: dict[str, Any] = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
 
 _VERRA_HEADER = (
     "Issuance Date,Sustainable Development Goals,Vintage Start,Vintage End,ID,Name,Country/Area,Project Type,"
@@ -25,9 +34,8 @@ def _verra(path: Path, quantity: str, serial: str = _SERIAL) -> Path:
     return path
 
 
-def _tonnes(result: object) -> list[str]:
-    nodes = getattr(result, "nodes")
-    return [str(node["tonnesCO2e"]) for node in nodes if "tonnesCO2e" in node]
+def _tonnes(result: ImportResult) -> list[str]:
+    return [str(node["tonnesCO2e"]) for node in result.nodes if "tonnesCO2e" in node]
 
 
 @pytest.mark.parametrize("serial", [_SERIAL, "VCS-ODD-SERIAL-1"])
@@ -52,3 +60,57 @@ def test_whole_quantities_as_the_registry_and_a_spreadsheet_write_them_are_read(
     result = import_records("verra", _verra(tmp_path / "verra.csv", quantity))
     assert [float(t) for t in _tonnes(result)] == [12500.0], (_tonnes(result), result.warnings)
     assert not [w for w in result.warnings if "left out" in w or "not a number" in w]
+
+
+# ---- a removal enhancement linked as a reduction, and the reverse ----
+
+_REDUCTIONS = ["ex:reduction-kiln-heat-pumps", "ex:reduction-green-electricity"]
+_AS_REDUCTION = "is a removal enhancement, linked as an emission reduction"
+_AS_REMOVAL = "is an emission reduction, linked as a removal enhancement"
+
+
+@pytest.mark.rule("CN-HIER-04")
+@pytest.mark.parametrize("reasoning", ["owlrl", "none"])
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_removal_enhancement_linked_as_a_reduction_is_named(engine: str, reasoning: str) -> None:
+    # Before: the only finding was "the emission reduction is malformed", whose fix said to type the removal as a
+    # reduction (the author's mistake made official).
+    swapped = edited(
+        CLAIM,
+        ("ex:claim-2024", "hasRemovalEnhancement", None),
+        ("ex:claim-2024", "hasEmissionReduction", [*_REDUCTIONS, "ex:enhancement-woodland"]),
+    )
+    messages = rule_messages(swapped, engine, "CN-HIER-04", as_of=AS_OF, reasoning=reasoning)
+    assert any(_AS_REDUCTION in m and "enhancement-woodland" in m for m in messages), messages
+    reversed_ = edited(
+        CLAIM,
+        ("ex:claim-2024", "hasEmissionReduction", _REDUCTIONS[:1]),
+        ("ex:claim-2024", "hasRemovalEnhancement", ["ex:enhancement-woodland", _REDUCTIONS[1]]),
+    )
+    messages = rule_messages(reversed_, engine, "CN-HIER-04", as_of=AS_OF, reasoning=reasoning)
+    assert any(_AS_REMOVAL in m and "green-electricity" in m for m in messages), messages
+    assert violated_rules(reversed_, engine, as_of=AS_OF, reasoning=reasoning) == {"CN-HIER-04"}
+    assert not rule_messages(CLAIM, engine, "CN-HIER-04", as_of=AS_OF, reasoning=reasoning)
+
+
+# ---- a verifier written as a relative IRI ----
+
+
+@pytest.mark.rule("CN-INPUT-04")
+@pytest.mark.parametrize("written", ["To%20be%20determined", "N%2FA", "Not%20applicable"])
+def test_a_placeholder_verifier_written_with_percent_escapes_is_a_placeholder(written: str) -> None:
+    # Before: "To%20be%20determined" (as the refusal of "To be determined" suggested writing it) conformed.
+    document = edited(CLAIM, ("ex:opinion-2024", "verifiedBy", written))
+    messages = rule_messages(document, "pyshacl", "CN-INPUT-04", as_of=AS_OF)
+    assert any("a placeholder that says nothing" in m and "verifiedBy" in m for m in messages), messages
+
+
+def test_a_verifier_named_in_text_is_told_how_to_name_a_party() -> None:
+    import comet_cn
+
+    document = edited(CLAIM, ("ex:opinion-2024", "verifiedBy", "Verifier Ltd"))
+    with pytest.raises(InputError) as raised:
+        comet_cn.validate(document)
+    said = str(raised.value)
+    assert "verifiedBy refers to a node, not a text" in said and '"label": "Verifier Ltd"' in said, said
+    assert "%20" not in said

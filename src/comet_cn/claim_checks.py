@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
+from urllib.parse import unquote
 
 from rdflib import Graph, URIRef
 from rdflib import Literal as RDFLiteral
@@ -563,7 +564,8 @@ def _written(value: Node) -> str:
     if isinstance(value, RDFLiteral):
         return str(value)
     if isinstance(value, URIRef) and str(value).startswith(JSONLD_BASE):
-        return str(value)[len(JSONLD_BASE) :]
+        # Percent-decoded: "To%20be%20determined" (a space written as an IRI may hold it) is the placeholder it shows.
+        return unquote(str(value)[len(JSONLD_BASE) :])
     return ""
 
 

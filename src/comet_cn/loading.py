@@ -1174,7 +1174,17 @@ def _check_node(node: dict[Any, Any], name: str, limits: LoadLimits) -> None:
             if isinstance(iri, str) and _WHITE_SPACE.search(iri):
                 # No IRI holds white space: a JSON-LD processor drops such a node's statements without a word.
                 term = _term_meant(iri)
-                fix = f"write the term {term}" if term else "remove the space (or write it as %20)"
+                if term:
+                    fix = f"write the term {term}"
+                elif key.startswith("@") or key in ("id", "type"):
+                    fix = "remove the space (or write it as %20)"
+                else:
+                    # A name where a node is meant ("verifiedBy": "Verifier Ltd"): %20 would make the name an IRI
+                    # no one is known by (and "To%20be%20determined" a verifier), so say how a party is named.
+                    fix = (
+                        f"{key} refers to a node, not a text: give the node an IRI and its name as a label "
+                        f'({{"@id": "ex:verifier", "label": {json.dumps(iri)}}}) and refer to the IRI'
+                    )
                 raise InputError(
                     name,
                     f"the {key.lstrip('@')} {_quoted(iri)} holds white space, which no IRI can, so its statements "
