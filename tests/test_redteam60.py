@@ -114,3 +114,71 @@ def test_a_verifier_named_in_text_is_told_how_to_name_a_party() -> None:
     said = str(raised.value)
     assert "verifiedBy refers to a node, not a text" in said and '"label": "Verifier Ltd"' in said, said
     assert "%20" not in said
+
+
+# ---- the same claim in Turtle ----
+
+
+def _as_turtle(tmp_path: Path, swap: Any) -> Path:
+    """The example claim as Turtle, each (subject, predicate, object) passed through ``swap`` first."""
+    from rdflib import Graph
+
+    import comet_cn
+
+    graph = Graph()
+    for triple in comet_cn.load(EXAMPLES / "conforming-claim.jsonld"):
+        graph.add(swap(triple))
+    path = tmp_path / "claim.ttl"
+    graph.serialize(destination=str(path), format="turtle")
+    return path
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_years_written_as_turtle_integers_are_years(tmp_path: Path, engine: str) -> None:
+    # Before: comet-cn:vintageEndYear 2022 (a Turtle integer) failed nine checks; the same claim in JSON-LD
+    # ("vintageEndYear": 2022, which the context types xsd:gYear) conformed.
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    import comet_cn
+
+    def integer_years(triple: Any) -> Any:
+        s, p, o = triple
+        return (s, p, Literal(int(str(o)), datatype=XSD.integer) if getattr(o, "datatype", None) == XSD.gYear else o)
+
+    parameters = comet_cn.RuleParameters(as_of=AS_OF)
+    path = _as_turtle(tmp_path, integer_years)
+    assert "vintageEndYear 2022" in path.read_text(encoding="utf-8")
+    report = comet_cn.validate(path, parameters=parameters, shacl_engine=engine)  # type: ignore[arg-type]
+    assert report.conforms, [r.message for r in report.violations]
+
+    # The integer is still read as the year it is: a vintage of 2015 is too old (CN-VINT-01).
+    def old_vintage(triple: Any) -> Any:
+        s, p, o = integer_years(triple)
+        return (s, p, Literal(2015) if str(p).endswith("#vintageEndYear") else o)
+
+    report = comet_cn.validate(_as_turtle(tmp_path, old_vintage), parameters=parameters, shacl_engine=engine)  # type: ignore[arg-type]
+    assert "CN-VINT-01" in report.rule_ids, report.rule_ids
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("written", ["9" * 2000, "1" + "0" * 40, "1e400"])
+def test_a_footprint_of_absurd_size_gets_a_verdict_not_an_internal_error(
+    tmp_path: Path, engine: str, written: str
+) -> None:
+    # Before: CN-PATH-W01's rounding of the footprint raised decimal.InvalidOperation: "internal error", exit 3.
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    import comet_cn
+
+    footprint = URIRef("https://example.org/acme/footprint-2024")
+    datatype = XSD.double if "e" in written else XSD.decimal
+
+    def huge(triple: Any) -> Any:
+        s, p, o = triple
+        big = s == footprint and str(p).endswith("#tonnesCO2e")
+        return (s, p, Literal(written, datatype=datatype, normalize=False) if big else o)
+
+    report = comet_cn.validate(_as_turtle(tmp_path, huge), shacl_engine=engine)  # type: ignore[arg-type]
+    assert not report.conforms and "CN-BAL-01" in report.rule_ids, report.rule_ids

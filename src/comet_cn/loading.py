@@ -38,7 +38,7 @@ from rdflib.term import Node
 from comet_cn import jsonld_fast
 from comet_cn.claim_store import distinct_objects, distinct_predicates, distinct_subjects, new_graph, subject_rank
 from comet_cn.errors import InputError
-from comet_cn.namespaces import CNSH
+from comet_cn.namespaces import CNSH, SCHEMA
 from comet_cn.pyld_index import fast_duplicate_checks
 from comet_cn.rdflib_state import exclusive
 from comet_cn.resources import CONTEXT_IRIS, context_document, context_terms, ontology_graph
@@ -1674,6 +1674,14 @@ def _decimal_properties() -> frozenset[URIRef]:
     return frozenset(p for p in ontology_graph().subjects(RDFS.range, XSD.decimal) if isinstance(p, URIRef))
 
 
+@lru_cache(maxsize=1)
+def _year_properties() -> frozenset[URIRef]:
+    """Properties whose values are years (xsd:gYear): the bundled context types them so, the ontology names it."""
+    return frozenset(p for p in ontology_graph().subjects(SCHEMA.rangeIncludes, XSD.gYear) if isinstance(p, URIRef))
+
+
+_YEAR_LEXICAL = re.compile(r"[0-9]{4}")
+
 # The datatypes _usable may replace a value of (numbers and dates); any other literal is kept as it is.
 _REVISED_TYPES = NUMERIC_TYPES | {XSD.date, XSD.boolean}
 # xsd:date's lexical space. rdflib also reads "2026-06-30T00:00:00" as a valid date, so pySHACL's sh:datatype
@@ -1684,6 +1692,10 @@ _DATE_LEXICAL = re.compile(r"-?[0-9]{4,}-[0-9]{2}-[0-9]{2}(?:Z|[+-][0-9]{2}:[0-9
 def _usable(predicate: Node, value: Literal) -> Literal | None:
     """The literal the rules should read in place of ``value``, or None when ``value`` is fine as it is."""
     original = value
+    if value.datatype in _INTEGER_TYPES and _YEAR_LEXICAL.fullmatch(str(value)) and predicate in _year_properties():
+        # A year written as a Turtle integer (comet-cn:vintageEndYear 2022) is the year a JSON-LD author's 2022 is
+        # (the context types it xsd:gYear): without this, one claim conformed in JSON-LD and failed in Turtle.
+        return Literal(str(value), datatype=XSD.gYear)
     if value.datatype in _INTEGER_TYPES and predicate in _decimal_properties() and not value.ill_typed:
         # An integer is a decimal in XSD, but sh:datatype xsd:decimal refuses one: "12450" written in Turtle (an
         # xsd:integer) failed every quantity rule. Same value, same lexical form, the datatype the ontology names.
