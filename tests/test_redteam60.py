@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -182,3 +183,93 @@ def test_a_footprint_of_absurd_size_gets_a_verdict_not_an_internal_error(
 
     report = comet_cn.validate(_as_turtle(tmp_path, huge), shacl_engine=engine)  # type: ignore[arg-type]
     assert not report.conforms and "CN-BAL-01" in report.rule_ids, report.rule_ids
+
+
+# ---- cn-import pact (red team 61b) ----
+
+_A = "aaaaaaaa-0000-4000-8000-000000000001"
+_B = "bbbbbbbb-0000-4000-8000-000000000002"
+
+
+def _product_footprint(ident: str, status: object, kilograms: str = "830", **extra: Any) -> dict[str, Any]:
+    footprint: dict[str, Any] = {
+        "id": ident,
+        "specVersion": "3.0.0",
+        "version": 1,
+        "created": "2025-03-01T08:00:00Z",
+        "companyName": "Acme Ceramics GmbH",
+        "productIds": ["urn:example:product:terra"],
+        "pcf": {
+            "declaredUnitOfMeasurement": "kilogram",
+            "declaredUnitAmount": "1000",
+            "referencePeriodStart": "2024-01-01T00:00:00Z",
+            "referencePeriodEnd": "2025-01-01T00:00:00Z",
+            "pcfExcludingBiogenicUptake": kilograms,
+            "fossilGhgEmissions": kilograms,
+        },
+        **extra,
+    }
+    if status is not None:
+        footprint["status"] = status
+    return footprint
+
+
+def _pact_file(tmp_path: Path, document: object) -> Path:
+    path = tmp_path / "pact.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def _footprints(result: ImportResult) -> list[str]:
+    return [str(n["@id"]) for n in result.nodes if n.get("@type") == "CarbonFootprint"]
+
+
+def test_a_footprint_a_deprecated_successor_names_is_not_imported(tmp_path: Path) -> None:
+    # Before: A (Active) was imported and the merged claim conformed on its figure, though B (Deprecated, so itself
+    # replaced) names A in precedingPfIds: A is two versions old.
+    later = _product_footprint(_B, "Deprecated", "900", precedingPfIds=[_A.upper()])
+    result = import_records("pact", _pact_file(tmp_path, {"data": [_product_footprint(_A, "Active"), later]}))
+    assert not _footprints(result)
+    said = result.excluded
+    assert any(":1: not imported: superseded by footprint" in text and _B in text for text in said), said
+
+
+@pytest.mark.parametrize("status", ["Retracted", "", None])
+def test_a_footprint_without_one_of_pact_s_two_statuses_is_not_imported(tmp_path: Path, status: object) -> None:
+    # Before: any status but Deprecated (or none) was imported as current without a word.
+    result = import_records("pact", _pact_file(tmp_path, [_product_footprint(_A, status)]))
+    assert not _footprints(result)
+    assert any("Active nor Deprecated" in text or "no status" in text for text in result.excluded), result.excluded
+
+
+def test_a_part_of_the_footprint_that_is_not_a_number_is_refused(tmp_path: Path) -> None:
+    # Before: fossilGhgEmissions "1,830" was dropped without a word; the claim then "listed no emission".
+    footprint = _product_footprint(_A, "Active")
+    footprint["pcf"]["fossilGhgEmissions"] = "1,830"
+    with pytest.raises(InputError, match=r"fossilGhgEmissions '1,830' is not a number"):
+        import_records("pact", _pact_file(tmp_path, [footprint]), quantity=Decimal(15000000))
+
+
+def test_a_get_footprint_response_holding_one_footprint_is_read(tmp_path: Path) -> None:
+    # Before: {"data": {...}} (PACT's GetFootprint response) was "not pact records".
+    result = import_records("pact", _pact_file(tmp_path, {"data": _product_footprint(_A, "Active")}))
+    (footprint,) = _footprints(result)
+    assert footprint.endswith(f"footprint:{_A}"), footprint
+
+
+def test_a_successor_naming_its_predecessor_in_capitals_supersedes_it(tmp_path: Path, cn_import: Any) -> None:
+    # Before: a UUID written in capitals in precedingPfIds did not match, and the merge refused two footprints.
+    from comet_cn.importers.merging import merge
+
+    later = _product_footprint(_B, "Active", "900", precedingPfIds=[_A.upper()])
+    result = import_records(
+        "pact", _pact_file(tmp_path, {"data": [_product_footprint(_A, "Active"), later]}), quantity=Decimal(15000000)
+    )
+    claim = edited(
+        CLAIM,
+        ("ex:claim-2024", "hasCarbonFootprint", None),
+        ("ex:claim-2024", "hasSubject", "urn:example:product:terra"),
+    )
+    merged = merge(claim, [result])
+    linked = next(n for n in merged["@graph"] if n["@id"] == "ex:claim-2024")["hasCarbonFootprint"]
+    assert _B in json.dumps(linked) and _A not in json.dumps(linked), linked

@@ -63,6 +63,9 @@ def _first_record(document: Any) -> Mapping[str, Any] | None:
             if isinstance(document.get(key), list):
                 items = document[key]
                 break
+            held = document.get(key)
+            if isinstance(held, Mapping) and len(document) == 1:
+                return held  # a response body holding one record, as reading.records reads it
         else:
             return document
     if isinstance(items, list) and items and isinstance(items[0], Mapping):

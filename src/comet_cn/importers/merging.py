@@ -632,8 +632,9 @@ def _footprint_to_link(
         for node in result.nodes:
             if "CarbonFootprint" in _types(node):
                 found.setdefault(str(node["@id"]), node)
-    superseded = {_ref(v) for node in found.values() for v in _as_list(node.get(REPLACES))}
-    latest = sorted(key for key in found if key not in superseded)
+    # Compared without case: PACT's ids are UUIDs, which one system writes in capitals and another not.
+    superseded = {_ref(v).casefold() for node in found.values() for v in _as_list(node.get(REPLACES))}
+    latest = sorted(key for key in found if key.casefold() not in superseded)
     if found and not latest:
         # A footprint naming itself, or footprints of several files naming one another: linking none would leave
         # the claim without a footprint (and --replace would already have removed its own).

@@ -106,14 +106,34 @@ def parse(document: Any, source: str, quantity: Decimal | None) -> Parsed:
     excluded: list[Excluded] = []
     warnings: list[str] = []
     kept: list[tuple[str, Mapping[str, Any]]] = []
+    # The footprints a Deprecated one superseded: it is not imported, but what it says of its predecessors stands
+    # (A Active, then B naming A and itself Deprecated by a later C: A is two versions old, not the current one).
+    superseded: dict[str, str] = {}
     for position, footprint in records(document, ("data",), source):
         where = f"{source}:{position}"
         _check_version(footprint, where)
-        status = str(footprint.get("status") or "Active").strip()
+        written = footprint.get("status")
+        status = str(written if written is not None else "").strip()
         if status.casefold() == "deprecated":  # "deprecated" or "DEPRECATED" is superseded too
             excluded.append(Excluded(where, f"status {status!r}: a superseded footprint"))
+            for earlier in _preceding(footprint):
+                superseded.setdefault(earlier.casefold(), f"{footprint.get('id')!r} ({where})")
+            continue
+        if status.casefold() != "active":
+            # PACT has two statuses; any other (or none) says nothing of whether the footprint is the current one.
+            why = f"status {status!r} is neither Active nor Deprecated" if status else "it has no status"
+            excluded.append(Excluded(where, f"{why} (PACT requires one of the two): whether it is current is unknown"))
+            continue
+        problem = _exemption_problem(footprint.get("pcf"))
+        if problem is not None:
+            excluded.append(Excluded(where, problem))
             continue
         kept.append((where, footprint))
+    for where, footprint in list(kept):
+        later = superseded.get(str(footprint.get("id") or "").casefold())
+        if later is not None:
+            kept.remove((where, footprint))
+            excluded.append(Excluded(where, f"superseded by footprint {later}, which names it in precedingPfIds"))
     _check_succession(kept, source)
     if quantity is not None:
         _one_product([footprint for _, footprint in kept], source)
@@ -319,6 +339,24 @@ def _footprint(
     return [node, *nodes]
 
 
+def _exemption_problem(pcf: object) -> str | None:
+    """Why a footprint's exemption leaves it unusable: PACT allows 0 to 5 % of emissions exempted; beyond that (or a
+    share that is not a number) the figures leave out an unknown or large part of the emissions."""
+    raw = pcf.get("exemptedEmissionsPercent") if isinstance(pcf, Mapping) else None
+    if raw is None or raw == "" or isinstance(raw, bool):
+        return None
+    try:
+        share = Decimal(str(raw).strip())
+    except InvalidOperation:
+        return f"exemptedEmissionsPercent {raw!r} is not a number: the share of emissions left out is unknown"
+    if not share.is_finite() or share < 0 or share > 5:
+        return (
+            f"exemptedEmissionsPercent {raw!r} is outside PACT's 0 to 5: the footprint leaves out an unknown or large "
+            "share of its emissions, and a claim cannot rest on it"
+        )
+    return None
+
+
 def _exempted(pcf: Mapping[str, Any], where: str, warnings: list[str]) -> object:
     """``exemptedEmissionsPercent`` as written, warned about when it leaves emissions out of the figures.
 
@@ -399,6 +437,10 @@ def _parts(
 def _check_sums(pcf: Mapping[str, Any], total: Decimal, where: str, warnings: list[str]) -> None:
     """The specification's identities: the excluding total is the sum of its parts; including adds the uptake."""
     parts = [_figure(pcf, key, where) for key, _ in (*_EMISSIONS, *_REMOVALS)]
+    for (key, _), part in zip((*_EMISSIONS, *_REMOVALS), parts, strict=True):
+        if part is None and pcf.get(key) not in (None, ""):
+            # A part that cannot be read is not zero: left out, the parts no longer say what the total is made of.
+            raise InputError(where, f"{key} {pcf.get(key)!r} is not a number: correct it (or leave the field out)")
     present = [p for p in parts if p is not None]
     if present and sum(present, Decimal(0)) != total:
         warnings.append(

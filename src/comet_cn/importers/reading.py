@@ -767,6 +767,10 @@ def records(document: Any, keys: Sequence[str], name: str) -> Iterator[tuple[int
             if isinstance(document.get(key), list):
                 items = document[key]
                 break
+            if isinstance(document.get(key), Mapping) and len(document) == 1:
+                # A response body holding one record ({"data": {...}}, PACT's GetFootprint): that record.
+                items = [document[key]]
+                break
         else:
             items = [document]
     if not isinstance(items, list):
