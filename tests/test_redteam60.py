@@ -273,3 +273,38 @@ def test_a_successor_naming_its_predecessor_in_capitals_supersedes_it(tmp_path: 
     merged = merge(claim, [result])
     linked = next(n for n in merged["@graph"] if n["@id"] == "ex:claim-2024")["hasCarbonFootprint"]
     assert _B in json.dumps(linked) and _A not in json.dumps(linked), linked
+
+
+def test_a_turtle_integer_too_long_to_convert_is_named_not_called_a_syntax_error(tmp_path: Path) -> None:
+    # Before: valid Turtle holding a 5,000-digit integer was "not valid Turtle (syntax error)".
+    import comet_cn
+
+    path = tmp_path / "claim.ttl"
+    path.write_text(
+        "@prefix cn: <https://comet.carbon/ext/iso14068#> .\n"
+        f"<https://example.org/c> a cn:CarbonNeutralityClaim ; cn:tonnesCO2e {'9' * 5000} .\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="an integer of more than 4300 digits"):
+        comet_cn.validate(path)
+
+
+def test_an_ordered_list_in_turtle_is_told_how_turtle_writes_a_set(tmp_path: Path) -> None:
+    from rdflib import BNode, URIRef
+    from rdflib.collection import Collection
+
+    import comet_cn
+
+    graph = comet_cn.load(EXAMPLES / "conforming-claim.jsonld")
+    claim = URIRef("https://example.org/acme/claim-2024")
+    link = URIRef("https://comet.carbon/ext/iso14068#hasOffsettingEvent")
+    events = list(graph.objects(claim, link))
+    graph.remove((claim, link, None))
+    head = BNode()
+    Collection(graph, head, events)
+    graph.add((claim, link, head))
+    path = tmp_path / "claim.ttl"
+    graph.serialize(destination=str(path), format="turtle")
+    report = comet_cn.validate(path)
+    said = [r.message for r in report.results if r.rule_id == "CN-INPUT-04"]
+    assert any("in Turtle, objects separated by commas" in m for m in said), said

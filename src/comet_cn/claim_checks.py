@@ -597,7 +597,7 @@ def _placeholders(graph: Graph, source: str | None) -> Iterator[ValidationResult
     # node, its head, which every rule reads without finding what it looks for, or saying why.
     empty = "is an empty list, which names nothing: give the value itself (or leave the property out)."
     ordered = "is given as an ordered list (@list), which the rules read as one node, not as its members: give the "
-    ordered += "values as a plain JSON array (a set)."
+    ordered += "values as a set: a plain JSON array (in Turtle, objects separated by commas, not in parentheses)."
     heads = [(RDF.nil, empty)] + [(head, ordered) for head in sorted(set(graph.subjects(RDF.first, None)), key=str)]
     for head, what in heads:
         for holder, link in sorted(set(graph.subject_predicates(head)), key=str):

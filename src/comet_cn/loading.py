@@ -990,6 +990,9 @@ def _parse_rdf_text(text: str, format: str, budget: _Budget) -> Graph:
                 f"{_FORMAT_NAMES[format]} nested too deeply to be read (the limit is {budget.limits.max_depth} levels)",
             ) from None
         except Exception as error:  # rdflib raises many unrelated types for syntax errors
+            if _TOO_MANY_DIGITS in str(error) or _TOO_MANY_DIGITS in str(error.__context__):
+                # Valid Turtle, but an integer longer than Python converts: no quantity has thousands of digits.
+                raise InputError(name, "an integer of more than 4300 digits, which no quantity has") from None
             # rdflib's messages quote the input, which must not reach a terminal or a report: say only where.
             where = _syntax_position(error, text) if format == "turtle" else f"line {parser.lines}"
             hint = ""
@@ -1030,6 +1033,7 @@ _TURTLE_TOKEN = re.compile(
     r"|'''(?:[^'\\]|\\.|'(?!''))*(?:'''|\Z)"
     r'|"(?:[^"\\\n\r]|\\.)*"'
     r"|'(?:[^'\\\n\r]|\\.)*'"
+    r"|\\[()\[\]]"  # an escaped bracket in a prefixed name (ex:fn\() nests nothing
     r"|[\[\]()]",
     re.DOTALL,
 )
@@ -1161,6 +1165,10 @@ def _term_meant(text: str) -> str | None:
 
 # str.isspace's characters exactly, found in C: a per-character generator was a tenth of loading a claim.
 _WHITE_SPACE = re.compile(r"\s")
+
+
+#: Python's refusal of an integer longer than sys.get_int_max_str_digits() (4300 by default).
+_TOO_MANY_DIGITS = "for integer string conversion"
 
 
 def _check_node(node: dict[Any, Any], name: str, limits: LoadLimits) -> None:
