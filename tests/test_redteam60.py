@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -308,3 +309,125 @@ def test_an_ordered_list_in_turtle_is_told_how_turtle_writes_a_set(tmp_path: Pat
     report = comet_cn.validate(path)
     said = [r.message for r in report.results if r.rule_id == "CN-INPUT-04"]
     assert any("in Turtle, objects separated by commas" in m for m in said), said
+
+
+# ---- red team 62a: this session's fixes attacked ----
+
+
+@pytest.mark.parametrize("written", ["/TBD", "../n%2Fa", "verifier/TBD"])
+def test_a_placeholder_verifier_resolved_outside_the_base_is_a_placeholder(written: str) -> None:
+    document = edited(CLAIM, ("ex:opinion-2024", "verifiedBy", written))
+    messages = rule_messages(document, "pyshacl", "CN-INPUT-04", as_of=AS_OF)
+    assert any("a placeholder that says nothing" in m and "verifiedBy" in m for m in messages), messages
+
+
+def test_a_placeholder_verifier_written_as_a_relative_turtle_iri_is_a_placeholder(tmp_path: Path) -> None:
+    from rdflib import URIRef
+
+    import comet_cn
+
+    verified_by = URIRef("https://comet.carbon/ext/iso14068#verifiedBy")
+    opinion = URIRef("https://example.org/acme/opinion-2024")
+
+    def relative(triple: Any) -> Any:
+        s, p, o = triple
+        return (s, p, URIRef("REL-TBD") if (s, p) == (opinion, verified_by) else o)
+
+    path = _as_turtle(tmp_path, relative)
+    text = path.read_text(encoding="utf-8").replace("<REL-TBD>", "<TBD>")
+    path.write_text(text, encoding="utf-8")
+    report = comet_cn.validate(path, parameters=comet_cn.RuleParameters(as_of=AS_OF))
+    said = [r.message for r in report.results if r.rule_id == "CN-INPUT-04"]
+    assert any("'TBD', a placeholder" in m for m in said), said
+
+
+@pytest.mark.parametrize(
+    "successor",
+    [
+        {"status": "Active", "exempt": "40"},  # left out for its exemption, it still supersedes A
+        {"status": None},  # left out for having no status
+    ],
+)
+def test_a_footprint_superseded_by_a_successor_left_out_for_another_reason_is_not_imported(
+    tmp_path: Path, successor: dict[str, Any]
+) -> None:
+    later = _product_footprint(_B, successor["status"], "900", precedingPfIds=[_A])
+    if "exempt" in successor:
+        later["pcf"]["exemptedEmissionsPercent"] = successor["exempt"]
+    result = import_records("pact", _pact_file(tmp_path, [_product_footprint(_A, "Active"), later]))
+    assert not _footprints(result), result.excluded
+
+
+def test_a_chain_passes_supersession_on(tmp_path: Path) -> None:
+    # A Active <- B still marked Active <- C Deprecated: B is superseded, and so is A.
+    chain = [
+        _product_footprint(_A, "Active"),
+        _product_footprint(_B, "Active", "900", precedingPfIds=[_A]),
+        _product_footprint("cccccccc-0000-4000-8000-000000000003", "Deprecated", "950", precedingPfIds=[_B]),
+    ]
+    result = import_records("pact", _pact_file(tmp_path, chain))
+    assert not _footprints(result), result.excluded
+
+
+def test_a_deprecated_successor_in_another_file_keeps_the_merge_from_linking_its_predecessor(tmp_path: Path) -> None:
+    from comet_cn.importers.merging import merge
+
+    march, april = tmp_path / "march.json", tmp_path / "april.json"
+    march.write_text(json.dumps([_product_footprint(_A, "Active")]), encoding="utf-8")
+    april.write_text(json.dumps([_product_footprint(_B, "Deprecated", "900", precedingPfIds=[_A])]), encoding="utf-8")
+    first, second = import_records("pact", march), import_records("pact", april)
+    claim = edited(
+        CLAIM,
+        ("ex:claim-2024", "hasCarbonFootprint", None),
+        ("ex:claim-2024", "hasSubject", "urn:example:product:terra"),
+    )
+    with pytest.raises(InputError, match="a later version that was not imported"):
+        merge(claim, [first, second])
+
+
+@pytest.mark.parametrize("quantity", ["１.０００", "١.٠٠٠", "1.0_00", "1.000e0", "1_000"])
+def test_a_quantity_in_digits_no_registry_writes_is_left_out(tmp_path: Path, quantity: str) -> None:
+    result = import_records("verra", _verra(tmp_path / "verra.csv", quantity, "VCS-ODD-SERIAL-1"))
+    assert not _tonnes(result), result.warnings
+    assert any("left out" in w for w in result.warnings), result.warnings
+
+
+# ---- red team 62b: an interrupted batch ----
+
+
+def _slow_after_first(name: str, source: Any, options: dict[str, Any], keep_graph: bool) -> Any:
+    from comet_cn import batch
+
+    if name != "first":
+        time.sleep(120)  # a worker that will not finish in any useful time (as one stuck on a lock)
+    return batch.__dict__["_real_validate_one"](name, source, options, keep_graph)
+
+
+def test_an_abandoned_batch_stops_its_workers_instead_of_waiting_for_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Before: Ctrl-C during a -j 2 run could hang for good, the pool's shutdown waiting on a worker that never ended.
+    import multiprocessing
+
+    from comet_cn import batch
+    from comet_cn.synthetic import synthetic_claim
+
+    monkeypatch.setitem(batch.__dict__, "_real_validate_one", batch._validate_one)
+    monkeypatch.setattr(batch, "_validate_one", _slow_after_first)  # the workers are forked with it
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the workers see the patched function only when forked")
+    outcomes = batch.validate_many(
+        [("first", synthetic_claim(0)), ("second", synthetic_claim(1)), ("third", synthetic_claim(2))], jobs=2
+    )
+    first = next(outcomes)
+    assert getattr(first, "source", None) == "first", first
+    started = time.monotonic()
+    outcomes.close()
+    assert time.monotonic() - started < 60
+    assert not multiprocessing.active_children()
+
+
+def test_a_pathway_chart_states_its_years_as_years() -> None:
+    # Before: the dossier's chart description read "Footprint per reporting period: 2,024 12,450".
+    from comet_cn.svgcharts import LineSeries, line_chart
+
+    svg = line_chart("p", "Pathway", [LineSeries("Footprint per reporting period", ((2024, 12450),))])
+    assert "Footprint per reporting period: 2024: 12,450" in svg and "2,024" not in svg

@@ -192,8 +192,12 @@ def validate_many(
             pending.append((item, pool.submit(item)))
         while pending:
             yield pool.next_outcome(pending)
-    finally:
-        pool.close()
+    except BaseException:
+        # Interrupted (Ctrl-C, a stop signal) or abandoned by the caller (GeneratorExit): the outcomes still running
+        # are wanted by no one, so the workers are stopped rather than waited for.
+        pool.close(abandoned=True)
+        raise
+    pool.close()
     if failure is not None:
         raise failure
 
@@ -334,10 +338,27 @@ class _Workers:
             return _internal_failure(item[0], error)
         return _outcome(future.result())
 
-    def close(self) -> None:
+    def close(self, *, abandoned: bool = False) -> None:
+        """Shut the pool down; ``abandoned``: kill its workers first instead of waiting for the inputs they hold.
+
+        Waiting after an interrupt could hang for good: a worker forked while the interrupted parent held a lock
+        waits for it for ever, and the pool's shutdown waits for that worker (seen with Ctrl-C during start-up).
+        """
         if self._executor is not None:
             with stopping.held():  # a pool cut off mid-shutdown would leave its workers behind
-                self._executor.shutdown(wait=True, cancel_futures=True)
+                if abandoned:
+                    # The executor's own table of its processes (private; absent, the shutdown below still runs).
+                    workers = list(getattr(self._executor, "_processes", None) or {})
+                    processes = getattr(self._executor, "_processes", None) or {}
+                    for pid in workers:
+                        with contextlib.suppress(Exception):
+                            processes[pid].kill()
+                    for pid in workers:
+                        with contextlib.suppress(Exception):
+                            processes[pid].join(5)
+                    self._executor.shutdown(wait=False, cancel_futures=True)
+                else:
+                    self._executor.shutdown(wait=True, cancel_futures=True)
                 self._executor = None
         self._starts.close()
         self._starts_writer.close()

@@ -70,7 +70,7 @@ def _descriptor(entry: Rule) -> dict[str, Any]:
     }
     if entry.description:
         descriptor["fullDescription"] = {"text": entry.description}
-    descriptor["help"] = {"text": entry.hint or entry.name}
+    descriptor["help"] = {"text": rule_help(entry)}
     descriptor["defaultConfiguration"] = {"level": _level(entry.severity)}
     descriptor["properties"] = {
         "clause": entry.clause,
@@ -79,6 +79,18 @@ def _descriptor(entry: Rule) -> dict[str, Any]:
         "tags": ["ISO 14068-1", entry.pillar],
     }
     return descriptor
+
+
+def rule_help(entry: Rule) -> str:
+    """A rule's help: its fix, or, when its checks have different fixes, each of them (code scanning shows this text,
+    not a result's own fix, so one check's fix shown for another's finding would mislead)."""
+    if len(entry.hints) <= 1:
+        return entry.hint or entry.name
+    fixes = " ".join(f"({number}) {hint}" for number, hint in enumerate(entry.hints, start=1))
+    return (
+        f"{entry.name}: this rule has {len(entry.hints)} checks, each with its own fix; a result's properties.fix "
+        f"gives the one that applies. The fixes: {fixes}"
+    )
 
 
 def _user_descriptor(result: ValidationResult) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from rdflib import Literal as RDFLiteral
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from comet_cn.loading import JSONLD_BASE, PLAIN_DECIMAL, Loaded
+from comet_cn.loading import JSONLD_BASE, PLAIN_DECIMAL, Loaded, turtle_base
 from comet_cn.namespaces import CN, SCHEMA
 from comet_cn.native_checks import INVISIBLE_CHARACTERS
 from comet_cn.reasoning import Closure
@@ -563,10 +563,25 @@ def _written(value: Node) -> str:
     was written; anything else, nothing to compare."""
     if isinstance(value, RDFLiteral):
         return str(value)
-    if isinstance(value, URIRef) and str(value).startswith(JSONLD_BASE):
-        # Percent-decoded: "To%20be%20determined" (a space written as an IRI may hold it) is the placeholder it shows.
-        return unquote(str(value)[len(JSONLD_BASE) :])
+    if isinstance(value, URIRef):
+        text = str(value)
+        for base in _relative_bases():
+            if text.startswith(base):
+                # Percent-decoded: "To%20be%20determined" (a space written in an IRI) is the placeholder it shows.
+                return unquote(text[len(base) :])
     return ""
+
+
+def _relative_bases() -> tuple[str, ...]:
+    """What a relative reference is resolved against: the JSON-LD base (and its root, for "/TBD" or "../TBD"), and
+    the folder a Turtle claim without @base is read in (<TBD>)."""
+    root = re.sub(r"^([a-z][a-z0-9+.-]*://[^/]*/).*$", r"\1", JSONLD_BASE, flags=re.IGNORECASE)
+    return tuple(dict.fromkeys((JSONLD_BASE, root, turtle_base())))
+
+
+def _last_segment(written: str) -> str:
+    """The last segment of a relative reference ("verifier/TBD" names "TBD"), or the reference itself."""
+    return written.rstrip("/").rsplit("/", 1)[-1] if "/" in written.rstrip("/") else written
 
 
 def _placeholders(graph: Graph, source: str | None) -> Iterator[ValidationResult]:
@@ -577,7 +592,13 @@ def _placeholders(graph: Graph, source: str | None) -> Iterator[ValidationResult
         location, serial, prose = prop == CN.evidenceLocation, prop == CN.serialNumber, prop in _PROSE
         for node, value in graph.subject_objects(prop):
             written = _written(value) or (str(value) if location else "")
-            if _placeholder(written, prose) or (serial and _masked_serial(written)):
+            relative = not location and isinstance(value, URIRef) and bool(written)
+            segment = _last_segment(written) if relative else written
+            if (
+                _placeholder(written, prose)
+                or (segment != written and _placeholder(segment))
+                or (serial and _masked_serial(written))
+            ):
                 what = "a placeholder that says nothing"
             elif location and _LOCAL_LOCATION.search(unicodedata.normalize("NFKC", written)):
                 what = "a place on one computer (a local file, localhost, about:blank), which no reader can open"

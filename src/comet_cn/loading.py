@@ -980,7 +980,7 @@ def _parse_rdf_text(text: str, format: str, budget: _Budget) -> Graph:
             if format == "nt":
                 parser.parse(io.StringIO(text))
             else:
-                base = _turtle_base()
+                base = turtle_base()
                 graph.parse(data=text, format=format, publicID=base)
         except _TooMany:
             raise budget.too_many() from None
@@ -1299,7 +1299,7 @@ def _refuse_empty_references(
             )
 
 
-def _turtle_base() -> str:
+def turtle_base() -> str:
     """The base a Turtle claim's relative IRIs are resolved against when it declares none: the working folder,
     as rdflib does, but stated (rdflib failed with "not valid Turtle" when the working folder had been removed)."""
     try:

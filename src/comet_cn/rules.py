@@ -121,6 +121,8 @@ class Rule:
     locations: tuple[str, ...] = ()
     query: str | None = None
     checked_by: str | None = None
+    #: Every distinct fix of the rule's shapes (``hint`` is the lead shape's): a rule with several checks has several.
+    hints: tuple[str, ...] = ()
 
 
 def _text(graph: Graph, node: Node, predicate: URIRef) -> str | None:
@@ -230,6 +232,7 @@ def catalogue_of(graph: Graph, *, locations: dict[str, tuple[str, ...]] | None =
                 locations=(locations or {}).get(rule_id, ()),
                 query=_text(graph, lead_node, CNSH.query),
                 checked_by=_text(graph, lead_node, CNSH.checkedBy),
+                hints=tuple(sorted({info.hint for _, info, _ in entries if info.hint})),
             )
         )
     return tuple(rules)

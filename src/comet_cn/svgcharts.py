@@ -222,7 +222,8 @@ def line_chart(
     xs = [x for line in series for x, _ in line.points] + [marker.x for marker in markers]
     ys = [y for line in series for _, y in line.points]
     desc = "; ".join(
-        f"{line.name}: " + ", ".join(f"{format_number(x)} {format_number(y)}" for x, y in line.points)
+        # x is a year: written as one ("2024"), never grouped ("2,024").
+        f"{line.name}: " + ", ".join(f"{int(x)}: {format_number(y)}" for x, y in line.points)
         for line in series
     )
     desc += "".join(f"; {marker.label}" for marker in markers)

@@ -228,4 +228,5 @@ def _footprints(name: str, source: str, parsed: Parsed) -> ImportResult:
         warnings=parsed.warnings,
         excluded=tuple(str(e) for e in parsed.excluded),
         selected=sum(node.get("@type") == "CarbonFootprint" for node in parsed.nodes),
+        superseded=parsed.superseded,
     )

@@ -422,6 +422,13 @@ def block_fields(row: Row, where: str, scheme: str, *, serial_column: str, quant
     quantity = number(written, thousands=True)
     if quantity is None:
         warnings.append(f"{where}: {quantity_column} {written!r} is not a number")
+    elif any(c == "_" or (c.isdigit() and not c.isascii()) for c in written):
+        # Python reads "1_000" and "١.٠٠٠" as numbers; no registry writes them, and "١.٠٠٠" is as ambiguous as "1.000".
+        warnings.append(
+            f"{where}: {quantity_column} {written!r} is not written as the registry writes numbers (0-9 and ','); "
+            "the quantity is left out"
+        )
+        quantity = None
     elif _DOT_GROUPED.fullmatch(written.strip()):
         # "1.000" is one unit to a decimal reader and a thousand to one who groups with dots: these registries write
         # whole units grouped with commas, so which was meant cannot be told (taken as 1, a thousandfold error).
@@ -443,4 +450,4 @@ def block_fields(row: Row, where: str, scheme: str, *, serial_column: str, quant
 
 
 # Digits grouped in threes by dots and no comma ("1.000", "12.500", "1.234.567"): a dot as thousands separator.
-_DOT_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:\.[0-9]{3})+")
+_DOT_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:\.[0-9]{3})+(?:[eE][+-]?[0-9]+)?")

@@ -634,7 +634,15 @@ def _footprint_to_link(
                 found.setdefault(str(node["@id"]), node)
     # Compared without case: PACT's ids are UUIDs, which one system writes in capitals and another not.
     superseded = {_ref(v).casefold() for node in found.values() for v in _as_list(node.get(REPLACES))}
-    latest = sorted(key for key in found if key.casefold() not in superseded)
+    left_out = {iri.casefold() for result in imports for iri in result.superseded}
+    latest = sorted(key for key in found if key.casefold() not in superseded | left_out)
+    if found and not latest and any(key.casefold() in left_out for key in found):
+        raise InputError(
+            name,
+            f"every imported footprint is superseded ({', '.join(sorted(found))}): a later version that was not "
+            "imported (Deprecated, or left out for the reason the import gave) names it in precedingPfIds; import "
+            "the current version; nothing written",
+        )
     if found and not latest:
         # A footprint naming itself, or footprints of several files naming one another: linking none would leave
         # the claim without a footprint (and --replace would already have removed its own).

@@ -123,6 +123,8 @@ class Parsed:
     warnings: tuple[str, ...] = ()
     #: Nodes written directly (PACT footprints have no retirements).
     nodes: tuple[Mapping[str, Any], ...] = ()
+    #: The import IRIs (case-folded) of footprints that records left out supersede (PACT's precedingPfIds).
+    superseded: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,8 @@ class ImportResult:
     #: (a merge of several files refuses a kept retirement sharing units with one: building.refuse_shared_units).
     kept_units: tuple[tuple[str, SerialRange], ...] = ()
     withheld: tuple[Excluded, ...] = ()
+    #: The footprints (import IRIs, case-folded) that records left out supersede: a merge never links one of them.
+    superseded: tuple[str, ...] = ()
 
     @property
     def events(self) -> tuple[str, ...]:

@@ -106,34 +106,43 @@ def parse(document: Any, source: str, quantity: Decimal | None) -> Parsed:
     excluded: list[Excluded] = []
     warnings: list[str] = []
     kept: list[tuple[str, Mapping[str, Any]]] = []
-    # The footprints a Deprecated one superseded: it is not imported, but what it says of its predecessors stands
-    # (A Active, then B naming A and itself Deprecated by a later C: A is two versions old, not the current one).
+    # The footprints a record left out supersedes: it is not imported, but what it says of its predecessors stands
+    # (A Active, then B naming A, itself Deprecated, or without PACT's status, or exempting too much: A is not the
+    # current version). Applied until nothing changes: a footprint left out as superseded passes it on to its own.
     superseded: dict[str, str] = {}
+
+    def left_out(where: str, footprint: Mapping[str, Any], reason: str) -> None:
+        excluded.append(Excluded(where, reason))
+        for earlier in _preceding(footprint):
+            superseded.setdefault(earlier.casefold(), f"{footprint.get('id')!r} ({where})")
+
     for position, footprint in records(document, ("data",), source):
         where = f"{source}:{position}"
         _check_version(footprint, where)
         written = footprint.get("status")
         status = str(written if written is not None else "").strip()
         if status.casefold() == "deprecated":  # "deprecated" or "DEPRECATED" is superseded too
-            excluded.append(Excluded(where, f"status {status!r}: a superseded footprint"))
-            for earlier in _preceding(footprint):
-                superseded.setdefault(earlier.casefold(), f"{footprint.get('id')!r} ({where})")
+            left_out(where, footprint, f"status {status!r}: a superseded footprint")
             continue
         if status.casefold() != "active":
             # PACT has two statuses; any other (or none) says nothing of whether the footprint is the current one.
             why = f"status {status!r} is neither Active nor Deprecated" if status else "it has no status"
-            excluded.append(Excluded(where, f"{why} (PACT requires one of the two): whether it is current is unknown"))
+            left_out(where, footprint, f"{why} (PACT requires one of the two): whether it is current is unknown")
             continue
         problem = _exemption_problem(footprint.get("pcf"))
         if problem is not None:
-            excluded.append(Excluded(where, problem))
+            left_out(where, footprint, problem)
             continue
         kept.append((where, footprint))
-    for where, footprint in list(kept):
-        later = superseded.get(str(footprint.get("id") or "").casefold())
-        if later is not None:
-            kept.remove((where, footprint))
-            excluded.append(Excluded(where, f"superseded by footprint {later}, which names it in precedingPfIds"))
+    changed = True
+    while changed:
+        changed = False
+        for where, footprint in list(kept):
+            later = superseded.get(str(footprint.get("id") or "").casefold())
+            if later is not None:
+                kept.remove((where, footprint))
+                left_out(where, footprint, f"superseded by footprint {later}, which names it in precedingPfIds")
+                changed = True
     _check_succession(kept, source)
     if quantity is not None:
         _one_product([footprint for _, footprint in kept], source)
@@ -144,7 +153,9 @@ def parse(document: Any, source: str, quantity: Decimal | None) -> Parsed:
             f"{source}: no product quantity given: the footprint's tonnesCO2e is left out (PACT figures are per "
             "declared unit; give the quantity of product in the period)"
         )
-    return Parsed((), tuple(excluded), tuple(warnings), tuple(nodes))
+    # What the records left out supersede, for a merge of several files (a later version Deprecated in another).
+    replaced = tuple(sorted(_BASE + "footprint:" + quote(ident, safe="-_.") for ident in superseded))
+    return Parsed((), tuple(excluded), tuple(warnings), tuple(nodes), superseded=replaced)
 
 
 def _preceding(footprint: Mapping[str, Any]) -> list[str]:
