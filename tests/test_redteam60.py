@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from datetime import date
 from decimal import Decimal
@@ -431,3 +432,45 @@ def test_a_pathway_chart_states_its_years_as_years() -> None:
 
     svg = line_chart("p", "Pathway", [LineSeries("Footprint per reporting period", ((2024, 12450),))])
     assert "Footprint per reporting period: 2024: 12,450" in svg and "2,024" not in svg
+
+
+# ---- red team 63b: removal enhancements short of the plan (§10.2) ----
+
+_SHORT_OF_PLAN = "the plan's removal enhancements dated in this reporting period add up to"
+
+
+@pytest.mark.rule("CN-HIER-04")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_removal_enhancements_short_of_the_plan_s_are_a_violation(engine: str) -> None:
+    # Before: 40 t achieved against the plan's 400 t for March 2024 (or none at all) conformed.
+    short = edited(CLAIM, ("ex:enhancement-woodland", "tonnesCO2e", "40.0"))
+    messages = rule_messages(short, engine, "CN-HIER-04", as_of=AS_OF)
+    assert any(_SHORT_OF_PLAN in m and re.search(r"400(\.0)? t, .* 40(\.0)? t", m) for m in messages), messages
+    # Achieved after the period it is claimed in: none achieved by its end.
+    late = edited(CLAIM, ("ex:enhancement-woodland", "achievementDate", "2025-02-01"))
+    assert any(_SHORT_OF_PLAN in m for m in rule_messages(late, engine, "CN-HIER-04", as_of=AS_OF))
+    # The plan's action dated in the next period is that period's claim's to meet.
+    later = edited(short, ("ex:action-woodland", "plannedDate", "2025-03-31"))
+    assert not [m for m in rule_messages(later, engine, "CN-HIER-04", as_of=AS_OF) if _SHORT_OF_PLAN in m]
+    assert not rule_messages(CLAIM, engine, "CN-HIER-04", as_of=AS_OF)
+
+
+# ---- red team 63a: the ISO 14067 IRIs the COMET mapping names ----
+
+
+@pytest.mark.rule("CN-INPUT-02")
+def test_a_node_also_typed_with_an_iso_14067_term_is_not_an_unknown_type() -> None:
+    # Before: iso14067:CarbonFootprintOfAProduct, which the COMET extension maps PCFResult to, was "not defined".
+    typed = edited(
+        CLAIM,
+        (
+            "ex:footprint-2024",
+            "@type",
+            ["CarbonFootprint", "https://www.iso.org/standard/14067#CarbonFootprintOfAProduct"],
+        ),
+    )
+    assert not rule_messages(typed, "pyshacl", "CN-INPUT-02", as_of=AS_OF)
+    misspelt = edited(
+        CLAIM, ("ex:footprint-2024", "@type", ["CarbonFootprint", "https://www.iso.org/standard/14067#CarbonFootprint"])
+    )
+    assert rule_messages(misspelt, "pyshacl", "CN-INPUT-02", as_of=AS_OF)
