@@ -474,3 +474,24 @@ def test_a_node_also_typed_with_an_iso_14067_term_is_not_an_unknown_type() -> No
         CLAIM, ("ex:footprint-2024", "@type", ["CarbonFootprint", "https://www.iso.org/standard/14067#CarbonFootprint"])
     )
     assert rule_messages(misspelt, "pyshacl", "CN-INPUT-02", as_of=AS_OF)
+
+
+def test_the_comet_ontology_given_in_a_claim_or_with_e_is_said_to_be_built_in(tmp_path: Path) -> None:
+    # Before: the claim's refusal sent the user to -e, which refused the same ontology with "give your term an IRI".
+    import comet_cn
+    from comet_cn.errors import SupportFileError
+
+    ontology = tmp_path / "comet-ext.ttl"
+    ontology.write_text(
+        "@prefix cn: <https://comet.carbon/ext/iso14068#> .\n"
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+        'cn:BasePeriod a owl:Class ; dcterms:source "COMET v0.1.0" .\n',
+        encoding="utf-8",
+    )
+    claim = _as_turtle(tmp_path, lambda triple: triple)
+    claim.write_text(claim.read_text(encoding="utf-8") + "\n" + ontology.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(InputError, match="built in: leave their definitions out of the claim"):
+        comet_cn.validate(claim)
+    with pytest.raises(SupportFileError, match="built in: leave them out of --ontology"):
+        comet_cn.validate(EXAMPLES / "conforming-claim.jsonld", extra_ontology=[comet_cn.load(ontology)])

@@ -42,7 +42,7 @@ from comet_cn.namespaces import CNSH, SCHEMA
 from comet_cn.pyld_index import fast_duplicate_checks
 from comet_cn.rdflib_state import exclusive
 from comet_cn.resources import CONTEXT_IRIS, context_document, context_terms, ontology_graph
-from comet_cn.terms import MARKER, VOCAB_MARKER, UnknownTerm, compact, document_terms, take_marked
+from comet_cn.terms import COMET_NAMESPACES, MARKER, VOCAB_MARKER, UnknownTerm, compact, document_terms, take_marked
 
 __all__ = [
     "CLAIM_SUFFIXES",
@@ -1171,6 +1171,13 @@ _WHITE_SPACE = re.compile(r"\s")
 _TOO_MANY_DIGITS = "for integer string conversion"
 
 
+def _vocabulary_hint(subject: Node) -> str:
+    """What to do about a claim stating vocabulary: a COMET or comet-cn term's is built in, so it is left out."""
+    if isinstance(subject, URIRef) and str(subject).startswith(COMET_NAMESPACES):
+        return "the COMET ontology and the comet-cn extension are built in: leave their definitions out of the claim"
+    return "pass your own ontology with -e"
+
+
 def _check_node(node: dict[Any, Any], name: str, limits: LoadLimits) -> None:
     for key in ("@type", "type"):  # "type" is the bundled context's alias of @type
         types = node.get(key)
@@ -1595,9 +1602,9 @@ def check_claim_budget(graph: Graph, name: str, limits: LoadLimits = DEFAULT_LIM
     ]
     if stated:
         rank = subject_rank(graph)
-        first = min(stated, key=lambda item: (rank.get(item[0], -1), item[1]))[1]
+        subject, first = min(stated, key=lambda item: (rank.get(item[0], -1), item[1]))
         raise InputError(
-            name, f"a claim may not redefine the vocabulary (it states {first}): pass your own ontology with -e"
+            name, f"a claim may not redefine the vocabulary (it states {first}): {_vocabulary_hint(subject)}"
         )
     # owl:sameAs is instance data, except where it names a term of the vocabulary; nor may a claim state anything
     # else of a term beyond what the bundled ontology states (see vocabulary_changes). An extra ontology may not

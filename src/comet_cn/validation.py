@@ -48,7 +48,7 @@ from comet_cn.resources import shapes_graph
 from comet_cn.results import Severity, ValidationReport, ValidationResult, finding
 from comet_cn.rules import CNSH, ShapeInfo, shape_info
 from comet_cn.shacl_engines import ShaclEngine, run_shapes
-from comet_cn.terms import compact, describe
+from comet_cn.terms import COMET_NAMESPACES, compact, describe
 
 __all__ = ["RuleParameters", "Severity", "ValidationReport", "ValidationResult", "validate", "validate_graph"]
 
@@ -434,12 +434,16 @@ def _refuse_changes(graph: Graph, kind: str, name: str) -> None:
                 "IRI of its own (the bundled shapes always run)",
             )
         return
-    stated = sorted(text for _, text in vocabulary_changes(graph))
-    if stated:
+    changes = sorted(vocabulary_changes(graph), key=lambda change: change[1])
+    if changes:
+        subject, first = changes[0]
+        hint = (
+            "the COMET ontology and the comet-cn extension are built in: leave them out of --ontology"
+            if isinstance(subject, URIRef) and str(subject).startswith(COMET_NAMESPACES)
+            else "give your term an IRI of its own"
+        )
         raise SupportFileError(
-            name,
-            f"--ontology may add terms, not change the vocabulary's (it states {stated[0]}): give your term an IRI of "
-            "its own",
+            name, f"--ontology may add terms, not change the vocabulary's (it states {first}): {hint}"
         )
 
 
