@@ -15,7 +15,7 @@ import pytest
 from comet_cn.errors import InputError
 from comet_cn.importers import import_records
 from comet_cn.importers.model import ImportResult
-from tests.conftest import ENGINES, EXAMPLES, edited, rule_messages, violated_rules
+from tests.conftest import ENGINES, EXAMPLES, edited, rule_messages, violated_rules, with_nodes
 
 AS_OF = date(2026, 6, 1)
 CLAIM: dict[str, Any] = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
@@ -495,3 +495,49 @@ def test_the_comet_ontology_given_in_a_claim_or_with_e_is_said_to_be_built_in(tm
         comet_cn.validate(claim)
     with pytest.raises(SupportFileError, match="built in: leave them out of --ontology"):
         comet_cn.validate(EXAMPLES / "conforming-claim.jsonld", extra_ontology=[comet_cn.load(ontology)])
+
+
+# ---- red team 64a: the newest checks attacked ----
+
+
+@pytest.mark.rule("CN-INPUT-04")
+@pytest.mark.parametrize("iri", ["http://example.org/verifiers/na", "http://example.org/auditors/pending"])
+def test_a_named_verifier_whose_iri_ends_like_a_placeholder_is_not_one(iri: str) -> None:
+    # Before (this session): every IRI on the JSON-LD base's host was read as a relative reference, so a verifier
+    # node labelled "NA Assurance Ltd" was "'verifiers/na', a placeholder".
+    text = json.dumps(CLAIM).replace('"ex:verifier"', json.dumps(iri))
+    assert not rule_messages(json.loads(text), "pyshacl", "CN-INPUT-04", as_of=AS_OF)
+
+
+@pytest.mark.rule("CN-INPUT-04")
+def test_a_placeholder_verifier_under_the_claim_s_own_base_or_prefix_is_a_placeholder() -> None:
+    with_base = json.loads(json.dumps(CLAIM))
+    with_base["@context"] = [*with_base["@context"], {"@base": "https://example.org/acme/"}]
+    for document in (
+        edited(with_base, ("ex:opinion-2024", "verifiedBy", "TBD")),
+        edited(CLAIM, ("ex:opinion-2024", "verifiedBy", "ex:TBD")),
+    ):
+        messages = rule_messages(document, "pyshacl", "CN-INPUT-04", as_of=AS_OF)
+        assert any("'TBD', a placeholder" in m for m in messages), messages
+
+
+@pytest.mark.rule("CN-HIER-04")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_negative_removal_enhancement_is_malformed_not_netted(engine: str) -> None:
+    # Before: +400 t and -360 t enhancements met the plan's 400 t; a loss of removals is a RemovalReversal.
+    loss = {"@id": "ex:enhancement-loss", "@type": "GHGRemovalEnhancement", "tonnesCO2e": "-360.0",
+            "achievementDate": "2024-10-01"}  # fmt: skip
+    document = with_nodes(
+        edited(CLAIM, ("ex:claim-2024", "hasRemovalEnhancement", ["ex:enhancement-woodland", "ex:enhancement-loss"])),
+        loss,
+    )
+    messages = rule_messages(document, engine, "CN-HIER-04", as_of=AS_OF)
+    assert any("a loss of removals is a RemovalReversal" in m for m in messages), messages
+
+
+@pytest.mark.rule("CN-HIER-04")
+def test_an_action_two_plans_share_is_planned_once() -> None:
+    # Before: the shared woodland action was summed once a plan (800 t planned against 400 t achieved).
+    copy = {"@id": "ex:plan-copy", "@type": "CarbonNeutralityManagementPlan", "hasAction": "ex:action-woodland"}
+    document = with_nodes(edited(CLAIM, ("ex:claim-2024", "hasManagementPlan", ["ex:plan", "ex:plan-copy"])), copy)
+    assert not [m for m in rule_messages(document, "pyshacl", "CN-HIER-04", as_of=AS_OF) if _SHORT_OF_PLAN in m]

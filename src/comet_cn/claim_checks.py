@@ -47,7 +47,7 @@ from comet_cn.serials import (
     units_key,
     whole_serial_key,
 )
-from comet_cn.terms import UnknownTerm, bundled_terms, compact, describe, unknown_iris
+from comet_cn.terms import COMET_NAMESPACES, UnknownTerm, bundled_terms, compact, describe, unknown_iris
 
 __all__ = [
     "PARAMETERS",
@@ -558,12 +558,14 @@ _LOCAL_LOCATION = re.compile(
 )
 
 
-def _written(value: Node) -> str:
+def _written(value: Node, graph: Graph | None = None) -> str:
     """A literal's text; for a reference written as a relative IRI (``"verifiedBy": "N/A"`` reads as an IRI), what
-    was written; anything else, nothing to compare."""
+    was written; anything else (a node ``graph`` names, whose names are read instead), nothing to compare."""
     if isinstance(value, RDFLiteral):
         return str(value)
     if isinstance(value, URIRef):
+        if graph is not None and _named(graph, value):
+            return ""  # a party with a name ("http://example.org/verifiers/na", "NA Assurance Ltd") is that name
         text = str(value)
         for base in _relative_bases():
             if text.startswith(base):
@@ -579,6 +581,20 @@ def _relative_bases() -> tuple[str, ...]:
     return tuple(dict.fromkeys((JSONLD_BASE, root, turtle_base())))
 
 
+def _named(graph: Graph, node: Node) -> bool:
+    return any(True for by in _NAMES for _ in graph.objects(node, by))
+
+
+def _iri_tail(value: URIRef) -> str:
+    """The fragment or last path segment of an absolute IRI no one describes, percent-decoded (``ex:TBD``, or "TBD"
+    under the claim's own @base, names no one); nothing for a vocabulary term."""
+    text = str(value)
+    if text.startswith(COMET_NAMESPACES) or not re.match(r"(?i)(https?|file):", text):
+        return ""
+    tail = text.rsplit("#", 1)[-1] if "#" in text else text.rstrip("/").rsplit("/", 1)[-1]
+    return "" if "://" in text and tail == text.rstrip("/").split("://", 1)[-1] else unquote(tail)
+
+
 def _last_segment(written: str) -> str:
     """The last segment of a relative reference ("verifier/TBD" names "TBD"), or the reference itself."""
     return written.rstrip("/").rsplit("/", 1)[-1] if "/" in written.rstrip("/") else written
@@ -591,9 +607,11 @@ def _placeholders(graph: Graph, source: str | None) -> Iterator[ValidationResult
         # Compared once a property, not once a value (an attribute of the namespace is a call each time).
         location, serial, prose = prop == CN.evidenceLocation, prop == CN.serialNumber, prop in _PROSE
         for node, value in graph.subject_objects(prop):
-            written = _written(value) or (str(value) if location else "")
+            written = _written(value, graph) or (str(value) if location else "")
             relative = not location and isinstance(value, URIRef) and bool(written)
             segment = _last_segment(written) if relative else written
+            if not written and not location and isinstance(value, URIRef) and not _named(graph, value):
+                written = segment = _iri_tail(value)
             if (
                 _placeholder(written, prose)
                 or (segment != written and _placeholder(segment))
@@ -635,7 +653,7 @@ def _placeholders(graph: Graph, source: str | None) -> Iterator[ValidationResult
     # placeholder names no one.
     for prop, reader in _NAMED_PARTIES.items():
         for node, party in graph.subject_objects(prop):
-            if isinstance(party, RDFLiteral) or _written(party):
+            if isinstance(party, RDFLiteral) or _written(party, graph):
                 continue
             names = [name for by in _NAMES for name in graph.objects(party, by) if isinstance(name, RDFLiteral)]
             # A blank name is no name: "TBD" beside an empty second label still names no one.
