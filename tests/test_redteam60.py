@@ -541,3 +541,19 @@ def test_an_action_two_plans_share_is_planned_once() -> None:
     copy = {"@id": "ex:plan-copy", "@type": "CarbonNeutralityManagementPlan", "hasAction": "ex:action-woodland"}
     document = with_nodes(edited(CLAIM, ("ex:claim-2024", "hasManagementPlan", ["ex:plan", "ex:plan-copy"])), copy)
     assert not [m for m in rule_messages(document, "pyshacl", "CN-HIER-04", as_of=AS_OF) if _SHORT_OF_PLAN in m]
+
+
+@pytest.mark.rule("CN-INPUT-04")
+@pytest.mark.parametrize(
+    ("key", "holder", "iri"),
+    [
+        ("scienceBasedReference", "ex:pathway", "https://climateactiontracker.org/countries/na/"),
+        ("verifiedBy", "ex:opinion-2024", "https://www.dnv.no/nn/"),
+        ("responsibleForDelivery", "ex:plan", "https://www.acme-corp.example/org/divisions/na"),
+    ],
+)
+def test_an_iri_ending_in_a_short_code_is_not_a_placeholder(key: str, holder: str, iri: str) -> None:
+    # Red team 65a: the last segment of an absolute IRI is a placeholder only when it says so ("TBD"): "na" is
+    # Namibia or North America there, "nn" a language.
+    document = edited(CLAIM, (holder, key, {"@id": iri}))
+    assert not rule_messages(document, "pyshacl", "CN-INPUT-04", as_of=AS_OF)

@@ -585,14 +585,25 @@ def _named(graph: Graph, node: Node) -> bool:
     return any(True for by in _NAMES for _ in graph.objects(node, by))
 
 
-def _iri_tail(value: URIRef) -> str:
-    """The fragment or last path segment of an absolute IRI no one describes, percent-decoded (``ex:TBD``, or "TBD"
-    under the claim's own @base, names no one); nothing for a vocabulary term."""
+#: What the last segment of an absolute IRI must say, letters only, to be a placeholder (``ex:TBD``, or "TBD" under
+#: the claim's own @base). Only these: a short code ("na", "nn", "NIL", "NV") is a country, a language or a unit
+#: there, not "not applicable".
+_TAIL_PLACEHOLDERS = frozenset(
+    {"tbd", "tbc", "tba", "tobedetermined", "tobeconfirmed", "tobeannounced", "tobedefined", "todo", "placeholder"}
+)
+
+
+def _iri_tail(graph: Graph, value: URIRef) -> str:
+    """The fragment or last path segment of an absolute IRI nothing describes, percent-decoded, when it is one of
+    :data:`_TAIL_PLACEHOLDERS`; otherwise (a vocabulary term, a described node, any other segment) nothing."""
     text = str(value)
     if text.startswith(COMET_NAMESPACES) or not re.match(r"(?i)(https?|file):", text):
         return ""
-    tail = text.rsplit("#", 1)[-1] if "#" in text else text.rstrip("/").rsplit("/", 1)[-1]
-    return "" if "://" in text and tail == text.rstrip("/").split("://", 1)[-1] else unquote(tail)
+    if any(True for _ in graph.predicate_objects(value)):
+        return ""  # a node the claim describes (typed, named in any vocabulary): it is read as a node
+    tail = unquote(text.rsplit("#", 1)[-1] if "#" in text else text.rstrip("/").rsplit("/", 1)[-1])
+    letters = "".join(character for character in tail if character.isalnum()).casefold()
+    return tail if letters in _TAIL_PLACEHOLDERS else ""
 
 
 def _last_segment(written: str) -> str:
@@ -610,8 +621,8 @@ def _placeholders(graph: Graph, source: str | None) -> Iterator[ValidationResult
             written = _written(value, graph) or (str(value) if location else "")
             relative = not location and isinstance(value, URIRef) and bool(written)
             segment = _last_segment(written) if relative else written
-            if not written and not location and isinstance(value, URIRef) and not _named(graph, value):
-                written = segment = _iri_tail(value)
+            if not written and not location and isinstance(value, URIRef):
+                written = segment = _iri_tail(graph, value)
             if (
                 _placeholder(written, prose)
                 or (segment != written and _placeholder(segment))
