@@ -29,7 +29,8 @@ MISTYPED = [
     ("ex:base-period-2019", "basePeriodEnd", {"@value": "2019-12-31"}),
     ("ex:action-heat-pumps", "actionOrder", {"@value": "1"}),
     ("ex:period-2024", "reportingPeriodEnd", {"@value": "2024-12-31", "@language": "en"}),
-    ("ex:credit-wind", "vintageEndYear", {"@value": "2022", "@type": "xsd:integer"}),
+    # An xsd:integer year is read as the year since red team 61a (Turtle's 2022, as JSON-LD's 2022 always was).
+    ("ex:credit-wind", "vintageEndYear", {"@value": "2022", "@type": "xsd:decimal"}),
 ]
 
 IDS = [f"{key}-{index}" for index, (_, key, _) in enumerate(MISTYPED)]
