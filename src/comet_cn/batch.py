@@ -348,14 +348,13 @@ class _Workers:
             with stopping.held():  # a pool cut off mid-shutdown would leave its workers behind
                 if abandoned:
                     # The executor's own table of its processes (private; absent, the shutdown below still runs).
-                    workers = list(getattr(self._executor, "_processes", None) or {})
-                    processes = getattr(self._executor, "_processes", None) or {}
-                    for pid in workers:
+                    workers = list((getattr(self._executor, "_processes", None) or {}).values())
+                    for worker in workers:
                         with contextlib.suppress(Exception):
-                            processes[pid].kill()
-                    for pid in workers:
+                            worker.kill()
+                    for worker in workers:
                         with contextlib.suppress(Exception):
-                            processes[pid].join(5)
+                            worker.join(5)
                     self._executor.shutdown(wait=False, cancel_futures=True)
                 else:
                     self._executor.shutdown(wait=True, cancel_futures=True)

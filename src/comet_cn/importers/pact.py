@@ -354,7 +354,7 @@ def _exemption_problem(pcf: object) -> str | None:
     """Why a footprint's exemption leaves it unusable: PACT allows 0 to 5 % of emissions exempted; beyond that (or a
     share that is not a number) the figures leave out an unknown or large part of the emissions."""
     raw = pcf.get("exemptedEmissionsPercent") if isinstance(pcf, Mapping) else None
-    if raw is None or raw == "" or isinstance(raw, bool):
+    if raw is None or raw == "":
         return None
     try:
         share = Decimal(str(raw).strip())
@@ -377,20 +377,9 @@ def _exempted(pcf: Mapping[str, Any], where: str, warnings: list[str]) -> object
     raw = pcf.get("exemptedEmissionsPercent")
     if raw is None or raw == "":
         return None
-    try:
-        share = Decimal(str(raw))
-    except InvalidOperation:
-        warnings.append(
-            f"{where}: exemptedEmissionsPercent {raw!r} is not a number: the share of emissions the "
-            "footprint leaves out is unknown; check the record"
-        )
-        return raw
-    if not share.is_finite() or share < 0 or share > 5:
-        warnings.append(
-            f"{where}: exemptedEmissionsPercent {raw!r} is outside PACT's 0 to 5: the footprint leaves out an unknown "
-            "or large share of its emissions; check the record before a claim rests on it"
-        )
-    elif share > 0:
+    # A share that is not a number or outside 0 to 5 left the footprint out already (_exemption_problem).
+    share = Decimal(str(raw).strip())
+    if share > 0:
         warnings.append(
             f"{where}: the footprint exempts {_plain(share)} % of its emissions (exemptedEmissionsPercent; "
             f"{pcf.get('exemptedEmissionsDescription') or 'no description'}): its figures leave them out; justify "
