@@ -355,7 +355,13 @@ class _Workers:
                     for worker in workers:
                         with contextlib.suppress(Exception):
                             worker.join(5)
+                    manager = getattr(self._executor, "_executor_manager_thread", None)
                     self._executor.shutdown(wait=False, cancel_futures=True)
+                    # Its workers dead, the pool's manager thread ends at once; one left running races the
+                    # interpreter's exit hook for the pool's wake-up pipe and prints a traceback (CPython 3.11).
+                    if manager is not None:
+                        with contextlib.suppress(Exception):
+                            manager.join(5)
                 else:
                     self._executor.shutdown(wait=True, cancel_futures=True)
                 self._executor = None
