@@ -844,9 +844,12 @@ def test_document_subjects_rows() -> None:
 @pytest.mark.rule("CN-AUDIT-ID-08")
 def test_plan_figures_lists_each_node_given_two_values_once_a_kind() -> None:
     found = rows("plan-figures", FIXTURES / "plan-figures.ttl")
-    assert [(r["node"].rsplit("/", 1)[1], r["kind"], float(r["low"]), float(r["high"])) for r in found] == [
-        ("baseline-recalculated", "baseline figure (tonnesCO2e)", 18400.0, 21000.0),
-        ("pathway-a", "residual-only target year", 2040.0, 2055.0),
-        ("target-loosened", "target level (tonnesCO2e)", 7000.0, 10000.0),
-        ("target-loosened", "target year", 2030.0, 2031.0),
+    assert [(r["node"].rsplit("/", 1)[1], r["kind"], str(r["low"]), str(r["high"])) for r in found] == [
+        ("base-period-redated", "base period end", "2019-12-31", "2021-12-31"),
+        ("base-period-redated", "base period start", "2019-01-01", "2021-01-01"),
+        ("baseline-recalculated", "baseline figure (tonnesCO2e)", "18400.0", "21000.0"),
+        ("baseline-relinked", "base period (its dates)", "2018-01-01/2018-12-31", "2020-01-01/2020-12-31"),
+        ("pathway-a", "residual-only target year", "2040", "2055"),
+        ("target-loosened", "target level (tonnesCO2e)", "7000.0", "10000.0"),
+        ("target-loosened", "target year", "2030", "2031"),
     ]

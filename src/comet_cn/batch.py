@@ -173,6 +173,8 @@ def validate_many(
         raise failure
     if len(head) < workers:
         workers = max(1, sum(not isinstance(item, InputFailure) for item in head))
+    if any(not isinstance(item, InputFailure) for item in head):
+        _warm_engine(options)
     pool = _Workers(workers, options, keep_graph, timeout)
     pending: deque[tuple[_Named, Future[_Result]]] = deque()
     rest: Iterator[_Named] = iter(()) if failure is not None else named
@@ -200,6 +202,24 @@ def validate_many(
     pool.close()
     if failure is not None:
         raise failure
+
+
+def _warm_engine(options: dict[str, Any]) -> None:
+    """Validate one small generated claim here, before the workers are forked from this process.
+
+    pySHACL prepares the shapes' SPARQL queries on its first claim (about 5 s): paid in each worker, it counted
+    against that worker's first claim's time limit, so ``--timeout 5`` failed every claim, and each process started
+    after a kill paid it again. Forked, the workers inherit the prepared queries; started afresh (spawn), they would
+    not, and nothing is done.
+    """
+    if multiprocessing.get_start_method() != "fork":
+        return
+    from comet_cn.synthetic import synthetic_claim
+
+    with contextlib.suppress(Exception):  # a fault here is the inputs' to report, each with its own outcome
+        validate(
+            synthetic_claim(0), reasoning=options["reasoning"], shacl_engine=options.get("shacl_engine", "pyshacl")
+        )
 
 
 def _settled(result: _Result) -> Future[_Result]:

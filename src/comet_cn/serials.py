@@ -142,6 +142,13 @@ def _parse(text: str, scheme: str | None) -> SerialRange | None:
     if labelled is not None and _claimed_scheme(serial[labelled.end() :]) is not None:
         # "VERRA 20031-…-VCU-…", "VCU: …": the registry's name copied before the serial, which is still its grammar's.
         serial = serial[labelled.end() :]
+    named = _NAME_LABEL.match(serial)
+    if named is not None:
+        rest = serial[named.end() :]
+        if _claimed_scheme(rest) is not None or _kyoto(rest) is not None or _generic(rest) is not None:
+            # "Example registry: EXR-2020-WIND-010001-020000": a name and a colon copied before a serial that reads
+            # on its own; kept, the same units retired twice would hide behind two blocks.
+            serial = rest
     claimed = _claimed_scheme(serial)
     if claimed is not None:
         # The serial names its registry: a malformed one must not fall through to the looser generic grammar.
@@ -539,6 +546,8 @@ _REGISTRY_LABEL = re.compile(
     r"(?: SERIAL(?: ?(?:NUMBER|NO\.?|NR\.?|#))?)?(?: ?: ?| )(?=[A-Z0-9])",
     re.ASCII,
 )
+# Any other name (letters, no digits) ending in a colon before a serial ("Example public registry: …", "EXR: …").
+_NAME_LABEL = re.compile(r"^[A-Z][A-Z .&'()/-]*: ?(?=[A-Z0-9])", re.ASCII)
 _UUID = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}", re.ASCII)
 
 

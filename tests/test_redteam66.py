@@ -1,0 +1,156 @@
+"""Red team 66: each test names what a user saw before."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from comet_cn.serials import parse_serial
+from tests.conftest import EXAMPLES
+
+
+def _acme(year: str) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads((EXAMPLES / "multi-period" / f"acme-{year}.jsonld").read_text("utf-8"))
+    return document
+
+
+def _node(document: dict[str, Any], identifier: str) -> dict[str, Any]:
+    (node,) = [node for node in document["@graph"] if node.get("@id") == identifier]
+    return node
+
+
+def _written(tmp_path: Path, name: str, document: dict[str, Any]) -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def _audit(paths: list[Path], rule_id: str, backend: str = "rdflib") -> list[Any]:
+    from comet_cn.audits import run_audits
+
+    return [f for f in run_audits(paths, backend=backend) if f.rule_id == rule_id]  # type: ignore[arg-type]
+
+
+# ---- CN-AUDIT-DOUBLE-01: a registry's name and a colon copied before a generic serial ----
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Example public registry: EXR-2020-WIND-010001-020000",
+        "EXR: EXR-2020-WIND-010001-020000",
+        "Registry:EXR-2020-WIND-010001-020000",
+    ],
+)
+def test_a_name_and_colon_before_a_serial_is_a_copied_label(written: str) -> None:
+    # Before: read as block "EXAMPLE-PUBLIC-REGISTRY-EXR-2020-WIND", never the same units as the serial alone.
+    assert parse_serial(written) == parse_serial("EXR-2020-WIND-010001-020000")
+
+
+def test_a_colon_inside_a_serial_with_digits_before_it_is_still_the_serial() -> None:
+    assert parse_serial("EXR-2023-BIOC: 001001-003000") == parse_serial("EXR-2023-BIOC-001001-003000")
+
+
+@pytest.mark.rule("CN-AUDIT-DOUBLE-01")
+@pytest.mark.parametrize("backend", ["rdflib", "oxigraph"])
+def test_units_retired_again_behind_a_copied_registry_name_are_reported(tmp_path: Path, backend: str) -> None:
+    # Before: the 2024 claim retired 2022's wind units again as "Example public registry: EXR-2020-WIND-…" and the
+    # set got no CN-AUDIT-DOUBLE-01.
+    later = _acme("2024")
+    _node(later, "ex:credit-2024-wind")["serialNumber"] = "Example public registry: EXR-2020-WIND-010001-020000"
+    paths = [_written(tmp_path, "acme-2022.jsonld", _acme("2022")), _written(tmp_path, "acme-2024.jsonld", later)]
+    found = _audit(paths, "CN-AUDIT-DOUBLE-01", backend)
+    assert any("10001-20000" in f.message for f in found), [f.message for f in found]
+
+
+# ---- CN-AUDIT-ID-08: a base period re-dated, or a baseline linked to another base period ----
+
+
+@pytest.mark.rule("CN-AUDIT-ID-08")
+@pytest.mark.parametrize("backend", ["rdflib", "oxigraph"])
+def test_a_base_period_re_dated_under_its_iri_between_periods_is_reported(tmp_path: Path, backend: str) -> None:
+    # Before: the 2024 claim dated ex:base-period-2019 2021 (the baseline figure unchanged) and the set conformed.
+    later = _acme("2024")
+    period = _node(later, "ex:base-period-2019")
+    period["basePeriodStart"], period["basePeriodEnd"] = "2021-01-01", "2021-12-31"
+    paths = [_written(tmp_path, "acme-2022.jsonld", _acme("2022")), _written(tmp_path, "acme-2024.jsonld", later)]
+    found = _audit(paths, "CN-AUDIT-ID-08", backend)
+    assert sorted((f.focus_node.rsplit("/", 1)[1], str(f.value)) for f in found) == [
+        ("base-period-2019", "2021-01-01"),
+        ("base-period-2019", "2021-12-31"),
+    ], [f.message for f in found]
+    assert any("base period start" in f.message and "2019-01-01" in f.message for f in found)
+
+
+@pytest.mark.rule("CN-AUDIT-ID-08")
+@pytest.mark.parametrize("backend", ["rdflib", "oxigraph"])
+@pytest.mark.parametrize(("start", "reported"), [("2021-01-01", True), ("2019-01-01", False)])
+def test_a_baseline_linked_to_another_base_period_between_periods_is_reported(
+    tmp_path: Path, backend: str, start: str, reported: bool
+) -> None:
+    # Before: ex:baseline-2019 stated base period 2019 in the 2022 claim and a 2021 one in the 2024 claim, and the
+    # set conformed. A base period of the same dates under another IRI is one period named twice.
+    later = _acme("2024")
+    _node(later, "ex:baseline-2019")["hasBasePeriod"] = "ex:base-period-other"
+    later["@graph"].append(
+        {
+            "@id": "ex:base-period-other",
+            "@type": "BasePeriod",
+            "basePeriodStart": start,
+            "basePeriodEnd": start[:4] + "-12-31",
+        }
+    )
+    later["@graph"] = [node for node in later["@graph"] if node.get("@id") != "ex:base-period-2019"]
+    paths = [_written(tmp_path, "acme-2022.jsonld", _acme("2022")), _written(tmp_path, "acme-2024.jsonld", later)]
+    found = _audit(paths, "CN-AUDIT-ID-08", backend)
+    assert bool(found) is reported, [f.message for f in found]
+    if reported:
+        (finding,) = found
+        assert finding.focus_node == "https://example.org/acme/baseline-2019"
+        assert "2019-01-01/2019-12-31" in finding.message and "2021-01-01/2021-12-31" in finding.message
+
+
+# ---- validate_many with a time limit: the engine's first-claim cost counted against every worker's claim ----
+
+_SLOW_FIRST_CLAIM = """
+import functools, pathlib, sys, time
+from comet_cn import batch, shacl_engines
+
+real = shacl_engines._prepared.__wrapped__
+
+@functools.lru_cache(maxsize=512)
+def slow(text):
+    time.sleep(0.1)  # pySHACL's first claim in a process prepares ~100 queries: seconds, more on a busy machine
+    return real(text)
+
+shacl_engines._prepared = slow
+sources = [pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])]
+outcomes = list(batch.validate_many(sources, jobs=int(sys.argv[3]), timeout=float(sys.argv[4])))
+print([getattr(o, "conforms", None) for o in outcomes])
+print([getattr(o, "message", "") for o in outcomes])
+"""
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_time_limit_counts_only_the_claim_not_the_engine_s_start(jobs: int) -> None:
+    # Before: `cn-validate --timeout 5` with pySHACL failed every claim, each "took longer than the limit", since every
+    # forked worker prepared the shapes' queries (5 s) inside its first claim's time; a retry in a fresh process
+    # paid it again. The parent now prepares them once before forking.
+    import multiprocessing
+    import subprocess
+    import sys
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the workers inherit the prepared queries only when forked")
+    claims = [str(EXAMPLES / "conforming-claim.jsonld"), str(EXAMPLES / "violations/cn-bal-01-credits-short.jsonld")]
+    run = subprocess.run(
+        [sys.executable, "-c", _SLOW_FIRST_CLAIM, *claims, str(jobs), "8"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[0] == "[True, False]", run.stdout
