@@ -154,3 +154,70 @@ def test_a_time_limit_counts_only_the_claim_not_the_engine_s_start(jobs: int) ->
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[0] == "[True, False]", run.stdout
+
+
+# ---- red team 67b: the dossier a verifier signs ----
+
+
+def _page_text(page: str) -> str:
+    import re
+
+    return " ".join(re.sub("<[^>]+>", " ", page).split())
+
+
+def _dossier(paths: list[Path], *, audits: bool = False, **parameters: Any) -> str:
+    from comet_cn import load, run_audits, validate
+    from comet_cn.dossier import render_dossier
+    from comet_cn.validation import RuleParameters
+
+    settings = RuleParameters(**parameters) if parameters else None
+    items = [(validate(path, parameters=settings), load(path)) for path in paths]
+    found = run_audits(paths) if audits else None
+    return _page_text(render_dossier(items, audits=found, parameters=settings))
+
+
+@pytest.mark.rule("CN-VINT-01")
+def test_a_dossier_states_the_date_of_the_check_and_each_setting_changed_from_the_default() -> None:
+    # Before: with --vintage-max-age 30 a claim with a 2018 vintage for 2024 read "CONFORMS" and "met: Credit vintage
+    # within five years", nothing on the page saying the limit had been changed (nor on which day it was checked).
+    from datetime import date
+
+    claim = EXAMPLES / "violations" / "cn-vint-01-old-vintage.jsonld"
+    loose = _dossier([claim], vintage_max_age_years=30, as_of=date(2026, 6, 1))
+    assert "Checked as of 2026-06-01." in loose
+    assert "--vintage-max-age (years): 30 (default 5)" in loose
+    standard = _dossier([claim], as_of=date(2026, 6, 1))
+    assert "Rule settings: the defaults" in standard and "--vintage-max-age" not in standard
+
+
+@pytest.mark.rule("CN-UNITS-01")
+def test_a_dossier_balance_does_not_say_overlapping_ranges_cover_the_footprint() -> None:
+    # Before: WIND units 1-6000 and 4001-6000 counted 12,500 t and "The credits cover the footprint" (10,500 t of
+    # distinct units against 12,450 t).
+    page = _dossier([EXAMPLES / "violations" / "cn-units-01-overlapping-ranges.jsonld"])
+    assert "The credits cover the footprint" not in page
+    assert "units counted twice" in page
+
+
+def test_a_dossier_adds_a_financial_institution_s_financed_emissions_to_its_footprint() -> None:
+    # Before: "Emissions less removals (financed emissions not counted): 12,450 t CO2e, which differs from the
+    # stated total" of 15,650 t, of which 3,200 t are financed emissions (Annex B.3.3).
+    page = _dossier([EXAMPLES / "financial-institution-claim.jsonld"])
+    assert "Emissions and financed emissions less removals: 15,650 t CO2e, which agrees with the stated total" in page
+    assert "differs from the stated total" not in page
+
+
+@pytest.mark.rule("CN-BAL-01")
+def test_a_dossier_does_not_show_quantities_in_kilograms_as_tonnes() -> None:
+    page = _dossier([EXAMPLES / "violations" / "cn-bal-01-credits-in-kilograms.jsonld"])
+    assert "(in the unit the node states, not t: see CN-BAL-01)" in page
+
+
+@pytest.mark.rule("CN-AUDIT-DOUBLE-01")
+def test_a_dossier_input_that_conforms_alone_is_qualified_by_the_set_s_audits() -> None:
+    # Before: printed one input a page, acme-2024 read "CONFORMS ... No findings." while the audits reported its
+    # biochar credits retired for the 2023 claim too.
+    folder = EXAMPLES / "multi-period"
+    page = _dossier(sorted(folder.glob("acme-*.jsonld")), audits=True)
+    assert "(CN-AUDIT-DOUBLE-01 naming this input's claim)" in page.replace("&#x27;", "'")
+    assert page.count("This input conforms on its own") == 3

@@ -579,7 +579,8 @@ def _validate_cli(
             if fmt == "html":
                 from comet_cn.dossier import render_dossier  # imported when asked for: it adds to every start
 
-                stream.write(render_dossier(list(zip(kept, graphs, strict=True)), audits=extra))
+                page = render_dossier(list(zip(kept, graphs, strict=True)), audits=extra, parameters=parameters)
+                stream.write(page)
             elif fmt == "junit":
                 from comet_cn.ci_formats import to_junit
 

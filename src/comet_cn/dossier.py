@@ -14,6 +14,7 @@ The same items give a byte-identical page.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from comet_cn.rules import CNSH, Rule, RuleKind, rule_catalogue, shape_info
 from comet_cn.same_as import merge_same_as, same_as_pairs
 from comet_cn.svgcharts import BarSeries, LineSeries, Marker, VerticalMarker, bar_chart, format_number, line_chart
 from comet_cn.terms import compact, describe
+from comet_cn.validation import RuleParameters
 
 __all__ = ["Item", "Status", "applicable_rules", "render_dossier", "rule_statuses"]
 
@@ -115,10 +117,12 @@ class _View:
     """A claim graph read with the bundled ontology's class hierarchy, so that a loaded graph (not reasoned) and
     its closure answer alike."""
 
-    def __init__(self, graph: Graph, *, merged: bool = True) -> None:
+    def __init__(self, graph: Graph, *, merged: bool = True, other_units: frozenset[str] = frozenset()) -> None:
         # merged: as the verdict read it (owlrl and the compiled reasoning merge sameAs and read inverses; -i none
         # and -i rdfs do not, and the page then shows what they checked).
         self.graph = _as_the_rules_read(graph) if merged else graph
+        # The nodes whose stated unit is not tonnes (CN-BAL-01's unit check): their numbers are not shown as "t".
+        self.other_units = other_units
         graph = self.graph
         own_schema = (None, RDFS.subClassOf, None) in graph or (None, OWL.equivalentClass, None) in graph
         self._below = _below(ontology_graph(), graph) if own_schema else _ontology_below()
@@ -362,6 +366,8 @@ def _exact(number: Decimal) -> str:
 def _tonnes(view: _View, node: Node) -> str:
     raw = view.value(node, CN.tonnesCO2e)
     number = _number(raw)
+    if number is not None and str(node) in view.other_units:
+        return f'{_exact(number)} <span class="missing">(in the unit the node states, not t: see CN-BAL-01)</span>'
     if number is not None:
         return f"{_exact(number)} t"
     return '<span class="missing">not stated</span>' if raw is None else f"{_e(raw)} (not a usable number)"
@@ -492,11 +498,19 @@ def _footprint_facts(view: _View, claim: Node) -> str:
         check = ""
         if rows and readable:
             agrees = "agrees with" if stated == total else "differs from"
-            apart = " (financed emissions not counted)" if financed else ""
-            check = (
-                f'<p class="note">Emissions less removals{apart}: {_exact(total)} t CO2e, which {agrees} the '
-                "stated total.</p>"
-            )
+            check = f"Emissions less removals: {_exact(total)} t CO2e, which {agrees} the stated total."
+            financed_tonnes = [_number(view.value(account, CN.tonnesCO2e)) for account in financed]
+            if financed and stated != total and all(value is not None for value in financed_tonnes):
+                # Financed emissions are part of a financial institution's footprint (Annex B.3.3), listed apart
+                # from its emissions or among them: the stated total may be either sum.
+                with_financed = total + sum((value or Decimal(0) for value in financed_tonnes), Decimal(0))
+                agrees = "agrees with" if stated == with_financed else "differs from"
+                check = (
+                    f"Emissions and financed emissions less removals: {_exact(with_financed)} t CO2e, which "
+                    f"{agrees} the stated total."
+                )
+            check = f'<p class="note">{check}</p>'
+
         method = view.value(footprint, CN.electricityAccountingMethod)
         standards = ", ".join(_ref(view, s) for s in view.objects(footprint, CN.quantificationStandard))
         extra = "".join(
@@ -647,6 +661,22 @@ def _balance_credits(view: _View, claim: Node) -> tuple[Decimal, int]:
     return sum(largest.values(), Decimal(0)), unreadable
 
 
+def _overlapping(view: _View, claim: Node) -> bool:
+    """Whether two blocks the balance counts apart hold some of the same units (ranges overlapping in one block):
+    a block is counted once, but "1-6000" and "4001-6000" are two blocks with 2,000 units in common."""
+    spans = sorted(
+        {
+            span
+            for credit in _claim_credits(view, [claim])
+            if (span := credit_ranges(view.graph, credit)[0]) is not None
+        },
+        key=lambda span: (span.block, span.first, span.last),
+    )
+    return any(
+        before.block == after.block and after.first <= before.last for before, after in itertools.pairwise(spans)
+    )
+
+
 #: The white space SPARQL's "\s" removes from a serial in CN-BAL-01's key (XPath's: space, tab, CR, LF).
 _SERIAL_SPACE = re.compile(r"[ \t\r\n]")
 
@@ -666,7 +696,9 @@ def _balance(view: _View, claim: Node) -> _Balance:
     )
 
 
-def _balance_section(view: _View, claim: Node, chart_id: str, balance_violated: bool = False) -> str:
+def _balance_section(
+    view: _View, claim: Node, chart_id: str, balance_violated: bool = False, units_overlap: bool = False
+) -> str:
     balance = _balance(view, claim)
     rows = [
         ("Carbon footprint for the period", _t(balance.footprint)),
@@ -688,6 +720,13 @@ def _balance_section(view: _View, claim: Node, chart_id: str, balance_violated: 
             verdict = (
                 "The credits cover the footprint the claim states, but CN-BAL-01 is violated (see the findings): "
                 "that footprint is not shown to be the subject's whole footprint, or cannot be read as stated."
+            )
+        if net <= 0 and units_overlap:
+            # Blocks are counted once each, but two blocks can hold the same units: CN-UNITS-01 says so, and the
+            # page must not say they cover the footprint on units counted twice.
+            verdict = (
+                "The credits counted here include units counted twice: the ranges of some credits overlap "
+                "(CN-UNITS-01, see the findings), so they are not shown to cover the footprint."
             )
     rows += [
         ("Reductions achieved (already within the footprint)", _t(balance.reductions)),
@@ -1188,16 +1227,30 @@ def _overall(items: Sequence[Item], audits: Sequence[ValidationResult] | None) -
     return _Verdict("conforms", "CONFORMS", f"CONFORMS: all {len(outcomes)} input(s) conform to ISO 14068-1")
 
 
-def _input_section(number: int, outcome: ValidationReport | InputFailure, graph: Graph | None, alone: bool) -> str:
+def _input_section(
+    number: int,
+    outcome: ValidationReport | InputFailure,
+    graph: Graph | None,
+    alone: bool,
+    audits: Sequence[ValidationResult] | None = None,
+) -> str:
     prefix = f"input-{number}"
     head = (
         f'<section class="input" id="{prefix}"><h2>Input {number}: <code>{_e(outcome.source or "<input>")}</code></h2>'
     )
     if not alone:  # the verdict of a single input is the page's, at the top
         head += f"{_verdict(outcome).html()}<br><small>{_counts(outcome)}</small></p>"
+        head += _audits_against(outcome, audits)
     if isinstance(outcome, InputFailure):
         return head + "<p>Nothing could be checked: the input could not be read.</p></section>"
-    view = _View(graph, merged=outcome.reasoning not in ("none", "rdfs")) if graph is not None else None
+    other_units = frozenset(
+        r.focus_node for r in outcome.results if (r.source_shape or "").endswith("QuantityUnitShape")
+    )
+    view = (
+        _View(graph, merged=outcome.reasoning not in ("none", "rdfs"), other_units=other_units)
+        if graph is not None
+        else None
+    )
     parts = [head]
     if view is None:
         parts.append(
@@ -1216,7 +1269,9 @@ def _input_section(number: int, outcome: ValidationReport | InputFailure, graph:
             parts.append(_claim_facts(view, claim))
             parts.append(f'<h3 id="{prefix}-balance-{index}">Balance</h3>')
             violated = any(r.rule_id == "CN-BAL-01" and Severity.of(r.severity) == Severity.VIOLATION for r in found)
-            parts.append(_balance_section(view, claim, f"{prefix}-balance-chart-{index}", violated))
+            parts.append(
+                _balance_section(view, claim, f"{prefix}-balance-chart-{index}", violated, _overlapping(view, claim))
+            )
     statuses = rule_statuses(outcome, graph)
     parts.append(f'<h3 id="{prefix}-requirements">Requirements by clause</h3>')
     parts.append(_requirements(prefix, outcome, statuses))
@@ -1227,6 +1282,55 @@ def _input_section(number: int, outcome: ValidationReport | InputFailure, graph:
     parts.append(_findings(prefix, outcome.results))
     parts.append("</section>")
     return "".join(parts)
+
+
+def _settings(parameters: RuleParameters | None) -> str:
+    """The date of the check and each rule setting that is not the default: a verdict under a vintage limit of 30
+    years read, unqualified, as one under the standard's five."""
+    if parameters is None:
+        return ""
+    default = RuleParameters()
+    changed = [
+        f"{label}: {_e(str(getattr(parameters, name)))} (default {_e(str(getattr(default, name)))})"
+        for name, label in _SETTING_LABELS
+        if getattr(parameters, name) != getattr(default, name)
+    ]
+    as_of = f"Checked as of {parameters.as_of.isoformat()}. " if parameters.as_of is not None else ""
+    kept = (
+        "Rule settings changed from the defaults, which the verdict depends on: " + "; ".join(changed) + "."
+        if changed
+        else "Rule settings: the defaults (docs/rules.md)."
+    )
+    return f'<p class="settings">{as_of}{kept}</p>'
+
+
+#: RuleParameters fields as cn-validate's options name them.
+_SETTING_LABELS = (
+    ("vintage_max_age_years", "--vintage-max-age (years)"),
+    ("vintage_reference", "--vintage-reference"),
+    ("vintage_property", "--vintage-year"),
+    ("retirement_window_months", "--retirement-window (months)"),
+    ("instrument_vintage_window_months", "--instrument-window (months)"),
+)
+
+
+def _audits_against(outcome: ValidationReport | InputFailure, audits: Sequence[ValidationResult] | None) -> str:
+    """A conforming input's note that the set's audits found violations: printed one input a page, its "CONFORMS"
+    beside "No findings" read as a verdict on the claim while the audits reported its credits retired twice."""
+    if not isinstance(outcome, ValidationReport) or not outcome.conforms or not audits:
+        return ""
+    violations = [r for r in audits if Severity.of(r.severity) == Severity.VIOLATION]
+    if not violations:
+        return ""
+    naming = sorted(
+        {r.rule_id for r in violations for claim in outcome.claims if claim == r.focus_node or claim in r.message}
+    )
+    which = f" ({', '.join(naming)} naming this input's claim)" if naming else ""
+    return (
+        '<p class="note">This input conforms on its own; the audits across the inputs found '
+        f"{len(violations)} violation(s){_e(which)}, so it does not conform as one of this set: see "
+        '<a href="#audits">Audits across the inputs</a>.</p>'
+    )
 
 
 def _audit_section(audits: Sequence[ValidationResult]) -> str:
@@ -1289,7 +1393,7 @@ table.requirements th:nth-child(4) { width: 11rem; } table.requirements th:nth-c
 .finding-body td { border: none; } .clause { color: #57606a; }
 .chart-figure { margin: 1rem 0; } .chart { max-width: 100%; height: auto; border: 1px solid var(--line); }
 nav { border: 1px solid var(--line); padding: .5rem 1rem; margin: 1rem 0; font-size: .9rem; }
-nav ol { margin: .2rem 0; } .note, .tally, footer { color: #57606a; font-size: .88rem; }
+nav ol { margin: .2rem 0; } .note, .tally, .settings, footer { color: #57606a; font-size: .88rem; }
 footer { border-top: 1px solid var(--line); margin-top: 3rem; padding-top: .6rem; }
 @page { size: A4; margin: 14mm; }
 @media print {
@@ -1310,6 +1414,7 @@ def render_dossier(
     *,
     audits: Sequence[ValidationResult] | None = None,
     title: str | None = None,
+    parameters: RuleParameters | None = None,
 ) -> str:
     """The dossier of one or more inputs as one self-contained HTML page.
 
@@ -1320,6 +1425,8 @@ def render_dossier(
     :param audits: the cross-claim audit findings (:func:`comet_cn.run_audits`) when the audits were run; ``None``
         (default) when they were not, so that "no findings" and "not run" read differently.
     :param title: the page title (default: from the input's name, or the number of inputs).
+    :param parameters: the rule parameters the inputs were checked with: the page states the date of the check and
+        every setting that differs from the default, beside the verdict it qualifies (``None``: not stated).
     :returns: the HTML text; the same arguments give the same text, byte for byte.
     """
     items = list(items)
@@ -1363,7 +1470,9 @@ def render_dossier(
         + "</section>"
     )
     alone = len(items) == 1
-    body = "".join(_input_section(n, outcome, graph, alone) for n, (outcome, graph) in enumerate(items, start=1))
+    body = "".join(
+        _input_section(n, outcome, graph, alone, audits) for n, (outcome, graph) in enumerate(items, start=1)
+    )
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
@@ -1376,7 +1485,7 @@ def render_dossier(
         f"{len(rule_catalogue())} rules, made by comet-cn {_e(__version__)}.</p>"
         + verdict.html("verdict")
         + (f"<br><small>{_counts(items[0][0])}</small>" if len(items) == 1 else "")
-        + f"{audit_line}</p></header>"
+        + f"{audit_line}</p>{_settings(parameters)}</header>"
         + (overview if len(items) > 1 else "")
         + f"<nav><strong>Contents</strong><ol>{nav}</ol></nav>\n"
         + body
