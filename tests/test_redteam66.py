@@ -221,3 +221,33 @@ def test_a_dossier_input_that_conforms_alone_is_qualified_by_the_set_s_audits() 
     page = _dossier(sorted(folder.glob("acme-*.jsonld")), audits=True)
     assert "(CN-AUDIT-DOUBLE-01 naming this input's claim)" in page.replace("&#x27;", "'")
     assert page.count("This input conforms on its own") == 3
+
+
+# ---- red team 67a: the claim workbook ----
+
+
+@pytest.mark.parametrize("column", ["serialNumber", "issuanceBlock", "firstUnit", "lastUnit"])
+def test_a_serial_the_spreadsheet_turned_into_a_date_is_refused_naming_its_cell(column: str) -> None:
+    # Before: "3-12" typed in a General cell became the date 2024-03-12, read as the serial '2024-03-12': a warning
+    # that no format reads it, and the claim conformed with the credit's units never compared.
+    from datetime import date, datetime
+
+    from tests.test_redteam10_workbook import CREDITS, _refusal, _serial
+
+    for value in (date(2024, 3, 12), datetime(2024, 3, 12, 0, 0)):
+        data, row, letter = _serial(value, column)
+        message = _refusal(data)
+        assert f"sheet {CREDITS!r} cell {letter}{row}: {column} is stored as a date" in message, message
+        assert "format the cell as Text" in message
+
+
+@pytest.mark.parametrize("word", ["Summe", "Gesamt", "Somme", "Totale", "Totaal", "Suma", "Σ"])
+def test_a_totals_row_in_another_language_is_refused_naming_its_cell(word: str) -> None:
+    # Before: a "Summe" row under the credits was read as one more credit of 12,500 t, never retired, without a word
+    # (and under the emissions as an emission no footprint lists, a finding naming no row).
+    from comet_cn.errors import InputError
+    from comet_cn.workbook import read_workbook
+    from tests.test_redteam37 import _workbook_with_row
+
+    with pytest.raises(InputError, match=r"sheet 'Credits' cell [A-Z]+6: row 6 is a total"):
+        read_workbook(Path("claim.xlsx"), data=_workbook_with_row({"label": word, "tonnesCO2e": 12500}))

@@ -1601,6 +1601,14 @@ def _read_nodes(
             where = f"sheet {title!r} cell {letter}{number}"
             if header in _SERIAL_COLUMNS and index < len(raw) and type(raw[index]) in (int, float):
                 text = _serial_text(raw[index], header, name, where)
+            elif header in _SERIAL_COLUMNS and index < len(raw) and isinstance(raw[index], (date, time)):
+                # Excel turns "3-12" or "2024-03-12" typed in a General cell into a date: read as its text, a
+                # serial the checker cannot parse, so the credit's units were never compared (only a warning).
+                raise InputError(
+                    name,
+                    f"{where}: {header} is stored as a date ({text}): the spreadsheet turned what was typed into a "
+                    "date; format the cell as Text and type the value again as the registry writes it",
+                )
             elif index < len(raw) and isinstance(raw[index], datetime) and _date_column(header):
                 # A date column's cell holding a date and a time (a retirement's timestamp pasted from a registry,
                 # formatted dd/mm/yyyy hh:mm): its calendar date, as the importers read registry timestamps.
@@ -1628,7 +1636,9 @@ def _read_nodes(
 # A spreadsheet user's habit: a totals row under the credits or the emissions. Read, it is one more node with the
 # sum for its quantity (a credit of that many tonnes, never retired), and the findings it draws do not say why.
 _TOTAL_WORD = re.compile(
-    r"(?:grand |sub-? ?)?(?:totals?|sum)"
+    # English, and the words of the languages the workbook is filled in most (German, French, Spanish, Italian,
+    # Dutch, Portuguese) and the sign.
+    r"(?:grand |sub-? ?)?(?:totals?|sum|summe|gesamtsumme|gesamt|insgesamt|somme|suma|totale|totaal|soma|σ|∑)"
     r"(?: (?:of|all|retired|credits?|emissions?|tonnes|t|tco2e|co2e|\(t\)|\(tco2e\)))*:?",
     re.IGNORECASE,
 )
