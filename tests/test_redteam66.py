@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from comet_cn.serials import parse_serial
-from tests.conftest import EXAMPLES
+from tests.conftest import ENGINES, EXAMPLES, edited
 
 
 def _acme(year: str) -> dict[str, Any]:
@@ -251,3 +251,69 @@ def test_a_totals_row_in_another_language_is_refused_naming_its_cell(word: str) 
 
     with pytest.raises(InputError, match=r"sheet 'Credits' cell [A-Z]+6: row 6 is a total"):
         read_workbook(Path("claim.xlsx"), data=_workbook_with_row({"label": word, "tonnesCO2e": 12500}))
+
+
+# ---- red team 68b: dates at their edges ----
+
+_CLAIM: dict[str, Any] = json.loads((EXAMPLES / "conforming-claim.jsonld").read_text(encoding="utf-8"))
+
+
+def _ret_01(document: dict[str, Any], engine: str, window: int) -> list[str]:
+    from datetime import date
+
+    import comet_cn
+    from comet_cn.validation import RuleParameters
+
+    parameters = RuleParameters(retirement_window_months=window, as_of=date(2027, 1, 1))
+    report = comet_cn.validate(document, shacl_engine=engine, parameters=parameters)  # type: ignore[arg-type]
+    return [r.message for r in report.results if r.rule_id == "CN-RET-01"]
+
+
+@pytest.mark.rule("CN-RET-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("end", "window", "retired", "late"),
+    [
+        ("2024-11-30", 1, "2024-12-31", False),  # a period ending on its month's last day: the window's last day
+        ("2024-11-30", 1, "2025-01-01", True),
+        ("2024-06-30", 6, "2024-12-31", False),
+        ("2024-06-30", 6, "2025-01-01", True),
+        ("2024-11-15", 1, "2024-12-15", False),  # mid-month: the same day a month on
+        ("2024-11-15", 1, "2024-12-16", True),
+        ("2024-02-29", 12, "2025-02-28", False),  # the leap day: 28 February is the month's last day
+        ("2024-02-29", 12, "2025-03-01", True),
+        ("2024-02-28", 12, "2025-02-28", False),  # not the last day of February 2024: the 28th a year on
+        ("2024-02-28", 12, "2025-03-01", True),
+    ],
+)
+def test_the_retirement_window_of_a_period_ending_on_a_month_s_last_day_ends_on_a_month_s_last_day(
+    engine: str, end: str, window: int, retired: str, late: bool
+) -> None:
+    # Before: a fiscal year ending 28 February 2023 had until 28 February 2024 (not the 29th), and a period ending
+    # 30 June 2024 with a six-month window until 30 December: credits retired on the window's last day were late.
+    document = edited(
+        _CLAIM, ("ex:period-2024", "reportingPeriodEnd", end), ("ex:retirement-2025-03", "retirementDate", retired)
+    )
+    messages = _ret_01(document, engine, window)
+    assert any(f"credits retired on {retired}, later than" in m for m in messages) is late, messages
+
+
+@pytest.mark.rule("CN-PATH-04")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("end", "passed"), [("2024-12-24", False), ("2024-12-25", True)])
+def test_a_target_year_has_passed_only_for_a_period_ending_in_its_last_seven_days(
+    engine: str, end: str, passed: bool
+) -> None:
+    # Before: a period ending 24 December 2024, eight days before the year's end, was held to the 2024 target.
+    from datetime import date
+
+    from tests.conftest import rule_messages
+
+    document = edited(
+        _CLAIM,
+        ("ex:period-2024", "reportingPeriodEnd", end),
+        ("ex:target-2030", "targetYear", "2024"),
+        ("ex:target-2030", "tonnesCO2e", "7000.0"),
+    )
+    messages = rule_messages(document, engine, "CN-PATH-04", as_of=date(2027, 1, 1))
+    assert any("has passed" in m for m in messages) is passed, messages

@@ -74,8 +74,12 @@ def test_cli_vintage_options(cli: Callable[..., Run], tmp_path: Any) -> None:
         ("2024-04-30", "2025-05-01", False),
         ("2023-01-31", "2024-01-31", True),
         ("2023-01-31", "2024-02-01", False),
-        ("2023-02-28", "2024-02-28", True),  # a non-leap end stays on the 28th, even in a leap year
-        ("2023-02-28", "2024-02-29", False),
+        # February's last day: to the last day of February a year on, 29 in a leap year (red team 68b; was the 28th,
+        # as XSD adds P12M, and a retirement on the window's last day was late).
+        ("2023-02-28", "2024-02-29", True),
+        ("2023-02-28", "2024-03-01", False),
+        ("2024-02-28", "2025-02-28", True),  # not February's last day in 2024: the 28th a year on
+        ("2024-02-28", "2025-03-01", False),
     ],
 )
 def test_retirement_window_across_month_ends_and_leap_days(end: str, retired: str, conforms: bool) -> None:

@@ -82,9 +82,12 @@ Two options are not parameters of the standard but of how strict the tool is wit
 A verdict is about claims: an input in which no node is a `comet-cn:CarbonNeutralityClaim` (after reasoning, so the
 COMET and ISO-side bridges count) does not conform (CN-INPUT-01), and the text report says NOT A CLAIM for it.
 
-The retirement deadline is the period end plus the window, computed as XSD adds a duration to a date: the day is
-kept and clamped to the length of the target month, so a period ending 29 February 2024 must be retired by
-28 February 2025, and one ending 30 April 2024 by 30 April 2025.
+The retirement deadline is the period end plus the window in calendar months: the day is kept and clamped to the
+length of the target month (a period ending 15 March 2024 must be retired by 15 March 2025), and a period that ends
+on the last day of its month has until the last day of the month the window ends in: one ending 28 February 2023
+until 29 February 2024, one ending 29 February 2024 until 28 February 2025, one ending 30 April 2024 until 30 April
+2025, one ending 30 June 2024 until 31 December 2024 with `--retirement-window 6`. (Adding a duration as XSD does
+kept the 28th and 30th, and reported credits retired on the window's last day as late.)
 """
 
 
