@@ -317,3 +317,31 @@ def test_a_target_year_has_passed_only_for_a_period_ending_in_its_last_seven_day
     )
     messages = rule_messages(document, engine, "CN-PATH-04", as_of=date(2027, 1, 1))
     assert any("has passed" in m for m in messages) is passed, messages
+
+
+# ---- red team 67a: one unreadable credit quantity made the balance "0.0 t" ----
+
+
+@pytest.mark.rule("CN-BAL-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("written", ["6,000 t", "6.0E3", "six thousand"])
+def test_the_balance_counts_the_credits_it_can_read_and_the_claim_still_fails(engine: str, written: str) -> None:
+    # Before: "credits retired (0.0 t CO2e) do not cover the footprint" beside 6,500 t of readable credits. The
+    # unreadable quantity is still its own violation, so the claim never conforms on it.
+    from datetime import date
+
+    import comet_cn
+    from comet_cn.validation import RuleParameters
+
+    document = edited(_CLAIM, ("ex:credit-wind", "tonnesCO2e", written))
+    # Not conftest's rule_messages: an ill-typed value sends the claim to the reference engine whichever is asked.
+    report = comet_cn.validate(
+        document,
+        shacl_engine=engine,
+        parameters=RuleParameters(as_of=date(2026, 6, 1)),  # type: ignore[arg-type]
+    )
+    assert not report.conforms
+    messages = [r.message for r in report.results if r.rule_id == "CN-BAL-01"]
+    assert any("credits retired (6500" in m for m in messages), messages
+    assert not any("credits retired (0.0" in m for m in messages), messages
+    assert any("plain decimal" in m for m in messages), messages
