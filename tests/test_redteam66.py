@@ -43,6 +43,11 @@ def _audit(paths: list[Path], rule_id: str, backend: str = "rdflib") -> list[Any
         "Example public registry: EXR-2020-WIND-010001-020000",
         "EXR: EXR-2020-WIND-010001-020000",
         "Registry:EXR-2020-WIND-010001-020000",
+        # Red team 69a: a digit in a word of its own, an underscore, two labels.
+        "Example Registry 2: EXR-2020-WIND-010001-020000",
+        "EXAMPLE_REGISTRY: EXR-2020-WIND-010001-020000",
+        "Example registry: EXR: EXR-2020-WIND-010001-020000",
+        "Example registry: Serial No.: EXR-2020-WIND-010001-020000",
     ],
 )
 def test_a_name_and_colon_before_a_serial_is_a_copied_label(written: str) -> None:
@@ -345,3 +350,65 @@ def test_the_balance_counts_the_credits_it_can_read_and_the_claim_still_fails(en
     assert any("credits retired (6500" in m for m in messages), messages
     assert not any("credits retired (0.0" in m for m in messages), messages
     assert any("plain decimal" in m for m in messages), messages
+
+
+# ---- red team 69a: the retirement-timing query's deadline, and a plan's recalculated baseline ----
+
+
+@pytest.mark.parametrize(
+    ("end", "deadline"),
+    [
+        ("2024-04-30", "2025-04-30"),
+        ("2023-02-28", "2024-02-29"),
+        ("2024-02-29", "2025-02-28"),
+        ("2024-03-15", "2025-03-15"),
+    ],
+)
+def test_the_retirement_timing_query_gives_the_rule_s_deadline_as_a_real_date(end: str, deadline: str) -> None:
+    # Before: a period ending 30 April had the deadline "2025-04-31" (the month, a decimal, never matched IN (4, 6,
+    # 9, 11)), and one ending 28 February 2023 had 2024-02-28 where CN-RET-01 now allows the 29th.
+    import comet_cn
+    from comet_cn.queries import query_info, run_query
+
+    graph = comet_cn.load(edited(_CLAIM, ("ex:period-2024", "reportingPeriodEnd", end)))
+    result = run_query(query_info("retirement-timing"), graph)
+    assert {str(row["deadline"]) for row in result.to_dicts()} == {deadline}
+
+
+@pytest.mark.rule("CN-AUDIT-ID-08")
+def test_a_plan_revised_under_its_iri_with_a_recalculated_baseline_and_base_period_is_not_reported(
+    tmp_path: Path,
+) -> None:
+    # Before: the 2024 plan (same IRI) linking a new baseline and a new base period, on the plan, was reported as
+    # the plan's base period changing: the very fix the audit advises.
+    earlier, later = _acme("2022"), _acme("2024")
+    for document, period, start in ((earlier, "ex:base-period-2019", "2019"), (later, "ex:base-period-2021", "2021")):
+        _node(document, "ex:baseline-2019").pop("hasBasePeriod", None)
+        _node(document, "ex:plan")["hasBasePeriod"] = period
+        document["@graph"] = [n for n in document["@graph"] if n.get("@id") != "ex:base-period-2019"]
+        document["@graph"].append(
+            {
+                "@id": period,
+                "@type": "BasePeriod",
+                "basePeriodStart": f"{start}-01-01",
+                "basePeriodEnd": f"{start}-12-31",
+            }
+        )
+    _node(later, "ex:plan")["hasBaseline"] = "ex:baseline-2021"
+    baseline = dict(_node(later, "ex:baseline-2019"), **{"@id": "ex:baseline-2021", "tonnesCO2e": "15000.0"})
+    later["@graph"] = [n for n in later["@graph"] if n.get("@id") != "ex:baseline-2019"] + [baseline]
+    paths = [_written(tmp_path, "acme-2022.jsonld", earlier), _written(tmp_path, "acme-2024.jsonld", later)]
+    assert not _audit(paths, "CN-AUDIT-ID-08"), [f.message for f in _audit(paths, "CN-AUDIT-ID-08")]
+
+
+# ---- red team 69b: a Verra Vintage End written as a range ----
+
+
+@pytest.mark.parametrize("written", ["2023-01-01 - 2024-12-31", "2019-01-01 to 2025-12-31", "2024-12-31 approx."])
+def test_a_date_followed_by_anything_but_a_time_is_not_read_as_its_first_date(written: str) -> None:
+    # Before: Verra's Vintage End "2023-01-01 - 2024-12-31" was imported as vintage 2023 without a word (then a false
+    # CN-VINT-02 against the serial's 2024); it is now left out with the importer's warning.
+    from comet_cn.importers.reading import dmy_or_iso_date, iso_date
+
+    assert dmy_or_iso_date(written) is None and iso_date(written) is None
+    assert str(dmy_or_iso_date("2024-12-31 00:00:00")) == str(iso_date("2024-12-31T10:00:00Z")) == "2024-12-31"

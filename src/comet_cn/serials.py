@@ -142,13 +142,14 @@ def _parse(text: str, scheme: str | None) -> SerialRange | None:
     if labelled is not None and _claimed_scheme(serial[labelled.end() :]) is not None:
         # "VERRA 20031-…-VCU-…", "VCU: …": the registry's name copied before the serial, which is still its grammar's.
         serial = serial[labelled.end() :]
-    named = _NAME_LABEL.match(serial)
-    if named is not None:
-        rest = serial[named.end() :]
-        if _claimed_scheme(rest) is not None or _kyoto(rest) is not None or _generic(rest) is not None:
-            # "Example registry: EXR-2020-WIND-010001-020000": a name and a colon copied before a serial that reads
-            # on its own; kept, the same units retired twice would hide behind two blocks.
-            serial = rest
+    while (named := _NAME_LABEL.match(serial)) is not None:
+        rest = _LABEL.sub("", serial[named.end() :])
+        if _claimed_scheme(rest) is None and _kyoto(rest) is None and _generic(rest) is None:
+            break
+        # "Example registry: EXR-2020-WIND-010001-020000": a name and a colon copied before a serial that reads on
+        # its own (one label or several: "Registry: Serial No.: …"); kept, the same units retired twice would hide
+        # behind two blocks.
+        serial = rest
     claimed = _claimed_scheme(serial)
     if claimed is not None:
         # The serial names its registry: a malformed one must not fall through to the looser generic grammar.
@@ -547,7 +548,9 @@ _REGISTRY_LABEL = re.compile(
     re.ASCII,
 )
 # Any other name (letters, no digits) ending in a colon before a serial ("Example public registry: …", "EXR: …").
-_NAME_LABEL = re.compile(r"^[A-Z][A-Z .&'()/-]*: ?(?=[A-Z0-9])", re.ASCII)
+# Digits only in a word of their own after the first ("Example Registry 2:"), so that a serial's own prefix before a
+# colon ("EXR-2023-BIOC: 001001-003000") is never taken for a name.
+_NAME_LABEL = re.compile(r"^[A-Z][A-Z_.&'()/-]*(?: [A-Z0-9_.&'()/-]+)*: ?(?=[A-Z0-9])", re.ASCII)
 _UUID = re.compile(r"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}", re.ASCII)
 
 

@@ -615,7 +615,9 @@ def number(text: str | int | Decimal | None, *, thousands: bool = False) -> Deci
 
 # ---- dates: one explicit format per registry and column, never a guess between day-first and month-first ----
 
-_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ].*)?")
+# A date, then nothing or a time of day: "2023-01-01 - 2024-12-31" (a vintage written as a range) or "2024-12-31 to
+# 2025-06-30" is no date, and was read as its first one without a word.
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ][0-9]{1,2}:[0-9]{2}.*)?")
 _SLASHED = re.compile(
     r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})(?:\s+([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?\s*([AaPp][Mm])?)?"
 )
