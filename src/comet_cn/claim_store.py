@@ -24,6 +24,7 @@ __all__ = [
     "distinct_predicates",
     "distinct_subjects",
     "first_met",
+    "indexed_triples",
     "new_graph",
     "subject_rank",
 ]
@@ -158,6 +159,13 @@ def add_triples(graph: Graph, triples: Iterable[tuple[Node, Node, Node]]) -> Non
 def _indexed(graph: Graph) -> ClaimMemory | None:
     store = graph.store
     return store if _INDEXED and isinstance(store, ClaimMemory) else None
+
+
+def indexed_triples(graph: Graph) -> dict[Node, dict[Node, dict[Node, int]]] | None:
+    """A claim store's triples by subject, predicate and object (its own index: read it, never change it), or None
+    for any other store."""
+    store = _indexed(graph)
+    return None if store is None else getattr(store, _INDEXES[0])
 
 
 def distinct_predicates(graph: Graph) -> Sequence[Node]:
