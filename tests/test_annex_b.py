@@ -60,6 +60,13 @@ VIOLATING: dict[str, tuple[str, str, str, str]] = {
         "Violation",
     ),
     "CN-PROD-04": ("cn-prod-04-reduction-not-per-unit.jsonld", "product-claim.jsonld", CLAIM, "Violation"),
+    "CN-PROD-W01": (
+        "cn-prod-w01-per-unit-above-its-total.jsonld",
+        "product-claim.jsonld",
+        EX + "reduction-kiln-heat-pumps",
+        "Warning",
+    ),
+    "CN-PROD-W02": ("cn-prod-w02-baseline-in-another-functional-unit.jsonld", "product-claim.jsonld", CLAIM, "Warning"),
     "CN-EVENT-01": ("cn-event-01-boundary-without-post-event-phase.jsonld", "event-claim.jsonld", CLAIM, "Violation"),
     "CN-EVENT-02": ("cn-event-02-recurrence-not-declared.jsonld", "event-claim.jsonld", CLAIM, "Violation"),
     "CN-EVENT-03": ("cn-event-03-plan-prepared-after-event-start.jsonld", "event-claim.jsonld", CLAIM, "Violation"),
@@ -116,6 +123,9 @@ MORE_VIOLATING: dict[str, str] = {
     "cn-elec-01-market-result-without-location.jsonld": "CN-ELEC-01",
     "cn-event-01-one-off-planned-before-period.jsonld": "CN-EVENT-01",
     "cn-event-01-event-starts-on-period-last-day.jsonld": "CN-EVENT-01",
+    "cn-event-01-event-ends-after-period.jsonld": "CN-EVENT-01",
+    "cn-prod-02-baseline-of-part-of-the-life-cycle.jsonld": "CN-PROD-02",
+    "cn-prod-04-per-unit-zero-of-a-positive-total.jsonld": "CN-PROD-04",
 }
 
 
