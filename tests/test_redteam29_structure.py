@@ -258,7 +258,9 @@ EVENT = EXAMPLES / "annex-b" / "event-claim.jsonld"
         ("2024-09-18", "2024-12-31", "the period's first day"),
         ("2024-01-01", "2024-09-18", "the period's last day"),
         ("2024-01-01", "2024-12-31", None),
-        ("2024-01-15", "2024-09-19", None),
+        # The example's event runs 18-20 September (eventEndDate, red team 70): a period ending on the 19th ends
+        # during it (test_redteam70), one ending on the 21st holds its post-event phase.
+        ("2024-01-15", "2024-09-21", None),
     ],
 )
 def test_a_period_that_starts_or_ends_on_the_event_day_leaves_phases_out(
