@@ -46,6 +46,12 @@ VIOLATING: dict[str, tuple[str, str, str, str]] = {
         "Violation",
     ),
     "CN-ORG-W01": ("cn-org-w01-subsidiary-without-group-context.jsonld", "subsidiary-claim.jsonld", CLAIM, "Warning"),
+    "CN-ORG-W02": (
+        "cn-org-w02-larger-organization-smaller-than-its-part.jsonld",
+        "subsidiary-claim.jsonld",
+        CLAIM,
+        "Warning",
+    ),
     "CN-PROD-01": ("cn-prod-01-organisation-standard-for-product.jsonld", "product-claim.jsonld", CLAIM, "Violation"),
     "CN-PROD-02": (
         "cn-prod-02-full-life-cycle-without-functional-unit.jsonld",
