@@ -108,19 +108,30 @@ def test_sarif_has_one_result_per_finding_located_in_its_input_and_node(
         assert result["message"]["text"] == found.message
         location = result["locations"][0]
         assert location["logicalLocations"][0]["fullyQualifiedName"] == found.focus_node
+        # Every result names a file: GitHub code scanning refuses a whole log when one names none (red team 73b).
+        uris = [place["physicalLocation"]["artifactLocation"]["uri"] for place in result["locations"]]
         if found.source == "<all inputs>":
-            assert "physicalLocation" not in location  # an audit finding belongs to no one file
+            assert found.inputs and uris == list(found.inputs)  # an audit finding: the inputs holding its node
         else:
-            assert location["physicalLocation"]["artifactLocation"]["uri"] == found.source
+            assert uris == [found.source]
         assert result["properties"]["fix"] == found.hint
-    # Every input is an artifact (an unreadable one too, percent-encoded), and makes the run unsuccessful.
-    assert [a["location"]["uri"] for a in run["artifacts"]] == [
+    # Every input is an artifact (an unreadable one too, percent-encoded), and makes the run unsuccessful; so are
+    # the inputs the audit findings are placed in (here read apart from the others).
+    assert [a["location"]["uri"] for a in run["artifacts"]][:5] == [
         "examples/conforming-claim.jsonld",
         "examples/violations/cn-vint-01-old-vintage.jsonld",
         "examples/plan-without-responsible-person.jsonld",
         "examples/violations/cn-input-01-claim-untyped.jsonld",
         "broken%20claim.jsonld",
     ]
+    audited = {name for found in audits for name in found.inputs}
+    assert {a["location"]["uri"] for a in run["artifacts"]} - audited == {
+        "examples/conforming-claim.jsonld",
+        "examples/violations/cn-vint-01-old-vintage.jsonld",
+        "examples/plan-without-responsible-person.jsonld",
+        "examples/violations/cn-input-01-claim-untyped.jsonld",
+        "broken%20claim.jsonld",
+    }
     invocation = run["invocations"][0]
     assert invocation["executionSuccessful"] is False
     assert invocation["toolExecutionNotifications"][0]["message"]["text"] == UNREADABLE.message

@@ -181,3 +181,66 @@ def test_a_reference_event_that_ends_before_it_starts_is_a_violation(engine: str
     conforms, messages = _found(claim, engine, "CN-EVENT-01")
     assert not conforms and any("ends on 2019-09-20, before it starts" in m for m in messages)
     assert _found(edited(event, (reference, "eventEndDate", "2019-09-27")), engine, "CN-EVENT-01") == (True, [])
+
+
+# ---- Red team 73a on these fixes ----
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_banks_itemised_baseline_with_its_financed_emissions_in_its_total_conforms(engine: str) -> None:
+    # Before: CN-PLAN-02 summed the baseline's emissions without its financed ones, so following CN-FI-01's fix
+    # (the account listed and in the total) drew "the baseline states 21600.0 t CO2e, more than ... 18400.0".
+    bank = edited(_bank_baseline(), ("ex:baseline-2019", "hasFinancedEmissions", ["ex:financed-mortgages"]))
+    bank = edited(bank, ("ex:baseline-2019", "tonnesCO2e", "21600.0"))
+    report = checked(bank, engine, as_of=AS_OF)
+    assert report.conforms, [r.message for r in report.results]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_banks_baseline_with_a_financed_account_of_zero_is_a_violation(engine: str) -> None:
+    zero = {
+        "@id": "ex:financed-2019",
+        "@type": "FinancedEmissionsAccount",
+        "assetClass": "Mortgages",
+        "tonnesCO2e": "0.0",
+    }
+    bank = with_nodes(
+        edited(_bank_baseline(), ("ex:baseline-2019", "hasFinancedEmissions", ["ex:financed-2019"])), zero
+    )
+    conforms, messages = _found(bank, engine, "CN-FI-01")
+    assert not conforms and any("lists no financed emissions" in m for m in messages)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_only_another_baseline_of_the_plan_replacing_it_retires_a_baseline(engine: str) -> None:
+    partial = _example(PRODUCT)
+    partial = edited(
+        partial,
+        ("ex:baseline-2019", "lifeCycleScope", "PartialLifeCycle"),
+        ("ex:baseline-2019", "functionalUnit", None),
+        ("ex:baseline-2019", "declaredUnit", "1 tonne of tiles at the factory gate"),
+    )
+    # A node in no plan that says it replaces the plan's baseline.
+    stray = {"@id": "ex:baseline-draft", "@type": "Baseline", "tonnesCO2e": "18000.0",
+             "dcterms:replaces": {"@id": "ex:baseline-2019"}}  # fmt: skip
+    assert _found(with_nodes(partial, stray), engine, "CN-PROD-02")[1]
+    # Two baselines of the plan that replace each other.
+    (plan,) = [n["@id"] for n in partial["@graph"] if "hasBaseline" in n]
+    other = {
+        "@id": "ex:baseline-other",
+        "@type": "Baseline",
+        "tonnesCO2e": "18400.0",
+        "hasBasePeriod": "ex:base-period-2019",
+        "lifeCycleScope": "FullLifeCycle",
+        "prov:wasRevisionOf": {"@id": "ex:baseline-2019"},
+    }
+    mutual = edited(partial, (plan, "hasBaseline", ["ex:baseline-2019", "ex:baseline-other"]))
+    mutual = edited(with_nodes(mutual, other), ("ex:baseline-2019", "dcterms:replaces", {"@id": "ex:baseline-other"}))
+    assert any("baseline-2019 " in m for m in _found(mutual, engine, "CN-PROD-02")[1])
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_verifier_named_as_the_claimants_parent_group_is_not_independent(engine: str) -> None:
+    claim = edited(_example(SUBSIDIARY), ("ex:opinion-2024", "verifiedBy", {"@value": "Acme Group AG"}))
+    conforms, messages = _found(claim, engine, "CN-CLAIM-06")
+    assert not conforms and len(messages) == 1 and "acme-group" in messages[0], messages

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -23,7 +24,7 @@ from typing import Any, Literal
 from rdflib import RDF, BNode, Graph, URIRef
 from rdflib import Literal as RDFLiteral
 from rdflib.compare import isomorphic
-from rdflib.namespace import XSD
+from rdflib.namespace import OWL, XSD
 from rdflib.term import Node
 
 from comet_cn.claim_checks import normalised_serial
@@ -776,7 +777,7 @@ def run_audits(
             # A claim the claim-periods query already names (two periods under one IRI) is one finding, not two.
             named = {f.focus_node for f in found if f.rule_id == "CN-AUDIT-ID-01"}
             found = sorted({*found, *(f for f in merged if f.focus_node not in named)}, key=_order)
-        return _in_cells(found, workbooks)
+        return _in_cells(_in_inputs(found, graph, first_given), workbooks)
 
     closures = read()
     if not isinstance(backend, str):
@@ -851,6 +852,92 @@ def _claims_given_twice(
             )
         )
     return found
+
+
+#: Findings placed in their inputs, and inputs named a finding, at most: a set with more is named by the first.
+_MOST_PLACED = 2_000
+_MOST_INPUTS = 10
+_MOST_CLAIMS = 1_000
+#: Links that lead from one claim to another (its claimant's other claims, a claim it replaces, its subject's
+#: group), not from a claim to what it states: a finding's node is held by the claims that reach it without them.
+_BETWEEN_CLAIMS = frozenset(
+    {
+        RDF.type,
+        OWL.sameAs,
+        CN.claimedBy,
+        CN.hasClaim,
+        CN.hasSubject,
+        CN.partOfOrganization,
+        CN.retiredOnBehalfOf,
+        CN.largerOrganizationFootprint,
+        URIRef("http://purl.org/dc/terms/replaces"),
+        URIRef("http://www.w3.org/ns/prov#wasRevisionOf"),
+    }
+)
+
+
+def _in_inputs(
+    findings: list[AuditFinding], graph: Graph | Backend, first_given: Mapping[URIRef, Source]
+) -> list[AuditFinding]:
+    """Each finding with the inputs whose claims hold its node (a period, a credit block, a serial, a claim), found
+    by walking back from the node to the claims that state it: a finding of the set names no one input, and a
+    SARIF log whose result names no file is refused whole by GitHub code scanning."""
+    if not first_given:
+        return findings
+    referrers = _referrers(graph)
+    placed: list[AuditFinding] = []
+    for number, found in enumerate(findings):
+        claims = _claims_holding(found.focus_node, referrers, first_given) if number < _MOST_PLACED else []
+        # Sorted, so that every backend names the same inputs (each walks in its own order).
+        names = sorted({describe_source(first_given[claim]) for claim in claims})[:_MOST_INPUTS]
+        placed.append(replace(found, inputs=tuple(names)) if names else found)
+    return placed
+
+
+def _referrers(graph: Graph | Backend) -> Callable[[Node], list[Node]]:
+    """The subjects that state a node as a value, by any link that is not between claims."""
+    if isinstance(graph, Graph):
+
+        def in_graph(node: Node) -> list[Node]:
+            return [s for s, p in graph.subject_predicates(node) if p not in _BETWEEN_CLAIMS]
+
+        return in_graph
+    excluded = ", ".join(term.n3() for term in sorted(_BETWEEN_CLAIMS))
+
+    def in_store(node: Node) -> list[Node]:
+        text = f"SELECT DISTINCT ?s WHERE {{ ?s ?p {node.n3()} . FILTER (?p NOT IN ({excluded})) }} LIMIT 1000"
+        return [row[0] for row in graph.select(text).rows if row[0] is not None]
+
+    return in_store
+
+
+def _claims_holding(
+    focus: str, referrers: Callable[[Node], list[Node]], first_given: Mapping[URIRef, Source]
+) -> list[URIRef]:
+    """The claims (of ``first_given``) from which ``focus`` is reached; a walk stops at a claim."""
+    # The focus node as the findings write it: an IRI, or a literal (a serial) in either of its plain forms.
+    starts: list[Node] = [URIRef(focus)] if _ABSOLUTE.match(focus) and " " not in focus else []
+    starts += [RDFLiteral(focus), RDFLiteral(focus, datatype=XSD.string)]
+    seen: set[Node] = set(starts)
+    frontier = starts
+    claims: list[URIRef] = []
+    for _ in range(8):  # claim, event, credit block, serial: a few links deep; a walk never runs the whole set
+        following: list[Node] = []
+        for node in frontier:
+            if isinstance(node, URIRef) and node in first_given:
+                claims.append(node)
+                continue
+            for subject in referrers(node):
+                if subject not in seen and len(seen) < 5_000:
+                    seen.add(subject)
+                    following.append(subject)
+        if len(claims) >= _MOST_CLAIMS or not following:
+            break
+        frontier = following
+    return claims
+
+
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S")
 
 
 def _in_cells(

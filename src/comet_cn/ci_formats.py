@@ -156,8 +156,10 @@ def _sarif_result(result: ValidationResult, index: dict[str, int], artifacts: _A
         "level": _level(result.severity),
         "message": {"text": _BIDI.sub(_escaped, result.message or result.rule_id)},
     }
-    location = artifacts.location(result.source, result.focus_node)
-    entry["locations"] = [location] if location else []
+    # A finding of the whole set (an audit's) is placed in the inputs that hold its node: GitHub code scanning
+    # refuses a whole log when one result has no file.
+    places = [artifacts.location(source, result.focus_node) for source in (result.inputs or (result.source,))]
+    entry["locations"] = [place for place in places if place]
     entry["partialFingerprints"] = {"cometCnFinding/v1": _fingerprint(result)}
     properties = {
         "clause": result.clause,
@@ -274,6 +276,8 @@ def _finding_text(result: ValidationResult) -> str:
     lines.append(f"  node:  {result.focus_node}")
     if result.location:
         lines.append(f"  {result.location_label + ':':<6} {result.location}")
+    if result.inputs:
+        lines.append(f"  in:    {', '.join(result.inputs)}")
     if result.path:
         lines.append(f"  path:  {result.path}")
     if result.value is not None:

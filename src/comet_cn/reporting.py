@@ -298,6 +298,8 @@ def _result_lines(result: ValidationResult) -> list[str]:
     ]
     if result.location:
         lines.append(f"    {result.location_label + ':':<6} {escape_controls(result.location)}")
+    if result.inputs:
+        lines.append(f"    in:    {escape_controls(', '.join(result.inputs))}")
     if result.path:
         value = f"   value: {escape_controls(compact(result.value))}" if result.value is not None else ""
         lines.append(f"    path:  {escape_controls(compact(result.path))}{value}")

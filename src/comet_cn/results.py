@@ -32,6 +32,8 @@ class ValidationResult:
     #: For a workbook input: the sheet, row and column to fix; for a node cn-import wrote: "export row" and the
     #: export's file and row.
     location: str | None = None
+    #: For a cross-claim audit finding: the inputs that hold its node (a finding of a set is about several claims).
+    inputs: tuple[str, ...] = ()
 
     @property
     def location_label(self) -> str:
@@ -52,7 +54,10 @@ class ValidationResult:
         """The result as a JSON-ready dict; ``rule`` is the rule id (the key of the documented JSON format)."""
         data: dict[str, str | None] = {"rule": self.rule_id}
         for item in fields(self):
-            if item.name != "rule_id":
+            if item.name == "inputs":
+                if self.inputs:  # only an audit finding has them: a claim's own finding keeps its documented keys
+                    data["inputs"] = list(self.inputs)  # type: ignore[assignment]
+            elif item.name != "rule_id":
                 value = getattr(self, item.name)
                 data[item.name] = str(value) if isinstance(value, Severity) else value
         return data
