@@ -41,3 +41,78 @@ def test_json_and_text_name_an_audit_findings_inputs(cli: Callable[..., Any], tm
     assert all("inputs" not in r for r in as_json["results"] if not r["rule"].startswith("CN-AUDIT-"))
     text = cli("--audits", "--as-of", "2026-06-01", series).out
     assert "    in:    " in text and "acme-2023.jsonld, " in text
+
+
+# ---- Red team 74a: the inputs named ----
+
+
+def _acme(year: str) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads((EXAMPLES / "multi-period" / f"acme-{year}.jsonld").read_text("utf-8"))
+    return document
+
+
+def _audit_inputs(cli: Callable[..., Any], *args: Any) -> dict[str, list[tuple[str, ...]]]:
+    report = json.loads(cli("--audits", "--as-of", "2026-06-01", "-f", "json", *args).out)
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for result in report["results"]:
+        if result["rule"].startswith("CN-AUDIT-"):
+            found.setdefault(result["rule"], []).append(tuple(Path(i).name for i in result.get("inputs", ())))
+    return found
+
+
+def test_a_json_lines_claim_is_named_by_its_line(cli: Callable[..., Any], tmp_path: Path) -> None:
+    # Before: "in: <bytes>", and no file in SARIF.
+    lines = tmp_path / "claims.jsonl"
+    lines.write_text("".join(json.dumps(_acme(year)) + "\n" for year in ("2022", "2023", "2024")), encoding="utf-8")
+    found = _audit_inputs(cli, lines)
+    assert found["CN-AUDIT-DOUBLE-01"] == [("claims.jsonl:2", "claims.jsonl:3")]
+    assert found["CN-AUDIT-IMPROVE-01"] == [("claims.jsonl:2",)]
+
+
+def test_a_serial_spelt_otherwise_still_places_the_finding_in_its_file(cli: Callable[..., Any], tmp_path: Path) -> None:
+    # Before: the walk started from the serial as compared (upper case, no spaces): the file spelling it otherwise
+    # was left out, or no file was named at all.
+    later = _acme("2024")
+    for node in later["@graph"]:
+        if node.get("serialNumber") == "EXR-2023-BIOC-000001-002000":
+            node["serialNumber"] = " exr-2023-bioc-000001-002000 "
+    (tmp_path / "acme-2023.jsonld").write_text(json.dumps(_acme("2023")), encoding="utf-8")
+    (tmp_path / "acme-2024.jsonld").write_text(json.dumps(later), encoding="utf-8")
+    found = _audit_inputs(cli, tmp_path / "acme-2023.jsonld", tmp_path / "acme-2024.jsonld")
+    assert found["CN-AUDIT-DOUBLE-01"] == [("acme-2023.jsonld", "acme-2024.jsonld")]
+
+
+def test_a_claim_iri_two_files_reuse_is_placed_in_both(cli: Callable[..., Any], tmp_path: Path) -> None:
+    # Before: only the first file that gave the claim IRI was named.
+    first, second = _acme("2024"), _acme("2024")
+    for node in second["@graph"]:
+        if "reportingPeriodStart" in node:
+            node["reportingPeriodStart"] = "2024-02-01"
+    (tmp_path / "a.jsonld").write_text(json.dumps(first), encoding="utf-8")
+    (tmp_path / "b.jsonld").write_text(json.dumps(second), encoding="utf-8")
+    found = _audit_inputs(cli, tmp_path / "a.jsonld", tmp_path / "b.jsonld")
+    assert ("a.jsonld", "b.jsonld") in found["CN-AUDIT-ID-01"]
+
+
+def test_blank_credit_blocks_in_a_store_are_placed_in_their_own_files(cli: Callable[..., Any], tmp_path: Path) -> None:
+    # Before: in the Oxigraph store a blank node's label acted as a wildcard in the walk's query, and findings were
+    # placed in unrelated files (here other.jsonld, which holds none of the serials).
+    def blank(document: dict[str, Any]) -> dict[str, Any]:
+        text = json.dumps(document).replace('"ex:credit-', '"_:credit-')
+        value: dict[str, Any] = json.loads(text)
+        return value
+
+    other = blank(_acme("2022"))
+    for node in other["@graph"]:
+        if "serialNumber" in node:
+            node["serialNumber"] = "OTH-" + node["serialNumber"]
+    for name, document in (
+        ("a.jsonld", blank(_acme("2023"))),
+        ("b.jsonld", blank(_acme("2024"))),
+        ("other.jsonld", other),
+    ):
+        (tmp_path / name).write_text(json.dumps(document), encoding="utf-8")
+    files = [tmp_path / name for name in ("a.jsonld", "b.jsonld", "other.jsonld")]
+    in_memory = _audit_inputs(cli, *files)
+    in_store = _audit_inputs(cli, "--store", tmp_path / "store", *files)
+    assert in_store["CN-AUDIT-DOUBLE-01"] == in_memory["CN-AUDIT-DOUBLE-01"] == [("a.jsonld", "b.jsonld")]

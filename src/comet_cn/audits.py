@@ -734,6 +734,7 @@ def run_audits(
     limits: LoadLimits = DEFAULT_LIMITS,
     source: str | None = "<all inputs>",
     backend: BackendChoice | Backend = "auto",
+    names: Callable[[Source], str] | None = None,
 ) -> list[AuditFinding]:
     """Load and reason the claims as validation does, and return the cross-claim findings.
 
@@ -743,6 +744,8 @@ def run_audits(
         memory; the ``store`` extra), a backend of :mod:`comet_cn.store` (the claims are added to it), or
         ``"auto"``: rdflib for up to :data:`AUTO_THRESHOLD` claims, Oxigraph beyond when pyoxigraph is installed.
         The findings are the same whichever runs them.
+    :param names: the name each input is reported under (default: its path; a caller that reads standard input or
+        JSON Lines names those claims as its own report does).
     :raises InputError: a claim cannot be loaded, or the backend cannot be used.
 
     A file reached twice (named twice, or named and inside a folder named too) and the same claim text given twice
@@ -761,14 +764,20 @@ def run_audits(
     first_given: dict[URIRef, Source] = {}
     merged: list[AuditFinding] = []
 
+    # The inputs that describe each claim (an audit finding is placed in them), and a serial's other spellings.
+    holders: dict[URIRef, str | list[str]] = {}
+    spellings: dict[str, set[RDFLiteral]] = {}
+    name_of = names or describe_source
+
     def read() -> Iterator[Graph]:
         for item in _distinct(sources, limits):
             loaded = load_claim(item, limits=limits, keep_undefined=True)  # as load() reads it, with its cells
             if loaded.cells:
-                workbooks.append((describe_source(item), loaded.cells))
+                workbooks.append((name_of(item), loaded.cells))
             closure = queried(reason(loaded.graph, mode, engine=engine, in_place=True))
             orderings.update(_orderings(closure))
             merged.extend(_claims_given_twice(closure, item, first_given, limits, source))
+            _record_holders(closure, name_of(item), holders, spellings)
             yield closure
 
     def results(graph: Graph | Backend) -> list[AuditFinding]:
@@ -777,7 +786,7 @@ def run_audits(
             # A claim the claim-periods query already names (two periods under one IRI) is one finding, not two.
             named = {f.focus_node for f in found if f.rule_id == "CN-AUDIT-ID-01"}
             found = sorted({*found, *(f for f in merged if f.focus_node not in named)}, key=_order)
-        return _in_cells(_in_inputs(found, graph, first_given), workbooks)
+        return _in_cells(_in_inputs(found, graph, holders, spellings), workbooks)
 
     closures = read()
     if not isinstance(backend, str):
@@ -876,58 +885,119 @@ _BETWEEN_CLAIMS = frozenset(
 )
 
 
+def _record_holders(
+    closure: Graph, name: str, holders: dict[URIRef, str | list[str]], spellings: dict[str, set[RDFLiteral]]
+) -> None:
+    """Note the claims ``closure`` describes as held by the input ``name`` (a claim IRI two inputs give is held by
+    both), and each serial it writes otherwise than the audits compare it (case, spacing)."""
+    for claim in closure.subjects(RDF.type, CN.CarbonNeutralityClaim):
+        if isinstance(claim, URIRef) and any(closure.value(claim, term) is not None for term in _DESCRIBING):
+            earlier = holders.get(claim)
+            if earlier is None:
+                holders[claim] = name  # one name, not a list: a set of a million claims keeps one string each
+            elif isinstance(earlier, str):
+                if earlier != name:
+                    holders[claim] = [earlier, name]
+            elif name not in earlier:
+                earlier.append(name)
+    for serial in closure.objects(None, CN.serialNumber):
+        if isinstance(serial, RDFLiteral):
+            key = normalised_serial(str(serial))
+            if key != str(serial):
+                spellings.setdefault(key, set()).add(serial)
+
+
 def _in_inputs(
-    findings: list[AuditFinding], graph: Graph | Backend, first_given: Mapping[URIRef, Source]
+    findings: list[AuditFinding],
+    graph: Graph | Backend,
+    holders: Mapping[URIRef, str | list[str]],
+    spellings: Mapping[str, set[RDFLiteral]],
 ) -> list[AuditFinding]:
     """Each finding with the inputs whose claims hold its node (a period, a credit block, a serial, a claim), found
     by walking back from the node to the claims that state it: a finding of the set names no one input, and a
     SARIF log whose result names no file is refused whole by GitHub code scanning."""
-    if not first_given:
+    if not holders:
         return findings
     referrers = _referrers(graph)
     placed: list[AuditFinding] = []
     for number, found in enumerate(findings):
-        claims = _claims_holding(found.focus_node, referrers, first_given) if number < _MOST_PLACED else []
+        claims = _claims_holding(found.focus_node, referrers, holders, spellings) if number < _MOST_PLACED else []
+        held = {name for claim in claims for name in _names(holders[claim])}
         # Sorted, so that every backend names the same inputs (each walks in its own order).
-        names = sorted({describe_source(first_given[claim]) for claim in claims})[:_MOST_INPUTS]
+        names = sorted(held)[:_MOST_INPUTS]
         placed.append(replace(found, inputs=tuple(names)) if names else found)
     return placed
 
 
-def _referrers(graph: Graph | Backend) -> Callable[[Node], list[Node]]:
-    """The subjects that state a node as a value, by any link that is not between claims."""
+def _names(held: str | list[str]) -> list[str]:
+    return [held] if isinstance(held, str) else held
+
+
+#: A step of the walk: a node, or, in a store, the blank nodes a chain of patterns reaches (a blank node's label is
+#: the store's own and cannot be written in a query, so it is reached again by the pattern that found it).
+_Step = Node | tuple[str, int]
+
+
+def _referrers(graph: Graph | Backend) -> Callable[[_Step], list[_Step]]:
+    """The subjects that state a step as a value, by any link that is not between claims."""
     if isinstance(graph, Graph):
 
-        def in_graph(node: Node) -> list[Node]:
-            return [s for s, p in graph.subject_predicates(node) if p not in _BETWEEN_CLAIMS]
+        def in_graph(step: _Step) -> list[_Step]:
+            assert not isinstance(step, tuple)  # a graph in memory holds its blank nodes: no chains
+            return [s for s, p in graph.subject_predicates(step) if p not in _BETWEEN_CLAIMS]
 
         return in_graph
     excluded = ", ".join(term.n3() for term in sorted(_BETWEEN_CLAIMS))
 
-    def in_store(node: Node) -> list[Node]:
-        text = f"SELECT DISTINCT ?s WHERE {{ ?s ?p {node.n3()} . FILTER (?p NOT IN ({excluded})) }} LIMIT 1000"
-        return [row[0] for row in graph.select(text).rows if row[0] is not None]
+    def in_store(step: _Step) -> list[_Step]:
+        if isinstance(step, tuple):
+            pattern, depth = step
+            target = f"?v{depth}"
+        else:
+            pattern, depth, target = "", 0, step.n3()
+        if depth >= 6:
+            return []
+        subject = f"?v{depth + 1}"
+        chain = (
+            f"{subject} ?p{depth + 1} {target} . FILTER (?p{depth + 1} NOT IN ({excluded})) "
+            + (f"FILTER (isBlank({target})) " if isinstance(step, tuple) else "")
+            + pattern
+        )
+        found: list[_Step] = []
+        blank = False
+        for row in graph.select(f"SELECT DISTINCT {subject} WHERE {{ {chain} }} LIMIT 1000").rows:
+            node = row[0]
+            if isinstance(node, BNode):
+                blank = True
+            elif node is not None:
+                found.append(node)
+        if blank:
+            found.append((chain, depth + 1))
+        return found
 
     return in_store
 
 
 def _claims_holding(
-    focus: str, referrers: Callable[[Node], list[Node]], first_given: Mapping[URIRef, Source]
+    focus: str,
+    referrers: Callable[[_Step], list[_Step]],
+    holders: Mapping[URIRef, str | list[str]],
+    spellings: Mapping[str, set[RDFLiteral]],
 ) -> list[URIRef]:
-    """The claims (of ``first_given``) from which ``focus`` is reached; a walk stops at a claim."""
-    # The focus node as the findings write it: an IRI, or a literal (a serial) in either of its plain forms.
-    starts: list[Node] = [URIRef(focus)] if _ABSOLUTE.match(focus) and " " not in focus else []
-    starts += [RDFLiteral(focus), RDFLiteral(focus, datatype=XSD.string)]
-    seen: set[Node] = set(starts)
+    """The claims (of ``holders``) from which ``focus`` is reached; a walk stops at a claim."""
+    # The focus node as the findings write it: an IRI, or a literal (a serial, in each spelling the inputs use).
+    starts: list[_Step] = [URIRef(focus)] if _ABSOLUTE.match(focus) and " " not in focus else []
+    starts += [RDFLiteral(focus), RDFLiteral(focus, datatype=XSD.string), *sorted(spellings.get(focus, ()))]
+    seen: set[_Step] = set(starts)
     frontier = starts
     claims: list[URIRef] = []
     for _ in range(8):  # claim, event, credit block, serial: a few links deep; a walk never runs the whole set
-        following: list[Node] = []
-        for node in frontier:
-            if isinstance(node, URIRef) and node in first_given:
-                claims.append(node)
+        following: list[_Step] = []
+        for step in frontier:
+            if isinstance(step, URIRef) and step in holders:
+                claims.append(step)
                 continue
-            for subject in referrers(node):
+            for subject in referrers(step):
                 if subject not in seen and len(seen) < 5_000:
                     seen.add(subject)
                     following.append(subject)

@@ -535,25 +535,29 @@ def _validate_cli(
         extra = None
         if audits:
             readable: list[Source] = []
+            named: dict[int, str] = {}  # an audit finding names its inputs as this report does (<stdin>, a.jsonl:3)
             for item in _readable(inputs, limits, {failure.source for failure in failures}, items, seen):
                 if isinstance(item, InputFailure):  # read for its verdict, but not again: reported on its own
                     failures.append(item)
                     worst = max(worst, _exit_code([item], strict))
                 else:
                     readable.append(item[1])
+                    named[id(item[1])] = item[0]
             # Imported here: the audits and rdflib's SPARQL engine are a large part of a cold start.
             from comet_cn.audits import audit_results, run_audits
             from comet_cn.sparql_guards import engines_guarded
 
             with engines_guarded():  # the audit queries sum quantities too: an ill-typed one is not a crash
                 if backend is None:
-                    extra = run_audits(readable, reasoning=reasoning, limits=limits)
+                    extra = run_audits(readable, reasoning=reasoning, limits=limits, names=_namer(named))
                 elif isinstance(backend, EndpointBackend) and backend.store_url is None:
                     with closing(backend):  # the user's endpoint already holds the claims: it is only read
                         extra = audit_results(backend, source="<all inputs>")
                 else:
                     with closing(backend):
-                        extra = run_audits(readable, reasoning=reasoning, limits=limits, backend=backend)
+                        extra = run_audits(
+                            readable, reasoning=reasoning, limits=limits, backend=backend, names=_namer(named)
+                        )
                         if isinstance(backend, OxigraphBackend):
                             # Only now is the store whole: cn-query reads it as it is only once this is recorded.
                             backend.mark_loaded(unread=len(failures))
@@ -648,6 +652,13 @@ def _graph(
     if isinstance(item, InputFailure) or isinstance(outcome, InputFailure):
         return None
     return _load_again(item[0], item[1], limits)
+
+
+def _namer(named: dict[int, str]) -> Callable[[Source], str]:
+    """The name each audited claim has in this run's report (by the object read, as the audits are given it)."""
+    from comet_cn.loading import describe_source
+
+    return lambda source: named.get(id(source), describe_source(source))
 
 
 def _readable(
