@@ -59,6 +59,18 @@ def rule_messages(
     return [result.message for result in report.results if result.rule_id == rule]
 
 
+def verdict_and_messages(document: dict[str, Any], engine: str, rule: str, *, as_of: date) -> tuple[bool, list[str]]:
+    """The verdict on ``document`` (engine, as of a date, with reasoning) and the messages of ``rule``'s findings."""
+    report = checked(document, engine, as_of=as_of)
+    return report.conforms, [result.message for result in report.results if result.rule_id == rule]
+
+
+def example(name: str) -> dict[str, Any]:
+    """A bundled example claim (a path under examples/), parsed: a fresh copy to edit."""
+    document: dict[str, Any] = json.loads((EXAMPLES / name).read_text("utf-8"))
+    return document
+
+
 def violations_by_rule(document: Any, engine: str = "pyshacl", reasoning: str = "owlrl") -> dict[str, list[str]]:
     """The messages of each rule ``document`` violates (a claim, text, a path or a parsed document), on ``engine``
     with ``reasoning``; the report's verdict must agree (it conforms exactly when nothing is violated)."""

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
 import pytest
 
-from tests.conftest import ENGINES, EXAMPLES, checked, edited, with_nodes
+from tests.conftest import ENGINES, checked, edited, example, verdict_and_messages, with_nodes
 
 AS_OF = date(2026, 12, 6)
 
 
 def _example(name: str) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads((EXAMPLES / name).read_text("utf-8"))
-    return document
+    return example(name)
 
 
 def _found(document: dict[str, Any], engine: str, rule: str) -> tuple[bool, list[str]]:
-    report = checked(document, engine, as_of=AS_OF)
-    return report.conforms, [result.message for result in report.results if result.rule_id == rule]
+    return verdict_and_messages(document, engine, rule, as_of=AS_OF)
 
 
 CLAIM = "conforming-claim.jsonld"
