@@ -5,10 +5,15 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import EXAMPLES
+import pytest
+
+from tests.conftest import ENGINES, EXAMPLES, edited, example, verdict_and_messages
+
+AS_OF = date(2026, 12, 6)
 
 
 def _series(tmp_path: Path) -> Path:
@@ -116,3 +121,18 @@ def test_blank_credit_blocks_in_a_store_are_placed_in_their_own_files(cli: Calla
     in_memory = _audit_inputs(cli, *files)
     in_store = _audit_inputs(cli, "--store", tmp_path / "store", *files)
     assert in_store["CN-AUDIT-DOUBLE-01"] == in_memory["CN-AUDIT-DOUBLE-01"] == [("a.jsonld", "b.jsonld")]
+
+
+# ---- Red team 75a: a reversal booked in a period before it occurred ----
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("date", "fires"), [("2025-02-01", True), ("2025-01-01", True), ("2024-12-31", False)])
+def test_a_reversal_booked_before_it_occurred_is_a_violation(engine: str, date: str, fires: bool) -> None:
+    # Before: a reversal of February 2025 booked as an emission in the 2024 footprint conformed, and the 2025
+    # claim could leave it out (§10.2: counted in the reporting period of the reversal).
+    claim = edited(example("conforming-claim.jsonld"), ("ex:reversal-2024-fire", "reversalDate", date))
+    conforms, messages = verdict_and_messages(claim, engine, "CN-REV-01", as_of=AS_OF)
+    assert conforms is not fires and bool(messages) is fires
+    if fires:
+        assert f"occurred on {date}, after the reporting period ends (2024-12-31)" in messages[0]
