@@ -16,6 +16,7 @@ import json
 import os
 import urllib.request
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -229,7 +230,14 @@ def test_the_verdict_on_a_set_does_not_change_when_one_claim_is_given_twice(tmp_
     twice = [*once, _twice(tmp_path)[1]]
     findings = run_audits(once, backend="rdflib")
     assert {f.rule_id for f in findings} == {"CN-AUDIT-DOUBLE-01", "CN-AUDIT-IMPROVE-01"}  # the example's own
-    assert run_audits(twice, backend="rdflib") == findings == run_audits(twice, backend="oxigraph")
+
+    def unplaced(found: list[Any]) -> list[Any]:
+        # The findings themselves; which inputs hold their nodes (red team 73b) names the second copy too.
+        return [replace(f, inputs=()) for f in found]
+
+    assert unplaced(run_audits(twice, backend="rdflib")) == unplaced(findings)
+    assert run_audits(twice, backend="rdflib") == run_audits(twice, backend="oxigraph")
+    assert any(len(f.inputs) == 3 for f in run_audits(twice, backend="rdflib"))
 
 
 _TWO_PERIODS = """
