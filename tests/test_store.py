@@ -12,6 +12,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -169,7 +170,9 @@ def test_an_oxigraph_server_gives_the_same_findings(
     expected = reference[1]
     endpoint = EndpointBackend(oxigraph_server + "/query", store_url=oxigraph_server + "/store")
     with endpoint:
-        assert run_audits(data_set, reasoning="rdfs", backend=endpoint, source=None) == expected
+        # The same findings; run_audits read the inputs, so it also names those holding each node (red team 73b).
+        found = run_audits(data_set, reasoning="rdfs", backend=endpoint, source=None)
+        assert [replace(f, inputs=()) for f in found] == expected and any(f.inputs for f in found)
     # Read-only: a second client only queries what the server holds.
     assert audit_results(EndpointBackend(oxigraph_server + "/query")) == expected
     rows = query("double-counting", [], backend=EndpointBackend(oxigraph_server + "/query"))
