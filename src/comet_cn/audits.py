@@ -817,6 +817,13 @@ def run_audits(
 _DESCRIBING = (CN.hasReportingPeriod, CN.hasSubject, CN.claimDate)
 
 
+def _described_claims(closure: Graph) -> Iterator[URIRef]:
+    """The claims an input describes (its period, subject or date), not those it merely names."""
+    for claim in closure.subjects(RDF.type, CN.CarbonNeutralityClaim):
+        if isinstance(claim, URIRef) and any(closure.value(claim, term) is not None for term in _DESCRIBING):
+            yield claim
+
+
 def _claims_given_twice(
     closure: Graph,
     item: Source,
@@ -833,11 +840,7 @@ def _claims_given_twice(
     """
     # Only a claim an input describes (its period, subject or date): a claim named by another (a later claim's
     # input typing last year's claim to link it) is not given twice.
-    claims = sorted(
-        claim
-        for claim in closure.subjects(RDF.type, CN.CarbonNeutralityClaim)
-        if isinstance(claim, URIRef) and any(closure.value(claim, term) is not None for term in _DESCRIBING)
-    )
+    claims = sorted(_described_claims(closure))
     found: list[AuditFinding] = []
     current: Graph | None = None
     for claim in claims:
@@ -890,16 +893,15 @@ def _record_holders(
 ) -> None:
     """Note the claims ``closure`` describes as held by the input ``name`` (a claim IRI two inputs give is held by
     both), and each serial it writes otherwise than the audits compare it (case, spacing)."""
-    for claim in closure.subjects(RDF.type, CN.CarbonNeutralityClaim):
-        if isinstance(claim, URIRef) and any(closure.value(claim, term) is not None for term in _DESCRIBING):
-            earlier = holders.get(claim)
-            if earlier is None:
-                holders[claim] = name  # one name, not a list: a set of a million claims keeps one string each
-            elif isinstance(earlier, str):
-                if earlier != name:
-                    holders[claim] = [earlier, name]
-            elif name not in earlier:
-                earlier.append(name)
+    for claim in _described_claims(closure):
+        earlier = holders.get(claim)
+        if earlier is None:
+            holders[claim] = name  # one name, not a list: a set of a million claims keeps one string each
+        elif isinstance(earlier, str):
+            if earlier != name:
+                holders[claim] = [earlier, name]
+        elif name not in earlier:
+            earlier.append(name)
     for serial in closure.objects(None, CN.serialNumber):
         if isinstance(serial, RDFLiteral):
             key = normalised_serial(str(serial))
