@@ -1,0 +1,241 @@
+"""Which SHACL-SPARQL shapes can find nothing in a claim, so that the fast engine need not run them.
+
+A SHACL-SPARQL constraint reports one result per row its SELECT returns. If the query's main group pattern holds a
+triple pattern with a fixed predicate (say ``?claim comet-cn:eventRecurrence ?r``), outside OPTIONAL, MINUS, FILTER,
+UNION and any aggregate, then no row exists unless the data has a triple with that predicate: on a claim without
+one, the shape cannot report anything. pyshacl-turbo evaluates each of the 120-odd constraints for every focus node
+(about 80 µs each); on an ordinary organization claim about a third of them ask for terms it does not use (events,
+products, instruments, reversals), and skipping them saves about a sixth of the engine's time, with the same
+report. Anything the analysis does not know (a path with ``*``, ``GRAPH``, an aggregate without ``GROUP BY``, which
+yields a row even on no data) needs nothing, and the shape always runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH
+from rdflib.term import Node
+
+from comet_cn.claim_store import distinct_predicates
+from comet_cn.namespaces import CNSH
+
+#: ("p", predicate): some triple has this predicate; ("t", class): some node has this rdf:type.
+Need = tuple[str, URIRef]
+
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+#: What a shape may state besides its SPARQL constraints and still be skipped whole: its targets and its words.
+_INERT = frozenset(
+    {RDF.type, SH.sparql, SH.message, SH.severity, SH.name, SH.description, SH.deactivated, RDFS.label,
+     RDFS.comment, DCTERMS.source, CNSH.ruleId, CNSH.fixHint, CNSH.pillar, CNSH.knownLimit, CNSH.rfcNote,
+     *_TARGETS}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ShapeNeeds:
+    """A shape that may be skipped: each of its SPARQL constraints finds nothing unless all its needs are met."""
+
+    shape: URIRef
+    needs: tuple[frozenset[Need], ...]
+
+    def idle_in(self, present: frozenset[Need]) -> bool:
+        """True when no constraint of the shape can find anything in data holding only ``present``."""
+        return all(not needs <= present for needs in self.needs)
+
+
+def _path_needs(path: object) -> frozenset[Need]:
+    from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
+
+    if isinstance(path, URIRef):
+        return frozenset({("p", path)})
+    if isinstance(path, SequencePath):
+        return frozenset().union(*(_path_needs(step) for step in path.args))
+    if isinstance(path, InvPath):
+        return _path_needs(path.arg)
+    if isinstance(path, MulPath):
+        return _path_needs(path.path) if path.mod == "+" else frozenset()  # "*" and "?" match zero steps
+    if isinstance(path, AlternativePath):
+        return frozenset.intersection(*(_path_needs(branch) for branch in path.args))
+    return frozenset()  # a negated path, or anything else: nothing known
+
+
+def pattern_needs(node: object) -> frozenset[Need]:
+    """What data any solution of a SPARQL algebra ``node`` needs (rdflib's algebra of a parsed query)."""
+    # Imported here: rdflib's SPARQL machinery is a large part of a cold start, and only the analysis needs it.
+    from rdflib.paths import Path
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if not isinstance(node, CompValue):
+        return frozenset()
+    kind = node.name
+    if kind == "BGP":
+        found: set[Need] = set()
+        for _, predicate, obj in node.triples:
+            if predicate == RDF.type and isinstance(obj, URIRef):
+                found.add(("t", obj))
+            elif isinstance(predicate, (URIRef, Path)):
+                found |= _path_needs(predicate)
+        return frozenset(found)
+    if kind == "Join":
+        return pattern_needs(node.p1) | pattern_needs(node.p2)
+    if kind in ("LeftJoin", "Minus"):  # OPTIONAL's and MINUS's right side may match nothing
+        return pattern_needs(node.p1)
+    if kind == "Union":
+        return pattern_needs(node.p1) & pattern_needs(node.p2)
+    if kind == "Group":
+        # Without GROUP BY, an aggregate makes one row of no data at all (COUNT(*) = 0).
+        return pattern_needs(node.p) if node.expr else frozenset()
+    if kind in ("Filter", "Extend", "Project", "Distinct", "Reduced", "Slice", "OrderBy", "ToMultiSet",
+                "AggregateJoin", "SelectQuery"):  # fmt: skip
+        return pattern_needs(node.p)
+    return frozenset()  # VALUES, GRAPH, SERVICE, or a form not listed: nothing known
+
+
+def query_needs(text: str, prefixes: Iterable[tuple[str, str]] = ()) -> frozenset[Need]:
+    """What data any row of the SELECT query ``text`` needs, with ``prefixes`` declared (its ``sh:prefixes``)."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    declared = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in prefixes)
+    return pattern_needs(prepareQuery(declared + text).algebra)
+
+
+def _prefixes(shapes: Graph, constraint: Node) -> list[tuple[str, str]]:
+    found = []
+    for holder in shapes.objects(constraint, SH.prefixes):
+        for declaration in shapes.objects(holder, SH.declare):
+            prefix, namespace = shapes.value(declaration, SH.prefix), shapes.value(declaration, SH.namespace)
+            if prefix is not None and namespace is not None:
+                found.append((str(prefix), str(namespace)))
+    return found
+
+
+def skippable(shapes: Graph) -> tuple[ShapeNeeds, ...]:
+    """The shapes of ``shapes`` that are only SPARQL constraints each needing some data, never referenced by another
+    shape (a shape another one names through sh:node or sh:property is run from there, and stays)."""
+    found = []
+    for shape in sorted({s for s in shapes.subjects(SH.sparql, None) if isinstance(s, URIRef)}):
+        if (None, None, shape) in shapes or any(p not in _INERT for p in shapes.predicates(shape, None)):
+            continue
+        needs: list[frozenset[Need]] = []
+        for constraint in shapes.objects(shape, SH.sparql):
+            select = shapes.value(constraint, SH.select)
+            if select is None or (constraint, SH.deactivated, None) in shapes:
+                needs = []
+                break
+            needs.append(query_needs(str(select), _prefixes(shapes, constraint)))
+        if needs and all(needs):
+            found.append(ShapeNeeds(shape, tuple(needs)))
+    return tuple(found)
+
+
+def top_shapes(shapes: Graph) -> tuple[URIRef, ...] | None:
+    """Every shape with a target (what an engine validates), or None when one of them is a blank node, which
+    cannot be named to the engine."""
+    tops = {shape for target in _TARGETS for shape in shapes.subjects(target, None)}
+    if any(not isinstance(shape, URIRef) for shape in tops):
+        return None
+    return tuple(sorted(shape for shape in tops if isinstance(shape, URIRef)))
+
+
+def present(data: Graph) -> frozenset[Need]:
+    """The needs ``data`` meets: its predicates and its nodes' classes."""
+    found: set[Need] = {("p", p) for p in distinct_predicates(data) if isinstance(p, URIRef)}
+    found.update(("t", c) for c in data.objects(None, RDF.type) if isinstance(c, URIRef))
+    return frozenset(found)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which of the engine's shapes to name, and which of them may be left out of a claim that lacks their data."""
+
+    tops: tuple[URIRef, ...]
+    candidates: tuple[ShapeNeeds, ...]
+
+    def shapes_for(self, data: Graph) -> list[URIRef] | None:
+        """The shapes to run on ``data``, or None to run them all (nothing to skip)."""
+        have = present(data)
+        idle = {candidate.shape for candidate in self.candidates if candidate.idle_in(have)}
+        if not idle:
+            return None
+        return [shape for shape in self.tops if shape not in idle]
+
+    def as_dict(self, fingerprint: str) -> dict[str, Any]:
+        return {
+            "fingerprint": fingerprint,
+            "tops": [str(shape) for shape in self.tops],
+            "skippable": [
+                {"shape": str(c.shape), "needs": [sorted([kind, str(term)] for kind, term in n) for n in c.needs]}
+                for c in self.candidates
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Plan:
+        return cls(
+            tuple(URIRef(shape) for shape in data["tops"]),
+            tuple(
+                ShapeNeeds(
+                    URIRef(item["shape"]),
+                    tuple(frozenset((kind, URIRef(term)) for kind, term in needs) for needs in item["needs"]),
+                )
+                for item in data["skippable"]
+            ),
+        )
+
+
+def analyse(shapes: Graph) -> Plan | None:
+    """The plan for ``shapes`` (parses every SPARQL constraint: seconds), or None when they cannot be named."""
+    tops = top_shapes(shapes)
+    return None if tops is None else Plan(tops, skippable(shapes))
+
+
+def fingerprint() -> str:
+    """What the bundled engine shapes are made of: the shapes files and the shapes checked in Python instead."""
+    from comet_cn.native_checks import NATIVE_SHAPES
+    from comet_cn.resources import shapes_files
+
+    digest = hashlib.sha256()
+    for entry in shapes_files():
+        digest.update(entry.name.encode() + b"\0" + entry.read_bytes() + b"\0")
+    for shape in sorted(NATIVE_SHAPES):
+        digest.update(str(shape).encode() + b"\0")
+    return digest.hexdigest()
+
+
+#: Made by ``python -m comet_cn.shape_needs`` from the bundled shapes (rdflib takes seconds to parse their 120-odd
+#: queries, too long for a cold start); tests/test_shape_needs.py checks it is current.
+PLAN_FILE = "shape_needs.json"
+
+
+@lru_cache(maxsize=1)
+def bundled_plan() -> Plan | None:
+    """The plan for the bundled engine shapes, or None (run every shape) when the shipped plan was made from other
+    shapes than these (an edited checkout) or is missing."""
+    try:
+        data = json.loads((resources.files("comet_cn") / PLAN_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("fingerprint") != fingerprint():
+        return None
+    return Plan.from_dict(data)
+
+
+def main() -> None:
+    from comet_cn.native_checks import engine_shapes
+
+    plan = analyse(engine_shapes())
+    if plan is None:
+        raise SystemExit("the engine shapes include a target-bearing blank node: no plan")
+    print(json.dumps(plan.as_dict(fingerprint()), indent=1, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()
