@@ -123,13 +123,17 @@ def test_a_subject_named_two_ways_across_inputs_is_an_audit_violation(reasoning:
     a = "https://example.org/fixture/aliases/"
     findings = run_audits(FIXTURES / "subject-aliases", reasoning=reasoning)
     # beta: ex:beta in 2023, its register IRI (declared the same) in 2024; gamma: ex:gamma-gmbh and ex:gamma, each
-    # declared the same as one LEI; acme's identifier is no claim's subject.
+    # declared the same as one LEI; acme's identifier is no claim's subject; delta: its web address spelt
+    # http://EXAMPLE.org/.../delta/ in 2024 (red team 76).
     assert [(f.rule_id, f.severity, f.focus_node) for f in findings] == [
+        ("CN-AUDIT-ID-02", "Violation", "http://EXAMPLE.org/fixture/aliases/claim-delta-2024"),
         ("CN-AUDIT-ID-02", "Violation", a + "claim-beta-2023"),
         ("CN-AUDIT-ID-02", "Violation", a + "claim-gamma-2024"),
     ]
-    assert "urn:lei:5299000BETA000000001" in findings[0].message and a + "claim-beta-2024" in findings[0].message
-    assert a + "gamma-gmbh" in findings[1].message and a + "claim-gamma-2023" in findings[1].message
+    assert "another spelling of the same web address" in findings[0].message and a + "delta " in findings[0].message
+    assert "owl:sameAs" in findings[1].message
+    assert "urn:lei:5299000BETA000000001" in findings[1].message and a + "claim-beta-2024" in findings[1].message
+    assert a + "gamma-gmbh" in findings[2].message and a + "claim-gamma-2023" in findings[2].message
 
 
 @pytest.mark.rule("CN-AUDIT-ID-05")

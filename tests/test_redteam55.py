@@ -288,8 +288,8 @@ SELF_VERIFIED = "by a verifier independent of what it verifies"
         ("ex:acme", [], "the claimant itself"),
         ("ex:board", [], "responsible for delivering"),
         ("ex:auditor", [{"@id": "ex:auditor", "owl:sameAs": {"@id": "ex:acme"}}], "the claimant itself"),
-        ({"@value": " acme ceramics GmbH"}, [], "the name of https://example.org/acme/acme"),
-        ({"@value": "ACME Ceramics"}, [], "the name of https://example.org/acme/acme"),
+        ({"@value": " acme ceramics GmbH"}, [], "the name or IRI of https://example.org/acme/acme"),
+        ({"@value": "ACME Ceramics"}, [], "the name or IRI of https://example.org/acme/acme"),
     ],
     ids=["claimant", "own-board", "same-as-claimant", "claimants-name", "claimants-name-without-gmbh"],
 )

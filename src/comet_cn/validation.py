@@ -317,12 +317,12 @@ def _check(
 
 #: The cross-claim audits that also run inside one input holding several claims (a series of periods in one file,
 #: which otherwise conformed with offsetting rising from one period to the next, one guarantee of origin used by two
-#: periods, one report for two periods or two subjects, or two claims for one subject and period, unless --audits
-#: was given). Double counting of credits inside one input is CN-UNITS-01's, and the hierarchy within a claim
-#: CN-HIER-02's.
+#: periods, one report for two periods or two subjects, two claims for one subject and period, or one subject under
+#: two spellings of its web address, unless --audits was given). Double counting of credits inside one input is
+#: CN-UNITS-01's, and the hierarchy within a claim CN-HIER-02's.
 _WITHIN_INPUT = frozenset(
-    {"CN-AUDIT-IMPROVE-01", "CN-AUDIT-IMPROVE-02", "CN-AUDIT-IMPROVE-03", "CN-AUDIT-ELEC-01", "CN-AUDIT-ID-04",
-     "CN-AUDIT-ID-05", "CN-AUDIT-ID-06", "CN-AUDIT-ID-07"}
+    {"CN-AUDIT-IMPROVE-01", "CN-AUDIT-IMPROVE-02", "CN-AUDIT-IMPROVE-03", "CN-AUDIT-ELEC-01", "CN-AUDIT-ID-02",
+     "CN-AUDIT-ID-04", "CN-AUDIT-ID-05", "CN-AUDIT-ID-06", "CN-AUDIT-ID-07"}
 )  # fmt: skip
 
 
