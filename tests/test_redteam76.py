@@ -12,7 +12,10 @@ from typing import Any
 import pytest
 
 import comet_cn
+from comet_cn.importers import import_records, merge
+from comet_cn.importers.building import merge_mapping
 from tests.conftest import ENGINES, EXAMPLES, example, verdict_and_messages
+from tests.registry_headers import ACR_HEADER
 
 AS_OF = date(2026, 12, 6)
 
@@ -82,3 +85,42 @@ def test_a_verifier_named_by_the_claimants_own_iri_as_text_is_the_claimant(engin
         assert not conforms and len(messages) == 1 and "the name or IRI of " + claimant in messages[0]
     opinion["verifiedBy"] = {"@value": "https://example.org/verifiers/nordic-assurance"}  # another body's address
     assert verdict_and_messages(document, engine, "CN-CLAIM-06", as_of=AS_OF) == (True, [])
+
+
+# ---- Red team 77b: an import merged again into a claim that already holds it ----
+
+
+def _acr_export(tmp_path: Path) -> Path:
+    row = [
+        "98803", "ACR-US-98803-2024-3101-40001 to 52500", "5/14/2025 3:02:11 PM", "2024", "1/1/2024", "12/31/2024",
+        "12500", "Acme Ceramics GmbH", "2/3/2026 10:15:42 AM", "", "Environmental Benefit", "", "ACR98803",
+        "Example Landfill Gas Project", "Landfill Gas", "LFG", "Version 2.0", "Example County", "OHIO", "US", "No",
+        "No", "No", "", "", "", "", "13: Climate Action", "", "View", "4",
+    ]  # fmt: skip
+    lines = [",".join(f'"{value}"' for value in r) + "," for r in [ACR_HEADER.split(","), row]]
+    path = tmp_path / "acr.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    return path
+
+
+def test_merging_an_import_again_says_nothing_differs_when_nothing_does(tmp_path: Path) -> None:
+    imported = import_records("acr", _acr_export(tmp_path), corresponding_adjustment=False)
+    once = merge(EXAMPLES / "conforming-claim.jsonld", [imported], for_claimant=True)
+    # As a workbook or another tool writes it back: the unit numbers as JSON numbers, not text.
+    for node in once["@graph"]:
+        for key in ("firstUnit", "lastUnit"):
+            if isinstance(node.get(key), str):
+                node[key] = int(node[key])
+    assert any(isinstance(node.get("firstUnit"), int) for node in once["@graph"])
+    warnings: list[str] = []
+    twice = merge(once, [imported], for_claimant=True, warnings=warnings)
+    assert not [w for w in warnings if "both values kept" in w], warnings
+    credits = [node for node in twice["@graph"] if "firstUnit" in node]
+    assert credits and all(not isinstance(node["firstUnit"], list) for node in credits)
+
+
+def test_a_unit_number_that_differs_is_still_said_to_differ() -> None:
+    node: dict[str, Any] = {"@id": "ex:credit", "firstUnit": 40001, "tonnesCO2e": "12500"}
+    assert merge_mapping(node, {"@id": "ex:credit", "firstUnit": "40001", "tonnesCO2e": "12500"}) == []
+    assert merge_mapping(node, {"@id": "ex:credit", "firstUnit": "40002"}) == ["firstUnit"]
+    assert sorted(map(str, node["firstUnit"])) == ["40001", "40002"]

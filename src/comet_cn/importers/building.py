@@ -14,8 +14,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
+
+from rdflib.namespace import XSD
 
 from comet_cn.errors import InputError
 from comet_cn.importers.attribution import Period, matches_beneficiary, on_behalf_of, several_names
@@ -531,18 +534,44 @@ def merge_mapping(target: dict[str, Any], extra: Mapping[str, Any]) -> list[str]
             target[key] = value
             continue
         current = target[key]
-        if current == value:
+        if _same(key, current, value):
             continue
         had = current if isinstance(current, list) else [current]
         unique: list[Any] = list(had)
         for item in value if isinstance(value, list) else [value]:
-            if item not in unique:
+            if not any(_same(key, item, kept) for kept in unique):
                 unique.append(item)
         single = not (isinstance(current, list) and isinstance(value, list))
         if key not in _MULTI and single and len(unique) > len(had):
             conflicts.append(key)
         target[key] = sorted(unique, key=_value_order)
     return conflicts
+
+
+def _same(key: str, one: Any, other: Any) -> bool:
+    """Whether two JSON-LD values of ``key`` are one RDF value: equal, or a whole number written as a JSON number in
+    one file and as text in another ("firstUnit": 1 and "1") where the context types ``key`` xsd:integer, which
+    both read as "1"^^xsd:integer. Re-merging an import into a claim converted from the workbook said each unit
+    range differed, "both values kept", when nothing did (red team 77b)."""
+    if one == other:
+        return True
+    if key not in _integer_terms():
+        return False
+    texts = [str(v) if type(v) is int else v if isinstance(v, str) else None for v in (one, other)]
+    return texts[0] is not None and texts[0] == texts[1]
+
+
+@lru_cache(maxsize=1)
+def _integer_terms() -> frozenset[str]:
+    """The context's terms typed xsd:integer (a JSON number or a string of digits gives the same literal)."""
+    from comet_cn.resources import context_document
+
+    definitions = context_document()["@context"]
+    return frozenset(
+        term
+        for term, definition in definitions.items()
+        if isinstance(definition, Mapping) and definition.get("@type") in ("xsd:integer", str(XSD.integer))
+    )
 
 
 def _value_order(value: Any) -> str:
