@@ -124,3 +124,22 @@ def test_a_unit_number_that_differs_is_still_said_to_differ() -> None:
     assert merge_mapping(node, {"@id": "ex:credit", "firstUnit": "40001", "tonnesCO2e": "12500"}) == []
     assert merge_mapping(node, {"@id": "ex:credit", "firstUnit": "40002"}) == ["firstUnit"]
     assert sorted(map(str, node["firstUnit"])) == ["40001", "40002"]
+
+
+# ---- Red team 77a: a report on another subject ----
+
+
+@pytest.mark.rule("CN-CLAIM-05")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_report_a_claim_rests_on_is_about_the_claims_subject(engine: str) -> None:
+    document = example("conforming-claim.jsonld")
+    (report,) = [node for node in document["@graph"] if node.get("@id") == "ex:report-2024"]
+    report["hasSubject"] = "ex:acme"  # its own subject, said: conforms
+    assert verdict_and_messages(document, engine, "CN-CLAIM-05", as_of=AS_OF) == (True, [])
+    report["hasSubject"] = "ex:acme-register"  # a name declared the same: still its own subject
+    document["@graph"].append({"@id": "ex:acme-register", "owl:sameAs": {"@id": "ex:acme"}})
+    assert verdict_and_messages(document, engine, "CN-CLAIM-05", as_of=AS_OF) == (True, [])
+    report["hasSubject"] = "ex:acme-logistics"
+    document["@graph"].append({"@id": "ex:acme-logistics", "@type": "Organization", "label": "Acme Logistics GmbH"})
+    conforms, messages = verdict_and_messages(document, engine, "CN-CLAIM-05", as_of=AS_OF)
+    assert not conforms and len(messages) == 1 and "is about https://example.org/acme/acme-logistics" in messages[0]
