@@ -14,7 +14,7 @@ import pytest
 import comet_cn
 from comet_cn.importers import import_records, merge
 from comet_cn.importers.building import merge_mapping
-from tests.conftest import ENGINES, EXAMPLES, example, verdict_and_messages
+from tests.conftest import ENGINES, EXAMPLES, checked, example, verdict_and_messages
 from tests.registry_headers import ACR_HEADER
 
 AS_OF = date(2026, 12, 6)
@@ -143,3 +143,35 @@ def test_the_report_a_claim_rests_on_is_about_the_claims_subject(engine: str) ->
     document["@graph"].append({"@id": "ex:acme-logistics", "@type": "Organization", "label": "Acme Logistics GmbH"})
     conforms, messages = verdict_and_messages(document, engine, "CN-CLAIM-05", as_of=AS_OF)
     assert not conforms and len(messages) == 1 and "is about https://example.org/acme/acme-logistics" in messages[0]
+
+
+# ---- Red team 78b: scope 2 and 3 in short form; a footprint of nothing but zeros ----
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_indirect_emissions_typed_scope2_and_scope3_in_short_form_conform(engine: str) -> None:
+    # Before: "Scope2Emission" was an undefined term (CN-INPUT-02, "did you mean 'Scope1Emission'?") and the claim
+    # listed no indirect emission (CN-ORG-01), though comet-pcf:Scope2Emission, written in full, conformed.
+    document = example("conforming-claim.jsonld")
+    indirect = [node for node in document["@graph"] if node.get("@type") == "IndirectGHGEmission"]
+    assert indirect
+    for node in indirect:
+        node["@type"] = "Scope2Emission"
+    report = checked(document, engine, as_of=AS_OF)
+    assert report.conforms, [r.message for r in report.results]
+    for node in indirect:
+        node["@type"] = "Scope3Emission"
+    assert checked(document, engine, as_of=AS_OF).conforms
+
+
+@pytest.mark.rule("CN-CTYPE-01")
+def test_a_footprint_of_zeros_is_not_said_to_hold_only_residual_emissions() -> None:
+    document = example("conforming-claim.jsonld")
+    (claim,) = [node for node in document["@graph"] if node.get("@type") == "CarbonNeutralityClaim"]
+    footprint = next(node for node in document["@graph"] if node.get("@id") == claim["hasCarbonFootprint"])
+    emissions = {e if isinstance(e, str) else e["@id"] for e in footprint["hasEmission"]}
+    for node in document["@graph"]:
+        if node.get("@id") in emissions:
+            node["tonnesCO2e"] = "0.0"
+    conforms, messages = verdict_and_messages(document, "pyshacl", "CN-CTYPE-01", as_of=AS_OF)
+    assert not conforms and messages == []  # CN-BAL-01 and others report it, not a false reason
