@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 import comet_cn
+from comet_cn.audits import web_address
 from comet_cn.importers import import_records, merge
 from comet_cn.importers.building import merge_mapping
 from tests.conftest import ENGINES, EXAMPLES, checked, example, verdict_and_messages
@@ -48,10 +49,35 @@ def test_a_subject_spelt_http_in_one_year_is_one_subject_named_two_ways(
     cli: Callable[..., Any], tmp_path: Path
 ) -> None:
     assert "CN-AUDIT-ID-02" not in _audit_rules(cli, _series(tmp_path, "https://example.org/acme/"))
-    for spelling in ("http://example.org/acme/", "https://EXAMPLE.org/acme/"):
+    spellings = (
+        "http://example.org/acme/",
+        "https://EXAMPLE.org/acme/",
+        "https://example.org:443/acme/",  # red team 78a: the default port, www., a dot segment, a trailing dot,
+        "https://www.example.org/acme/",  # an unreserved character percent-encoded
+        "https://example.org/acme/./",
+        "https://example.org./acme/",
+        "https://example.org/%61cme/",
+    )
+    for spelling in spellings:
         found = _audit_rules(cli, _series(tmp_path, spelling))
         (message,) = found["CN-AUDIT-ID-02"]
         assert "another spelling of the same web address" in message and spelling + "acme " in message
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "same"),
+    [
+        ("https://example.org/acme/acme", "http://EXAMPLE.org:80/acme/acme/", True),
+        ("https://example.org/acme/acme", "https://example.org/acme/acme#", True),
+        ("https://example.org/acme/acme", "https://example.org/acme/x/../acme", True),
+        ("https://example.org/acme/acme", "https://example.org/acme/Acme", False),  # a path's case is its own
+        ("https://example.org/acme/acme", "https://example.org/acme/acme?site=1", False),
+        ("https://example.org/acme/acme", "https://example.org/acme/acme#site", False),
+        ("https://example.org/acme/acme", "https://example.org:8443/acme/acme", False),
+    ],
+)
+def test_a_web_address_is_one_however_it_is_spelt(one: str, other: str, same: bool) -> None:
+    assert (web_address(one) == web_address(other)) is same
 
 
 def test_a_path_that_only_begins_alike_is_another_subject(cli: Callable[..., Any], tmp_path: Path) -> None:

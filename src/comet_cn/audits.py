@@ -388,59 +388,70 @@ def audit_rows(name: str, graph: Graph | Backend) -> Iterable[Row]:
 
 
 # One subject under two spellings of its web address: a claim copied from the year before with its prefix changed
-# from http:// to https:// (or the host in capitals, or a slash added) names it by another IRI, with no sameAs to
-# find, and its periods fall into two series all the same (red team 76). The addresses met twice are found by the
-# store (grouped there, as the other audits' groups are); the claims naming them are then read in one pass. A join
-# on the address in SPARQL compared every two claims in rdflib (minutes for 2,000 claims).
-_ADDRESS = (
-    'CONCAT(LCASE(REPLACE(STR(?subject), "^https?://([^/?#]*).*$", "$1", "i")), '
-    'REPLACE(REPLACE(STR(?subject), "^https?://[^/?#]*", "", "i"), "/+$", ""))'
-)
-_SPELT_TWICE = f"""PREFIX comet-cn: <https://comet.carbon/ext/iso14068#>
-SELECT ?address WHERE {{
-    ?claim comet-cn:hasSubject ?subject .
-    FILTER (isIRI(?subject) && REGEX(STR(?subject), "^https?://", "i"))
-    BIND ({_ADDRESS} AS ?address)
-}}
-GROUP BY ?address
-HAVING (COUNT(DISTINCT ?subject) > 1)"""
+# from http:// to https:// (or the host in capitals, www., the default port, a slash added) names it by another IRI,
+# with no sameAs to find, and its periods fall into two series all the same (red teams 76, 78). The claims' subject
+# IRIs are read once and grouped by their address (in memory, one entry a subject, as an engine groups them); the
+# claims naming an address met under several IRIs are then read in a second pass. A join on the address in SPARQL
+# compared every two claims in rdflib (minutes for 2,000 claims).
 _NAMED_SUBJECTS = """PREFIX comet-cn: <https://comet.carbon/ext/iso14068#>
 SELECT ?claim ?subject WHERE {
     ?claim comet-cn:hasSubject ?subject .
     FILTER (isIRI(?subject) && REGEX(STR(?subject), "^https?://", "i"))
 }"""
-_WEB_ADDRESS = re.compile(r"^https?://([^/?#]*)(.*?)/*$", re.IGNORECASE | re.DOTALL)
+_WEB_ADDRESS = re.compile(r"^https?://([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$", re.IGNORECASE | re.DOTALL)
+_UNRESERVED = re.compile(r"%(2[DdEe]|3[0-9]|[46][1-9A-Fa-f]|[57][0-9Aa]|5[Ff]|7[Ee])")
 
 
-def _web_address(iri: str) -> str:
-    """What :data:`_SPELT_TWICE` groups by: the address without its scheme, the host in lower case, no slash at
-    the end."""
+def web_address(iri: str) -> str:
+    """One web address however it is spelt (RFC 3986 §6.2 and common slips): without its scheme (http or https),
+    the host in lower case without www., a trailing dot or the default port, unreserved characters percent-encoded
+    decoded, dot segments resolved, and no empty query, fragment or final slash. Anything else is returned as is."""
     match = _WEB_ADDRESS.match(iri)
-    return iri if match is None else match.group(1).lower() + match.group(2)
+    if match is None:
+        return iri
+    host, path, query, fragment = match.group(1), match.group(2), match.group(3) or "", match.group(4) or ""
+    host = re.sub(r"\.?(:(80|443)?)?$", "", host.lower())
+    host = host.removeprefix("www.")
+    path = _UNRESERVED.sub(lambda m: chr(int(m.group(1), 16)), path)
+    segments: list[str] = []
+    for segment in path.split("/"):
+        if segment == "..":
+            if len(segments) > 1:
+                segments.pop()
+        elif segment != ".":
+            segments.append(segment)
+    path = "/".join(segments).rstrip("/")
+    query = "" if query == "?" else query
+    fragment = "" if fragment == "#" else fragment
+    return host + path + query + fragment
 
 
 def _alias_rows(graph: Graph | Backend) -> list[Row]:
     """The subject-aliases rows (IRIs declared the same), with ``spelt`` False, and a row for each two IRIs that
-    spell one web address, with ``spelt`` True; each pair once, the smaller IRI first, ordered by the pair."""
+    spell one web address (:func:`web_address`), with ``spelt`` True; each pair once, the smaller IRI first, ordered
+    by the pair."""
     rows: list[Row] = [{**row, "spelt": False} for row in stream_query(query_info("subject-aliases"), graph)]
     backend = GraphBackend(graph) if isinstance(graph, Graph) else graph
-    selection = backend.select(_SPELT_TWICE)
-    at = selection.columns.index("address")
-    twice = {str(row[at]) for row in selection.rows if row[at] is not None}
+    spellings: dict[str, set[str]] = {}
+    selection = backend.select(_NAMED_SUBJECTS)
+    subject_at = selection.columns.index("subject")
+    for row in selection.rows:
+        if row[subject_at] is not None:
+            spellings.setdefault(web_address(str(row[subject_at])), set()).add(str(row[subject_at]))
+    twice = {iri for iris in spellings.values() if len(iris) > 1 for iri in iris}
+    spellings.clear()
     if twice:
         first: dict[str, dict[str, str]] = {}  # address -> subject IRI -> its smallest claim
         selection = backend.select(_NAMED_SUBJECTS)
         claim_at, subject_at = selection.columns.index("claim"), selection.columns.index("subject")
         for row in selection.rows:
             claim, subject = row[claim_at], row[subject_at]
-            if claim is None or subject is None:
+            if claim is None or subject is None or str(subject) not in twice:
                 continue
-            address = _web_address(str(subject))
-            if address in twice:
-                named = first.setdefault(address, {})
-                shown = _shown(claim)
-                if str(subject) not in named or shown < named[str(subject)]:
-                    named[str(subject)] = shown
+            named = first.setdefault(web_address(str(subject)), {})
+            shown = _shown(claim)
+            if str(subject) not in named or shown < named[str(subject)]:
+                named[str(subject)] = shown
         for named in first.values():
             ordered = sorted(named)
             rows.extend(
