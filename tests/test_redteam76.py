@@ -109,8 +109,21 @@ def test_a_verifier_named_by_the_claimants_own_iri_as_text_is_the_claimant(engin
         opinion["verifiedBy"] = written
         conforms, messages = verdict_and_messages(document, engine, "CN-CLAIM-06", as_of=AS_OF)
         assert not conforms and len(messages) == 1 and "the name or IRI of " + claimant in messages[0]
-    opinion["verifiedBy"] = {"@value": "https://example.org/verifiers/nordic-assurance"}  # another body's address
-    assert verdict_and_messages(document, engine, "CN-CLAIM-06", as_of=AS_OF) == (True, [])
+    # Red team 78a: the same address spelt otherwise, as text or as a node.
+    for written in (
+        {"@value": "http://example.org/acme/acme"},
+        {"@value": "HTTPS://WWW.EXAMPLE.ORG/acme/acme/"},
+        {"@value": "<https://example.org:443/acme/acme>"},
+        {"@value": "example.org/acme/acme"},
+        "http://example.org/acme/acme",
+        "https://EXAMPLE.org/acme/acme/",
+    ):
+        opinion["verifiedBy"] = written
+        conforms, messages = verdict_and_messages(document, engine, "CN-CLAIM-06", as_of=AS_OF)
+        assert not conforms and len(messages) == 1 and "the name or IRI of " + claimant in messages[0], written
+    for other in ("https://example.org/verifiers/nordic-assurance", "https://example.org/acme/acme-audit-partners"):
+        opinion["verifiedBy"] = {"@value": other}  # another body's address, as text
+        assert verdict_and_messages(document, engine, "CN-CLAIM-06", as_of=AS_OF) == (True, [])
 
 
 # ---- Red team 77b: an import merged again into a claim that already holds it ----
