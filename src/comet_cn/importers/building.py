@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -555,23 +554,13 @@ def _same(key: str, one: Any, other: Any) -> bool:
     range differed, "both values kept", when nothing did (red team 77b)."""
     if one == other:
         return True
-    if key not in _integer_terms():
+    from comet_cn.convert import vocabulary  # the bundled context's terms, read once
+
+    term = vocabulary().terms.get(key)
+    if term is None or term.datatype != str(XSD.integer):
         return False
     texts = [str(v) if type(v) is int else v if isinstance(v, str) else None for v in (one, other)]
     return texts[0] is not None and texts[0] == texts[1]
-
-
-@lru_cache(maxsize=1)
-def _integer_terms() -> frozenset[str]:
-    """The context's terms typed xsd:integer (a JSON number or a string of digits gives the same literal)."""
-    from comet_cn.resources import context_document
-
-    definitions = context_document()["@context"]
-    return frozenset(
-        term
-        for term, definition in definitions.items()
-        if isinstance(definition, Mapping) and definition.get("@type") in ("xsd:integer", str(XSD.integer))
-    )
 
 
 def _value_order(value: Any) -> str:
