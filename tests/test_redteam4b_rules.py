@@ -286,7 +286,10 @@ def test_a_reduction_achieved_after_the_claim_date_fails(engine: str) -> None:
     )
     report = check(late, engine)
     assert set(report.rule_ids) == {"CN-HIER-04"}
-    assert [r.value for r in report.violations] == [ACME + "reduction-kiln-heat-pumps"]
+    # Red team 79b: 0.001 t achieved in the period is also short of the plan's 1,500 t for it (§10.1).
+    short = [r for r in report.violations if "the plan's reduction actions dated" in r.message]
+    assert len(short) == 1
+    assert [r.value for r in report.violations if r not in short] == [ACME + "reduction-kiln-heat-pumps"]
 
 
 @pytest.mark.rule("CN-HIER-04")

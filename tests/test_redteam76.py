@@ -74,6 +74,19 @@ def test_a_subject_spelt_http_in_one_year_is_one_subject_named_two_ways(
         ("https://example.org/acme/acme", "https://example.org/acme/acme?site=1", False),
         ("https://example.org/acme/acme", "https://example.org/acme/acme#site", False),
         ("https://example.org/acme/acme", "https://example.org:8443/acme/acme", False),
+        # Red team 79a: the default port is the scheme's own; user information keeps its case; an IRI is its URI.
+        ("http://example.org/acme", "http://example.org:443/acme", False),
+        ("https://example.org/acme", "https://example.org:80/acme", False),
+        ("https://example.org/acme", "https://example.org:443/acme", True),
+        ("https://alice@example.org/acme", "https://Alice@example.org/acme", False),
+        ("https://alice@example.org/acme", "https://alice@EXAMPLE.org/acme", True),
+        ("https://example.org/m\u00fcller", "https://example.org/m%C3%BCller", True),
+        ("https://example.org/m%c3%bcller", "https://example.org/m%C3%BCller", True),
+        ("https://example.org/a%2fb", "https://example.org/a%2Fb", True),
+        ("https://example.org/a%2Fb", "https://example.org/a/b", False),
+        ("https://m\u00fcller.example/acme", "https://xn--mller-kva.example/acme", True),
+        ("https://[::1]/acme", "https://[::2]/acme", False),
+        ("https://[::1]:443/acme", "https://[::1]/acme", True),
     ],
 )
 def test_a_web_address_is_one_however_it_is_spelt(one: str, other: str, same: bool) -> None:

@@ -87,7 +87,10 @@ def test_an_own_reduction_or_enhancement_sold_as_a_credit_to_another_party_does_
     sold = _sold(node, node_type, credit_type, serial, "ex:customer")
     retired_for_itself = _sold(node, node_type, credit_type, serial, "ex:acme")
     assert violated(BASE, engine, reasoning) == set()
-    assert violated(retired_for_itself, engine, reasoning) == set()
+    # Red team 79b: retired for the claimant, as every bought credit is, it is no longer taken for the subject's own
+    # project's credit (nothing in the claim tells the two apart): a credit is not the claim's own reduction.
+    assert violated(retired_for_itself, engine, reasoning) == {"CN-CRIT-01"}
+    assert any("as its own" in m for m in messages(retired_for_itself, engine, reasoning, "CN-CRIT-01"))
     assert violated(sold, engine, reasoning) == {"CN-CRIT-01"}
     found = messages(sold, engine, reasoning, "CN-CRIT-01")
     assert any(node.removeprefix("ex:") in m and "customer" in m for m in found), found

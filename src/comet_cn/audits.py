@@ -11,6 +11,7 @@ audit findings like any other result.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -398,21 +399,50 @@ SELECT ?claim ?subject WHERE {
     ?claim comet-cn:hasSubject ?subject .
     FILTER (isIRI(?subject) && REGEX(STR(?subject), "^https?://", "i"))
 }"""
-_WEB_ADDRESS = re.compile(r"^https?://([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$", re.IGNORECASE | re.DOTALL)
+_WEB_ADDRESS = re.compile(r"^(https?)://([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$", re.IGNORECASE | re.DOTALL)
 _UNRESERVED = re.compile(r"%(2[DdEe]|3[0-9]|[46][1-9A-Fa-f]|[57][0-9Aa]|5[Ff]|7[Ee])")
+_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_DEFAULT_PORT = {"http": "80", "https": "443"}
+
+
+def _as_uri(part: str) -> str:
+    """``part`` of an IRI as its URI (RFC 3987 §3.1: other characters percent-encoded in UTF-8), its escapes in
+    capitals (RFC 3986 §6.2.2.1), and unreserved characters that were escaped written plainly (§6.2.2.2)."""
+    part = _NON_ASCII.sub(lambda m: "".join(f"%{byte:02X}" for byte in m.group(0).encode("utf-8")), part)
+    part = _ESCAPE.sub(lambda m: m.group(0).upper(), part)
+    return _UNRESERVED.sub(lambda m: chr(int(m.group(1), 16)), part)
+
+
+def _host(authority: str, scheme: str) -> str:
+    """The authority of a web address: user information as written, the host in lower case, in ASCII (an
+    internationalized name in its punycode form) and without www. or a trailing dot, the port unless the scheme's
+    default (80 for http, 443 for https: https://host:80 is another address)."""
+    user, at, host = authority.rpartition("@")
+    port = ""
+    found = re.match(r"^(.*?)(:(\d*))?$", host, re.DOTALL)
+    if found is not None and not host.endswith("]"):
+        host, port = found.group(1), found.group(3) or ""
+    host = host.lower().rstrip(".").removeprefix("www.")
+    if _NON_ASCII.search(host):
+        with contextlib.suppress(UnicodeError):  # a name IDNA cannot write is compared as written
+            host = host.encode("idna").decode("ascii")
+    if port and port != _DEFAULT_PORT[scheme]:
+        host = f"{host}:{port}"
+    return f"{user}{at}{host}"
 
 
 def web_address(iri: str) -> str:
-    """One web address however it is spelt (RFC 3986 §6.2 and common slips): without its scheme (http or https),
-    the host in lower case without www., a trailing dot or the default port, unreserved characters percent-encoded
-    decoded, dot segments resolved, and no empty query, fragment or final slash. Anything else is returned as is."""
+    """One web address however it is spelt (RFC 3986 §6.2, RFC 3987 and common slips): without its scheme (http or
+    https), the host in lower case and in ASCII, without www., a trailing dot or the scheme's default port, the rest
+    as a URI (characters outside ASCII percent-encoded, escapes in capitals, unreserved characters unescaped), dot
+    segments resolved, and no empty query, fragment or final slash. Anything else is returned as is."""
     match = _WEB_ADDRESS.match(iri)
     if match is None:
         return iri
-    host, path, query, fragment = match.group(1), match.group(2), match.group(3) or "", match.group(4) or ""
-    host = re.sub(r"\.?(:(80|443)?)?$", "", host.lower())
-    host = host.removeprefix("www.")
-    path = _UNRESERVED.sub(lambda m: chr(int(m.group(1), 16)), path)
+    scheme = match.group(1).lower()
+    host = _host(match.group(2), scheme)
+    path, query, fragment = (_as_uri(match.group(i) or "") for i in (3, 4, 5))
     segments: list[str] = []
     for segment in path.split("/"):
         if segment == "..":
