@@ -186,12 +186,15 @@ def _with_commitment(**extra: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_a_withdrawn_commitment_is_no_commitment(engine: str) -> None:
-    ended = {"@value": "2025-03-01T00:00:00Z", "@type": "http://www.w3.org/2001/XMLSchema#dateTime"}
+@pytest.mark.parametrize("datatype", [None, "http://www.w3.org/2001/XMLSchema#dateTime"])
+def test_a_withdrawn_commitment_is_no_commitment(engine: str, datatype: str | None) -> None:
+    if datatype and engine == "turbo":
+        pytest.skip("a claim with a date-time is checked by pySHACL whichever engine is asked (ordinary_values)")
+    ended: dict[str, str] = {"@value": "2025-03-01T00:00:00"} | ({"@type": datatype} if datatype else {})
     document, _ = _with_commitment(**{_PROV + "invalidatedAtTime": ended})
     conforms, messages = verdict_and_messages(document, engine, "CN-CLAIM-01", as_of=AS_OF)
     assert not conforms and len(messages) == 1 and "withdrawn on 2025-03-01" in messages[0]
-    ended["@value"] = "2025-09-01T00:00:00Z"  # withdrawn after the claim was made (2025-05-15): it was in force
+    ended["@value"] = "2025-09-01T00:00:00"  # withdrawn after the claim was made (2025-05-15): it was in force
     assert verdict_and_messages(document, engine, "CN-CLAIM-01", as_of=AS_OF) == (True, [])
 
 
