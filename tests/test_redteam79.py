@@ -257,3 +257,88 @@ def test_a_commitment_or_plan_about_another_subject_is_not_this_subjects(engine:
     _node(document, on)["hasSubject"] = "ex:other"
     conforms, messages = verdict_and_messages(document, engine, rule, as_of=AS_OF)
     assert not conforms and len(messages) == 1 and "is about https://example.org/acme/other" in messages[0]
+
+
+# ---- Red team 80a: right claims the newest checks must leave alone, and names they must still see through ----
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("claimant", "verifier", "same"),
+    [
+        ("\u4f50\u3005\u6728\u88fd\u9676", "\u4f50\u6728\u88fd\u9676", False),  # 々 is a letter, not punctuation
+        ("Acme S.A.", "Acme SA", True),
+        ("Acme S.p.A.", "ACME SpA", True),
+        ("Acme A/S", "Acme", True),
+        ("Acme Pty Ltd", "Acme", True),
+        ("\u4f50\u3005\u6728\u88fd\u9676\u682a\u5f0f\u4f1a\u793e", "\u4f50\u3005\u6728\u88fd\u9676", True),
+    ],
+)
+def test_names_are_compared_by_their_letters_without_legal_forms(
+    engine: str, claimant: str, verifier: str, same: bool
+) -> None:
+    document, _ = _verified_by({"@value": verifier})
+    _node(document, "ex:acme")["label"] = claimant
+    _, messages = verdict_and_messages(document, engine, "CN-CLAIM-06", as_of=AS_OF)
+    assert len(messages) == (1 if same else 0), messages
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_group_plans_actions_for_other_subsidiaries_are_not_this_subjects_to_meet(engine: str) -> None:
+    document = example("conforming-claim.jsonld")
+    document["@graph"] += [
+        {"@id": "ex:group", "@type": "Organization", "label": "Acme Holding SE"},
+        {
+            "@id": "ex:action-bricks-gas",
+            "@type": "PlanAction",
+            "label": "Acme Bricks Ltd: coal to gas",
+            "hierarchyStep": "Reduce_Inside_Boundary",
+            "actionOrder": 2,
+            "plannedDate": "2024-05-01",
+            "tonnesCO2e": "5000.0",
+        },
+    ]
+    _node(document, "ex:acme")["partOfOrganization"] = "ex:group"
+    plan = _node(document, "ex:plan")
+    plan["hasAction"] = [*plan["hasAction"], "ex:action-bricks-gas"]
+    _, messages = verdict_and_messages(document, engine, "CN-HIER-04", as_of=AS_OF)
+    assert [m for m in messages if "plan's reduction actions" in m] != []  # the plan is this subject's: 6,500 t
+    plan["hasSubject"] = "ex:group"  # the group's plan, covering its subsidiaries
+    _, messages = verdict_and_messages(document, engine, "CN-HIER-04", as_of=AS_OF)
+    assert [m for m in messages if "plan's reduction actions" in m] == []
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("on", ["ex:commitment", "ex:plan"])
+def test_a_commitment_or_plan_for_several_subjects_covers_each(engine: str, on: str) -> None:
+    rule = "CN-CLAIM-01" if on == "ex:commitment" else "CN-PLAN-01"
+    document = example("conforming-claim.jsonld")
+    document["@graph"].append({"@id": "ex:division", "@type": "Organization", "label": "Acme Tiles division"})
+    _node(document, on)["hasSubject"] = ["ex:acme", "ex:division"]
+    assert verdict_and_messages(document, engine, rule, as_of=AS_OF) == (True, [])
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_commitment_renewed_after_the_claim_beside_the_one_in_force_is_no_finding(engine: str) -> None:
+    document, commitment = _with_commitment()
+    renewed = {**commitment, "@id": "ex:commitment-2026", _DCT + "issued": "2026-01-10",
+               _DCT + "replaces": {"@id": "ex:commitment"}}  # fmt: skip
+    document["@graph"].append(renewed)
+    _node(document, "ex:plan")["hasCommitment"] = ["ex:commitment", "ex:commitment-2026"]  # a plan shared by periods
+    assert verdict_and_messages(document, engine, "CN-CLAIM-01", as_of=AS_OF) == (True, [])
+    # The claim rests on the renewed one alone: it was not yet in place when the claim was made.
+    (claim,) = [node for node in document["@graph"] if node.get("@id") == "ex:claim-2024"]
+    claim["hasCommitment"] = "ex:commitment-2026"
+    _node(document, "ex:plan")["hasCommitment"] = "ex:commitment-2026"
+    _, messages = verdict_and_messages(document, engine, "CN-CLAIM-01", as_of=AS_OF)
+    assert len(messages) == 1 and "is dated 2026-01-10, after the claim's date" in messages[0]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_withdrawn_commitment_beside_its_renewal_is_no_finding(engine: str) -> None:
+    document, commitment = _with_commitment(**{_PROV + "invalidatedAtTime": "2025-01-01T00:00:00"})
+    document["@graph"].append({**commitment, "@id": "ex:commitment-2025", _DCT + "replaces": {"@id": "ex:commitment"}})
+    document["@graph"][-1].pop(_PROV + "invalidatedAtTime")
+    (claim,) = [node for node in document["@graph"] if node.get("@id") == "ex:claim-2024"]
+    claim["hasCommitment"] = ["ex:commitment", "ex:commitment-2025"]
+    assert verdict_and_messages(document, engine, "CN-CLAIM-01", as_of=AS_OF) == (True, [])
