@@ -89,13 +89,15 @@ def test_a_planned_reduction_not_achieved_in_its_period_is_found(engine: str) ->
     _node(document, "ex:reduction-green-electricity")["tonnesCO2e"] = "5.0"
     _node(document, "ex:reduction-kiln-heat-pumps")["tonnesCO2e"] = "5.0"
     conforms, messages = verdict_and_messages(document, engine, "CN-HIER-04", as_of=AS_OF)
+    # The claim lists the 2023 reduction too, so it is also compared cumulatively (red team 81a): 3,600 t planned.
+    messages = [m for m in messages if "earlier periods' included" not in m]
     # pyshacl-turbo writes a decimal without its ".0" (1500 t): the numbers, not their spelling, are compared.
     assert not conforms and len(messages) == 1
     assert messages[0].replace(".0 t", " t") == (
         "CN-HIER-04 (§10.1): the plan's reduction actions dated in this reporting period add up to 1500 t, but the "
         "claim's emission reductions achieved by its end add up to 10 t."
     )
-    _node(document, "ex:reduction-kiln-heat-pumps")["tonnesCO2e"] = "1495.0"  # exactly the plan's 1,500 t: met
+    _node(document, "ex:reduction-kiln-heat-pumps")["tonnesCO2e"] = "3595.0"  # the plan's 3,600 t by the end: met
     assert verdict_and_messages(document, engine, "CN-HIER-04", as_of=AS_OF) == (True, [])
 
 
@@ -342,3 +344,49 @@ def test_a_withdrawn_commitment_beside_its_renewal_is_no_finding(engine: str) ->
     (claim,) = [node for node in document["@graph"] if node.get("@id") == "ex:claim-2024"]
     claim["hasCommitment"] = ["ex:commitment", "ex:commitment-2025"]
     assert verdict_and_messages(document, engine, "CN-CLAIM-01", as_of=AS_OF) == (True, [])
+
+
+# ---- Red teams 81a and 81b ----
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("verifier", ["Acme Ceramics Ges.m.b.H.", "Acme Ceramics GesmbH", "Acme Ceramics mbH"])
+def test_austrian_spellings_of_gmbh_are_one_legal_form(engine: str, verifier: str) -> None:
+    document, _ = _verified_by({"@value": verifier})
+    _, messages = verdict_and_messages(document, engine, "CN-CLAIM-06", as_of=AS_OF)
+    assert len(messages) == 1
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_planned_reduction_missed_behind_an_earlier_periods_reduction_is_found(engine: str) -> None:
+    document = example("conforming-claim.jsonld")
+    # The 2024 claim lists the 2023 kiln reduction (2,100 t) and achieved nothing of the 1,500 t planned for 2024.
+    _node(document, "ex:reduction-green-electricity")["tonnesCO2e"] = "0.0"
+    conforms, messages = verdict_and_messages(document, engine, "CN-HIER-04", as_of=AS_OF)
+    assert not conforms and len(messages) == 1
+    assert messages[0].replace(".0 t", " t") == (
+        "CN-HIER-04 (§10.1): the plan's reduction actions dated by the end of this reporting period add up to "
+        "3600 t, but the claim's emission reductions achieved by then, earlier periods' included, add up to 2100 t."
+    )
+    # A claim listing only its own period's reductions is compared with its period's actions alone.
+    (claim,) = [node for node in document["@graph"] if node.get("@id") == "ex:claim-2024"]
+    claim["hasEmissionReduction"] = "ex:reduction-green-electricity"
+    _node(document, "ex:reduction-green-electricity")["tonnesCO2e"] = "1500.0"
+    assert verdict_and_messages(document, engine, "CN-HIER-04", as_of=AS_OF) == (True, [])
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_reversal_of_more_than_was_removed_is_found(engine: str) -> None:
+    document = example("conforming-claim.jsonld")
+    reversal = _node(document, "ex:reversal-2024-fire")
+    reversal["tonnesCO2e"] = "400.0"  # all the woodland removed: nothing to say
+    _, messages = verdict_and_messages(document, engine, "CN-REV-01", as_of=AS_OF)
+    assert not [m for m in messages if "more than the" in m]
+    document["@graph"].append({**reversal, "@id": "ex:reversal-2024-storm", "tonnesCO2e": "50.0"})
+    _, messages = verdict_and_messages(document, engine, "CN-REV-01", as_of=AS_OF)
+    found = [m.replace(".0 t", " t") for m in messages if "more than the" in m]
+    assert found and all(
+        "reversals of removal enhancement https://example.org/acme/enhancement-woodland add up to 450 t, more than "
+        "the 400 t it removed" in m
+        for m in found
+    )
