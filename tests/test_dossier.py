@@ -459,7 +459,9 @@ def browser() -> Iterator[Browser]:
     executable = _chromium()
     if executable is None:
         pytest.skip("Chromium is not installed (apt-get install chromium): the dossier is not opened in a browser")
-    with tempfile.TemporaryDirectory() as profile:
+    # Chromium's helper processes may still write to the profile after the browser exits: a leftover file there is
+    # no failure of the dossier (seen as "Directory not empty" at teardown on a loaded machine).
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         opened = Browser(executable, Path(profile))
         try:
             yield opened
