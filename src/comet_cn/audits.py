@@ -944,7 +944,7 @@ def _claims_given_twice(
     The audits read one IRI as one claim, so two inputs reusing a claim IRI (two companies' claims built from one
     template, a claim kept under last year's IRI) merge: a credit both retire is one claim's, compared with itself,
     and no double counting is found. The same claim given twice (a file and its Turtle conversion) is the same
-    graph and is no finding. Inputs are compared only when their IRIs meet, by reading both again.
+    graph, its numbers compared by value, and is no finding. Inputs are compared only when their IRIs meet, by reading both again.
     """
     # Only a claim an input describes (its period, subject or date): a claim named by another (a later claim's
     # input typing last year's claim to link it) is not given twice.
@@ -957,7 +957,8 @@ def _claims_given_twice(
             continue
         if current is None:
             current = load_claim(item, limits=limits).graph
-        if isomorphic(load_claim(earlier, limits=limits).graph, current):
+        first = load_claim(earlier, limits=limits).graph
+        if isomorphic(first, current) or isomorphic(_by_value(first), _by_value(current)):
             continue
         found.append(
             finding(
@@ -972,6 +973,31 @@ def _claims_given_twice(
             )
         )
     return found
+
+
+def _by_value(graph: Graph) -> Graph:
+    """``graph`` with every number and boolean written one way, so one claim written by two tools is one graph.
+
+    An Oxigraph export writes 2000.0 as 2000, a hand-written file +2000.00 or an xsd:integer (red team 82a): the
+    same values, the same claim. Ill-typed literals and every other datatype are kept as written.
+    """
+    written = Graph()
+    for subject, predicate, value in graph:
+        written.add((subject, predicate, _value_literal(value)))
+    return written
+
+
+def _value_literal(term: Node) -> Node:
+    if not isinstance(term, RDFLiteral) or term.datatype is None or term.ill_typed:
+        return term
+    value = term.value
+    if isinstance(value, bool):
+        return RDFLiteral(value)
+    if isinstance(value, float) and value == value and value not in (float("inf"), float("-inf")):
+        value = Decimal(repr(value))
+    if isinstance(value, (int, Decimal)) and (not isinstance(value, Decimal) or value.is_finite()):
+        return RDFLiteral(format(Decimal(value).normalize(), "f"), datatype=XSD.decimal)
+    return term
 
 
 #: Findings placed in their inputs, and inputs named a finding, at most: a set with more is named by the first.
