@@ -216,7 +216,7 @@ def _footprint(total: str) -> Callable[[dict[str, Document], list[Document]], No
 
 def _account(iri: str, tonnes: str) -> Document:
     return {"@id": iri, "@type": "FinancedEmissionsAccount", "assetClass": "business loans", "tonnesCO2e": tonnes,
-            "supportsTransition": True}  # fmt: skip
+            "supportsTransition": True, "dataQualityAssessment": "PCAF score 2"}  # fmt: skip
 
 
 def _accounts(*accounts: Document, total: str) -> Callable[[dict[str, Document], list[Document]], None]:

@@ -944,7 +944,8 @@ def _claims_given_twice(
     The audits read one IRI as one claim, so two inputs reusing a claim IRI (two companies' claims built from one
     template, a claim kept under last year's IRI) merge: a credit both retire is one claim's, compared with itself,
     and no double counting is found. The same claim given twice (a file and its Turtle conversion) is the same
-    graph, its numbers compared by value, and is no finding. Inputs are compared only when their IRIs meet, by reading both again.
+    graph, its numbers compared by value, and is no finding. Inputs are compared only when their IRIs meet, by
+    reading both again.
     """
     # Only a claim an input describes (its period, subject or date): a claim named by another (a later claim's
     # input typing last year's claim to link it) is not given twice.

@@ -315,11 +315,12 @@ _REQUIRED_TEXTS = {
     CN.serialNumber: "CN-REG-01",
     CN.evidenceLocation: "CN-EVID-01",
     CN.assetClass: "CN-FI-01",
+    CN.dataQualityAssessment: "CN-FI-03",
     # Not required (a warning when missing), but a placeholder pretends to name who delivers the plan.
     CN.responsibleForDelivery: "CN-PLAN-W01",
 }
 #: The required texts that are prose, read as placeholders only as a whole ("TBD"), not for a phrase in them.
-_PROSE = frozenset({CN.partialSystemRationale, CN.reportingPeriodRationale})
+_PROSE = frozenset({CN.partialSystemRationale, CN.reportingPeriodRationale, CN.dataQualityAssessment})
 #: The properties whose value, when a node, names a party by its names: a placeholder name names no one.
 _NAMED_PARTIES = {
     CN.verifiedBy: "CN-CLAIM-06",

@@ -151,8 +151,8 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("Pathway", ("CarbonNeutralityPathway",), "The pathway of the plan: residual-only year, science basis."),
     Sheet(
         "Targets",
-        ("ShortTermTarget", "LongTermTarget", "PathwayTarget"),
-        "The short- and long-term targets.",
+        ("ShortTermTarget", "LongTermTarget", "PathwayTarget", "FinancedEmissionsTarget"),
+        "The short- and long-term targets, and a financial institution's target for its financed emissions.",
         ("tonnesCO2e",),
     ),
     Sheet(
