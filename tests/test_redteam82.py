@@ -131,3 +131,20 @@ def test_a_placeholder_data_quality_is_refused(engine: str) -> None:
 @pytest.mark.parametrize("engine", ENGINES)
 def test_an_ordinary_company_needs_no_financed_emissions_target(engine: str) -> None:
     assert "CN-FI-03" not in violated_rules(example("conforming-claim.jsonld"), engine, as_of=AS_OF)
+
+
+# ---- CN-CLAIM-06: a document named as the verifier (carried false CONFORMS: the claim's own IRI as its verifier).
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("verifier", ["ex:claim-2024", "ex:opinion-2024", "ex:report-2024", "ex:claim-2023"])
+def test_a_claim_report_or_opinion_is_no_verifier(engine: str, verifier: str) -> None:
+    document = example("conforming-claim.jsonld")
+    (opinion,) = [node for node in document["@graph"] if node.get("@type") == "VerificationOpinion"]
+    assert opinion["@id"] == "ex:opinion-2024"
+    opinion["verifiedBy"] = verifier
+    if verifier == "ex:claim-2023":  # another claim, last year's, named by the claimant's own data
+        document["@graph"].append({"@id": verifier, "@type": "CarbonNeutralityClaim", "claimedBy": "ex:acme"})
+    conforms, messages = verdict_and_messages(document, engine, "CN-CLAIM-06", as_of=AS_OF)
+    named = [m for m in messages if "a claim, report or verification opinion" in m]
+    assert not conforms and len(named) == 1 and f"is by https://example.org/acme/{verifier[3:]}," in named[0]
