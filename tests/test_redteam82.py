@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from comet_cn import run_audits
+from comet_cn import InputError, load, run_audits
 from tests.conftest import ENGINES, example, verdict_and_messages, violated_rules
 
 
@@ -148,3 +148,10 @@ def test_a_claim_report_or_opinion_is_no_verifier(engine: str, verifier: str) ->
     conforms, messages = verdict_and_messages(document, engine, "CN-CLAIM-06", as_of=AS_OF)
     named = [m for m in messages if "a claim, report or verification opinion" in m]
     assert not conforms and len(named) == 1 and f"is by https://example.org/acme/{verifier[3:]}," in named[0]
+
+
+def test_turtle_ending_inside_a_statement_names_its_last_line() -> None:
+    # rdflib reports "EOF found" at offset -1, which was placed at line 1 column 1 (red team 82c).
+    text = "@prefix ex: <https://example.org/> .\nex:a ex:b ex:c ;\n    ex:d ex:e ;\nex:zzz ex:yyy\n"
+    with pytest.raises(InputError, match=r"not valid Turtle \(syntax error at line 4 column 14\)"):
+        load(text.encode("utf-8"), format="turtle")

@@ -1021,6 +1021,8 @@ def _syntax_position(error: BaseException, text: str) -> str | None:
     if not isinstance(offset, int) or not isinstance(parsed, bytes):
         return None
     source = parsed.decode("utf-8", "replace")
+    if offset < 0:  # rdflib's "EOF found": the text ends inside a statement (red team 82c: it read as line 1)
+        offset = len(source.rstrip())
     offset = max(0, min(offset, len(source)))
     return _position(source, offset)
 
