@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from comet_cn import InputError, load, run_audits
-from tests.conftest import ENGINES, example, verdict_and_messages, violated_rules
+from tests.conftest import ENGINES, example, rule_messages, verdict_and_messages, violated_rules
 
 
 def _with_credit_tonnes(tonnes: Any) -> dict[str, Any]:
@@ -155,3 +155,121 @@ def test_turtle_ending_inside_a_statement_names_its_last_line() -> None:
     text = "@prefix ex: <https://example.org/> .\nex:a ex:b ex:c ;\n    ex:d ex:e ;\nex:zzz ex:yyy\n"
     with pytest.raises(InputError, match=r"not valid Turtle \(syntax error at line 4 column 14\)"):
         load(text.encode("utf-8"), format="turtle")
+
+
+# ---- CN-AUDIT-ID-04 (red team 83b): a report's periods compared by their first and last days, without time zone.
+
+
+def _two_claims_one_report(first: tuple[str, str], second: tuple[str, str]) -> str:
+    """Two claims for one subject, each with its own period, linking one report (Turtle)."""
+    (s1, e1), (s2, e2) = first, second
+    return f"""
+@prefix cn: <https://comet.carbon/ext/iso14068#> .
+@prefix ex: <https://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:claim-a a cn:CarbonNeutralityClaim ; cn:hasReportingPeriod ex:period-a ; cn:hasReport ex:report .
+ex:claim-b a cn:CarbonNeutralityClaim ; cn:hasReportingPeriod ex:period-b ; cn:hasReport ex:report .
+ex:period-a cn:reportingPeriodStart "{s1}"^^xsd:date ; cn:reportingPeriodEnd "{e1}"^^xsd:date .
+ex:period-b cn:reportingPeriodStart "{s2}"^^xsd:date ; cn:reportingPeriodEnd "{e2}"^^xsd:date .
+"""
+
+
+@pytest.mark.parametrize(
+    ("second", "reused"),
+    [
+        (("2024-01-01", "2025-06-30"), True),  # 18 months from the same first day: another period
+        (("2025-01-01", "2025-12-31"), True),
+        (("2024-01-01Z", "2024-12-31Z"), False),  # the same days with a time zone
+        (("2024-01-01", "2025-01-01"), False),  # an exclusive last day
+        (("2024-01-01", "2024-12-31"), False),
+    ],
+    ids=str,
+)
+def test_a_report_is_linked_by_the_claims_of_one_period(second: tuple[str, str], reused: bool) -> None:
+    from comet_cn import query
+
+    rows = query("report-periods", _two_claims_one_report(("2024-01-01", "2024-12-31"), second)).to_dicts()
+    assert bool(rows) is reused
+    if reused:
+        assert rows[0]["first"] == "2024-01-01 to 2024-12-31" and rows[0]["periods"] == 2
+
+
+# ---- CN-FI-03, red team 83a: a target that sets nothing, and a data-quality text that says none was made.
+
+
+def _financed_target_set(**values: str) -> Callable[[dict[str, Any]], None]:
+    def edit(node: dict[str, Any]) -> None:
+        if _financed_target(node):
+            node.update(values)
+
+    return edit
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("year", "level", "missed"),
+    [("2022", "1900.0", True), ("2024", "3199.9", True), ("2024", "3200.0", False), ("2025", "1900.0", False)],
+)
+def test_a_financed_emissions_target_whose_year_has_passed_is_met(
+    engine: str, year: str, level: str, missed: bool
+) -> None:
+    # The bank's 2024 financed emissions are 3,200 t.
+    messages = rule_messages(_bank(_financed_target_set(targetYear=year, tonnesCO2e=level)), engine, "CN-FI-03",
+                             as_of=AS_OF)  # fmt: skip
+    assert bool(messages) is missed
+    if missed:
+        assert f"(year {year}," in messages[0] and "has passed" in messages[0]
+
+
+def _baseline_with_financed(tonnes: str) -> Callable[[dict[str, Any]], None]:
+    def edit(node: dict[str, Any]) -> None:
+        if node.get("@type") == "Baseline":
+            node["hasFinancedEmissions"] = {
+                "@id": "ex:financed-2019", "@type": "FinancedEmissionsAccount", "assetClass": "mortgages",
+                "tonnesCO2e": tonnes, "supportsTransition": True, "dataQualityAssessment": "PCAF score 4",
+            }  # fmt: skip
+            node["hasEmission"] = {"@id": "ex:emissions-2019", "@type": "IndirectGHGEmission", "tonnesCO2e": "14900.0"}
+
+    return edit
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("target", "above"), [("4200.0", True), ("3500", True), ("3499.0", False)])
+def test_a_financed_emissions_target_is_below_the_baselines_financed_emissions(
+    engine: str, target: str, above: bool
+) -> None:
+    document = _bank(_baseline_with_financed("3500.0"), _financed_target_set(tonnesCO2e=target))
+    messages = rule_messages(document, engine, "CN-FI-03", as_of=AS_OF)
+    assert bool(messages) is above
+    if above:
+        assert "not below the 3500" in messages[0]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("level", ["-5.0", "-0.5"])
+def test_a_financed_emissions_target_level_is_a_non_negative_plain_decimal(engine: str, level: str) -> None:
+    assert violated_rules(_bank(_financed_target_set(tonnesCO2e=level)), engine, as_of=AS_OF) == {"CN-FI-03"}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("text", "says_none"),
+    [
+        ("Not assessed", True),
+        ("Data quality not assessed.", True),
+        ("No data available", True),
+        ("Unassessed", True),
+        ("data quality: not yet assessed", True),
+        ("PCAF score 3; not assessed for 5 % of the book", False),
+        ("PCAF data-quality score 2", False),
+    ],
+)
+def test_a_data_quality_assessment_says_something(engine: str, text: str, says_none: bool) -> None:
+    def edit(node: dict[str, Any]) -> None:
+        if node.get("@type") == "FinancedEmissionsAccount":
+            node["dataQualityAssessment"] = text
+
+    messages = rule_messages(_bank(edit), engine, "CN-FI-03", as_of=AS_OF)
+    assert bool(messages) is says_none
+    if says_none:
+        assert "says that no assessment was made" in messages[0]

@@ -182,8 +182,8 @@ def _blank_subject_message(row: Row) -> str:
 def _report_periods_message(row: Row) -> str:
     return (
         f"CN-AUDIT-ID-04 (§12 d, §13): the {row['kind']} {row['document']} is linked by the claims of "
-        f"{row['periods']} reporting periods across the inputs (starting {row['first']} to {row['last']}); a "
-        f"{row['kind']} covers one period, so one period's is given for another."
+        f"{row['periods']} reporting periods across the inputs (the earliest {row['first']}, the latest "
+        f"{row['last']}); a {row['kind']} covers one period, so one period's is given for another."
     )
 
 
