@@ -146,7 +146,7 @@ def test_a_claim_report_or_opinion_is_no_verifier(engine: str, verifier: str) ->
     if verifier == "ex:claim-2023":  # another claim, last year's, named by the claimant's own data
         document["@graph"].append({"@id": verifier, "@type": "CarbonNeutralityClaim", "claimedBy": "ex:acme"})
     conforms, messages = verdict_and_messages(document, engine, "CN-CLAIM-06", as_of=AS_OF)
-    named = [m for m in messages if "a claim, report or verification opinion" in m]
+    named = [m for m in messages if "a document (a claim, report, verification opinion" in m]
     assert not conforms and len(named) == 1 and f"is by https://example.org/acme/{verifier[3:]}," in named[0]
 
 
@@ -273,3 +273,49 @@ def test_a_data_quality_assessment_says_something(engine: str, text: str, says_n
     assert bool(messages) is says_none
     if says_none:
         assert "says that no assessment was made" in messages[0]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    "text",
+    ["No assessment has been carried out yet.", "Data quality: not assessed for 2024", "Nicht bewertet", "Non évaluée"],
+)
+def test_a_data_quality_assessment_saying_none_in_other_words(engine: str, text: str) -> None:
+    # Red team 84a: other wordings and languages of "not assessed".
+    def edit(node: dict[str, Any]) -> None:
+        if node.get("@type") == "FinancedEmissionsAccount":
+            node["dataQualityAssessment"] = text
+
+    messages = rule_messages(_bank(edit), engine, "CN-FI-03", as_of=AS_OF)
+    assert any("says that no assessment was made" in m for m in messages)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    "verifier",
+    [
+        {"@value": "https://example.org/acme/claim-2024", "@type": "xsd:anyURI"},
+        {"@value": "https://example.org/acme/report-2024"},
+        "ex:footprint-2024",
+        "ex:plan",
+        "ex:commitment",
+    ],
+    ids=str,
+)
+def test_a_document_named_otherwise_is_no_verifier(engine: str, verifier: Any) -> None:
+    # Red team 84a: the claim's IRI as text, and the claim's footprint, plan or commitment as the verifier.
+    document = example("conforming-claim.jsonld")
+    (opinion,) = [node for node in document["@graph"] if node.get("@type") == "VerificationOpinion"]
+    opinion["verifiedBy"] = verifier
+    messages = rule_messages(document, engine, "CN-CLAIM-06", as_of=AS_OF)
+    assert len(messages) == 1 and "a document (a claim, report" in messages[0]
+
+
+def test_a_date_written_with_a_time_zone_is_the_same_claim(tmp_path: Path) -> None:
+    # Red team 84a: the claim given again by a tool that writes 2024-01-01Z was "given 2 reporting period starts".
+    zoned = example("conforming-claim.jsonld")
+    for node in zoned["@graph"]:
+        if node.get("@type") == "ReportingPeriod":
+            node["reportingPeriodStart"] += "Z"
+            node["reportingPeriodEnd"] += "Z"
+    assert _audit_ids(tmp_path, example("conforming-claim.jsonld"), zoned) == []

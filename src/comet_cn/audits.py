@@ -977,10 +977,11 @@ def _claims_given_twice(
 
 
 def _by_value(graph: Graph) -> Graph:
-    """``graph`` with every number and boolean written one way, so one claim written by two tools is one graph.
+    """``graph`` with every number, boolean and date written one way, so one claim written by two tools is one graph.
 
     An Oxigraph export writes 2000.0 as 2000, a hand-written file +2000.00 or an xsd:integer (red team 82a): the
-    same values, the same claim. Ill-typed literals and every other datatype are kept as written.
+    same values, the same claim; a date is its day, with or without a time zone, as the period audits read it.
+    Ill-typed literals and every other datatype are kept as written.
     """
     written = Graph()
     for subject, predicate, value in graph:
@@ -994,6 +995,8 @@ def _value_literal(term: Node) -> Node:
     value = term.value
     if isinstance(value, bool):
         return RDFLiteral(value)
+    if term.datatype == XSD.date and isinstance(value, date):
+        return RDFLiteral(value.isoformat(), datatype=XSD.date)  # its day: 2024-01-01Z is 2024-01-01 (red team 84a)
     if isinstance(value, float) and value == value and value not in (float("inf"), float("-inf")):
         value = Decimal(repr(value))
     if isinstance(value, (int, Decimal)) and (not isinstance(value, Decimal) or value.is_finite()):
