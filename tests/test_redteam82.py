@@ -319,3 +319,71 @@ def test_a_date_written_with_a_time_zone_is_the_same_claim(tmp_path: Path) -> No
             node["reportingPeriodStart"] += "Z"
             node["reportingPeriodEnd"] += "Z"
     assert _audit_ids(tmp_path, example("conforming-claim.jsonld"), zoned) == []
+
+
+# ---- Annex B.4 (red team 84b): a baseline's instruments, and one certificate under two IRIs.
+
+
+def _market_based(**baseline_instrument: Any) -> dict[str, Any]:
+    """The market-based example whose 2019 baseline counts a guarantee of origin (fields as given)."""
+    document = example("annex-b/market-based-electricity-claim.jsonld")
+    instrument = {
+        "@id": "ex:go-2019", "@type": "ContractualInstrument", "instrumentRetiredFor": "ex:acme",
+        "generationPeriodStart": "2019-01-01", "generationPeriodEnd": "2019-12-31", "generationMarket": "DE",
+        "consumptionMarket": "DE", **baseline_instrument,
+    }  # fmt: skip
+    for node in document["@graph"]:
+        if node.get("@type") == "Baseline":
+            node["usesContractualInstrument"] = instrument
+    return document
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("change", "rule"),
+    [
+        ({}, None),
+        ({"instrumentRetiredFor": "ex:other-company"}, "CN-ELEC-02"),
+        ({"generationPeriodStart": "2010-01-01", "generationPeriodEnd": "2010-12-31"}, "CN-ELEC-03"),
+    ],
+    ids=["right", "retired-for-another", "generated-long-before-the-base-year"],
+)
+def test_a_baselines_instruments_are_held_to_the_base_period(
+    engine: str, change: dict[str, str], rule: str | None
+) -> None:
+    violated = violated_rules(_market_based(**change), engine, as_of=AS_OF)
+    assert violated == ({rule} if rule else set())
+    if rule == "CN-ELEC-03":
+        (message,) = rule_messages(_market_based(**change), engine, rule, as_of=AS_OF)
+        assert "consumption period 2019-01-01 to 2019-12-31" in message
+
+
+def _company(name: str, instrument_serial: str) -> dict[str, Any]:
+    """The market-based example as company ``name``'s claim (its own IRIs and credit serials), its guarantee of
+    origin named by its own IRI with the given certificate number."""
+    text = json.dumps(example("annex-b/market-based-electricity-claim.jsonld"))
+    text = text.replace('"ex:', f'"ex:{name}-').replace("EXR-", f"EX{name[0].upper()}-")
+    document: dict[str, Any] = json.loads(text)
+    for node in document["@graph"]:
+        if node.get("@type") == "ContractualInstrument":
+            node["serialNumber"] = instrument_serial
+    return document
+
+
+@pytest.mark.parametrize("backend", ["rdflib", "oxigraph"])
+@pytest.mark.parametrize(
+    ("serials", "found"),
+    [(("GO-AT-2024-000001-006200", "go-at-2024-000001-006200 "), True), (("GO-AT-2024-1", "GO-AT-2024-2"), False)],
+)
+def test_one_certificate_under_two_iris_is_counted_once(
+    tmp_path: Path, backend: str, serials: tuple[str, str], found: bool
+) -> None:
+    paths = []
+    for name, serial in zip(("acme", "beta"), serials, strict=True):
+        path = tmp_path / f"{name}.jsonld"
+        path.write_text(json.dumps(_company(name, serial)), encoding="utf-8")
+        paths.append(path)
+    findings = [f for f in run_audits(paths, backend=backend) if f.rule_id == "CN-AUDIT-ELEC-01"]  # type: ignore[arg-type]
+    assert bool(findings) is found
+    if found:
+        assert "GO-AT-2024-000001-006200 is used by the footprints of 2 claim(s)" in findings[0].message

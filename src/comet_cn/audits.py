@@ -494,8 +494,8 @@ def _alias_rows(graph: Graph | Backend) -> list[Row]:
 
 # The instrument-double-use query's groups, joined back to each claim using the instrument, so a finding can name
 # the claims; only the instruments reported come back, a row per claim.
-_INSTRUMENT_USES = """PREFIX comet-cn: <https://comet.carbon/ext/iso14068#>
-SELECT ?instrument ?claims ?entities ?claim WHERE {
+_INSTRUMENT_USES = r"""PREFIX comet-cn: <https://comet.carbon/ext/iso14068#>
+SELECT ?instrument ?claims ?entities ?claim WHERE { {
     {
         SELECT ?instrument (COUNT(DISTINCT ?user) AS ?claims) (COUNT(DISTINCT ?entity) AS ?entities) WHERE {
             ?usingFootprint comet-cn:usesContractualInstrument ?instrument .
@@ -509,7 +509,26 @@ SELECT ?instrument ?claims ?entities ?claim WHERE {
     ?footprint comet-cn:usesContractualInstrument ?instrument .
     ?claim a comet-cn:CarbonNeutralityClaim ;
         comet-cn:hasCarbonFootprint ?footprint .
-}"""
+} UNION {
+    {
+        SELECT ?certificate (MIN(STR(?serial)) AS ?instrument) (COUNT(DISTINCT ?user) AS ?claims)
+               (COUNT(DISTINCT ?entity) AS ?entities) WHERE {
+            ?usingFootprint comet-cn:usesContractualInstrument ?used .
+            ?user a comet-cn:CarbonNeutralityClaim ;
+                comet-cn:hasCarbonFootprint ?usingFootprint .
+            ?used comet-cn:serialNumber ?serial .
+            OPTIONAL { ?used comet-cn:instrumentRetiredFor ?entity . }
+            BIND (UCASE(REPLACE(STR(?serial), "\\s", "")) AS ?certificate)
+        }
+        GROUP BY ?certificate
+        HAVING (COUNT(DISTINCT ?used) > 1 && (COUNT(DISTINCT ?user) > 1 || COUNT(DISTINCT ?entity) > 1))
+    }
+    ?footprint comet-cn:usesContractualInstrument ?other .
+    ?claim a comet-cn:CarbonNeutralityClaim ;
+        comet-cn:hasCarbonFootprint ?footprint .
+    ?other comet-cn:serialNumber ?otherSerial .
+    FILTER (UCASE(REPLACE(STR(?otherSerial), "\\s", "")) = ?certificate)
+} }"""
 
 
 def _shown(node: Node) -> str:
