@@ -373,7 +373,13 @@ def _company(name: str, instrument_serial: str) -> dict[str, Any]:
 @pytest.mark.parametrize("backend", ["rdflib", "oxigraph"])
 @pytest.mark.parametrize(
     ("serials", "found"),
-    [(("GO-AT-2024-000001-006200", "go-at-2024-000001-006200 "), True), (("GO-AT-2024-1", "GO-AT-2024-2"), False)],
+    [
+        (("GO-AT-2024-000001-006200", "go-at-2024-000001-006200 "), True),
+        (("GO-AT-2024-000001-006200", "GO AT 2024 000001 006200"), True),  # red team 85a: spaces for hyphens
+        (("GO-AT-2024-000001-006200", "GO-AT-2024-000001\u2013006200"), True),  # an en dash
+        (("GO-AT-2024-1", "GO-AT-2024-2"), False),
+        (("GO-AT-2024-000001-006200", "GO-AT-2024-006201-012400"), False),  # the next range: another certificate
+    ],
 )
 def test_one_certificate_under_two_iris_is_counted_once(
     tmp_path: Path, backend: str, serials: tuple[str, str], found: bool
@@ -386,4 +392,52 @@ def test_one_certificate_under_two_iris_is_counted_once(
     findings = [f for f in run_audits(paths, backend=backend) if f.rule_id == "CN-AUDIT-ELEC-01"]  # type: ignore[arg-type]
     assert bool(findings) is found
     if found:
-        assert "GO-AT-2024-000001-006200 is used by the footprints of 2 claim(s)" in findings[0].message
+        assert " is used by the footprints of 2 claim(s)" in findings[0].message
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_baselines_instruments_are_held_to_the_plans_base_period(engine: str) -> None:
+    # Red team 85a: the base period stated on the plan, not on the baseline (CN-PLAN-02 allows either).
+    document = _market_based(generationPeriodStart="2010-01-01", generationPeriodEnd="2010-12-31")
+    for node in document["@graph"]:
+        if node.get("@type") == "Baseline":
+            period = node.pop("hasBasePeriod")
+        if node.get("@type") == "CarbonNeutralityManagementPlan":
+            plan = node
+    plan["hasBasePeriod"] = period
+    (message,) = rule_messages(document, engine, "CN-ELEC-03", as_of=AS_OF)
+    assert "consumption period 2019-01-01 to 2019-12-31" in message
+
+
+# ---- Red team 85b: a footprint or opinion about another subject; the plan's responsible body named as verifier.
+
+
+def _with_subject(kind: str, subject: str) -> dict[str, Any]:
+    document = example("conforming-claim.jsonld")
+    for node in document["@graph"]:
+        if node.get("@type") == kind:
+            node["hasSubject"] = subject
+    document["@graph"].append({"@id": "ex:beta", "@type": "Organization", "label": "Beta Tiles Ltd"})
+    return document
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("kind", "rule"), [("CarbonFootprint", "CN-CLAIM-05"), ("VerificationOpinion", "CN-CLAIM-06")])
+def test_the_footprint_and_opinion_are_the_claim_subjects(engine: str, kind: str, rule: str) -> None:
+    assert violated_rules(_with_subject(kind, "ex:acme"), engine, as_of=AS_OF) == set()
+    messages = rule_messages(_with_subject(kind, "ex:beta"), engine, rule, as_of=AS_OF)
+    assert len(messages) == 1 and "is about https://example.org/acme/beta, not the claim's subject" in messages[0]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("verifier", [{"@value": "Acme Ceramics management board"}, {"@value": "GreenPath Advisory"}])
+def test_the_body_delivering_the_plan_named_as_verifier_is_not_independent(engine: str, verifier: Any) -> None:
+    document = example("conforming-claim.jsonld")
+    document["@graph"].append({"@id": "ex:greenpath", "@type": "Organization", "label": "GreenPath Advisory GmbH"})
+    for node in document["@graph"]:
+        if node.get("@type") == "CarbonNeutralityManagementPlan":
+            node["responsibleForDelivery"] = ["ex:board", "ex:greenpath"]
+        if node.get("@type") == "VerificationOpinion":
+            node["verifiedBy"] = verifier
+    messages = rule_messages(document, engine, "CN-CLAIM-06", as_of=AS_OF)
+    assert len(messages) == 1 and "the body responsible for delivering the claim's plan" in messages[0]

@@ -518,7 +518,7 @@ SELECT ?instrument ?claims ?entities ?claim WHERE { {
                 comet-cn:hasCarbonFootprint ?usingFootprint .
             ?used comet-cn:serialNumber ?serial .
             OPTIONAL { ?used comet-cn:instrumentRetiredFor ?entity . }
-            BIND (UCASE(REPLACE(STR(?serial), "\\s", "")) AS ?certificate)
+            BIND (UCASE(REPLACE(STR(?serial), "[^A-Za-z0-9]", "")) AS ?certificate)
         }
         GROUP BY ?certificate
         HAVING (COUNT(DISTINCT ?used) > 1 && (COUNT(DISTINCT ?user) > 1 || COUNT(DISTINCT ?entity) > 1))
@@ -527,7 +527,7 @@ SELECT ?instrument ?claims ?entities ?claim WHERE { {
     ?claim a comet-cn:CarbonNeutralityClaim ;
         comet-cn:hasCarbonFootprint ?footprint .
     ?other comet-cn:serialNumber ?otherSerial .
-    FILTER (UCASE(REPLACE(STR(?otherSerial), "\\s", "")) = ?certificate)
+    FILTER (UCASE(REPLACE(STR(?otherSerial), "[^A-Za-z0-9]", "")) = ?certificate)
 } }"""
 
 
