@@ -1,5 +1,8 @@
-"""Red team 82: one claim written by two tools is one claim (CN-AUDIT-ID-01); a financial institution's
-science-based target for its financed emissions and their data quality (CN-FI-03, Annex B.3.4)."""
+"""Red teams 82 to 85: one claim written by two tools is one claim (CN-AUDIT-ID-01); a financial institution's
+science-based target for its financed emissions and their data quality (CN-FI-03, Annex B.3.4); a document or the
+plan's delivering body as verifier, a footprint or opinion about another subject (CN-CLAIM-05/06); a report's
+periods (CN-AUDIT-ID-04); a certificate under two IRIs and a baseline's instruments (CN-AUDIT-ELEC-01, CN-ELEC-02/03);
+a Turtle syntax error's position."""
 
 from __future__ import annotations
 
