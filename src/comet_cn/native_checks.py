@@ -308,10 +308,11 @@ def engine_shapes() -> Graph:
             drop(constraint)
         if (shape, SH.property, None) not in source:
             drop(shape)
-    graph = ReadOnlyGraph()
+    graph = ReadOnlyGraph(store="SimpleMemory")  # as the bundled graphs: no named graphs, quick to fill
     for prefix, namespace in source.namespaces():
         graph.bind(prefix, namespace, override=True)
+    add = graph.store.add  # the store's own add: Graph.add's checks of each term cost more than the copy itself
     for triple in source:
         if triple[0] not in gone and triple not in cut:
-            graph.add(triple)
+            add(triple, graph)
     return graph.freeze()
