@@ -139,12 +139,15 @@ def parse(document: Any, source: str) -> Parsed:
         issued, issued_said = dmy_or_utc_date(_text(issuance, "issuance_date")) if issuance else (None, None)
         if issued_said:
             problems.append(f"{where}: issuance_date {_text(issuance, 'issuance_date')!r} {issued_said}")
-        vintage = year(_get(record, "unit_vintage_year"))
+        written = _get(record, "unit_vintage_year")
+        vintage = year(written)
+        shown = "" if written is None else str(written).strip()
         if vintage is None:
-            written = _get(record, "unit_vintage_year")
-            shown = "" if written is None else str(written)
             problems.append(unread_year(where, "unit_vintage_year", shown, "a four-digit year", "vintageEndYear"))
-        vintage = _earliest_vintage(vintage, span, where, problems)
+        if vintage is not None or not shown:
+            # A vintage the record states but that cannot be read is not replaced by the serial id's year: that
+            # year can be later than the stated one ("2015-12-31" beside VCS…-2024-…) and would pass CN-VINT-01.
+            vintage = _earliest_vintage(vintage, span, where, problems)
         issued_text = _text(issuance, "issuance_date") if issuance else ""
         if issued is None and issued_text:
             problems.append(unread_year(where, "issuance_date", issued_text, "a date", "issuanceYear"))
