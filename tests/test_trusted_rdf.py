@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 
 import pytest
-from rdflib import Graph
+import rdflib
+from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
+from rdflib.namespace import XSD
 
 from comet_cn import resources, trusted_rdf
 
@@ -51,3 +53,17 @@ def test_a_file_oxigraph_cannot_read_leaves_the_graph_unchanged() -> None:
     graph = Graph()
     assert not trusted_rdf.parse_into(graph, b"<urn:a> <urn:b> .", "nt")
     assert len(graph) == 0
+
+
+@pytest.mark.parametrize("normalize", [True, False])
+def test_the_bundled_graphs_keep_literals_as_written_whatever_the_callers_setting(normalize: bool) -> None:
+    # Before: parsed with rdflib.NORMALIZE_LITERALS on (rdflib's default), sh:in ( true "1"^^xsd:boolean ) lost its
+    # second member, so the shared shapes graph depended on the setting of whoever asked for it first.
+    saved = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = normalize
+    try:
+        graph = resources._parse_all(resources.shapes_files())
+        assert rdflib.NORMALIZE_LITERALS is normalize  # the caller's setting is put back
+    finally:
+        rdflib.NORMALIZE_LITERALS = saved
+    assert Literal("1", datatype=XSD.boolean, normalize=False) in set(graph.objects())

@@ -15,6 +15,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
+import rdflib
 from rdflib import Graph
 
 if sys.version_info >= (3, 11):
@@ -157,14 +158,20 @@ class ReadOnlyGraph(Graph):
 
 def _parse_all(files: tuple[Traversable, ...]) -> ReadOnlyGraph:
     from comet_cn import trusted_rdf  # the bundled files, read by Oxigraph where it is installed
+    from comet_cn.rdflib_state import exclusive
 
     # rdflib's simplest in-memory store: these graphs hold no named graphs, and it is filled and copied in about a
     # third of the default store's time (part of every cold start).
     graph = ReadOnlyGraph(store="SimpleMemory")
-    for entry in files:
-        data = entry.read_bytes()
-        if not trusted_rdf.parse_into(graph, data, "turtle"):
-            graph.parse(data=data.decode("utf-8"), format="turtle")
+    # Literals as the files write them, whatever the caller set rdflib.NORMALIZE_LITERALS to (as a claim is read):
+    # with it on, sh:in ( true "1"^^xsd:boolean ) lost its second member, and the shared graph depended on the
+    # setting of whoever first asked for it.
+    with exclusive():
+        rdflib.NORMALIZE_LITERALS = False
+        for entry in files:
+            data = entry.read_bytes()
+            if not trusted_rdf.parse_into(graph, data, "turtle"):
+                graph.parse(data=data.decode("utf-8"), format="turtle")
     return graph.freeze()
 
 
