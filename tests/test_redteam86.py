@@ -55,3 +55,90 @@ def test_a_cad_trust_record_without_a_vintage_still_takes_the_serials_year(tmp_p
 def test_a_cad_trust_vintage_read_as_a_year_is_kept(tmp_path: Path) -> None:
     vintages, _ = _cad_vintages(tmp_path, 2015)
     assert [str(v) for v in vintages] == ["2015"]  # the earlier of the record's and the serial's years
+
+
+# ---- CN-PROD-02: a product baseline measured in the unit of another scope than the one it states ----
+# Before: a baseline stating FullLifeCycle but measured per a declared unit at the factory gate, against a full
+# life-cycle footprint, conformed (the scope comparison believed the stated scope; CN-PROD-W02 compares like units).
+
+PRODUCT = "annex-b/product-claim.jsonld"
+BASELINE = "ex:baseline-2019"
+
+
+def _product(*edits: tuple[str, str, Any]) -> dict[str, Any]:
+    return edited(example(PRODUCT), *edits)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.rule("CN-PROD-02")
+def test_a_full_life_cycle_baseline_per_a_declared_unit_is_refused(engine: str) -> None:
+    gate = "1 tonne of fired tiles at the factory gate"
+    assert "CN-PROD-02" not in violated_rules(_product(), engine, as_of=AS_OF)
+    refused = _product((BASELINE, "functionalUnit", None), (BASELINE, "declaredUnit", gate))
+    messages = rule_messages(refused, engine, "CN-PROD-02", as_of=AS_OF)
+    assert any("baseline-2019 states that it covers the product's full life cycle" in m for m in messages), messages
+    blank = _product((BASELINE, "functionalUnit", " \u200b "))
+    assert "CN-PROD-02" in violated_rules(blank, engine, as_of=AS_OF)
+    # With both units stated, the functional one is there: the baseline is read as the footprint's.
+    both = _product((BASELINE, "declaredUnit", gate))
+    assert "CN-PROD-02" not in violated_rules(both, engine, as_of=AS_OF)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.rule("CN-PROD-02")
+def test_a_replaced_baseline_is_not_held_to_its_unit(engine: str) -> None:
+    document = _product((BASELINE, "functionalUnit", None), (BASELINE, "declaredUnit", "1 t at the gate"))
+    (old,) = [node for node in document["@graph"] if node["@id"] == BASELINE]
+    recalculated = json.loads(json.dumps(old)) | {
+        "@id": "ex:baseline-2019-recalculated",
+        "functionalUnit": "1 m² of floor covered with Acme Terra tiles for 50 years, from raw materials to end of life",
+        "http://purl.org/dc/terms/replaces": {"@id": BASELINE},
+    }
+    del recalculated["declaredUnit"]
+    document["@graph"].append(recalculated)
+    (plan,) = [node for node in document["@graph"] if node.get("hasBaseline") == BASELINE]
+    plan["hasBaseline"] = [BASELINE, "ex:baseline-2019-recalculated"]
+    assert "CN-PROD-02" not in violated_rules(document, engine, as_of=AS_OF)
+
+
+# ---- CN-EVENT-06 (Annex B.2.2): a one-off event offsets after its reduction efforts ----
+# Before: a one-off summit's credits retired two months before it, and before one of its reductions, conformed:
+# CN-HIER-02 compares a retirement with the first reduction only, and CN-RET-01 accepts any date in the period.
+
+EVENT = "annex-b/event-claim.jsonld"
+RETIREMENT, SUMMIT, LATE_REDUCTION = "ex:retirement-2025-03", "ex:summit-2024", "ex:reduction-green-electricity"
+
+
+def _event(*edits: tuple[str, str, Any]) -> dict[str, Any]:
+    return edited(example(EVENT), *edits)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.rule("CN-EVENT-06")
+def test_a_one_off_events_credits_retired_before_it_ended_are_refused(engine: str) -> None:
+    early_reduction = (LATE_REDUCTION, "achievementDate", "2024-08-01")  # every reduction before the event
+    assert "CN-EVENT-06" not in violated_rules(_event(early_reduction), engine, as_of=AS_OF)
+    before = _event(early_reduction, (RETIREMENT, "retirementDate", "2024-08-15"))
+    messages = rule_messages(before, engine, "CN-EVENT-06", as_of=AS_OF)
+    assert len(messages) == 1 and "before one-off event" in messages[0] and "(2024-09-20)" in messages[0], messages
+    during = _event(early_reduction, (RETIREMENT, "retirementDate", "2024-09-19"))
+    assert "CN-EVENT-06" in violated_rules(during, engine, as_of=AS_OF)
+    last_day = _event(early_reduction, (RETIREMENT, "retirementDate", "2024-09-20"))
+    assert "CN-EVENT-06" not in violated_rules(last_day, engine, as_of=AS_OF)
+    # Without an end date, the first day is the last one known.
+    no_end = _event(early_reduction, (SUMMIT, "eventEndDate", None), (RETIREMENT, "retirementDate", "2024-09-17"))
+    assert "CN-EVENT-06" in violated_rules(no_end, engine, as_of=AS_OF)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.rule("CN-EVENT-06")
+def test_a_one_off_events_credits_retired_before_a_reduction_are_refused(engine: str) -> None:
+    # After the event, but before the green-electricity reduction (2024-11-15) was achieved.
+    before = _event((RETIREMENT, "retirementDate", "2024-10-01"))
+    messages = rule_messages(before, engine, "CN-EVENT-06", as_of=AS_OF)
+    assert len(messages) == 1 and "reduction-green-electricity" in messages[0], messages
+    # A reduction of 0 t reduces nothing, and a recurring event's edition is not held to this rule.
+    nothing = _event((RETIREMENT, "retirementDate", "2024-10-01"), (LATE_REDUCTION, "tonnesCO2e", "0.0"))
+    assert "CN-EVENT-06" not in violated_rules(nothing, engine, as_of=AS_OF)
+    recurring = edited(example("annex-b/recurring-event-claim.jsonld"))
+    assert "CN-EVENT-06" not in violated_rules(recurring, engine, as_of=AS_OF)
