@@ -88,6 +88,12 @@ VIOLATING: dict[str, tuple[str, str, str, str]] = {
         CLAIM,
         "Violation",
     ),
+    "CN-EVENT-06": (
+        "cn-event-06-credits-retired-before-the-event.jsonld",
+        "event-claim.jsonld",
+        CLAIM,
+        "Violation",
+    ),
     "CN-ELEC-01": (
         "cn-elec-01-no-location-based-result.jsonld",
         "market-based-electricity-claim.jsonld",
@@ -132,6 +138,7 @@ MORE_VIOLATING: dict[str, str] = {
     "cn-event-01-event-ends-after-period.jsonld": "CN-EVENT-01",
     "cn-prod-02-baseline-of-part-of-the-life-cycle.jsonld": "CN-PROD-02",
     "cn-prod-04-per-unit-zero-of-a-positive-total.jsonld": "CN-PROD-04",
+    "cn-prod-02-baseline-full-life-cycle-per-declared-unit.jsonld": "CN-PROD-02",
 }
 
 

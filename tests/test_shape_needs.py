@@ -126,3 +126,56 @@ def test_generated_claims_get_the_same_findings_with_the_plan(
     planned, whole = _with_and_without_plan(document, monkeypatch)
     assert (planned.conforms, _findings(planned)) == (whole.conforms, _findings(whole))
     assert planned.conforms is (violation is None)
+
+
+# ---- Predicates no shape reads are not handed to the engine ----
+
+
+def _reads(query: str) -> set[str] | None:
+    found = shape_needs._query_predicates(P + query, ())
+    return None if found is None else {str(term).removeprefix(EX) for term in found if str(term).startswith(EX)}
+
+
+@pytest.mark.parametrize(
+    ("query", "reads"),
+    [
+        ("SELECT $this WHERE { $this ex:a ?x }", {"a"}),
+        # Everywhere in the query: FILTER EXISTS (left as parsed by rdflib), OPTIONAL, sub-queries, paths.
+        (
+            "SELECT $this WHERE { $this ex:a ?x FILTER EXISTS { ?x ex:b ?y ; ex:c/^ex:d* ?z, ?w } "
+            "OPTIONAL { SELECT $this WHERE { $this ex:e ?q } } }",
+            {"a", "b", "c", "d", "e"},
+        ),
+        # A predicate that could be any: nothing is known.
+        ("SELECT $this WHERE { $this ex:a ?x FILTER NOT EXISTS { ?x ?p ?y } }", None),
+        ("SELECT $this WHERE { BIND (ex:a AS ?p) $this ?p ?x }", None),
+        ("SELECT $this WHERE { $this (!(ex:a|ex:b))* ?x }", None),
+        ("SELECT $this WHERE { $this ex:a/!ex:b ?x }", None),
+    ],
+)
+def test_the_predicates_a_query_reads(query: str, reads: set[str] | None) -> None:
+    assert _reads(query) == reads
+
+
+def test_every_bundled_shape_names_what_it_reads_but_the_two_that_walk_any_link() -> None:
+    plan = shape_needs.bundled_plan()
+    assert plan is not None and plan.reads is not None
+    shapes = "https://comet.carbon/ext/iso14068/shapes#"
+    assert plan.walkers == {URIRef(shapes + "ClaimNonConformityShape"), URIRef(shapes + "OpinionPanelReviewShape")}
+    # Both are left out of a claim without their terms, so an ordinary claim's evidence is not handed over.
+    assert plan.walkers <= {candidate.shape for candidate in plan.candidates}
+    claim = comet_cn.load(synthetic_claim(3))
+    run = plan.shapes_for(claim)
+    assert plan.reads_for(run) == plan.reads
+    assert plan.reads_for(None) is None  # every shape, the walkers among them: every triple
+
+
+def test_a_non_conformity_reached_only_through_evidence_is_still_found() -> None:
+    # ClaimNonConformityShape walks any link from the claim; an evidence reference is read by no other shape. Were
+    # the evidence left out of what the engine sees, a major non-conformity hung on it would pass.
+    document = json.loads((ROOT / "examples" / "conforming-claim.jsonld").read_text(encoding="utf-8"))
+    (claim,) = [node for node in document["@graph"] if node.get("@type") == "CarbonNeutralityClaim"]
+    claim["hasEvidence"][0]["hasNonConformity"] = {"@type": "NonConformity", "nonConformitySeverity": "major"}
+    for engine in ("pyshacl", "turbo"):
+        report = comet_cn.validate(document, parameters=AS_OF, shacl_engine=engine)  # type: ignore[arg-type]
+        assert "CN-CLAIM-06" in report.rule_ids, (engine, report.rule_ids)

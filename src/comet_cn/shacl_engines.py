@@ -136,12 +136,15 @@ def _compiled_turbo() -> Any:
     return pyshacl_turbo.compile_shapes(engine_shapes())  # type: ignore[no-untyped-call]
 
 
-def _turbo_input(data: Graph) -> Any:
+def _turbo_input(data: Graph, reads: frozenset[URIRef] | None = None) -> Any:
     """``data`` as pyshacl-turbo's term input, read straight off a claim store's index.
 
     pyshacl-turbo converts a graph by walking it and testing each term's class (about a tenth of a claim's cost);
     a claim's store hands over its triples already grouped by subject and predicate, so each term is converted once.
     Any other graph is left to pyshacl-turbo's own conversion.
+
+    :param reads: the predicates the shapes to run can read (comet_cn.shape_needs), or None for all: a triple with
+        any other predicate is left out, as no shape could match it (half an ordinary claim: its evidence).
     """
     grouped = indexed_triples(data)
     if grouped is None:
@@ -175,7 +178,7 @@ def _turbo_input(data: Graph) -> Any:
 
     for subject, by_predicate in grouped.items():
         for predicate, objects in by_predicate.items():
-            if objects:  # a removal leaves empty entries behind
+            if objects and (reads is None or predicate in reads):  # a removal leaves empty entries behind
                 s, p = intern(subject), intern(predicate)
                 quads.extend((s, p, intern(obj), None) for obj in objects)
     return Input((records, quads), "terms", None, nodes, dict(data.namespaces()))
@@ -250,11 +253,12 @@ def run_shapes(data: Graph, shapes: Graph, *, engine: ShaclEngine, bundled_only:
         try:
             # Shapes that cannot find anything in this claim are left out (comet_cn.shape_needs): the same report.
             plan = bundled_plan()
+            run = None if plan is None else plan.shapes_for(data)
             _, report, text = _compiled_turbo().validate(
-                _turbo_input(data),
+                _turbo_input(data, None if plan is None else plan.reads_for(run)),
                 allow_warnings=True,
                 allow_infos=True,
-                use_shapes=None if plan is None else plan.shapes_for(data),
+                use_shapes=run,
             )
         except Exception:
             pass

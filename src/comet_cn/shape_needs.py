@@ -8,6 +8,11 @@ one, the shape cannot report anything. pyshacl-turbo evaluates each of the 120-o
 products, instruments, reversals), and skipping them saves about a sixth of the engine's time, with the same
 report. Anything the analysis does not know (a path with ``*``, ``GRAPH``, an aggregate without ``GROUP BY``, which
 yields a row even on no data) needs nothing, and the shape always runs.
+
+The same analysis lists every predicate the engine shapes can read at all (:func:`read_predicates`): a triple with
+any other predicate is matched by no pattern of any shape, so it is not handed to the engine. Half an ordinary
+claim's triples are its evidence references, which only a check made in Python reads (comet_cn.native_checks).
+A query with a variable predicate or a negated path could read any triple: then everything is handed over.
 """
 
 from __future__ import annotations
@@ -107,6 +112,79 @@ def query_needs(text: str, prefixes: Iterable[tuple[str, str]] = ()) -> frozense
     return pattern_needs(prepareQuery(declared + text).algebra)
 
 
+def _query_predicates(text: str, prefixes: Iterable[tuple[str, str]]) -> frozenset[URIRef] | None:
+    """Every predicate a triple pattern or path of the query ``text`` names, anywhere in it (FILTER EXISTS, OPTIONAL,
+    sub-queries), with any other IRI it names; None when a pattern could match any predicate (a variable in the
+    predicate's place or a negated path)."""
+    from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
+    from rdflib.plugins.sparql import prepareQuery
+
+    def predicate_iris(predicate: object) -> list[URIRef] | None:
+        if isinstance(predicate, URIRef):
+            return [predicate]
+        if isinstance(predicate, (SequencePath, AlternativePath)):
+            parts = [predicate_iris(step) for step in predicate.args]
+        elif isinstance(predicate, (InvPath, MulPath)):
+            parts = [predicate_iris(predicate.arg if isinstance(predicate, InvPath) else predicate.path)]
+        else:  # a variable, a negated path (matching every predicate but some), or a path not listed
+            return None
+        return None if any(part is None for part in parts) else [iri for part in parts for iri in part or ()]
+
+    declared = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in prefixes)
+    found: set[URIRef] = set()
+    pending: list[object] = [prepareQuery(declared + text).algebra]
+    seen: set[int] = set()
+    while pending:
+        item = pending.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, URIRef):
+            found.add(item)
+        elif isinstance(item, dict):  # rdflib's CompValue: a node of the algebra, with its parts as values
+            # Triple patterns: (s, p, o) in a BGP; flat runs s p o s p o … where rdflib leaves a FILTER EXISTS's
+            # pattern as parsed.
+            for run in item.get("triples") or ():
+                terms = list(run)
+                for predicate in terms[1::3]:
+                    iris = predicate_iris(predicate)
+                    if iris is None:
+                        return None
+                    found.update(iris)
+            pending.extend(value for key, value in item.items() if key != "triples")
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            pending.extend(item)
+    return frozenset(found)
+
+
+def read_predicates(shapes: Graph) -> tuple[frozenset[URIRef], frozenset[URIRef]] | None:
+    """What the SHACL engine can read of a claim when running ``shapes``: (every IRI the shapes state, their paths,
+    targets and classes among them, with ``rdf:type``, ``rdfs:subClassOf`` and each IRI their SPARQL queries name;
+    the shapes with a query that could match any predicate, a negated path such as ``(!(rdf:type))*``). A triple
+    whose predicate is not in the first set can be read only by those shapes. None when such a query is not a
+    named shape with a target (it cannot be left out by name), or a SPARQL form the analysis does not read is used.
+    """
+    if any((None, form, None) in shapes for form in (SH.ask, SH.construct, SH.target)):
+        return None
+    found: set[URIRef] = {RDF.type, RDFS.subClassOf}
+    found.update(term for triple in shapes for term in triple if isinstance(term, URIRef))
+    walkers: set[URIRef] = set()
+    targeted = {shape for target in _TARGETS for shape in shapes.subjects(target, None)}
+    for constraint, select in shapes.subject_objects(SH.select):
+        named = _query_predicates(str(select), _prefixes(shapes, constraint))
+        if named is not None:
+            found |= named
+            continue
+        holders = set(shapes.subjects(SH.sparql, constraint))
+        if not holders or any(
+            not isinstance(holder, URIRef) or holder not in targeted or (None, None, holder) in shapes
+            for holder in holders
+        ):
+            return None
+        walkers.update(holder for holder in holders if isinstance(holder, URIRef))
+    return frozenset(found), frozenset(walkers)
+
+
 def _prefixes(shapes: Graph, constraint: Node) -> list[tuple[str, str]]:
     found = []
     for holder in shapes.objects(constraint, SH.prefixes):
@@ -158,6 +236,10 @@ class Plan:
 
     tops: tuple[URIRef, ...]
     candidates: tuple[ShapeNeeds, ...]
+    #: Every predicate the shapes read (:func:`read_predicates`), or None: read them all.
+    reads: frozenset[URIRef] | None = None
+    #: The shapes that may read any predicate: while one of them runs, the engine is handed every triple.
+    walkers: frozenset[URIRef] = frozenset()
 
     def shapes_for(self, data: Graph) -> list[URIRef] | None:
         """The shapes to run on ``data``, or None to run them all (nothing to skip)."""
@@ -167,9 +249,17 @@ class Plan:
             return None
         return [shape for shape in self.tops if shape not in idle]
 
+    def reads_for(self, run: list[URIRef] | None) -> frozenset[URIRef] | None:
+        """The predicates to hand the engine when it runs ``run`` (None: every shape), or None for all of them."""
+        if self.reads is None or (self.walkers and (run is None or not self.walkers.isdisjoint(run))):
+            return None
+        return self.reads
+
     def as_dict(self, fingerprint: str) -> dict[str, Any]:
         return {
             "fingerprint": fingerprint,
+            "reads": None if self.reads is None else sorted(str(p) for p in self.reads),
+            "walkers": sorted(str(shape) for shape in self.walkers),
             "tops": [str(shape) for shape in self.tops],
             "skippable": [
                 {"shape": str(c.shape), "needs": [sorted([kind, str(term)] for kind, term in n) for n in c.needs]}
@@ -188,13 +278,18 @@ class Plan:
                 )
                 for item in data["skippable"]
             ),
+            None if data.get("reads") is None else frozenset(URIRef(p) for p in data["reads"]),
+            frozenset(URIRef(shape) for shape in data.get("walkers", ())),
         )
 
 
 def analyse(shapes: Graph) -> Plan | None:
     """The plan for ``shapes`` (parses every SPARQL constraint: seconds), or None when they cannot be named."""
     tops = top_shapes(shapes)
-    return None if tops is None else Plan(tops, skippable(shapes))
+    if tops is None:
+        return None
+    read = read_predicates(shapes)
+    return Plan(tops, skippable(shapes), *((None, frozenset()) if read is None else read))
 
 
 def fingerprint() -> str:
