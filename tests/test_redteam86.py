@@ -142,3 +142,56 @@ def test_a_one_off_events_credits_retired_before_a_reduction_are_refused(engine:
     assert "CN-EVENT-06" not in violated_rules(nothing, engine, as_of=AS_OF)
     recurring = edited(example("annex-b/recurring-event-claim.jsonld"))
     assert "CN-EVENT-06" not in violated_rules(recurring, engine, as_of=AS_OF)
+
+
+# ---- ACR: a Vintage written in another form (red team 87b) ----
+# Before: Vintage "12/31/2015" was warned about as not read ("the credit has no vintageEndYear"), and the vintage
+# assignment period's end year (2023) was written all the same.
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"), [("12/31/2015", []), ("FY2015", []), ("", ["2023"]), ("2023", ["2023"])]
+)
+def test_an_acr_vintage_that_cannot_be_read_is_not_taken_from_the_period(
+    tmp_path: Path, written: str, expected: list[str]
+) -> None:
+    from tests.test_redteam33_imports import _acr
+
+    path = _acr(tmp_path / "acr.csv", "2023", "1/1/2023", "12/31/2023")
+    # The Vintage column is the fourth; the serial id keeps naming 2023.
+    header, row, *rest = path.read_bytes().decode("utf-8").split("\r\n")
+    fields = row.split('","')
+    assert fields[3] == "2023"
+    fields[3] = written
+    path.write_bytes("\r\n".join([header, '","'.join(fields), *rest]).encode("utf-8"))
+    result = import_records("acr", path, beneficiary=ACME)
+    credits = [node for node in result.nodes if node.get("@type") == "CarbonCredit"]
+    vintages = [str(credit["vintageEndYear"]) for credit in credits if "vintageEndYear" in credit]
+    assert vintages == expected, result.warnings
+
+
+# ---- CN-CLAIM-02: one undated emission beside emissions for part of the period (red team 87a) ----
+# Before: an emission that states no period is read as the whole period's, so the example's undated fire emission
+# hid scope 1 to 3 emissions stated for the first half-year only: the claim conformed.
+
+HALF_YEAR = {"@id": "ex:period-2024-h1", "@type": "ReportingPeriod",
+             "reportingPeriodStart": "2024-01-01", "reportingPeriodEnd": "2024-06-30"}  # fmt: skip
+SCOPES = ("ex:emission-scope1", "ex:emission-scope2", "ex:emission-scope3")
+
+
+def _emissions_for(period: str, *emissions: str) -> dict[str, Any]:
+    document = edited(example("conforming-claim.jsonld"), *((e, "hasReportingPeriod", period) for e in emissions))
+    document["@graph"].append(dict(HALF_YEAR))
+    return document
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.rule("CN-CLAIM-02")
+def test_emissions_for_part_of_the_period_beside_an_undated_one_are_refused(engine: str) -> None:
+    half = _emissions_for("ex:period-2024-h1", *SCOPES)
+    messages = rule_messages(half, engine, "CN-CLAIM-02", as_of=AS_OF)
+    assert any("emission-reversal-2024 states no period" in m for m in messages), messages
+    # Every emission stated for the claim's own period, or none stated at all: nothing to refuse.
+    whole = _emissions_for("ex:period-2024", *SCOPES)
+    assert "CN-CLAIM-02" not in violated_rules(whole, engine, as_of=AS_OF)
+    assert "CN-CLAIM-02" not in violated_rules(example("conforming-claim.jsonld"), engine, as_of=AS_OF)

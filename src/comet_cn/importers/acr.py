@@ -175,7 +175,7 @@ def _period_vintage(
     row: Row, read_date: Callable[[str], date | None], vintage: int | None, where: str, warnings: list[str]
 ) -> int | None:
     """The vintage year to write: ``Vintage`` (the year the serial names), or the year the vintage assignment
-    period ends where ``Vintage`` is not given.
+    period ends where ``Vintage`` is blank (none where it is written in a form that cannot be read).
 
     ``Vintage`` may name the year a two-year period starts (7/1/2023 to 6/30/2024 is vintage 2023): that is no
     contradiction. A ``Vintage`` outside the period's years contradicts it (Vintage 2023 for a 2017 period): the
@@ -186,7 +186,9 @@ def _period_vintage(
     if end is None:
         return vintage
     if vintage is None:
-        return end.year
+        # Only where Vintage is blank: one written in another form ("12/31/2015") was warned about as not read,
+        # and the period's year, which may be later, would pass CN-VINT-01 on it.
+        return None if str(row.get("Vintage") or "").strip() else end.year
     if vintage == end.year or (start is not None and start.year <= vintage <= end.year):
         return vintage  # the year the serial names too (CN-VINT-02 compares them)
     written = min(vintage, end.year)
