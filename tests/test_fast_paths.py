@@ -112,3 +112,38 @@ def test_the_reference_engine_runs_on_a_claim_read_into_the_simple_store(engine:
     for reasoning in ("none", "owlrl"):
         report = comet_cn.validate(EXAMPLES / "conforming-claim.jsonld", reasoning=reasoning, shacl_engine=engine)  # type: ignore[arg-type]
         assert report.conforms, (engine, reasoning, report.rule_ids)
+
+
+# ---- pyld is imported only when it reads a claim (a tenth of a cold start) ----
+
+
+def test_the_base_written_out_is_pylds_own() -> None:
+    from pyld import jsonld
+
+    from comet_cn.loading import JSONLD_BASE
+
+    assert JSONLD_BASE == jsonld.DEFAULT_BASE_IRI
+
+
+def test_every_term_pyld_maps_in_the_bundled_context_is_one_its_json_defines() -> None:
+    # The redefinition check skips pyld where a document's context defines none of the bundled context's terms, as
+    # read off its JSON: sound only while pyld's mappings hold no term the JSON does not define.
+    from comet_cn.resources import context_terms
+    from comet_cn.terms import _bundled_mappings
+
+    assert set(_bundled_mappings()) <= set(context_terms())
+
+
+def test_a_turbo_claim_read_by_the_oxigraph_reader_imports_no_pyld(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    pytest.importorskip("pyoxigraph")  # the Oxigraph reader (the turbo extra)
+    claim = EXAMPLES / "conforming-claim.jsonld"
+    script = (
+        "import sys, comet_cn\n"
+        f"report = comet_cn.validate(__import__('pathlib').Path({str(claim)!r}), shacl_engine='turbo')\n"
+        "print(report.conforms, 'pyld' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert done.stdout.split() == ["True", "False"]

@@ -29,7 +29,6 @@ from typing import Any, BinaryIO
 from urllib.parse import urldefrag
 
 import rdflib
-from pyld import jsonld
 from rdflib import BNode, ConjunctiveGraph, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.plugins.parsers.ntriples import NTGraphSink, W3CNTriplesParser
@@ -1265,6 +1264,8 @@ def _jsonld_to_graph(document: Any, text: str | None, budget: _Budget) -> Graph:
     try:
         # The marker @vocab lies under the document's own context: a key or type it does not define expands to a
         # marker IRI instead of being dropped in silence, and comet_cn.terms reports it.
+        from pyld import jsonld  # here: a tenth of a cold start, and the Oxigraph reader needs none of it
+
         with fast_duplicate_checks():  # linear in the claim's size (see comet_cn.pyld_index)
             dataset = jsonld.to_rdf(document, {"documentLoader": loader, "expandContext": {"@vocab": MARKER}})
     except InputError as error:
@@ -1279,9 +1280,10 @@ def _jsonld_to_graph(document: Any, text: str | None, budget: _Budget) -> Graph:
     return graph
 
 
-#: What pyld resolves a relative reference against when the document gives no base of its own: "" (or "." or
-#: "#") is this very IRI, and "N/A" reads as JSONLD_BASE + "N/A".
-JSONLD_BASE: str = jsonld.DEFAULT_BASE_IRI
+#: What pyld resolves a relative reference against when the document gives no base of its own (its
+#: ``jsonld.DEFAULT_BASE_IRI``, written out so that pyld is imported only when it reads a claim; tests/test_loading.py
+#: checks the two agree): "" (or "." or "#") is this very IRI, and "N/A" reads as JSONLD_BASE + "N/A".
+JSONLD_BASE: str = "http://example.org/base/"
 _EMPTY_REFERENCES = (URIRef(JSONLD_BASE), URIRef(JSONLD_BASE + "#"))
 
 

@@ -14,8 +14,6 @@ from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from pyld import jsonld
-
 from comet_cn.rdflib_state import exclusive
 
 __all__ = ["fast_duplicate_checks", "value_key"]
@@ -88,6 +86,8 @@ class _Index:
 
 
 def _indexed_has_value(indexes: dict[int, _Index], original: Callable[..., bool]) -> Callable[..., bool]:
+    from pyld import jsonld
+
     compare = jsonld.JsonLdProcessor.compare_values
 
     def has_value(subject: Any, property: Any, value: Any) -> bool:
@@ -107,6 +107,10 @@ def _indexed_has_value(indexes: dict[int, _Index], original: Callable[..., bool]
 @contextmanager
 def fast_duplicate_checks() -> Iterator[None]:
     """Run the enclosed pyld calls with :func:`value_key`-indexed duplicate checks."""
+    # Imported here: pyld (with lxml.html and asyncio) is a tenth of a cold start, and a claim the Oxigraph reader
+    # takes (comet_cn.jsonld_fast) never needs it.
+    from pyld import jsonld
+
     with exclusive():
         processor = jsonld.JsonLdProcessor
         original = processor.__dict__["has_value"]

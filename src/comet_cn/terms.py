@@ -830,12 +830,19 @@ def _redefinitions(document: Any, contexts: list[_Context]) -> Iterator[UnknownT
     Only the IRI is compared: re-stating a bundled term with the same IRI is fine. Only terms the rules read count
     (see :func:`_read_by_rules`): ``"schema": "https://schema.org/"`` for the user's own annotations is fine too.
     """
-    bundled = _read_by_rules()
+    from comet_cn.resources import context_terms
+
+    # The terms the bundled context defines, read off its JSON: the common case (only local prefixes) is settled
+    # without pyld, whose import and processing of the bundled context are a tenth of a cold start.
+    defined = frozenset(context_terms())
     top = document.get("@context") if isinstance(document, Mapping) else None
     reported: set[str] = set()
     for at, context in contexts:
+        if not any(term in defined for _, entry in _definitions(context, at) for term in entry):
+            continue
+        bundled = _read_by_rules()
         if not any(term in bundled for _, entry in _definitions(context, at) for term in entry):
-            continue  # the common case: only local prefixes, no pyld processing needed
+            continue  # bundled terms the rules do not read (a prefix for the user's own annotations)
         # A context other than the top one applies on top of it (a node's, or one scoped in a term definition).
         chain = [] if at == "$.@context" or top is None else _entries(top)
         active = _process_context([*chain, *_entries(context)])
