@@ -195,3 +195,21 @@ def test_emissions_for_part_of_the_period_beside_an_undated_one_are_refused(engi
     whole = _emissions_for("ex:period-2024", *SCOPES)
     assert "CN-CLAIM-02" not in violated_rules(whole, engine, as_of=AS_OF)
     assert "CN-CLAIM-02" not in violated_rules(example("conforming-claim.jsonld"), engine, as_of=AS_OF)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.rule("CN-PROD-02")
+def test_a_baseline_that_names_its_replacement_with_is_replaced_by_is_not_read(engine: str) -> None:
+    # Red team 88a: the old baseline saying dcterms:isReplacedBy, Dublin Core's inverse of dcterms:replaces, was
+    # still held to its unit (a false violation). The ontology states the inverse, so reasoning reads either.
+    document = _product((BASELINE, "functionalUnit", None), (BASELINE, "declaredUnit", "1 t at the gate"))
+    (old,) = [node for node in document["@graph"] if node["@id"] == BASELINE]
+    recalculated = json.loads(json.dumps(old)) | {"@id": "ex:baseline-2019-recalculated"}
+    recalculated["functionalUnit"] = "1 m² of floor covered with Acme Terra tiles for 50 years"
+    del recalculated["declaredUnit"]
+    document["@graph"].append(recalculated)
+    (plan,) = [node for node in document["@graph"] if node.get("hasBaseline") == BASELINE]
+    plan["hasBaseline"] = [BASELINE, "ex:baseline-2019-recalculated"]
+    assert "CN-PROD-02" in violated_rules(document, engine, as_of=AS_OF)  # neither names the other yet
+    old["http://purl.org/dc/terms/isReplacedBy"] = {"@id": "ex:baseline-2019-recalculated"}
+    assert "CN-PROD-02" not in violated_rules(document, engine, as_of=AS_OF)
