@@ -213,3 +213,15 @@ def test_a_baseline_that_names_its_replacement_with_is_replaced_by_is_not_read(e
     assert "CN-PROD-02" in violated_rules(document, engine, as_of=AS_OF)  # neither names the other yet
     old["http://purl.org/dc/terms/isReplacedBy"] = {"@id": "ex:baseline-2019-recalculated"}
     assert "CN-PROD-02" not in violated_rules(document, engine, as_of=AS_OF)
+
+
+# ---- The name a library caller gives is the one its errors use (red team 89b) ----
+
+
+@pytest.mark.parametrize("source", ['{"@context": "https://example.org/remote.jsonld"}', {"@context": 5}], ids=str)
+def test_an_input_error_names_the_input_as_the_caller_named_it(source: Any) -> None:
+    from comet_cn import InputError, validate
+
+    with pytest.raises(InputError) as raised:
+        validate(source, name="mine.jsonld")
+    assert str(raised.value).startswith("mine.jsonld: "), str(raised.value)

@@ -227,8 +227,11 @@ def load_claim(
     max_triples: int | None = None,
     store: str = "default",
     keep_undefined: bool = False,
+    name: str | None = None,
 ) -> Loaded:
     """Like :func:`load`, and also report the JSON-LD keys and types that the context does not define.
+
+    :param name: what to call the input in errors (default: the path, or a placeholder for text).
 
     :param max_triples: refuse the input as soon as it holds more triples than this (parsing stops there).
     :param keep_undefined: keep the statements of an undefined key or type in the graph, under its marker IRI
@@ -243,7 +246,7 @@ def load_claim(
             "<input>",
             f"cannot read a {type(source).__name__}: give a pathlib.Path, text, bytes, a JSON-LD document or a Graph",
         )
-    name = describe_source(source)
+    name = name or describe_source(source)
     budget = _Budget(name, limits, max_triples, store, keep_undefined)
     if isinstance(source, Graph):
         copy = retyped_copy(source)

@@ -162,7 +162,7 @@ def validate(
     if isinstance(max_triples, bool) or not isinstance(max_triples, int) or max_triples < 1:
         raise ValueError("max_triples must be a positive whole number")
     with exclusive():
-        loaded = load_claim(source, format=format, limits=limits, max_triples=max_triples, store="claim")
+        loaded = load_claim(source, format=format, limits=limits, max_triples=max_triples, store="claim", name=name)
         return _check(
             loaded,
             name=name,
