@@ -132,7 +132,8 @@ def test_an_event_outside_the_reporting_period_is_not_the_period_s_event(engine:
     # Starting on the period's last day, the event and its post-event phase run past the period's end (red team
     # 29b): no longer the period's event either.
     assert violated(last_day, engine, reasoning) == {"CN-EVENT-01"}
-    assert violated(next_year, engine, reasoning) == {"CN-EVENT-01"}
+    # The credits, retired in March 2025, were retired before a September 2025 one-off event (CN-EVENT-06).
+    assert violated(next_year, engine, reasoning) == {"CN-EVENT-01", "CN-EVENT-06"}
     before = edited(
         EVENT, ("ex:summit-2024", "eventStartDate", "2023-12-31"), ("ex:plan", "planPreparationDate", "2023-02-01")
     )
