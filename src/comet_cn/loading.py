@@ -231,8 +231,6 @@ def load_claim(
 ) -> Loaded:
     """Like :func:`load`, and also report the JSON-LD keys and types that the context does not define.
 
-    :param name: what to call the input in errors (default: the path, or a placeholder for text).
-
     :param max_triples: refuse the input as soon as it holds more triples than this (parsing stops there).
     :param keep_undefined: keep the statements of an undefined key or type in the graph, under its marker IRI
         (:data:`comet_cn.terms.MARKER`), as :func:`load` does, so that validating the graph reports them again.
@@ -240,6 +238,7 @@ def load_claim(
         (:class:`comet_cn.claim_store.ClaimMemory`), about twice as fast to fill and to walk as rdflib's default and
         cheap to ask its size, but without the named graphs pySHACL's own inference needs; the default suits any
         use.
+    :param name: what to call the input in errors (default: the path, or a placeholder for text).
     """
     if not isinstance(source, (str, Path, bytes, Mapping, list, Graph)):
         raise InputError(
@@ -1284,8 +1283,9 @@ def _jsonld_to_graph(document: Any, text: str | None, budget: _Budget) -> Graph:
 
 
 #: What pyld resolves a relative reference against when the document gives no base of its own (its
-#: ``jsonld.DEFAULT_BASE_IRI``, written out so that pyld is imported only when it reads a claim; tests/test_loading.py
-#: checks the two agree): "" (or "." or "#") is this very IRI, and "N/A" reads as JSONLD_BASE + "N/A".
+#: ``jsonld.DEFAULT_BASE_IRI``, written out so that pyld is imported only when it reads a claim;
+#: tests/test_fast_paths.py checks the two agree): "" (or "." or "#") is this very IRI, and "N/A" reads as
+#: JSONLD_BASE + "N/A".
 JSONLD_BASE: str = "http://example.org/base/"
 _EMPTY_REFERENCES = (URIRef(JSONLD_BASE), URIRef(JSONLD_BASE + "#"))
 

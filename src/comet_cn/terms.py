@@ -830,11 +830,9 @@ def _redefinitions(document: Any, contexts: list[_Context]) -> Iterator[UnknownT
     Only the IRI is compared: re-stating a bundled term with the same IRI is fine. Only terms the rules read count
     (see :func:`_read_by_rules`): ``"schema": "https://schema.org/"`` for the user's own annotations is fine too.
     """
-    from comet_cn.resources import context_terms
-
     # The terms the bundled context defines, read off its JSON: the common case (only local prefixes) is settled
     # without pyld, whose import and processing of the bundled context are a tenth of a cold start.
-    defined = frozenset(context_terms())
+    defined = _defined_terms()
     top = document.get("@context") if isinstance(document, Mapping) else None
     reported: set[str] = set()
     for at, context in contexts:
@@ -872,6 +870,14 @@ def _redefinitions(document: Any, contexts: list[_Context]) -> Iterator[UnknownT
                     suggestion=None,
                     reason=f"(comet-cn's {bundled[term][0]!r}) is redefined by the document's own @context to {to}",
                 )
+
+
+@lru_cache(maxsize=1)
+def _defined_terms() -> frozenset[str]:
+    """The terms the bundled context's JSON defines (pyld's mappings of it hold no others: tests/test_fast_paths.py)."""
+    from comet_cn.resources import context_terms
+
+    return frozenset(context_terms())
 
 
 @lru_cache(maxsize=1)
