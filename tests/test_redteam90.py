@@ -74,7 +74,8 @@ def test_a_commitment_date_not_written_as_a_date_is_refused(engine: str, key: st
 @pytest.mark.parametrize(
     ("key", "value", "violated"),
     [("dcterms:issued", "2026", True), ("dcterms:issued", "2025-09", True), ("dcterms:issued", "2025", False),
-     ("dcterms:issued", "2025-05", False), ("dcterms:issued", "2025-05-15", False), ("dcterms:issued", "2024-11-30", False),
+     ("dcterms:issued", "2025-05", False), ("dcterms:issued", "2025-05-15", False),
+     ("dcterms:issued", "2024-11-30", False),
      ("prov:invalidatedAtTime", "2024", True), ("prov:invalidatedAtTime", "2025-04", True),
      ("prov:invalidatedAtTime", "2025", False), ("prov:invalidatedAtTime", "2026-01-10", False)],
 )  # fmt: skip
@@ -101,4 +102,5 @@ def test_a_commitment_date_typed_as_a_spreadsheet_serial_names_its_cell(tmp_path
     report = comet_cn.validate(target, parameters=comet_cn.RuleParameters(as_of=AS_OF))
     assert not report.conforms
     findings = [r for r in report.results if r.rule_id == "CN-CLAIM-01"]
-    assert [f.location for f in findings] == [f"sheet 'Commitment', row {cell.row}, column dcterms:issued ({cell.coordinate})"]
+    expected = f"sheet 'Commitment', row {cell.row}, column dcterms:issued ({cell.coordinate})"
+    assert [f.location for f in findings] == [expected]

@@ -245,6 +245,14 @@ def _alias_message(row: Row) -> str:
     )
 
 
+def _withdrawal_message(row: Row) -> str:
+    return (
+        f"CN-AUDIT-CLAIM-01 (§6, §13): claim {row['claim']} (made {row['claimed']}) rests on commitment "
+        f"{row['commitment']}, which the inputs say was withdrawn on {row['withdrawn']}; a claim rests on a commitment "
+        "top management maintains, and none other it rests on was in force."
+    )
+
+
 def _value(row: Row, column: str | None) -> str | None:
     if column is None or row.get(column) is None:
         return None
@@ -283,6 +291,13 @@ AUDITS: tuple[Audit, ...] = (
         focus="instrument",
         value="claims",
         path=str(CN.usesContractualInstrument),
+    ),
+    Audit(
+        rule_id="CN-AUDIT-CLAIM-01",
+        message=_withdrawal_message,
+        focus="claim",
+        value="withdrawn",
+        path=str(CN.hasCommitment),
     ),
     Audit(
         rule_id="CN-AUDIT-ID-01",
