@@ -139,6 +139,7 @@ MORE_VIOLATING: dict[str, str] = {
     "cn-prod-02-baseline-of-part-of-the-life-cycle.jsonld": "CN-PROD-02",
     "cn-prod-04-per-unit-zero-of-a-positive-total.jsonld": "CN-PROD-04",
     "cn-prod-02-baseline-full-life-cycle-per-declared-unit.jsonld": "CN-PROD-02",
+    "cn-elec-02-certificate-retired-as-a-carbon-credit.jsonld": "CN-ELEC-02",
 }
 
 
