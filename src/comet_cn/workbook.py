@@ -1712,10 +1712,21 @@ def _read_checklist(
     by_property = {checklist.property: checklist for checklist in checklists()}
     # (node, list, item) -> the first row that answers it and its answer: a later row may repeat it, not contradict it.
     answered: dict[tuple[str, str, str], tuple[int, bool]] = {}
+    # The columns by their headers, as on the other sheets: read by position, a column inserted before "included"
+    # (a reviewer's "yes" on every row) was read as the answers, and a blank one made every item "no" (red team 93a).
+    columns: dict[str, int] | None = None
+    included_letter = "E"
     for number, texts, _ in _rows(sheet, budget, name):
-        if number == 1 or _help_row(texts, _CHECKLIST_NOTES, CHECKLIST, number, name):
+        if columns is None:
+            columns = _checklist_columns(texts, number, name)
+            included_letter = _letter(columns["included"] + 1)
             continue
-        holder, prop, item, _, included, location, page = ([t.strip() for t in texts] + [""] * 7)[:7]
+        padded = [*texts, *([""] * (max(columns.values()) + 1))]
+        # The row in the template's column order; a column of the user's own (a reviewer's notes) is not read.
+        canonical = [padded[columns[header]] if header in columns else "" for header in _CHECKLIST_HEADERS]
+        if _help_row(canonical, _CHECKLIST_NOTES, CHECKLIST, number, name):
+            continue
+        holder, prop, item, _, included, location, page = (text.strip() for text in canonical)
         where = f"sheet {CHECKLIST!r} row {number}"
         for text in (location, page):
             _check_length(text, f"{name}: {where}", limits)
@@ -1729,7 +1740,7 @@ def _read_checklist(
             if holder and item:
                 # An item answered "no" for a named node: a finding that it is missing points at this row to tick.
                 key = holder if holder.startswith("_:") else expand_iri(holder, prefixes)
-                cells.setdefault((key, item), CellRef(CHECKLIST, number, "included", "E"))
+                cells.setdefault((key, item), CellRef(CHECKLIST, number, "included", included_letter))
             continue
         if not item:
             raise InputError(name, f"{where}: name the item (column item) that is ticked or has evidence")
@@ -1741,8 +1752,8 @@ def _read_checklist(
             holder = _only_holder(checklist.holders if checklist else (), nodes, prefixes, name, where, item)
         key = holder if holder.startswith("_:") else expand_iri(holder, prefixes)
         node = nodes.setdefault(key, {"@id": holder})
-        cells.setdefault((key, prop), CellRef(CHECKLIST, number, "included", "E"))
-        cells.setdefault((key, item), CellRef(CHECKLIST, number, "included", "E"))
+        cells.setdefault((key, prop), CellRef(CHECKLIST, number, "included", included_letter))
+        cells.setdefault((key, item), CellRef(CHECKLIST, number, "included", included_letter))
         if ticked:
             node.setdefault(prop, []).append(item)
         if location or page:
@@ -1752,6 +1763,33 @@ def _read_checklist(
                 if values:
                     evidence[column] = values[0] if len(values) == 1 else values
             node.setdefault("hasEvidence", []).append(evidence)
+
+
+def _checklist_columns(texts: list[str], number: int, name: str) -> dict[str, int]:
+    """Where each column of the Checklist sheet is, from its header row; every column it reads is there once
+    ("meaning" is not read back and may go)."""
+    where = f"sheet {CHECKLIST!r} row {number}"
+    if number != 1:
+        raise InputError(name, f"{where}: row 1 must hold the column headers ({', '.join(_CHECKLIST_HEADERS)})")
+    found: dict[str, int] = {}
+    for index, text in enumerate(texts):
+        header = text.strip()
+        if header in _CHECKLIST_HEADERS:
+            if header in found:
+                raise InputError(
+                    name,
+                    f"{where}: the column {header!r} appears twice ({_letter(found[header] + 1)} "
+                    f"and {_letter(index + 1)}); keep one",
+                )
+            found[header] = index
+    missing = [h for h in _CHECKLIST_HEADERS if h != "meaning" and h not in found]
+    if missing:
+        raise InputError(
+            name,
+            f"{where}: no column headed {', '.join(repr(h) for h in missing)}; the sheet's headers "
+            f"are {', '.join(_CHECKLIST_HEADERS)}",
+        )
+    return found
 
 
 def _same_answer(
