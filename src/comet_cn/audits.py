@@ -246,8 +246,10 @@ def _alias_message(row: Row) -> str:
 
 
 def _withdrawal_message(row: Row) -> str:
+    # An undated claim is judged at its period's last day: said so, not "made" on a day the claim never states.
+    when = "made" if row.get("dated") is not False else "undated; its period ends"
     return (
-        f"CN-AUDIT-CLAIM-01 (§6, §13): claim {row['claim']} (made {row['claimed']}) rests on commitment "
+        f"CN-AUDIT-CLAIM-01 (§6, §13): claim {row['claim']} ({when} {row['claimed']}) rests on commitment "
         f"{row['commitment']}, which the inputs say was withdrawn on {row['withdrawn']}; a claim rests on a commitment "
         "top management maintains, and none other it rests on was in force."
     )

@@ -1033,6 +1033,9 @@ class _PartScan:
         self.error_text = ""
         self.arrays: list[_ArrayFormula] = []  # array formulas over several cells
         self.formula_cell: str | None = None  # the first cell holding a formula (with its stored result)
+        self.in_formula = False
+        self.formula_text = ""
+        self.total: str | None = None  # the first cell summing the cells above it in its column, and its formula
         self.recalculate = False  # the workbook part asks to be recalculated when opened (fullCalcOnLoad)
 
     def unreadable(self) -> str | None:
@@ -1072,10 +1075,10 @@ class _PartScan:
             self.cell(attrs.get("r"))  # openpyxl reads every child of a row as a cell
             self.cell_ref, self.cell_type = attrs.get("r"), attrs.get("t")
             self.formula = self.valued = self.value_seen = False
-            self.error_text = ""
+            self.error_text = self.formula_text = ""
         elif self.depth == self.row_depth + 1 and self.row_depth > 0:
             if tag == self._FORMULA:
-                self.formula = True
+                self.formula = self.in_formula = True
                 if attrs.get("t") == "array":
                     self.array(attrs.get("ref"))
             self.in_value = tag == self._VALUE
@@ -1121,6 +1124,8 @@ class _PartScan:
         self.column = column
 
     def text(self, data: str) -> None:
+        if self.in_formula:
+            self.formula_text += data
         if self.in_value:
             if data.strip():
                 self.valued = True
@@ -1139,8 +1144,11 @@ class _PartScan:
                 self.arrays.append(_ArrayFormula(str(ref), first_column, first_row, last_column, last_row, area))
 
     def end(self, tag: str) -> None:
-        self.in_value = False
+        self.in_value = self.in_formula = False
         if self.depth == self.row_depth:
+            if self.formula_text and self.total is None and _sums_above(self.formula_text, self.column, self.row):
+                where = self.cell_ref or f"{_letter(self.column)}{self.row}"
+                self.total = f"{where} (={self.formula_text.strip()[:40]})"
             # openpyxl reads a formula's stored result, and a workbook written by a program that does not
             # calculate (openpyxl itself, pandas) stores none: the cell would read as empty, its value lost. A text
             # result may be empty (<v></v>), but is there.
@@ -1284,6 +1292,7 @@ def _check_archive(raw: bytes, name: str) -> None:
         budget = [_MAX_ELEMENTS, _MAX_CELLS, _MAX_GRID]
         recalculate = False  # the workbook asks to be recalculated when opened
         formulas: list[tuple[str, str]] = []  # (part, first formula cell) of each part holding a formula
+        totals: list[tuple[str, str]] = []  # (part, first cell summing the cells above it) of each such part
         for info in infos:
             if info.is_dir():
                 continue
@@ -1311,6 +1320,8 @@ def _check_archive(raw: bytes, name: str) -> None:
             recalculate |= scan.recalculate
             if scan.formula_cell is not None:
                 formulas.append((info.filename, scan.formula_cell))
+            if scan.total is not None:
+                totals.append((info.filename, scan.total))
             problem = scan.unreadable()
             if problem is not None:
                 if titles is None:
@@ -1322,6 +1333,16 @@ def _check_archive(raw: bytes, name: str) -> None:
         problem = _unreadable_sheet(archive)
         if problem is not None:
             raise InputError(name, problem)
+        for part, cell in totals:
+            titles = titles if titles is not None else _sheet_parts(archive)
+            title = titles.get(part)
+            if title in _READ_SHEETS and title != CHECKLIST:
+                raise InputError(
+                    name,
+                    f"sheet {title!r} cell {cell} sums the cells above it: its row is a total, and each row is one "
+                    "node (a total would be read as one more, with the sum for its quantity): delete the row; the "
+                    "checker sums the rows itself",
+                )
         if recalculate and formulas:
             # The results a formula stores are those of the program that saved them; a workbook that asks to be
             # recalculated when opened may show others, and the claim would be judged on numbers no one sees.
@@ -1537,6 +1558,30 @@ def _check_length(text: str, where: str, limits: LoadLimits) -> None:
         raise InputError(where, f"a cell is longer than {limits.max_string_chars} characters")
 
 
+def _check_headers(headers: Sequence[str], title: str, name: str) -> None:
+    """Refuse a header row that names a column twice, or a later column ``id`` or an ``@`` keyword: read, its values
+    went to one key with the other column's (a copied ``id`` column made the claim "not valid JSON-LD (colliding
+    keywords)", naming no sheet)."""
+    seen: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        if not header:
+            continue
+        if header.startswith("@") or (header == "id" and index > 0):
+            raise InputError(
+                name,
+                f"sheet {title!r} cell {_letter(index + 1)}1: the column {header!r} is the node's id, which is column "
+                "A: rename the column or delete it",
+            )
+        if header in seen:
+            raise InputError(
+                name,
+                f"sheet {title!r} cell {_letter(index + 1)}1: the column {header!r} appears twice "
+                f"({_letter(seen[header] + 1)} and {_letter(index + 1)}): write the values in one column, one per "
+                "line, and delete the other",
+            )
+        seen[header] = index
+
+
 def _read_nodes(
     sheet: Any,
     spec: Sheet,
@@ -1557,6 +1602,7 @@ def _read_nodes(
             headers = [t.strip() for t in texts]
             if not headers or headers[0] != "id":
                 raise InputError(name, f"sheet {title!r}: row 1 must start with the column id")
+            _check_headers(headers, title, name)
             notes = _column_notes(spec, headers)
             continue
         if not any(t.strip() for t in texts) or _help_row(texts, notes, title, number, name):
@@ -1639,9 +1685,28 @@ _TOTAL_WORD = re.compile(
     # English, and the words of the languages the workbook is filled in most (German, French, Spanish, Italian,
     # Dutch, Portuguese) and the sign.
     r"(?:grand |sub-? ?)?(?:totals?|sum|summe|gesamtsumme|gesamt|insgesamt|somme|suma|totale|totaal|soma|σ|∑)"
-    r"(?: (?:of|all|retired|credits?|emissions?|tonnes|t|tco2e|co2e|\(t\)|\(tco2e\)))*:?",
+    # Then what it totals: the unit, in brackets or not ("Total (t CO2e)"), the things, the year ("2024").
+    r"(?: (?:of|for|all|retired|credits?|offsets?|removals?|emissions?|tonnes|t|t ?co2-?e|co2-?e|(?:19|20)[0-9]{2}"
+    r"|\((?:t|tonnes|kg|t ?co2-?e|kg ?co2-?e|tonnes co2-?e)\)))*:?",
     re.IGNORECASE,
 )
+
+
+# An aggregate of a range (a spreadsheet's own totals row is SUM or SUBTOTAL of the column above it).
+_AGGREGATE = re.compile(r"\s*=?\s*(?:_xlfn\.)?(?:SUM|SUBTOTAL|AGGREGATE|SUMIFS?|SUMPRODUCT)\s*\(", re.IGNORECASE)
+_RANGE = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]+)\s*:\s*\$?([A-Za-z]{1,3})\$?([0-9]+)")
+
+
+def _sums_above(formula: str, column: int, row: int) -> bool:
+    """Whether a cell's formula sums a range of its own column above it: the cell is a totals row, whatever its
+    row says in words (a bare =SUM(D3:D9) under the credits' quantities)."""
+    if not _AGGREGATE.match(formula):
+        return False
+    for match in _RANGE.finditer(formula):
+        first, last = _column_number(match.group(1)), _column_number(match.group(3))
+        if first == last == column and max(int(match.group(2)), int(match.group(4))) < row:
+            return True
+    return False
 
 
 def _refuse_total_row(texts: Sequence[str], title: str, number: int, name: str) -> None:

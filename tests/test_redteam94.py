@@ -1,0 +1,149 @@
+"""Red team 94 and the closing notes of round 93: a workbook's totals row written as "Total (t CO2e)", "Total
+offsets" or "Total emissions 2024", or as a bare =SUM of the column above, was read as one more node (a credit of
+the sum's tonnes, an emission with no id) instead of being refused on its cell."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from comet_cn.audits import run_audits
+from comet_cn.errors import InputError
+from comet_cn.workbook import read_workbook
+from tests.conftest import EXAMPLES, conforming_workbook, workbook_data
+
+
+def _headers(sheet: Any) -> list[Any]:
+    return [cell.value for cell in sheet[1]]
+
+
+def _with_row(sheet_name: str, cells: dict[str, Any]) -> tuple[bytes, int]:
+    """The conforming workbook with one more row on ``sheet_name``, and that row's number."""
+    book = conforming_workbook()
+    sheet = book[sheet_name]
+    headers = _headers(sheet)
+    row = sheet.max_row + 1
+    for column, value in cells.items():
+        sheet.cell(row=row, column=headers.index(column) + 1).value = value
+    return workbook_data(book), row
+
+
+@pytest.mark.parametrize(
+    ("sheet", "cells"),
+    [
+        ("Credits", {"label": "Total (t CO2e)", "tonnesCO2e": 12500}),
+        ("Credits", {"label": "Total offsets", "tonnesCO2e": 12500}),
+        ("Credits", {"label": "Total (tCO2e):", "tonnesCO2e": 12500}),
+        ("Emissions and removals", {"label": "Total emissions 2024", "tonnesCO2e": 20000}),
+        ("Emissions and removals", {"label": "Total for 2024", "tonnesCO2e": 20000}),
+    ],
+)
+def test_a_totals_row_in_the_words_people_write_is_refused_on_its_cell(sheet: str, cells: dict[str, Any]) -> None:
+    data, row = _with_row(sheet, cells)
+    with pytest.raises(InputError, match=rf"sheet '{sheet}' cell [A-Z]+{row}: row {row} is a total") as error:
+        read_workbook(Path("claim.xlsx"), data=data)
+    assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("label", ["Total Energies SE offsets 2024", "Totalizer plant removals"])
+def test_a_node_whose_label_begins_like_a_total_is_read(label: str) -> None:
+    data, _ = _with_row("Credits", {"id": "ex:credit-extra", "label": label, "tonnesCO2e": 5})
+    claim = read_workbook(Path("claim.xlsx"), data=data)
+    assert any(node["@id"] == "ex:credit-extra" for node in claim.document["@graph"])
+
+
+def _stored(data: bytes, sheet_part_has: str, reference: str, result: str) -> bytes:
+    """``data`` with the formula in ``reference`` given ``result`` as its stored result, as a spreadsheet program
+    saves it (openpyxl stores none), on the worksheet part whose XML holds ``sheet_part_has``."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    target = io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename.startswith("xl/worksheets/") and sheet_part_has.encode() in part:
+                text = re.sub(
+                    rf'<c r="{reference}"( [^>]*)?><f>(.*?)</f><v\s*/?>(</v>)?',
+                    lambda m: f'<c r="{reference}"><f>{m.group(2)}</f><v>{result}</v>',
+                    part.decode("utf-8"),
+                )
+                part = text.encode("utf-8")
+            elif info.filename == "xl/workbook.xml":
+                part = part.replace(b' fullCalcOnLoad="1"', b"")
+            out.writestr(info, part)
+    return target.getvalue()
+
+
+def _credits_formula(formula: str) -> tuple[bytes, str]:
+    """The conforming workbook with a row under the credits holding ``formula`` (its result stored) as its
+    quantity, and the cell's reference."""
+    book = conforming_workbook()
+    sheet = book["Credits"]
+    column = _headers(sheet).index("tonnesCO2e") + 1
+    row = sheet.max_row + 1
+    cell = sheet.cell(row=row, column=column)
+    cell.value = formula.format(letter=cell.column_letter, last=row - 1)
+    sheet.cell(row=row, column=1).value = "ex:credit-row"
+    data = workbook_data(book)
+    return _stored(data, "ex:credit-row", cell.coordinate, "12500"), cell.coordinate
+
+
+@pytest.mark.parametrize("formula", ["=SUM({letter}3:{letter}{last})", "=SUBTOTAL(9,${letter}$3:${letter}${last})"])
+def test_a_bare_sum_of_the_column_above_is_refused_as_a_totals_row(formula: str) -> None:
+    # Before: read as a credit of the sum's tonnes, never retired, with no finding saying why.
+    data, reference = _credits_formula(formula)
+    with pytest.raises(InputError, match=rf"sheet 'Credits' cell {reference} .*sums the cells above it") as error:
+        read_workbook(Path("claim.xlsx"), data=data)
+    assert "\n" not in str(error.value)
+
+
+def test_a_quantity_computed_by_another_formula_is_read_as_its_result() -> None:
+    # The twin: a formula that is not a total of the column above (a lot of 2 x 6250 t) is read as its result.
+    data, _ = _credits_formula("=2*6250")
+    claim = read_workbook(Path("claim.xlsx"), data=data)
+    [row] = [node for node in claim.document["@graph"] if node["@id"] == "ex:credit-row"]
+    assert "12500" in str(row)
+
+
+@pytest.mark.parametrize(("header", "problem"), [("id", "is the node's id"), ("label", "appears twice")])
+def test_a_copied_column_is_refused_naming_its_sheet_and_cell(header: str, problem: str) -> None:
+    # Before: a second column headed id made the claim "not valid JSON-LD (colliding keywords)", naming no sheet.
+    book = conforming_workbook()
+    sheet = book["Credits"]
+    column = len(_headers(sheet)) + 1
+    sheet.cell(row=1, column=column, value=header)
+    sheet.cell(row=3, column=column, value="ex:credit-copy")
+    with pytest.raises(InputError, match=rf"sheet 'Credits' cell [A-Z]+1: the column '{header}' {problem}") as error:
+        read_workbook(Path("claim.xlsx"), data=workbook_data(book))
+    assert "\n" not in str(error.value)
+
+
+# ---- CN-AUDIT-CLAIM-01: an undated claim is judged at its period's end, and the message says so ----
+
+
+@pytest.mark.rule("CN-AUDIT-CLAIM-01")
+@pytest.mark.parametrize("backend", ["rdflib", "oxigraph"])
+@pytest.mark.parametrize(
+    ("dated", "said"), [(True, "(made 2024-05-15)"), (False, "(undated; its period ends 2023-12-31)")]
+)
+def test_the_withdrawal_audit_says_whether_the_claim_states_its_date(
+    tmp_path: Path, backend: str, dated: bool, said: str
+) -> None:
+    # Before: "made 2023-12-31" for a claim that states no date, a day it was never made.
+    first = json.loads((EXAMPLES / "multi-period" / "acme-2023.jsonld").read_text(encoding="utf-8"))
+    if not dated:
+        for node in first["@graph"]:
+            node.pop("claimDate", None)
+    text = (EXAMPLES / "multi-period" / "acme-2024.jsonld").read_text(encoding="utf-8")
+    second = json.loads(text.replace('"ex:plan"', '"ex:plan-2024"').replace('"ex:commitment"', '"ex:commitment-2024"'))
+    second["@graph"].append({"@id": "ex:commitment", "prov:invalidatedAtTime": "2023-06-01"})
+    paths = [tmp_path / "acme-2023.jsonld", tmp_path / "acme-2024.jsonld"]
+    for path, document in zip(paths, (first, second), strict=True):
+        path.write_text(json.dumps(document), encoding="utf-8")
+    found = [f for f in run_audits(paths, backend=backend) if f.rule_id == "CN-AUDIT-CLAIM-01"]  # type: ignore[arg-type]
+    assert len(found) == 1 and said in found[0].message, [f.message for f in found]
