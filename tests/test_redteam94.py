@@ -8,6 +8,7 @@ import io
 import json
 import re
 import zipfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,19 @@ import pytest
 from comet_cn.audits import run_audits
 from comet_cn.errors import InputError
 from comet_cn.workbook import read_workbook
-from tests.conftest import EXAMPLES, conforming_workbook, workbook_data
+from tests.conftest import (
+    ENGINES,
+    EXAMPLES,
+    conforming_workbook,
+    edited,
+    example,
+    rule_messages,
+    violated_rules,
+    workbook_data,
+)
+
+AS_OF = date(2026, 12, 1)
+CLAIM = "conforming-claim.jsonld"
 
 
 def _headers(sheet: Any) -> list[Any]:
@@ -147,3 +160,39 @@ def test_the_withdrawal_audit_says_whether_the_claim_states_its_date(
         path.write_text(json.dumps(document), encoding="utf-8")
     found = [f for f in run_audits(paths, backend=backend) if f.rule_id == "CN-AUDIT-CLAIM-01"]  # type: ignore[arg-type]
     assert len(found) == 1 and said in found[0].message, [f.message for f in found]
+
+
+# ---- CN-CLAIM-06: a document named as the verifier by its web address spelt another way ----
+# Before: "http://example.org/acme/report-2024" as the verifier of the report https://example.org/acme/report-2024
+# passed (the document check compared the IRI exactly; the party check already read such spellings).
+
+REPORT = "https://example.org/acme/report-2024"
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    "spelt",
+    [REPORT.replace("https://", "http://"), REPORT + "/", REPORT.replace("example.org", "EXAMPLE.org"),
+     REPORT.replace("https://", "https://www."), "https://example.org/acme/plan/"],
+)  # fmt: skip
+def test_a_document_named_as_the_verifier_in_another_spelling_is_refused(engine: str, spelt: str) -> None:
+    document = edited(example(CLAIM), ("ex:opinion-2024", "verifiedBy", {"@value": spelt}))
+    assert violated_rules(document, engine, as_of=AS_OF) == {"CN-CLAIM-06"}
+    messages = rule_messages(document, engine, "CN-CLAIM-06", as_of=AS_OF)
+    assert any("a document" in message for message in messages), messages
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    "verifier",
+    [
+        "https://example.org/acme/report-2024-verifier",
+        "https://example.org/ACME/report-2024",
+        "http://verifier.example",
+    ],
+)
+def test_a_verifier_whose_address_is_no_documents_conforms(engine: str, verifier: str) -> None:
+    # The twins: another path (a path's letter case is its own), or another host, names no document of the claim.
+    document = edited(example(CLAIM), ("ex:opinion-2024", "verifiedBy", {"@value": verifier}))
+    assert violated_rules(document, engine, as_of=AS_OF) == set()
