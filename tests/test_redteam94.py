@@ -9,6 +9,7 @@ import json
 import re
 import zipfile
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 
 from comet_cn.audits import run_audits
 from comet_cn.errors import InputError
+from comet_cn.importers import import_records
 from comet_cn.workbook import read_workbook
 from tests.conftest import (
     ENGINES,
@@ -196,3 +198,42 @@ def test_a_verifier_whose_address_is_no_documents_conforms(engine: str, verifier
     # The twins: another path (a path's letter case is its own), or another host, names no document of the claim.
     document = edited(example(CLAIM), ("ex:opinion-2024", "verifiedBy", {"@value": verifier}))
     assert violated_rules(document, engine, as_of=AS_OF) == set()
+
+
+# ---- PACT: a reference period written as a local midnight in UTC ----
+
+
+def _pact_period(tmp_path: Path, start: str, end: str) -> tuple[str, str]:
+    record = {
+        "id": "aaaaaaaa-0000-4000-8000-000000000009", "specVersion": "3.0.0", "status": "Active",
+        "companyName": "Example Ceramics GmbH", "productIds": ["urn:example:product:terra"],
+        "productNameCompany": "Example terra",
+        "pcf": {
+            "declaredUnitOfMeasurement": "kilogram", "declaredUnitAmount": "1", "referencePeriodStart": start,
+            "referencePeriodEnd": end, "pcfExcludingBiogenicUptake": "0.5", "fossilGhgEmissions": "0.5",
+            "crossSectoralStandards": ["ISO14067"],
+        },
+    }  # fmt: skip
+    path = tmp_path / "pact.json"
+    path.write_text(json.dumps([record]), encoding="utf-8")
+    result = import_records("pact", path, quantity=Decimal(1000))
+    [period] = [node for node in result.nodes if "reportingPeriodStart" in node]
+    return str(period["reportingPeriodStart"]), str(period["reportingPeriodEnd"])
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "period"),
+    [
+        # Berlin's 2024 written in UTC: before, read as from 2023-12-31, and the claim for 2024 was refused.
+        ("2023-12-31T23:00:00Z", "2024-12-31T23:00:00Z", ("2024-01-01", "2024-12-31")),
+        ("2024-01-01T00:00:00Z", "2025-01-01T00:00:00Z", ("2024-01-01", "2024-12-31")),
+        ("2024-01-01T05:00:00Z", "2025-01-01T05:00:00Z", ("2024-01-01", "2024-12-31")),  # New York's
+        ("2024-01-01T00:00:00+01:00", "2025-01-01T00:00:00+01:00", ("2024-01-01", "2024-12-31")),
+        ("2024-01-01T00:00:00Z", "2024-12-31T23:59:59Z", ("2024-01-01", "2024-12-31")),
+        ("2023-12-31T23:00:00Z", "2024-06-30T22:00:00Z", ("2024-01-01", "2024-06-30")),
+    ],
+)
+def test_a_pact_period_is_read_as_whole_days_from_its_nearest_midnights(
+    tmp_path: Path, start: str, end: str, period: tuple[str, str]
+) -> None:
+    assert _pact_period(tmp_path, start, end) == period

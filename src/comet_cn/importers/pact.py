@@ -5,7 +5,8 @@ e.g. 12.5 liter). PACT has no production volume, so tonnes for a claim need the 
 period (in the declared unit of measurement): ``t = kg per declared unit × quantity ÷ (declaredUnitAmount × 1000)``,
 multiplied first so an exact result stays exact. A figure or quantity beyond 10^±30 is refused as a slip.
 Without it the footprint's total is left unsaid. The reference period's end is exclusive by the specification;
-an end at midnight on the first of a month becomes the previous day, and a warning says so either way.
+an end at midnight on the first of a month becomes the previous day, and a warning says so either way. A boundary
+at another time (a local midnight written in UTC, ``2023-12-31T23:00:00Z``) is read as the nearest midnight.
 
 This module implements the PACT Technical Specification v3, © WBCSD; the test fixtures are our own, not WBCSD's
 examples.
@@ -13,6 +14,7 @@ examples.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -456,14 +458,39 @@ def _check_sums(pcf: Mapping[str, Any], total: Decimal, where: str, warnings: li
         )
 
 
+# The time of a boundary's timestamp, as written (its offset not applied).
+_TIME = re.compile(r"[Tt ]([0-9]{2}):([0-9]{2})")
+
+
+def _boundary(text: str, key: str, where: str, warnings: list[str]) -> tuple[date | None, bool]:
+    """A reference period's boundary as a day, and whether it falls at midnight. A period is whole days; PACT
+    writes its boundaries as UTC instants, so a company's local midnight is written as 23:00 the day before in
+    CET (``2023-12-31T23:00:00Z`` starts 2024 in Berlin): a time from noon on is read as the next midnight (any
+    zone is within 14 hours), and a time before noon as that day's, with a warning (red team 94a: the whole year
+    2024 written so was read as from 2023-12-31, and the claim for 2024 refused)."""
+    day = iso_date(text)
+    match = _TIME.search(text.strip(), 10)
+    if day is None or match is None:
+        return day, day is not None
+    minutes = int(match[1]) * 60 + int(match[2])
+    if minutes == 0:
+        return day, True
+    if minutes >= 12 * 60:
+        rounded = day + timedelta(days=1)
+        warnings.append(f"{where}: {key} {text} read as the nearest midnight, {rounded.isoformat()} (a local midnight)")
+        return rounded, True
+    warnings.append(f"{where}: {key} {text} read as the nearest midnight, {day.isoformat()} (a local midnight)")
+    return day, True
+
+
 def _period(pcf: Mapping[str, Any], where: str, warnings: list[str]) -> tuple[date, date] | None:
     start_text = str(pcf.get("referencePeriodStart", ""))
     end_text = str(pcf.get("referencePeriodEnd", ""))
-    start, end = iso_date(start_text), iso_date(end_text)
+    start, _ = _boundary(start_text, "referencePeriodStart", where, warnings)
+    end, midnight = _boundary(end_text, "referencePeriodEnd", where, warnings)
     if start is None or end is None:
         warnings.append(f"{where}: no readable reference period: the footprint's period is left out")
         return None
-    midnight = end_text[10:].lstrip("T").startswith("00:00:00") or len(end_text) == 10
     if midnight and end.day == 1:
         end = end - timedelta(days=1)
         warnings.append(f"{where}: referencePeriodEnd {end_text} is exclusive: the period ends on {end.isoformat()}")
