@@ -29,9 +29,12 @@ __all__ = ["merge_same_as", "same_as_pairs"]
 def same_as_pairs(graph: Graph, vocabulary: Collection[str] = ()) -> list[tuple[Node, Node]]:
     """The ``owl:sameAs`` statements of ``graph`` between two different individuals of the claim's own (neither a
     class, a property nor one of the ``vocabulary`` IRIs)."""
+    stated = list(graph.subject_objects(OWL.sameAs))
+    if not stated:
+        return []  # most claims: no walk over every triple for the schema terms below
     schema = set(graph.objects(None, RDF.type)) | set(graph.predicates())
     pairs = []
-    for a, b in graph.subject_objects(OWL.sameAs):
+    for a, b in stated:
         if a == b or isinstance(a, Literal) or isinstance(b, Literal):
             continue
         if a in schema or b in schema or str(a) in vocabulary or str(b) in vocabulary:
