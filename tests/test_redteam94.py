@@ -18,6 +18,7 @@ import pytest
 from comet_cn.audits import run_audits
 from comet_cn.errors import InputError
 from comet_cn.importers import import_records
+from comet_cn.importers.merging import merge
 from comet_cn.workbook import read_workbook
 from tests.conftest import (
     ENGINES,
@@ -237,3 +238,75 @@ def test_a_pact_period_is_read_as_whole_days_from_its_nearest_midnights(
     tmp_path: Path, start: str, end: str, period: tuple[str, str]
 ) -> None:
     assert _pact_period(tmp_path, start, end) == period
+
+
+# ---- Registry exports: a serial kept as text by Excel's ="…" is the serial ----
+# Before: a Verra or Gold Standard serial re-saved as ="20031-…" was kept as written, its units never compared, and
+# one block retired twice (once escaped) counted twice, or retired for another party and for the claimant passed.
+
+VERRA_HEADER = (
+    "Issuance Date,Sustainable Development Goals,Vintage Start,Vintage End,ID,Name,Country/Area,Project Type,"
+    "Methodology,Total Vintage Quantity,Quantity Issued,Serial Number,Additional Certifications,"
+    "Retirement/Cancellation Date,Retirement Beneficiary,Retirement Reason,Retirement Details"
+)
+VERRA_SERIAL = "20031-970000001-970012450-VCS-VCU-1600-VER-MW-3-98816-01012023-31122023-1"
+
+
+def _verra_row(serial: str, beneficiary: str = "Acme Ceramics GmbH", details: str = "") -> str:
+    return (
+        "2024-11-20,,2023-01-01,2023-12-31,98816,Example Cookstoves Malawi,Malawi,Energy demand,VMR0006,"
+        f'"96,400",12450,{serial},,2025-03-20,{beneficiary},Environmental Benefit,{details}'
+    )
+
+
+def _verra_file(tmp_path: Path, *rows: str) -> Path:
+    path = tmp_path / "verra.csv"
+    path.write_text("\n".join((VERRA_HEADER, *rows)) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("escaped", [f'"=""{VERRA_SERIAL}"""', f'="{VERRA_SERIAL}"'])
+def test_an_excel_escaped_serial_is_read_as_its_text(tmp_path: Path, escaped: str) -> None:
+    result = import_records("verra", _verra_file(tmp_path, _verra_row(escaped)))
+    serials = [node.get("serialNumber") for node in result.nodes if node.get("@type") == "CarbonCredit"]
+    assert serials == [VERRA_SERIAL], serials
+
+
+def test_a_block_retired_for_another_party_and_again_escaped_is_refused(tmp_path: Path) -> None:
+    escaped = f'"=""{VERRA_SERIAL}"""'
+    path = _verra_file(tmp_path, _verra_row(escaped, "Beta Foods Ltd"), _verra_row(escaped))
+    with pytest.raises(InputError, match="used once"):
+        import_records("verra", path, beneficiary="Acme Ceramics GmbH")
+
+
+# ---- Registry notes: the year the emissions are of, in the words people write ----
+# Before: each left the event with the 2024 claim's period (only a warning) when the year was also the credits'
+# vintage, and the claim conformed on credits retired for 2023.
+
+
+@pytest.mark.parametrize(
+    ("note", "kept"),
+    [
+        ("Offsetting Acme Ceramics GmbH's emissions for the year ended 31 December 2023", False),
+        ("for reporting year 2023", False),
+        ("Emissions Jan-Dec 2023", False),
+        ("Emissionen Geschäftsjahr 2023", False),
+        ("compensation des émissions de l'exercice 2023", False),
+        ("2023 Scope 1 & 2", False),
+        ("Scope 1 and 2 emissions 2023", False),
+        ("for reporting year 2024", True),
+        ("Vintage 2023 credits retired for Acme", True),  # the vintage alone names no period
+    ],
+)
+def test_a_note_naming_the_year_of_the_emissions_in_other_words_leaves_the_event_without_a_period(
+    tmp_path: Path, note: str, kept: bool
+) -> None:
+    result = import_records("verra", _verra_file(tmp_path, _verra_row(VERRA_SERIAL, details=f'"{note}"')))
+    warnings: list[str] = []
+    document = merge(
+        EXAMPLES / "conforming-claim.jsonld", [result], event="ex:retirement-2025-03", for_claimant=True,
+        warnings=warnings,
+    )  # fmt: skip
+    (event,) = [node for node in document["@graph"] if node.get("@id") in result.events]
+    assert ("hasReportingPeriod" in event) is kept, warnings
+    assert any("the event is left without a period" in warning for warning in warnings) is not kept

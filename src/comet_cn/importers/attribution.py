@@ -404,6 +404,22 @@ _SUGGESTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"(?i)\bCY\s?'?((?:19|20)\d{2}|\d{2})\b"), "calendar year {year}"),
     (re.compile(r"(?i)\bFY\s?'?((?:19|20)\d{2}|\d{2})\b"), "fiscal year {year} (its dates are not known)"),
+    # A financial year in words, in the languages registry notes are written in (red team 95a: "Emissionen
+    # Geschäftsjahr 2023", "émissions de l'exercice 2023", "for the year ended 31 December 2023").
+    (
+        re.compile(
+            r"(?i)\b(?:fiscal\s+year|financial\s+year|gesch(?:ä|ae)ftsjahr(?:es)?|wirtschaftsjahr(?:es)?|"
+            r"exercice(?:\s+fiscal)?|ejercicio(?:\s+fiscal)?|esercizio|boekjaar)\s+((?:19|20)\d{2})(?![\d/.-])"
+        ),
+        "fiscal year {year} (its dates are not known)",
+    ),
+    (
+        re.compile(
+            r"(?i)\byear\s+(?:ended|ending)\s+(?:on\s+)?(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:of\s+)?"
+            r"(?:[a-z]+\.?\s+)?(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?((?:19|20)\d{2})(?![\d/.-])"
+        ),
+        "fiscal year {year} (its dates are not known)",
+    ),
     (re.compile(r"(?i)\bQ([1-4])\s?/\s?((?:19|20)\d{2})\b"), "quarter {quarter} of {year}"),
     (re.compile(r"(?i)\bF((?:19|20)\d{2})\b"), "financial year {year} (its dates are not known)"),
     # A year the note says the emissions are of ("2023 emissions", "footprint for 2023", "Emissionen 2023"): a
@@ -418,7 +434,28 @@ _SUGGESTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"(?i)\b(?:emissions?|emissionen|émissions|emisiones|footprint|inventory)\s+(?:(?:of|for|in|from|during|"
-            r"des|de|del|the|year|jahr|année|año|calendar)\s+)*((?:19|20)\d{2})(?![\d/.-])"
+            r"des|de|del|the|year|jahr|année|año|calendar|jan(?:uary)?\s*(?:-|–|to|through|until)\s*dec(?:ember)?)"
+            r"\s+)*((?:19|20)\d{2})(?![\d/.-])"
+        ),
+        "the emissions of the year {year}",
+    ),
+    # The year a claim reports ("for reporting year 2023", "Berichtsjahr 2023"), and a year of scopes ("2023 Scope
+    # 1 & 2", "Scope 1 and 2 2023"): the emissions of that year, not a vintage.
+    (
+        re.compile(
+            r"(?i)\b(?:reporting\s+(?:year|period)|berichtsjahr(?:es)?|berichtszeitraum|année\s+de\s+déclaration|"
+            r"año\s+de\s+reporte)\s+((?:19|20)\d{2})(?![\d/.-])"
+        ),
+        "the emissions of the year {year}",
+    ),
+    (
+        re.compile(r"(?i)(?<![\d/.-])((?:19|20)\d{2})(?![\d/.-])\s+scopes?\s*[123]\b"),
+        "the emissions of the year {year}",
+    ),
+    (
+        re.compile(
+            r"(?i)\bscopes?\s*[123](?:\s*(?:,|&|\+|and|und|et|y)\s*[123])*\s+(?:emissions?\s+)?"
+            r"(?:(?:of|for|in|from|during)\s+)*((?:19|20)\d{2})(?![\d/.-])"
         ),
         "the emissions of the year {year}",
     ),

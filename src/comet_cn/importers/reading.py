@@ -109,8 +109,23 @@ class Row:
             value = self.values.get(header_key(name))
             if value is not None:
                 # No-break spaces occur in Verra text; they are white space for our purposes.
-                return value.replace("\xa0", " ").strip()
+                return excel_text(value.replace("\xa0", " ").strip())
         return ""
+
+
+# A cell Excel keeps as text by a formula (="0012345"), as people re-save a registry download to stop Excel turning
+# a serial into a number: its text is the value. Read as written, a serial so saved was never compared with the same
+# units written plainly (red team 95a: one block retired twice, once escaped, counted twice).
+_EXCEL_TEXT = re.compile(r'=\s*"((?:[^"]|"")*)"')
+
+
+def excel_text(value: str) -> str:
+    """The text of a cell written as Excel's text formula ``="…"`` (doubled quotes inside it undone); any other
+    value as it is."""
+    if not value.startswith("="):
+        return value
+    match = _EXCEL_TEXT.fullmatch(value)
+    return match.group(1).replace('""', '"').strip() if match else value
 
 
 @dataclass(frozen=True)
