@@ -147,8 +147,14 @@ def test_a_copied_column_is_refused_naming_its_sheet_and_cell(header: str, probl
 @pytest.mark.parametrize(
     ("dated", "said"), [(True, "(made 2024-05-15)"), (False, "(undated; its period ends 2023-12-31)")]
 )
+@pytest.mark.parametrize(
+    "withdrawal",
+    [{"@id": "ex:commitment", "prov:invalidatedAtTime": "2023-06-01"},
+     # PROV-O's qualified form of the same statement (red team 95b)
+     {"@id": "ex:commitment", "prov:qualifiedInvalidation": {"prov:atTime": "2023-06-01"}}],
+)  # fmt: skip
 def test_the_withdrawal_audit_says_whether_the_claim_states_its_date(
-    tmp_path: Path, backend: str, dated: bool, said: str
+    tmp_path: Path, backend: str, dated: bool, said: str, withdrawal: dict[str, Any]
 ) -> None:
     # Before: "made 2023-12-31" for a claim that states no date, a day it was never made.
     first = json.loads((EXAMPLES / "multi-period" / "acme-2023.jsonld").read_text(encoding="utf-8"))
@@ -157,7 +163,7 @@ def test_the_withdrawal_audit_says_whether_the_claim_states_its_date(
             node.pop("claimDate", None)
     text = (EXAMPLES / "multi-period" / "acme-2024.jsonld").read_text(encoding="utf-8")
     second = json.loads(text.replace('"ex:plan"', '"ex:plan-2024"').replace('"ex:commitment"', '"ex:commitment-2024"'))
-    second["@graph"].append({"@id": "ex:commitment", "prov:invalidatedAtTime": "2023-06-01"})
+    second["@graph"].append(withdrawal)
     paths = [tmp_path / "acme-2023.jsonld", tmp_path / "acme-2024.jsonld"]
     for path, document in zip(paths, (first, second), strict=True):
         path.write_text(json.dumps(document), encoding="utf-8")
@@ -310,3 +316,38 @@ def test_a_note_naming_the_year_of_the_emissions_in_other_words_leaves_the_event
     (event,) = [node for node in document["@graph"] if node.get("@id") in result.events]
     assert ("hasReportingPeriod" in event) is kept, warnings
     assert any("the event is left without a period" in warning for warning in warnings) is not kept
+
+
+# ---- CN-CLAIM-01: a commitment's dates in PROV-O's qualified form ----
+# Before: the example's commitment withdrawn on 2025-03-01 (before the claim of 2025-05-15), or issued on 2025-09-01
+# (after it), written with prov:qualifiedInvalidation / prov:qualifiedGeneration, conformed: only the short forms
+# prov:invalidatedAtTime and prov:generatedAtTime were read.
+
+
+def _qualified(key: str, when: str, kind: str = "prov:atTime") -> dict[str, Any]:
+    # As xsd:date: a date-time sends the claim to the reference engine (pyshacl-turbo compares it with dates).
+    node: dict[str, Any] = {kind: {"@value": when, "@type": "xsd:date" if "-" in when else "xsd:string"}}
+    if key == "prov:wasInvalidatedBy":
+        node["@type"] = "prov:Activity"
+    return edited(example(CLAIM), ("ex:commitment", key, node))
+
+
+@pytest.mark.rule("CN-CLAIM-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("key", "when", "kind", "reported"),
+    [
+        ("prov:qualifiedInvalidation", "2025-03-01", "prov:atTime", True),
+        ("prov:qualifiedInvalidation", "2025-06-01", "prov:atTime", False),
+        ("prov:wasInvalidatedBy", "2025-03-01", "prov:endedAtTime", True),
+        ("prov:wasInvalidatedBy", "2025-06-01", "prov:endedAtTime", False),
+        ("prov:qualifiedGeneration", "2025-09-01", "prov:atTime", True),
+        ("prov:qualifiedGeneration", "2024-09-01", "prov:atTime", False),
+        ("prov:qualifiedInvalidation", "01/03/2025", "prov:atTime", True),  # unreadable: refused, not skipped
+    ],
+)
+def test_a_commitments_dates_in_provs_qualified_form_are_read(
+    engine: str, key: str, when: str, kind: str, reported: bool
+) -> None:
+    document = _qualified(key, when, kind)
+    assert violated_rules(document, engine, as_of=AS_OF) == ({"CN-CLAIM-01"} if reported else set())
