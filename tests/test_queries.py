@@ -850,6 +850,8 @@ def test_plan_figures_lists_each_node_given_two_values_once_a_kind() -> None:
         ("baseline-recalculated", "baseline figure (tonnesCO2e)", "18400.0", "21000.0"),
         ("baseline-relinked", "base period (its dates)", "2018-01-01/2018-12-31", "2020-01-01/2020-12-31"),
         ("pathway-a", "residual-only target year", "2040", "2055"),
+        ("reduction-resized", "emission reduction (tonnesCO2e)", "1500.0", "3000.0"),
+        ("reduction-resized", "emission reduction achieved (achievementDate)", "2022-01-01", "2024-01-01"),
         ("target-loosened", "target level (tonnesCO2e)", "7000.0", "10000.0"),
         ("target-loosened", "target year", "2030", "2031"),
     ]

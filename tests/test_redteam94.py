@@ -351,3 +351,34 @@ def test_a_commitments_dates_in_provs_qualified_form_are_read(
 ) -> None:
     document = _qualified(key, when, kind)
     assert violated_rules(document, engine, as_of=AS_OF) == ({"CN-CLAIM-01"} if reported else set())
+
+
+# ---- CN-AUDIT-ID-08: one emission reduction given two sizes or achievement dates by a subject's claims ----
+
+
+@pytest.mark.rule("CN-AUDIT-ID-08")
+@pytest.mark.parametrize("backend", ["rdflib", "oxigraph"])
+@pytest.mark.parametrize(
+    ("key", "value", "kind"),
+    [("tonnesCO2e", "3000.0", "emission reduction (tonnesCO2e)"),
+     ("achievementDate", "2024-01-01", "emission reduction achieved (achievementDate)"),
+     (None, None, None)],
+)  # fmt: skip
+def test_a_reduction_given_another_size_or_date_by_a_later_claim_is_reported(
+    tmp_path: Path, backend: str, key: str | None, value: str | None, kind: str | None
+) -> None:
+    # Before: the 2024 claim's input gave the 2022 claim's reduction twice its size (and the example itself three
+    # achievement dates), and no audit said so.
+    paths = []
+    for year in ("2022", "2024"):
+        document = json.loads((EXAMPLES / "multi-period" / f"acme-{year}.jsonld").read_text(encoding="utf-8"))
+        if year == "2024" and key is not None:
+            document = edited(document, ("ex:reduction-green-electricity", key, value))
+        paths.append(tmp_path / f"acme-{year}.jsonld")
+        paths[-1].write_text(json.dumps(document), encoding="utf-8")
+    found = [f for f in run_audits(paths, backend=backend) if f.rule_id == "CN-AUDIT-ID-08"]  # type: ignore[arg-type]
+    if kind is None:
+        assert not found, [f.message for f in found]
+    else:
+        assert len(found) == 1 and kind in found[0].message, [f.message for f in found]
+        assert found[0].focus_node == "https://example.org/acme/reduction-green-electricity"

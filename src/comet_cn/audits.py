@@ -199,9 +199,9 @@ def _plan_figures_message(row: Row) -> str:
     return (
         f"CN-AUDIT-ID-08 (§9.3, §12 g): {row['node']} is given different values of its {row['kind']} across the "
         f"inputs (from {format_value(row['low'])} to {format_value(row['high'])}): revised under one IRI, it cannot be "
-        "told which value each claim was measured against; a revised baseline, target or base period should be a "
-        "node of its own, the change identified in the plan's revision (and, for a baseline or its base period, "
-        "explained in the report)."
+        "told which value each claim was measured against (or, for an emission reduction, which each claim counted); "
+        "a revised baseline, target, base period or reduction should be a node of its own, the change identified in "
+        "the plan's revision (and, for a baseline or its base period, explained in the report)."
     )
 
 
