@@ -382,3 +382,43 @@ def test_a_reduction_given_another_size_or_date_by_a_later_claim_is_reported(
     else:
         assert len(found) == 1 and kind in found[0].message, [f.message for f in found]
         assert found[0].focus_node == "https://example.org/acme/reduction-green-electricity"
+
+
+# ---- Credits (red team 97b) ----
+
+VERRA_CREDIT = "31207-400000001-400006000-VCS-VCU-1234-VER-KE-14-47101-{first}-{last}-0"
+
+
+@pytest.mark.rule("CN-EXPOST-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("first", "last", "reported"),
+    [("01072024", "30062025", True), ("01012025", "31122025", True), ("01012024", "31122024", False),
+     ("01042024", "20032025", False)],  # ended on the retirement's day: conforms
+)  # fmt: skip
+def test_a_credit_retired_before_its_serials_vintage_ended_is_not_ex_post(
+    engine: str, first: str, last: str, reported: bool
+) -> None:
+    # Before: a Verra vintage of July 2024 to June 2025 retired on 2025-03-20 conformed: CN-EXPOST-01 compared years.
+    serial = VERRA_CREDIT.format(first=first, last=last)
+    year = last[-4:]
+    document = edited(
+        example(CLAIM),
+        ("ex:credit-wind", "serialNumber", serial),
+        ("ex:credit-wind", "vintageEndYear", year),
+        ("ex:credit-wind", "issuanceYear", year),
+    )
+    messages = rule_messages(document, engine, "CN-EXPOST-01", as_of=AS_OF)
+    assert bool(messages) is reported, messages
+    if reported:
+        assert any("after its retirement on 2025-03-20" in m for m in messages), messages
+
+
+@pytest.mark.rule("CN-INPUT-04")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("tail", [" - 0", " - 1", "-0"])
+def test_a_verra_serial_copied_with_spaces_before_its_flag_is_no_placeholder(engine: str, tail: str) -> None:
+    # Before: "…-31122022 - 0" (a serial copied from a PDF) was read as a label and the placeholder "0".
+    serial = VERRA_CREDIT.format(first="01012022", last="31122022")[:-2] + tail
+    document = edited(example(CLAIM), ("ex:credit-wind", "serialNumber", serial))
+    assert "CN-INPUT-04" not in violated_rules(document, engine, as_of=AS_OF)

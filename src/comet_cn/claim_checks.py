@@ -154,6 +154,30 @@ def _serial_vintages(graph: Graph, claims: tuple[Node, ...], source: str | None)
         ended = serial_vintage_end(span) if span is not None else None
         if ended is not None:
             yield from _vintage_ended_too_early(graph, credit, str(serial), ended, source)
+            yield from _retired_before_vintage_ended(graph, credit, str(serial), ended, source)
+
+
+def _retired_before_vintage_ended(
+    graph: Graph, credit: Node, serial: str, ended: date, source: str | None
+) -> Iterator[ValidationResult]:
+    """A credit retired before the last day of the vintage its Verra serial names: retired for mitigation that had
+    not all happened yet (§11.2 ex-post, §11.1). CN-EXPOST-01's shape compares years, so a vintage of July 2024 to
+    June 2025 retired in March 2025 passed (red team 97b)."""
+    for event in sorted(graph.subjects(CN.retiresCredit, credit), key=str):
+        for value in sorted(graph.objects(event, CN.retirementDate), key=str):
+            retired = _plain_date(value)
+            if retired is not None and retired < ended:
+                yield finding(
+                    "CN-EXPOST-01",
+                    focus_node=describe(graph, credit),
+                    message=f"the credit's Verra serial number {serial!r} names a vintage that ended on "
+                    f"{ended.isoformat()}, after its retirement on {retired.isoformat()} by {describe(graph, event)}: "
+                    "it was retired for mitigation that had not all happened yet; credits are ex-post (§11.2), "
+                    "issued for mitigation that has occurred and then retired (§11.1).",
+                    path=str(CN.serialNumber),
+                    value=serial,
+                    source=source,
+                )
 
 
 def _vintage_ended_too_early(
@@ -516,7 +540,10 @@ def _placeholder(text: str, prose: bool = False) -> bool:
         return True
     # A label before the placeholder ("Verifier: TBD", "Name - N/A").
     tail = re.split(r":\s+|\s[-\u2013\u2014]\s", bare)[-1]
-    if tail != bare and _says_nothing(tail):
+    # Not a number after a number: "…-31122022 - 0" is a serial copied with spaces around its last hyphen (Verra's
+    # flag 0), not a label and a zero (red team 97b).
+    after_number = tail.isdigit() and re.search(r"[0-9]\s*[-\u2013\u2014:]\s*[0-9]+$", bare) is not None
+    if tail != bare and _says_nothing(tail) and not after_number:
         return True
     # A form's prompt left in its brackets: one group in angle or curly brackets ("<verifier>", "{name}"), not a URI
     # written in them ("<https://…>", "<urn:isbn:…>"); in square brackets, one that asks for something and cites no
