@@ -422,3 +422,41 @@ def test_a_verra_serial_copied_with_spaces_before_its_flag_is_no_placeholder(eng
     serial = VERRA_CREDIT.format(first="01012022", last="31122022")[:-2] + tail
     document = edited(example(CLAIM), ("ex:credit-wind", "serialNumber", serial))
     assert "CN-INPUT-04" not in violated_rules(document, engine, as_of=AS_OF)
+
+
+# ---- CN-CLAIM-06: the verifier of the claimant's group by schema.org or the W3C Organization Ontology ----
+# Before: a verifier declared the claimant's subsidiary with schema:parentOrganization or org:subOrganizationOf, the
+# claimant declaring it a schema:subOrganization, or the claimant's employee (schema:worksFor) conformed: only
+# comet-cn:partOfOrganization was read.
+
+ORG = "http://www.w3.org/ns/org#"
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("holder", "key", "other"),
+    [("ex:verifier", "http://schema.org/parentOrganization", "ex:acme"),
+     ("ex:verifier", "https://schema.org/parentOrganization", "ex:acme"),
+     ("ex:verifier", ORG + "subOrganizationOf", "ex:acme"),
+     ("ex:verifier", "http://schema.org/worksFor", "ex:acme"),
+     ("ex:acme", "http://schema.org/subOrganization", "ex:verifier"),
+     ("ex:acme", ORG + "hasSubOrganization", "ex:verifier")],
+)  # fmt: skip
+def test_a_verifier_of_the_claimants_group_in_another_vocabulary_is_refused(
+    engine: str, holder: str, key: str, other: str
+) -> None:
+    document = example(CLAIM)
+    [node] = [n for n in document["@graph"] if n["@id"] == holder]
+    node[key] = {"@id": other}
+    assert violated_rules(document, engine, as_of=AS_OF) == {"CN-CLAIM-06"}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_verifier_of_its_own_group_in_another_vocabulary_conforms(engine: str) -> None:
+    # The twin: the verifier's own parent, no part of the claimant's group.
+    document = example(CLAIM)
+    [node] = [n for n in document["@graph"] if n["@id"] == "ex:verifier"]
+    node["http://schema.org/parentOrganization"] = {"@id": "ex:verification-group"}
+    document["@graph"].append({"@id": "ex:verification-group", "@type": "Organization", "label": "Verif Group"})
+    assert violated_rules(document, engine, as_of=AS_OF) == set()
