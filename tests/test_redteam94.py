@@ -8,6 +8,7 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -23,6 +24,7 @@ from comet_cn.workbook import read_workbook
 from tests.conftest import (
     ENGINES,
     EXAMPLES,
+    Run,
     conforming_workbook,
     edited,
     example,
@@ -460,3 +462,26 @@ def test_a_verifier_of_its_own_group_in_another_vocabulary_conforms(engine: str)
     node["http://schema.org/parentOrganization"] = {"@id": "ex:verification-group"}
     document["@graph"].append({"@id": "ex:verification-group", "@type": "Organization", "label": "Verif Group"})
     assert violated_rules(document, engine, as_of=AS_OF) == set()
+
+
+# ---- The dossier states --unknown-terms warning (red team 98a) ----
+
+
+@pytest.mark.parametrize("option", [(), ("--unknown-terms", "warning")])
+def test_a_dossier_says_when_undefined_terms_were_only_warned_about(
+    tmp_path: Path, cli: Callable[..., Run], option: tuple[str, ...]
+) -> None:
+    # Before: with --unknown-terms warning a misspelt "hasNonConformities" (its major non-conformity not read) gave a
+    # page saying CONFORMS and "Rule settings: the defaults".
+    document = example("violations/cn-claim-06-opinion-with-major-non-conformity.jsonld")
+    text = json.dumps(document).replace('"hasNonConformity"', '"hasNonConformities"')
+    claim = tmp_path / "claim.jsonld"
+    claim.write_text(text, encoding="utf-8")
+    page = tmp_path / "dossier.html"
+    run = cli(claim, "--as-of", "2026-12-01", "-f", "html", "-o", page, *option)
+    html = page.read_text(encoding="utf-8")
+    if option:
+        assert run.code == 0
+        assert "Reading changed from the defaults, which the verdict depends on: --unknown-terms warning" in html
+    else:
+        assert run.code == 1 and "Reading changed" not in html

@@ -583,7 +583,17 @@ def _validate_cli(
             if fmt == "html":
                 from comet_cn.dossier import render_dossier  # imported when asked for: it adds to every start
 
-                page = render_dossier(list(zip(kept, graphs, strict=True)), audits=extra, parameters=parameters)
+                reading = (
+                    [
+                        "--unknown-terms warning (default error): keys and types the context does not define are "
+                        "warnings, and what they say is not read"
+                    ]
+                    if unknown_terms == "warning"
+                    else []
+                )
+                page = render_dossier(
+                    list(zip(kept, graphs, strict=True)), audits=extra, parameters=parameters, reading=reading
+                )
                 stream.write(page)
             elif fmt == "junit":
                 from comet_cn.ci_formats import to_junit

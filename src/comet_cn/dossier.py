@@ -1284,11 +1284,18 @@ def _input_section(
     return "".join(parts)
 
 
-def _settings(parameters: RuleParameters | None) -> str:
+def _settings(parameters: RuleParameters | None, reading: Sequence[str] = ()) -> str:
     """The date of the check and each rule setting that is not the default: a verdict under a vintage limit of 30
-    years read, unqualified, as one under the standard's five."""
+    years read, unqualified, as one under the standard's five. ``reading``: the options of how the inputs were read
+    that differ from the defaults (red team 98a: under --unknown-terms warning a misspelt key's content is not read,
+    and the page said "the defaults")."""
+    loosened = (
+        " Reading changed from the defaults, which the verdict depends on: " + "; ".join(_e(r) for r in reading) + "."
+        if reading
+        else ""
+    )
     if parameters is None:
-        return ""
+        return f'<p class="settings">{loosened.strip()}</p>' if loosened else ""
     default = RuleParameters()
     changed = [
         f"{label}: {_e(str(getattr(parameters, name)))} (default {_e(str(getattr(default, name)))})"
@@ -1301,7 +1308,7 @@ def _settings(parameters: RuleParameters | None) -> str:
         if changed
         else "Rule settings: the defaults (docs/rules.md)."
     )
-    return f'<p class="settings">{as_of}{kept}</p>'
+    return f'<p class="settings">{as_of}{kept}{loosened}</p>'
 
 
 #: RuleParameters fields as cn-validate's options name them.
@@ -1415,6 +1422,7 @@ def render_dossier(
     audits: Sequence[ValidationResult] | None = None,
     title: str | None = None,
     parameters: RuleParameters | None = None,
+    reading: Sequence[str] = (),
 ) -> str:
     """The dossier of one or more inputs as one self-contained HTML page.
 
@@ -1427,6 +1435,8 @@ def render_dossier(
     :param title: the page title (default: from the input's name, or the number of inputs).
     :param parameters: the rule parameters the inputs were checked with: the page states the date of the check and
         every setting that differs from the default, beside the verdict it qualifies (``None``: not stated).
+    :param reading: how the inputs were read where that differs from the defaults, in words (``--unknown-terms
+        warning (default error): …``), stated beside the settings.
     :returns: the HTML text; the same arguments give the same text, byte for byte.
     """
     items = list(items)
@@ -1485,7 +1495,7 @@ def render_dossier(
         f"{len(rule_catalogue())} rules, made by comet-cn {_e(__version__)}.</p>"
         + verdict.html("verdict")
         + (f"<br><small>{_counts(items[0][0])}</small>" if len(items) == 1 else "")
-        + f"{audit_line}</p>{_settings(parameters)}</header>"
+        + f"{audit_line}</p>{_settings(parameters, reading)}</header>"
         + (overview if len(items) > 1 else "")
         + f"<nav><strong>Contents</strong><ol>{nav}</ol></nav>\n"
         + body
