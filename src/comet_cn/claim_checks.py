@@ -2,7 +2,7 @@
 
 These are the checks SHACL cannot express well: that there is a claim at all (CN-INPUT-01) and every node written
 as one is typed as one (CN-INPUT-03), that every term is known (CN-INPUT-02), and that credit units, read from
-serial ranges, are counted once (CN-UNITS-01..03).
+serial ranges, are counted once (CN-UNITS-01..03), and are not the units of the claim's own mitigation (CN-CRIT-01).
 """
 
 from __future__ import annotations
@@ -112,6 +112,7 @@ def engine_findings(
     severity = Severity.VIOLATION if unknown_terms == "error" else Severity.WARNING
     found.extend(_unknown_terms(facts, source, severity))
     found.extend(_units(closure.graph, claims, source))
+    found.extend(_own_units_as_credits(closure.graph, claims, source))
     found.extend(_serial_vintages(closure.graph, claims, source))
     return found
 
@@ -936,6 +937,138 @@ def _units(graph: Graph, claims: tuple[Node, ...], source: str | None) -> Iterat
             value=serials.get(credit_b),
             source=source,
         )
+
+
+# ---- CN-CRIT-01, by registry units ----
+
+
+@dataclass(frozen=True)
+class _Units:
+    """The units a node's registry record names: its ranges (stated, and the serial's own reading) and its key."""
+
+    spans: tuple[SerialRange, ...]
+    key: str | None
+    serial: str | None
+
+
+def _units_of(graph: Graph, node: Node) -> _Units | None:
+    span, serial = credit_ranges(graph, node)
+    spans = tuple(s for s in (span, serial_reading(graph.value(node, CN.serialNumber), span)) if s is not None)
+    key = units_key(span, serial)
+    return _Units(spans, key, serial) if spans or key is not None else None
+
+
+def _shared_units(a: _Units, b: _Units) -> str | None:
+    """The units two registry records both name, as words, or None: ranges of one block that intersect (of one
+    Verra project, for a CAD Trust record against a Verra one, as CN-UNITS-01 reads them), or one units key."""
+    for one in a.spans:
+        for other in b.spans:
+            if one.block == other.block and one.first <= other.last and other.first <= one.last:
+                return _units_text(one.block, max(one.first, other.first), min(one.last, other.last))
+            bridge_a, bridge_b = project_range(one), project_range(other)
+            if (
+                bridge_a is not None
+                and bridge_b is not None
+                and bridge_a.block == bridge_b.block
+                and _cad_trust(one) != _cad_trust(other)
+                and one.first <= other.last
+                and other.first <= one.last
+            ):
+                return _units_text(bridge_a.block, max(one.first, other.first), min(one.last, other.last))
+    if a.key is not None and a.key == b.key:
+        return f"the units of {a.serial!r}" if a.serial is not None else f"the units of {a.key!r}"
+    return None
+
+
+def _own_mitigation(graph: Graph, claim: Node) -> Iterator[tuple[Node, str]]:
+    """The claim's own mitigation (CreditFromOutsideShape's three kinds), with its kind in words."""
+    for reduction in sorted(set(graph.objects(claim, CN.hasEmissionReduction)), key=str):
+        yield reduction, "emission reduction"
+    for enhancement in sorted(set(graph.objects(claim, CN.hasRemovalEnhancement)), key=str):
+        yield enhancement, "removal enhancement"
+    for footprint in sorted(set(graph.objects(claim, CN.hasCarbonFootprint)), key=str):
+        for removal in sorted(set(graph.objects(footprint, CN.hasRemoval)), key=str):
+            yield removal, "footprint removal"
+
+
+def _own_units_as_credits(graph: Graph, claims: tuple[Node, ...], source: str | None) -> Iterator[ValidationResult]:
+    """The claim's own reductions, removal enhancements and footprint removals whose registry serial (or stated
+    range) names units that a credit block retires: CN-CRIT-01's two shapes compare nodes, so a credit block
+    written as a node of its own, with the same serial, escaped them (red team 98b).
+
+    Retired in the claim's own offsetting event, the tonnes lower the footprint and offset it again (§3.3.2 Note 3,
+    §11.1); retired on behalf of another party, in an event the claim does not link, they were sold and do not count
+    for the subject (§8.1). An event retiring them for the claimant, or for no one named, is the subject cancelling
+    its own project's units, which CN-CRIT-01 allows (OwnMitigationIsCreditShape's known limit).
+    """
+    retirements: list[tuple[Node, Node]] | None = None
+    readings: dict[Node, _Units | None] = {}
+    for claim in claims:
+        own = [(node, kind, units) for node, kind in _own_mitigation(graph, claim) if (units := _units_of(graph, node))]
+        if not own:
+            continue  # the usual claim: its mitigation names no registry units
+        if retirements is None:
+            retirements = sorted(graph.subject_objects(CN.retiresCredit), key=lambda pair: (str(pair[1]), str(pair[0])))
+        events = set(graph.objects(claim, CN.hasOffsettingEvent))
+        claimants = _parties_of(graph, claim)
+        for node, kind, units in own:
+            for event, credit in retirements:
+                if credit == node:
+                    continue  # the node itself retired: the shapes' finding
+                if credit not in readings:
+                    readings[credit] = _units_of(graph, credit)
+                held = readings[credit]
+                shared = _shared_units(units, held) if held is not None else None
+                if held is None or shared is None:
+                    continue
+                own_text = f"its own {kind} {describe(graph, node)} (serial {units.serial or '?'})"
+                credit_text = f"credit {describe(graph, credit)} (serial {held.serial or '?'})"
+                event_text = f"offsetting event {describe(graph, event)}"
+                if event in events:
+                    yield finding(
+                        "CN-CRIT-01",
+                        focus_node=describe(graph, credit),
+                        message=f"CN-CRIT-01 (§11.2, §3.3.2): {credit_text}, retired in {event_text} of claim "
+                        f"{describe(graph, claim)}, holds {shared}, which the claim also counts as {own_text}; "
+                        "credits offset emissions with mitigation from outside the subject's boundary, so these "
+                        "tonnes would count twice.",
+                        path=str(CN.serialNumber),
+                        value=held.serial,
+                        source=source,
+                    )
+                elif buyers := _buyers(graph, event, claim, claimants):
+                    to = " and ".join(describe(graph, buyer) for buyer in buyers)
+                    yield finding(
+                        "CN-CRIT-01",
+                        focus_node=describe(graph, node),
+                        message=f"CN-CRIT-01 (§8.1, Annex A): claim {describe(graph, claim)} counts {own_text}, but "
+                        f"{shared} were sold as carbon credits: {credit_text} is retired in {event_text} on behalf "
+                        f"of {to}; in-boundary reductions and removal enhancements transferred to another entity "
+                        "as credits do not count for the subject.",
+                        path=str(CN.serialNumber),
+                        value=units.serial,
+                        source=source,
+                    )
+
+
+def _buyers(graph: Graph, event: Node, claim: Node, claimants: set[Node]) -> list[Node]:
+    """Whom an event the claim does not link retired credits for, other than the claimant: the parties it names,
+    else the claimants of the input's other claims that link it (none: the subject cancelling its own units)."""
+    named = set(graph.objects(event, CN.retiredOnBehalfOf))
+    if not named:
+        for other in graph.subjects(CN.hasOffsettingEvent, event):
+            if other != claim:
+                named |= set(graph.objects(other, CN.claimedBy))
+    return sorted(named - claimants, key=str)
+
+
+def _parties_of(graph: Graph, claim: Node) -> set[Node]:
+    """The claim's claiming entities and the nodes ``owl:sameAs`` them (either way)."""
+    parties = set(graph.objects(claim, CN.claimedBy))
+    for party in list(parties):
+        parties.update(graph.objects(party, OWL.sameAs))
+        parties.update(graph.subjects(OWL.sameAs, party))
+    return parties
 
 
 def _cad_trust(span: SerialRange) -> bool:

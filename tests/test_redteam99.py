@@ -1,0 +1,125 @@
+"""Red team 98b: the subject's own removal enhancement, footprint removal or emission reduction carries its registry
+serial, and a credit block written as a node of its own names the same units. CN-CRIT-01 compared nodes only, so
+the tonnes counted twice (retired in the claim's own offsetting event) or were sold and still counted (§8.1)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from tests.conftest import ENGINES, edited, example, rule_messages, violated_rules
+
+AS_OF = date(2026, 12, 1)
+CLAIM = "residual-only-claim.jsonld"
+SERIAL = "EXR-2024-WOOD-000001-000400"
+OWN = [
+    ("ex:enhancement-woodland", "removal enhancement"),
+    ("ex:removal-woodland-2024", "footprint removal"),
+    ("ex:reduction-kiln-heat-pumps", "emission reduction"),
+]
+
+
+def _block(iri: str, serial: str, tonnes: str = "400.0") -> dict[str, Any]:
+    """A credit block like the example's biochar block, under another id and serial."""
+    block = next(dict(node) for node in example(CLAIM)["@graph"] if node["@id"] == "ex:credit-biochar")
+    block.update({"@id": iri, "serialNumber": serial, "tonnesCO2e": tonnes, "vintageEndYear": "2024"})
+    return block
+
+
+def _retired_by_the_claim(own: str, serial: str) -> dict[str, Any]:
+    """The claim with ``own`` given the serial SERIAL and a 400 t block ``serial`` retired in its own event."""
+    document = example(CLAIM)
+    event = next(node for node in document["@graph"] if node["@id"] == "ex:retirement-2025-03")
+    document = edited(
+        document,
+        (own, "serialNumber", SERIAL),
+        ("ex:retirement-2025-03", "retiresCredit", [*event["retiresCredit"], "ex:credit-own"]),
+    )
+    document["@graph"].append(_block("ex:credit-own", serial))
+    return document
+
+
+def _sold(serial: str, beneficiary: str = "ex:customer") -> dict[str, Any]:
+    """The claim with its enhancement given SERIAL, and a block ``serial`` retired for ``beneficiary`` in an event
+    the claim does not link."""
+    document = edited(example(CLAIM), ("ex:enhancement-woodland", "serialNumber", SERIAL))
+    document["@graph"] += [
+        _block("ex:credit-sold", serial),
+        {
+            "@id": "ex:retirement-customer",
+            "@type": "OffsettingEvent",
+            "retirementDate": "2025-03-20",
+            "hasReportingPeriod": "ex:period-2024",
+            "inRegistry": "ex:registry",
+            "retiredOnBehalfOf": beneficiary,
+            "retiresCredit": ["ex:credit-sold"],
+        },
+        {"@id": "ex:customer", "@type": ["Entity", "Organization"], "label": "Customer Ltd"},
+    ]
+    return document
+
+
+@pytest.mark.rule("CN-CRIT-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("own", "kind"), OWN)
+@pytest.mark.parametrize("serial", [SERIAL, "EXR-2024-WOOD-000201-000600", "exr-2024-wood-000001-000400"])
+def test_a_credit_holding_the_units_of_the_claims_own_mitigation_is_counted_twice(
+    engine: str, own: str, kind: str, serial: str
+) -> None:
+    document = _retired_by_the_claim(own, serial)
+    assert violated_rules(document, engine, as_of=AS_OF) == {"CN-CRIT-01"}
+    (message,) = rule_messages(document, engine, "CN-CRIT-01", as_of=AS_OF)
+    assert f"own {kind} https://example.org/acme/{own[3:]}" in message
+    assert "credit-own" in message and "count twice" in message
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("own", "kind"), OWN)
+def test_a_credit_of_other_units_of_the_same_block_conforms(engine: str, own: str, kind: str) -> None:
+    # The twin: units 401-800 of the subject's own registered block were never its footprint's.
+    document = _retired_by_the_claim(own, "EXR-2024-WOOD-000401-000800")
+    assert violated_rules(document, engine, as_of=AS_OF) == set()
+
+
+@pytest.mark.rule("CN-CRIT-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", ["owlrl", "none"])
+def test_the_enhancements_units_sold_to_a_customer_do_not_count_for_the_subject(engine: str, reasoning: str) -> None:
+    document = _sold(SERIAL)
+    assert violated_rules(document, engine, as_of=AS_OF, reasoning=reasoning) == {"CN-CRIT-01"}
+    (message,) = rule_messages(document, engine, "CN-CRIT-01", as_of=AS_OF, reasoning=reasoning)
+    assert "were sold as carbon credits" in message and "on behalf of https://example.org/acme/customer" in message
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("serial", "beneficiary"),
+    [("EXR-2024-WOOD-000401-000800", "ex:customer"), (SERIAL, "ex:acme")],
+    ids=["other units sold", "cancelled for the claimant"],
+)
+def test_units_not_sold_to_another_party_leave_the_claim_conforming(engine: str, serial: str, beneficiary: str) -> None:
+    assert violated_rules(_sold(serial, beneficiary), engine, as_of=AS_OF) == set()
+
+
+@pytest.mark.rule("CN-CRIT-01")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_units_retired_by_another_claim_of_the_input_naming_no_party_were_sold_to_its_claimant(engine: str) -> None:
+    document = _sold(SERIAL)
+    event = next(node for node in document["@graph"] if node["@id"] == "ex:retirement-customer")
+    del event["retiredOnBehalfOf"]
+    document["@graph"].append(
+        {
+            "@id": "ex:claim-customer",
+            "@type": "CarbonNeutralityClaim",
+            "claimedBy": "ex:customer",
+            "hasOffsettingEvent": "ex:retirement-customer",
+        }
+    )
+    messages = rule_messages(document, engine, "CN-CRIT-01", as_of=AS_OF)
+    assert any(
+        "claim https://example.org/acme/claim-2024 counts its own removal enhancement" in message
+        and "on behalf of https://example.org/acme/customer" in message
+        for message in messages
+    ), messages
