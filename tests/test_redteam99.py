@@ -28,7 +28,7 @@ def _block(iri: str, serial: str, tonnes: str = "400.0") -> dict[str, Any]:
     return block
 
 
-def _retired_by_the_claim(own: str, serial: str) -> dict[str, Any]:
+def _retired_by_the_claim(own: str, serial: str, tonnes: str = "400.0") -> dict[str, Any]:
     """The claim with ``own`` given the serial SERIAL and a 400 t block ``serial`` retired in its own event."""
     document = example(CLAIM)
     event = next(node for node in document["@graph"] if node["@id"] == "ex:retirement-2025-03")
@@ -37,7 +37,7 @@ def _retired_by_the_claim(own: str, serial: str) -> dict[str, Any]:
         (own, "serialNumber", SERIAL),
         ("ex:retirement-2025-03", "retiresCredit", [*event["retiresCredit"], "ex:credit-own"]),
     )
-    document["@graph"].append(_block("ex:credit-own", serial))
+    document["@graph"].append(_block("ex:credit-own", serial, tonnes))
     return document
 
 
@@ -123,3 +123,43 @@ def test_units_retired_by_another_claim_of_the_input_naming_no_party_were_sold_t
         and "on behalf of https://example.org/acme/customer" in message
         for message in messages
     ), messages
+
+
+# ---- Red team 99a: an own reduction with two serials; units retired for no one named ----
+
+
+def _two_batches(retired: str, event: str) -> dict[str, Any]:
+    """The enhancement issued in two batches of 200 t, and a block of ``retired`` retired in ``event``: the claim's
+    own event, or one for the customer that the claim does not link."""
+    first, second = "EXR-2024-WOOD-000001-000200", "EXR-2024-WOOD-000201-000400"
+    document = _sold(retired) if event == "sold" else _retired_by_the_claim("ex:enhancement-woodland", retired, "200.0")
+    return edited(document, ("ex:enhancement-woodland", "serialNumber", [first, second]))
+
+
+@pytest.mark.rule("CN-CRIT-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("event", ["sold", "own"])
+@pytest.mark.parametrize("batch", ["EXR-2024-WOOD-000001-000200", "EXR-2024-WOOD-000201-000400"])
+def test_each_serial_of_the_claims_own_mitigation_is_compared(engine: str, event: str, batch: str) -> None:
+    # Before: only the serial that sorts first was read, so the second batch sold or retired again passed.
+    assert violated_rules(_two_batches(batch, event), engine, as_of=AS_OF) == {"CN-CRIT-01"}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("event", ["sold", "own"])
+def test_units_beyond_both_batches_conform(engine: str, event: str) -> None:
+    assert violated_rules(_two_batches("EXR-2024-WOOD-000401-000600", event), engine, as_of=AS_OF) == set()
+
+
+@pytest.mark.rule("CN-CRIT-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("itself", [False, True], ids=["a block of its units", "the enhancement itself"])
+def test_the_claims_own_units_retired_for_no_one_named_fail(engine: str, itself: bool) -> None:
+    document = _sold(SERIAL)
+    event = next(node for node in document["@graph"] if node["@id"] == "ex:retirement-customer")
+    del event["retiredOnBehalfOf"]
+    if itself:
+        event["retiresCredit"] = ["ex:enhancement-woodland"]
+    assert "CN-CRIT-01" in violated_rules(document, engine, as_of=AS_OF)
+    messages = rule_messages(document, engine, "CN-CRIT-01", as_of=AS_OF)
+    assert any("on behalf of no one named" in message and "State the beneficiary" in message for message in messages)

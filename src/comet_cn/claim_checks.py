@@ -958,6 +958,22 @@ def _units_of(graph: Graph, node: Node) -> _Units | None:
     return _Units(spans, key, serial) if spans or key is not None else None
 
 
+def _own_units(graph: Graph, node: Node) -> list[_Units]:
+    """Every registry record of the claim's own mitigation: its stated range or first serial, then each other serial
+    it gives (a project's units issued in two batches; red team 99a: only the first serial was compared, so the
+    second batch sold, or retired again, passed). A credit block has one serial (CN-REG-01)."""
+    first = _units_of(graph, node)
+    found = [first] if first is not None else []
+    for serial in sorted({str(value) for value in graph.objects(node, CN.serialNumber)}):
+        if first is not None and serial == first.serial:
+            continue
+        span = parse_serial(serial)
+        key = units_key(span, serial)
+        if span is not None or key is not None:
+            found.append(_Units((span,) if span is not None else (), key, serial))
+    return found
+
+
 def _shared_units(a: _Units, b: _Units) -> str | None:
     """The units two registry records both name, as words, or None: ranges of one block that intersect (of one
     Verra project, for a CAD Trust record against a Verra one, as CN-UNITS-01 reads them), or one units key."""
@@ -998,32 +1014,44 @@ def _own_units_as_credits(graph: Graph, claims: tuple[Node, ...], source: str | 
 
     Retired in the claim's own offsetting event, the tonnes lower the footprint and offset it again (§3.3.2 Note 3,
     §11.1); retired on behalf of another party, in an event the claim does not link, they were sold and do not count
-    for the subject (§8.1). An event retiring them for the claimant, or for no one named, is the subject cancelling
-    its own project's units, which CN-CRIT-01 allows (OwnMitigationIsCreditShape's known limit).
+    for the subject (§8.1). An event retiring them for the claimant is the subject cancelling its own project's
+    units, which CN-CRIT-01 allows (OwnMitigationIsCreditShape's known limit); one naming no beneficiary, that no
+    claim links, fails: who holds the tonnes is unknown.
     """
     retirements: list[tuple[Node, Node]] | None = None
     readings: dict[Node, _Units | None] = {}
     for claim in claims:
-        own = [(node, kind, units) for node, kind in _own_mitigation(graph, claim) if (units := _units_of(graph, node))]
+        mitigation = list(_own_mitigation(graph, claim))
+        events = set(graph.objects(claim, CN.hasOffsettingEvent))
+        claimants = _parties_of(graph, claim)
+        # The node itself retired in an event the claim does not link: OwnMitigationSoldAsCreditShape's finding
+        # when the event names another party, this one's when it names no one.
+        for node, kind in mitigation:
+            for event in sorted(set(graph.subjects(CN.retiresCredit, node)) - events, key=str):
+                if _buyers(graph, event, claim, claimants) is None:
+                    serial = min((str(value) for value in graph.objects(node, CN.serialNumber)), default=None)
+                    yield _retired_for_no_one(graph, claim, node, kind, serial, event, "", source)
+        own = [(node, kind, units) for node, kind in mitigation for units in _own_units(graph, node)]
         if not own:
             continue  # the usual claim: its mitigation names no registry units
         if retirements is None:
             retirements = sorted(graph.subject_objects(CN.retiresCredit), key=lambda pair: (str(pair[1]), str(pair[0])))
-        events = set(graph.objects(claim, CN.hasOffsettingEvent))
-        claimants = _parties_of(graph, claim)
+        reported: set[tuple[Node, Node, Node]] = set()
         for node, kind, units in own:
             for event, credit in retirements:
                 if credit == node:
-                    continue  # the node itself retired: the shapes' finding
+                    continue  # the node itself retired: the shapes' finding, or the one above
                 if credit not in readings:
                     readings[credit] = _units_of(graph, credit)
                 held = readings[credit]
                 shared = _shared_units(units, held) if held is not None else None
-                if held is None or shared is None:
+                if held is None or shared is None or (node, credit, event) in reported:
                     continue
+                reported.add((node, credit, event))
                 own_text = f"its own {kind} {describe(graph, node)} (serial {units.serial or '?'})"
                 credit_text = f"credit {describe(graph, credit)} (serial {held.serial or '?'})"
                 event_text = f"offsetting event {describe(graph, event)}"
+                buyers = None if event in events else _buyers(graph, event, claim, claimants)
                 if event in events:
                     yield finding(
                         "CN-CRIT-01",
@@ -1036,7 +1064,11 @@ def _own_units_as_credits(graph: Graph, claims: tuple[Node, ...], source: str | 
                         value=held.serial,
                         source=source,
                     )
-                elif buyers := _buyers(graph, event, claim, claimants):
+                elif buyers is None:
+                    yield _retired_for_no_one(
+                        graph, claim, node, kind, units.serial, event, f" as {credit_text}, holding {shared}", source
+                    )
+                elif buyers:
                     to = " and ".join(describe(graph, buyer) for buyer in buyers)
                     yield finding(
                         "CN-CRIT-01",
@@ -1051,14 +1083,44 @@ def _own_units_as_credits(graph: Graph, claims: tuple[Node, ...], source: str | 
                     )
 
 
-def _buyers(graph: Graph, event: Node, claim: Node, claimants: set[Node]) -> list[Node]:
+def _retired_for_no_one(
+    graph: Graph,
+    claim: Node,
+    node: Node,
+    kind: str,
+    serial: str | None,
+    event: Node,
+    held: str,
+    source: str | None,
+) -> ValidationResult:
+    """CN-CRIT-01: the claim's own mitigation retired in an event that names no beneficiary (and no claim of the
+    input links): sold, it does not count for the subject; cancelled by the subject, the event says so. Unknown,
+    so it fails (red team 99a: an imported registry export leaves the beneficiary out until the user confirms it)."""
+    return finding(
+        "CN-CRIT-01",
+        focus_node=describe(graph, node),
+        message=f"CN-CRIT-01 (§8.1, §8.2 e): claim {describe(graph, claim)} counts its own {kind} "
+        f"{describe(graph, node)}{f' (serial {serial})' if serial else ''}, but offsetting event "
+        f"{describe(graph, event)} retires it{held} on behalf of no one named, and no claim of the input links the "
+        "event: units sold to another entity do not count for the subject. State the beneficiary "
+        "(comet-cn:retiredOnBehalfOf): the claimant if the subject cancelled its own units.",
+        path=str(CN.retiresCredit),
+        value=serial,
+        source=source,
+    )
+
+
+def _buyers(graph: Graph, event: Node, claim: Node, claimants: set[Node]) -> list[Node] | None:
     """Whom an event the claim does not link retired credits for, other than the claimant: the parties it names,
-    else the claimants of the input's other claims that link it (none: the subject cancelling its own units)."""
+    else the claimants of the input's other claims that link it; ``None`` when it names no one and no other claim
+    links it (the beneficiary is unknown)."""
     named = set(graph.objects(event, CN.retiredOnBehalfOf))
     if not named:
         for other in graph.subjects(CN.hasOffsettingEvent, event):
             if other != claim:
                 named |= set(graph.objects(other, CN.claimedBy))
+    if not named:
+        return None
     return sorted(named - claimants, key=str)
 
 
