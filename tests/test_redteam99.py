@@ -163,3 +163,34 @@ def test_the_claims_own_units_retired_for_no_one_named_fail(engine: str, itself:
     assert "CN-CRIT-01" in violated_rules(document, engine, as_of=AS_OF)
     messages = rule_messages(document, engine, "CN-CRIT-01", as_of=AS_OF)
     assert any("on behalf of no one named" in message and "State the beneficiary" in message for message in messages)
+
+
+# ---- Red team 99b: a 52- or 53-week fiscal year is a year for CN-PATH-04 ----
+
+
+def _fiscal_year(start: str, end: str, level: str) -> dict[str, Any]:
+    """The conforming claim over ``start``-``end`` (its reductions inside it), with a 2024 target of ``level``
+    against its footprint of 12,450 t."""
+    return edited(
+        example("conforming-claim.jsonld"),
+        ("ex:period-2024", "reportingPeriodStart", start),
+        ("ex:period-2024", "reportingPeriodEnd", end),
+        ("ex:target-2030", "targetYear", "2024"),
+        ("ex:target-2030", "tonnesCO2e", level),
+        ("ex:enhancement-woodland", "achievementDate", end),
+    )
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("start", "end"), [("2023-12-31", "2024-12-28"), ("2023-12-24", "2024-12-28")])
+def test_a_target_met_exactly_in_a_52_or_53_week_year_conforms(engine: str, start: str, end: str) -> None:
+    # Before: the 364-day year's footprint was compared at 365.25/364 of itself, and the target it met was missed.
+    assert violated_rules(_fiscal_year(start, end, "12450.0"), engine, as_of=AS_OF) == set()
+
+
+@pytest.mark.rule("CN-PATH-04")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_target_missed_in_a_53_week_year_is_missed(engine: str) -> None:
+    # Before: the 371-day year's footprint was compared at 365.25/371 of itself, 12,257 t under a 12,300 t target.
+    document = _fiscal_year("2023-12-24", "2024-12-28", "12300.0")
+    assert violated_rules(document, engine, as_of=AS_OF) == {"CN-PATH-04"}
