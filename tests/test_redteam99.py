@@ -125,6 +125,21 @@ def test_units_retired_by_another_claim_of_the_input_naming_no_party_were_sold_t
     ), messages
 
 
+# ---- The dossier words the --unknown-terms sentence itself (a library caller passes the option's value) ----
+
+
+@pytest.mark.parametrize(("mode", "stated"), [("warning", True), ("error", False)])
+def test_a_library_caller_gets_the_dossiers_reading_sentence_from_the_options_value(mode: str, stated: bool) -> None:
+    import comet_cn
+    from comet_cn.dossier import render_dossier
+
+    document = example("conforming-claim.jsonld")
+    report = comet_cn.validate(document, unknown_terms=mode)  # type: ignore[arg-type]
+    page = render_dossier([(report, None)], unknown_terms=mode)  # type: ignore[arg-type]
+    sentence = "Reading changed from the defaults, which the verdict depends on: --unknown-terms warning"
+    assert (sentence in page) is stated
+
+
 # ---- Red team 99a: an own reduction with two serials; units retired for no one named ----
 
 

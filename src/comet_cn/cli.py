@@ -583,16 +583,11 @@ def _validate_cli(
             if fmt == "html":
                 from comet_cn.dossier import render_dossier  # imported when asked for: it adds to every start
 
-                reading = (
-                    [
-                        "--unknown-terms warning (default error): keys and types the context does not define are "
-                        "warnings, and what they say is not read"
-                    ]
-                    if unknown_terms == "warning"
-                    else []
-                )
                 page = render_dossier(
-                    list(zip(kept, graphs, strict=True)), audits=extra, parameters=parameters, reading=reading
+                    list(zip(kept, graphs, strict=True)),
+                    audits=extra,
+                    parameters=parameters,
+                    unknown_terms="warning" if unknown_terms == "warning" else "error",
                 )
                 stream.write(page)
             elif fmt == "junit":

@@ -27,7 +27,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from comet_cn import __version__
-from comet_cn.claim_checks import balance_key, credit_ranges
+from comet_cn.claim_checks import UnknownTermsMode, balance_key, credit_ranges
 from comet_cn.loading import PLAIN_DECIMAL
 from comet_cn.namespaces import CN, COMET
 from comet_cn.reporting import InputFailure, escape_controls
@@ -1284,14 +1284,20 @@ def _input_section(
     return "".join(parts)
 
 
-def _settings(parameters: RuleParameters | None, reading: Sequence[str] = ()) -> str:
+#: How an input was read, in words, where it differs from the default (``unknown_terms="error"``).
+_UNKNOWN_TERMS_WARNING = (
+    "--unknown-terms warning (default error): keys and types the context does not define are warnings, and what "
+    "they say is not read"
+)
+
+
+def _settings(parameters: RuleParameters | None, unknown_terms: UnknownTermsMode = "error") -> str:
     """The date of the check and each rule setting that is not the default: a verdict under a vintage limit of 30
-    years read, unqualified, as one under the standard's five. ``reading``: the options of how the inputs were read
-    that differ from the defaults (red team 98a: under --unknown-terms warning a misspelt key's content is not read,
-    and the page said "the defaults")."""
+    years read, unqualified, as one under the standard's five. Unknown terms read as warnings are stated too (red
+    team 98a: a misspelt key's content is not read then, and the page said "the defaults")."""
     loosened = (
-        " Reading changed from the defaults, which the verdict depends on: " + "; ".join(_e(r) for r in reading) + "."
-        if reading
+        f" Reading changed from the defaults, which the verdict depends on: {_e(_UNKNOWN_TERMS_WARNING)}."
+        if unknown_terms == "warning"
         else ""
     )
     if parameters is None:
@@ -1422,7 +1428,7 @@ def render_dossier(
     audits: Sequence[ValidationResult] | None = None,
     title: str | None = None,
     parameters: RuleParameters | None = None,
-    reading: Sequence[str] = (),
+    unknown_terms: UnknownTermsMode = "error",
 ) -> str:
     """The dossier of one or more inputs as one self-contained HTML page.
 
@@ -1435,8 +1441,8 @@ def render_dossier(
     :param title: the page title (default: from the input's name, or the number of inputs).
     :param parameters: the rule parameters the inputs were checked with: the page states the date of the check and
         every setting that differs from the default, beside the verdict it qualifies (``None``: not stated).
-    :param reading: how the inputs were read where that differs from the defaults, in words (``--unknown-terms
-        warning (default error): …``), stated beside the settings.
+    :param unknown_terms: how the inputs' unknown terms were read (``"error"``, the default, or ``"warning"``: then
+        the page states that the verdict depends on reading changed from the defaults).
     :returns: the HTML text; the same arguments give the same text, byte for byte.
     """
     items = list(items)
@@ -1495,7 +1501,7 @@ def render_dossier(
         f"{len(rule_catalogue())} rules, made by comet-cn {_e(__version__)}.</p>"
         + verdict.html("verdict")
         + (f"<br><small>{_counts(items[0][0])}</small>" if len(items) == 1 else "")
-        + f"{audit_line}</p>{_settings(parameters, reading)}</header>"
+        + f"{audit_line}</p>{_settings(parameters, unknown_terms)}</header>"
         + (overview if len(items) > 1 else "")
         + f"<nav><strong>Contents</strong><ol>{nav}</ol></nav>\n"
         + body

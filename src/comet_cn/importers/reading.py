@@ -109,7 +109,7 @@ class Row:
             value = self.values.get(header_key(name))
             if value is not None:
                 # No-break spaces occur in Verra text; they are white space for our purposes.
-                return excel_text(value.replace("\xa0", " ").strip())
+                return _excel_text(value.replace("\xa0", " ").strip())
         return ""
 
 
@@ -119,7 +119,7 @@ class Row:
 _EXCEL_TEXT = re.compile(r'=\s*"((?:[^"]|"")*)"')
 
 
-def excel_text(value: str) -> str:
+def _excel_text(value: str) -> str:
     """The text of a cell written as Excel's text formula ``="…"`` (doubled quotes inside it undone); any other
     value as it is."""
     if not value.startswith("="):
