@@ -105,22 +105,27 @@ def test_units_not_sold_to_another_party_leave_the_claim_conforming(engine: str,
 
 @pytest.mark.rule("CN-CRIT-01")
 @pytest.mark.parametrize("engine", ENGINES)
-def test_units_retired_by_another_claim_of_the_input_naming_no_party_were_sold_to_its_claimant(engine: str) -> None:
+@pytest.mark.parametrize("claimant", ["ex:customer", "ex:acme"])
+@pytest.mark.parametrize("beneficiary", [None, "ex:acme"])
+@pytest.mark.parametrize("itself", [False, True], ids=["a block of its units", "the enhancement itself"])
+def test_units_another_claim_of_the_input_offsets_with_count_for_both(
+    engine: str, claimant: str, beneficiary: str | None, itself: bool
+) -> None:
+    # Red team 100a: the group's own removal units, cancelled for it, offset its headquarters' claim too (the same
+    # claimant); before, an event of another claim by the claimant, or for it, was the subject's own cancellation.
     document = _sold(SERIAL)
     event = next(node for node in document["@graph"] if node["@id"] == "ex:retirement-customer")
-    del event["retiredOnBehalfOf"]
-    document["@graph"].append(
-        {
-            "@id": "ex:claim-customer",
-            "@type": "CarbonNeutralityClaim",
-            "claimedBy": "ex:customer",
-            "hasOffsettingEvent": "ex:retirement-customer",
-        }
-    )
+    event.pop("retiredOnBehalfOf")
+    if beneficiary is not None:
+        event["retiredOnBehalfOf"] = beneficiary
+    if itself:
+        event["retiresCredit"] = ["ex:enhancement-woodland"]
+    other = {"@id": "ex:claim-other", "@type": "CarbonNeutralityClaim", "claimedBy": claimant}
+    document["@graph"].append({**other, "hasOffsettingEvent": "ex:retirement-customer"})
     messages = rule_messages(document, engine, "CN-CRIT-01", as_of=AS_OF)
     assert any(
         "claim https://example.org/acme/claim-2024 counts its own removal enhancement" in message
-        and "on behalf of https://example.org/acme/customer" in message
+        and "for claim https://example.org/acme/claim-other of the input" in message
         for message in messages
     ), messages
 
@@ -209,3 +214,53 @@ def test_a_target_missed_in_a_53_week_year_is_missed(engine: str) -> None:
     # Before: the 371-day year's footprint was compared at 365.25/371 of itself, 12,257 t under a 12,300 t target.
     document = _fiscal_year("2023-12-24", "2024-12-28", "12300.0")
     assert violated_rules(document, engine, as_of=AS_OF) == {"CN-PATH-04"}
+
+
+# ---- Red team 97a: a claim resting on an opinion that a reissued opinion replaces ----
+
+
+def _with_reissue(link: str, claim_links: str = "ex:opinion-2024") -> dict[str, Any]:
+    """The conforming claim and a reissued opinion that replaces its opinion (``link`` on the newer one, or
+    dcterms:isReplacedBy on the older), the claim and its report linking ``claim_links``."""
+    document = example("conforming-claim.jsonld")
+    old = next(node for node in document["@graph"] if node["@id"] == "ex:opinion-2024")
+    newer = {**old, "@id": "ex:opinion-2024-reissued", "verificationDate": "2025-05-10"}
+    if link == "dcterms:isReplacedBy":
+        old[link] = {"@id": "ex:opinion-2024-reissued"}
+    else:
+        newer[link] = {"@id": "ex:opinion-2024"}
+    document["@graph"].append(newer)
+    return edited(
+        document,
+        ("ex:claim-2024", "hasVerificationOpinion", claim_links),
+        ("ex:report-2024", "hasVerificationOpinion", claim_links),
+    )
+
+
+LINKS = ["dcterms:replaces", "prov:wasRevisionOf", "dcterms:isReplacedBy"]
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", ["owlrl", "none"])
+@pytest.mark.parametrize("link", LINKS)
+def test_a_claim_resting_on_a_replaced_opinion_is_refused(engine: str, reasoning: str, link: str) -> None:
+    # Before: it conformed, though the verifier had reissued the opinion (on a restated footprint, say).
+    document = _with_reissue(link)
+    assert violated_rules(document, engine, as_of=AS_OF, reasoning=reasoning) == {"CN-CLAIM-06"}
+    (message,) = rule_messages(document, engine, "CN-CLAIM-06", as_of=AS_OF, reasoning=reasoning)
+    assert "opinion-2024, which opinion https://example.org/acme/opinion-2024-reissued replaces" in message
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("link", LINKS)
+def test_a_claim_resting_on_the_reissued_opinion_conforms(engine: str, link: str) -> None:
+    assert violated_rules(_with_reissue(link, "ex:opinion-2024-reissued"), engine, as_of=AS_OF) == set()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_two_opinions_that_each_replace_the_other_say_nothing_of_which_stands(engine: str) -> None:
+    document = _with_reissue("dcterms:replaces")
+    old = next(node for node in document["@graph"] if node["@id"] == "ex:opinion-2024")
+    old["dcterms:replaces"] = {"@id": "ex:opinion-2024-reissued"}
+    assert violated_rules(document, engine, as_of=AS_OF) == set()

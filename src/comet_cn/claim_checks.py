@@ -1015,8 +1015,8 @@ def _own_units_as_credits(graph: Graph, claims: tuple[Node, ...], source: str | 
     Retired in the claim's own offsetting event, the tonnes lower the footprint and offset it again (§3.3.2 Note 3,
     §11.1); retired on behalf of another party, in an event the claim does not link, they were sold and do not count
     for the subject (§8.1). An event retiring them for the claimant is the subject cancelling its own project's
-    units, which CN-CRIT-01 allows (OwnMitigationIsCreditShape's known limit); one naming no beneficiary, that no
-    claim links, fails: who holds the tonnes is unknown.
+    units, which CN-CRIT-01 allows (OwnMitigationIsCreditShape's known limit); one naming no beneficiary fails (who
+    holds the tonnes is unknown), and one that another claim of the input offsets with fails whoever it names.
     """
     retirements: list[tuple[Node, Node]] | None = None
     readings: dict[Node, _Units | None] = {}
@@ -1025,11 +1025,16 @@ def _own_units_as_credits(graph: Graph, claims: tuple[Node, ...], source: str | 
         events = set(graph.objects(claim, CN.hasOffsettingEvent))
         claimants = _parties_of(graph, claim)
         # The node itself retired in an event the claim does not link: OwnMitigationSoldAsCreditShape's finding
-        # when the event names another party, this one's when it names no one.
+        # when the event names another party; this one's when it names no one, or when another claim of the input
+        # offsets with it.
         for node, kind in mitigation:
             for event in sorted(set(graph.subjects(CN.retiresCredit, node)) - events, key=str):
-                if _buyers(graph, event, claim, claimants) is None:
-                    serial = min((str(value) for value in graph.objects(node, CN.serialNumber)), default=None)
+                serial = min((str(value) for value in graph.objects(node, CN.serialNumber)), default=None)
+                buyers = _beneficiaries(graph, event, claimants)
+                users = sorted(set(graph.subjects(CN.hasOffsettingEvent, event)), key=str)
+                if users and not buyers:
+                    yield _offsets_another_claim(graph, claim, node, kind, serial, event, users, "", source)
+                elif buyers is None:
                     yield _retired_for_no_one(graph, claim, node, kind, serial, event, "", source)
         own = [(node, kind, units) for node, kind in mitigation for units in _own_units(graph, node)]
         if not own:
@@ -1051,7 +1056,8 @@ def _own_units_as_credits(graph: Graph, claims: tuple[Node, ...], source: str | 
                 own_text = f"its own {kind} {describe(graph, node)} (serial {units.serial or '?'})"
                 credit_text = f"credit {describe(graph, credit)} (serial {held.serial or '?'})"
                 event_text = f"offsetting event {describe(graph, event)}"
-                buyers = None if event in events else _buyers(graph, event, claim, claimants)
+                users = sorted(set(graph.subjects(CN.hasOffsettingEvent, event)), key=str)
+                buyers = _beneficiaries(graph, event, claimants)
                 if event in events:
                     yield finding(
                         "CN-CRIT-01",
@@ -1064,10 +1070,14 @@ def _own_units_as_credits(graph: Graph, claims: tuple[Node, ...], source: str | 
                         value=held.serial,
                         source=source,
                     )
-                elif buyers is None:
-                    yield _retired_for_no_one(
-                        graph, claim, node, kind, units.serial, event, f" as {credit_text}, holding {shared}", source
+                elif users:
+                    held_text = f" as {credit_text}, holding {shared}"
+                    yield _offsets_another_claim(
+                        graph, claim, node, kind, units.serial, event, users, held_text, source
                     )
+                elif buyers is None:
+                    held_text = f" as {credit_text}, holding {shared}"
+                    yield _retired_for_no_one(graph, claim, node, kind, units.serial, event, held_text, source)
                 elif buyers:
                     to = " and ".join(describe(graph, buyer) for buyer in buyers)
                     yield finding(
@@ -1110,18 +1120,38 @@ def _retired_for_no_one(
     )
 
 
-def _buyers(graph: Graph, event: Node, claim: Node, claimants: set[Node]) -> list[Node] | None:
-    """Whom an event the claim does not link retired credits for, other than the claimant: the parties it names,
-    else the claimants of the input's other claims that link it; ``None`` when it names no one and no other claim
-    links it (the beneficiary is unknown)."""
+def _offsets_another_claim(
+    graph: Graph,
+    claim: Node,
+    node: Node,
+    kind: str,
+    serial: str | None,
+    event: Node,
+    users: list[Node],
+    held: str,
+    source: str | None,
+) -> ValidationResult:
+    """CN-CRIT-01: the claim's own mitigation retired as credits that another claim of the input offsets with,
+    whoever the beneficiary (red team 100a: a group's own removals, cancelled for it, offsetting its headquarters'
+    claim too): the same tonnes would count for both claims."""
+    names = " and ".join(describe(graph, user) for user in users)
+    return finding(
+        "CN-CRIT-01",
+        focus_node=describe(graph, node),
+        message=f"CN-CRIT-01 (§8.1, §11.1): claim {describe(graph, claim)} counts its own {kind} "
+        f"{describe(graph, node)}{f' (serial {serial})' if serial else ''}, but offsetting event "
+        f"{describe(graph, event)} retires it{held} for claim {names} of the input; the same tonnes would count "
+        "for both claims, and mitigation transferred as credits does not count for the subject.",
+        path=str(CN.serialNumber) if serial else str(CN.retiresCredit),
+        value=serial,
+        source=source,
+    )
+
+
+def _beneficiaries(graph: Graph, event: Node, claimants: set[Node]) -> list[Node] | None:
+    """Whom an offsetting event retired credits for, other than the claimant; ``None`` when it names no one."""
     named = set(graph.objects(event, CN.retiredOnBehalfOf))
-    if not named:
-        for other in graph.subjects(CN.hasOffsettingEvent, event):
-            if other != claim:
-                named |= set(graph.objects(other, CN.claimedBy))
-    if not named:
-        return None
-    return sorted(named - claimants, key=str)
+    return sorted(named - claimants, key=str) if named else None
 
 
 def _parties_of(graph: Graph, claim: Node) -> set[Node]:
