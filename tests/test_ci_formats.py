@@ -298,4 +298,5 @@ def test_the_schema_is_strict() -> None:
     assert broken(lambda d: d["summary"].update(inputs=-1))
     assert broken(lambda d: d["summary"]["rules"].update({"CN-VINT-01": 0}))
     assert broken(lambda d: d.update(format_version="2.0"))
-    assert not broken(lambda d: d.update(format_version="1.1"))
+    assert not broken(lambda d: d.update(format_version="1.2"))
+    assert broken(lambda d: d.update(format_version="1.1"))

@@ -45,7 +45,7 @@ def test_the_json_report_carries_its_format_version_and_follows_its_schema(cli: 
     import jsonschema
 
     document = cli("-f", "json", FAILING, PASSING).json()
-    assert document["format_version"] == "1.1"
+    assert document["format_version"] == "1.2"
     jsonschema.validate(document, report_schema())
 
 

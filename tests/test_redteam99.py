@@ -4,12 +4,13 @@ the tonnes counted twice (retired in the claim's own offsetting event) or were s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
 
-from tests.conftest import ENGINES, edited, example, rule_messages, violated_rules
+from tests.conftest import ENGINES, EXAMPLES, Run, edited, example, rule_messages, violated_rules
 
 AS_OF = date(2026, 12, 1)
 CLAIM = "residual-only-claim.jsonld"
@@ -264,3 +265,30 @@ def test_two_opinions_that_each_replace_the_other_say_nothing_of_which_stands(en
     old = next(node for node in document["@graph"] if node["@id"] == "ex:opinion-2024")
     old["dcterms:replaces"] = {"@id": "ex:opinion-2024-reissued"}
     assert violated_rules(document, engine, as_of=AS_OF) == set()
+
+
+# ---- Red team 98a: the JSON report records how the run checked its inputs ----
+
+
+@pytest.mark.parametrize(
+    ("options", "changed", "unknown_terms"),
+    [
+        ((), {}, "error"),
+        (("--vintage-max-age", "30", "--unknown-terms", "warning"), {"vintage_max_age_years": [30, 5]}, "warning"),
+    ],
+)
+def test_a_json_report_states_the_date_the_settings_and_the_reading(
+    cli: Callable[..., Run], options: tuple[str, ...], changed: dict[str, list[int]], unknown_terms: str
+) -> None:
+    import jsonschema
+
+    from comet_cn import __version__
+    from comet_cn.ci_formats import report_schema
+
+    run = cli(EXAMPLES / "conforming-claim.jsonld", "--as-of", "2026-12-01", "-f", "json", *options)
+    document = run.json()
+    jsonschema.validate(document, report_schema())
+    checked = document["checked"]
+    assert (checked["tool"], checked["version"], checked["as_of"]) == ("comet-cn", __version__, "2026-12-01")
+    assert {name: [v["value"], v["default"]] for name, v in checked["settings_changed"].items()} == changed
+    assert checked["unknown_terms"] == unknown_terms

@@ -22,7 +22,7 @@ from comet_cn import __version__
 from comet_cn.dossier import Status, rule_statuses
 from comet_cn.loading import JSON_LINES_SUFFIXES
 from comet_cn.report_graphs import escape_surrogates
-from comet_cn.reporting import InputFailure, Outcome
+from comet_cn.reporting import REPORT_FORMAT_VERSION, InputFailure, Outcome
 from comet_cn.results import Severity, ValidationReport, ValidationResult
 from comet_cn.rules import Rule, RuleKind, rule_catalogue
 
@@ -31,8 +31,6 @@ __all__ = ["REPORT_FORMAT_VERSION", "SARIF_SCHEMA", "report_schema", "to_junit",
 #: The ``$schema`` a SARIF log names: the OASIS schema of SARIF 2.1.0 (errata 01).
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
-#: The version of the JSON report format that ``schemas/report.schema.json`` describes.
-REPORT_FORMAT_VERSION = "1.1"
 
 _LEVELS = {Severity.VIOLATION: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 # XML 1.0 cannot hold these characters at all, not even as references; they are written as \uXXXX text.

@@ -30,7 +30,7 @@ from comet_cn.errors import InputError
 from comet_cn.loading import LoadLimits, Source, iter_inputs, iter_stream, load
 from comet_cn.output import OutputClosed, atomic_output, guarded_standard_streams, inside_folder, same_file
 from comet_cn.queries import QUERY_FORMATS, format_result, list_queries, parse_binding, query
-from comet_cn.reporting import FORMATS, InputFailure, Outcome, ReportWriter, escape_controls
+from comet_cn.reporting import FORMATS, InputFailure, Outcome, ReportWriter, checked_with, escape_controls
 from comet_cn.results import Severity
 from comet_cn.store import DEFAULT_ENDPOINT_TIMEOUT, Backend, EndpointBackend, OxigraphBackend
 from comet_cn.validation import DEFAULT_MAX_TRIPLES, RuleParameters, ValidationReport
@@ -503,7 +503,15 @@ def _validate_cli(
     extra_violations = False
     with atomic_output(output) as stream:
         writer = (
-            ReportWriter(stream, fmt, silent_lone_failure=output is None, strict=strict) if fmt in FORMATS else None
+            ReportWriter(
+                stream,
+                fmt,
+                silent_lone_failure=output is None,
+                strict=strict,
+                checked=checked_with(parameters, unknown_terms),
+            )
+            if fmt in FORMATS
+            else None
         )
         kept: list[Outcome] = []
         # html and junit read each claim's graph again, and the audits read every claim again: the inputs are

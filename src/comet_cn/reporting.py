@@ -18,11 +18,12 @@ from typing import IO, TextIO
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import DCTERMS, RDF, SH
 
+from comet_cn import __version__
 from comet_cn.report_graphs import add_result, escape_surrogates, text_literal
 from comet_cn.results import Severity
 from comet_cn.rules import CNSH, PILLARS
 from comet_cn.terms import compact
-from comet_cn.validation import ValidationReport, ValidationResult
+from comet_cn.validation import RuleParameters, ValidationReport, ValidationResult
 
 __all__ = [
     "FORMATS",
@@ -110,6 +111,40 @@ def summary(outcomes: Sequence[Outcome]) -> dict[str, object]:
     return counts.as_dict()
 
 
+#: The version of the JSON report's format (its schema, comet_cn/schemas/report.schema.json).
+REPORT_FORMAT_VERSION = "1.2"
+
+
+def checked_with(parameters: RuleParameters, unknown_terms: str = "error") -> dict[str, object]:
+    """How a run checked its inputs, for the JSON report's ``checked`` (format 1.2): the tool and its version, the
+    date of the check, each rule setting changed from its default and how unknown terms were read. A verdict under
+    a vintage limit of 30 years, or with a misspelt key's content unread (``--unknown-terms warning``), is not one
+    under the defaults, and an archived report has to say so (red team 98a)."""
+    default = RuleParameters()
+    changed = {
+        name: {"value": getattr(parameters, name), "default": getattr(default, name)}
+        for name in _SETTINGS
+        if getattr(parameters, name) != getattr(default, name)
+    }
+    return {
+        "tool": "comet-cn",
+        "version": __version__,
+        "as_of": parameters.as_of.isoformat() if parameters.as_of is not None else None,
+        "settings_changed": changed,
+        "unknown_terms": unknown_terms,
+    }
+
+
+#: The rule settings (RuleParameters fields) a report states when changed; the date of the check is stated apart.
+_SETTINGS = (
+    "vintage_max_age_years",
+    "vintage_reference",
+    "vintage_property",
+    "retirement_window_months",
+    "instrument_vintage_window_months",
+)
+
+
 class ReportWriter:
     """Write a report for a stream of outcomes in constant memory.
 
@@ -117,8 +152,17 @@ class ReportWriter:
     can open with the overall verdict. Turtle keeps the report graphs until the end (it is not meant for huge runs).
     """
 
-    def __init__(self, stream: TextIO, fmt: str, *, silent_lone_failure: bool = False, strict: bool = False) -> None:
-        """:param silent_lone_failure: in text, write nothing when the run's one input could not be read (the
+    def __init__(
+        self,
+        stream: TextIO,
+        fmt: str,
+        *,
+        silent_lone_failure: bool = False,
+        strict: bool = False,
+        checked: Mapping[str, object] | None = None,
+    ) -> None:
+        """:param checked: how the run checked its inputs (:func:`checked_with`), written into the JSON report.
+        :param silent_lone_failure: in text, write nothing when the run's one input could not be read (the
         command's one-line error says it all; a summary of one unreadable input only repeats it three times).
         :param strict: the run fails on warnings too (``cn-validate --strict``): a conforming claim with warnings
         still conforms to ISO 14068-1 (warnings are the standard's "should"), and the report says it fails the run.
@@ -129,6 +173,7 @@ class ReportWriter:
         self._fmt = fmt
         self._counts = _Counts(strict)
         self._strict = strict
+        self._checked = dict(checked) if checked is not None else None
         self._extra: list[ValidationResult] = []
         self._results_spool: IO[str] | None = None
         self._inputs_spool: IO[str] | None = None
@@ -224,8 +269,10 @@ class ReportWriter:
             assert self._results_spool is not None and self._inputs_spool is not None
             for result in extra:
                 self._spool(self._results_spool, result.as_dict())
-            head = '{\n  "format_version": "1.1",\n  "conforms": '  # the version of this JSON format (schema)
+            head = f'{{\n  "format_version": "{REPORT_FORMAT_VERSION}",\n  "conforms": '
             self._stream.write(head + json.dumps(self._counts.conforms()))
+            if self._checked is not None:
+                self._stream.write(',\n  "checked": ' + _indent(_json(self._checked), 2).lstrip())
             if self._strict:  # the run's outcome under --strict beside the ISO verdict, as the exit code reads it
                 passes = self._counts.conforms() is True and not self._counts.strict_failing
                 self._stream.write(',\n  "strict": true,\n  "passes": ' + json.dumps(passes))
