@@ -292,3 +292,77 @@ def test_a_json_report_states_the_date_the_settings_and_the_reading(
     assert (checked["tool"], checked["version"], checked["as_of"]) == ("comet-cn", __version__, "2026-12-01")
     assert {name: [v["value"], v["default"]] for name, v in checked["settings_changed"].items()} == changed
     assert checked["unknown_terms"] == unknown_terms
+
+
+# ---- Red team 101a: replacements written as text, an old opinion linked beside its reissue, mistaken ones ----
+
+
+@pytest.mark.rule("CN-CLAIM-06")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("text", ["https://example.org/acme/opinion-2024", "ex:opinion-2024"])
+def test_an_opinion_replacement_written_as_text_is_refused(engine: str, text: str) -> None:
+    # Before: the string was read as a literal and dropped, so the claim still resting on the replaced opinion passed.
+    document = _with_reissue("dcterms:replaces")
+    newer = next(node for node in document["@graph"] if node["@id"] == "ex:opinion-2024-reissued")
+    newer["dcterms:replaces"] = text
+    assert violated_rules(document, engine, as_of=AS_OF) == {"CN-CLAIM-06"}
+    (message,) = rule_messages(document, engine, "CN-CLAIM-06", as_of=AS_OF)
+    assert f'as "{text}", text that names no opinion' in message
+
+
+@pytest.mark.rule("CN-CLAIM-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("value", "violated"),
+    [("https://example.org/acme/commitment-2019", {"CN-CLAIM-01"}), ({"@id": "ex:commitment-2019"}, set())],
+    ids=["as text", "as a node"],
+)
+def test_a_commitment_replacement_is_read_from_a_node(engine: str, value: Any, violated: set[str]) -> None:
+    document = edited(example("conforming-claim.jsonld"), ("ex:commitment", "dcterms:replaces", value))
+    assert violated_rules(document, engine, as_of=AS_OF) == violated
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("change", ["major non-conformity", "another footprint"])
+def test_a_replaced_opinion_linked_beside_its_reissue_is_not_read(engine: str, change: str) -> None:
+    # Before: the claim and report linking both read the old opinion's resolved non-conformity, or the footprint it
+    # verified before the restatement, as the claim's.
+    document = _with_reissue("dcterms:replaces")
+    old = next(node for node in document["@graph"] if node["@id"] == "ex:opinion-2024")
+    if change == "major non-conformity":
+        old["hasNonConformity"] = {"@type": "NonConformity", "nonConformitySeverity": "major", "label": "Scope 3"}
+    else:
+        first = {"@id": "ex:footprint-2024-as-first-stated", "@type": "CarbonFootprint", "tonnesCO2e": "11900.0"}
+        old["hasCarbonFootprint"] = first
+    both = ["ex:opinion-2024", "ex:opinion-2024-reissued"]
+    linked_once = edited(document, ("ex:claim-2024", "hasVerificationOpinion", "ex:opinion-2024"))
+    document = edited(
+        document, ("ex:claim-2024", "hasVerificationOpinion", both), ("ex:report-2024", "hasVerificationOpinion", both)
+    )
+    assert violated_rules(document, engine, as_of=AS_OF) == set()
+    # The twin: the old opinion linked alone is read, and refused.
+    assert "CN-CLAIM-06" in violated_rules(linked_once, engine, as_of=AS_OF)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("hasSubject", {"@id": "ex:other-company"}), ("hasReportingPeriod", {"@id": "ex:period-2025"})],
+    ids=["another subject", "a later period"],
+)
+def test_an_opinion_of_another_subject_or_a_later_period_replaces_nothing_of_this_claim(
+    engine: str, key: str, value: dict[str, str]
+) -> None:
+    document = _with_reissue("dcterms:replaces")
+    newer = next(node for node in document["@graph"] if node["@id"] == "ex:opinion-2024-reissued")
+    newer[key] = value
+    document["@graph"] += [
+        {"@id": "ex:other-company", "@type": "Organization", "label": "Other Company Ltd"},
+        {
+            "@id": "ex:period-2025",
+            "@type": "ReportingPeriod",
+            "reportingPeriodStart": "2025-01-01",
+            "reportingPeriodEnd": "2025-12-31",
+        },
+    ]
+    assert violated_rules(document, engine, as_of=AS_OF) == set()
