@@ -1018,8 +1018,7 @@ def _own_units_as_credits(graph: Graph, claims: tuple[Node, ...], source: str | 
     units, which CN-CRIT-01 allows (OwnMitigationIsCreditShape's known limit); one naming no beneficiary fails (who
     holds the tonnes is unknown), and one that another claim of the input offsets with fails whoever it names.
     """
-    retirements: list[tuple[Node, Node]] | None = None
-    readings: dict[Node, _Units | None] = {}
+    retired: _RetiredUnits | None = None
     for claim in claims:
         mitigation = list(_own_mitigation(graph, claim))
         events = set(graph.objects(claim, CN.hasOffsettingEvent))
@@ -1039,18 +1038,15 @@ def _own_units_as_credits(graph: Graph, claims: tuple[Node, ...], source: str | 
         own = [(node, kind, units) for node, kind in mitigation for units in _own_units(graph, node)]
         if not own:
             continue  # the usual claim: its mitigation names no registry units
-        if retirements is None:
-            retirements = sorted(graph.subject_objects(CN.retiresCredit), key=lambda pair: (str(pair[1]), str(pair[0])))
+        if retired is None:
+            retired = _RetiredUnits(graph)
         reported: set[tuple[Node, Node, Node]] = set()
         for node, kind, units in own:
-            for event, credit in retirements:
+            for event, credit, held in retired.candidates(units):
                 if credit == node:
                     continue  # the node itself retired: the shapes' finding, or the one above
-                if credit not in readings:
-                    readings[credit] = _units_of(graph, credit)
-                held = readings[credit]
-                shared = _shared_units(units, held) if held is not None else None
-                if held is None or shared is None or (node, credit, event) in reported:
+                shared = _shared_units(units, held)
+                if shared is None or (node, credit, event) in reported:
                     continue
                 reported.add((node, credit, event))
                 own_text = f"its own {kind} {describe(graph, node)} (serial {units.serial or '?'})"
@@ -1091,6 +1087,43 @@ def _own_units_as_credits(graph: Graph, claims: tuple[Node, ...], source: str | 
                         value=units.serial,
                         source=source,
                     )
+
+
+class _RetiredUnits:
+    """Every retired credit block of a graph with the units it names, indexed by block key (and Verra or Gold
+    Standard project, for CAD Trust records) and by units key: each own record is compared only with the blocks
+    that can share its units, so a claim with thousands of serials on its own reductions and thousands of credits
+    stays linear in its size."""
+
+    def __init__(self, graph: Graph) -> None:
+        pairs = sorted(graph.subject_objects(CN.retiresCredit), key=lambda pair: (str(pair[1]), str(pair[0])))
+        readings: dict[Node, _Units | None] = {}
+        self._entries: list[tuple[Node, Node, _Units]] = []
+        self._index: dict[str, list[int]] = defaultdict(list)
+        for event, credit in pairs:
+            if credit not in readings:
+                readings[credit] = _units_of(graph, credit)
+            held = readings[credit]
+            if held is None:
+                continue
+            position = len(self._entries)
+            self._entries.append((event, credit, held))
+            for key in _index_keys(held):
+                self._index[key].append(position)
+
+    def candidates(self, units: _Units) -> Iterator[tuple[Node, Node, _Units]]:
+        """The (event, credit, units) retirements that may share units with ``units``, in a stable order."""
+        positions = {position for key in _index_keys(units) for position in self._index.get(key, ())}
+        for position in sorted(positions):
+            yield self._entries[position]
+
+
+def _index_keys(units: _Units) -> set[str]:
+    keys = {f"block {span.block}" for span in units.spans}
+    keys |= {f"block {bridge.block}" for span in units.spans if (bridge := project_range(span)) is not None}
+    if units.key is not None:
+        keys.add(f"key {units.key}")
+    return keys
 
 
 def _retired_for_no_one(
