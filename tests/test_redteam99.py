@@ -366,3 +366,100 @@ def test_an_opinion_of_another_subject_or_a_later_period_replaces_nothing_of_thi
         },
     ]
     assert violated_rules(document, engine, as_of=AS_OF) == set()
+
+
+# ---- Red team 102a: the own units' index, an own range that cannot be read, a chain too long for pySHACL ----
+
+
+def test_the_own_units_sweep_finds_exactly_the_overlapping_blocks() -> None:
+    # Against the pairwise reading it replaced: random ranges of two blocks, some touching, some nested.
+    import random
+
+    from rdflib import Graph, Literal, URIRef
+
+    from comet_cn.claim_checks import _RetiredUnits, _shared_units, _Units
+    from comet_cn.namespaces import CN
+    from comet_cn.serials import explicit_range
+
+    randomness = random.Random(14068)
+    graph = Graph()
+    for index in range(300):
+        credit, event = URIRef(f"urn:credit:{index}"), URIRef(f"urn:event:{index % 7}")
+        first = randomness.randint(1, 5000)
+        graph.add((event, CN.retiresCredit, credit))
+        graph.add((credit, CN.issuanceBlock, Literal(randomness.choice(["EXR-A", "EXR-B"]))))
+        graph.add((credit, CN.firstUnit, Literal(str(first))))
+        graph.add((credit, CN.lastUnit, Literal(str(first + randomness.randint(0, 300)))))
+    retired = _RetiredUnits(graph)
+    own = []
+    for _ in range(120):
+        first = randomness.randint(1, 5400)
+        span = explicit_range(randomness.choice(["EXR-A", "EXR-B", "EXR-C"]), first, first + randomness.randint(0, 50))
+        own.append(_Units((span,), f"{span.block} {span.first} {span.last}", None))
+    for units, positions in zip(own, retired.sharing(own), strict=True):
+        pairwise = {i for i, (_, _, held) in enumerate(retired.entries) if _shared_units(units, held) is not None}
+        assert {p for p in positions if _shared_units(units, retired.entries[p][2]) is not None} == pairwise
+
+
+def _own_range_unread(engine: str, first: Any, last: str) -> None:
+    # Before: skipped, so its units (inside the claim's own wind credit block, units 1-6000) counted twice.
+    document = edited(
+        example("conforming-claim.jsonld"),
+        ("ex:reduction-kiln-heat-pumps", "issuanceBlock", "EXR-2022-WIND"),
+        ("ex:reduction-kiln-heat-pumps", "firstUnit", first),
+        ("ex:reduction-kiln-heat-pumps", "lastUnit", last),
+    )
+    assert violated_rules(document, engine, as_of=AS_OF) == {"CN-CRIT-01"}
+    (message,) = rule_messages(document, engine, "CN-CRIT-01", as_of=AS_OF)
+    assert "states a unit range that cannot be read" in message
+
+
+@pytest.mark.rule("CN-CRIT-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("first", "last"), [("3500", "3001"), (["3001", "3002"], "3500")])
+def test_an_own_reduction_whose_stated_range_cannot_be_read_fails(engine: str, first: Any, last: str) -> None:
+    _own_range_unread(engine, first, last)
+
+
+@pytest.mark.rule("CN-CRIT-01")
+@pytest.mark.parametrize(("first", "last"), [("3,001", "3,500"), ("3001.0", "3500")])
+def test_an_own_reduction_whose_range_is_no_integer_fails(first: str, last: str) -> None:
+    # Not xsd:integer's lexical form: such a claim runs on pySHACL whichever engine is asked for.
+    _own_range_unread("pyshacl", first, last)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("block", "violated"), [("EXR-2022-WIND", {"CN-CRIT-01"}), ("EXR-2023-KILN", set())])
+def test_an_own_reductions_readable_range_is_compared(engine: str, block: str, violated: set[str]) -> None:
+    document = edited(
+        example("conforming-claim.jsonld"),
+        ("ex:reduction-kiln-heat-pumps", "issuanceBlock", block),
+        ("ex:reduction-kiln-heat-pumps", "firstUnit", "3001"),
+        ("ex:reduction-kiln-heat-pumps", "lastUnit", "3500"),
+    )
+    assert violated_rules(document, engine, as_of=AS_OF) == violated
+
+
+def test_an_own_serial_no_grammar_reads_is_a_warning() -> None:
+    import comet_cn
+
+    document = edited(
+        example("conforming-claim.jsonld"), ("ex:reduction-kiln-heat-pumps", "serialNumber", "EXR-2022-WIND-3500-3001")
+    )
+    report = comet_cn.validate(document, parameters=comet_cn.RuleParameters(as_of=AS_OF))
+    assert report.conforms
+    assert [(r.rule_id, r.severity.value) for r in report.warnings] == [("CN-UNITS-03", "Warning")]
+
+
+def test_a_chain_too_long_for_pyshacl_is_one_line_and_exit_2(tmp_path: Any, cli: Callable[..., Run]) -> None:
+    # Before: RecursionError in rdflib's path evaluation, "internal error", exit 3.
+    document = example("conforming-claim.jsonld")
+    links = [{"@id": f"ex:note-{i}", "rdfs:seeAlso": {"@id": f"ex:note-{i + 1}"}} for i in range(1200)]
+    document["@graph"][0]["rdfs:seeAlso"] = {"@id": "ex:note-0"}
+    document["@graph"] += links
+    path = tmp_path / "chain.jsonld"
+    path.write_text(__import__("json").dumps(document), encoding="utf-8")
+    run = cli(path, EXAMPLES / "conforming-claim.jsonld", "--as-of", "2026-12-01", "--shacl-engine", "pyshacl")
+    assert run.code == 2
+    assert "a chain of linked nodes in the claim is too long" in run.err
+    assert "Traceback" not in run.err and "conforming-claim.jsonld: CONFORMS" in run.out
