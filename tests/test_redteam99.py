@@ -463,3 +463,42 @@ def test_a_chain_too_long_for_pyshacl_is_one_line_and_exit_2(tmp_path: Any, cli:
     assert run.code == 2
     assert "a chain of linked nodes in the claim is too long" in run.err
     assert "Traceback" not in run.err and "conforming-claim.jsonld: CONFORMS" in run.out
+
+
+# ---- The audits: own units of one input's claim retired as credits by another input's claim ----
+
+
+@pytest.mark.rule("CN-AUDIT-DOUBLE-01")
+@pytest.mark.parametrize("backend", ["rdflib", "oxigraph"])
+@pytest.mark.parametrize(
+    ("serial", "found"), [("EXR-2024-WOOD-000201-000400", True), ("EXR-2024-WOOD-000401-000600", False)]
+)
+def test_the_audits_find_own_units_retired_as_credits_by_another_inputs_claim(
+    tmp_path: Any, backend: str, serial: str, found: bool
+) -> None:
+    import json
+
+    from comet_cn.audits import run_audits
+
+    own = edited(example(CLAIM), ("ex:enhancement-woodland", "serialNumber", SERIAL))
+    other = example("conforming-claim.jsonld")
+    other["@context"][1]["ex"] = "https://example.org/beta/"
+    other = edited(
+        other,
+        ("ex:credit-biochar", "serialNumber", serial),
+        ("ex:credit-wind", "serialNumber", "EXR-2022-BETA-000001-006000"),
+        ("ex:credit-cookstoves", "serialNumber", "EXR-2021-BETA-000001-004500"),
+    )
+    paths = []
+    for name, document in (("acme.jsonld", own), ("beta.jsonld", other)):
+        (tmp_path / name).write_text(json.dumps(document), encoding="utf-8")
+        paths.append(tmp_path / name)
+    messages = [r.message for r in run_audits(paths, backend=backend) if r.rule_id == "CN-AUDIT-DOUBLE-01"]
+    expected = (
+        "units 201-400 are counted by claim https://example.org/acme/claim-2024 as its own removal enhancement "
+        "https://example.org/acme/enhancement-woodland"
+    )
+    other_claim = "retired as credits for claim https://example.org/beta/claim-2024"
+    assert any(expected in m and other_claim in m for m in messages) is found, messages
+    if not found:
+        assert messages == []

@@ -735,6 +735,29 @@ SELECT ?claim ?event ?credit ?serial ?block ?first ?last ?via ?holder ?claim_via
 }"""
 
 
+# One row per claim's own emission reduction, removal enhancement or footprint removal that names registry units:
+# swept with the credits, so that units one claim counts as its own and another input's claim retires as credits
+# are found (CN-CRIT-01 finds them within one input; red team 98b).
+_OWN_ROWS = """PREFIX comet-cn: <https://comet.carbon/ext/iso14068#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT ?claim ?node ?kind ?serial ?block ?first ?last WHERE {
+    ?claim rdf:type comet-cn:CarbonNeutralityClaim .
+    { ?claim comet-cn:hasEmissionReduction ?node . BIND ("emission reduction" AS ?kind) }
+    UNION { ?claim comet-cn:hasRemovalEnhancement ?node . BIND ("removal enhancement" AS ?kind) }
+    UNION {
+        ?claim comet-cn:hasCarbonFootprint ?footprint .
+        ?footprint comet-cn:hasRemoval ?node .
+        BIND ("footprint removal" AS ?kind)
+    }
+    OPTIONAL { ?node comet-cn:serialNumber ?serial . }
+    OPTIONAL { ?node comet-cn:issuanceBlock ?block . }
+    OPTIONAL { ?node comet-cn:firstUnit ?first . }
+    OPTIONAL { ?node comet-cn:lastUnit ?last . }
+    FILTER (BOUND(?serial) || BOUND(?block))
+}"""
+
+# Marks the key of a claim's own mitigation, standing in a credit's place (a space: no IRI holds one).
+_OWNED = " own:"
 # Marks a credit's key on a range swept under its Verra project's key (comet_cn.serials.project_range).
 _BRIDGE = " project:"  # a space: no IRI or blank node label holds one
 # Marks an offsetting event that no claim names, standing in the claim's place (a space: no IRI holds one).
@@ -825,8 +848,31 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
                             kind = "cad-trust" if reading.block.startswith("CAD-TRUST:") else "verra"
                             yield (owner, f"{_node_key(credit)}{_BRIDGE}{kind}", text), bridge
 
+        def owned() -> Iterator[tuple[Key, SerialRange]]:
+            own = graph.select(_OWN_ROWS)
+            where = {column: index for index, column in enumerate(own.columns)}
+            for row in own.rows:
+                claim, node, kind, serial, block, first, last = (
+                    row[where[c]] for c in ("claim", "node", "kind", "serial", "block", "first", "last")
+                )
+                if claim is None or node is None:
+                    continue
+                span, serial_text = credit_range(serial, block, first, last)
+                key = f"{_node_key(node)}{_OWNED}{kind}"
+                for reading, text in ((span, serial_text or ""), (serial_reading(serial, span), str(serial))):
+                    if reading is not None:
+                        yield (_node_key(claim), key, text), reading
+                        bridge = project_range(reading)
+                        if bridge is not None:
+                            side = "cad-trust" if reading.block.startswith("CAD-TRUST:") else "verra"
+                            yield (_node_key(claim), f"{key}{_BRIDGE}{side}", text), bridge
+
+        def every() -> Iterator[tuple[Key, SerialRange]]:
+            yield from ranges()
+            yield from owned()
+
         found: set[AuditFinding] = set()
-        for (claim_a, credit_a, serial_a), (claim_b, credit_b, serial_b), (low, high) in overlapping_pairs(ranges()):
+        for (claim_a, credit_a, serial_a), (claim_b, credit_b, serial_b), (low, high) in overlapping_pairs(every()):
             credit_a, loose_a, _ = credit_a.partition(_LOOSE)
             credit_b, loose_b, _ = credit_b.partition(_LOOSE)
             if loose_a and loose_b and _units_of(serial_a) != _units_of(serial_b):
@@ -835,6 +881,13 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
             credit_b, _, kind_b = credit_b.partition(_BRIDGE)
             if kind_a == kind_b != "":
                 continue  # a Verra project's key compares CAD Trust with Verra only (see comet_cn.serials)
+            if _OWNED in credit_a or _OWNED in credit_b:
+                own_finding = _own_units_retired(
+                    (claim_a, credit_a, serial_a), (claim_b, credit_b, serial_b), (low, high), reissued, names, source
+                )
+                if own_finding is not None:
+                    found.add(own_finding)
+                continue
             if claim_a == claim_b or normalised_serial(serial_a) == normalised_serial(serial_b):
                 continue  # the same retirement read twice; within one input, two events of a claim are CN-UNITS-01's
             claim_a, claim_b = claim_a.partition(_EVENT)[0], claim_b.partition(_EVENT)[0]
@@ -861,6 +914,41 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
                 )
             )
     return list(found)
+
+
+def _own_units_retired(
+    first: Key,
+    second: Key,
+    units: tuple[int, int],
+    reissued: set[frozenset[str]],
+    names: SmallestNames,
+    source: str | None,
+) -> AuditFinding | None:
+    """CN-AUDIT-DOUBLE-01 for units one claim counts as its own mitigation and another claim retires as credits:
+    the same tonnes lower one footprint and offset another (§11.1; §8.1, mitigation transferred as credits does
+    not count for the subject). Two claims' own mitigation (one removal in several periods' claims) and a claim's
+    own units against its own credits or an unclaimed event (CN-CRIT-01's, within an input) are not this one's."""
+    (claim_a, key_a, serial_a), (claim_b, key_b, serial_b) = first, second
+    if _OWNED in key_b:
+        (claim_a, key_a, serial_a), (claim_b, key_b, serial_b) = second, first
+    if _OWNED in key_b or _UNCLAIMED in claim_b:
+        return None
+    holder = claim_b.partition(_EVENT)[0]
+    if holder == claim_a or frozenset((claim_a, holder)) in reissued:
+        return None
+    node, _, kind = key_a.partition(_OWNED)
+    low, high = units
+    held = f"unit {low}" if low == high else f"units {low}-{high}"
+    return finding(
+        "CN-AUDIT-DOUBLE-01",
+        focus_node=_described(key_b, names),
+        path=str(CN.serialNumber),
+        value=serial_b,
+        message=f"CN-AUDIT-DOUBLE-01 (§11.1, §8.1): {held} are counted by {_owner(claim_a, names)} as its own {kind} "
+        f"{_described(node, names)} (serial {serial_a}) and retired as credits for {_owner(holder, names)} (serial "
+        f"{serial_b}); the same tonnes cannot lower one footprint and offset another.",
+        source=source,
+    )
 
 
 #: Claims above which ``run_audits(backend="auto")`` moves from rdflib to an embedded Oxigraph store (when
