@@ -471,16 +471,24 @@ def test_a_chain_too_long_for_pyshacl_is_one_line_and_exit_2(tmp_path: Any, cli:
 @pytest.mark.rule("CN-AUDIT-DOUBLE-01")
 @pytest.mark.parametrize("backend", ["rdflib", "oxigraph"])
 @pytest.mark.parametrize(
-    ("serial", "found"), [("EXR-2024-WOOD-000201-000400", True), ("EXR-2024-WOOD-000401-000600", False)]
+    ("own_serial", "serial", "found"),
+    [
+        (SERIAL, "EXR-2024-WOOD-000201-000400", True),
+        (SERIAL, "EXR-2024-WOOD-000401-000600", False),
+        # Red team 103a: a serial no grammar reads, compared whole; an unpadded one, read loosely.
+        ("ACME-WOODLAND-LOT-7", "acme-woodland-lot-7", True),
+        ("ACME-WOODLAND-LOT-7", "ACME-WOODLAND-LOT-8", False),
+        ("EXR-2024-WOOD-1-400", "EXR-2024-WOOD-000001-000400", True),
+    ],
 )
 def test_the_audits_find_own_units_retired_as_credits_by_another_inputs_claim(
-    tmp_path: Any, backend: str, serial: str, found: bool
+    tmp_path: Any, backend: str, own_serial: str, serial: str, found: bool
 ) -> None:
     import json
 
     from comet_cn.audits import run_audits
 
-    own = edited(example(CLAIM), ("ex:enhancement-woodland", "serialNumber", SERIAL))
+    own = edited(example(CLAIM), ("ex:enhancement-woodland", "serialNumber", own_serial))
     other = example("conforming-claim.jsonld")
     other["@context"][1]["ex"] = "https://example.org/beta/"
     other = edited(
@@ -495,10 +503,54 @@ def test_the_audits_find_own_units_retired_as_credits_by_another_inputs_claim(
         paths.append(tmp_path / name)
     messages = [r.message for r in run_audits(paths, backend=backend) if r.rule_id == "CN-AUDIT-DOUBLE-01"]
     expected = (
-        "units 201-400 are counted by claim https://example.org/acme/claim-2024 as its own removal enhancement "
+        "are counted by claim https://example.org/acme/claim-2024 as its own removal enhancement "
         "https://example.org/acme/enhancement-woodland"
     )
     other_claim = "retired as credits for claim https://example.org/beta/claim-2024"
     assert any(expected in m and other_claim in m for m in messages) is found, messages
     if not found:
         assert messages == []
+
+
+# ---- Red team 103b: a claim based on a report that a corrected report replaces ----
+
+
+@pytest.mark.rule("CN-CLAIM-05")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("link", "text", "violated"),
+    [
+        ("dcterms:replaces", False, {"CN-CLAIM-05"}),
+        ("prov:wasRevisionOf", False, {"CN-CLAIM-05"}),
+        ("dcterms:isReplacedBy", False, {"CN-CLAIM-05"}),
+        ("dcterms:replaces", True, {"CN-CLAIM-05"}),
+    ],
+)
+def test_a_claim_based_on_a_replaced_report_is_refused(engine: str, link: str, text: bool, violated: set[str]) -> None:
+    # Before: it conformed, though the corrected report stated a larger footprint than the credits retired cover.
+    document = example("conforming-claim.jsonld")
+    old = next(node for node in document["@graph"] if node["@id"] == "ex:report-2024")
+    corrected = {**json_copy(old), "@id": "ex:report-2024-corrected"}
+    reference: Any = "https://example.org/acme/report-2024" if text else {"@id": "ex:report-2024"}
+    if link == "dcterms:isReplacedBy":
+        old[link] = {"@id": "ex:report-2024-corrected"}
+    else:
+        corrected[link] = reference
+    document["@graph"].append(corrected)
+    assert violated_rules(document, engine, as_of=AS_OF) == violated
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_claim_based_on_the_corrected_report_conforms(engine: str) -> None:
+    document = example("conforming-claim.jsonld")
+    old = next(node for node in document["@graph"] if node["@id"] == "ex:report-2024")
+    draft = {**json_copy(old), "@id": "ex:report-2024-draft"}
+    old["dcterms:replaces"] = {"@id": "ex:report-2024-draft"}
+    document["@graph"].append(draft)
+    assert violated_rules(document, engine, as_of=AS_OF) == set()
+
+
+def json_copy(value: Any) -> Any:
+    import json
+
+    return json.loads(json.dumps(value))

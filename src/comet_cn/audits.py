@@ -811,6 +811,16 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
     position = {column: index for index, column in enumerate(selection.columns)}
     at = [position[c] for c in ("claim", "event", "credit", "serial", "block", "first", "last")]
     named = [position[c] for c in ("via", "holder", "claim_via", "claim_holder")]
+    own_rows = _own_rows(graph)
+    # Own serials no grammar reads: compared with credits' serials as whole text (CN-CRIT-01 reads them so).
+    own_whole: dict[str, list[tuple[str, str, str]]] = {}
+    for claim_node, node, kind, serial, block, first, last in own_rows:
+        span, _ = credit_range(serial, block, first, last)
+        if span is None and serial is not None and loose_reading(serial) is None:
+            own_whole.setdefault(normalised_serial(str(serial)), []).append(
+                (_node_key(claim_node), f"{_node_key(node)}{_OWNED}{kind}", str(serial))
+            )
+    whole_hits: list[tuple[str, tuple[str, str, str], tuple[str, str, str]]] = []
     with SmallestNames() as names:
 
         def ranges() -> Iterator[tuple[Key, SerialRange]]:
@@ -821,6 +831,9 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
                 if credit is None or held is None:
                     continue
                 owner = _node_key(held) if claim is not None else f"{_node_key(held)}{_UNCLAIMED}"
+                if own_whole and serial is not None and (whole := normalised_serial(str(serial))) in own_whole:
+                    use = (owner, _node_key(credit), str(serial))
+                    whole_hits.extend((f"the units of serial {serial}", own, use) for own in own_whole[whole])
                 if claim is not None and event is not None:
                     # Which retirement, too: one claim IRI given by two inputs (two companies' "@id": "claim-2023"
                     # both resolve against the same default base) with two events is two retirements.
@@ -849,14 +862,7 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
                             yield (owner, f"{_node_key(credit)}{_BRIDGE}{kind}", text), bridge
 
         def owned() -> Iterator[tuple[Key, SerialRange]]:
-            own = graph.select(_OWN_ROWS)
-            where = {column: index for index, column in enumerate(own.columns)}
-            for row in own.rows:
-                claim, node, kind, serial, block, first, last = (
-                    row[where[c]] for c in ("claim", "node", "kind", "serial", "block", "first", "last")
-                )
-                if claim is None or node is None:
-                    continue
+            for claim, node, kind, serial, block, first, last in own_rows:
                 span, serial_text = credit_range(serial, block, first, last)
                 key = f"{_node_key(node)}{_OWNED}{kind}"
                 for reading, text in ((span, serial_text or ""), (serial_reading(serial, span), str(serial))):
@@ -866,6 +872,10 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
                         if bridge is not None:
                             side = "cad-trust" if reading.block.startswith("CAD-TRUST:") else "verra"
                             yield (_node_key(claim), f"{key}{_BRIDGE}{side}", text), bridge
+                if span is None:
+                    loose = loose_reading(serial)
+                    if loose is not None:
+                        yield (_node_key(claim), f"{key}{_LOOSE}", str(serial)), loose
 
         def every() -> Iterator[tuple[Key, SerialRange]]:
             yield from ranges()
@@ -882,8 +892,9 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
             if kind_a == kind_b != "":
                 continue  # a Verra project's key compares CAD Trust with Verra only (see comet_cn.serials)
             if _OWNED in credit_a or _OWNED in credit_b:
+                held_text = f"unit {low}" if low == high else f"units {low}-{high}"
                 own_finding = _own_units_retired(
-                    (claim_a, credit_a, serial_a), (claim_b, credit_b, serial_b), (low, high), reissued, names, source
+                    (claim_a, credit_a, serial_a), (claim_b, credit_b, serial_b), held_text, reissued, names, source
                 )
                 if own_finding is not None:
                     found.add(own_finding)
@@ -913,13 +924,30 @@ def _range_overlaps(graph: Graph | Backend, source: str | None) -> list[AuditFin
                     source=source,
                 )
             )
+        for held_text, own, credit_use in whole_hits:
+            own_finding = _own_units_retired(own, credit_use, held_text, reissued, names, source)
+            if own_finding is not None:
+                found.add(own_finding)
     return list(found)
+
+
+def _own_rows(graph: Backend) -> list[tuple[Node, Node, str, Node | None, Node | None, Node | None, Node | None]]:
+    """The claims' own mitigation naming registry units (:data:`_OWN_ROWS`): few, so read into memory first."""
+    own = graph.select(_OWN_ROWS)
+    where = [{column: index for index, column in enumerate(own.columns)}[c] for c in
+             ("claim", "node", "kind", "serial", "block", "first", "last")]  # fmt: skip
+    rows = []
+    for row in own.rows:
+        claim, node, kind, serial, block, first, last = (row[i] for i in where)
+        if claim is not None and node is not None:
+            rows.append((claim, node, str(kind), serial, block, first, last))
+    return rows
 
 
 def _own_units_retired(
     first: Key,
     second: Key,
-    units: tuple[int, int],
+    held: str,
     reissued: set[frozenset[str]],
     names: SmallestNames,
     source: str | None,
@@ -937,8 +965,6 @@ def _own_units_retired(
     if holder == claim_a or frozenset((claim_a, holder)) in reissued:
         return None
     node, _, kind = key_a.partition(_OWNED)
-    low, high = units
-    held = f"unit {low}" if low == high else f"units {low}-{high}"
     return finding(
         "CN-AUDIT-DOUBLE-01",
         focus_node=_described(key_b, names),
