@@ -554,3 +554,67 @@ def json_copy(value: Any) -> Any:
     import json
 
     return json.loads(json.dumps(value))
+
+
+# ---- Red team 104b: an event typed only as a product, known by its end date or its boundary's phases ----
+
+
+@pytest.mark.rule("CN-EVENT-02")
+@pytest.mark.rule("CN-EVENT-03")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("end_date", [True, False], ids=["its end date", "its boundary's phases"])
+def test_an_event_typed_a_product_is_known_by_its_end_date_or_phases(engine: str, end_date: bool) -> None:
+    # Before: typed Product, with no recurrence and no start date, it was no event: CN-EVENT-02/03 were skipped.
+    document = edited(
+        example("annex-b/event-claim.jsonld"),
+        ("ex:summit-2024", "@type", "Product"),
+        ("ex:summit-2024", "eventRecurrence", None),
+        ("ex:summit-2024", "eventStartDate", None),
+        ("ex:summit-2024", "eventEndDate", "2024-09-20" if end_date else None),
+    )
+    assert {"CN-EVENT-02", "CN-EVENT-03"} <= violated_rules(document, engine, as_of=AS_OF)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_event_typed_a_product_with_its_facts_conforms(engine: str) -> None:
+    document = edited(example("annex-b/event-claim.jsonld"), ("ex:summit-2024", "@type", "Product"))
+    assert violated_rules(document, engine, as_of=AS_OF) == set()
+
+
+# ---- Red team 104a: a correction naming the subject and more; a draft report the claim is not based on ----
+
+
+@pytest.mark.rule("CN-CLAIM-05")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", ["owlrl", "none"])
+@pytest.mark.parametrize("subjects", [["ex:acme", "ex:acme-site-2"], ["ex:acme-gmbh"]], ids=["and a site", "alias"])
+def test_a_correction_naming_the_claims_subject_replaces_its_report(
+    engine: str, reasoning: str, subjects: list[str]
+) -> None:
+    document = example("conforming-claim.jsonld")
+    old = next(node for node in document["@graph"] if node["@id"] == "ex:report-2024")
+    corrected = {**json_copy(old), "@id": "ex:report-2024-v2", "dcterms:replaces": {"@id": "ex:report-2024"}}
+    corrected["hasSubject"] = subjects
+    document["@graph"] += [
+        corrected,
+        {"@id": "ex:acme-site-2", "@type": "Organization", "partOfOrganization": "ex:acme"},
+        # Two aliases of one identifier: the same subject, read without reasoning too.
+        {"@id": "ex:acme-gmbh", "owl:sameAs": {"@id": "https://example.org/lei/ACME"}},
+        {"@id": "ex:acme", "owl:sameAs": {"@id": "https://example.org/lei/ACME"}},
+    ]
+    assert violated_rules(document, engine, as_of=AS_OF, reasoning=reasoning) == {"CN-CLAIM-05"}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_draft_report_the_claim_is_not_based_on_need_not_be_complete(engine: str) -> None:
+    # Before: CN-REPORT-01 and 24 x CN-REPORT-02 on a draft that the published report replaced.
+    document = example("conforming-claim.jsonld")
+    document["@graph"].append(
+        {
+            "@id": "ex:report-2024-draft",
+            "@type": "CarbonNeutralityReport",
+            "label": "draft",
+            "dcterms:isReplacedBy": {"@id": "ex:report-2024"},
+        }
+    )
+    assert violated_rules(document, engine, as_of=AS_OF) == set()
