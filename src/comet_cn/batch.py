@@ -41,6 +41,7 @@ from comet_cn.errors import InputError, SupportFileError
 from comet_cn.loading import Source, describe_source
 from comet_cn.reasoning import ReasoningMode, warm
 from comet_cn.reporting import InputFailure, Outcome
+from comet_cn.resources import ontology_graph
 from comet_cn.validation import validate
 
 __all__ = ["DEFAULT_TIMEOUT", "JOBS_PER_CORE", "default_jobs", "max_jobs", "validate_many"]
@@ -155,7 +156,7 @@ def validate_many(
     workers = default_jobs() if jobs == 0 else max(1, jobs)
     if timeout is not None and timeout <= 0:
         raise ValueError("timeout must be positive (or None for no limit)")
-    warm(reasoning)
+    warm(reasoning, ontology=False)  # the ontology only if a claim needs it (a cold start's tenth), or for workers
     if workers == 1 and timeout is None:
         for item in named:
             yield item if isinstance(item, InputFailure) else _outcome(_validate_one(*item, options, keep_graph))
@@ -175,6 +176,7 @@ def validate_many(
         workers = max(1, sum(not isinstance(item, InputFailure) for item in head))
     if any(not isinstance(item, InputFailure) for item in head):
         _warm_engine(options)
+    ontology_graph()  # parsed once here, so that forked workers share it rather than each parsing it
     pool = _Workers(workers, options, keep_graph, timeout)
     pending: deque[tuple[_Named, Future[_Result]]] = deque()
     rest: Iterator[_Named] = iter(()) if failure is not None else named

@@ -27,8 +27,8 @@ from rdflib.term import Node
 from comet_cn.loading import JSONLD_BASE, PLAIN_DECIMAL, Loaded, turtle_base
 from comet_cn.namespaces import CN, SCHEMA
 from comet_cn.native_checks import INVISIBLE_CHARACTERS
+from comet_cn.ontology_index import bundled_index
 from comet_cn.reasoning import Closure
-from comet_cn.resources import ontology_graph
 from comet_cn.results import Severity, ValidationResult, finding
 from comet_cn.rules import CNSH
 from comet_cn.serials import (
@@ -274,23 +274,23 @@ _GENERIC_TYPES = frozenset({OWL.Thing, OWL.NamedIndividual, RDFS.Resource})
 def claim_only_properties() -> frozenset[URIRef]:
     """The properties the ontology gives to claims alone (its schema:domainIncludes names CarbonNeutralityClaim and
     nothing else): a node that has one is written as a claim."""
-    ontology = ontology_graph()
+    index = bundled_index()
     return frozenset(
         prop
-        for prop in ontology.subjects(SCHEMA.domainIncludes, CN.CarbonNeutralityClaim)
-        if isinstance(prop, URIRef) and set(ontology.objects(prop, SCHEMA.domainIncludes)) == {CN.CarbonNeutralityClaim}
+        for prop in index.subjects(SCHEMA.domainIncludes, CN.CarbonNeutralityClaim)
+        if index.objects(prop, SCHEMA.domainIncludes) == {CN.CarbonNeutralityClaim}
     )
 
 
 @lru_cache(maxsize=1)
 def _known_classes() -> frozenset[Node]:
     """Every class the ontology and its imports define."""
-    ontology = ontology_graph()
+    index = bundled_index()
     return frozenset(
         node
         for kind in (OWL.Class, RDFS.Class)
-        for node in ontology.subjects(RDF.type, kind)
-        if isinstance(node, URIRef) and node not in _GENERIC_TYPES
+        for node in index.subjects(RDF.type, kind)
+        if node not in _GENERIC_TYPES
     )
 
 

@@ -235,8 +235,8 @@ class CompiledOntology:
             return None
         return cls(closed=None, **tables)  # type: ignore[arg-type]
 
-    def reproduces(self, ontology: Graph, *, profile: str = "owlrl") -> bool:
-        """True when every axiom the ontology states between named terms is in the tables.
+    def reproduces(self, ontology: Iterable[tuple[Node, Node, Node]], *, profile: str = "owlrl") -> bool:
+        """True when every axiom the ontology (a graph, or its triples) states between named terms is in the tables.
 
         Tables read from a cache decide verdicts; this is what tells tables of this ontology from any others.
         """

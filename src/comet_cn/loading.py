@@ -38,6 +38,7 @@ from comet_cn import jsonld_fast
 from comet_cn.claim_store import distinct_objects, distinct_predicates, distinct_subjects, new_graph, subject_rank
 from comet_cn.errors import InputError
 from comet_cn.namespaces import CNSH, SCHEMA
+from comet_cn.ontology_index import bundled_index
 from comet_cn.pyld_index import fast_duplicate_checks
 from comet_cn.rdflib_state import exclusive
 from comet_cn.resources import CONTEXT_IRIS, context_document, context_terms, ontology_graph
@@ -1538,11 +1539,11 @@ def vocabulary_changes(graph: Graph) -> list[tuple[Node, str]]:
         for term in (subject, other)
         if isinstance(term, URIRef) and _vocabulary_term(str(term))
     ]
-    ontology = ontology_graph()
     for subject in distinct_subjects(graph):
         # The run's parameters node stated in a claim is dropped with a warning where the rules read it (CN-INPUT-02).
         if not isinstance(subject, URIRef) or not _vocabulary_term(str(subject)) or subject == CNSH.parameters:
             continue
+        ontology = ontology_graph()  # only here: most claims state nothing of a term, and parsing it is a cold cost
         found += [
             (subject, f"{_name(subject)} {_name(predicate)}")
             for predicate, value in graph.predicate_objects(subject)
@@ -1630,9 +1631,11 @@ def check_claim_budget(graph: Graph, name: str, limits: LoadLimits = DEFAULT_LIM
     # COMET's own vocabularies (any version, the public extension's 0.1.0 too) say nothing about the claim: allowed.
     imported = sorted(
         target
-        for target in {str(o) for o in graph.objects(None, OWL.imports)} - bundled_ontology_iris()
+        for target in {str(o) for o in graph.objects(None, OWL.imports)}
         if not target.startswith(_COMET_VOCABULARIES)
     )
+    if imported:  # compared only now: reading the ontology's own IRIs means parsing it, a cold start's tenth
+        imported = [target for target in imported if target not in bundled_ontology_iris()]
     if imported:
         raise InputError(
             name,
@@ -1693,13 +1696,13 @@ _INTEGER_TYPES = NUMERIC_TYPES - {XSD.decimal, XSD.float, XSD.double}
 @lru_cache(maxsize=1)
 def _decimal_properties() -> frozenset[URIRef]:
     """Properties the ontology gives the range xsd:decimal (the quantities in tonnes, among others)."""
-    return frozenset(p for p in ontology_graph().subjects(RDFS.range, XSD.decimal) if isinstance(p, URIRef))
+    return bundled_index().subjects(RDFS.range, XSD.decimal)
 
 
 @lru_cache(maxsize=1)
 def _year_properties() -> frozenset[URIRef]:
     """Properties whose values are years (xsd:gYear): the bundled context types them so, the ontology names it."""
-    return frozenset(p for p in ontology_graph().subjects(SCHEMA.rangeIncludes, XSD.gYear) if isinstance(p, URIRef))
+    return bundled_index().subjects(SCHEMA.rangeIncludes, XSD.gYear)
 
 
 _YEAR_LEXICAL = re.compile(r"[0-9]{4}")

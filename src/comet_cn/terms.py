@@ -524,9 +524,9 @@ def defined_terms(ontology: Graph) -> frozenset[str]:
 def bundled_terms() -> frozenset[str]:
     """Every IRI the bundled ontology says something about, and every term of :data:`CONTEXT_NAMESPACES` the
     bundled context defines; read once per process."""
-    from comet_cn.resources import ontology_graph
+    from comet_cn.ontology_index import bundled_index  # the ontology's IRIs without parsing it
 
-    return defined_terms(ontology_graph()) | _context_namespace_terms()
+    return bundled_index().defined | _context_namespace_terms()
 
 
 def _context_namespace_terms() -> frozenset[str]:
