@@ -508,7 +508,12 @@ def _validate_cli(
                 fmt,
                 silent_lone_failure=output is None,
                 strict=strict,
-                checked=checked_with(parameters, unknown_terms),
+                checked=checked_with(
+                    parameters,
+                    unknown_terms,
+                    extra_shapes=[str(s) for s in shapes],
+                    extra_ontology=[str(o) for o in ontology],
+                ),
             )
             if fmt in FORMATS
             else None

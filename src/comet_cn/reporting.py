@@ -115,11 +115,21 @@ def summary(outcomes: Sequence[Outcome]) -> dict[str, object]:
 REPORT_FORMAT_VERSION = "1.2"
 
 
-def checked_with(parameters: RuleParameters, unknown_terms: str = "error") -> dict[str, object]:
+def checked_with(
+    parameters: RuleParameters,
+    unknown_terms: str = "error",
+    *,
+    extra_shapes: Sequence[str] = (),
+    extra_ontology: Sequence[str] = (),
+) -> dict[str, object]:
     """How a run checked its inputs, for the JSON report's ``checked`` (format 1.2): the tool and its version, the
-    date of the check, each rule setting changed from its default and how unknown terms were read. A verdict under
-    a vintage limit of 30 years, or with a misspelt key's content unread (``--unknown-terms warning``), is not one
-    under the defaults, and an archived report has to say so (red team 98a)."""
+    date of the check, each rule setting changed from its default, how unknown terms were read and the shapes and
+    ontology files added to the bundled ones. A verdict under a vintage limit of 30 years, with a misspelt key's
+    content unread (``--unknown-terms warning``), or under a user's own shapes, is not one under the defaults, and
+    an archived report has to say so (red teams 98a, 106a).
+
+    :param extra_shapes: the extra shapes files as the user named them (``--shapes``), in order.
+    :param extra_ontology: the extra ontology files as the user named them (``--ontology``), in order."""
     default = RuleParameters()
     changed = {
         name: {"value": getattr(parameters, name), "default": getattr(default, name)}
@@ -132,6 +142,8 @@ def checked_with(parameters: RuleParameters, unknown_terms: str = "error") -> di
         "as_of": parameters.as_of.isoformat() if parameters.as_of is not None else None,
         "settings_changed": changed,
         "unknown_terms": unknown_terms,
+        "extra_shapes": list(extra_shapes),
+        "extra_ontology": list(extra_ontology),
     }
 
 

@@ -437,15 +437,31 @@ def _written_otherwise(iri: str, defined: frozenset[str], vocabulary_position: b
     path = re.sub(r"/+", "/", parts.path.replace("/./", "/")).rstrip("/")
     path = re.sub(r"\.(ttl|owl|rdf|jsonld|json|n3|nt|xml)$", "", path, flags=re.IGNORECASE)
     path = path.replace("-", "").replace("_", "").lower()
-    namespace = f"https://{host}{path}#"
-    if namespace not in _hash_namespaces(defined):
+    folded = _folded_namespaces(defined)
+    namespace = folded.get(f"https://{host}{path}#")
+    if namespace is None:
         # A version segment before the "#" (.../iso14068/0.2.0#, the ontology's version IRI): not its namespace.
-        namespace = f"https://{host}{re.sub(r'/v?[0-9]+([.][0-9]+)*$', '', path)}#"
-    if namespace not in _hash_namespaces(defined) or namespace + local == iri:
+        namespace = folded.get(f"https://{host}{re.sub(r'/v?[0-9]+([.][0-9]+)*$', '', path)}#")
+    if namespace is None or namespace + local == iri:
         return None
     intended = namespace + local
     suggestion = intended if intended in defined else _nearest(intended, _same_namespace(intended, defined))
     return suggestion, f"is written otherwise than the comet namespace {namespace!r} (another IRI)"
+
+
+@lru_cache(maxsize=4)
+def _folded_namespaces(defined: frozenset[str]) -> dict[str, str]:
+    """Each comet namespace ending in ``#`` by its folded form (https, the path in lower case without hyphens or
+    underscores), and an ISO standard's also without its part number (``.../standard/14068#`` for
+    ``.../standard/14068-1#``, red team 106b): the forms :func:`_written_otherwise` compares a written IRI's with."""
+    folded: dict[str, str] = {}
+    for namespace in sorted(_hash_namespaces(defined)):
+        parts = urlsplit(namespace[:-1])
+        path = parts.path.rstrip("/")
+        for form in (path, re.sub(r"-[0-9]+$", "", path)):
+            key = f"https://{(parts.hostname or '').lower()}{form.replace('-', '').replace('_', '').lower()}#"
+            folded.setdefault(key, namespace)
+    return folded
 
 
 @lru_cache(maxsize=4)
