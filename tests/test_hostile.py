@@ -141,10 +141,10 @@ def test_huge_nesting_and_strings_are_refused_quickly_in_bounded_memory(tmp_path
         path = tmp_path / name
         path.write_text(text)
         tracemalloc.start()
-        started = time.perf_counter()
+        started = time.process_time()
         with pytest.raises(InputError):
             comet_cn.validate(path)
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         assert elapsed < 5, name

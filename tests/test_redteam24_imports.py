@@ -367,9 +367,9 @@ def test_no_owner_matching_is_unchanged_on_ordinary_text(text: str) -> None:
 def test_a_long_cell_is_read_in_reasonable_time(tmp_path: Path, column: str, cell: str) -> None:
     # Before: one 120 KB details cell took some 30 s. A smoke test, with a generous bound.
     path = _csv(tmp_path / "v.csv", VERRA, {column: cell})
-    started = time.perf_counter()
+    started = time.process_time()
     result = import_records("verra", path)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert len(result.events) == 1
 
 

@@ -131,9 +131,9 @@ def test_a_workbook_that_unzips_to_hundreds_of_megabytes_is_refused_at_once(
     assert len(data) < 2_000_000  # a small file
     target = tmp_path / "bomb.xlsx"
     target.write_bytes(data)
-    started = time.perf_counter()
+    started = time.process_time()
     run = cli(target)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert run.code == 2
     problem = f"{target}: the workbook unzips to over {workbook._MAX_UNZIPPED_BYTES} bytes"
     assert run.err.splitlines() == [f"cn-validate: error: {problem}"]
