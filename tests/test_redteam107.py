@@ -60,3 +60,26 @@ def test_a_direct_emission_typed_twice_is_counted_once(engine: str) -> None:
     emission = next(node for node in document["@graph"] if node["@id"] == "ex:emission-scope1")
     emission["@type"] = ["Scope1Emission", "https://www.iso.org/standard/14068-1#DirectGHGEmission"]
     assert violated_rules(document, engine, as_of=AS_OF) == set()
+
+
+# ---- Red team 107a: the claimant's alias lists the claim the public extension's way ----
+
+
+@pytest.mark.rule("CN-CLAIM-04")
+@pytest.mark.parametrize("reasoning", ["none", "rdfs", "owlrl"])
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_claimant_alias_listing_the_claim_is_the_same_claimant(engine: str, reasoning: str) -> None:
+    # Before: with -i none the alias's hasClaim was read as a second claimedBy, and CN-CLAIM-04 found two claimants.
+    document = example("conforming-claim.jsonld")
+    document["@graph"].append(
+        {
+            "@id": "ex:acme-gmbh",
+            "@type": ["Entity", "Organization"],
+            "owl:sameAs": {"@id": "ex:acme"},
+            "hasClaim": "ex:claim-2024",
+        }
+    )
+    assert violated_rules(document, engine, as_of=AS_OF, reasoning=reasoning) == set()
+    # A second entity that is not the claimant's alias is a second claimant in every mode.
+    document["@graph"][-1].pop("owl:sameAs")
+    assert "CN-CLAIM-04" in violated_rules(document, engine, as_of=AS_OF, reasoning=reasoning)

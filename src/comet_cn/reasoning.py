@@ -179,11 +179,32 @@ _BRIDGED_INVERSES = (
 
 
 def _bridge_inverses(graph: Graph) -> None:
-    """Add, in ``graph``, each bridged property's inverse statement, both ways round."""
+    """Add, in ``graph``, each bridged property's inverse statement, both ways round.
+
+    With ``-i none`` the claim's own owl:sameAs individuals are not merged: a claimant's alias listing the claim
+    (``ex:acme-gmbh owl:sameAs ex:acme ; hasClaim ex:claim``) is the claimant already named, not a second one
+    (red team 107a), so a statement whose subject is an alias of one the node already has is not added.
+    """
+    same = _same_as_classes(graph)
+
+    def known(node: Node, predicate: Node, value: Node) -> bool:
+        group = same.get(value, {value})
+        return any(other in group for other in graph.objects(node, predicate))
+
     for forward, backward in _BRIDGED_INVERSES:
         found = [(o, backward, s) for s, o in graph.subject_objects(forward)]
         found += [(o, forward, s) for s, o in graph.subject_objects(backward)]
-        add_triples(graph, [(s, p, o) for s, p, o in found if not isinstance(s, Literal)])
+        add_triples(graph, [(s, p, o) for s, p, o in found if not isinstance(s, Literal) and not known(s, p, o)])
+
+
+def _same_as_classes(graph: Graph) -> dict[Node, set[Node]]:
+    """Each node an owl:sameAs statement names, with every node it is the same as (itself included)."""
+    groups: dict[Node, set[Node]] = {}
+    for a, b in graph.subject_objects(OWL.sameAs):
+        merged = groups.get(a, {a}) | groups.get(b, {b})
+        for node in merged:
+            groups[node] = merged
+    return groups
 
 
 #: What OWL 2 RL states of every individual, and the compiled tables leave out: not counted as the claim's size.
