@@ -59,17 +59,11 @@ class OntologyIndex:
 
     @cached_property
     def _by_predicate_object(self) -> dict[tuple[URIRef, URIRef], frozenset[URIRef]]:
-        found: dict[tuple[URIRef, URIRef], set[URIRef]] = {}
-        for s, p, o in self.triples:
-            found.setdefault((p, o), set()).add(s)
-        return {key: frozenset(value) for key, value in found.items()}
+        return _grouped(((p, o), s) for s, p, o in self.triples)
 
     @cached_property
     def _by_subject_predicate(self) -> dict[tuple[URIRef, URIRef], frozenset[URIRef]]:
-        found: dict[tuple[URIRef, URIRef], set[URIRef]] = {}
-        for s, p, o in self.triples:
-            found.setdefault((s, p), set()).add(o)
-        return {key: frozenset(value) for key, value in found.items()}
+        return _grouped(((s, p), o) for s, p, o in self.triples)
 
     def subjects(self, predicate: URIRef, value: URIRef) -> frozenset[URIRef]:
         """The named terms ``t`` with ``t predicate value``."""
@@ -78,6 +72,13 @@ class OntologyIndex:
     def objects(self, term: URIRef, predicate: URIRef) -> frozenset[URIRef]:
         """The named values ``v`` with ``term predicate v``."""
         return self._by_subject_predicate.get((term, predicate), frozenset())
+
+
+def _grouped(pairs: Iterable[tuple[tuple[URIRef, URIRef], URIRef]]) -> dict[tuple[URIRef, URIRef], frozenset[URIRef]]:
+    found: dict[tuple[URIRef, URIRef], set[URIRef]] = {}
+    for key, term in pairs:
+        found.setdefault(key, set()).add(term)
+    return {key: frozenset(terms) for key, terms in found.items()}
 
 
 def _selected(triples: Iterable[tuple[Node, Node, Node]]) -> tuple[Triple, ...]:
