@@ -18,6 +18,7 @@ import json, sys
 from pathlib import Path
 import comet_cn
 from comet_cn.resources import data_dir, ontology_graph, shapes_graph, context_document, query_files
+from comet_cn import ontology_index, shape_needs
 checkout = Path(sys.argv[1]).resolve()
 paths = [Path(comet_cn.__file__).resolve()]
 paths += [Path(str(data_dir(kind))).resolve() for kind in ("ontology", "shapes", "queries")]
@@ -28,6 +29,9 @@ print(json.dumps({
     "shapes": len(shapes_graph()),
     "queries": len(query_files()),
     "context_terms": len(context_document()["@context"]),
+    # The shipped files a cold start reads instead of parsing: made from these very ontology and shapes files.
+    "index_shipped": ontology_index._shipped() is not None,
+    "plan_shipped": shape_needs.bundled_plan() is not None,
 }))
 """
 
@@ -51,6 +55,8 @@ def test_wheel_installs_into_a_fresh_venv_and_finds_its_data_there(tmp_path: Pat
         "comet_cn/data/ontology/comet-cn-context.jsonld",
         "comet_cn/data/ontology/catalog-v001.xml",
         "comet_cn/py.typed",
+        "comet_cn/ontology_index.json",
+        "comet_cn/shape_needs.json",
     ):
         assert required in names, f"{required} missing from the wheel"
     assert any(n.startswith("comet_cn/data/shapes/") and n.endswith(".ttl") for n in names)
@@ -81,6 +87,7 @@ def test_wheel_installs_into_a_fresh_venv_and_finds_its_data_there(tmp_path: Pat
     assert found["leaks"] == [], "the installed package reached into the checkout"
     assert found["ontology"] > 500 and found["shapes"] > 100 and found["queries"] >= 6
     assert found["context_terms"] > 100
+    assert found["index_shipped"] and found["plan_shipped"]
 
     example = outside / "claim.jsonld"
     shutil.copy(ROOT / "examples" / "conforming-claim.jsonld", example)
