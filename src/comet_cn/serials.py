@@ -784,10 +784,11 @@ def _icr(serial: str) -> SerialRange | None:
 _GENERIC_PREFIX = re.compile(r"[A-Z0-9.]+", re.ASCII)
 # A serial copied from a PDF or typed by hand may mix separators before its range ("EXR 2023 BIOC 001001-003000",
 # "EXR-2023-BIOC: 001001-003000", "EXR/2023/BIOC 001001-003000"): unread, the same units retired twice in two
-# spellings would go unseen. The range is still the two numbers at its end, joined by "-", "_" or "..", never by a
-# space alone ("3101 20001" is not a range) nor by "/", which also ends a range with its vintage ("0001-0500/2022").
+# spellings would go unseen ("EXR.2023.BIOC.001001-003000" too). The range is still the two numbers at its end,
+# joined by "-", "_" or "..", never by a space alone ("3101 20001" is not a range) nor by "/", which also ends a range
+# with its vintage ("0001-0500/2022").
 _MIXED = re.compile(
-    r"(?P<prefix>[A-Z0-9.]+(?:(?:[-_/ ]|: ?)[A-Z0-9.]+)*?)(?:[-_/ ]|: ?)"
+    r"(?P<prefix>[A-Z0-9.]+(?:(?:[-_/ ]|: ?)[A-Z0-9.]+)*?)(?:[-_/ .]|: ?)"
     r"(?P<first>[0-9]+)(?:[-_]|\.\.)(?P<last>[0-9]+)",
     re.ASCII,
 )
@@ -816,12 +817,17 @@ def _generic_fields(serial: str) -> tuple[str, str, str] | None:
 
 
 def _checked_fields(prefix: list[str], first_text: str, last_text: str) -> tuple[str, str, str] | None:
-    """The prefix re-joined with ``-`` and the two numbers, if the prefix has a letter and the numbers are digits."""
+    """The prefix re-joined with ``-`` and the two numbers, if the prefix has a letter and the numbers are digits.
+
+    A ``.`` inside a prefix field separates fields too: ``EXR.2022.WIND-000101-000200`` and
+    ``EXR.2022.WIND 000101-000200`` are the block ``EXR-2022-WIND``, as ``EXR.2022.WIND.000101.000200`` and a stated
+    issuanceBlock ``exr.2022.wind`` are (red team 108b: kept, the dots made another block, and the same units
+    retired twice in two spellings conformed)."""
     if not all(_GENERIC_PREFIX.fullmatch(field) for field in prefix) or not any(c.isalpha() for c in "".join(prefix)):
         return None
     if not (_DIGITS.fullmatch(first_text) and _DIGITS.fullmatch(last_text)):
         return None
-    return "-".join(prefix), first_text, last_text
+    return "-".join(part for field in prefix for part in field.split(".") if part), first_text, last_text
 
 
 def _generic(serial: str) -> SerialRange | None:
