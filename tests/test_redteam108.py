@@ -71,3 +71,78 @@ def test_across_claims_the_dotted_spelling_is_the_same_units(tmp_path: Path) -> 
     path.write_text(json.dumps(beta), encoding="utf-8")
     acme = Path(__file__).resolve().parents[1] / "examples" / "conforming-claim.jsonld"
     assert "CN-AUDIT-DOUBLE-01" in {finding.rule_id for finding in comet_cn.run_audits([acme, path])}
+
+
+# ---- Red team 109a: a range joined by "to" after dots, slashes or spaces; a full stop after it; a registry's dots ----
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("EXR.2022.WIND.000001 to 006000", "EXR-2022-WIND-000001-006000"),
+        ("EXR 2022 WIND 000001 to 006000", "EXR-2022-WIND-000001-006000"),
+        ("EXR/2022/WIND/000001 to 006000", "EXR-2022-WIND-000001-006000"),
+        ("EXR-2022-WIND-000001-006000.", "EXR-2022-WIND-000001-006000"),
+        ("EXR-2022-WIND-000001-006000;", "EXR-2022-WIND-000001-006000"),
+        ("ACR.CA.47104.2022.2210.1 to 6000", "ACR-CA-47104-2022-2210-1 to 6000"),
+        ("ACR-CA-47104-2022-2210-1 to 6000.", "ACR-CA-47104-2022-2210-1 to 6000"),
+    ],
+)
+def test_the_same_serial_written_another_way_is_read_as_the_same_units(written: str, meant: str) -> None:
+    assert parse_serial(meant) is not None
+    assert parse_serial(written) == parse_serial(meant)
+
+
+def test_a_registrys_stated_block_with_dots_for_its_dashes_is_that_block() -> None:
+    from comet_cn.serials import explicit_range
+
+    meant = explicit_range("ACR-CA-47104-2022-2210", 1, 6000)
+    assert explicit_range("ACR.CA.47104.2022.2210", 1, 6000) == meant
+    assert meant.block == parse_serial("ACR-CA-47104-2022-2210-1 to 6000").block  # type: ignore[union-attr]
+
+
+@pytest.mark.rule("CN-UNITS-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("serial", ["EXR.2022.WIND.000101 to 000200", "EXR-2022-WIND-000101-000200."])
+def test_units_retired_again_in_such_a_spelling_are_counted_twice(engine: str, serial: str) -> None:
+    assert "CN-UNITS-01" in violated_rules(_retired_again(serial), engine, as_of=AS_OF)
+
+
+# ---- Red team 109b: a copied sheet with a title row above its headers, under a name the template does not use ----
+
+
+@pytest.mark.parametrize(
+    ("edit", "refused"),
+    [
+        ("title row", True),  # a title inserted above the headers of Excel's copy of the sheet
+        ("numbering column and ID", True),  # a column before id, and the header typed ID
+        ("a table of the user's own", False),  # ID | Comment | Owner: not the template's headers
+    ],
+)
+def test_a_copied_sheet_with_a_title_row_is_refused_not_skipped(edit: str, refused: bool) -> None:
+    # Before: "Offsetting events (2)" retiring the same credits again, with a title row, was skipped unmentioned and
+    # the workbook conformed.
+    from comet_cn.errors import InputError
+    from comet_cn.workbook import read_workbook
+    from tests.conftest import conforming_workbook, workbook_data
+
+    book = conforming_workbook()
+    copy = book.copy_worksheet(book["Offsetting events"])
+    copy.title = "Offsetting events (2)"
+    if edit == "title row":
+        copy.insert_rows(1)
+        copy["A1"] = "Retirements made by the Paris office"
+    elif edit == "numbering column and ID":
+        copy.insert_cols(1)
+        copy["A1"] = "No."
+        copy["B1"] = "ID"
+    else:
+        book.remove(copy)
+        own = book.create_sheet("Follow-up")
+        own.append(["ID", "Comment", "Owner"])
+        own.append(["1", "check the 2024 invoices", "ex:someone"])
+    if refused:
+        with pytest.raises(InputError, match="sheet 'Offsetting events \\(2\\)' is not a sheet of the template"):
+            read_workbook(Path("claim.xlsx"), data=workbook_data(book))
+    else:
+        assert read_workbook(Path("claim.xlsx"), data=workbook_data(book)).document is not None

@@ -152,9 +152,18 @@ def _parse(text: str, scheme: str | None) -> SerialRange | None:
         serial = rest
     claimed = _claimed_scheme(serial)
     if claimed is not None:
-        # The serial names its registry: a malformed one must not fall through to the looser generic grammar.
-        return _GRAMMARS[claimed](serial)
+        # The serial names its registry: a malformed one must not fall through to the looser generic grammar. No
+        # registry writes a "." in its serials: dots typed for its dashes are the same serial (red team 109a).
+        return _GRAMMARS[claimed](serial) or (_GRAMMARS[claimed](_dashed(serial)) if "." in serial else None)
     return _kyoto(serial) or _generic(serial)
+
+
+def _dashed(text: str) -> str:
+    """``text`` with each run of dots a dash: ``ACR.CA.47104.2022.2210`` for ``ACR-CA-47104-2022-2210``."""
+    return _DOTS.sub("-", text).strip("-")
+
+
+_DOTS = re.compile(r"\.+")
 
 
 def explicit_range(block: str, first: int, last: int) -> SerialRange:
@@ -168,6 +177,9 @@ def explicit_range(block: str, first: int, last: int) -> SerialRange:
     """
     key = "".join(_fold(block).split()) if isinstance(block, str) else ""  # no block: SerialRange says so
     scheme = _claimed_scheme(key) if key else None
+    if scheme is not None and "." in key:
+        key = _dashed(key)  # a registry's block with dots typed for its dashes, as its serials (red team 109a)
+        scheme = _claimed_scheme(key)
     if key and scheme is None:
         # A registry's own key (Puro's underscores) is kept as written; any other is read as a generic prefix.
         key = _block_key(block)
@@ -578,7 +590,8 @@ def _normalise(text: str) -> str:
     Any other white space survives, and no grammar accepts it: "3101 20001" is not "310120001".
     """
     spaced = _LABEL.sub("", " ".join(_fold(text).split()))
-    return _TO.sub(" TO ", _AROUND_SEPARATOR.sub(r"\1", spaced))
+    # A full stop, comma or semicolon copied from the sentence around it ends no serial (red team 109a).
+    return _TO.sub(" TO ", _AROUND_SEPARATOR.sub(r"\1", spaced)).rstrip(".,; ")
 
 
 def _number(text: str) -> int | None:
@@ -803,8 +816,10 @@ def _generic_fields(serial: str) -> tuple[str, str, str] | None:
     (``EXR/2023/BIOC/000001/002000``): the same credit listed twice in two spellings must not count twice. So may
     one that mixes separators before its two numbers (``EXR 2023 BIOC 000001-002000``, ``_MIXED``).
     """
-    if serial.count(" TO ") == 1 and _SEPARATORS.search(serial) is not None:
-        serial = serial.replace(" TO ", "-")  # {prefix}-{first} to {last}, as registries write ranges
+    if serial.count(" TO ") == 1:
+        # {prefix}-{first} to {last}, as registries write ranges; with dots, slashes or spaces between the prefix
+        # fields too (EXR.2022.WIND.000001 to 006000), then read as a serial of mixed separators (red team 109a).
+        serial = serial.replace(" TO ", "-")
     if _SEPARATORS.search(serial) is None:
         others = {c for c in "/. " if c in serial}
         fields = serial.split(others.pop()) if len(others) == 1 else []

@@ -1462,15 +1462,24 @@ def _as_read(keyed: Mapping[Any, Any]) -> dict[Any, Any]:
 
 
 def _check_own_sheet(sheet: Any, name: str, budget: list[int]) -> None:
-    """Refuse a sheet the template does not have that is laid out like one of its sheets (row 1 starts with id, or
-    with prefix): a renamed sheet ("Credit", "credits", "Credits (2)"), whose rows would otherwise be skipped or read
-    without the sheet's default type. Any other sheet of the user's own (notes, a chart...) is skipped."""
+    """Refuse a sheet the template does not have that is laid out like one of its sheets: a renamed sheet ("Credit",
+    "credits", "Credits (2)", a copy made by Excel), whose rows would otherwise be skipped or read without the
+    sheet's default type. Laid out so is a sheet whose row 1 starts with id or with prefix, or any of whose first
+    rows (a title above the headers) has, within its first cells (a numbering column before them), id (in any case)
+    beside two more of the template's column headers, or prefix beside namespace: red team 109b's copied events
+    sheet with a title row was skipped, and the credits it retired again with it. Any other sheet of the user's own
+    (notes, a chart, a table of their own) is skipped."""
     import difflib
 
     title = sheet.title
-    first = next(_rows(sheet, budget, name), None)
-    head = first[1][0].strip() if first is not None and first[0] == 1 and first[1] else ""
-    if head not in ("id", _PREFIX_HEADERS[0]):
+    head = ""
+    for number, texts, _ in _rows(sheet, budget, name):
+        if number > _HEADER_SEARCH_ROWS:
+            break
+        head = _template_header(number, texts)
+        if head:
+            break
+    if not head:
         return
     names = [spec.name for spec in SHEETS] + [CHECKLIST] if head == "id" else [PREFIXES]
     folded = {n.casefold(): n for n in names}
@@ -1481,6 +1490,37 @@ def _check_own_sheet(sheet: Any, name: str, budget: list[int]) -> None:
         f"sheet {title!r} is not a sheet of the template{hint}: name it as the template does, or move its rows to a "
         f"sheet of the template ({OTHER!r} for nodes of other types)",
     )
+
+
+#: How far down a sheet of the user's own a header row of the template's is looked for (a title row or a few above).
+_HEADER_SEARCH_ROWS = 10
+
+
+def _template_header(number: int, texts: list[str]) -> str:
+    """``"id"`` or ``"prefix"`` when row ``number`` of a sheet is a header row of the template's, else ``""``."""
+    cells = [text.strip() for text in texts[: _HEADER_SEARCH_COLUMNS + 8]]
+    first = cells[0] if cells else ""
+    if number == 1 and first in ("id", _PREFIX_HEADERS[0]):
+        return first
+    folded = [cell.casefold() for cell in cells]
+    for index, cell in enumerate(folded[:_HEADER_SEARCH_COLUMNS]):
+        rest = folded[index + 1 :]
+        if cell == "id" and sum(1 for other in rest if other in _template_headers()) >= 2:
+            return "id"
+        if cell == _PREFIX_HEADERS[0] and rest[:1] == [_PREFIX_HEADERS[1]]:
+            return _PREFIX_HEADERS[0]
+    return ""
+
+
+#: A numbering column or two may stand before the id column of a copied sheet.
+_HEADER_SEARCH_COLUMNS = 3
+
+
+@cache
+def _template_headers() -> frozenset[str]:
+    """Every column header of the template's sheets of nodes and of its checklist, case-folded."""
+    headers = {column.term for spec in SHEETS for column in template_columns(spec.name)} | set(_CHECKLIST_HEADERS)
+    return frozenset(header.casefold() for header in headers) - {"id"}
 
 
 @cache
