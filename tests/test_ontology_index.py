@@ -1,6 +1,6 @@
 """What a claim's check reads of the bundled ontology comes from a shipped index, equal to the parsed ontology's.
 
-A cold ``cn-validate`` no longer parses the ontology (an eighth of its time): the IRIs it defines, its axioms between
+A cold ``cn-validate`` no longer parses the ontology (6 % of its time): the IRIs it defines, its axioms between
 named terms, its decimal and year properties, its claim-only properties and its classes are read from
 ``comet_cn/ontology_index.json``. Were the index stale or wrong, unknown terms would go unnamed or cached reasoning
 tables be trusted wrongly: each reading is compared here with the parsed ontology's.
@@ -81,7 +81,7 @@ def test_an_index_made_from_other_files_is_not_used(monkeypatch: pytest.MonkeyPa
 
 def test_a_claim_checked_in_a_fresh_process_never_parses_the_ontology(tmp_path: Path) -> None:
     # What the index is for: the conforming example, checked with the cached reasoning tables, conforms without the
-    # ontology being parsed (a cold start's eighth). A check that needs it (a claim restating a term) still parses it.
+    # ontology being parsed (6 % of a cold start). A check that needs it (a claim restating a term) still parses it.
     # The first process computes the tables from the parsed ontology and caches them; the second reads them back.
     script = (
         "import comet_cn, pathlib; from comet_cn import resources\n"

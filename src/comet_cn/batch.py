@@ -156,7 +156,7 @@ def validate_many(
     workers = default_jobs() if jobs == 0 else max(1, jobs)
     if timeout is not None and timeout <= 0:
         raise ValueError("timeout must be positive (or None for no limit)")
-    warm(reasoning, ontology=False)  # the ontology only if a claim needs it (a cold start's tenth), or for workers
+    warm(reasoning, ontology=False)  # the ontology only if a claim needs it (a cold start's 6 %), or for workers
     if workers == 1 and timeout is None:
         for item in named:
             yield item if isinstance(item, InputFailure) else _outcome(_validate_one(*item, options, keep_graph))

@@ -1634,7 +1634,7 @@ def check_claim_budget(graph: Graph, name: str, limits: LoadLimits = DEFAULT_LIM
         for target in {str(o) for o in graph.objects(None, OWL.imports)}
         if not target.startswith(_COMET_VOCABULARIES)
     )
-    if imported:  # compared only now: reading the ontology's own IRIs means parsing it, a cold start's tenth
+    if imported:  # compared only now: reading the ontology's own IRIs means parsing it (a cold cost)
         imported = [target for target in imported if target not in bundled_ontology_iris()]
     if imported:
         raise InputError(
