@@ -13,26 +13,23 @@ tests/test_ontology_index.py checks that the shipped file is current and that ea
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from importlib import resources
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, Namespace
+from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
-from comet_cn.resources import ontology_files, ontology_graph
+from comet_cn.namespaces import SCHEMA
+from comet_cn.resources import files_digest, ontology_files, ontology_graph, shipped_json
 
 __all__ = ["INDEX_FILE", "OntologyIndex", "as_json", "bundled_index", "fingerprint", "index_of"]
 
 Triple = tuple[URIRef, URIRef, URIRef]
 
 INDEX_FILE = "ontology_index.json"
-
-SCHEMA = Namespace("http://schema.org/")
 
 # The statements between named terms read for a claim: the axioms CompiledOntology.reproduces compares, the ranges
 # and domains comet_cn.loading and comet_cn.claim_checks read, and which terms are classes.
@@ -99,15 +96,15 @@ def _selected(triples: Iterable[tuple[Node, Node, Node]]) -> tuple[Triple, ...]:
 
 def index_of(ontology: Graph) -> OntologyIndex:
     """The index of a parsed ontology."""
-    return OntologyIndex(frozenset(str(s) for s in ontology.subjects() if isinstance(s, URIRef)), _selected(ontology))
+    from comet_cn.terms import defined_terms
+
+    return OntologyIndex(defined_terms(ontology), _selected(ontology))
 
 
+@lru_cache(maxsize=1)
 def fingerprint() -> str:
-    """SHA-256 of the bundled ontology files' names and bytes."""
-    digest = hashlib.sha256()
-    for entry in ontology_files():
-        digest.update(entry.name.encode() + b"\0" + entry.read_bytes() + b"\0")
-    return digest.hexdigest()
+    """SHA-256 of the bundled ontology files' names and bytes (the reasoning tables' cache key reads it too)."""
+    return files_digest(ontology_files())
 
 
 @lru_cache(maxsize=1)
@@ -118,11 +115,8 @@ def bundled_index() -> OntologyIndex:
 
 
 def _shipped() -> OntologyIndex | None:
-    try:
-        data = json.loads((resources.files("comet_cn") / INDEX_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("fingerprint") != fingerprint():
+    data = shipped_json(INDEX_FILE, fingerprint())
+    if data is None:
         return None
     defined, rows = data.get("defined"), data.get("triples")
     if not isinstance(defined, list) or not all(isinstance(iri, str) for iri in defined):

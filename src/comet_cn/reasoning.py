@@ -28,9 +28,10 @@ from rdflib.term import Node
 from comet_cn.claim_store import add_triples
 from comet_cn.compiled import CompiledOntology, compile_ontology, eligible_claim
 from comet_cn.ontology_index import bundled_index
+from comet_cn.ontology_index import fingerprint as ontology_fingerprint
 from comet_cn.rdflib_state import exclusive
-from comet_cn.resources import ontology_files, ontology_graph
-from comet_cn.same_as import merge_same_as, same_as_pairs
+from comet_cn.resources import ontology_graph
+from comet_cn.same_as import merge_same_as, same_as_groups, same_as_pairs
 from comet_cn.terms import bundled_terms, describe
 
 __all__ = [
@@ -185,7 +186,7 @@ def _bridge_inverses(graph: Graph) -> None:
     (``ex:acme-gmbh owl:sameAs ex:acme ; hasClaim ex:claim``) is the claimant already named, not a second one
     (red team 107a), so a statement whose subject is an alias of one the node already has is not added.
     """
-    same = _same_as_classes(graph)
+    same = {node: group for group in same_as_groups(graph.subject_objects(OWL.sameAs)) for node in group}
 
     def known(node: Node, predicate: Node, value: Node) -> bool:
         group = same.get(value, {value})
@@ -195,16 +196,6 @@ def _bridge_inverses(graph: Graph) -> None:
         found = [(o, backward, s) for s, o in graph.subject_objects(forward)]
         found += [(o, forward, s) for s, o in graph.subject_objects(backward)]
         add_triples(graph, [(s, p, o) for s, p, o in found if not isinstance(s, Literal) and not known(s, p, o)])
-
-
-def _same_as_classes(graph: Graph) -> dict[Node, set[Node]]:
-    """Each node an owl:sameAs statement names, with every node it is the same as (itself included)."""
-    groups: dict[Node, set[Node]] = {}
-    for a, b in graph.subject_objects(OWL.sameAs):
-        merged = groups.get(a, {a}) | groups.get(b, {b})
-        for node in merged:
-            groups[node] = merged
-    return groups
 
 
 #: What OWL 2 RL states of every individual, and the compiled tables leave out: not counted as the claim's size.
@@ -329,9 +320,7 @@ def _tables_cache_file(mode: ReasoningMode) -> Path | None:
     if not os.path.isabs(folder):
         return None  # no home folder (expanduser left "~") or a relative setting: never write into the cwd
     digest = hashlib.sha256()
-    for entry in ontology_files():
-        digest.update(entry.name.encode())
-        digest.update(entry.read_bytes())
+    digest.update(ontology_fingerprint().encode())  # the ontology files, read once a process
     for package in ("comet-cn", "owlrl", "rdflib"):
         try:
             digest.update(f"{package}={metadata.version(package)}".encode())

@@ -8,6 +8,7 @@ triple to the shared ontology silently changed every later verdict of the proces
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from functools import lru_cache
@@ -154,6 +155,29 @@ class ReadOnlyGraph(Graph):
     def bind(self, *args: Any, **kwargs: Any) -> None:
         self._refuse()
         super().bind(*args, **kwargs)
+
+
+def files_digest(files: tuple[Traversable, ...], *extra: str) -> str:
+    """SHA-256 of bundled files' names and bytes (and of ``extra`` texts): what a file generated from them is
+    fingerprinted with (comet_cn.shape_needs, comet_cn.ontology_index)."""
+    digest = hashlib.sha256()
+    for entry in files:
+        digest.update(entry.name.encode() + b"\0" + entry.read_bytes() + b"\0")
+    for text in extra:
+        digest.update(text.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def shipped_json(name: str, fingerprint: str) -> dict[str, Any] | None:
+    """The package's generated JSON file ``name``, or None when it is missing, unreadable, or was made from other
+    files than those ``fingerprint`` (:func:`files_digest`) names: an edited checkout whose file was not remade."""
+    try:
+        data = json.loads((resources.files("comet_cn") / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("fingerprint") != fingerprint:
+        return None
+    return data
 
 
 def _parse_all(files: tuple[Traversable, ...]) -> ReadOnlyGraph:

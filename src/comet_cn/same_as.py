@@ -12,7 +12,7 @@ vocabulary (``RemovalCredit owl:sameAs AvoidanceCredit``) redefines the vocabula
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import OWL, RDF
@@ -23,7 +23,7 @@ from comet_cn.namespaces import CN
 #: The claim's subject: the name a claim gives it is the one its other periods' claims use too.
 _HAS_SUBJECT = CN.hasSubject
 
-__all__ = ["merge_same_as", "same_as_pairs"]
+__all__ = ["merge_same_as", "same_as_groups", "same_as_pairs"]
 
 
 def same_as_pairs(graph: Graph, vocabulary: Collection[str] = ()) -> list[tuple[Node, Node]]:
@@ -41,6 +41,27 @@ def same_as_pairs(graph: Graph, vocabulary: Collection[str] = ()) -> list[tuple[
             continue  # the vocabulary redefined: owlrl's business
         pairs.append((a, b))
     return pairs
+
+
+def same_as_groups(pairs: Iterable[tuple[Node, Node]]) -> list[set[Node]]:
+    """The sets of nodes that ``pairs`` of equal nodes join, each node in one set."""
+    parent: dict[Node, Node] = {}
+
+    def root(node: Node) -> Node:
+        while parent.get(node, node) != node:
+            node = parent[node]
+        return node
+
+    for a, b in pairs:
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[ra] = rb
+    groups: dict[Node, set[Node]] = {}
+    for node in parent:
+        groups.setdefault(root(node), set()).add(node)
+    return list(groups.values())
 
 
 def _representative(nodes: set[Node], graph: Graph) -> Node:
@@ -73,24 +94,8 @@ def merge_same_as(graph: Graph, pairs: list[tuple[Node, Node]]) -> dict[Node, No
 
     :returns: each replaced node with the node that now stands for it.
     """
-    parent: dict[Node, Node] = {}
-
-    def root(node: Node) -> Node:
-        while parent.get(node, node) != node:
-            node = parent[node]
-        return node
-
-    for a, b in pairs:
-        parent.setdefault(a, a)
-        parent.setdefault(b, b)
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[ra] = rb
-    groups: dict[Node, set[Node]] = {}
-    for node in parent:
-        groups.setdefault(root(node), set()).add(node)
     replaced: dict[Node, Node] = {}
-    for members in groups.values():
+    for members in same_as_groups(pairs):
         keep = _representative(members, graph)
         replaced.update((node, keep) for node in members if node != keep)
     if not replaced:

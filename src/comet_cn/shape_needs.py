@@ -17,12 +17,10 @@ A query with a variable predicate or a negated path could read any triple: then 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from rdflib import Graph, URIRef
@@ -295,14 +293,9 @@ def analyse(shapes: Graph) -> Plan | None:
 def fingerprint() -> str:
     """What the bundled engine shapes are made of: the shapes files and the shapes checked in Python instead."""
     from comet_cn.native_checks import NATIVE_SHAPES
-    from comet_cn.resources import shapes_files
+    from comet_cn.resources import files_digest, shapes_files
 
-    digest = hashlib.sha256()
-    for entry in shapes_files():
-        digest.update(entry.name.encode() + b"\0" + entry.read_bytes() + b"\0")
-    for shape in sorted(NATIVE_SHAPES):
-        digest.update(str(shape).encode() + b"\0")
-    return digest.hexdigest()
+    return files_digest(shapes_files(), *sorted(str(shape) for shape in NATIVE_SHAPES))
 
 
 #: Made by ``python -m comet_cn.shape_needs`` from the bundled shapes (rdflib takes seconds to parse their 120-odd
@@ -314,13 +307,10 @@ PLAN_FILE = "shape_needs.json"
 def bundled_plan() -> Plan | None:
     """The plan for the bundled engine shapes, or None (run every shape) when the shipped plan was made from other
     shapes than these (an edited checkout) or is missing."""
-    try:
-        data = json.loads((resources.files("comet_cn") / PLAN_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("fingerprint") != fingerprint():
-        return None
-    return Plan.from_dict(data)
+    from comet_cn.resources import shipped_json
+
+    data = shipped_json(PLAN_FILE, fingerprint())
+    return None if data is None else Plan.from_dict(data)
 
 
 def main() -> None:
