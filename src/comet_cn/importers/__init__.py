@@ -19,6 +19,7 @@ blocks, mandatory Article 6 shares, NDC contributions) are listed in ``excluded`
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
@@ -58,7 +59,14 @@ def _canonical(format_name: str) -> str:
 
 
 def _is_json(text: str) -> bool:
-    return text.lstrip().startswith(("{", "["))
+    if text.lstrip().startswith(("{", "[")):
+        return True
+    # A bare JSON value ("Active", 42, null) is a JSON file holding no records, not a CSV header to name columns from.
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def detect_format(path: Path | str) -> str:

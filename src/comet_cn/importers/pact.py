@@ -147,7 +147,7 @@ def parse(document: Any, source: str, quantity: Decimal | None) -> Parsed:
                 changed = True
     _check_succession(kept, source)
     if quantity is not None:
-        _one_product([footprint for _, footprint in kept], source)
+        _one_product(kept, source)
     for where, footprint in kept:
         nodes.extend(_footprint(footprint, where, quantity, warnings))
     if quantity is None and nodes:
@@ -215,19 +215,36 @@ def _cycle(edges: Mapping[str, list[str]]) -> list[str] | None:
     return None
 
 
-def _product_and_unit(footprint: Mapping[str, Any]) -> str:
+def _product_and_unit(footprint: Mapping[str, Any], where: str) -> str:
     """What one quantity of product is a quantity of: the footprint's product ids and its declared unit."""
     pcf = footprint["pcf"]
-    products = sorted(str(p) for p in footprint.get("productIds") or [] if p) or [str(footprint.get("id") or "?")]
+    products = sorted(_product_ids(footprint, where)) or [str(footprint.get("id") or "?")]
     return f"{', '.join(products)} per {pcf.get('declaredUnitAmount')} {pcf.get('declaredUnitOfMeasurement')}"
 
 
-def _one_product(footprints: list[Mapping[str, Any]], source: str) -> None:
+def _product_ids(footprint: Mapping[str, Any], where: str) -> list[str]:
+    """The footprint's productIds, an array of ids by the specification.
+
+    :raises InputError: productIds is not an array (a bare string would be read a letter at a time as many products).
+    """
+    listed = footprint.get("productIds")
+    if listed is None:
+        return []
+    if not isinstance(listed, list):
+        raise InputError(
+            where,
+            f"productIds is {type(listed).__name__} {str(listed)[:60]!r}, not an array of ids as PACT gives it: "
+            'write it as a list, e.g. ["urn:…"]',
+        )
+    return [str(p) for p in listed if p]
+
+
+def _one_product(footprints: list[tuple[str, Mapping[str, Any]]], source: str) -> None:
     """Refuse one quantity for footprints of several products or declared units: it would be the quantity of each.
 
     :raises InputError: naming the products and units.
     """
-    kinds = sorted({_product_and_unit(footprint) for footprint in footprints})
+    kinds = sorted({_product_and_unit(footprint, where) for where, footprint in footprints})
     if len(kinds) > 1:
         raise InputError(
             source,
@@ -268,7 +285,7 @@ def _footprint(
         raise InputError(where, "pcfExcludingBiogenicUptake is missing or not a number")
     _check_sums(pcf, total, where, warnings)
     exempted = _exempted(pcf, where, warnings)
-    product_ids = [str(p) for p in footprint.get("productIds") or [] if p]
+    product_ids = _product_ids(footprint, where)
     product_id = product_ids[0] if product_ids else _BASE + "product:" + quote(ident, safe="-_.")
     footprint_id = _BASE + "footprint:" + quote(ident, safe="-_.")
     product: dict[str, Any] = {"@id": product_id, "@type": "Product", PROVENANCE: where}
