@@ -224,7 +224,7 @@ def test_a_dossier_input_that_conforms_alone_is_qualified_by_the_set_s_audits() 
     # biochar credits retired for the 2023 claim too.
     folder = EXAMPLES / "multi-period"
     page = _dossier(sorted(folder.glob("acme-*.jsonld")), audits=True)
-    assert "(CN-AUDIT-DOUBLE-01 naming this input's claim)" in page.replace("&#x27;", "'")
+    assert "(CN-AUDIT-DOUBLE-01 about this input's claim)" in page.replace("&#x27;", "'")
     assert page.count("This input conforms on its own") == 3
 
 

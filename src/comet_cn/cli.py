@@ -601,6 +601,7 @@ def _validate_cli(
                     audits=extra,
                     parameters=parameters,
                     unknown_terms="warning" if unknown_terms == "warning" else "error",
+                    strict=strict,
                 )
                 stream.write(page)
             elif fmt == "junit":

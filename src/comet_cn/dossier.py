@@ -725,8 +725,8 @@ def _balance_section(
             # Blocks are counted once each, but two blocks can hold the same units: CN-UNITS-01 says so, and the
             # page must not say they cover the footprint on units counted twice.
             verdict = (
-                "The credits counted here include units counted twice: the ranges of some credits overlap "
-                "(CN-UNITS-01, see the findings), so they are not shown to cover the footprint."
+                "The credits counted here include units counted twice: some credits' ranges overlap, or are retired "
+                "for another claim too (CN-UNITS-01, see the findings), so they are not shown to cover the footprint."
             )
     rows += [
         ("Reductions achieved (already within the footprint)", _t(balance.reductions)),
@@ -1187,12 +1187,16 @@ class _Verdict:
         )
 
 
-def _verdict(outcome: ValidationReport | InputFailure) -> _Verdict:
-    """An input's verdict; an input without a claim is never said to conform (or not): it is not a claim."""
+def _verdict(outcome: ValidationReport | InputFailure, strict: bool = False) -> _Verdict:
+    """An input's verdict; an input without a claim is never said to conform (or not): it is not a claim. With
+    ``strict``, a conforming input with warnings says it fails --strict, as the text report does: the run exits 1,
+    and a page showing only a green CONFORMS read as a pass where CI failed (red team 111b)."""
     if isinstance(outcome, InputFailure):
         return _Verdict("error", "ERROR", "ERROR: could not be read")
     if not outcome.claims:
         return _Verdict("not-a-claim", "NOT A CLAIM", "NOT A CLAIM: no carbon-neutrality claim found")
+    if outcome.conforms and not outcome.passes(strict=strict):
+        return _Verdict("strict", "CONFORMS", "CONFORMS to ISO 14068-1, but FAILS --strict on its warnings")
     if outcome.conforms:
         return _Verdict("conforms", "CONFORMS", "CONFORMS to ISO 14068-1")
     return _Verdict("fails", "DOES NOT CONFORM", "DOES NOT CONFORM to ISO 14068-1")
@@ -1205,11 +1209,11 @@ def _counts(outcome: ValidationReport | InputFailure) -> str:
     return f"{counts}; reasoning: {_e(outcome.reasoning)}"
 
 
-def _overall(items: Sequence[Item], audits: Sequence[ValidationResult] | None) -> _Verdict:
+def _overall(items: Sequence[Item], audits: Sequence[ValidationResult] | None, strict: bool = False) -> _Verdict:
     outcomes = [outcome for outcome, _ in items]
     audit_violations = sum(1 for r in audits or () if Severity.of(r.severity) == Severity.VIOLATION)
     if len(outcomes) == 1 and audits is None:
-        return _verdict(outcomes[0])
+        return _verdict(outcomes[0], strict)
     errors = sum(isinstance(o, InputFailure) for o in outcomes)
     failing = [o for o in outcomes if isinstance(o, ValidationReport) and not o.conforms]
     not_claims = sum(1 for o in failing if not o.claims)
@@ -1224,7 +1228,12 @@ def _overall(items: Sequence[Item], audits: Sequence[ValidationResult] | None) -
         if audit_violations:
             parts.append(f"the audits found {audit_violations} violation(s)")
         return _Verdict("fails", "DOES NOT CONFORM", "DOES NOT CONFORM: " + "; ".join(parts))
-    return _Verdict("conforms", "CONFORMS", f"CONFORMS: all {len(outcomes)} input(s) conform to ISO 14068-1")
+    words = f"CONFORMS: all {len(outcomes)} input(s) conform to ISO 14068-1"
+    # As the exit code: an input's warnings fail --strict, the audits' warnings do not.
+    strict_failing = sum(1 for o in outcomes if isinstance(o, ValidationReport) and not o.passes(strict=strict))
+    if strict_failing:
+        return _Verdict("strict", "CONFORMS", f"{words}, but {strict_failing} FAIL --strict on their warnings")
+    return _Verdict("conforms", "CONFORMS", words)
 
 
 def _input_section(
@@ -1233,13 +1242,14 @@ def _input_section(
     graph: Graph | None,
     alone: bool,
     audits: Sequence[ValidationResult] | None = None,
+    strict: bool = False,
 ) -> str:
     prefix = f"input-{number}"
     head = (
         f'<section class="input" id="{prefix}"><h2>Input {number}: <code>{_e(outcome.source or "<input>")}</code></h2>'
     )
     if not alone:  # the verdict of a single input is the page's, at the top
-        head += f"{_verdict(outcome).html()}<br><small>{_counts(outcome)}</small></p>"
+        head += f"{_verdict(outcome, strict).html()}<br><small>{_counts(outcome)}</small></p>"
         head += _audits_against(outcome, audits)
     if isinstance(outcome, InputFailure):
         return head + "<p>Nothing could be checked: the input could not be read.</p></section>"
@@ -1269,9 +1279,14 @@ def _input_section(
             parts.append(_claim_facts(view, claim))
             parts.append(f'<h3 id="{prefix}-balance-{index}">Balance</h3>')
             violated = any(r.rule_id == "CN-BAL-01" and Severity.of(r.severity) == Severity.VIOLATION for r in found)
-            parts.append(
-                _balance_section(view, claim, f"{prefix}-balance-chart-{index}", violated, _overlapping(view, claim))
+            # Units counted twice: ranges of this claim's credits overlapping, or a CN-UNITS-01 finding on one of its
+            # credits (a block retired for two claims of the input as well: red team 111b).
+            credits = {str(credit) for credit in _claim_credits(view, [claim])}
+            doubled = _overlapping(view, claim) or any(
+                r.rule_id == "CN-UNITS-01" and Severity.of(r.severity) == Severity.VIOLATION and r.focus_node in credits
+                for r in found
             )
+            parts.append(_balance_section(view, claim, f"{prefix}-balance-chart-{index}", violated, doubled))
     statuses = rule_statuses(outcome, graph)
     parts.append(f'<h3 id="{prefix}-requirements">Requirements by clause</h3>')
     parts.append(_requirements(prefix, outcome, statuses))
@@ -1335,10 +1350,17 @@ def _audits_against(outcome: ValidationReport | InputFailure, audits: Sequence[V
     violations = [r for r in audits if Severity.of(r.severity) == Severity.VIOLATION]
     if not violations:
         return ""
+    # A finding names this input when its node is the input's claim or the message names it, or when the audits
+    # placed it in this input (its node a period or a credit block the claim states: red team 111b).
     naming = sorted(
-        {r.rule_id for r in violations for claim in outcome.claims if claim == r.focus_node or claim in r.message}
+        {
+            r.rule_id
+            for r in violations
+            if (outcome.source is not None and outcome.source in r.inputs)
+            or any(claim == r.focus_node or claim in r.message for claim in outcome.claims)
+        }
     )
-    which = f" ({', '.join(naming)} naming this input's claim)" if naming else ""
+    which = f" ({', '.join(naming)} about this input's claim)" if naming else ""
     return (
         '<p class="note">This input conforms on its own; the audits across the inputs found '
         f"{len(violations)} violation(s){_e(which)}, so it does not conform as one of this set: see "
@@ -1391,6 +1413,7 @@ table.requirements th:nth-child(4) { width: 11rem; } table.requirements th:nth-c
 .verdict small { font-size: .85rem; }
 .verdict-conforms { border-color: var(--ok); color: var(--ok); background: #eefbf1; }
 .verdict-fails { border-color: var(--bad); color: var(--bad); background: #fff1f0; }
+.verdict-strict { border-color: var(--warn); color: var(--warn); background: #fff8e5; }
 .verdict-not-a-claim { border-color: var(--warn); color: var(--warn); background: #fff8e5; }
 .verdict-error { border-color: var(--na); color: #1f2328; background: #f6f8fa; }
 .status { display: inline-block; min-width: 7.5em; text-align: center; border: 1px solid; border-radius: 3px;
@@ -1429,6 +1452,7 @@ def render_dossier(
     title: str | None = None,
     parameters: RuleParameters | None = None,
     unknown_terms: UnknownTermsMode = "error",
+    strict: bool = False,
 ) -> str:
     """The dossier of one or more inputs as one self-contained HTML page.
 
@@ -1443,6 +1467,8 @@ def render_dossier(
         every setting that differs from the default, beside the verdict it qualifies (``None``: not stated).
     :param unknown_terms: how the inputs' unknown terms were read (``"error"``, the default, or ``"warning"``: then
         the page states that the verdict depends on reading changed from the defaults).
+    :param strict: the inputs were checked with --strict: a conforming input with warnings is said to fail it, as
+        the exit code does.
     :returns: the HTML text; the same arguments give the same text, byte for byte.
     """
     items = list(items)
@@ -1452,13 +1478,13 @@ def render_dossier(
             if len(items) == 1
             else f"ISO 14068-1 dossier: {len(items)} inputs"
         )
-    verdict = _overall(items, audits)
+    verdict = _overall(items, audits, strict)
     overview = _table(
         ("Input", "Verdict", "Findings"),
         [
             (
                 f'<a href="#input-{n}"><code>{_e(outcome.source or "<input>")}</code></a>',
-                _e(_verdict(outcome).words),
+                _e(_verdict(outcome, strict).words),
                 _counts(outcome),
             )
             for n, (outcome, _) in enumerate(items, start=1)
@@ -1487,7 +1513,7 @@ def render_dossier(
     )
     alone = len(items) == 1
     body = "".join(
-        _input_section(n, outcome, graph, alone, audits) for n, (outcome, graph) in enumerate(items, start=1)
+        _input_section(n, outcome, graph, alone, audits, strict) for n, (outcome, graph) in enumerate(items, start=1)
     )
     return (
         "<!DOCTYPE html>\n"
