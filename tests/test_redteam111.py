@@ -111,3 +111,17 @@ def test_credits_retired_for_two_claims_of_an_input_are_not_said_to_cover(cli: A
     page = _page(cli, tmp_path, str(path))
     assert "The credits cover the footprint" not in page
     assert page.count("or are retired for another claim too (CN-UNITS-01") == 2
+
+
+# ---- Red team 112a: a reduction's figure per unit written as a JSON number was also said to be missing ----
+
+
+@pytest.mark.rule("CN-PROD-04")
+def test_a_per_unit_figure_in_the_wrong_form_is_reported_as_such_not_as_missing() -> None:
+    engine = "pyshacl"  # an ill-typed decimal is one the turbo engine hands back to pySHACL
+    document = example("annex-b/product-claim.jsonld")
+    reduction = next(node for node in document["@graph"] if "tonnesCO2ePerUnit" in node and "achievementDate" in node)
+    reduction["tonnesCO2ePerUnit"] = 0.0015  # a JSON number: read as the double 1.5E-3
+    messages = rule_messages(document, engine, "CN-PROD-04", as_of=AS_OF)
+    assert any("a non-negative plain decimal" in message for message in messages), messages
+    assert not any("is not expressed per functional or declared unit" in message for message in messages), messages
