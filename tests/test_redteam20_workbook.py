@@ -210,8 +210,11 @@ def test_a_prefix_that_redefines_a_term_is_located_on_its_prefixes_row(tmp_path:
     sheet.append(["retirementDate", "https://example.org/x/"])
     row = sheet.max_row
     run = _validate(tmp_path, _bytes(book), cli)
-    [finding] = [f for f in run.json()["results"] if f["rule"] == "CN-INPUT-02"]
+    findings = [f for f in run.json()["results"] if f["rule"] == "CN-INPUT-02"]
+    [finding] = [f for f in findings if "namespace, not a term" not in f["message"]]
     assert finding["location"] == f"sheet 'Prefixes', row {row}, column prefix (A{row})"
+    # The dates' column now stands for the namespace itself, reported as such where it is used (red team 113b).
+    assert all("https://example.org/x/" in f["message"] for f in findings if f is not finding)
 
 
 # ---- merged cells: only the first holds the value the others show ---------------------------------------------

@@ -301,6 +301,10 @@ def unknown_iris(graph: Graph, defined: frozenset[str]) -> tuple[UnknownTerm, ..
         if not isinstance(term, URIRef):
             return None
         text = str(term)  # (URIRef.startswith takes no tuple)
+        if vocabulary_position and text.endswith(("/", "#")):
+            # A namespace, not a term: a key that is a prefix of the context ("unit", "schema", "qudt") expands to
+            # the bare namespace, which no rule reads (red team 113b: a footprint's unit "kt CO2e" went unread).
+            return _NAMESPACE_DIAGNOSIS
         if not text.startswith(_WATCHED) and not text[:32].lower().startswith(_WATCHED_FOLDED):
             return None
         key = (str(term), vocabulary_position)
@@ -351,6 +355,12 @@ def unknown_iris(graph: Graph, defined: frozenset[str]) -> tuple[UnknownTerm, ..
 
 
 _Diagnosis = tuple[str | None, str]  # the suggestion, and why the IRI is unknown
+
+_NAMESPACE_DIAGNOSIS: _Diagnosis = (
+    None,
+    "is a namespace, not a term: a key or type written as a prefix of the context alone (unit, schema, qudt) "
+    "stands for the namespace itself, which no rule reads",
+)
 
 #: The W3C vocabularies whose every term rdflib knows, so that a typo in one (``rdf:typ``) is found.
 _W3C_VOCABULARIES = (RDF, RDFS, OWL, XSD)
