@@ -113,7 +113,7 @@ def _pact(product_ids: Any) -> dict[str, Any]:
 def test_a_pact_productids_string_is_refused_not_read_as_letters(tmp_path: Path, quantity: Decimal | None) -> None:
     path = tmp_path / "pcf.json"
     path.write_text(json.dumps(_pact("urn:example:product:tile")), encoding="utf-8")
-    with pytest.raises(InputError, match=r"pcf\.json:1: productIds is str 'urn:example:product:tile', not an array"):
+    with pytest.raises(InputError, match=r"pcf\.json:1: productIds is a string 'urn:example:product:tile', not an"):
         import_records("pact", path, quantity=quantity)
 
 

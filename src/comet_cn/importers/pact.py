@@ -222,6 +222,9 @@ def _product_and_unit(footprint: Mapping[str, Any], where: str) -> str:
     return f"{', '.join(products)} per {pcf.get('declaredUnitAmount')} {pcf.get('declaredUnitOfMeasurement')}"
 
 
+_JSON_KINDS = {str: "a string", dict: "an object", bool: "true or false", int: "a number", Decimal: "a number"}
+
+
 def _product_ids(footprint: Mapping[str, Any], where: str) -> list[str]:
     """The footprint's productIds, an array of ids by the specification.
 
@@ -233,7 +236,8 @@ def _product_ids(footprint: Mapping[str, Any], where: str) -> list[str]:
     if not isinstance(listed, list):
         raise InputError(
             where,
-            f"productIds is {type(listed).__name__} {str(listed)[:60]!r}, not an array of ids as PACT gives it: "
+            f"productIds is {_JSON_KINDS.get(type(listed), 'a value')} {str(listed)[:60]!r}, not an array of ids as "
+            "PACT gives it: "
             'write it as a list, e.g. ["urn:…"]',
         )
     return [str(p) for p in listed if p]
