@@ -163,6 +163,20 @@ def _affirmed(pattern: re.Pattern[str]) -> Callable[[str], bool]:
     return found
 
 
+# A retirement its record says is not for offsetting: "Not for offsetting", "no offsetting or carbon neutrality
+# claim will be made", "not be used to offset", or a contribution claim ("Contribution claim only", "retired as a
+# climate contribution", beyond value chain mitigation). The negation is part of the wording here, so only the few
+# words that join it to the offsetting word are allowed between ("not for resale, offsetting …" is not one).
+_NO_OFFSETTING = re.compile(
+    r"\b(?:not|never|no|non)(?: (?:for|to|be|been|being|used|intended|valid|eligible|counted|towards?|toward|as|an?"
+    r"|any|the|in|of|support|supporting|make|made|claim|claimed)){0,4} (?:offset\w*|compensat\w*"
+    r"|(?:carbon |climate )?neutral\w*)"
+)
+_CONTRIBUTION = re.compile(
+    r"\bcontribution\s+(?:claims?|only)\b|\bclimate\s+contributions?\b|\bas\s+an?\s+(?:climate\s+)?contribution\b"
+    r"|\bbeyond\s+value\s+chain\s+mitigation\b|\bbvcm\b"
+)
+_CONTRIBUTION_CLAIM = "a retirement its record says is not for offsetting (a contribution claim)"
 _CORSIA_USE = "a CORSIA use (an aeroplane operator's obligation)"
 _COMPLIANCE_USE = "a compliance use"
 _CARBON_TAX_USE = "a carbon tax met with credits, a compliance use"
@@ -181,6 +195,8 @@ _NOT_OFFSETTING: tuple[tuple[Callable[[str], object], str], ...] = (
     (_ARTICLE6_TRANSFER.search, _ARTICLE6_USE),
     (_BUFFER.search, _BUFFER_DEPOSIT),
     (_undone, _UNDONE_RETIREMENT),
+    (_NO_OFFSETTING.search, _CONTRIBUTION_CLAIM),
+    (_CONTRIBUTION.search, _CONTRIBUTION_CLAIM),
 )
 # What a free-text note is read for: a cancellation, an Article 6 share or transfer, CORSIA, compliance, a
 # compliance scheme or obligation, a carbon tax, an NDC, or a retirement undone, each unless the words before it
@@ -197,6 +213,8 @@ _NOT_OFFSETTING_NOTE: tuple[tuple[Callable[[str], object], str], ...] = (
     (_affirmed(_NDC_USE), _NDC_CONTRIBUTION),
     (_ARTICLE6_TRANSFER.search, _ARTICLE6_USE),
     (_undone, _UNDONE_RETIREMENT),
+    (_NO_OFFSETTING.search, _CONTRIBUTION_CLAIM),
+    (_affirmed(_CONTRIBUTION), _CONTRIBUTION_CLAIM),
 )
 
 
