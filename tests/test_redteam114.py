@@ -1,7 +1,10 @@
 """Red team 114b: a retirement whose registry record says it is not for offsetting ("Not for offsetting", "no
 offsetting or carbon neutrality claim will be made", a contribution claim) was imported as an offsetting event, so
 its units covered the footprint and the merged claim conformed. Such a row is left out, with its reason, as
-cancellations and compliance, CORSIA and NDC uses are."""
+cancellations and compliance, CORSIA and NDC uses are.
+
+Red team 115b: a footprint IRI kept by the next period's claim with its own figure went unreported, and hid the
+footprint's rise from CN-AUDIT-IMPROVE-02; CN-AUDIT-ID-04 reads footprints as it reads reports and opinions."""
 
 from __future__ import annotations
 
@@ -63,3 +66,46 @@ def test_a_verra_row_not_for_offsetting_is_left_out_of_the_import(tmp_path: Path
     events = [n for n in result.nodes if n.get("@type") == "OffsettingEvent"]
     assert bool(events) is imported
     assert imported or any("not for offsetting (a contribution claim)" in e for e in result.excluded), result.excluded
+
+
+# ---- Red team 115b: last year's footprint IRI kept by this year's claim, with this year's figure ----
+
+
+def _periods(tmp_path: Path, footprint_2025: str) -> list[Path]:
+    """The bundled claim for 2024 and a 2025 claim of the same subject (own IRIs), whose footprint (13,100 t, above
+    2024's 12,450 t) is named ``footprint_2025``."""
+    import json
+
+    from tests.conftest import example
+
+    earlier = example("conforming-claim.jsonld")
+    text = json.dumps(earlier)
+    for old, new in (("claim-2024", "claim-2025"), ("period-2024", "period-2025"), ("report-2024", "report-2025"),
+                     ("opinion-2024", "opinion-2025"), ("2024-01-01", "2025-01-01"), ("2024-12-31", "2025-12-31"),
+                     ("footprint-2024", footprint_2025)):  # fmt: skip
+        text = text.replace(old, new)
+    later = json.loads(text)
+    footprint = next(node for node in later["@graph"] if node["@id"] == f"ex:{footprint_2025}")
+    footprint["tonnesCO2e"] = "13100.0"
+    paths = []
+    for name, document in (("2024.jsonld", earlier), ("2025.jsonld", later)):
+        path = tmp_path / name
+        path.write_text(json.dumps(document), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+@pytest.mark.rule("CN-AUDIT-ID-04")
+def test_a_footprint_iri_linked_by_the_claims_of_two_periods_is_reported(tmp_path: Path) -> None:
+    import comet_cn
+
+    findings = comet_cn.run_audits(_periods(tmp_path, "footprint-2024"))
+    reused = [f for f in findings if f.rule_id == "CN-AUDIT-ID-04" and f.focus_node.endswith("footprint-2024")]
+    assert reused and "carbon footprint" in reused[0].message, findings
+
+
+def test_each_period_with_its_own_footprint_is_no_reuse(tmp_path: Path) -> None:
+    import comet_cn
+
+    findings = comet_cn.run_audits(_periods(tmp_path, "footprint-2025"))
+    assert not [f for f in findings if f.rule_id == "CN-AUDIT-ID-04"], findings
