@@ -677,6 +677,23 @@ def _overlapping(view: _View, claim: Node) -> bool:
     )
 
 
+def _shared(view: _View, claim: Node) -> bool:
+    """Whether units the claim's credits hold are retired for another claim of the input too (the same credit node,
+    or a range of the same block overlapping): each claim's balance counts them once, but they cover one footprint
+    only (CN-UNITS-01; red team 111b). The same serial written twice for one claim is one block, counted once."""
+    own = _claim_credits(view, [claim])
+    others = _claim_credits(view, [other for other in view.claims if other != claim])
+    if own & others:
+        return True
+    spans = [span for credit in own if (span := credit_ranges(view.graph, credit)[0]) is not None]
+    return any(
+        span.block == theirs.block and span.first <= theirs.last and theirs.first <= span.last
+        for credit in others
+        if (theirs := credit_ranges(view.graph, credit)[0]) is not None
+        for span in spans
+    )
+
+
 #: The white space SPARQL's "\s" removes from a serial in CN-BAL-01's key (XPath's: space, tab, CR, LF).
 _SERIAL_SPACE = re.compile(r"[ \t\r\n]")
 
@@ -1279,13 +1296,7 @@ def _input_section(
             parts.append(_claim_facts(view, claim))
             parts.append(f'<h3 id="{prefix}-balance-{index}">Balance</h3>')
             violated = any(r.rule_id == "CN-BAL-01" and Severity.of(r.severity) == Severity.VIOLATION for r in found)
-            # Units counted twice: ranges of this claim's credits overlapping, or a CN-UNITS-01 finding on one of its
-            # credits (a block retired for two claims of the input as well: red team 111b).
-            credits = {str(credit) for credit in _claim_credits(view, [claim])}
-            doubled = _overlapping(view, claim) or any(
-                r.rule_id == "CN-UNITS-01" and Severity.of(r.severity) == Severity.VIOLATION and r.focus_node in credits
-                for r in found
-            )
+            doubled = _overlapping(view, claim) or _shared(view, claim)
             parts.append(_balance_section(view, claim, f"{prefix}-balance-chart-{index}", violated, doubled))
     statuses = rule_statuses(outcome, graph)
     parts.append(f'<h3 id="{prefix}-requirements">Requirements by clause</h3>')
