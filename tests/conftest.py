@@ -288,3 +288,13 @@ def own_documents(document: dict[str, Any], claim: dict[str, Any], suffix: str) 
                     copy[linked] = target + suffix
         document["@graph"].append(copy)
         claim[key] = copy["@id"]
+
+
+def written(folder: Path, documents: dict[str, Any]) -> list[Path]:
+    """Each document written as JSON into ``folder`` under its name, in order: the files of a set of claims."""
+    paths = []
+    for name, document in documents.items():
+        path = folder / name
+        path.write_text(json.dumps(document), encoding="utf-8")
+        paths.append(path)
+    return paths

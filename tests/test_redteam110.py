@@ -16,7 +16,7 @@ import pytest
 import comet_cn
 from comet_cn.errors import InputError
 from comet_cn.importers import import_records
-from tests.conftest import ENGINES, example, rule_messages, violated_rules
+from tests.conftest import ENGINES, example, rule_messages, violated_rules, written
 
 AS_OF = date(2026, 12, 1)
 
@@ -63,12 +63,7 @@ def _two_periods(tmp_path: Path, year: str, level: str) -> list[Path]:
         .replace("2024-01-01", "2025-01-01")
         .replace("2024-12-31", "2025-12-31")
     )
-    paths = []
-    for name, document in (("2024.jsonld", earlier), ("2025.jsonld", later)):
-        path = tmp_path / name
-        path.write_text(json.dumps(document), encoding="utf-8")
-        paths.append(path)
-    return paths
+    return written(tmp_path, {"2024.jsonld": earlier, "2025.jsonld": later})
 
 
 @pytest.mark.rule("CN-AUDIT-ID-08")

@@ -76,7 +76,7 @@ def _periods(tmp_path: Path, footprint_2025: str) -> list[Path]:
     2024's 12,450 t) is named ``footprint_2025``."""
     import json
 
-    from tests.conftest import example
+    from tests.conftest import example, written
 
     earlier = example("conforming-claim.jsonld")
     text = json.dumps(earlier)
@@ -87,12 +87,7 @@ def _periods(tmp_path: Path, footprint_2025: str) -> list[Path]:
     later = json.loads(text)
     footprint = next(node for node in later["@graph"] if node["@id"] == f"ex:{footprint_2025}")
     footprint["tonnesCO2e"] = "13100.0"
-    paths = []
-    for name, document in (("2024.jsonld", earlier), ("2025.jsonld", later)):
-        path = tmp_path / name
-        path.write_text(json.dumps(document), encoding="utf-8")
-        paths.append(path)
-    return paths
+    return written(tmp_path, {"2024.jsonld": earlier, "2025.jsonld": later})
 
 
 @pytest.mark.rule("CN-AUDIT-ID-04")
