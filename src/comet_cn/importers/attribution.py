@@ -67,6 +67,14 @@ _FOR_NAMED = re.compile(
     rf"(?P<name>{_NAME_WORDS})(?P<possessive>['’]s?\s+(?:\d{{4}}\s+)?(?:[\w-]+\s+){{0,3}}?"
     r"(?i:emissions|footprint|operations|flights|travel|products?|scope))?"
 )
+# Whose emissions a note says were offset: "the 2024 Scope 3 emissions of Beta Foods Ltd", "Emissionen der Beta Foods
+# GmbH"; and a note that opens with a name before what was offset, "Beta Foods Ltd 2024 Scope 3 emissions" (ACR's
+# own example purpose). Either names the party only when the name ends in a legal form (red team 116a).
+_OFFSET_THINGS = r"(?i:emissions|footprint|operations|flights|travel|products?|Emissionen|[ée]missions|emisiones)"
+_EMISSIONS_OF = re.compile(
+    rf"\b{_OFFSET_THINGS}\s+(?i:of|der|von|des|de|del)\s+(?:(?i:the)\s+)?(?i:{_DESCRIPTOR})?(?P<name>{_NAME_WORDS})"
+)
+_LEADING_NAME = re.compile(rf"^[\s\"'“]*(?P<name>{_NAME_WORDS})\s+(?:[a-z][\w-]*\s+){{0,2}}?{_OFFSET_THINGS}\b")
 # Where a name read after "on behalf of" may end; a comma or a full stop ends it only when no legal form follows.
 _STOPS = re.compile(r"\s+for\s|\s+in\s+respect\s|\s*[;(]|\s*,|\.(?=\s|$)|\"(?=\s|$)", re.IGNORECASE)
 # Legal forms, folded and without dots: "Example Holdings, Inc." and "Example Co. Ltd" are whole names.
@@ -138,17 +146,21 @@ def _ending_in_legal_form(name: str) -> str:
 
 
 def _named_otherwise(flat: str) -> str | None:
-    """The party a note names without "on behalf of": "on X's behalf", "for X Ltd", "offsetting X's emissions"."""
+    """The party a note names without "on behalf of": "on X's behalf", "for X Ltd", "offsetting X's emissions",
+    "the emissions of X Ltd", "X Ltd 2024 emissions"."""
     behalf = _BEHALF_AFTER.search(flat)
     if behalf is not None:
         return behalf.group(1).strip(" \"'") or None
-    for found in _FOR_NAMED.finditer(flat):
+    found: re.Match[str] | None
+    for found in (*_FOR_NAMED.finditer(flat), *_EMISSIONS_OF.finditer(flat), _LEADING_NAME.match(flat)):
+        if found is None:
+            continue
         words = found.group("name").rstrip(".,").split()
         while words and any(c.isdigit() for c in words[0]):
             words.pop(0)  # "for FY2024 Acme Ceramics GmbH": the period is not part of the name
         if not words:
             continue
-        if found.group("possessive"):
+        if "possessive" in found.re.groupindex and found.group("possessive"):
             return " ".join(words)
         # The name ends at its last legal form: "for Beta Foods Ltd 2024 emissions" names Beta Foods Ltd.
         last = max((i for i, word in enumerate(words) if _legal_form(word) and i > 0), default=None)

@@ -95,8 +95,11 @@ def _registry_names(retirement: Retirement) -> list[str | None]:
 
 def _shared(retirement: Retirement) -> tuple[str, list[str]] | None:
     """The beneficiary text (the field, else the note's name, as rows are selected) when it lists several parties,
-    and the parties: a retirement shared by them is no one party's, so it is kept under the whole text."""
-    for text in _registry_names(retirement) or [retirement.beneficiary_note]:
+    and the parties: a retirement shared by them is no one party's, so it is kept under the whole text. A field
+    that is a sentence is read for the party it names: "Example Broker AG, on behalf of Acme Ceramics GmbH" is Acme's
+    alone (a merge into Acme's claim links it), not a list of two (red team 116a)."""
+    names = _registry_names(retirement)
+    for text in (names[1:] if len(names) > 1 and names[1] else names) or [retirement.beneficiary_note]:
         parties = several_names(text) if text else []
         if parties:
             return text or "", parties
