@@ -135,6 +135,7 @@ MORE_VIOLATING: dict[str, str] = {
     "cn-org-01-direct-emissions-only.jsonld": "CN-ORG-01",
     "cn-elec-01-market-result-without-location.jsonld": "CN-ELEC-01",
     "cn-elec-01-electricity-figures-as-results.jsonld": "CN-ELEC-01",
+    "cn-elec-05-baseline-total-is-location-based.jsonld": "CN-ELEC-05",
     "cn-event-01-one-off-planned-before-period.jsonld": "CN-EVENT-01",
     "cn-event-01-event-starts-on-period-last-day.jsonld": "CN-EVENT-01",
     "cn-event-01-event-ends-after-period.jsonld": "CN-EVENT-01",

@@ -7,6 +7,7 @@ that a merge would refuse, though it is Acme's alone and the merge (rightly) lin
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,12 @@ from comet_cn.errors import InputError
 from comet_cn.importers import import_records
 from comet_cn.importers.attribution import on_behalf_of
 from comet_cn.importers.merging import merge
+from tests.conftest import ENGINES, example, rule_messages
 from tests.registry_headers import ACR_HEADER
 from tests.test_import_followups import ART_HEADER
 from tests.test_redteam30_credits import CLAIM, _write_apx
 
+AS_OF = date(2026, 12, 1)
 ANOTHER_COMPANYS = {
     "Example Logistics AG 2024 Scope 3 emissions": "Example Logistics AG",
     "Offsetting the 2024 Scope 3 emissions of Example Logistics AG": "Example Logistics AG",
@@ -97,3 +100,66 @@ def test_a_broker_retiring_on_behalf_of_the_claimant_is_no_shared_retirement(tmp
     other = import_records("acr", _acr(tmp_path / "b.csv", "Acme Ceramics GmbH, on behalf of Example Logistics AG", ""))
     with pytest.raises(InputError, match="Example Logistics AG"):
         merge(CLAIM, [other], for_claimant=True)
+
+
+# ---- Red team 116b: a market-based baseline stating its location-based total ----
+# (Annex B.4: one method, used consistently; a switch of method recalculates the baseline.)
+
+
+def _baseline(total: str, method: str | None, *, footprint_method: str | None = "MarketBasedMethod") -> dict:
+    """The bundled market-based claim whose 2019 baseline reports 17,300 t market-based and 18,400 t
+    location-based, states ``total`` and names ``method`` (None: no method); the footprint names
+    ``footprint_method`` (None: none, its guarantee of origin then makes it market-based)."""
+    document = example("annex-b/market-based-electricity-claim.jsonld")
+    for node in document["@graph"]:
+        if node.get("@id") == "ex:baseline-2019":
+            node.update(tonnesCO2e=total, marketBasedTonnesCO2e="17300.0", locationBasedTonnesCO2e="18400.0")
+            node.pop("electricityAccountingMethod", None)
+            if method is not None:
+                node["electricityAccountingMethod"] = method
+        if node.get("@id") == "ex:footprint-2024":
+            node.pop("electricityAccountingMethod", None)
+            if footprint_method is not None:
+                node["electricityAccountingMethod"] = footprint_method
+    return document
+
+
+@pytest.mark.rule("CN-ELEC-05")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", ["none", "owlrl"])
+@pytest.mark.parametrize("method", ["MarketBasedMethod", None])
+def test_a_market_based_baseline_stating_its_location_based_total_is_refused(
+    engine: str, reasoning: str, method: str | None
+) -> None:
+    # Before: conformed, and a target of 17,500 t passed CN-PATH-01 against the 18,400 t it should not have had.
+    messages = rule_messages(_baseline("18400.0", method), engine, "CN-ELEC-05", as_of=AS_OF, reasoning=reasoning)
+    assert any("states 18400.0 t CO2e, more than its own market-based result of 17300.0" in m for m in messages), (
+        messages
+    )
+
+
+@pytest.mark.rule("CN-ELEC-05")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("total", "method", "footprint_method"),
+    [
+        ("17300.0", "MarketBasedMethod", "MarketBasedMethod"),  # the market-based result: right
+        ("17300.0", None, "MarketBasedMethod"),
+        ("17300.0", None, None),  # the footprint's guarantee of origin makes both market-based
+        ("18400.0", "LocationBasedMethod", "LocationBasedMethod"),  # location-based throughout
+        ("17000.0", "MarketBasedMethod", "MarketBasedMethod"),  # smaller: CN-ELEC-01's concern, not this one
+    ],
+)
+def test_a_baseline_stating_its_own_methods_result_stands(
+    engine: str, total: str, method: str | None, footprint_method: str | None
+) -> None:
+    document = _baseline(total, method, footprint_method=footprint_method)
+    assert not rule_messages(document, engine, "CN-ELEC-05", as_of=AS_OF)
+
+
+@pytest.mark.rule("CN-ELEC-05")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_baseline_naming_no_method_against_a_footprint_named_market_based(engine: str) -> None:
+    # No method and no instruments on the baseline: it counts by the claim's footprint's method.
+    messages = rule_messages(_baseline("18400.0", None), engine, "CN-ELEC-05", as_of=AS_OF)
+    assert any("more than its own market-based result" in m for m in messages), messages
