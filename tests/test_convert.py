@@ -174,7 +174,14 @@ Period:
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ("Claim: [\n", "not valid YAML (syntax error at line 2 column 1)"),
+        (
+            "Claim: [\n",
+            "not valid YAML (while parsing a flow node expected the node content, but found '<stream end>' "
+            "at line 2 column 1)",
+        ),
+        # What YAML found, not only where (red team 116c: "syntax error" named no cause).
+        ("Claim:\n\t- id: ex:c\n", "found character '\\t' that cannot start any token at line 2 column 1"),
+        ("Claim: []\n---\nCredits: []\n", "expected a single document in the stream but found another document"),
         ("a: &x [1]\nb: *x\n", "anchors and aliases"),
         ("- just\n- a list\n", "expected a mapping of groups of nodes"),
         ("Claim:\n- 5\n", "every entry must be a node"),

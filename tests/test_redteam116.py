@@ -163,3 +163,36 @@ def test_a_baseline_naming_no_method_against_a_footprint_named_market_based(engi
     # No method and no instruments on the baseline: it counts by the claim's footprint's method.
     messages = rule_messages(_baseline("18400.0", None), engine, "CN-ELEC-05", as_of=AS_OF)
     assert any("more than its own market-based result" in m for m in messages), messages
+
+
+# ---- Red team 116c: the YAML claim as a person writes it ----
+
+
+def test_the_template_says_which_rows_a_column_is_required_of() -> None:
+    from comet_cn.workbook import template_columns
+
+    notes = {column.term: column.note for column in template_columns("Reductions")}
+    # Before: "Reversal date. REQUIRED (CN-REV-01): …" read as required of every reduction.
+    assert "REQUIRED (CN-REV-01, for RemovalReversal rows)" in notes["reversalDate"], notes["reversalDate"]
+    assert "for GHGEmissionReduction or GHGRemovalEnhancement rows" in notes["achievementDate"]
+    assert "rows)" not in notes["tonnesCO2e"]  # required of every kind of the sheet
+    offsetting = {column.term: column.note for column in template_columns("Offsetting events")}
+    assert "rows)" not in offsetting["retirementDate"]  # COMET's RetirementEvent is OffsettingEvent's superclass
+
+
+def test_the_yaml_comment_says_which_nodes_a_term_is_required_of() -> None:
+    from comet_cn.textform import example_claim, to_yaml
+
+    text = " ".join(line.lstrip("# ") for line in to_yaml(example_claim()).splitlines() if line.startswith("#"))
+    assert "of RemovalReversal nodes: reclassifiedAs, reversalDate" in text, text
+    assert "Rules require: tonnesCO2e;" in text
+
+
+@pytest.mark.rule("CN-EXPOST-01")
+def test_a_yaml_yes_for_a_boolean_is_named_as_text() -> None:
+    from comet_cn.textform import example_claim, from_yaml, to_yaml
+
+    # The ill-typed boolean sends either engine to pySHACL (the turbo engine hands such literals over).
+    text = to_yaml(example_claim()).replace("isExPostCredit: true", "isExPostCredit: yes", 1)
+    messages = rule_messages(from_yaml(text), "pyshacl", "CN-EXPOST-01", as_of=AS_OF)
+    assert any("not a boolean: a word such as yes is text" in m for m in messages), messages

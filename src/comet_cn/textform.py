@@ -236,10 +236,18 @@ def to_yaml(document: Mapping[str, Any] | list[Any]) -> str:
     for spec in SHEETS:
         if not groups[spec.name]:
             continue
-        required = [c.term for c in template_columns(spec.name) if c.required and c.term not in ("id", "type")]
+        required: dict[tuple[str, ...], list[str]] = {}
+        for column in template_columns(spec.name):
+            if column.required and column.term not in ("id", "type"):
+                required.setdefault(column.only, []).append(column.term)
         parts.append(f"\n# {spec.about}\n")
         if required:
-            note = f"Rules require: {', '.join(required)} (docs/classes/)."
+            # Which kind of node each is required of, when not every kind of the group (red team 116c).
+            said = [
+                (f"of {' or '.join(kinds)} nodes: " if kinds else "") + ", ".join(terms)
+                for kinds, terms in sorted(required.items(), key=lambda item: (bool(item[0]), item[0]))
+            ]
+            note = f"Rules require: {'; '.join(said)} (docs/classes/)."
             parts.append("".join(f"# {line}\n" for line in textwrap.wrap(note, 110)))
         parts.append(dump({spec.name: groups[spec.name]}))
     return "".join(parts)
@@ -269,7 +277,11 @@ def from_yaml(text: str, *, name: str = "<yaml>", limits: LoadLimits = DEFAULT_L
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
-        raise InputError(name, f"not valid YAML (syntax error{where})") from None
+        # What YAML found (a tab, a second document), in one short line: PyYAML's own words name no input text
+        # beyond a character or token kind.
+        found = " ".join(f"{getattr(error, 'context', '') or ''} {getattr(error, 'problem', '') or ''}".split())
+        found = found[:160] if found else "syntax error"
+        raise InputError(name, f"not valid YAML ({found}{where})") from None
     except RecursionError:
         raise InputError(name, f"YAML nested deeper than {limits.max_depth} levels") from None
     if data is None:

@@ -43,6 +43,7 @@ from comet_cn.classdocs import (
     checklist_properties,
     checklists,
     domain_terms,
+    equivalents,
     requirements,
     superclasses,
 )
@@ -277,6 +278,8 @@ class Column:
     note: str
     comment: str = ""
     choices: tuple[str, ...] = ()
+    #: The sheet's kinds of node the rules require it of, when not all of them (reversalDate: RemovalReversal).
+    only: tuple[str, ...] = ()
 
 
 _DATATYPE_HINTS = {
@@ -292,13 +295,23 @@ def _name(iri: str) -> str:
     return vocabulary().by_iri.get(iri) or compact_iri(iri, vocabulary().prefixes)
 
 
-def _column(term: str, reqs: Sequence[Requirement]) -> Column:
+def _column(term: str, reqs: Sequence[Requirement], kinds: Sequence[str] = ()) -> Column:
+    """The column of ``term`` on a sheet of ``kinds`` of node, from the requirements ``reqs`` of its rules."""
     vocab = vocabulary()
     definition = vocab.terms[term]
     mine = [r for r in reqs if r.term == term]
     needed = [r for r in mine if r.required]
     violations = [r for r in needed if r.severity == "Violation"]
     rules = sorted({r.rule_id for r in (needed or mine)})
+    # A sheet holds several kinds of node: say which a requirement is of, when not all (a person filling the
+    # Reductions sheet read "reversalDate REQUIRED" as required of every reduction; red teams 113b, 116c).
+    # A kind that is a superclass of another of the sheet's (COMET's RetirementEvent of OffsettingEvent) is not
+    # a kind of row of its own here.
+    rows = [
+        k for k in kinds if not any(o != k and vocab.terms[k].iri in superclasses(vocab.terms[o].iri) for o in kinds)
+    ]
+    of = [k for k in rows if any(r.applies_to(equivalents(vocab.terms[k].iri)) for r in (violations or needed))]
+    only = tuple(of) if of and len(of) < len(rows) else ()
     if violations:
         status = "REQUIRED"
     elif needed:
@@ -336,7 +349,8 @@ def _column(term: str, reqs: Sequence[Requirement]) -> Column:
         parts.append("text")
     graph = ontology_graph()
     label = str(graph.value(URIRef(definition.iri), RDFS.label) or term)
-    needed_by = f" ({', '.join(rules)})" if rules else ""
+    which = f", for {' or '.join(only)} rows" if only else ""
+    needed_by = f" ({', '.join(rules)}{which})" if rules else ""
     note = f"{label[:1].upper()}{label[1:]}. {status}{needed_by}: {'; '.join(parts)}."
     comment = str(graph.value(URIRef(definition.iri), SKOS.definition) or label)
     single = any(r.max_count == 1 for r in mine)
@@ -345,7 +359,7 @@ def _column(term: str, reqs: Sequence[Requirement]) -> Column:
         choices = ("true", "false")
     elif single and values and definition.kind == "vocab":
         choices = values
-    return Column(term, status != "optional", note, comment, choices)
+    return Column(term, status != "optional", note, comment, choices, only)
 
 
 @cache
@@ -377,7 +391,8 @@ def template_columns(sheet: str) -> tuple[Column, ...]:
         Column("label", False, "optional: a name for people."),
     ]
     for group in (required, optional):
-        columns += [_column(t, reqs) for t in sorted(group, key=lambda t: (position.get(t, len(position)), t))]
+        ordered = sorted(group, key=lambda t: (position.get(t, len(position)), t))
+        columns += [_column(t, reqs, spec.classes) for t in ordered]
     return tuple(columns)
 
 
