@@ -29,6 +29,28 @@ ANOTHER_COMPANYS = {
     '"Beta Foods Ltd flights 2024"': "Beta Foods Ltd",
     "Emissionen der Beta Foods GmbH 2024": "Beta Foods GmbH",
     "compensation des émissions de la société Beta Foods SA": "Beta Foods SA",
+    # Red team 117b: the same with a possessive, a dash, a colon, brackets, the name last, a date first, an
+    # elision, a year before "der"/"de", legal forms of more words, all in lower case.
+    "Example Logistics AG's 2024 Scope 3 emissions": "Example Logistics AG",
+    "Example Logistics AG’s 2024 emissions": "Example Logistics AG",
+    "Example Logistics AG – 2024 Scope 1-3 emissions": "Example Logistics AG",
+    "Example Logistics AG: 2024 Scope 3 emissions": "Example Logistics AG",
+    "Example Logistics AG (2024 Scope 3 emissions)": "Example Logistics AG",
+    "2024 Scope 3 emissions - Example Logistics AG": "Example Logistics AG",
+    "Scope 1-3 emissions 2024 of Example Logistics AG": "Example Logistics AG",
+    "31/12/2024: Example Logistics AG Scope 3 emissions": "Example Logistics AG",
+    "Offset of Example Logistics AG 2024 emissions": "Example Logistics AG",
+    "Compensation des émissions 2024 d'Example Logistique SA": "Example Logistique SA",
+    "Kompensation der CO2-Emissionen 2024 der Example Logistik GmbH": "Example Logistik GmbH",
+    "Compensación de las emisiones 2024 de Example Logística SL": "Example Logística SL",
+    "Example Shipping Co., Ltd. 2024 emissions": "Example Shipping Co., Ltd.",
+    "2024 emissions of Example Shipping S.A. de C.V.": "Example Shipping S.A. de C.V.",
+    "Example Shipping A/S 2024 emissions": "Example Shipping A/S",
+    "Example Shipping Sp. z o.o. 2024 emissions": "Example Shipping Sp. z o.o.",
+    "Example Shipping GmbH & Co. KG 2024 emissions": "Example Shipping GmbH & Co. KG",
+    "Offsetting Example Shipping Co., Ltd. 2024 emissions": "Example Shipping Co., Ltd.",
+    "the 2024 scope 3 emissions of example logistics ag": "Example Logistics Ag",
+    "Acme Ceramics GmbH 2024 emissions from Example Logistics AG freight": "Acme Ceramics GmbH",
 }
 NAMES_NO_ONE = [
     "Scope 3 business travel emissions 2024",
@@ -37,6 +59,9 @@ NAMES_NO_ONE = [
     "the emissions of the Hamburg plant",
     "emissions of FY2024",
     "VCS 2024 emissions",
+    # A company named far from what was offset: the project developer or the broker, not the beneficiary.
+    "Credits purchased from Example Wind Ltd, project 98807",
+    "Retired via Example Carbon Retail LLC",
 ]
 
 
@@ -82,6 +107,21 @@ def test_a_blank_beneficiary_with_another_companys_emissions_in_the_purpose_is_n
     imported = import_records(registry, path)
     with pytest.raises(InputError, match="is retired for 'Example Logistics AG', not for the claiming entity"):
         merge(CLAIM, [imported], for_claimant=True)
+
+
+@pytest.mark.parametrize(
+    "purpose", ["2024 Scope 3 emissions of Acme Ceramics Co., Ltd.", "Acme Ceramics Co., Ltd.'s 2024 emissions"]
+)
+def test_the_claimants_name_of_several_legal_forms_merges(tmp_path: Path, purpose: str) -> None:
+    # Red team 117b: "Acme Ceramics Co., Ltd." in the note was read as "Acme Ceramics Co", and the merge refused.
+    import json
+
+    claim = json.loads(CLAIM.read_text(encoding="utf-8"))
+    for node in claim["@graph"]:
+        if node.get("@id") == "ex:acme":
+            node["label"] = "Acme Ceramics Co., Ltd."
+    imported = import_records("acr", _acr(tmp_path / "acr.csv", "", purpose), corresponding_adjustment=False)
+    assert merge(claim, [imported], for_claimant=True)
 
 
 @pytest.mark.parametrize("registry", ["acr", "art-trees"])
@@ -196,3 +236,52 @@ def test_a_yaml_yes_for_a_boolean_is_named_as_text() -> None:
     text = to_yaml(example_claim()).replace("isExPostCredit: true", "isExPostCredit: yes", 1)
     messages = rule_messages(from_yaml(text), "pyshacl", "CN-EXPOST-01", as_of=AS_OF)
     assert any("not a boolean: a word such as yes is text" in m for m in messages), messages
+
+
+# ---- Red team 117a: removals and reversals ----
+
+
+def _fire(removal: str = "400.0", booked: tuple[str, ...] = ("150.0",)) -> dict:
+    """The bundled claim with its woodland removal stating ``removal`` and its 150 t fire reversal booked as one
+    emission of its own per figure in ``booked``."""
+    document = example("conforming-claim.jsonld")
+    graph = document["@graph"]
+    ids = [f"ex:emission-reversal-2024-{i}" for i in range(len(booked))]
+    for node in graph:
+        if node.get("@id") == "ex:removal-woodland-2024":
+            node["tonnesCO2e"] = removal
+        if node.get("@id") == "ex:footprint-2024":
+            node["hasEmission"] = [e for e in node["hasEmission"] if e != "ex:emission-reversal-2024"] + ids
+        if node.get("@id") == "ex:reversal-2024-fire":
+            node["reclassifiedAs"] = ids
+    graph[:] = [n for n in graph if n.get("@id") != "ex:emission-reversal-2024"]
+    graph += [{"@id": i, "@type": "GHGEmission", "tonnesCO2e": t} for i, t in zip(ids, booked, strict=True)]
+    return document
+
+
+@pytest.mark.rule("CN-BAL-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", ["none", "owlrl"])
+def test_a_negative_removal_is_refused(engine: str, reasoning: str) -> None:
+    # Before: -400 t conformed (the footprint's total rose to match), and a reversal of it escaped CN-REV-01.
+    messages = rule_messages(_fire(removal="-400.0"), engine, "CN-BAL-01", as_of=AS_OF, reasoning=reasoning)
+    assert any("a removal of the footprint states a negative quantity" in m for m in messages), messages
+    assert not rule_messages(_fire(removal="400.0"), engine, "CN-BAL-01", as_of=AS_OF, reasoning=reasoning)
+
+
+@pytest.mark.rule("CN-REV-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("reasoning", ["none", "owlrl"])
+def test_one_reversal_booked_as_two_emissions_of_its_own_in_full_stands(engine: str, reasoning: str) -> None:
+    # Before: each 75 t emission was compared with the whole 150 t reversal and refused.
+    assert not rule_messages(_fire(booked=("75.0", "75.0")), engine, "CN-REV-01", as_of=AS_OF, reasoning=reasoning)
+    assert not rule_messages(_fire(booked=("150.0",)), engine, "CN-REV-01", as_of=AS_OF, reasoning=reasoning)
+
+
+@pytest.mark.rule("CN-REV-01")
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("booked", [("100.0", "40.0"), ("100.0", "60.0")])
+def test_a_reversal_split_over_emissions_short_or_over_is_refused(engine: str, booked: tuple[str, ...]) -> None:
+    messages = rule_messages(_fire(booked=booked), engine, "CN-REV-01", as_of=AS_OF)
+    total = sum(float(t) for t in booked)
+    assert any(f"booked as emissions that together state {total:g}" in m for m in messages), messages

@@ -67,14 +67,84 @@ _FOR_NAMED = re.compile(
     rf"(?P<name>{_NAME_WORDS})(?P<possessive>['’]s?\s+(?:\d{{4}}\s+)?(?:[\w-]+\s+){{0,3}}?"
     r"(?i:emissions|footprint|operations|flights|travel|products?|scope))?"
 )
-# Whose emissions a note says were offset: "the 2024 Scope 3 emissions of Beta Foods Ltd", "Emissionen der Beta Foods
-# GmbH"; and a note that opens with a name before what was offset, "Beta Foods Ltd 2024 Scope 3 emissions" (ACR's
-# own example purpose). Either names the party only when the name ends in a legal form (red team 116a).
-_OFFSET_THINGS = r"(?i:emissions|footprint|operations|flights|travel|products?|Emissionen|[ée]missions|emisiones)"
-_EMISSIONS_OF = re.compile(
-    rf"\b{_OFFSET_THINGS}\s+(?i:of|der|von|des|de|del)\s+(?:(?i:the)\s+)?(?i:{_DESCRIPTOR})?(?P<name>{_NAME_WORDS})"
+# Whose emissions a note says were offset: a name ending in a legal form within a few words of what was offset,
+# before it ("Beta Foods Ltd 2024 Scope 3 emissions", ACR's own example purpose; "Beta Foods Ltd's emissions",
+# "Beta Foods Ltd - 2024 emissions") or after it ("the 2024 Scope 3 emissions of Beta Foods Ltd", "Emissionen 2024
+# der Beta Foods GmbH", "émissions d'Example SA") (red teams 116a, 117b). A name far from such a word (the project
+# developer's, "from Example Wind Ltd") names no beneficiary.
+_OFFSET_WORD = re.compile(
+    r"(?:emissions|footprint|operations|flights|travel|products?|emissionen|[ée]missions|emisiones|"
+    r"co2-?emissionen|treibhausgasemissionen|empreinte|fu[ßs]abdruck|huella)[.,;:)]*",
+    re.IGNORECASE,
 )
-_LEADING_NAME = re.compile(rf"^[\s\"'“]*(?P<name>{_NAME_WORDS})\s+(?:[a-z][\w-]*\s+){{0,2}}?{_OFFSET_THINGS}\b")
+#: How far (in words) a name may stand from what was offset and still be whose it was.
+_NEAR = 6
+# Words that join the parts of one name ("Procter & Gamble Co.", "Example S.A. de C.V.", "Example Sp. z o.o.").
+_JOINING = frozenset({"&", "and", "und", "et", "y", "de", "del", "der", "van", "von", "z"})
+# Capitalised words that open a sentence or name what was done, not a party: dropped from a name's start.
+_NOT_NAME = frozenset({
+    "offsetting", "offset", "offsets", "retired", "retirement", "retiring", "compensating", "compensation",
+    "kompensation", "compensación", "compensacion", "neutralising", "neutralizing", "for", "on", "behalf", "the",
+    "to", "of", "scope", "carbon", "climate", "co2", "ghg", "fy", "cy", "q1", "q2", "q3", "q4", "purpose", "reason",
+})  # fmt: skip
+_ELISION = re.compile(r"^(?:[dlDL]|[dD]ell|[dD]all)['’](?=\w)")
+
+
+def company_names(text: str) -> list[tuple[str, int, int]]:
+    """The company names a text gives (runs of capitalised words ending in a legal form), each with the index of
+    its first and last word: "Example Logistics AG's 2024 Scope 3 emissions" gives Example Logistics AG (0, 2).
+    A run ends at a word ending in ":", ";", ")" or a possessive, and at a comma unless a legal form follows
+    ("Acme Ceramics Co., Ltd." is one name); leading words with digits (a year, a date) are not part of it."""
+    words = text.split()
+    names: list[tuple[str, int, int]] = []
+    run: list[tuple[int, str]] = []
+
+    def close() -> None:
+        while run and (any(c.isdigit() for c in run[0][1]) or run[0][1].casefold().strip(",") in _JOINING | _NOT_NAME):
+            run.pop(0)
+        last = max((i for i, (_, word) in enumerate(run) if i > 0 and _legal_form(word)), default=None)
+        if last is not None:
+            names.append((" ".join(w for _, w in run[: last + 1]).rstrip(",;:"), run[0][0], run[last][0]))
+        run.clear()
+
+    for index, word in enumerate(words):
+        if word[:1] in '(["“‘' and run:
+            close()
+        core = _ELISION.sub("", word.lstrip("([\"“‘'"))
+        possessive = len(core) > 2 and re.search(r"[’']s?\W*$", core) is not None
+        if possessive:
+            core = re.sub(r"[’']s?(?=\W*$)", "", core)
+        bare = core.rstrip(',;:)]"”')
+        joins = run and (bare.casefold() in _JOINING or _legal_form(bare))
+        # What was offset is never part of a name, capitalised or not ("Emissionen der Beta Foods GmbH").
+        if not bare or _OFFSET_WORD.fullmatch(bare) or not (bare[0].isupper() or bare[0].isdigit() or joins):
+            close()
+            continue
+        run.append((index, core.rstrip(';:)]"”')))  # a comma inside stays: "Acme Ceramics Co., Ltd."
+        ends = possessive or core[-1:] in (":", ";", ")", "]", '"', "”")
+        following = re.sub(r"[’']s?\W*$", "", words[index + 1]) if index + 1 < len(words) else ""
+        if core.endswith(",") and not _legal_form(following):
+            ends = True
+        if ends:
+            close()
+    close()
+    return names
+
+
+def _near_offset_words(text: str) -> str | None:
+    """The first company name within a few words of what was offset (emissions, footprint, travel, ...)."""
+    if text == text.lower():
+        text = text.title()  # a note typed all in lower case: "… emissions of example logistics ag"
+    words = text.split()
+    marks = [i for i, word in enumerate(words) if _OFFSET_WORD.fullmatch(word.strip("\"“”'‘(["))]
+    if not marks:
+        return None
+    for name, first, last in company_names(text):
+        if any(last < mark <= last + _NEAR or first - _NEAR - 2 <= mark < first for mark in marks):
+            return name
+    return None
+
+
 # Where a name read after "on behalf of" may end; a comma or a full stop ends it only when no legal form follows.
 _STOPS = re.compile(r"\s+for\s|\s+in\s+respect\s|\s*[;(]|\s*,|\.(?=\s|$)|\"(?=\s|$)", re.IGNORECASE)
 # Legal forms, folded and without dots: "Example Holdings, Inc." and "Example Co. Ltd" are whole names.
@@ -82,7 +152,7 @@ _STOPS = re.compile(r"\s+for\s|\s+in\s+respect\s|\s*[;(]|\s*,|\.(?=\s|$)|\"(?=\s
 _LEGAL_FORMS = frozenset({
     "inc", "incorporated", "llc", "lllp", "llp", "lp", "ltd", "limited", "co", "corp", "corporation", "company", "plc",
     "pty", "pte", "pvt", "gmbh", "ag", "kg", "kgaa", "se", "sa", "sas", "sarl", "sàrl", "sl", "srl", "spa", "bv", "nv",
-    "ab", "oy", "oyj", "kk",
+    "ab", "oy", "oyj", "kk", "a/s", "aps", "asa", "ltda", "cv", "oo", "sro", "kft", "bhd", "slu", "sau",
 })
 # fmt: on
 # Legal forms written with a full stop that belongs to the name ("Inc.", "Co."), unlike a sentence's after "AG".
@@ -147,26 +217,26 @@ def _ending_in_legal_form(name: str) -> str:
 
 def _named_otherwise(flat: str) -> str | None:
     """The party a note names without "on behalf of": "on X's behalf", "for X Ltd", "offsetting X's emissions",
-    "the emissions of X Ltd", "X Ltd 2024 emissions"."""
+    "the emissions of X Ltd", "X Ltd 2024 emissions" (a name near what was offset)."""
     behalf = _BEHALF_AFTER.search(flat)
     if behalf is not None:
         return behalf.group(1).strip(" \"'") or None
-    found: re.Match[str] | None
-    for found in (*_FOR_NAMED.finditer(flat), *_EMISSIONS_OF.finditer(flat), _LEADING_NAME.match(flat)):
-        if found is None:
-            continue
+    whole = [name for name, _, _ in company_names(flat)]
+    for found in _FOR_NAMED.finditer(flat):
         words = found.group("name").rstrip(".,").split()
         while words and any(c.isdigit() for c in words[0]):
             words.pop(0)  # "for FY2024 Acme Ceramics GmbH": the period is not part of the name
         if not words:
             continue
-        if "possessive" in found.re.groupindex and found.group("possessive"):
+        if found.group("possessive"):
             return " ".join(words)
         # The name ends at its last legal form: "for Beta Foods Ltd 2024 emissions" names Beta Foods Ltd.
         last = max((i for i, word in enumerate(words) if _legal_form(word) and i > 0), default=None)
         if last is not None:
-            return " ".join(words[: last + 1])
-    return None
+            name = " ".join(words[: last + 1])
+            # "for Acme Ceramics Co., Ltd.": the whole name, not "Acme Ceramics Co".
+            return next((w for w in whole if w.startswith(name) and len(w) > len(name)), name)
+    return _near_offset_words(flat)
 
 
 # What says, in brackets after a name, that another party shares the retirement: "(jointly with Beta Foods Ltd)".
