@@ -285,3 +285,49 @@ def test_a_reversal_split_over_emissions_short_or_over_is_refused(engine: str, b
     messages = rule_messages(_fire(booked=booked), engine, "CN-REV-01", as_of=AS_OF)
     total = sum(float(t) for t in booked)
     assert any(f"booked as emissions that together state {total:g}" in m for m in messages), messages
+
+
+# ---- Red team 117c: --audits hung on a claim with many blank nodes given twice, changed ----
+
+
+def _evidenced(tmp_path: Path, name: str, pages: int, changed: int | None = None) -> Path:
+    """The bundled claim whose footprint gives ``pages`` pieces of evidence (blank nodes), one page number of which
+    (``changed``) is another."""
+    import json
+
+    document = example("conforming-claim.jsonld")
+    for node in document["@graph"]:
+        if node.get("@id") == "ex:footprint-2024":
+            node["hasEvidence"] = [
+                {
+                    "evidenceFor": "ReportElement_h",
+                    "evidenceLocation": "https://example.org/acme/evidence/inventory.pdf",
+                    "evidencePage": str(page + (1000 if page == changed else 0)),
+                }
+                for page in range(pages)
+            ]
+    path = tmp_path / name
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+@pytest.mark.rule("CN-AUDIT-ID-01")
+@pytest.mark.parametrize("pages", [20, 400])  # rdflib's exact test, and the refinement above 300 blank nodes
+def test_one_claim_iri_given_with_one_blank_node_changed_is_found(tmp_path: Path, pages: int) -> None:
+    from comet_cn.audits import run_audits
+
+    first = _evidenced(tmp_path, "a.jsonld", pages)
+    second = _evidenced(tmp_path, "b.jsonld", pages, changed=7)
+    assert [f.rule_id for f in run_audits([first, second])] == ["CN-AUDIT-ID-01"]
+
+
+@pytest.mark.rule("CN-AUDIT-ID-01")
+@pytest.mark.parametrize("pages", [20, 400])
+def test_one_claim_given_as_json_ld_and_as_turtle_is_one_claim(tmp_path: Path, pages: int) -> None:
+    from comet_cn.audits import run_audits
+    from comet_cn.convert import claim_data, to_turtle
+
+    first = _evidenced(tmp_path, "a.jsonld", pages)
+    turtle = tmp_path / "a.ttl"
+    turtle.write_text(to_turtle(claim_data(first)), encoding="utf-8")
+    assert run_audits([first, turtle]) == []
