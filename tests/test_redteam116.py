@@ -65,6 +65,27 @@ NAMES_NO_ONE = [
 ]
 
 
+# Red team 118a: two companies near what was offset are a shared retirement (the whole note, no one party's);
+# a broker, developer, verifier or parent named with "via", "from", "by", "subsidiary of" is not whose it was.
+ANOTHER_COMPANYS.update(
+    {
+        note: note
+        for note in (
+            "2024 emissions of Acme Ceramics GmbH (50%) and Example Logistics AG (50%)",
+            "2024 emissions: Acme Ceramics GmbH, Example Logistics AG",
+            "Acme Ceramics GmbH emissions 2024; Example Logistics AG emissions 2024",
+            "Acme Ceramics GmbH - 2024 Scope 3 emissions of Example Logistics AG",
+        )
+    }
+)
+ANOTHER_COMPANYS["Verified by Example Verification AG: Acme Ceramics GmbH 2024 emissions"] = "Acme Ceramics GmbH"
+NAMES_NO_ONE += [
+    "Purchased via Example Broker Ltd to offset 2024 emissions",
+    "Credits from Example Wind Ltd retired against 2024 emissions",
+    "Acme EcoTile product emissions 2024, retired via Example Broker Ltd",
+]
+
+
 @pytest.mark.parametrize(("note", "name"), ANOTHER_COMPANYS.items())
 def test_a_note_naming_whose_emissions_were_offset_names_the_party(note: str, name: str) -> None:
     assert on_behalf_of(note) == name

@@ -131,18 +131,32 @@ def company_names(text: str) -> list[tuple[str, int, int]]:
     return names
 
 
+# Words before a name that make it someone other than whose emissions were offset: the broker ("via"), the project
+# developer ("from"), the verifier ("by"), a parent ("subsidiary of") (red team 118a).
+_NOT_WHOSE = frozenset({"via", "from", "by", "through"})
+_RELATED_OF = re.compile(r"(?:subsidiary|division|part|member|unit|brand|affiliate|client|customer)\s+of$", re.I)
+
+
 def _near_offset_words(text: str) -> str | None:
-    """The first company name within a few words of what was offset (emissions, footprint, travel, ...)."""
+    """The company named within a few words of what was offset (emissions, footprint, travel, ...); the whole text
+    when it names two such companies (a shared retirement, no one party's: red team 118a)."""
     if text == text.lower():
         text = text.title()  # a note typed all in lower case: "… emissions of example logistics ag"
     words = text.split()
     marks = [i for i, word in enumerate(words) if _OFFSET_WORD.fullmatch(word.strip("\"“”'‘(["))]
     if not marks:
         return None
+    near: list[str] = []
     for name, first, last in company_names(text):
-        if any(last < mark <= last + _NEAR or first - _NEAR - 2 <= mark < first for mark in marks):
-            return name
-    return None
+        before = " ".join(words[max(0, first - 2) : first]).lstrip("([").casefold()
+        if before.split()[-1:] and (before.split()[-1] in _NOT_WHOSE or _RELATED_OF.search(before)):
+            continue
+        close = any(last < mark <= last + _NEAR or first - _NEAR - 2 <= mark < first for mark in marks)
+        if close and not any(same_name(name, other) for other in near):
+            near.append(name)
+    if len(near) > 1:
+        return " ".join(words).strip(" \"'")
+    return near[0] if near else None
 
 
 # Where a name read after "on behalf of" may end; a comma or a full stop ends it only when no legal form follows.
