@@ -134,7 +134,9 @@ def company_names(text: str) -> list[tuple[str, int, int]]:
 # Words before a name that make it someone other than whose emissions were offset: the broker ("via"), the project
 # developer ("from"), the verifier ("by"), a parent ("subsidiary of") (red team 118a).
 _NOT_WHOSE = frozenset({"via", "from", "by", "through"})
-_RELATED_OF = re.compile(r"(?:subsidiary|division|part|member|unit|brand|affiliate|client|customer)\s+of$", re.I)
+# What says whose customer or part a name is ("a customer of …", "subsidiary of …"): one list for both readings.
+_RELATIONS = r"(?:client|customer|member|subsidiary|division|unit|brand|affiliate|part)"
+_RELATED_OF = re.compile(rf"{_RELATIONS}\s+of$", re.IGNORECASE)
 
 
 def _near_offset_words(text: str) -> str | None:
@@ -149,7 +151,7 @@ def _near_offset_words(text: str) -> str | None:
     near: list[str] = []
     for name, first, last in company_names(text):
         before = " ".join(words[max(0, first - 2) : first]).lstrip("([").casefold()
-        if before.split()[-1:] and (before.split()[-1] in _NOT_WHOSE or _RELATED_OF.search(before)):
+        if before and (before.split()[-1] in _NOT_WHOSE or _RELATED_OF.search(before)):
             continue
         close = any(last < mark <= last + _NEAR or first - _NEAR - 2 <= mark < first for mark in marks)
         if close and not any(same_name(name, other) for other in near):
@@ -273,10 +275,7 @@ _AGENT = re.compile(
 )
 # What says whose customer or part the name is: "a customer of Example Broker Ltd", "(client of …)", "a subsidiary
 # of …": the relation, not a second party sharing the retirement.
-_RELATION = re.compile(
-    r"\s*(?:a\s+|an\s+|the\s+)?(?:client|customer|member|subsidiary|division|unit|brand|affiliate|part)\s+of\b",
-    re.IGNORECASE,
-)
+_RELATION = re.compile(rf"\s*(?:a\s+|an\s+|the\s+)?{_RELATIONS}\s+of\b", re.IGNORECASE)
 
 
 def _shared(rest: str, end: int) -> str | None:
